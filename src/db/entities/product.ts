@@ -1,0 +1,81 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+import { timestamps } from './common.js';
+import { StoreSchema } from './store.js';
+
+/**
+ * One availability of an offer exactly as `bff/offer-view/list` returned it. Writes echo these objects and
+ * change only `available` / `preOrder` (REFERENCE §3.4), so unknown fields are kept as they came.
+ */
+export interface OfferAvailability {
+  storeId: string;
+  available: 'yes' | 'no';
+  /** Preorder days, 0–30; 0 or absent = in stock. */
+  preOrder?: number;
+  stockCount?: number;
+  stockSpecified?: boolean;
+  stockEnabled?: boolean;
+  [field: string]: unknown;
+}
+
+export interface CityPrice {
+  cityId: string;
+  price: number;
+}
+
+export const DEMPER_STRATEGIES = ['first_place', 'match_leader', 'target_place', 'hold'] as const;
+export type DemperStrategy = (typeof DEMPER_STRATEGIES)[number];
+
+/** An offer of the store, synced from the cabinet, with the seller's demper settings. */
+export const ProductSchema = defineEntity({
+  name: 'Product',
+  tableName: 'product',
+  uniques: [{ properties: ['store', 'sku'] }],
+  indexes: [{ properties: ['demperEnabled', 'nextCheckAt'] }, { properties: ['masterSku'] }],
+  // Money rules the database enforces whatever code path writes (Kaspi's minimum price is 10 ₸).
+  checks: [
+    { name: 'product_min_price_check', expression: 'min_price is null or min_price >= 10' },
+    { name: 'product_max_price_check', expression: 'max_price is null or max_price >= 10' },
+    { name: 'product_min_max_check', expression: 'min_price is null or max_price is null or min_price <= max_price' },
+    { name: 'product_step_check', expression: 'step >= 1' },
+    { name: 'product_price_check', expression: 'price >= 0' },
+  ],
+  properties: {
+    id: p.integer().primary(),
+    store: () => p.manyToOne(StoreSchema).deleteRule('cascade'),
+    sku: p.string().length(128),
+    masterSku: p.string().length(64),
+    title: p.text(),
+    brand: p.string().length(256).nullable(),
+    /** Whole tenge. */
+    price: p.integer(),
+    cityPrices: p.json<CityPrice[]>().default('[]'),
+    availabilities: p.json<OfferAvailability[]>().default('[]'),
+    onSale: p.boolean(),
+    shopLink: p.text().nullable(),
+    /** Set when a complete sync no longer finds the offer; settings are kept in case it comes back. */
+    removedAt: p.datetime().columnType('timestamptz').nullable(),
+    syncedAt: p.datetime().columnType('timestamptz').nullable(),
+
+    demperEnabled: p.boolean().default(false),
+    /** Floor, whole tenge; the demper never goes below it. Null = demper cannot run for this product. */
+    minPrice: p.integer().nullable(),
+    maxPrice: p.integer().nullable(),
+    /** Undercut step in tenge (or percent when `stepIsPercent`). */
+    step: p.integer().default(1),
+    stepIsPercent: p.boolean().default(false),
+    strategy: p.enum([...DEMPER_STRATEGIES]).default('first_place'),
+    targetPlace: p.smallint().default(1),
+    excludedMerchants: p.json<string[]>().default('[]'),
+    /** Seconds between checks; contested products are checked more often by the scheduler. */
+    checkIntervalSeconds: p.integer().default(900),
+    nextCheckAt: p.datetime().columnType('timestamptz').nullable(),
+    lastCheckedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** Our place among offers (1 = cheapest) and the cheapest rival at the last check. */
+    lastPlace: p.smallint().nullable(),
+    lastCheapestRivalPrice: p.integer().nullable(),
+    ...timestamps,
+  },
+});
+
+export type Product = InferEntity<typeof ProductSchema>;

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { createTestDatabase } from '../helpers/postgres.js';
+
+const BIN = join(import.meta.dirname, '../../bin/kaspi-bot.js');
+const COMMANDS = ['start', 'worker', 'demper', 'migrate', 'offers', 'sandbox', 'kaspi-sandbox'];
+const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc-def';
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `kaspi-bot` executable with only the variables given (plus PATH). */
+function kaspiBot(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function oneLine(text: string): string {
+  const lines = text.split('\n').filter(Boolean);
+  expect(lines, text).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('kaspi-bot CLI', () => {
+  it('start without BOT_TOKEN exits 1 with one clear line', async () => {
+    const result = await kaspiBot(['start']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(oneLine(result.stderr)).toMatch(/^kaspi-bot start: BOT_TOKEN is not set/);
+  });
+
+  it('a malformed variable stops start-up with one line naming it', async () => {
+    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, HTTP_PORT: 'abc' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/HTTP_PORT: must be a port number/);
+  });
+
+  it('start with DATABASE_URL but no SECRET_KEY names SECRET_KEY', async () => {
+    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, DATABASE_URL: 'postgresql://127.0.0.1:1/none' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/SECRET_KEY: is required when DATABASE_URL is set/);
+  });
+
+  it('migrate applies the migrations to the embedded database in DATA_DIR, then has nothing to do', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kb-cli-'));
+    const first = await kaspiBot(['migrate'], { DATA_DIR: dataDir });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Applied 1 migration\(s\) to the embedded database/);
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    const second = await kaspiBot(['migrate'], { DATA_DIR: dataDir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/is up to date/);
+  });
+
+  it('migrate applies the migrations to PostgreSQL from DATABASE_URL', async () => {
+    const testDb = await createTestDatabase();
+    try {
+      const first = await kaspiBot(['migrate'], { DATABASE_URL: testDb.url });
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/Applied 1 migration\(s\) to PostgreSQL/);
+      expect((await kaspiBot(['migrate'], { DATABASE_URL: testDb.url })).stdout).toMatch(/up to date/);
+    } finally {
+      await testDb.drop();
+    }
+  });
+
+  it('migrate reports an unreachable database in one line', async () => {
+    const result = await kaspiBot(['migrate'], { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/^kaspi-bot migrate: /);
+  });
+
+  it('start migrates the embedded database and generates its key before saying what is not built', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kb-cli-'));
+    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, DATA_DIR: dataDir });
+    expect(oneLine(result.stderr)).toBe('kaspi-bot start: the Telegram bot is not built yet in this version');
+    expect(result.code).toBe(3);
+    expect(existsSync(join(dataDir, 'secret.key'))).toBe(true);
+    expect((await kaspiBot(['migrate'], { DATA_DIR: dataDir })).stdout).toMatch(/up to date/);
+  });
+
+  it.each(COMMANDS)('%s --help prints its usage and exits 0', async (command) => {
+    const result = await kaspiBot([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: kaspi-bot ${command}`);
+  });
+
+  it('--help lists every SPEC command', async () => {
+    const result = await kaspiBot(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('rejects an unknown command and an unknown option in one line', async () => {
+    const unknown = await kaspiBot(['deploy']);
+    expect(unknown.code).toBe(1);
+    expect(oneLine(unknown.stderr)).toMatch(/unknown command "deploy"/);
+    const badOption = await kaspiBot(['migrate', '--force']);
+    expect(badOption.code).toBe(1);
+    expect(oneLine(badOption.stderr)).toMatch(/^kaspi-bot migrate: Unknown option '--force'/);
+    const missingArgument = await kaspiBot(['offers']);
+    expect(missingArgument.code).toBe(1);
+    expect(oneLine(missingArgument.stderr)).toMatch(/expected <masterSku>/);
+  });
+});
