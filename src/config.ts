@@ -53,7 +53,7 @@ const proxyListSchema = optionalString.transform((value, ctx) => {
     .map((item) => item.trim())
     .filter(Boolean);
   for (const proxy of proxies) {
-    if (!/^(https?|socks5?):\/\//.test(proxy) || !URL.canParse(proxy)) {
+    if (!/^https?:\/\//.test(proxy) || !URL.canParse(proxy)) {
       ctx.addIssue({ code: 'custom', message: `"${redactUrlCredentials(proxy)}" is not a proxy URL (http://host:port)` });
       return z.NEVER;
     }

@@ -1,6 +1,7 @@
 import type { CliCommand } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { notBuiltYet } from './not-built.js';
+import { offersCommand } from './offers.js';
 import { startCommand } from './start.js';
 
 const workerCommand: CliCommand = {
@@ -33,15 +34,6 @@ const demperCommand: CliCommand = {
   run: async () => notBuiltYet('demper', 'the demper'),
 };
 
-const offersCommand: CliCommand = {
-  name: 'offers',
-  summary: "print competitors' offers for a product as JSON",
-  usage: '<masterSku> [--city <id>]',
-  optionHelp: ['--city <id>        KATO city id (default 750000000, Almaty)'],
-  options: { city: { type: 'string' } },
-  positionals: { min: 1, max: 1 },
-  run: async () => notBuiltYet('offers', 'the Kaspi storefront client'),
-};
 
 const sandboxCommand: CliCommand = {
   name: 'sandbox',

@@ -1,0 +1,95 @@
+import { KaspiIpBlockedError, KaspiRateLimitedError } from '../errors.js';
+import { sleep } from '../http.js';
+import type { LimitStore } from './limit-store.js';
+
+export const CHANGE_WINDOW_MS = 30 * 60_000;
+
+export interface KaspiLimitsOptions {
+  /** Storefront requests per second per exit IP (KASPI_OFFERS_RPS). */
+  offersRps: number;
+  /** Cabinet writes per second per merchant (KASPI_PRICEFEED_RPS). */
+  pricefeedRps: number;
+  /** Price/stock changes per store per rolling window (KASPI_CHANGES_PER_30MIN). */
+  changesPerWindow: number;
+  /** The rolling window; 30 minutes on Kaspi, shorter in tests. */
+  changeWindowMs?: number;
+  /** How long a 403 pauses an exit IP (Kaspi's storefront block lasts ~10 s; we wait longer). */
+  exitPauseMs?: number;
+}
+
+/**
+ * Kaspi's limits as one object the client asks before every request (REFERENCE §3.5, §4.3). Requests are
+ * paced, never burst: a slot is reserved on a shared schedule and the caller sleeps until it.
+ */
+export class KaspiLimits {
+  private readonly changeWindowMs: number;
+  private readonly exitPauseMs: number;
+
+  constructor(
+    private readonly store: LimitStore,
+    private readonly options: KaspiLimitsOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.changeWindowMs = options.changeWindowMs ?? CHANGE_WINDOW_MS;
+    this.exitPauseMs = options.exitPauseMs ?? 30_000;
+  }
+
+  /**
+   * Waits for a storefront slot on this exit IP. Returns false (having waited for nothing) when the exit is
+   * paused after a 403 or its queue is longer than `maxWaitMs`, so the caller can try another exit.
+   */
+  async storefrontSlot(exitId: string, maxWaitMs = 10_000, signal?: AbortSignal): Promise<boolean> {
+    if (await this.store.frozenUntil(`exit:${exitId}`)) return false;
+    const wait = await this.store.reserveSlot(`storefront:${exitId}`, 1000 / this.options.offersRps, maxWaitMs);
+    if (wait === undefined) return false;
+    if (wait > 0) await sleep(wait, signal);
+    return true;
+  }
+
+  /** Waits for a cabinet write slot of the merchant; refuses at once while the merchant is frozen after a 429. */
+  async cabinetWriteSlot(merchantUid: string, signal?: AbortSignal): Promise<void> {
+    await this.assertWritesAllowed(merchantUid);
+    const wait = await this.store.reserveSlot(`pricefeed:${merchantUid}`, 1000 / this.options.pricefeedRps, Number.MAX_SAFE_INTEGER);
+    if (wait! > 0) await sleep(wait!, signal);
+  }
+
+  async assertWritesAllowed(merchantUid: string): Promise<void> {
+    const frozen = await this.store.frozenUntil(`merchant:${merchantUid}`);
+    if (frozen) {
+      throw new KaspiRateLimitedError(
+        `writes of merchant ${merchantUid} are paused (${frozen.reason})`,
+        'limits.merchant-freeze',
+        frozen.untilMs - this.now(),
+        'merchant-writes',
+      );
+    }
+  }
+
+  /**
+   * Takes up to `wanted` changes from the store's rolling budget; the rest must wait for the next window.
+   * Every item of a batch write counts as one change.
+   */
+  async takeChanges(storeKey: string, wanted: number): Promise<{ granted: number; retryInMs: number }> {
+    if (wanted <= 0) return { granted: 0, retryInMs: 0 };
+    return this.store.takeFromWindow(`changes:${storeKey}`, wanted, this.options.changesPerWindow, this.changeWindowMs);
+  }
+
+  async changesLeft(storeKey: string): Promise<number> {
+    return this.options.changesPerWindow - (await this.store.usedInWindow(`changes:${storeKey}`, this.changeWindowMs));
+  }
+
+  /** After a 429: no write of this merchant leaves until the block is over, from any process. */
+  async freezeMerchant(merchantUid: string, error: KaspiRateLimitedError): Promise<void> {
+    await this.store.freeze(`merchant:${merchantUid}`, this.now() + error.retryAfterMs, `Kaspi 429 on ${error.endpoint}`);
+  }
+
+  /** After a 403 or an HTML wall on the storefront: rest this exit IP. */
+  async pauseExit(exitId: string, error: KaspiIpBlockedError | KaspiRateLimitedError): Promise<void> {
+    const pause = error instanceof KaspiRateLimitedError ? Math.max(error.retryAfterMs, this.exitPauseMs) : this.exitPauseMs;
+    await this.store.freeze(`exit:${exitId}`, this.now() + pause, `Kaspi ${error instanceof KaspiIpBlockedError ? error.status : 429} on ${error.endpoint}`);
+  }
+
+  async exitPausedUntil(exitId: string): Promise<number | undefined> {
+    return (await this.store.frozenUntil(`exit:${exitId}`))?.untilMs;
+  }
+}

@@ -1,0 +1,148 @@
+import type { Logger } from '../logger.js';
+import { KaspiIpBlockedError, KaspiRateLimitedError, KaspiTransientError } from './errors.js';
+import type { KaspiHttp } from './http.js';
+import { NoExitAvailableError, type ProxyPool } from './proxy-pool.js';
+import { parseKaspi, storefrontOffersResponse, type StorefrontOfferRead } from './schemas.js';
+
+/** Kaspi answers 400 above 64 (REFERENCE §4.1). */
+export const STOREFRONT_PAGE_LIMIT = 64;
+
+export interface MarketOffer {
+  merchantId: string;
+  merchantName: string;
+  merchantSku: string | undefined;
+  /** Whole tenge as shown to buyers. */
+  price: number;
+  rating: number | null;
+  reviews: number | null;
+  deliveryType: string | null;
+  deliveryDuration: string | null;
+  /** Preorder days; 0 = in stock. */
+  preorder: number;
+  points: string[];
+}
+
+export interface MarketView {
+  masterSku: string;
+  cityId: string;
+  /** One offer per merchant (its cheapest), cheapest first. */
+  offers: MarketOffer[];
+  total: number;
+  fetchedAt: Date;
+}
+
+export interface StorefrontClientOptions {
+  http: KaspiHttp;
+  pool: ProxyPool;
+  shopUrl: string;
+  logger: Logger;
+  /** Give up on one product after this many pages (64 offers each). */
+  maxPages?: number;
+  /** Tries per page across exits before the failure is reported. */
+  attemptsPerPage?: number;
+}
+
+/** Competitors' offers from the public storefront (`POST {shop}/yml/offer-view/offers/{masterSku}`). */
+export class KaspiStorefrontClient {
+  private readonly origin: string;
+
+  constructor(private readonly options: StorefrontClientOptions) {
+    this.origin = new URL(options.shopUrl).origin;
+  }
+
+  async offers(masterSku: string, cityId: string, signal?: AbortSignal): Promise<MarketView> {
+    if (!/^\d{1,20}$/.test(masterSku)) throw new Error(`"${masterSku}" is not a Kaspi product id (masterSku)`);
+    if (!/^\d{9}$/.test(cityId)) throw new Error(`"${cityId}" is not a Kaspi city id (9-digit KATO code)`);
+    const collected: StorefrontOfferRead[] = [];
+    let total = 0;
+    const maxPages = this.options.maxPages ?? 10;
+    for (let page = 0; page < maxPages; page++) {
+      const response = await this.fetchPage(masterSku, cityId, page, signal);
+      total = response.total;
+      collected.push(...response.offers);
+      if (response.offers.length < STOREFRONT_PAGE_LIMIT || collected.length >= total) break;
+    }
+    return { masterSku, cityId, offers: cheapestPerMerchant(collected), total, fetchedAt: new Date() };
+  }
+
+  private async fetchPage(masterSku: string, cityId: string, page: number, signal?: AbortSignal) {
+    const attempts = this.options.attemptsPerPage ?? Math.max(3, this.options.pool.size + 1);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      let exit;
+      try {
+        exit = await this.options.pool.acquire(30_000, signal);
+      } catch (error) {
+        if (error instanceof NoExitAvailableError) {
+          throw new KaspiRateLimitedError(`no storefront exit available for ${masterSku}`, 'storefront.offers', error.retryInMs, 'storefront');
+        }
+        throw error;
+      }
+      try {
+        const response = await this.options.http.send({
+          endpoint: 'storefront.offers',
+          service: 'storefront',
+          method: 'POST',
+          url: `${this.options.shopUrl}/yml/offer-view/offers/${masterSku}`,
+          exit,
+          retry: false, // retried here, on another exit
+          expect: 'json',
+          headers: {
+            accept: 'application/json, text/*',
+            'content-type': 'application/json; charset=UTF-8',
+            origin: this.origin,
+            referer: `${this.origin}/shop/p/-${masterSku}/?c=${cityId}`,
+            'x-ks-city': cityId,
+            'sec-fetch-site': 'same-origin',
+            'sec-fetch-mode': 'cors',
+            'sec-fetch-dest': 'empty',
+            cookie: `kaspi.city=${cityId}`,
+          },
+          body: {
+            cityId,
+            id: masterSku,
+            merchantUID: [],
+            limit: STOREFRONT_PAGE_LIMIT,
+            page,
+            sortOption: 'PRICE',
+            highRating: null,
+            searchText: null,
+            isExcellentMerchant: false,
+            installationId: '-1',
+          },
+        });
+        this.options.pool.reportSuccess(exit);
+        return parseKaspi(storefrontOffersResponse, response.json, 'storefront.offers');
+      } catch (error) {
+        lastError = error;
+        await this.options.pool.reportFailure(exit, error);
+        const retryable = error instanceof KaspiIpBlockedError || error instanceof KaspiTransientError || (error instanceof KaspiRateLimitedError && error.scope === 'storefront');
+        if (!retryable) throw error;
+        this.options.logger.debug({ masterSku, exit: exit.id, attempt, err: error }, 'storefront page failed; trying another exit');
+      }
+    }
+    throw lastError;
+  }
+}
+
+function cheapestPerMerchant(offers: StorefrontOfferRead[]): MarketOffer[] {
+  const byMerchant = new Map<string, MarketOffer>();
+  for (const offer of offers) {
+    const current = byMerchant.get(offer.merchantId);
+    const price = Math.round(offer.price);
+    if (current && current.price <= price) continue;
+    byMerchant.set(offer.merchantId, {
+      merchantId: offer.merchantId,
+      merchantName: offer.merchantName,
+      merchantSku: offer.merchantSku,
+      price,
+      rating: offer.merchantRating ?? null,
+      reviews: offer.merchantReviewsQuantity ?? null,
+      deliveryType: offer.deliveryType ?? null,
+      deliveryDuration: offer.deliveryDuration ?? null,
+      preorder: offer.preorder ?? 0,
+      points: offer.kdPoints ?? (offer.locatedInPoint ? [offer.locatedInPoint] : []),
+    });
+  }
+  return [...byMerchant.values()].sort((a, b) => a.price - b.price || a.merchantId.localeCompare(b.merchantId));
+}

@@ -1,0 +1,90 @@
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
+import { KaspiLimits } from '../../src/kaspi/limits/kaspi-limits.js';
+import { MemoryLimitStore, type LimitStore } from '../../src/kaspi/limits/limit-store.js';
+import { RedisLimitStore } from '../../src/kaspi/limits/redis-limit-store.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+
+const redis = new Redis(TEST_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
+afterAll(() => redis.quit());
+
+const stores: [string, () => LimitStore][] = [
+  ['memory', () => new MemoryLimitStore()],
+  ['redis', () => new RedisLimitStore(redis, `test-limits-${randomBytes(4).toString('hex')}:`)],
+];
+
+describe.each(stores)('%s limit store', (_name, make) => {
+  it('spaces reserved slots by the interval and refuses waits beyond the maximum', async () => {
+    const store = make();
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await store.reserveSlot('exit', 100, 1_000));
+    expect(waits[0]).toBeLessThanOrEqual(5);
+    for (let i = 1; i < 4; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(95);
+    expect(await store.reserveSlot('exit', 100, 50)).toBeUndefined();
+    // A refused reservation takes nothing: the next slot is still 400 ms out, not 500.
+    const next = await store.reserveSlot('exit', 100, 1_000);
+    expect(next).toBeGreaterThanOrEqual(380);
+    expect(next).toBeLessThanOrEqual(410);
+  });
+
+  it('grants a rolling window only up to its limit and says when room returns', async () => {
+    const store = make();
+    expect(await store.takeFromWindow('store-1', 3, 5, 300)).toEqual({ granted: 3, retryInMs: 0 });
+    const partial = await store.takeFromWindow('store-1', 4, 5, 300);
+    expect(partial.granted).toBe(2);
+    expect(partial.retryInMs).toBeGreaterThan(200);
+    expect(partial.retryInMs).toBeLessThanOrEqual(300);
+    expect((await store.takeFromWindow('store-1', 1, 5, 300)).granted).toBe(0);
+    expect(await store.usedInWindow('store-1', 300)).toBe(5);
+    expect((await store.takeFromWindow('store-2', 1, 5, 300)).granted).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    expect(await store.usedInWindow('store-1', 300)).toBe(0);
+    expect((await store.takeFromWindow('store-1', 5, 5, 300)).granted).toBe(5);
+  });
+
+  it('freezes, extends, never shortens, and thaws', async () => {
+    const store = make();
+    const now = Date.now();
+    expect(await store.frozenUntil('merchant')).toBeUndefined();
+    await store.freeze('merchant', now + 300, '429');
+    await store.freeze('merchant', now + 100, 'shorter');
+    expect(await store.frozenUntil('merchant')).toEqual({ untilMs: now + 300, reason: '429' });
+    await store.freeze('merchant', now + 400, 'longer');
+    expect((await store.frozenUntil('merchant'))?.reason).toBe('longer');
+    await new Promise((resolve) => setTimeout(resolve, 420));
+    expect(await store.frozenUntil('merchant')).toBeUndefined();
+  });
+});
+
+describe('KaspiLimits', () => {
+  it('paces cabinet writes at KASPI_PRICEFEED_RPS and refuses all writes of a frozen merchant', async () => {
+    const limits = new KaspiLimits(new MemoryLimitStore(), { offersRps: 8, pricefeedRps: 10, changesPerWindow: 240 });
+    const started = performance.now();
+    for (let i = 0; i < 4; i++) await limits.cabinetWriteSlot('m1');
+    // 4 writes at 10/s need at least 3 intervals of 100 ms.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+
+    await limits.freezeMerchant('m1', new KaspiRateLimitedError('429', 'cabinet.pricefeed-batch', 60_000, 'merchant-writes'));
+    await expect(limits.cabinetWriteSlot('m1')).rejects.toMatchObject({ kind: 'rate-limited', scope: 'merchant-writes' });
+    await expect(limits.cabinetWriteSlot('m2')).resolves.toBeUndefined();
+  });
+
+  it('shares one budget between two processes through Redis', async () => {
+    const prefix = `test-limits-${randomBytes(4).toString('hex')}:`;
+    const other = new Redis(TEST_REDIS_URL);
+    try {
+      const a = new KaspiLimits(new RedisLimitStore(redis, prefix), { offersRps: 8, pricefeedRps: 1.5, changesPerWindow: 10 });
+      const b = new KaspiLimits(new RedisLimitStore(other, prefix), { offersRps: 8, pricefeedRps: 1.5, changesPerWindow: 10 });
+      const grants = await Promise.all([a.takeChanges('30067228', 7), b.takeChanges('30067228', 7)]);
+      expect(grants.map((grant) => grant.granted).sort()).toEqual([3, 7]);
+      expect(await a.changesLeft('30067228')).toBe(0);
+      await a.freezeMerchant('30067228', new KaspiRateLimitedError('429', 'x', 30_000, 'merchant-writes'));
+      await expect(b.assertWritesAllowed('30067228')).rejects.toBeInstanceOf(KaspiRateLimitedError);
+    } finally {
+      await other.quit();
+    }
+  });
+});
