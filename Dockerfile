@@ -16,6 +16,7 @@ COPY bin ./bin
 COPY src ./src
 COPY conversations ./conversations
 COPY migrations ./migrations
+COPY locales ./locales
 COPY test ./test
 RUN npm run typecheck
 
@@ -34,6 +35,7 @@ COPY --from=check /app/bin ./bin
 COPY --from=check /app/src ./src
 COPY --from=check /app/conversations ./conversations
 COPY --from=check /app/migrations ./migrations
+COPY --from=check /app/locales ./locales
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -134,7 +134,17 @@ const LOGIN_ERROR_MESSAGES: Record<string, string> = {
   NO_SESSION: 'kaspi-login-restart',
   FAILED: 'kaspi-login-restart',
   MISSING_COOKIES: 'kaspi-login-failed',
+  LOGIN_IN_PROGRESS: 'kaspi-login-in-progress',
 };
+
+/** The locale key and variables that explain `error` to a seller. */
+export function sellerMessageOf(error: KaspiError): { key: string; variables: Record<string, string | number> } {
+  const variables: Record<string, string | number> = {};
+  if (error instanceof KaspiRateLimitedError) variables.minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
+  if (error instanceof KaspiLoginError) variables.seconds = Math.max(1, Math.ceil(error.breakTimeSeconds ?? 60));
+  if (error instanceof KaspiBadRequestError) variables.code = error.errorCode ?? String(error.status);
+  return { key: error.sellerMessage, variables };
+}
 
 export function isKaspiError(error: unknown): error is KaspiError {
   return error instanceof KaspiError;

@@ -1,0 +1,19 @@
+# Kaspi errors, as a seller reads them. Variables: $seconds, $minutes.
+kaspi-error-session-expired = Сессия Kaspi истекла. Войдите в кабинет снова — это займёт минуту.
+kaspi-error-rate-limited = Kaspi временно ограничил изменения для магазина. Продолжим автоматически примерно через { $minutes } мин. Ничего не потеряется.
+kaspi-error-ip-blocked = Kaspi временно не отвечает на наши запросы. Повторим сами через несколько минут.
+kaspi-error-transient = Kaspi сейчас не отвечает. Мы ничего не изменили — попробуйте ещё раз чуть позже.
+kaspi-error-bad-request = Kaspi отклонил запрос: { $code }. Данные магазина не изменены.
+kaspi-error-schema = Kaspi изменил формат ответа. Мы остановили действие, чтобы ничего не испортить, и уже разбираемся.
+kaspi-login-flood = Kaspi просит подождать перед новым кодом: ещё { $seconds } сек. Затем отправьте номер снова.
+kaspi-login-code-invalid = Неверный код из SMS. Проверьте цифры и отправьте код ещё раз.
+kaspi-login-code-attempts = Слишком много неверных кодов. Начните вход заново: /login
+kaspi-login-credentials-invalid = Неверный e-mail или пароль от кабинета Kaspi.
+kaspi-login-no-merchants = К этому аккаунту Kaspi не привязан ни один магазин.
+kaspi-login-no-permissions = У этого аккаунта нет прав на управление магазином в Kaspi.
+kaspi-login-phone-unknown = Kaspi не нашёл кабинет продавца с этим номером.
+kaspi-login-phone-invalid = Это не похоже на казахстанский мобильный номер. Пример: +7 701 234 56 78
+kaspi-login-timeout = Время на вход истекло. Начните заново: /login
+kaspi-login-restart = Kaspi сбросил вход. Начните заново: /login
+kaspi-login-in-progress = Вход в этот аккаунт уже идёт. Дождитесь кода или начните заново через минуту.
+kaspi-login-failed = Не удалось войти в Kaspi. Попробуйте ещё раз: /login
