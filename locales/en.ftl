@@ -17,3 +17,22 @@ kaspi-login-timeout = The login timed out. Start again: /login
 kaspi-login-restart = Kaspi reset the login. Start again: /login
 kaspi-login-in-progress = A login to this account is already in progress. Wait for the code or start again in a minute.
 kaspi-login-failed = Could not log in to Kaspi. Please try again: /login
+
+# Demper: why this price. Variables: $old, $new, $rival, $rivalPrice, $floor, $ceiling, $place, $step.
+demper-reason-undercut-leader = { $rival } sells at { $rivalPrice } — setting { $new }, { $step } cheaper, to be first.
+demper-reason-match-leader = { $rival } sells at { $rivalPrice } — matching that price.
+demper-reason-target-place = Holding place { $place }: { $rival } at { $rivalPrice }, setting { $new }.
+demper-reason-raise-to-gap = We are first with room to spare: { $rival } at { $rivalPrice } — raising to { $new }, still the cheapest.
+demper-reason-already-first = We are already first: { $rival } is dearer ({ $rivalPrice }). { $old } stays.
+demper-reason-already-optimal = { $old } is already the best price here.
+demper-reason-raise-cooldown = The price could go up, but after a recent cut we wait for the market to settle.
+demper-reason-no-rivals-hold = No competitors — { $old } stays.
+demper-reason-no-rivals-ceiling = No competitors — raising to the maximum { $ceiling }.
+demper-reason-floor-reached = { $rival } sells at { $rivalPrice } — below your minimum { $floor }. Not following; holding { $old }.
+demper-reason-below-floor-fix = { $old } was below your minimum — setting the minimum { $floor }.
+demper-reason-above-ceiling-fix = { $old } was above your maximum — setting the maximum { $ceiling }.
+demper-reason-max-drop-limited = { $rival } sells at { $rivalPrice } — lowering step by step: now to { $new }.
+demper-reason-price-war-jump = { $rival } answers every cut — going straight to { $new }, where the price war ends.
+demper-reason-price-war-hold = { $rival } answers every cut — holding { $old }, as you chose.
+demper-reason-strategy-hold = “Hold the price” strategy: { $old } stays.
+demper-reason-invalid-settings = The demper settings are incomplete or contradict each other — the price is left alone.

@@ -1,9 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 
 import { Migration20261125020540 } from './Migration20261125020540.js';
+import { Migration20261125023538 } from './Migration20261125023538.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
  * Listing them keeps one code path for tsx and for the Docker image (no directory scanning).
  */
-export const migrationsList: MigrationObject[] = [{ name: 'Migration20261125020540', class: Migration20261125020540 }];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125020540', class: Migration20261125020540 },
+  { name: 'Migration20261125023538', class: Migration20261125023538 },
+];

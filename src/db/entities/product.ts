@@ -23,6 +23,24 @@ export interface CityPrice {
   price: number;
 }
 
+/** Demper options beyond the common ones; defaults in `src/demper/settings.ts`. */
+export interface DemperOptions {
+  autoRaise?: boolean;
+  raiseCooldownSeconds?: number;
+  whenAlone?: 'hold' | 'ceiling';
+  priceWar?: 'jump' | 'hold' | 'off';
+  maxDropPerChange?: number | null;
+  minRating?: number | null;
+  minReviews?: number | null;
+  maxDeliveryRank?: number | null;
+}
+
+/** Which alerts are active, so each is sent once per episode (on the transition), not every cycle. */
+export interface DemperAlertState {
+  floorReached?: boolean;
+  lostFirstPlace?: boolean;
+}
+
 export const DEMPER_STRATEGIES = ['first_place', 'match_leader', 'target_place', 'hold'] as const;
 export type DemperStrategy = (typeof DEMPER_STRATEGIES)[number];
 
@@ -71,6 +89,12 @@ export const ProductSchema = defineEntity({
     checkIntervalSeconds: p.integer().default(900),
     nextCheckAt: p.datetime().columnType('timestamptz').nullable(),
     lastCheckedAt: p.datetime().columnType('timestamptz').nullable(),
+    demperOptions: p.json<DemperOptions>().default('{}'),
+    demperAlerts: p.json<DemperAlertState>().default('{}'),
+    /** When the demper last lowered the price (auto-raise waits after a cut). */
+    lastCutAt: p.datetime().columnType('timestamptz').nullable(),
+    /** When a rival's price last moved; recently moved products are checked more often. */
+    rivalMovedAt: p.datetime().columnType('timestamptz').nullable(),
     /** Our place among offers (1 = cheapest) and the cheapest rival at the last check. */
     lastPlace: p.smallint().nullable(),
     lastCheapestRivalPrice: p.integer().nullable(),

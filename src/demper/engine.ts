@@ -1,0 +1,413 @@
+import type { I18n } from '@grammyjs/i18n';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+
+import {
+  CompetitorSnapshotSchema,
+  PriceChangeSchema,
+  ProductSchema,
+  StoreSchema,
+  type PriceChange,
+  type Product,
+  type Store,
+} from '../db/entities/index.js';
+import type { Logger } from '../logger.js';
+import { isKaspiError, KaspiRateLimitedError, KaspiSessionExpiredError, KaspiTransientError } from '../kaspi/errors.js';
+import type { Kaspi } from '../kaspi/index.js';
+import { MAX_BATCH_ITEMS } from '../kaspi/cabinet-client.js';
+import { buildPricefeedItem, currentPrice, OfferWriteError, type PricefeedItem } from '../kaspi/offer-writes.js';
+import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+import type { MarketView } from '../kaspi/storefront-client.js';
+import { findDueProducts, nextCheckAfter } from './due.js';
+import type { DemperNotifier, DigestLine } from './notifier.js';
+import { explainDecision } from './reasons.js';
+import { decisiveCityOf, demperSettingsOf } from './settings.js';
+import { decide, type Decision, type MarketRound } from './strategy.js';
+
+export interface DemperEngineOptions {
+  orm: MikroORM;
+  kaspi: Kaspi;
+  sessions: KaspiSessionManager;
+  notifier: DemperNotifier;
+  i18n: I18n;
+  logger: Logger;
+  /** Read a sent change back after this long (Kaspi applies writes asynchronously). */
+  verifyAfterMs?: number;
+  /** A change Kaspi still does not show after this long is failed and reported. */
+  verifyTimeoutMs?: number;
+  /** Products looked at per run (keeps one tick within the storefront budget). */
+  maxProductsPerRun?: number;
+}
+
+export interface RunOptions {
+  storeId?: number;
+  dryRun?: boolean;
+  /** Restrict the run to these products (used by BullMQ jobs). */
+  productIds?: number[];
+}
+
+export interface RunSummary {
+  stores: number;
+  checked: number;
+  held: number;
+  planned: number;
+  sent: number;
+  deferred: number;
+  applied: number;
+  failed: number;
+  errors: { storeId: number; message: string }[];
+}
+
+interface PlannedChange {
+  product: Product;
+  decision: Decision;
+  change?: PriceChange;
+}
+
+const RECENT_ROUNDS = 6;
+
+export function emptySummary(): RunSummary {
+  return { stores: 0, checked: 0, held: 0, planned: 0, sent: 0, deferred: 0, applied: 0, failed: 0, errors: [] };
+}
+
+/**
+ * One demper run: settle earlier writes by reading them back, then for every due product read the market,
+ * decide, record each change as `planned` before anything is sent, write the changes of a store as batches
+ * within Kaspi's limits, and tell the seller in one digest per store.
+ */
+export class DemperEngine {
+  private readonly verifyAfterMs: number;
+  private readonly verifyTimeoutMs: number;
+
+  constructor(private readonly options: DemperEngineOptions) {
+    this.verifyAfterMs = options.verifyAfterMs ?? 60_000;
+    this.verifyTimeoutMs = options.verifyTimeoutMs ?? 15 * 60_000;
+  }
+
+  async runOnce(run: RunOptions = {}): Promise<RunSummary> {
+    const summary = emptySummary();
+    await this.verifyPending(summary, run.storeId);
+    const em = this.options.orm.em.fork();
+    const now = new Date();
+    let due = await findDueProducts(em, now, this.options.maxProductsPerRun ?? 500, run.storeId);
+    if (run.productIds) due = due.filter((product) => run.productIds!.includes(product.id));
+    const byStore = new Map<number, number[]>();
+    for (const product of due) byStore.set(product.store.id, [...(byStore.get(product.store.id) ?? []), product.id]);
+    for (const [storeId, productIds] of byStore) {
+      summary.stores++;
+      try {
+        await this.processStore(storeId, productIds, Boolean(run.dryRun), summary);
+      } catch (error) {
+        summary.errors.push({ storeId, message: error instanceof Error ? error.message : String(error) });
+        this.options.logger.error({ err: error, storeId }, 'demper run failed for a store');
+        if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(storeId, { kind: 'session-expired' });
+      }
+    }
+    return summary;
+  }
+
+  private async processStore(storeId: number, productIds: number[], dryRun: boolean, summary: RunSummary): Promise<void> {
+    const em = this.options.orm.em.fork();
+    const store = await em.findOneOrFail(StoreSchema, storeId);
+    const products = await em.find(ProductSchema, { id: { $in: productIds } });
+    const ownMerchantIds = (await em.find(StoreSchema, { seller: store.seller })).map((own) => own.merchantUid);
+    const unsettled = new Set(
+      (await em.find(PriceChangeSchema, { product: { $in: productIds }, status: { $in: ['planned', 'sent'] } }, { fields: ['product'] })).map(
+        (change) => change.product.id,
+      ),
+    );
+    const now = new Date();
+    const plans: PlannedChange[] = [];
+
+    for (const product of products) {
+      if (unsettled.has(product.id)) {
+        // The last change is not read back yet; deciding again could stack a second change on top of it.
+        product.nextCheckAt = new Date(now.getTime() + this.verifyAfterMs);
+        continue;
+      }
+      const settings = demperSettingsOf(product);
+      const cityId = decisiveCityOf(product, store.points);
+      if (!settings || !cityId) continue;
+      let view: MarketView;
+      try {
+        view = await this.options.kaspi.storefront.offers(product.masterSku, cityId);
+      } catch (error) {
+        if (!isKaspiError(error)) throw error;
+        product.nextCheckAt = new Date(now.getTime() + 60_000);
+        summary.errors.push({ storeId, message: `${product.sku}: ${error.message}` });
+        if (error instanceof KaspiRateLimitedError) break; // every exit is resting: leave the rest for the next tick
+        continue;
+      }
+      const rounds = await this.recentRounds(em, product);
+      const decision = decide({
+        ourPrice: product.price,
+        ownMerchantIds,
+        offers: view.offers,
+        settings,
+        now: now.getTime(),
+        lastCutAt: product.lastCutAt?.getTime() ?? null,
+        recentRounds: rounds,
+      });
+      summary.checked++;
+      await this.recordCheck(em, store, product, view, decision, rounds, now);
+      if (decision.action === 'change') plans.push({ product, decision });
+      else summary.held++;
+    }
+    await em.flush();
+    if (plans.length === 0) return;
+
+    // The change budget goes to the most contested products first.
+    plans.sort(
+      (a, b) =>
+        (b.product.rivalMovedAt?.getTime() ?? 0) - (a.product.rivalMovedAt?.getTime() ?? 0) ||
+        Math.abs(b.decision.price - b.product.price) - Math.abs(a.decision.price - a.product.price),
+    );
+    if (dryRun) {
+      await this.options.notifier.digest(storeId, plans.map((plan) => this.digestLine(plan)), true);
+      summary.planned += plans.length;
+      return;
+    }
+
+    const recorded = await this.recordPlanned(em, store, plans, now);
+    summary.planned += recorded.length;
+    if (recorded.length === 0) return;
+    const sent = await this.send(em, store, recorded, summary);
+    if (sent.length) await this.options.notifier.digest(storeId, sent.map((plan) => this.digestLine(plan)), false);
+  }
+
+  /** Every change is in the database as `planned`, with its reason, before Kaspi hears of it. */
+  private async recordPlanned(em: EntityManager, store: Store, plans: PlannedChange[], now: Date): Promise<PlannedChange[]> {
+    const slot = Math.floor(now.getTime() / 60_000);
+    const recorded: PlannedChange[] = [];
+    for (const plan of plans) {
+      try {
+        const id = await em.insert(PriceChangeSchema, {
+          store: store.id,
+          product: plan.product.id,
+          oldPrice: plan.product.price,
+          newPrice: plan.decision.price,
+          reasonCode: plan.decision.reason,
+          reasonText: explainDecision(this.options.i18n, 'ru', plan.decision, plan.product.price),
+          source: 'demper',
+          status: 'planned',
+          idempotencyKey: `demper:${plan.product.id}:${slot}`,
+          cheapestRivalPrice: plan.decision.leader?.price ?? null,
+          createdAt: now,
+        } as never);
+        plan.change = await em.findOneOrFail(PriceChangeSchema, id as number);
+        recorded.push(plan);
+      } catch (error) {
+        // Another worker already planned this product in this minute: that one will send it, not us.
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      }
+    }
+    return recorded;
+  }
+
+  private async send(em: EntityManager, store: Store, plans: PlannedChange[], summary: RunSummary): Promise<PlannedChange[]> {
+    const sent: PlannedChange[] = [];
+    const fail = (plan: PlannedChange, reason: string) => {
+      plan.change!.status = 'failed';
+      plan.change!.error = reason;
+      plan.change!.settledAt = new Date();
+      summary.failed++;
+    };
+    try {
+      await this.options.sessions.withSession(store.id, async ({ jar, merchantUid }) => {
+        // Re-read each offer right before the write: its availabilities are echoed exactly as Kaspi has them now.
+        const ready: { plan: PlannedChange; item: PricefeedItem }[] = [];
+        for (const plan of plans) {
+          const fresh = await this.options.kaspi.cabinet.findOffer(jar, merchantUid, plan.product.sku);
+          if (!fresh) {
+            fail(plan, 'offer not found in the cabinet');
+            continue;
+          }
+          const livePrice = currentPrice(fresh);
+          if (livePrice !== plan.product.price) {
+            plan.product.price = livePrice;
+            fail(plan, `price changed outside the demper (now ${livePrice}); decided again next check`);
+            continue;
+          }
+          try {
+            ready.push({ plan, item: buildPricefeedItem(merchantUid, fresh, { price: plan.decision.price }, store.points, { batch: true }) });
+          } catch (error) {
+            if (!(error instanceof OfferWriteError)) throw error;
+            fail(plan, error.message);
+          }
+        }
+        for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
+          const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
+          await em.flush();
+          let result;
+          try {
+            result = await this.options.kaspi.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+          } catch (error) {
+            if (error instanceof KaspiTransientError) {
+              // Kaspi may or may not have taken the batch. Never resend blindly: mark it sent and let the
+              // read-back settle each change as applied or failed.
+              for (const entry of chunk) this.markSent(entry.plan, `outcome unknown (${error.message}); verified by read-back`);
+              summary.sent += chunk.length;
+              sent.push(...chunk.map((entry) => entry.plan));
+              continue;
+            }
+            throw error;
+          }
+          const sentSkus = new Set(result.sent.map((item) => item.sku));
+          for (const entry of chunk) {
+            if (sentSkus.has(entry.item.sku)) {
+              this.markSent(entry.plan);
+              summary.sent++;
+              sent.push(entry.plan);
+            } else {
+              fail(entry.plan, `not sent: the store's 30-minute change budget is spent; next try in ${Math.ceil(result.retryInMs / 60_000)} min`);
+              entry.plan.product.nextCheckAt = new Date(Date.now() + result.retryInMs);
+              summary.deferred++;
+            }
+          }
+          if (result.deferred.length) {
+            for (const rest of ready.slice(start + MAX_BATCH_ITEMS)) {
+              fail(rest.plan, 'not sent: the store\'s 30-minute change budget is spent');
+              rest.plan.product.nextCheckAt = new Date(Date.now() + result.retryInMs);
+              summary.deferred++;
+            }
+            break;
+          }
+        }
+      });
+    } catch (error) {
+      for (const plan of plans) if (plan.change!.status === 'planned') fail(plan, `not sent: ${error instanceof Error ? error.message : String(error)}`);
+      await em.flush();
+      if (error instanceof KaspiRateLimitedError) {
+        await this.options.notifier.alert(store.id, { kind: 'rate-limited', details: { minutes: Math.ceil(error.retryAfterMs / 60_000) } });
+        return sent;
+      }
+      throw error;
+    }
+    await em.flush();
+    return sent;
+  }
+
+  private markSent(plan: PlannedChange, note?: string): void {
+    plan.change!.status = 'sent';
+    plan.change!.sentAt = new Date();
+    if (note) plan.change!.error = note;
+  }
+
+  /** Reads sent changes back from the cabinet: applied when Kaspi shows the new price, failed after the timeout. */
+  async verifyPending(summary: RunSummary, storeId?: number): Promise<void> {
+    const em = this.options.orm.em.fork();
+    const cutoff = new Date(Date.now() - this.verifyAfterMs);
+    const pending = await em.find(
+      PriceChangeSchema,
+      { status: 'sent', sentAt: { $lte: cutoff }, ...(storeId ? { store: storeId } : {}) },
+      { populate: ['product', 'store'], orderBy: { id: 'ASC' } },
+    );
+    const byStore = new Map<number, PriceChange[]>();
+    for (const change of pending) byStore.set(change.store.id, [...(byStore.get(change.store.id) ?? []), change]);
+    for (const [id, changes] of byStore) {
+      try {
+        await this.options.sessions.withSession(id, async ({ jar, merchantUid }) => {
+          for (const change of changes) {
+            const fresh = await this.options.kaspi.cabinet.findOffer(jar, merchantUid, change.product.sku);
+            const livePrice = fresh ? currentPrice(fresh) : undefined;
+            if (livePrice === change.newPrice) {
+              change.status = 'applied';
+              change.settledAt = new Date();
+              change.product.price = change.newPrice;
+              if (change.newPrice < change.oldPrice) change.product.lastCutAt = change.sentAt ?? new Date();
+              summary.applied++;
+            } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.verifyTimeoutMs) {
+              change.status = 'failed';
+              change.settledAt = new Date();
+              change.error = `Kaspi did not apply the price (shows ${livePrice ?? 'no offer'})`;
+              if (livePrice !== undefined) change.product.price = livePrice;
+              summary.failed++;
+              await this.options.notifier.alert(id, {
+                kind: 'not-applied',
+                productId: change.product.id,
+                sku: change.product.sku,
+                title: change.product.title,
+                details: { newPrice: change.newPrice, shown: livePrice ?? 0 },
+              });
+            }
+          }
+        });
+      } catch (error) {
+        summary.errors.push({ storeId: id, message: `verification: ${error instanceof Error ? error.message : String(error)}` });
+        if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(id, { kind: 'session-expired' });
+      }
+      await em.flush();
+    }
+  }
+
+  private async recentRounds(em: EntityManager, product: Product): Promise<MarketRound[]> {
+    const snapshots = await em.find(CompetitorSnapshotSchema, { product }, { orderBy: { takenAt: 'DESC' }, limit: RECENT_ROUNDS });
+    return snapshots.reverse().map((snapshot) => ({
+      at: snapshot.takenAt.getTime(),
+      ourPrice: snapshot.ourPrice ?? product.price,
+      leaderMerchantId: snapshot.offers[0]?.merchantId ?? null,
+      leaderPrice: snapshot.cheapestRivalPrice ?? null,
+    }));
+  }
+
+  private async recordCheck(em: EntityManager, store: Store, product: Product, view: MarketView, decision: Decision, rounds: MarketRound[], now: Date) {
+    const rivals = view.offers.filter((offer) => offer.merchantId !== store.merchantUid);
+    em.create(CompetitorSnapshotSchema, {
+      product,
+      cityId: view.cityId,
+      takenAt: now,
+      offers: rivals.map((offer) => ({
+        merchantId: offer.merchantId,
+        merchantName: offer.merchantName,
+        price: offer.price,
+        rating: offer.rating,
+        reviews: offer.reviews,
+        deliveryDuration: offer.deliveryDuration,
+        preorder: offer.preorder,
+      })),
+      ourPrice: product.price,
+      ourPlace: 1 + rivals.filter((offer) => offer.price < product.price).length,
+      cheapestRivalPrice: decision.leader?.price ?? null,
+    });
+    const previousLeader = rounds.at(-1)?.leaderPrice;
+    if (decision.leader && previousLeader !== undefined && previousLeader !== null && previousLeader !== decision.leader.price) product.rivalMovedAt = now;
+    const place = 1 + rivals.filter((offer) => offer.price < product.price).length;
+    const wasFirst = product.lastPlace === 1;
+    product.lastPlace = place;
+    product.lastCheapestRivalPrice = decision.leader?.price ?? null;
+    product.lastCheckedAt = now;
+    product.nextCheckAt = nextCheckAfter(product, now);
+
+    // Alerts on transitions only: once when the floor stops us, once when first place is lost for good.
+    const alerts = { ...product.demperAlerts };
+    if (decision.floorReached && !alerts.floorReached) {
+      await this.options.notifier.alert(store.id, {
+        kind: 'floor-reached',
+        productId: product.id,
+        sku: product.sku,
+        title: product.title,
+        details: { floor: product.minPrice ?? 0, rivalPrice: decision.leader?.price ?? 0, rivalName: decision.leader?.merchantName ?? '' },
+      });
+    }
+    alerts.floorReached = decision.floorReached;
+    const losesFirst = decision.place > 1 && (decision.action === 'hold' || decision.floorReached);
+    if (losesFirst && wasFirst && !alerts.lostFirstPlace) {
+      await this.options.notifier.alert(store.id, { kind: 'lost-first-place', productId: product.id, sku: product.sku, title: product.title });
+    }
+    alerts.lostFirstPlace = losesFirst;
+    product.demperAlerts = alerts;
+  }
+
+  private digestLine(plan: PlannedChange): DigestLine {
+    return {
+      productId: plan.product.id,
+      sku: plan.product.sku,
+      title: plan.product.title,
+      oldPrice: plan.product.price,
+      newPrice: plan.decision.price,
+      reason: explainDecision(this.options.i18n, 'ru', plan.decision, plan.product.price),
+      rivalName: plan.decision.leader?.merchantName,
+      rivalPrice: plan.decision.leader?.price,
+    };
+  }
+}

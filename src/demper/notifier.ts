@@ -1,0 +1,40 @@
+/** What the demper tells a seller; the bot implements it with one digest message per store per cycle. */
+export interface DigestLine {
+  productId: number;
+  sku: string;
+  title: string;
+  oldPrice: number;
+  newPrice: number;
+  reason: string;
+  rivalName: string | undefined;
+  rivalPrice: number | undefined;
+}
+
+export type DemperAlertKind = 'floor-reached' | 'lost-first-place' | 'not-applied' | 'session-expired' | 'rate-limited';
+
+export interface DemperAlert {
+  kind: DemperAlertKind;
+  productId?: number;
+  sku?: string;
+  title?: string;
+  details?: Record<string, string | number>;
+}
+
+export interface DemperNotifier {
+  digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void>;
+  alert(storeId: number, alert: DemperAlert): Promise<void>;
+}
+
+/** Used by the CLI and tests: keeps what would have been sent. */
+export class RecordingNotifier implements DemperNotifier {
+  readonly digests: { storeId: number; lines: DigestLine[]; dryRun: boolean }[] = [];
+  readonly alerts: { storeId: number; alert: DemperAlert }[] = [];
+
+  async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
+    this.digests.push({ storeId, lines, dryRun });
+  }
+
+  async alert(storeId: number, alert: DemperAlert): Promise<void> {
+    this.alerts.push({ storeId, alert });
+  }
+}
