@@ -1,4 +1,6 @@
 import type { CliCommand } from './command.js';
+import { demperCommand } from './demper.js';
+import { kaspiSandboxCommand } from './kaspi-sandbox.js';
 import { migrateCommand } from './migrate.js';
 import { notBuiltYet } from './not-built.js';
 import { offersCommand } from './offers.js';
@@ -14,25 +16,6 @@ const workerCommand: CliCommand = {
   run: async () => notBuiltYet('worker', 'the demper worker'),
 };
 
-const demperCommand: CliCommand = {
-  name: 'demper',
-  summary: 'the demper in the foreground',
-  usage: '[--once] [--interval <s>] [--store <id>] [--dry-run]',
-  optionHelp: [
-    '--once             run one cycle over the due products and exit',
-    '--interval <s>     run a cycle every <s> seconds until Ctrl-C',
-    '--store <id>       only this store',
-    '--dry-run          decide and print, change nothing on Kaspi',
-  ],
-  options: {
-    once: { type: 'boolean' },
-    interval: { type: 'string' },
-    store: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-  },
-  positionals: { min: 0, max: 0 },
-  run: async () => notBuiltYet('demper', 'the demper'),
-};
 
 
 const sandboxCommand: CliCommand = {
@@ -45,15 +28,6 @@ const sandboxCommand: CliCommand = {
   run: async () => notBuiltYet('sandbox', 'the local sandbox'),
 };
 
-const kaspiSandboxCommand: CliCommand = {
-  name: 'kaspi-sandbox',
-  summary: 'only the Kaspi sandbox server',
-  usage: '[--port <n>]',
-  optionHelp: ['--port <n>         port to listen on'],
-  options: { port: { type: 'string' } },
-  positionals: { min: 0, max: 0 },
-  run: async () => notBuiltYet('kaspi-sandbox', 'the Kaspi sandbox'),
-};
 
 /** SPEC §4, in the order `--help` lists them. */
 export const COMMANDS: CliCommand[] = [

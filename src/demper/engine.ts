@@ -65,6 +65,8 @@ interface PlannedChange {
 }
 
 const RECENT_ROUNDS = 6;
+/** A run takes seconds; a change still `planned` after this long belongs to a run that died. */
+const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
 export function emptySummary(): RunSummary {
   return { stores: 0, checked: 0, held: 0, planned: 0, sent: 0, deferred: 0, applied: 0, failed: 0, errors: [] };
@@ -86,6 +88,7 @@ export class DemperEngine {
 
   async runOnce(run: RunOptions = {}): Promise<RunSummary> {
     const summary = emptySummary();
+    await this.recoverInterrupted(run.storeId);
     await this.verifyPending(summary, run.storeId);
     const em = this.options.orm.em.fork();
     const now = new Date();
@@ -291,6 +294,29 @@ export class DemperEngine {
     plan.change!.status = 'sent';
     plan.change!.sentAt = new Date();
     if (note) plan.change!.error = note;
+  }
+
+  /**
+   * A run killed between recording a change and marking it sent leaves it `planned`: it may or may not have
+   * reached Kaspi. It is never re-sent blindly; it becomes `sent` with that note and the read-back settles it.
+   */
+  private async recoverInterrupted(storeId?: number): Promise<void> {
+    const em = this.options.orm.em.fork();
+    const stale = await em.find(PriceChangeSchema, {
+      status: 'planned',
+      source: 'demper',
+      createdAt: { $lt: new Date(Date.now() - INTERRUPTED_AFTER_MS) },
+      ...(storeId ? { store: storeId } : {}),
+    });
+    for (const change of stale) {
+      change.status = 'sent';
+      change.sentAt = change.createdAt;
+      change.error = 'outcome unknown after an interrupted run; settled by read-back';
+    }
+    if (stale.length) {
+      await em.flush();
+      this.options.logger.warn({ changes: stale.length }, 'recovered price changes of an interrupted demper run');
+    }
   }
 
   /** Reads sent changes back from the cabinet: applied when Kaspi shows the new price, failed after the timeout. */

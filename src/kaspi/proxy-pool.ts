@@ -73,8 +73,12 @@ export class ProxyPool {
     if (ready.length === 0) {
       throw new NoExitAvailableError(Math.min(...this.exits.map((health) => health.benchedUntil)) - now);
     }
-    // Short waits first, on every exit in turn, so load spreads instead of queueing on the first proxy.
-    for (const wait of [0, 250, 1_000, maxWaitMs]) {
+    // Waits that double, each offered to every exit in turn, so queues stay within a factor of two of each other
+    // instead of piling up on the first proxy.
+    const waits = [0];
+    for (let wait = 1000 / this.limits.offersRps; wait < maxWaitMs; wait *= 2) waits.push(wait);
+    waits.push(maxWaitMs);
+    for (const wait of waits) {
       for (let i = 0; i < ready.length; i++) {
         const health = ready[(this.cursor + i) % ready.length]!;
         if (await this.limits.storefrontSlot(health.exit.id, Math.min(wait, maxWaitMs), signal)) {

@@ -59,7 +59,7 @@ export class EmailLogin {
       await page.goto(`${this.urls.idmcUrl}/login`);
       await page.fill(SELECTORS.email, email.trim());
       await page.click(SELECTORS.submit);
-      await page.waitForSelector(`${SELECTORS.password}, ${SELECTORS.error}`, { state: 'visible' });
+      await this.waitForAnyVisible(page, [SELECTORS.password, SELECTORS.error]);
       await this.throwIfError(page, lastErrorCode);
       await page.fill(SELECTORS.password, password);
       await page.click(SELECTORS.submit);
@@ -117,11 +117,25 @@ export class EmailLogin {
   }
 
   private async waitForOutcome(page: Page, lastErrorCode: { value: string | undefined }, codeAllowed: boolean): Promise<'done' | 'code'> {
-    const selectors = [SELECTORS.success, SELECTORS.error, ...(codeAllowed ? [SELECTORS.code] : [])].join(', ');
-    await page.waitForSelector(selectors, { state: 'visible' });
+    await this.waitForAnyVisible(page, [SELECTORS.success, SELECTORS.error, ...(codeAllowed ? [SELECTORS.code] : [])]);
     await this.throwIfError(page, lastErrorCode);
     if (codeAllowed && (await page.isVisible(SELECTORS.code))) return 'code';
     return 'done';
+  }
+
+  /**
+   * Polls until one of the selectors is visible. A comma selector would wait on its first match only (a hidden
+   * code field), and the page navigates through the OAuth hand-off on success, which a page function would not survive.
+   */
+  private async waitForAnyVisible(page: Page, selectors: string[]): Promise<void> {
+    const deadline = Date.now() + (this.options.stepTimeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      for (const selector of selectors) {
+        if (await page.locator(selector).first().isVisible().catch(() => false)) return;
+      }
+      await page.waitForTimeout(100).catch(() => undefined);
+    }
+    throw new KaspiLoginError('the Kaspi login page did not answer in time', 'login.email', 'TIMEOUT_EXCEEDED');
   }
 
   private async throwIfError(page: Page, lastErrorCode: { value: string | undefined }): Promise<void> {

@@ -38,6 +38,10 @@ export class KaspiLimits {
    * Waits for a storefront slot on this exit IP. Returns false (having waited for nothing) when the exit is
    * paused after a 403 or its queue is longer than `maxWaitMs`, so the caller can try another exit.
    */
+  get offersRps(): number {
+    return this.options.offersRps;
+  }
+
   async storefrontSlot(exitId: string, maxWaitMs = 10_000, signal?: AbortSignal): Promise<boolean> {
     if (await this.store.frozenUntil(`exit:${exitId}`)) return false;
     const wait = await this.store.reserveSlot(`storefront:${exitId}`, 1000 / this.options.offersRps, maxWaitMs);
