@@ -91,6 +91,10 @@ export class SlidingCounter {
     return recent.length;
   }
 
+  reset(key: string): void {
+    this.events.delete(key);
+  }
+
   count(key: string, now: number, windowMs: number): number {
     return (this.events.get(key) ?? []).filter((at) => at > now - windowMs).length;
   }

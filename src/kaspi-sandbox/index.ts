@@ -606,6 +606,7 @@ class Sandbox {
         if ((this.ipBlockedUntil.get(ip) ?? 0) > now) return this.storefrontBlocked(response);
         if (this.storefrontHits.hit(ip, now, 1000) > this.limits.storefrontRpsPerIp) {
           this.ipBlockedUntil.set(ip, now + this.scaled(this.limits.storefrontBlockMs));
+          this.storefrontHits.reset(ip); // the block is the penalty; afterwards the IP starts afresh
           return this.storefrontBlocked(response);
         }
         const body = ((await readJson(request)) ?? {}) as { cityId?: string; limit?: number; page?: number };
