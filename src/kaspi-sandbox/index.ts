@@ -202,6 +202,24 @@ class Sandbox {
         sendHtml(response, 200, loginPageHtml(this.urls.mc, this.urls.shop), setCookies.length ? { 'set-cookie': setCookies } : {});
       },
       'POST /api/p/login': async (request, response) => this.apiLogin(request, response),
+      // Sandbox-only: tests and the local demo read the codes Kaspi would have sent by SMS or e-mail,
+      // and inject failures into a sandbox running in another process.
+      'GET /_sandbox/code': (_request, response, url) => {
+        const code = this.lastCode(url.searchParams.get('identity') ?? '');
+        sendJson(response, code ? 200 : 404, code ? { code } : { errorCode: 'NO_CODE' });
+      },
+      'POST /_sandbox/faults': async (request, response) => {
+        const faults = (await readJson(request)) as SandboxFaults | undefined;
+        if (!faults || typeof faults !== 'object' || !['storefront', 'cabinet', 'idmc', 'all'].includes(faults.target)) {
+          return sendJson(response, 400, { errorCode: 'BAD_FAULTS' });
+        }
+        this.injectFaults(faults);
+        sendJson(response, 200, { ok: true });
+      },
+      'POST /_sandbox/expire-sessions': (_request, response, url) => {
+        this.expireSessions(url.searchParams.get('merchantUid') ?? undefined);
+        sendJson(response, 200, { ok: true });
+      },
       'GET /oauth2/authorize': (request, response, url) => {
         const cookies = cookiesOf(request);
         const sso = cookies.MS_AUTH_SSO ? this.sso.get(cookies.MS_AUTH_SSO) : undefined;
@@ -435,6 +453,8 @@ class Sandbox {
       this.sessions.set(renewed, { account: session.account, sid: session.sid, expiresAt: now + this.scaled(this.limits.sessionTtlMs) });
       session.diesAt = now + this.scaled(60_000);
       refresh = { 'set-cookie': [cookie('mc-session', renewed)] };
+      // Every answer of this request carries the new cookie, whatever path the handler takes.
+      response.setHeader('set-cookie', refresh['set-cookie']!);
     }
     serve(session, refresh);
   }
@@ -479,7 +499,7 @@ class Sandbox {
     }
     const merchantUid = String(items[0]!.merchantUid ?? '');
     if (items.some((item) => String(item.merchantUid) !== merchantUid)) return sendJson(response, 400, { errorCode: 'MIXED_MERCHANTS' });
-    this.cabinet(request, response, merchantUid, () => {
+    this.cabinet(request, response, merchantUid, (_session, refresh) => {
       for (const item of items) {
         const problem = validateItem(merchantUid, item);
         if (problem) return sendJson(response, 400, { errorCode: problem, errorData: { sku: item.sku } });
@@ -488,7 +508,7 @@ class Sandbox {
       const jobId = this.token(12);
       this.writeLog.push({ at: Date.now(), endpoint, merchantUid, body: structuredClone(body) });
       if (!this.faults.get('cabinet')?.dropWrites) this.later(this.options.applyDelayMs ?? 5_000, () => items.forEach((item) => this.applyItem(merchantUid, item, endpoint)));
-      sendJson(response, 200, { id: jobId });
+      sendJson(response, 200, { id: jobId }, refresh);
     });
   }
 

@@ -122,3 +122,29 @@ describe('kaspi-bot CLI', () => {
     expect(oneLine(missingArgument.stderr)).toMatch(/expected <masterSku>/);
   });
 });
+
+describe('kaspi-bot kaspi-sandbox', () => {
+  it('starts the sandbox, prints how to point the bot at it, and stops on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'kaspi-sandbox', '--seed', '3'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const shopUrl = /KASPI_SHOP_URL=(\S+)/.exec(stdout)?.[1];
+    expect(shopUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stdout).toContain('+7 (701) 000-00-01');
+    const answer = await fetch(`${shopUrl}/yml/offer-view/offers/102298404`, { method: 'POST', body: JSON.stringify({ cityId: '750000000' }) });
+    expect(answer.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Kaspi sandbox stopped.');
+  });
+
+  it('refuses a bad port in one line', async () => {
+    const result = await kaspiBot(['kaspi-sandbox', '--port', 'eighty']);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/--port must be a whole number/);
+  });
+});

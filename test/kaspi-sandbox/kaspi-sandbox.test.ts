@@ -234,6 +234,16 @@ describe('Kaspi sandbox, spoken to by hand', () => {
     }
   });
 
+  it('hands out the sent codes and takes faults over its own HTTP endpoints (for other processes)', async () => {
+    await loginByHand('+7 (701) 000-00-01');
+    const code = await raw(`${sandbox.idmcUrl}/_sandbox/code?identity=${encodeURIComponent('+7 (701) 000-00-01')}`);
+    expect(code.json).toEqual({ code: sandbox.lastCode('+7 (701) 000-00-01') });
+    expect((await raw(`${sandbox.idmcUrl}/_sandbox/code?identity=nobody`)).status).toBe(404);
+    expect((await raw(`${sandbox.idmcUrl}/_sandbox/faults`, { method: 'POST', body: { target: 'storefront', serverErrors: 1 } })).status).toBe(200);
+    expect((await raw(`${sandbox.shopUrl}/yml/offer-view/offers/102298404`, { method: 'POST', body: { cityId: ALMATY }, from: '127.0.0.5' })).status).toBe(502);
+    expect((await raw(`${sandbox.idmcUrl}/_sandbox/faults`, { method: 'POST', body: { target: 'moon' } })).status).toBe(400);
+  });
+
   it('injects each fault kind on demand', async () => {
     const url = `${sandbox.shopUrl}/yml/offer-view/offers/102298404`;
     sandbox.injectFaults({ target: 'storefront', serverErrors: 1 });

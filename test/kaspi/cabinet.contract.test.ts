@@ -221,6 +221,21 @@ describe('cabinet client against the Kaspi sandbox', () => {
 });
 
 describe('cabinet write limits against the sandbox', () => {
+  it('never gets a 429 writing at the configured rate, just under Kaspi’s limit', async () => {
+    const steady = kaspiFor(sandbox, logger, { KASPI_PRICEFEED_RPS: '2.5' });
+    await new Promise((resolve) => setTimeout(resolve, 60_000 / TIME_SCALE + 50));
+    const pending = await steady.smsLogin.start('+7 701 000 00 01');
+    const jar = new CookieJar((await steady.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!)).cookies);
+    const points = (await steady.cabinet.getMerchant(jar, MERCHANT)).points;
+    const offers = (await steady.cabinet.listOffers(jar, MERCHANT, true)).slice(20, 28);
+    const before = sandbox.stats().cabinet429;
+    const started = performance.now();
+    // Eight writes fired at once: the limiter spaces them 400 ms apart (2.5/s against Kaspi's 3/s).
+    await Promise.all(offers.map((offer) => steady.cabinet.writeBatch(jar, MERCHANT, [buildPricefeedItem(MERCHANT, offer, {}, points, { batch: true })])));
+    expect(sandbox.stats().cabinet429 - before).toBe(0);
+    expect(performance.now() - started).toBeGreaterThan(7 * 400 * 0.95);
+  });
+
   it('a 429 freezes every write of the merchant; nothing more reaches Kaspi until the block ends', async () => {
     const fast = kaspiFor(sandbox, logger, { KASPI_PRICEFEED_RPS: '50' });
     const pending = await fast.smsLogin.start('+7 701 000 00 02').catch(async () => {

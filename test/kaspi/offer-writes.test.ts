@@ -14,7 +14,28 @@ const POINTS: StorePoint[] = [
   { storeId: '30297603_PP3', code: 'PP3', name: 'PP3', cityId: '750000000', cityName: 'Алматы', enabled: true },
 ];
 
+const capturedEnable = JSON.parse(readFileSync(new URL('../fixtures/kaspi/pricefeed-batch-enable.json', import.meta.url), 'utf8'))[0];
+
 describe('buildPricefeedItem', () => {
+  it('builds the same batch item the cabinet’s «Выставить на продажу» sends, plus the base price', () => {
+    const read = parseKaspi(offerListResponse, {
+      data: [
+        {
+          sku: capturedEnable.sku,
+          masterSku: '133206576',
+          model: capturedEnable.model,
+          price: 1120,
+          availabilities: [{ storeId: '30067228_PP2', available: 'no' }],
+        },
+      ],
+      total: 1,
+    }, 'fixture').data[0]!;
+    const points: StorePoint[] = [{ storeId: '30067228_PP2', code: 'PP2', name: 'PP2', cityId: '511010000', cityName: 'Шымкент', enabled: true }];
+    const { price, ...item } = buildPricefeedItem('30067228', read, { available: true }, points, { batch: true });
+    expect(item).toEqual(capturedEnable);
+    expect(price).toBe(1120);
+  });
+
   it('parses the recorded cabinet item and reads its price (minPrice when price is 0)', () => {
     expect(offer.sku).toBe('061077339');
     expect(offer.price).toBe(0);
