@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { startKaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 const BIN = join(import.meta.dirname, '../../bin/kaspi-bot.js');
@@ -146,5 +148,39 @@ describe('kaspi-bot kaspi-sandbox', () => {
     const result = await kaspiBot(['kaspi-sandbox', '--port', 'eighty']);
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toMatch(/--port must be a whole number/);
+  });
+});
+
+describe('kaspi-bot offers', () => {
+  it('prints the competitors of a product from the Kaspi it is pointed at, one offer per merchant, cheapest first', async () => {
+    const sandbox = await startKaspiSandbox({ seed: 5, rivalTickMs: 0, productsPerMerchant: 3, logger: captureLogger('silent').logger });
+    try {
+      const result = await kaspiBot(['offers', '102298404', '--city', '750000000'], {
+        BOT_TOKEN: TOKEN,
+        KASPI_SHOP_URL: sandbox.shopUrl,
+        KASPI_MC_URL: sandbox.mcUrl,
+        KASPI_IDMC_URL: sandbox.idmcUrl,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const printed = JSON.parse(result.stdout) as { masterSku: string; cityId: string; offers: { merchantId: string; price: number }[] };
+      expect(printed.masterSku).toBe('102298404');
+      expect(printed.cityId).toBe('750000000');
+      const expected = sandbox.storefront('102298404', '750000000') as { price: number }[];
+      expect(printed.offers.length).toBeGreaterThan(1);
+      expect(new Set(printed.offers.map((offer) => offer.merchantId)).size).toBe(printed.offers.length);
+      const prices = printed.offers.map((offer) => offer.price);
+      expect(prices).toEqual([...prices].sort((a, b) => a - b));
+      expect(prices[0]).toBe(Math.min(...expected.map((offer) => offer.price)));
+      expect(sandbox.stats().requests['storefront POST /yml/offer-view/offers/102298404']).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses a product id that is not a number in one line', async () => {
+    const result = await kaspiBot(['offers', 'iphone']);
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/not a Kaspi product id/);
   });
 });
