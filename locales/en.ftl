@@ -36,3 +36,193 @@ demper-reason-price-war-jump = { $rival } answers every cut — going straight t
 demper-reason-price-war-hold = { $rival } answers every cut — holding { $old }, as you chose.
 demper-reason-strategy-hold = “Hold the price” strategy: { $old } stays.
 demper-reason-invalid-settings = The demper settings are incomplete or contradict each other — the price is left alone.
+
+# Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
+welcome = Hello, { $name }! I help Kaspi sellers with products, prices, competitors and automatic repricing, right in Telegram.
+    To begin, connect your store: tap «Log in to Kaspi».
+welcome-back = Welcome back, { $name }! Active store: <b>{ $store }</b>.
+help = <b>What I can do</b>
+    /login — connect a Kaspi store (SMS or e-mail)
+    /stores — stores: choose the active one, log in again, remove
+    /sync — load products from Kaspi
+    /products [text] — products and search
+    /price &lt;SKU&gt; &lt;price&gt; — change a price
+    /enable, /disable [SKU…] — put on sale or take off sale
+    /offers &lt;SKU&gt; — competitors for a product
+    /settings — language and notifications
+    /cancel — cancel the current action
+    /logout — remove a store and its login data
+button-products = 📦 Products
+button-sync = 🔄 Sync
+button-enable = ✅ Put on sale
+button-disable = ⛔ Take off sale
+button-stores = 🏪 Stores
+button-login = 🔑 Log in to Kaspi
+button-settings = ⚙️ Settings
+button-help = ❓ Help
+button-cancel = Cancel
+button-yes = Yes
+button-no = No
+button-outdated = This button is outdated. Open the menu again: /start
+menu-outdated = The menu has changed, tap again.
+unknown-command = There is no such command. Here is what I can do:
+unhandled = I did not understand that. Choose an action:
+cancelled = Cancelled.
+nothing-to-cancel = There is nothing to cancel.
+error-generic = Something went wrong. We are looking into it; your data and prices are unchanged.
+access-denied = No access: this is not your store or product.
+slow-down = Too often. Try again in { $seconds } s.
+no-store = Connect a Kaspi store first: /login
+
+# Bot: commands in Telegram's menu.
+command-start = Main menu
+command-help = What the bot can do
+command-login = Connect a Kaspi store
+command-stores = My stores
+command-sync = Load products from Kaspi
+command-products = Products and search
+command-price = Change a price: /price SKU price
+command-enable = Put products on sale
+command-disable = Take products off sale
+command-offers = Competitors for a product
+command-settings = Language and notifications
+command-cancel = Cancel the action
+command-logout = Remove a store
+
+# Bot: login.
+login-choose-method = How do you log in to the Kaspi cabinet?
+button-login-sms = 📱 By phone number (SMS)
+button-login-email = ✉️ By e-mail and password
+login-sms-ask-phone = Send the phone number of your Kaspi cabinet or tap the button below. Example: +7 701 234 56 78
+login-sms-ask-phone-again = I need a phone number: type it or tap «Share my number».
+button-share-phone = 📱 Share my number
+login-sms-phone-accepted = Number { $phone } accepted.
+login-sms-ask-code = Kaspi sent an SMS code to { $phone }. Enter the code:
+login-sms-ask-code-again = Enter the SMS code in digits or tap «Send the code again».
+login-sms-code-resent = A new code was sent to { $phone }. Enter it:
+login-sms-not-a-code = The code is the 4–6 digits from the SMS. Try again.
+button-resend-code = 🔁 Send the code again
+login-email-ask-email = Enter the e-mail of your Kaspi cabinet:
+login-email-invalid = That does not look like an e-mail. Example: shop@example.kz
+login-email-ask-password = Enter the password. I delete the message at once and keep the password only encrypted.
+login-email-wait = Logging in to the Kaspi cabinet… This can take up to a minute.
+login-email-ask-code = Kaspi sent a confirmation code. Enter it:
+login-choose-merchant = Several stores belong to this account. Which one do you connect?
+login-choose-merchant-hint = Choose a store with the buttons above or tap «Cancel».
+login-connected = Store <b>{ $name }</b> connected ({ $points } { $points ->
+        [one] point
+       *[other] points
+    } of sale). Load its products?
+login-gave-up = That did not work. Start again when you are ready: /login
+
+# Bot: stores.
+stores-none = No stores yet. Connect the first one: /login
+stores-header = <b>Your stores</b>
+stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — logged in
+stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ log in again
+stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — not logged in
+button-make-active = Choose «{ $name }»
+button-relogin = 🔑 Log in again
+button-remove = 🗑 Remove
+button-add-store = ➕ Add a store
+store-activated = Active store: { $name }
+store-remove-ask = Remove store <b>{ $name }</b>? Saved login data, products and price history will be deleted. Nothing changes in Kaspi itself.
+button-remove-yes = Yes, remove
+store-removed = Store <b>{ $name }</b> removed together with its login data.
+
+# Bot: sync.
+sync-ask = Load the products of <b>{ $store }</b> from Kaspi?
+sync-started = 🔄 Syncing <b>{ $store }</b>…
+sync-progress = 🔄 <b>{ $store }</b>: synced { $fetched } of { $total }
+sync-done = ✅ <b>{ $store }</b>: synced { $total }. New: { $added }, changed: { $changed }, removed: { $removed }.
+sync-failed = Sync not finished: { $reason }
+sync-already-running = A sync is already running — I will tell you when it is done.
+
+# Bot: products.
+products-header = <b>{ $store }</b>: { $total } { $total ->
+        [one] product
+       *[other] products
+    }, page { $page } of { $pages }
+products-found = Search «{ $search }»: { $total }, page { $page } of { $pages }
+products-none-found = Nothing found for «{ $search }».
+products-empty = Store <b>{ $store }</b> has no products yet. Load them from Kaspi.
+product-not-found = No product with SKU <code>{ $sku }</code> in the active store. List: /products
+card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
+card-price = Price: <b>{ $price }</b>
+card-on-sale = 🟢 On sale
+card-off-sale = ⚪️ Off sale
+card-place = Place among sellers: { $place } (cheapest competitor: { $rival })
+card-demper-on = Repricer: on, min { $min }, max { $max }, step { $step }
+card-demper-off = Repricer: off (min { $min }, max { $max })
+button-edit-price = ✏️ Change price
+button-take-off-sale = ⛔ Take off sale
+button-put-on-sale = ✅ Put on sale
+button-competitors = 👥 Competitors
+button-back-to-list = « Back to list
+button-back-to-card = « Back to product
+
+# Bot: prices.
+price-usage = Format: /price SKU price. Example: /price 123456 12990
+price-ask = <b>{ $title }</b>
+    Now: { $price }, your minimum: { $floor }.
+    Enter the new price in tenge:
+price-ask-again = Enter the price as a number, e.g. 12990, or tap «Cancel».
+price-invalid = «{ $text }» is not a price. Enter whole tenge, e.g. 12990.
+price-below-kaspi-minimum = Kaspi does not accept prices below { $minimum }.
+price-below-floor = { $price } is below your minimum { $floor }. Set it anyway?
+button-confirm-below-floor = Yes, set { $price }
+price-offer-gone = «{ $title }» is not in the Kaspi cabinet. Refresh products: /sync
+price-unchanged = «{ $title }» already costs { $price } — nothing changed.
+price-sent = ⏳ <b>{ $title }</b>: { $old } → { $new }. Sent to Kaspi, checking that it applies…
+price-applied = ✅ <b>{ $title }</b>: { $old } → { $new }. Kaspi applied the price.
+price-not-applied = ⚠️ <b>{ $title }</b>: Kaspi did not apply the price { $new }. Check the product in the cabinet or try again.
+price-already-sent = The price { $price } for «{ $title }» is already sent to Kaspi — waiting for it to apply.
+price-reason-manual = Changed by hand in Telegram
+
+# Bot: on/off sale.
+availability-sending = Sending to Kaspi…
+availability-on-done = ✅ «{ $title }» is on sale again.
+availability-off-done = ⛔ «{ $title }» is off sale.
+availability-failed = Could not change «{ $title }»: it is not in the cabinet. Refresh products: /sync
+availability-not-applied = ⚠️ Kaspi has not applied the change for { $count } { $count ->
+        [one] product
+       *[other] products
+    } yet. Check them in the cabinet.
+batch-select-disable = Tick the products to take off sale. Selected: { $selected } of { $total }.
+batch-select-enable = Tick the products to put on sale. Selected: { $selected } of { $total }.
+batch-nothing-disable = All products are already off sale.
+batch-nothing-enable = All products are already on sale.
+button-select-page = Select the whole page
+button-batch-done = Done ({ $count })
+batch-empty = Nothing selected.
+batch-expired = This list is outdated, open it again.
+batch-too-many = At most { $max } SKUs at once.
+batch-unknown-skus = Not in the active store: { $skus }
+batch-confirm-disable = Take { $count } { $count ->
+        [one] product
+       *[other] products
+    } off sale? Stock and other settings stay as they are.
+batch-confirm-enable = Put { $count } { $count ->
+        [one] product
+       *[other] products
+    } on sale?
+batch-sending = Sending { $count } to Kaspi…
+batch-done-disable = ⛔ Taken off sale: { $count }.
+batch-done-enable = ✅ Put on sale: { $count }.
+batch-deferred = Kaspi's 30-minute change limit is spent: { $count } more — try later.
+batch-skipped = Skipped (not in the cabinet): { $count }.
+
+# Bot: competitors.
+offers-usage = Format: /offers SKU
+offers-header = <b>{ $title }</b> — { $city }, sellers: { $total }
+offers-none = No other sellers.
+offers-yours = you
+offers-preorder = preorder { $days } d
+offers-more = …and { $count } more
+
+# Bot: settings.
+settings = Language: { $language }
+    Notifications: { $notify }
+notify-all = All
+notify-important = Important only
+notify-off = Off

@@ -36,3 +36,178 @@ demper-reason-price-war-jump = { $rival } әр түсіруге жауап бе�
 demper-reason-price-war-hold = { $rival } әр түсіруге жауап береді — өзіңіз таңдағандай { $old } ұстаймыз.
 demper-reason-strategy-hold = «Бағаны ұстау» стратегиясы: { $old } өзгеріссіз.
 demper-reason-invalid-settings = Демпер баптаулары толық емес немесе бір-біріне қайшы — бағаға тиіспейміз.
+
+# Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
+welcome = Сәлеметсіз бе, { $name }! Мен Kaspi сатушыларына көмектесемін: тауарлар, бағалар, бәсекелестер және автоматты демпинг — тікелей Telegram-да.
+    Бастау үшін дүкеніңізді қосыңыз: «Kaspi-ге кіру» түймесін басыңыз.
+welcome-back = Қайта оралуыңызбен, { $name }! Белсенді дүкен: <b>{ $store }</b>.
+help = <b>Не істей аламын</b>
+    /login — Kaspi дүкенін қосу (SMS немесе e-mail)
+    /stores — дүкендер: белсендісін таңдау, қайта кіру, жою
+    /sync — тауарларды Kaspi-ден жүктеу
+    /products [мәтін] — тауарлар және іздеу
+    /price &lt;SKU&gt; &lt;баға&gt; — бағаны өзгерту
+    /enable, /disable [SKU…] — сатылымға қосу немесе алу
+    /offers &lt;SKU&gt; — тауар бойынша бәсекелестер
+    /settings — тіл және хабарламалар
+    /cancel — ағымдағы әрекетті болдырмау
+    /logout — дүкенді және кіру деректерін жою
+button-products = 📦 Тауарлар
+button-sync = 🔄 Синхрондау
+button-enable = ✅ Сатылымға қосу
+button-disable = ⛔ Сатылымнан алу
+button-stores = 🏪 Дүкендер
+button-login = 🔑 Kaspi-ге кіру
+button-settings = ⚙️ Баптаулар
+button-help = ❓ Көмек
+button-cancel = Болдырмау
+button-yes = Иә
+button-no = Жоқ
+button-outdated = Бұл түйме ескірген. Мәзірді қайта ашыңыз: /start
+menu-outdated = Мәзір жаңарды, қайта басыңыз.
+unknown-command = Мұндай команда жоқ. Мен істей алатындар:
+unhandled = Хабарламаны түсінбедім. Мәзірден әрекетті таңдаңыз:
+cancelled = Болдырылмады.
+nothing-to-cancel = Қазір болдырмайтын ештеңе жоқ.
+error-generic = Бірдеңе дұрыс болмады. Біз қарап жатырмыз; деректеріңіз бен бағаларыңыз өзгерген жоқ.
+access-denied = Рұқсат жоқ: бұл сіздің дүкеніңіз немесе тауарыңыз емес.
+slow-down = Тым жиі. { $seconds } сек. кейін қайталаңыз.
+no-store = Алдымен Kaspi дүкенін қосыңыз: /login
+
+# Bot: commands in Telegram's menu.
+command-start = Басты мәзір
+command-help = Бот не істей алады
+command-login = Kaspi дүкенін қосу
+command-stores = Менің дүкендерім
+command-sync = Тауарларды Kaspi-ден жүктеу
+command-products = Тауарлар және іздеу
+command-price = Бағаны өзгерту: /price SKU баға
+command-enable = Тауарларды сатылымға қосу
+command-disable = Тауарларды сатылымнан алу
+command-offers = Тауар бойынша бәсекелестер
+command-settings = Тіл және хабарламалар
+command-cancel = Әрекетті болдырмау
+command-logout = Дүкенді жою
+
+# Bot: login.
+login-choose-method = Kaspi кабинетіне қалай кіресіз?
+button-login-sms = 📱 Телефон нөмірі арқылы (SMS)
+button-login-email = ✉️ E-mail және құпиясөз арқылы
+login-sms-ask-phone = Kaspi кабинетіне байланған телефон нөмірін жіберіңіз немесе төмендегі түймені басыңыз. Мысалы: +7 701 234 56 78
+login-sms-ask-phone-again = Телефон нөмірі керек: оны жазыңыз немесе «Нөмірмен бөлісу» түймесін басыңыз.
+button-share-phone = 📱 Нөмірмен бөлісу
+login-sms-phone-accepted = { $phone } нөмірі қабылданды.
+login-sms-ask-code = Kaspi { $phone } нөміріне SMS-код жіберді. Кодты енгізіңіз:
+login-sms-ask-code-again = SMS-тегі кодты сандармен енгізіңіз немесе «Кодты қайта жіберу» түймесін басыңыз.
+login-sms-code-resent = Жаңа код { $phone } нөміріне жіберілді. Енгізіңіз:
+login-sms-not-a-code = Код — SMS-тегі 4–6 сан. Қайталап көріңіз.
+button-resend-code = 🔁 Кодты қайта жіберу
+login-email-ask-email = Kaspi кабинетінің e-mail-ін енгізіңіз:
+login-email-invalid = Бұл e-mail-ге ұқсамайды. Мысалы: shop@example.kz
+login-email-ask-password = Құпиясөзді енгізіңіз. Хабарламаны бірден чаттан өшіремін, ал құпиясөзді тек шифрланған түрде сақтаймын.
+login-email-wait = Kaspi кабинетіне кіріп жатырмын… Бұл бір минутқа дейін созылуы мүмкін.
+login-email-ask-code = Kaspi растау кодын жіберді. Оны енгізіңіз:
+login-choose-merchant = Бұл аккаунтқа бірнеше дүкен байланған. Қайсысын қосамыз?
+login-choose-merchant-hint = Жоғарыдағы түймемен дүкенді таңдаңыз немесе «Болдырмау» басыңыз.
+login-connected = <b>{ $name }</b> дүкені қосылды ({ $points } сату нүктесі). Тауарларды жүктейміз бе?
+login-gave-up = Болмады. Дайын болғанда қайта бастаңыз: /login
+
+# Bot: stores.
+stores-none = Әзірге дүкен жоқ. Біріншісін қосыңыз: /login
+stores-header = <b>Сіздің дүкендеріңіз</b>
+stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — кіру белсенді
+stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ қайта кіру керек
+stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — кіру орындалмаған
+button-make-active = «{ $name }» таңдау
+button-relogin = 🔑 Қайта кіру
+button-remove = 🗑 Жою
+button-add-store = ➕ Дүкен қосу
+store-activated = Белсенді дүкен: { $name }
+store-remove-ask = <b>{ $name }</b> дүкенін жоямыз ба? Сақталған кіру деректері, тауарлар және баға тарихы жойылады. Kaspi-дің өзінде ештеңе өзгермейді.
+button-remove-yes = Иә, жою
+store-removed = <b>{ $name }</b> дүкені кіру деректерімен бірге жойылды.
+
+# Bot: sync.
+sync-ask = <b>{ $store }</b> дүкенінің тауарларын Kaspi-ден жүктейміз бе?
+sync-started = 🔄 <b>{ $store }</b> синхрондалуда…
+sync-progress = 🔄 <b>{ $store }</b>: { $total } ішінен { $fetched } синхрондалды
+sync-done = ✅ <b>{ $store }</b>: { $total } синхрондалды. Жаңа: { $added }, өзгерген: { $changed }, жойылған: { $removed }.
+sync-failed = Синхрондау аяқталмады: { $reason }
+sync-already-running = Синхрондау жүріп жатыр — аяқталғанда хабарлаймын.
+
+# Bot: products.
+products-header = <b>{ $store }</b>: { $total } тауар, { $pages } беттің { $page }-і
+products-found = «{ $search }» іздеуі: { $total }, { $pages } беттің { $page }-і
+products-none-found = «{ $search }» бойынша ештеңе табылмады.
+products-empty = <b>{ $store }</b> дүкенінде әзірге тауар жоқ. Оларды Kaspi-ден жүктеңіз.
+product-not-found = Белсенді дүкенде <code>{ $sku }</code> SKU тауары жоқ. Тізім: /products
+card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
+card-price = Баға: <b>{ $price }</b>
+card-on-sale = 🟢 Сатылымда
+card-off-sale = ⚪️ Сатылымнан алынған
+card-place = Сатушылар арасындағы орын: { $place } (ең арзан бәсекелес: { $rival })
+card-demper-on = Демпер: қосулы, мин. { $min }, макс. { $max }, қадам { $step }
+card-demper-off = Демпер: өшірулі (мин. { $min }, макс. { $max })
+button-edit-price = ✏️ Бағаны өзгерту
+button-take-off-sale = ⛔ Сатылымнан алу
+button-put-on-sale = ✅ Сатылымға қайтару
+button-competitors = 👥 Бәсекелестер
+button-back-to-list = « Тізімге
+button-back-to-card = « Тауарға
+
+# Bot: prices.
+price-usage = Пішімі: /price SKU баға. Мысалы: /price 123456 12990
+price-ask = <b>{ $title }</b>
+    Қазір: { $price }, сіздің минимумыңыз: { $floor }.
+    Жаңа бағаны теңгемен енгізіңіз:
+price-ask-again = Бағаны санмен енгізіңіз, мысалы 12990, немесе «Болдырмау» басыңыз.
+price-invalid = «{ $text }» — баға емес. Бүтін теңге енгізіңіз, мысалы 12990.
+price-below-kaspi-minimum = Kaspi { $minimum } төмен бағаны қабылдамайды.
+price-below-floor = { $price } сіздің минимумыңыздан ({ $floor }) төмен. Сонда да қоямыз ба?
+button-confirm-below-floor = Иә, { $price } қою
+price-offer-gone = «{ $title }» Kaspi кабинетінде табылмады. Тауарларды жаңартыңыз: /sync
+price-unchanged = «{ $title }» бағасы қазірдің өзінде { $price } — ештеңе өзгертпедік.
+price-sent = ⏳ <b>{ $title }</b>: { $old } → { $new }. Kaspi-ге жіберілді, бағаның қолданылуын тексеріп жатырмын…
+price-applied = ✅ <b>{ $title }</b>: { $old } → { $new }. Kaspi бағаны қолданды.
+price-not-applied = ⚠️ <b>{ $title }</b>: Kaspi { $new } бағасын қолданбады. Тауарды кабинетте тексеріңіз немесе қайталап көріңіз.
+price-already-sent = «{ $title }» үшін { $price } бағасы Kaspi-ге жіберіліп қойған — оның қолданылуын күтеміз.
+price-reason-manual = Telegram-да қолмен өзгертілді
+
+# Bot: on/off sale.
+availability-sending = Kaspi-ге жіберіп жатырмын…
+availability-on-done = ✅ «{ $title }» сатылымға қайтарылды.
+availability-off-done = ⛔ «{ $title }» сатылымнан алынды.
+availability-failed = «{ $title }» өзгертілмеді: кабинетте табылмады. Тауарларды жаңартыңыз: /sync
+availability-not-applied = ⚠️ Kaspi { $count } тауар бойынша өзгерісті әлі қолданбады. Оларды кабинетте тексеріңіз.
+batch-select-disable = Сатылымнан алатын тауарларды белгілеңіз. Таңдалды: { $total } ішінен { $selected }.
+batch-select-enable = Сатылымға қайтаратын тауарларды белгілеңіз. Таңдалды: { $total } ішінен { $selected }.
+batch-nothing-disable = Барлық тауар сатылымнан алынған.
+batch-nothing-enable = Барлық тауар сатылымда.
+button-select-page = Беттегінің бәрін таңдау
+button-batch-done = Дайын ({ $count })
+batch-empty = Ештеңе таңдалмады.
+batch-expired = Тізім ескірді, оны қайта ашыңыз.
+batch-too-many = Бір рет ең көбі { $max } SKU.
+batch-unknown-skus = Белсенді дүкенде жоқ: { $skus }
+batch-confirm-disable = { $count } тауарды сатылымнан аламыз ба? Қалдықтар мен басқа баптаулар өзгермейді.
+batch-confirm-enable = { $count } тауарды сатылымға қайтарамыз ба?
+batch-sending = Kaspi-ге { $count } жіберіп жатырмын…
+batch-done-disable = ⛔ Сатылымнан алынды: { $count }.
+batch-done-enable = ✅ Сатылымға қайтарылды: { $count }.
+batch-deferred = Kaspi-дің 30 минуттық өзгеріс лимиті таусылды: тағы { $count } — кейінірек қайталаңыз.
+batch-skipped = Өткізілді (кабинетте жоқ): { $count }.
+
+# Bot: competitors.
+offers-usage = Пішімі: /offers SKU
+offers-header = <b>{ $title }</b> — { $city }, сатушылар: { $total }
+offers-none = Басқа сатушылар жоқ.
+offers-yours = сіз
+offers-preorder = алдын ала тапсырыс { $days } күн
+offers-more = …және тағы { $count }
+
+# Bot: settings.
+settings = Тіл: { $language }
+    Хабарламалар: { $notify }
+notify-all = Барлығы
+notify-important = Тек маңыздылары
+notify-off = Өшірулі

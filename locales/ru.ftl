@@ -36,3 +36,197 @@ demper-reason-price-war-jump = { $rival } отвечает на каждое с�
 demper-reason-price-war-hold = { $rival } отвечает на каждое снижение — держим { $old }, как вы выбрали.
 demper-reason-strategy-hold = Стратегия «держать цену»: { $old } без изменений.
 demper-reason-invalid-settings = Настройки демпера неполные или противоречат друг другу — цену не трогаем.
+
+# Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
+welcome = Здравствуйте, { $name }! Я помогаю продавцам Kaspi: товары, цены, конкуренты и автоматический демпинг — прямо в Telegram.
+    Для начала подключите магазин: нажмите «Войти в Kaspi».
+welcome-back = С возвращением, { $name }! Активный магазин: <b>{ $store }</b>.
+help = <b>Что я умею</b>
+    /login — подключить магазин Kaspi (SMS или e-mail)
+    /stores — магазины: выбрать активный, войти снова, удалить
+    /sync — загрузить товары из Kaspi
+    /products [текст] — товары и поиск
+    /price &lt;SKU&gt; &lt;цена&gt; — изменить цену
+    /enable, /disable [SKU…] — включить или снять с продажи
+    /offers &lt;SKU&gt; — конкуренты по товару
+    /settings — язык и уведомления
+    /cancel — отменить текущее действие
+    /logout — удалить магазин и его данные входа
+button-products = 📦 Товары
+button-sync = 🔄 Синхронизировать
+button-enable = ✅ Включить товары
+button-disable = ⛔ Снять с продажи
+button-stores = 🏪 Магазины
+button-login = 🔑 Войти в Kaspi
+button-settings = ⚙️ Настройки
+button-help = ❓ Помощь
+button-cancel = Отмена
+button-yes = Да
+button-no = Нет
+button-outdated = Эта кнопка устарела. Откройте меню заново: /start
+menu-outdated = Меню обновилось, нажмите ещё раз.
+unknown-command = Такой команды нет. Вот что я умею:
+unhandled = Не понял сообщение. Выберите действие в меню:
+cancelled = Отменено.
+nothing-to-cancel = Сейчас нечего отменять.
+error-generic = Что-то пошло не так. Мы уже разбираемся; ваши данные и цены не изменены.
+access-denied = Нет доступа: это не ваш магазин или товар.
+slow-down = Слишком часто. Попробуйте через { $seconds } сек.
+no-store = Сначала подключите магазин Kaspi: /login
+
+# Bot: commands in Telegram's menu.
+command-start = Главное меню
+command-help = Что умеет бот
+command-login = Подключить магазин Kaspi
+command-stores = Мои магазины
+command-sync = Загрузить товары из Kaspi
+command-products = Товары и поиск
+command-price = Изменить цену: /price SKU цена
+command-enable = Включить товары в продажу
+command-disable = Снять товары с продажи
+command-offers = Конкуренты по товару
+command-settings = Язык и уведомления
+command-cancel = Отменить действие
+command-logout = Удалить магазин
+
+# Bot: login.
+login-choose-method = Как войти в кабинет Kaspi?
+button-login-sms = 📱 По номеру телефона (SMS)
+button-login-email = ✉️ По e-mail и паролю
+login-sms-ask-phone = Отправьте номер телефона, привязанный к кабинету Kaspi, или нажмите кнопку ниже. Например: +7 701 234 56 78
+login-sms-ask-phone-again = Нужен номер телефона: напишите его или нажмите «Поделиться номером».
+button-share-phone = 📱 Поделиться номером
+login-sms-phone-accepted = Номер { $phone } принят.
+login-sms-ask-code = Kaspi отправил SMS с кодом на { $phone }. Введите код:
+login-sms-ask-code-again = Введите код из SMS цифрами или нажмите «Отправить код снова».
+login-sms-code-resent = Новый код отправлен на { $phone }. Введите его:
+login-sms-not-a-code = Код — это 4–6 цифр из SMS. Попробуйте ещё раз.
+button-resend-code = 🔁 Отправить код снова
+login-email-ask-email = Введите e-mail от кабинета Kaspi:
+login-email-invalid = Это не похоже на e-mail. Пример: shop@example.kz
+login-email-ask-password = Введите пароль. Сообщение с паролем я сразу удалю из чата, а сам пароль храню только в зашифрованном виде.
+login-email-wait = Вхожу в кабинет Kaspi… Это может занять до минуты.
+login-email-ask-code = Kaspi отправил код подтверждения. Введите его:
+login-choose-merchant = К аккаунту привязано несколько магазинов. Какой подключить?
+login-choose-merchant-hint = Выберите магазин кнопкой выше или нажмите «Отмена».
+login-connected = Магазин <b>{ $name }</b> подключён ({ $points } { $points ->
+        [one] точка
+        [few] точки
+       *[other] точек
+    } продаж). Загрузить товары?
+login-gave-up = Не получилось. Начните заново, когда будете готовы: /login
+
+# Bot: stores.
+stores-none = Магазинов пока нет. Подключите первый: /login
+stores-header = <b>Ваши магазины</b>
+stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — вход активен
+stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ нужен повторный вход
+stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — вход не выполнен
+button-make-active = Выбрать «{ $name }»
+button-relogin = 🔑 Войти снова
+button-remove = 🗑 Удалить
+button-add-store = ➕ Добавить магазин
+store-activated = Активный магазин: { $name }
+store-remove-ask = Удалить магазин <b>{ $name }</b>? Сохранённые данные входа, товары и история цен будут удалены. В самом Kaspi ничего не изменится.
+button-remove-yes = Да, удалить
+store-removed = Магазин <b>{ $name }</b> удалён вместе с данными входа.
+
+# Bot: sync.
+sync-ask = Загрузить товары магазина <b>{ $store }</b> из Kaspi?
+sync-started = 🔄 Синхронизация <b>{ $store }</b>…
+sync-progress = 🔄 <b>{ $store }</b>: синхронизировано { $fetched } из { $total }
+sync-done = ✅ <b>{ $store }</b>: синхронизировано { $total }. Новых: { $added }, изменилось: { $changed }, удалено: { $removed }.
+sync-failed = Синхронизация не завершена: { $reason }
+sync-already-running = Синхронизация уже идёт — я сообщу, когда закончу.
+
+# Bot: products.
+products-header = <b>{ $store }</b>: { $total } { $total ->
+        [one] товар
+        [few] товара
+       *[other] товаров
+    }, страница { $page } из { $pages }
+products-found = Поиск «{ $search }»: { $total }, страница { $page } из { $pages }
+products-none-found = По запросу «{ $search }» ничего не нашлось.
+products-empty = В магазине <b>{ $store }</b> пока нет товаров. Загрузите их из Kaspi.
+product-not-found = Товар с SKU <code>{ $sku }</code> не найден в активном магазине. Список: /products
+card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
+card-price = Цена: <b>{ $price }</b>
+card-on-sale = 🟢 В продаже
+card-off-sale = ⚪️ Снят с продажи
+card-place = Место среди продавцов: { $place } (самый дешёвый конкурент: { $rival })
+card-demper-on = Демпер: включён, мин. { $min }, макс. { $max }, шаг { $step }
+card-demper-off = Демпер: выключен (мин. { $min }, макс. { $max })
+button-edit-price = ✏️ Изменить цену
+button-take-off-sale = ⛔ Снять с продажи
+button-put-on-sale = ✅ Вернуть в продажу
+button-competitors = 👥 Конкуренты
+button-back-to-list = « К списку
+button-back-to-card = « К товару
+
+# Bot: prices.
+price-usage = Формат: /price SKU цена. Например: /price 123456 12 990
+price-ask = <b>{ $title }</b>
+    Сейчас: { $price }, ваш минимум: { $floor }.
+    Введите новую цену в тенге:
+price-ask-again = Введите цену числом, например 12 990, или нажмите «Отмена».
+price-invalid = «{ $text }» — не цена. Введите целое число тенге, например 12 990.
+price-below-kaspi-minimum = Kaspi не принимает цену ниже { $minimum }.
+price-below-floor = { $price } ниже вашего минимума { $floor }. Точно поставить?
+button-confirm-below-floor = Да, поставить { $price }
+price-offer-gone = Товар «{ $title }» не найден в кабинете Kaspi. Обновите товары: /sync
+price-unchanged = У «{ $title }» уже стоит цена { $price } — ничего не меняли.
+price-sent = ⏳ <b>{ $title }</b>: { $old } → { $new }. Отправлено в Kaspi, проверяю, что цена применилась…
+price-applied = ✅ <b>{ $title }</b>: { $old } → { $new }. Kaspi применил цену.
+price-not-applied = ⚠️ <b>{ $title }</b>: Kaspi не применил цену { $new }. Проверьте товар в кабинете или попробуйте ещё раз.
+price-already-sent = Цена { $price } для «{ $title }» уже отправлена в Kaspi — ждём, пока он её применит.
+price-reason-manual = Изменено вручную в Telegram
+
+# Bot: on/off sale.
+availability-sending = Отправляю в Kaspi…
+availability-on-done = ✅ «{ $title }» возвращён в продажу.
+availability-off-done = ⛔ «{ $title }» снят с продажи.
+availability-failed = Не удалось изменить «{ $title }»: товар не найден в кабинете. Обновите товары: /sync
+availability-not-applied = ⚠️ Kaspi пока не применил изменение для { $count } { $count ->
+        [one] товара
+       *[other] товаров
+    }. Проверьте их в кабинете.
+batch-select-disable = Отметьте товары, которые снять с продажи. Выбрано: { $selected } из { $total }.
+batch-select-enable = Отметьте товары, которые вернуть в продажу. Выбрано: { $selected } из { $total }.
+batch-nothing-disable = Все товары уже сняты с продажи.
+batch-nothing-enable = Все товары уже в продаже.
+button-select-page = Выбрать всё на странице
+button-batch-done = Готово ({ $count })
+batch-empty = Ничего не выбрано.
+batch-expired = Список устарел, откройте его заново.
+batch-too-many = За раз можно не больше { $max } SKU.
+batch-unknown-skus = Не найдены в активном магазине: { $skus }
+batch-confirm-disable = Снять с продажи { $count } { $count ->
+        [one] товар
+        [few] товара
+       *[other] товаров
+    }? Остатки и другие настройки не изменятся.
+batch-confirm-enable = Вернуть в продажу { $count } { $count ->
+        [one] товар
+        [few] товара
+       *[other] товаров
+    }?
+batch-sending = Отправляю в Kaspi { $count }…
+batch-done-disable = ⛔ Снято с продажи: { $count }.
+batch-done-enable = ✅ Возвращено в продажу: { $count }.
+batch-deferred = Лимит изменений Kaspi на 30 минут исчерпан: ещё { $count } — попробуйте позже.
+batch-skipped = Пропущено (нет в кабинете): { $count }.
+
+# Bot: competitors.
+offers-usage = Формат: /offers SKU
+offers-header = <b>{ $title }</b> — { $city }, продавцов: { $total }
+offers-none = Других продавцов нет.
+offers-yours = вы
+offers-preorder = предзаказ { $days } дн.
+offers-more = …и ещё { $count }
+
+# Bot: settings.
+settings = Язык: { $language }
+    Уведомления: { $notify }
+notify-all = Все
+notify-important = Только важные
+notify-off = Выключены

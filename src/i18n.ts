@@ -1,4 +1,5 @@
-import { I18n } from '@grammyjs/i18n';
+import { I18n, type LocaleNegotiator } from '@grammyjs/i18n';
+import type { Context } from 'grammy';
 import { fileURLToPath } from 'node:url';
 
 export const LOCALES = ['ru', 'kk', 'en'] as const;
@@ -7,8 +8,8 @@ export type Locale = (typeof LOCALES)[number];
 export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
 /** Every seller-facing text comes from `locales/*.ftl`; Russian is the default and the fallback. */
-export function createI18n(): I18n {
-  const i18n = new I18n({ defaultLocale: 'ru', fluentBundleOptions: { useIsolating: false } });
+export function createI18n<C extends Context = Context>(options: { localeNegotiator?: LocaleNegotiator<C> } = {}): I18n<C> {
+  const i18n = new I18n<C>({ defaultLocale: 'ru', fluentBundleOptions: { useIsolating: false }, localeNegotiator: options.localeNegotiator });
   i18n.loadLocalesDirSync(LOCALES_DIR);
   return i18n;
 }

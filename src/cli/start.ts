@@ -1,8 +1,12 @@
+import { GrammyError, HttpError } from 'grammy';
+
 import { openInfrastructure } from '../app.js';
+import { createBot } from '../bot/index.js';
+import { runBot } from '../bot/run.js';
+import { createBotDeps } from '../bot/wiring.js';
 import { loadConfig } from '../config.js';
 import { createLogger, registerSecretValue } from '../logger.js';
 import { CliError, type CliCommand } from './command.js';
-import { notBuiltYet } from './not-built.js';
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -22,7 +26,20 @@ export const startCommand: CliCommand = {
     const logger = createLogger({ level: config.logLevel });
     const infrastructure = await openInfrastructure(config, logger, { migrate: true });
     try {
-      return notBuiltYet('start', 'the Telegram bot');
+      const deps = createBotDeps(infrastructure);
+      const bot = createBot(config.botToken, deps);
+      const running = await runBot(bot, deps, infrastructure).catch((error: unknown) => {
+        if (error instanceof HttpError) throw new CliError(`start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`);
+        if (error instanceof GrammyError && error.error_code === 401) throw new CliError('start: Telegram refused BOT_TOKEN (401 Unauthorized) — check the token from @BotFather');
+        throw error;
+      });
+      io.stdout.write(`kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health on :${running.http.port}/healthz. Ctrl-C stops it.\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.stop();
+      return 0;
     } finally {
       await infrastructure.close();
     }

@@ -54,6 +54,12 @@ export class KaspiLoginService {
     return this.finish(sellerId, { login, method: 'sms', identity: pending.phone, at: Date.now() });
   }
 
+  /** «Отправить код снова»: a new SMS for the phone of a pending login (Kaspi's flood limits still apply). */
+  async resendSms(sellerId: number, token: SealedToken): Promise<{ phone: string; token: SealedToken }> {
+    const pending = this.openToken<PendingSmsLogin>(sellerId, 'sms', token, (value) => value.startedAt);
+    return this.startSms(sellerId, pending.phone);
+  }
+
   /** E-mail login: either done at once, or Kaspi e-mailed a code (`loginId` names the open browser page). */
   async startEmail(sellerId: number, email: string, password: string): Promise<LoginOutcome | { status: 'code-required'; loginId: string }> {
     const account = email.trim().toLowerCase();

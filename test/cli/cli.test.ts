@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { startKaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { startFakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
@@ -91,13 +92,40 @@ describe('kaspi-bot CLI', () => {
     expect(oneLine(result.stderr)).toMatch(/^kaspi-bot migrate: /);
   });
 
-  it('start migrates the embedded database and generates its key before saying what is not built', async () => {
+  it('start migrates the embedded database, generates its key and serves chats until SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kb-cli-'));
-    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, DATA_DIR: dataDir });
-    expect(oneLine(result.stderr)).toBe('kaspi-bot start: the Telegram bot is not built yet in this version');
-    expect(result.code).toBe(3);
-    expect(existsSync(join(dataDir, 'secret.key'))).toBe(true);
+    const telegram = await startFakeTelegram({ token: TOKEN });
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BOT_TOKEN: TOKEN, DATA_DIR: dataDir, TELEGRAM_API_ROOT: telegram.apiRoot, HTTP_PORT: '0' },
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const deadline = Date.now() + 45_000;
+      while (!stdout.includes('is running as') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stdout).toMatch(/kaspi-bot is running as @\w+ \(polling\)/);
+      expect(existsSync(join(dataDir, 'secret.key'))).toBe(true);
+      const user = { id: 424242, first_name: 'Тест' };
+      await telegram.sendText(user, '/start');
+      const reply = await telegram.waitForBotMessage(user.id, (message) => /Здравствуйте/.test(message.text ?? ''), { timeoutMs: 20_000 });
+      expect(reply.reply_markup).toBeDefined();
+      expect(telegram.calls.some((call) => call.method === 'setMyCommands')).toBe(true);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await telegram.close();
+    }
     expect((await kaspiBot(['migrate'], { DATA_DIR: dataDir })).stdout).toMatch(/up to date/);
+  }, 90_000);
+
+  it('start says in one line when the Telegram Bot API cannot be reached', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kb-cli-'));
+    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, DATA_DIR: dataDir, TELEGRAM_API_ROOT: 'http://127.0.0.1:1', HTTP_PORT: '0' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toMatch(/^kaspi-bot start: cannot reach the Telegram Bot API at http:\/\/127\.0\.0\.1:1/);
   });
 
   it.each(COMMANDS)('%s --help prints its usage and exits 0', async (command) => {

@@ -19,15 +19,19 @@ const stores: [string, () => LimitStore][] = [
 describe.each(stores)('%s limit store', (_name, make) => {
   it('spaces reserved slots by the interval and refuses waits beyond the maximum', async () => {
     const store = make();
-    const waits = [];
-    for (let i = 0; i < 4; i++) waits.push(await store.reserveSlot('exit', 100, 1_000));
-    expect(waits[0]).toBeLessThanOrEqual(5);
-    for (let i = 1; i < 4; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(95);
+    // Absolute slot times (now + wait), so a slow round trip under load does not look like a short gap.
+    const slots: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const wait = (await store.reserveSlot('exit', 100, 1_000))!;
+      if (i === 0) expect(wait).toBeLessThanOrEqual(5);
+      slots.push(Date.now() + wait);
+    }
+    for (let i = 1; i < 4; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(95);
     expect(await store.reserveSlot('exit', 100, 50)).toBeUndefined();
-    // A refused reservation takes nothing: the next slot is still 400 ms out, not 500.
-    const next = await store.reserveSlot('exit', 100, 1_000);
-    expect(next).toBeGreaterThanOrEqual(380);
-    expect(next).toBeLessThanOrEqual(410);
+    // A refused reservation takes nothing: the next slot is 400 ms after the first, not 500.
+    const next = Date.now() + (await store.reserveSlot('exit', 100, 1_000))!;
+    expect(next - slots[0]!).toBeGreaterThanOrEqual(385);
+    expect(next - slots[0]!).toBeLessThanOrEqual(415);
   });
 
   it('grants a rolling window only up to its limit and says when room returns', async () => {

@@ -1,0 +1,71 @@
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard } from 'grammy';
+
+import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import type { BotContext, ConversationContext } from '../src/bot/context.js';
+import type { BotDeps } from '../src/bot/deps.js';
+import { attempt } from '../src/bot/helpers/attempt.js';
+import { html } from '../src/bot/helpers/format.js';
+import { activateStore, connectedText, syncKeyboard } from '../src/bot/helpers/login-finish.js';
+import type { LoginOutcome, SealedToken } from '../src/kaspi/login-service.js';
+
+export type LoginConversation = Conversation<BotContext, ConversationContext>;
+
+/** What a login step returns into conversation state: plain JSON, no entities, no cookies. */
+export type LoginStep =
+  | { status: 'connected'; storeId: number; name: string; points: number }
+  | { status: 'choose-merchant'; merchants: { uid: string; name: string | undefined }[]; token: SealedToken };
+
+export function loginStep(outcome: LoginOutcome): LoginStep {
+  if (outcome.status === 'connected') return { status: 'connected', storeId: outcome.store.id, name: outcome.store.name, points: outcome.store.points.length };
+  return outcome;
+}
+
+export const MAX_TRIES = 5;
+
+/** Asks which merchant when a login holds several, connects it; then the store becomes active. */
+export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: LoginStep): Promise<void> {
+  let connected = step.status === 'connected' ? step : undefined;
+  if (step.status === 'choose-merchant') {
+    const keyboard = new InlineKeyboard();
+    step.merchants.forEach((merchant, index) => keyboard.text(merchant.name ?? merchant.uid, callbackData(ACTIONS.merchant, index)).row());
+    keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
+    await ctx.reply(ctx.t('login-choose-merchant'), { reply_markup: keyboard });
+    while (!connected) {
+      const choice = await conversation.waitForCallbackQuery(/^1:(mc:\d{1,2}|x)$/, {
+        otherwise: (other) => other.reply(other.t('login-choose-merchant-hint')),
+      });
+      await choice.answerCallbackQuery();
+      if (choice.callbackQuery.data === callbackData(ACTIONS.cancel)) {
+        await choice.reply(choice.t('cancelled'));
+        return;
+      }
+      const merchant = step.merchants[Number(choice.callbackQuery.data.split(':')[2])];
+      if (!merchant) continue;
+      const chosen = await conversation.external(() =>
+        attempt(async () => {
+          const store = await deps.logins.chooseMerchant(sellerId, step.token, merchant.uid);
+          return { status: 'connected' as const, storeId: store.id, name: store.name, points: store.points.length };
+        }),
+      );
+      if (!chosen.ok) {
+        await choice.reply(choice.t(chosen.key, chosen.variables));
+        return;
+      }
+      connected = chosen.value;
+    }
+  }
+  if (!connected) return;
+  const store = connected;
+  await conversation.external(async () => {
+    const em = deps.orm.em.fork();
+    const { StoreSchema } = await import('../src/db/entities/index.js');
+    await activateStore(deps, sellerId, await em.findOneOrFail(StoreSchema, store.storeId));
+  });
+  await ctx.reply(connectedText(ctx.t.bind(ctx), store.name, store.points), {
+    parse_mode: 'HTML',
+    reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),
+  });
+}
+
+export { html };

@@ -1,0 +1,72 @@
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard } from 'grammy';
+
+import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import type { BotContext, ConversationContext } from '../src/bot/context.js';
+import type { BotDeps } from '../src/bot/deps.js';
+import { formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
+import { ProductSchema } from '../src/db/entities/index.js';
+import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
+
+export const PRICE_EDIT = 'price-edit';
+
+const CANCEL = callbackData(ACTIONS.cancel);
+
+/**
+ * «Изменить цену» from a product card: asks the new price until it is a whole number of tenge ≥ 10; a price
+ * below the seller's floor needs an explicit confirmation. The write itself is `sendManualPrice`.
+ */
+export function priceEditConversation(deps: BotDeps) {
+  return async function priceEdit(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number): Promise<void> {
+    const sellerId = await conversation.external((outer) => outer.seller.id);
+    const product = await conversation.external(async () => {
+      const found = await deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null });
+      return found ? { id: found.id, title: found.title, sku: found.sku, price: found.price, floor: found.minPrice ?? null } : undefined;
+    });
+    if (!product) {
+      await ctx.reply(ctx.t('access-denied'));
+      return;
+    }
+    await ctx.reply(
+      ctx.t('price-ask', { title: html(product.title), price: formatPrice(product.price), floor: product.floor === null ? '—' : formatPrice(product.floor) }),
+      { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
+    );
+    for (let tries = 0; tries < 5; tries++) {
+      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
+        otherwise: (other) => other.reply(other.t('price-ask-again')),
+      });
+      if (answer.callbackQuery) {
+        await answer.answerCallbackQuery();
+        await answer.reply(answer.t('cancelled'));
+        return;
+      }
+      const price = parsePrice(answer.message!.text!);
+      if (price === undefined) {
+        await answer.reply(answer.t('price-invalid', { text: html(answer.message!.text!.slice(0, 40)) }), { parse_mode: 'HTML' });
+        continue;
+      }
+      if (price < KASPI_MIN_PRICE) {
+        await answer.reply(answer.t('price-below-kaspi-minimum', { minimum: formatPrice(KASPI_MIN_PRICE) }));
+        continue;
+      }
+      if (product.floor !== null && price < product.floor) {
+        await answer.reply(answer.t('price-below-floor', { price: formatPrice(price), floor: formatPrice(product.floor) }), {
+          reply_markup: new InlineKeyboard()
+            .text(answer.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price))
+            .row()
+            .text(answer.t('button-cancel'), CANCEL),
+        });
+        return; // the confirmation button is handled by the price feature, like `/price` below the floor
+      }
+      await conversation.external((outer) => sendManualPriceFromConversation(outer, product.id, price));
+      return;
+    }
+    await ctx.reply(ctx.t('login-gave-up'));
+  };
+}
+
+/** Runs the price write with the outer context (services, logger, session-expiry handling). */
+async function sendManualPriceFromConversation(outer: BotContext, productId: number, price: number): Promise<void> {
+  const { sendManualPrice } = await import('../src/bot/features/price.js');
+  await sendManualPrice(outer, productId, price, false);
+}

@@ -1,0 +1,92 @@
+import { InlineKeyboard, Keyboard } from 'grammy';
+
+import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import type { ConversationContext } from '../src/bot/context.js';
+import type { BotDeps } from '../src/bot/deps.js';
+import { attempt, type Attempt } from '../src/bot/helpers/attempt.js';
+import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
+import { finishLogin, loginStep, MAX_TRIES, type LoginConversation } from './common.js';
+
+export const SMS_LOGIN = 'sms-login';
+
+const RESEND = callbackData(ACTIONS.resendCode);
+const CANCEL = callbackData(ACTIONS.cancel);
+
+/**
+ * Kaspi login by SMS: phone (typed in any common format or shared as a contact) → code (with resend) →
+ * merchant when the account has several. State survives a restart: Kaspi's half-done login travels as a
+ * sealed token; the code is sealed before the conversation stores it.
+ */
+export function smsLoginConversation(deps: BotDeps) {
+  return async function smsLogin(conversation: LoginConversation, ctx: ConversationContext): Promise<void> {
+    const sellerId = await conversation.external((outer) => outer.seller.id);
+    const userId = ctx.from!.id;
+    await ctx.reply(ctx.t('login-sms-ask-phone'), {
+      reply_markup: new Keyboard().requestContact(ctx.t('button-share-phone')).resized().oneTime(),
+    });
+
+    let pending: { phone: string; token: string } | undefined;
+    for (let tries = 0; !pending; tries++) {
+      if (tries >= MAX_TRIES) {
+        await ctx.reply(ctx.t('login-gave-up'), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      const answer = await conversation.waitFor(['message:text', 'message:contact'], {
+        otherwise: (other) => other.reply(other.t('login-sms-ask-phone-again')),
+      });
+      const phoneInput = answer.message.contact?.phone_number ?? answer.message.text ?? '';
+      const result = await conversation.external(() => attempt(() => deps.logins.startSms(sellerId, phoneInput)));
+      if (result.ok) pending = result.value;
+      else await answer.reply(answer.t(result.key, result.variables));
+    }
+
+    let started: { phone: string; token: string } = pending;
+    await ctx.reply(ctx.t('login-sms-phone-accepted', { phone: started.phone }), { reply_markup: { remove_keyboard: true } });
+    const codeKeyboard = new InlineKeyboard().text(ctx.t('button-resend-code'), RESEND).text(ctx.t('button-cancel'), CANCEL);
+    await ctx.reply(ctx.t('login-sms-ask-code', { phone: started.phone }), { reply_markup: codeKeyboard });
+
+    for (let tries = 0; ; ) {
+      await conversation.external((outer) => {
+        outer.session.sensitive = 'code';
+      });
+      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === RESEND || update.callbackQuery?.data === CANCEL, {
+        otherwise: (other) => other.reply(other.t('login-sms-ask-code-again')),
+      });
+      if (answer.callbackQuery) {
+        await answer.answerCallbackQuery();
+        if (answer.callbackQuery.data === CANCEL) {
+          await answer.reply(answer.t('cancelled'));
+          return;
+        }
+        const token = started.token;
+        const resent: Attempt<{ phone: string; token: string }> = await conversation.external(() => attempt(() => deps.logins.resendSms(sellerId, token)));
+        if (resent.ok) {
+          started = resent.value;
+          await answer.reply(answer.t('login-sms-code-resent', { phone: started.phone }), { reply_markup: codeKeyboard });
+        } else await answer.reply(answer.t(resent.key, resent.variables));
+        continue;
+      }
+      const sealed = answer.message!.text!;
+      const token = started.token;
+      const verified = await conversation.external(() =>
+        attempt(async () => {
+          const code = openSensitiveInput(deps.secretBox, userId, sealed).replace(/[\s-]/g, '');
+          if (!/^\d{4,8}$/.test(code)) return { status: 'not-a-code' as const };
+          return loginStep(await deps.logins.verifySms(sellerId, token, code));
+        }),
+      );
+      if (verified.ok && verified.value.status === 'not-a-code') {
+        await answer.reply(answer.t('login-sms-not-a-code'));
+        continue;
+      }
+      if (verified.ok && verified.value.status !== 'not-a-code') {
+        await finishLogin(conversation, answer, deps, sellerId, verified.value);
+        return;
+      }
+      if (!verified.ok) {
+        await answer.reply(answer.t(verified.key, verified.variables));
+        if (verified.code !== 'SECURITY_CODE_INVALID' || ++tries >= MAX_TRIES) return;
+      }
+    }
+  };
+}

@@ -1,0 +1,29 @@
+import type { ConversationFlavor } from '@grammyjs/conversations';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Context as DefaultContext, SessionFlavor } from 'grammy';
+
+import type { Seller } from '../db/entities/index.js';
+import type { Logger } from '../logger.js';
+import type { BotDeps } from './deps.js';
+
+/** Per-chat state that is not worth a table: the open multi-select list. Seller settings live in the database. */
+export interface SessionData {
+  /** Product ids ticked in the batch on/off list, and the list's page and mode. */
+  selection?: { mode: 'enable' | 'disable'; ids: number[]; page: number; storeId: number };
+  /** The last product search, so list pages keep it without putting text into buttons. */
+  search?: string;
+  /** A login step waits for a password or a code: the next text is sealed before anything stores it. */
+  sensitive?: 'password' | 'code';
+}
+
+interface ExtendedContextFlavor {
+  deps: BotDeps;
+  logger: Logger;
+  /** The seller who sent this update, created on first contact. */
+  seller: Seller;
+}
+
+export type BaseContext = DefaultContext & ExtendedContextFlavor & SessionFlavor<SessionData> & I18nFlavor;
+export type BotContext = ConversationFlavor<BaseContext>;
+/** Inside conversations: a plain context with i18n (conversations 2.x re-create contexts on replay). */
+export type ConversationContext = DefaultContext & I18nFlavor;

@@ -1,0 +1,35 @@
+import type { I18n } from '@grammyjs/i18n';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+
+import type { CatalogSync } from '../catalog/sync.js';
+import type { OfferActions } from '../catalog/offer-actions.js';
+import type { Config } from '../config.js';
+import type { Kaspi } from '../kaspi/index.js';
+import type { KaspiLoginService } from '../kaspi/login-service.js';
+import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+import type { Logger } from '../logger.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { ActionLimiter } from './helpers/action-limiter.js';
+import type { BackgroundTasks } from './helpers/background.js';
+
+/** Everything a bot feature may use: services only, never HTTP details (ARCHITECTURE, layers). */
+export interface BotDeps {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  redis: Redis | undefined;
+  i18n: I18n;
+  secretBox: SecretBox;
+  kaspi: Kaspi;
+  sessions: KaspiSessionManager;
+  logins: KaspiLoginService;
+  catalog: CatalogSync;
+  offers: OfferActions;
+  limiter: ActionLimiter;
+  background: BackgroundTasks;
+  /** How long a sent manual change is read back before it is reported as not applied. */
+  verifyTimeoutMs: number;
+  /** First read-back of a sent change (Kaspi applies writes in seconds to minutes). */
+  verifyFirstAfterMs: number;
+}

@@ -1,0 +1,101 @@
+import { Composer, InlineKeyboard } from 'grammy';
+
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { formatPrice, html, parsePrice } from '../helpers/format.js';
+import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
+import { PRICE_EDIT } from '../../../conversations/price-edit.js';
+
+/** `/price <sku> <price>`, «Изменить цену» on a card, and the confirmation of a price below the floor. */
+export const priceFeature = new Composer<BotContext>();
+
+priceFeature.command('price', async (ctx) => {
+  const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
+  if (!sku || rest.length === 0) return void (await ctx.reply(ctx.t('price-usage')));
+  const price = parsePrice(rest.join(' '));
+  if (price === undefined) return void (await ctx.reply(ctx.t('price-invalid', { text: html(rest.join(' ').slice(0, 40)) }), { parse_mode: 'HTML' }));
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  const product = await ownProductBySku(ctx, store, sku);
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  await sendManualPrice(ctx, product.id, price, false);
+});
+
+priceFeature.callbackQuery(actionPattern(ACTIONS.priceEdit), async (ctx) => {
+  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!product) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.enter(PRICE_EDIT, product.id);
+});
+
+priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(args[0]));
+  const price = idArg(args[1]);
+  if (!product || price === undefined) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => undefined); // one confirmation, one write
+  await sendManualPrice(ctx, product.id, price, true);
+});
+
+/**
+ * Sends a manual price and reports it; the read-back runs in the background and edits the report when Kaspi
+ * shows the price (or says it did not). Below the floor it only asks for confirmation.
+ */
+export async function sendManualPrice(ctx: BotContext, productId: number, price: number, belowFloorConfirmed: boolean): Promise<void> {
+  const product = await ownProduct(ctx, productId);
+  if (!product) return refuse(ctx);
+  const { deps } = ctx;
+  let result;
+  try {
+    result = await deps.offers.setPrice(product.id, price, { belowFloorConfirmed, reasonText: ctx.t('price-reason-manual') });
+  } catch (error) {
+    if (await replyKaspiError(ctx, error, product.store.id)) return;
+    throw error;
+  }
+  const title = html(product.title);
+  switch (result.status) {
+    case 'below-kaspi-minimum':
+      return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(10) })));
+    case 'below-floor':
+      return void (await ctx.reply(ctx.t('price-below-floor', { price: formatPrice(price), floor: formatPrice(result.floor) }), {
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price))
+          .row()
+          .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+      }));
+    case 'not-found':
+      return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
+    case 'unchanged':
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.price) }), { parse_mode: 'HTML' }));
+    case 'already-sent':
+      return void (await ctx.reply(ctx.t('price-already-sent', { title, price: formatPrice(price) }), { parse_mode: 'HTML' }));
+    case 'changed-outside':
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.livePrice) }), { parse_mode: 'HTML' }));
+    case 'budget-spent':
+      return void (await ctx.reply(ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes })));
+    case 'sent': {
+      const report = await ctx.reply(ctx.t('price-sent', { title, old: formatPrice(result.oldPrice), new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
+      const chatId = report.chat.id;
+      const changeId = result.changeId;
+      const api = ctx.api;
+      const t = ctx.t.bind(ctx);
+      deps.background.start(`verify-price:${changeId}`, async () => {
+        let wait = deps.verifyFirstAfterMs;
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          const { outcome, change } = await deps.offers.verifyPriceChange(changeId, deps.verifyTimeoutMs);
+          if (outcome === 'pending') {
+            wait = Math.min(wait * 2, 60_000);
+            continue;
+          }
+          const key = outcome === 'applied' ? 'price-applied' : 'price-not-applied';
+          await api.editMessageText(chatId, report.message_id, t(key, { title, new: formatPrice(change.newPrice), old: formatPrice(change.oldPrice) }), { parse_mode: 'HTML' });
+          return;
+        }
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Composer, InlineKeyboard } from 'grammy';
+
+import { ProductSchema, type Product, type Store } from '../../db/entities/index.js';
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { formatPrice, html, truncate } from '../helpers/format.js';
+import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
+
+export const PAGE_SIZE = 8;
+
+/** `/products [text]`: the paginated, searchable product list and the product card. */
+export const productsFeature = new Composer<BotContext>();
+
+productsFeature.command('products', async (ctx) => {
+  ctx.session.search = ctx.match.trim().slice(0, 100) || undefined;
+  await showProductList(ctx, 0, false);
+});
+
+productsFeature.callbackQuery(actionPattern(ACTIONS.list), async (ctx) => {
+  const page = Number(parseCallback(ctx.callbackQuery.data)?.args[0] ?? 0);
+  await ctx.answerCallbackQuery();
+  await showProductList(ctx, Number.isInteger(page) && page >= 0 && page < 10_000 ? page : 0, true);
+});
+
+productsFeature.callbackQuery(actionPattern(ACTIONS.product), async (ctx) => {
+  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!product) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await showProductCard(ctx, product, true);
+});
+
+productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(args[0]));
+  if (!product || (args[1] !== '0' && args[1] !== '1')) return refuse(ctx);
+  const available = args[1] === '1';
+  await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
+  try {
+    const result = await ctx.deps.offers.setAvailability(product.store.id, [product.id], available);
+    const key = result.sent.length || result.unchanged.length ? (available ? 'availability-on-done' : 'availability-off-done') : 'availability-failed';
+    await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
+    if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available));
+  } catch (error) {
+    if (await replyKaspiError(ctx, error, product.store.id)) return;
+    throw error;
+  }
+});
+
+/** Reads the offers back after Kaspi's delay; updates the local state (the card shows it next time). */
+export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean): Promise<void> {
+  const deps = ctx.deps;
+  let wait = deps.verifyFirstAfterMs;
+  const deadline = Date.now() + deps.verifyTimeoutMs;
+  let pending = productIds;
+  while (pending.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    pending = (await deps.offers.verifyAvailability(storeId, pending, available)).pending;
+    wait = Math.min(wait * 2, 60_000);
+  }
+  if (pending.length) await ctx.api.sendMessage(ctx.chat!.id, ctx.t('availability-not-applied', { count: pending.length }));
+}
+
+function searchFilter(store: Store, search: string | undefined): FilterQuery<Product> {
+  const filter: FilterQuery<Product> = { store: store.id, removedAt: null };
+  if (!search) return filter;
+  const like = `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return { ...filter, $or: [{ title: { $ilike: like } }, { sku: { $ilike: like } }, { brand: { $ilike: like } }, { masterSku: search }] };
+}
+
+export async function showProductList(ctx: BotContext, page: number, edit: boolean): Promise<void> {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store'), { reply_markup: new InlineKeyboard().text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login')) }));
+  const search = ctx.session.search;
+  const em = ctx.deps.orm.em.fork();
+  const [products, total] = await em.findAndCount(ProductSchema, searchFilter(store, search), {
+    orderBy: { title: 'ASC', id: 'ASC' },
+    limit: PAGE_SIZE,
+    offset: page * PAGE_SIZE,
+  });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  let text: string;
+  if (total === 0) text = search ? ctx.t('products-none-found', { search: html(search) }) : ctx.t('products-empty', { store: html(store.name) });
+  else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: page + 1, pages, search: html(search ?? '') });
+  const keyboard = new InlineKeyboard();
+  for (const product of products) {
+    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id)).row();
+  }
+  if (pages > 1) {
+    if (page > 0) keyboard.text('◀️', callbackData(ACTIONS.list, page - 1));
+    keyboard.text(`${page + 1}/${pages}`, callbackData(ACTIONS.list, page));
+    if (page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, page + 1));
+    keyboard.row();
+  }
+  if (total === 0 && !search) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  if (edit && ctx.callbackQuery?.message) {
+    await ctx.editMessageText(text, options).catch((error: unknown) => {
+      if (!String(error).includes('message is not modified')) throw error;
+    });
+  } else await ctx.reply(text, options);
+}
+
+export function productCardText(ctx: BotContext, product: Product): string {
+  const lines = [
+    `<b>${html(product.title)}</b>`,
+    ctx.t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
+    ctx.t('card-price', { price: formatPrice(product.price) }),
+    ctx.t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
+  ];
+  if (product.lastPlace) {
+    lines.push(ctx.t('card-place', { place: product.lastPlace, rival: product.lastCheapestRivalPrice ? formatPrice(product.lastCheapestRivalPrice) : '—' }));
+  }
+  lines.push(
+    ctx.t(product.demperEnabled ? 'card-demper-on' : 'card-demper-off', {
+      min: product.minPrice ? formatPrice(product.minPrice) : '—',
+      max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
+      step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
+    }),
+  );
+  return lines.join('\n');
+}
+
+export async function showProductCard(ctx: BotContext, product: Product, edit: boolean): Promise<void> {
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
+    .text(ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'), callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1))
+    .row()
+    .text(ctx.t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
+    .row()
+    .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, 0));
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(productCardText(ctx, product), options).catch(() => ctx.reply(productCardText(ctx, product), options));
+  else await ctx.reply(productCardText(ctx, product), options);
+}

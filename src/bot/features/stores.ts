@@ -1,0 +1,111 @@
+import { Composer, InlineKeyboard } from 'grammy';
+
+import { SellerSchema, StoreSchema, type Store } from '../../db/entities/index.js';
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { html } from '../helpers/format.js';
+import { forgetExpiredNotice } from '../helpers/kaspi-errors.js';
+import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+import { EMAIL_LOGIN } from '../../../conversations/email-login.js';
+import { SMS_LOGIN } from '../../../conversations/sms-login.js';
+
+/** `/login`, `/stores`, `/logout`: connecting Kaspi stores, choosing the active one, logging in again, removing. */
+export const storesFeature = new Composer<BotContext>();
+
+export async function askLoginMethod(ctx: BotContext): Promise<void> {
+  await ctx.reply(ctx.t('login-choose-method'), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('button-login-sms'), callbackData(ACTIONS.loginMethod, 'sms'))
+      .row()
+      .text(ctx.t('button-login-email'), callbackData(ACTIONS.loginMethod, 'email')),
+  });
+}
+
+storesFeature.command('login', askLoginMethod);
+
+storesFeature.callbackQuery(actionPattern(ACTIONS.loginMethod), async (ctx) => {
+  const method = parseCallback(ctx.callbackQuery.data)?.args[0];
+  await ctx.answerCallbackQuery();
+  const wait = await ctx.deps.limiter.take(ctx.seller.id, 'login');
+  if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
+  if (method === 'sms') await ctx.conversation.enter(SMS_LOGIN);
+  else if (method === 'email') await ctx.conversation.enter(EMAIL_LOGIN);
+});
+
+storesFeature.callbackQuery(actionPattern(ACTIONS.storeRelogin), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  forgetExpiredNotice(store.id);
+  await ctx.conversation.enter(store.loginMethod === 'email' ? EMAIL_LOGIN : SMS_LOGIN);
+});
+
+async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  const stores = await ctx.deps.orm.em.fork().find(StoreSchema, { seller: ctx.seller.id }, { orderBy: { id: 'ASC' } });
+  const active = await activeStore(ctx);
+  const keyboard = new InlineKeyboard();
+  if (stores.length === 0) {
+    keyboard.text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login'));
+    return { text: ctx.t('stores-none'), keyboard };
+  }
+  const lines = [ctx.t('stores-header')];
+  for (const store of stores) {
+    const isActive = store.id === active?.id;
+    lines.push(ctx.t(`stores-line-${store.sessionState}`, { name: html(store.name), merchant: store.merchantUid, active: isActive ? '✅ ' : '' }));
+    if (!isActive) keyboard.text(ctx.t('button-make-active', { name: store.name.slice(0, 24) }), callbackData(ACTIONS.store, store.id));
+    keyboard.text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id)).text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id)).row();
+  }
+  keyboard.text(ctx.t('button-add-store'), callbackData(ACTIONS.menu, 'login'));
+  return { text: lines.join('\n'), keyboard };
+}
+
+export async function showStores(ctx: BotContext, edit = false): Promise<void> {
+  const { text, keyboard } = await storesText(ctx);
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch(() => undefined);
+  else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
+}
+
+storesFeature.command('stores', (ctx) => showStores(ctx));
+
+storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  const em = ctx.deps.orm.em.fork();
+  const seller = await em.findOneOrFail(SellerSchema, ctx.seller.id);
+  seller.activeStoreId = store.id;
+  await em.flush();
+  ctx.seller.activeStoreId = store.id;
+  ctx.session.search = undefined;
+  await ctx.answerCallbackQuery({ text: ctx.t('store-activated', { name: store.name }) });
+  await showStores(ctx, true);
+});
+
+async function askRemove(ctx: BotContext, store: Store): Promise<void> {
+  await ctx.reply(ctx.t('store-remove-ask', { name: html(store.name) }), {
+    parse_mode: 'HTML',
+    reply_markup: new InlineKeyboard().text(ctx.t('button-remove-yes'), callbackData(ACTIONS.storeRemoveYes, store.id)).text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+  });
+}
+
+storesFeature.command('logout', async (ctx) => {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('stores-none')));
+  await askRemove(ctx, store);
+});
+
+storesFeature.callbackQuery(actionPattern(ACTIONS.storeRemove), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await askRemove(ctx, store);
+});
+
+storesFeature.callbackQuery(actionPattern(ACTIONS.storeRemoveYes), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  // Deletes the store with its sealed cookies, identity and password; products and history go with it.
+  await ctx.deps.sessions.forgetStore(store.id);
+  if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }), { parse_mode: 'HTML' });
+});

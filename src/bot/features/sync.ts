@@ -1,0 +1,71 @@
+import { Composer, InlineKeyboard } from 'grammy';
+
+import type { Store } from '../../db/entities/index.js';
+import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { html } from '../helpers/format.js';
+import { expiredNoticeDue, reloginKeyboard } from '../helpers/kaspi-errors.js';
+import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+
+/** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
+const PROGRESS_EVERY_MS = 1_500;
+
+/** `/sync`: one message, edited with live progress, ending with what changed. Runs in the background. */
+export const syncFeature = new Composer<BotContext>();
+
+syncFeature.command('sync', async (ctx) => {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  await startSync(ctx, store);
+});
+
+syncFeature.callbackQuery(actionPattern(ACTIONS.sync), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await startSync(ctx, store);
+});
+
+async function startSync(ctx: BotContext, store: Store): Promise<void> {
+  const { deps } = ctx;
+  const key = `sync:${store.id}`;
+  if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('sync-already-running')));
+  const wait = await deps.limiter.take(ctx.seller.id, 'sync');
+  if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
+  const message = await ctx.reply(ctx.t('sync-started', { store: html(store.name) }), { parse_mode: 'HTML' });
+  const chatId = message.chat.id;
+  const t = ctx.t.bind(ctx);
+  const edit = (text: string, keyboard?: InlineKeyboard) =>
+    ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: unknown) => {
+      if (!String(error).includes('message is not modified')) ctx.logger.warn({ err: error }, 'could not edit the sync message');
+    });
+  deps.background.start(key, async () => {
+    let lastEdit = Date.now();
+    let pendingEdit: Promise<unknown> = Promise.resolve();
+    try {
+      const summary = await deps.catalog.sync(store.id, (progress) => {
+        if (Date.now() - lastEdit < PROGRESS_EVERY_MS || progress.total === 0) return;
+        lastEdit = Date.now();
+        pendingEdit = pendingEdit.then(() => edit(t('sync-progress', { store: html(store.name), fetched: progress.fetched, total: progress.total })));
+      });
+      await pendingEdit;
+      await edit(
+        t('sync-done', { store: html(store.name), total: summary.total, added: summary.added, changed: summary.changed, removed: summary.removed }),
+        new InlineKeyboard().text(t('button-products'), callbackData(ACTIONS.list, 0)),
+      );
+    } catch (error) {
+      await pendingEdit;
+      if (error instanceof KaspiSessionExpiredError) {
+        await edit(t('kaspi-error-session-expired'), reloginKeyboard({ t }, store.id));
+        expiredNoticeDue(store.id);
+      } else if (isKaspiError(error)) {
+        const { key: messageKey, variables } = sellerMessageOf(error);
+        await edit(t('sync-failed', { reason: t(messageKey, variables) }));
+      } else {
+        await edit(t('error-generic'));
+        throw error;
+      }
+    }
+  });
+}

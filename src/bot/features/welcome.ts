@@ -1,0 +1,71 @@
+import { Composer, InlineKeyboard } from 'grammy';
+
+import { ACTIONS, actionPattern, callbackData, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { html } from '../helpers/format.js';
+import { activeStore } from '../helpers/ownership.js';
+import { showSelectionFromMenu } from './availability.js';
+import { showProductList } from './products.js';
+import { askLoginMethod, showStores } from './stores.js';
+import { showSettings } from './settings.js';
+
+/** `/start`, `/help` and the main menu: every command also has a button path from here. */
+export const welcomeFeature = new Composer<BotContext>();
+
+export function mainMenu(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-products'), callbackData(ACTIONS.menu, 'products'))
+    .text(ctx.t('button-sync'), callbackData(ACTIONS.menu, 'sync'))
+    .row()
+    .text(ctx.t('button-enable'), callbackData(ACTIONS.menu, 'enable'))
+    .text(ctx.t('button-disable'), callbackData(ACTIONS.menu, 'disable'))
+    .row()
+    .text(ctx.t('button-stores'), callbackData(ACTIONS.menu, 'stores'))
+    .text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login'))
+    .row()
+    .text(ctx.t('button-settings'), callbackData(ACTIONS.menu, 'settings'))
+    .text(ctx.t('button-help'), callbackData(ACTIONS.menu, 'help'));
+}
+
+welcomeFeature.command('start', async (ctx) => {
+  const store = await activeStore(ctx);
+  const text = store ? ctx.t('welcome-back', { name: html(ctx.from?.first_name ?? ''), store: html(store.name) }) : ctx.t('welcome', { name: html(ctx.from?.first_name ?? '') });
+  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+});
+
+welcomeFeature.command('help', async (ctx) => {
+  await ctx.reply(ctx.t('help'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+});
+
+welcomeFeature.callbackQuery(actionPattern(ACTIONS.menu), async (ctx) => {
+  const screen = parseCallback(ctx.callbackQuery.data)?.args[0];
+  await ctx.answerCallbackQuery();
+  switch (screen) {
+    case 'products':
+      ctx.session.search = undefined;
+      return showProductList(ctx, 0, false);
+    case 'sync': {
+      const store = await activeStore(ctx);
+      if (!store) return void (await ctx.reply(ctx.t('no-store')));
+      return void (await ctx.reply(ctx.t('sync-ask', { store: html(store.name) }), {
+        parse_mode: 'HTML',
+        reply_markup: new InlineKeyboard().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id)),
+      }));
+    }
+    case 'enable':
+    case 'disable': {
+      const store = await activeStore(ctx);
+      if (!store) return void (await ctx.reply(ctx.t('no-store')));
+      ctx.session.selection = { mode: screen, ids: [], page: 0, storeId: store.id };
+      return showSelectionFromMenu(ctx);
+    }
+    case 'stores':
+      return showStores(ctx);
+    case 'login':
+      return askLoginMethod(ctx);
+    case 'settings':
+      return showSettings(ctx);
+    default:
+      return void (await ctx.reply(ctx.t('help'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) }));
+  }
+});

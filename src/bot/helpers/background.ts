@@ -1,0 +1,30 @@
+import type { Logger } from '../../logger.js';
+
+/**
+ * Long work (sync, read-backs) runs here, off the update's handler, so a chat never waits on another chat and
+ * the runner's per-chat queue is not held for minutes. Tasks are keyed: the same key never runs twice at once.
+ */
+export class BackgroundTasks {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Starts the task unless one with this key runs; returns false when it was already running. */
+  start(key: string, task: () => Promise<void>): boolean {
+    if (this.running.has(key)) return false;
+    const promise = task()
+      .catch((error: unknown) => this.logger.error({ err: error, task: key }, 'background task failed'))
+      .finally(() => this.running.delete(key));
+    this.running.set(key, promise);
+    return true;
+  }
+
+  isRunning(key: string): boolean {
+    return this.running.has(key);
+  }
+
+  /** Waits for everything started so far (shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+  }
+}

@@ -1,0 +1,132 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
+import { RedisAdapter } from '@grammyjs/storage-redis';
+import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+
+import { emailLoginConversation, EMAIL_LOGIN } from '../../conversations/email-login.js';
+import { priceEditConversation, PRICE_EDIT } from '../../conversations/price-edit.js';
+import { smsLoginConversation, SMS_LOGIN } from '../../conversations/sms-login.js';
+import type { BotContext, ConversationContext, SessionData } from './context.js';
+import type { BotDeps } from './deps.js';
+import { availabilityFeature } from './features/availability.js';
+import { offersFeature } from './features/offers.js';
+import { priceFeature } from './features/price.js';
+import { productsFeature } from './features/products.js';
+import { settingsFeature } from './features/settings.js';
+import { storesFeature } from './features/stores.js';
+import { syncFeature } from './features/sync.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { welcomeFeature } from './features/welcome.js';
+import { replyKaspiError } from './helpers/kaspi-errors.js';
+import { loadSeller } from './middlewares/seller.js';
+import { sealSensitiveInput } from './middlewares/sensitive-input.js';
+import { DatabaseStorage } from './storage/db-storage.js';
+
+/** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
+const CONVERSATION_STATE_VERSION = 1;
+
+export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'settings', 'cancel', 'logout'] as const;
+
+export interface CreateBotOptions {
+  /** Skip `getMe` (tests, or a restart that already knows the bot). */
+  botInfo?: UserFromGetMe;
+}
+
+function storage<T>(deps: BotDeps, prefix: string): StorageAdapter<T> {
+  // Redis when configured (several bot processes share it), otherwise the database: both survive a restart.
+  if (deps.redis) return prefixed(new RedisAdapter<T>({ instance: deps.redis }), `kaspi-bot:${prefix}`);
+  return new DatabaseStorage<T>(deps.orm, prefix);
+}
+
+function prefixed<T>(adapter: StorageAdapter<T>, prefix: string): StorageAdapter<T> {
+  return {
+    read: (key) => adapter.read(prefix + key),
+    write: (key, value) => adapter.write(prefix + key, value),
+    delete: (key) => adapter.delete(prefix + key),
+  };
+}
+
+/** The composition root of the bot: middleware order is the architecture (template: bot-base/telegram-bot-template). */
+export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegramApiRoot }, botInfo: options.botInfo });
+  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  bot.api.config.use(retry);
+
+  // One chat's updates in order (a conversation never sees its answers reordered); different chats in parallel.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
+    await next();
+  });
+
+  const guarded = bot.errorBoundary(async (error) => {
+    const ctx = error.ctx;
+    if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false)) return;
+    ctx.logger.error({ err: error.error }, 'update failed');
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    if (ctx.chat) await ctx.reply(ctx.t('error-generic')).catch(() => undefined);
+  });
+
+  guarded.use(session<SessionData, BotContext>({ initial: () => ({}), storage: storage(deps, 'session:') }));
+  guarded.use(loadSeller);
+  guarded.use(deps.i18n);
+  guarded.use(sealSensitiveInput(deps.secretBox));
+  guarded.use(
+    conversations<BotContext, ConversationContext>({
+      storage: { type: 'key', version: CONVERSATION_STATE_VERSION, prefix: 'conversation:', adapter: storage(deps, '') },
+      // Transformers on bot.api do not reach conversations (stack notes §3.2): auto-retry and i18n again here.
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(retry);
+          await next();
+        },
+        deps.i18n,
+      ],
+      onExit: (_id, ctx) => {
+        ctx.session.sensitive = undefined;
+      },
+    }),
+  );
+
+  // `/cancel` leaves any conversation; any other command leaves it too and then runs, so a seller is never stuck.
+  guarded.command('cancel', async (ctx) => {
+    const active = Object.keys(ctx.conversation.active()).length > 0;
+    await ctx.conversation.exitAll();
+    ctx.session.selection = undefined;
+    await ctx.reply(ctx.t(active ? 'cancelled' : 'nothing-to-cancel'), { reply_markup: { remove_keyboard: true } });
+  });
+  guarded.on('message:text', async (ctx, next) => {
+    if (ctx.message.text.startsWith('/') && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    await next();
+  });
+
+  guarded.use(createConversation(smsLoginConversation(deps), { id: SMS_LOGIN }));
+  guarded.use(createConversation(emailLoginConversation(deps), { id: EMAIL_LOGIN }));
+  guarded.use(createConversation(priceEditConversation(deps), { id: PRICE_EDIT }));
+
+  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature);
+  guarded.callbackQuery('1:x', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(ctx.t('cancelled'));
+  });
+  guarded.use(unhandledFeature);
+
+  bot.catch((error: BotError<BotContext>) => {
+    const cause = error.error;
+    if (cause instanceof GrammyError || cause instanceof HttpError) deps.logger.warn({ err: cause, updateId: error.ctx.update.update_id }, 'Telegram call failed');
+    else deps.logger.error({ err: cause, updateId: error.ctx.update.update_id }, 'unhandled bot error');
+  });
+  return bot;
+}
+
+/** The command list Telegram shows in the menu, in each language. */
+export async function publishCommands(bot: Bot<BotContext>, deps: BotDeps): Promise<void> {
+  for (const language of ['ru', 'kk', 'en'] as const) {
+    const commands = BOT_COMMANDS.map((command) => ({ command, description: deps.i18n.t(language, `command-${command}`) }));
+    await bot.api.setMyCommands(commands, language === 'ru' ? {} : { language_code: language });
+  }
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type Product } from '../db/entities/index.js';
+import type { Logger } from '../logger.js';
+import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
+import { KaspiTransientError } from '../kaspi/errors.js';
+import { buildPricefeedItem, currentPrice, KASPI_MIN_PRICE, OfferWriteError, type PricefeedItem } from '../kaspi/offer-writes.js';
+import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+
+export type SetPriceResult =
+  | { status: 'sent'; changeId: number; oldPrice: number; newPrice: number }
+  | { status: 'unchanged'; price: number }
+  | { status: 'already-sent'; changeId: number }
+  | { status: 'below-floor'; floor: number }
+  | { status: 'below-kaspi-minimum' }
+  | { status: 'changed-outside'; livePrice: number }
+  | { status: 'not-found' }
+  | { status: 'budget-spent'; retryInMinutes: number };
+
+export interface AvailabilityResult {
+  /** Products whose write Kaspi accepted. */
+  sent: Product[];
+  /** Already in the asked state at Kaspi: nothing was sent for them. */
+  unchanged: Product[];
+  /** Not found in the cabinet or refused before sending, with why. */
+  skipped: { product: Product; why: string }[];
+  /** Not sent because the store's 30-minute change budget is spent. */
+  deferred: Product[];
+}
+
+export type VerifyOutcome = 'applied' | 'pending' | 'failed';
+
+/**
+ * What a seller does to offers by hand: set a price, take offers on or off sale. Every price change is
+ * recorded as `planned` before it is sent and settled by reading Kaspi back; nothing is retried blindly.
+ */
+export class OfferActions {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly sessions: KaspiSessionManager,
+    private readonly cabinet: KaspiCabinetClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Sets a manual price. Below the product's floor only with `belowFloorConfirmed` (the seller saw the warning).
+   * The offer is re-read first: its availabilities are echoed as Kaspi has them now.
+   */
+  async setPrice(productId: number, newPrice: number, options: { belowFloorConfirmed?: boolean; reasonText: string }): Promise<SetPriceResult> {
+    if (!Number.isInteger(newPrice) || newPrice < KASPI_MIN_PRICE) return { status: 'below-kaspi-minimum' };
+    const em = this.orm.em.fork();
+    const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
+    if (product.minPrice !== null && product.minPrice !== undefined && newPrice < product.minPrice && !options.belowFloorConfirmed) {
+      return { status: 'below-floor', floor: product.minPrice };
+    }
+    // A double tap, a retried button or a second bot process must not send the same change twice.
+    const unsettled = await em.findOne(PriceChangeSchema, { product, newPrice, status: { $in: ['planned', 'sent'] } });
+    if (unsettled) return { status: 'already-sent', changeId: unsettled.id };
+    return this.sessions.withSession(product.store.id, async ({ jar, merchantUid, store }) => {
+      const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
+      if (!fresh) return { status: 'not-found' } as const;
+      const livePrice = currentPrice(fresh);
+      if (livePrice === newPrice) {
+        product.price = livePrice;
+        await em.flush();
+        return { status: 'unchanged', price: livePrice } as const;
+      }
+      const item = buildPricefeedItem(merchantUid, fresh, { price: newPrice }, store.points, { batch: true });
+      const change = em.create(PriceChangeSchema, {
+        store: product.store,
+        product,
+        oldPrice: livePrice,
+        newPrice,
+        reasonCode: 'manual',
+        reasonText: options.reasonText,
+        source: 'manual',
+        status: 'planned',
+        idempotencyKey: `manual:${product.id}:${randomUUID()}`,
+      });
+      product.price = livePrice;
+      await em.flush(); // recorded before anything is sent
+      try {
+        const result = await this.cabinet.writeBatch(jar, merchantUid, [item]);
+        if (result.sent.length === 0) {
+          this.settle(change, 'failed', 'not sent: the store’s 30-minute change budget is spent');
+          await em.flush();
+          return { status: 'budget-spent', retryInMinutes: Math.max(1, Math.ceil(result.retryInMs / 60_000)) } as const;
+        }
+        change.status = 'sent';
+        change.sentAt = new Date();
+      } catch (error) {
+        if (error instanceof KaspiTransientError) {
+          // Kaspi may have taken it: the read-back decides, never a second write.
+          change.status = 'sent';
+          change.sentAt = new Date();
+          change.error = `outcome unknown (${error.message}); verified by read-back`;
+        } else {
+          this.settle(change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
+          await em.flush();
+          throw error;
+        }
+      }
+      await em.flush();
+      this.logger.info({ productId, changeId: change.id, oldPrice: livePrice, newPrice }, 'manual price sent to Kaspi');
+      return { status: 'sent', changeId: change.id, oldPrice: livePrice, newPrice } as const;
+    });
+  }
+
+  /** Reads a sent change back once: applied when Kaspi shows the price, failed after `timeoutMs` since sending. */
+  async verifyPriceChange(changeId: number, timeoutMs: number): Promise<{ outcome: VerifyOutcome; change: PriceChange }> {
+    const em = this.orm.em.fork();
+    const change = await em.findOneOrFail(PriceChangeSchema, changeId, { populate: ['product', 'store'] });
+    if (change.status === 'applied' || change.status === 'failed') return { outcome: change.status, change };
+    const fresh = await this.sessions.withSession(change.store.id, ({ jar, merchantUid }) => this.cabinet.findOffer(jar, merchantUid, change.product.sku));
+    const livePrice = fresh ? currentPrice(fresh) : undefined;
+    if (livePrice === change.newPrice) {
+      this.settle(change, 'applied');
+      change.product.price = change.newPrice;
+    } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > timeoutMs) {
+      this.settle(change, 'failed', `Kaspi did not apply the price (shows ${livePrice ?? 'no offer'})`);
+      if (livePrice !== undefined) change.product.price = livePrice;
+    }
+    await em.flush();
+    const settled: string = change.status;
+    return { outcome: settled === 'applied' ? 'applied' : settled === 'failed' ? 'failed' : 'pending', change };
+  }
+
+  /** Takes products on or off sale at every point, in batches; stock, preorders and other fields are echoed. */
+  async setAvailability(storeId: number, productIds: number[], available: boolean): Promise<AvailabilityResult> {
+    const em = this.orm.em.fork();
+    const store = await em.findOneOrFail(StoreSchema, storeId);
+    const products = await em.find(ProductSchema, { id: { $in: productIds }, store }, { orderBy: { id: 'ASC' } });
+    const result: AvailabilityResult = { sent: [], unchanged: [], skipped: [], deferred: [] };
+    await this.sessions.withSession(storeId, async ({ jar, merchantUid }) => {
+      const ready: { product: Product; item: PricefeedItem }[] = [];
+      for (const product of products) {
+        const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
+        if (!fresh) {
+          result.skipped.push({ product, why: 'not-found' });
+          continue;
+        }
+        const everywhere = fresh.availabilities.every((point) => (point.available === 'yes') === available);
+        if (everywhere) {
+          result.unchanged.push(product);
+          product.onSale = available;
+          product.availabilities = fresh.availabilities as Product['availabilities'];
+          continue;
+        }
+        try {
+          ready.push({ product, item: buildPricefeedItem(merchantUid, fresh, { available }, store.points, { batch: true }) });
+        } catch (error) {
+          if (!(error instanceof OfferWriteError)) throw error;
+          result.skipped.push({ product, why: error.message });
+        }
+      }
+      for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
+        const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
+        const written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+        const sentSkus = new Set(written.sent.map((item) => item.sku));
+        for (const entry of chunk) (sentSkus.has(entry.item.sku) ? result.sent : result.deferred).push(entry.product);
+        if (written.deferred.length) {
+          result.deferred.push(...ready.slice(start + MAX_BATCH_ITEMS).map((entry) => entry.product));
+          break;
+        }
+      }
+    });
+    await em.flush();
+    this.logger.info(
+      { storeId, available, sent: result.sent.length, unchanged: result.unchanged.length, skipped: result.skipped.length, deferred: result.deferred.length },
+      'availability change sent to Kaspi',
+    );
+    return result;
+  }
+
+  /** Reads products back: those Kaspi now shows in the asked state at every point are updated locally. */
+  async verifyAvailability(storeId: number, productIds: number[], available: boolean): Promise<{ applied: number[]; pending: number[] }> {
+    const em = this.orm.em.fork();
+    const products = await em.find(ProductSchema, { id: { $in: productIds }, store: storeId });
+    const applied: number[] = [];
+    const pending: number[] = [];
+    await this.sessions.withSession(storeId, async ({ jar, merchantUid }) => {
+      for (const product of products) {
+        const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
+        if (fresh && fresh.availabilities.every((point) => (point.available === 'yes') === available)) {
+          product.onSale = available;
+          product.availabilities = fresh.availabilities as Product['availabilities'];
+          applied.push(product.id);
+        } else pending.push(product.id);
+      }
+    });
+    await em.flush();
+    return { applied, pending };
+  }
+
+  private settle(change: PriceChange, status: 'applied' | 'failed', error?: string): void {
+    change.status = status;
+    change.settledAt = new Date();
+    if (error) change.error = error;
+  }
+}

@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+
+const redis = new Redis(TEST_REDIS_URL, { keyPrefix: `action-limiter-test-${process.pid}-${Date.now()}:` });
+afterAll(() => redis.disconnect());
+
+describe.each([
+  ['in memory (one process)', () => new ActionLimiter(undefined, { sync: 400 }), false],
+  ['through Redis, shared by every bot process', () => new ActionLimiter(redis, { sync: 400 }), true],
+])('a seller’s expensive actions %s', (_name, make, shared) => {
+  it('runs the first at once, refuses the next until the interval passes, and keeps sellers apart', async () => {
+    const limiter = make();
+    const other = make();
+    expect(await limiter.take(1, 'sync')).toBe(0);
+    // Another bot process: with Redis it sees the booking, in memory it cannot.
+    const wait = await other.take(1, 'sync');
+    if (shared) expect(wait).toBeGreaterThan(300);
+    else expect(wait).toBe(0);
+    expect(await limiter.take(1, 'sync')).toBeGreaterThan(300);
+    expect(await limiter.take(2, 'sync')).toBe(0);
+    expect(await limiter.take(1, 'unlimited')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 420));
+    expect(await limiter.take(1, 'sync')).toBe(0);
+  });
+});

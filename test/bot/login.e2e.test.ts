@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
+import { press, say, startBotHarness, newUser, changedSince, type BotHarness } from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const logs = captureLogger('debug');
+let harness: BotHarness;
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: logs.logger });
+}, 60_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function storedConversationText(): Promise<string> {
+  const rows = await harness.infrastructure.database.orm.em.fork().find(KvEntrySchema, {});
+  return JSON.stringify(rows.map((row) => row.value));
+}
+
+describe('logging in to Kaspi from the chat', () => {
+  it('by SMS: bad phone, shared contact, wrong code, flood on resend, merchant choice; the store becomes active', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    const menu = await say(telegram, user, '/start', /Здравствуйте, Айгерим/);
+    const method = await press(telegram, user, menu, 'Войти в Kaspi', /Как войти в кабинет Kaspi/);
+    const askPhone = await press(telegram, user, method, 'SMS', /номер телефона/);
+    const keyboard = askPhone.reply_markup as { keyboard?: { request_contact?: boolean }[][] };
+    expect(keyboard.keyboard?.[0]?.[0]?.request_contact).toBe(true);
+
+    await say(telegram, user, '12345', /не похоже на казахстанский мобильный номер/);
+    const codeSent = changedSince(telegram, user.id, /Kaspi отправил SMS с кодом на \+7 \(701\) \*\*\*-\*\*-02/);
+    await telegram.sendContact(user, '77010000002');
+    const askCode = await telegram.waitForBotMessage(user.id, codeSent);
+
+    await say(telegram, user, 'один два', /4–6 цифр/);
+    await say(telegram, user, '000000', /Неверный код из SMS/);
+    await press(telegram, user, askCode, 'Отправить код снова', /Kaspi просит подождать перед новым кодом: ещё \d+ сек/);
+
+    const code = sandbox.lastCode('+7 (701) 000-00-02')!;
+    const choose = await say(telegram, user, code, /несколько магазинов/);
+    // The codes were deleted from the chat and are not readable in the stored conversation.
+    const typed = telegram.messages(user.id).filter((message) => message.from === 'user' && (message.text === code || message.text === '000000'));
+    expect(typed).toHaveLength(2);
+    expect(typed.every((message) => message.deleted)).toBe(true);
+
+    const connected = await press(telegram, user, choose, /.+/, /подключён/);
+    expect(connected.text).toMatch(/Загрузить товары\?/);
+
+    const em = harness.infrastructure.database.orm.em.fork();
+    const seller = await em.findOneOrFail(SellerSchema, { telegramUserId: user.id });
+    const stores = await em.find(StoreSchema, { seller });
+    expect(stores).toHaveLength(1);
+    expect(seller.activeStoreId).toBe(stores[0]!.id);
+    expect(stores[0]!.sessionState).toBe('active');
+    expect(stores[0]!.sessionSealed).not.toMatch(/mc-session/);
+    expect(logs.text()).not.toContain(code);
+  });
+
+  it('by e-mail in Chromium: bad e-mail, wrong password, then the e-mailed code; the password never rests readable', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser('Daniyar', 'en');
+    const method = await say(telegram, user, '/login', /How do you log in/);
+    await press(telegram, user, method, 'e-mail', /Enter the e-mail/);
+    await say(telegram, user, 'seller-at-example', /does not look like an e-mail/);
+    await say(telegram, user, 'seller@example.kz', /Enter the password/);
+    await say(telegram, user, 'Wrong-Pass-9', /Wrong e-mail or password|Неверный e-mail|e-mail or password/i, 60_000);
+    const askCode = await say(telegram, user, 'Sandbox-Pass-1', /confirmation code/, 60_000);
+    expect(askCode.text).toBeDefined();
+    // While Kaspi's code is pending, the conversation is stored — without the password in it.
+    const stored = await storedConversationText();
+    expect(stored).not.toContain('Sandbox-Pass-1');
+    expect(stored).not.toContain('Wrong-Pass-9');
+    const passwords = telegram.messages(user.id).filter((message) => message.from === 'user' && /Pass/.test(message.text ?? ''));
+    expect(passwords.map((message) => message.deleted)).toEqual([true, true]);
+
+    await say(telegram, user, sandbox.lastCode('seller@example.kz')!, /connected/, 60_000);
+    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    expect(store.loginMethod).toBe('email');
+    expect(store.passwordSealed).toBeTruthy();
+    expect(store.passwordSealed).not.toContain('Sandbox-Pass-1');
+    expect(logs.text()).not.toContain('Sandbox-Pass-1');
+  }, 120_000);
+
+  it('survives a restart of the bot between the phone and the code', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    const method = await say(telegram, user, '/login', /Как войти/);
+    await press(telegram, user, method, 'SMS', /номер телефона/);
+    await say(telegram, user, '8 701 000 00 01', /Введите код/);
+    await harness.restart();
+    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
+    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    expect(store.merchantUid).toBe('30067228');
+  }, 60_000);
+
+  it('leaves a conversation on /cancel and on another command; a seller without a store is sent to /login', async () => {
+    const { telegram } = harness;
+    const user = newUser();
+    const method = await say(telegram, user, '/login', /Как войти/);
+    await press(telegram, user, method, 'SMS', /номер телефона/);
+    await say(telegram, user, '/cancel', /^Отменено/);
+    await say(telegram, user, '+7 701 000 00 01', /Не понял сообщение/); // no conversation is listening any more
+    const again = await say(telegram, user, '/login', /Как войти/);
+    await press(telegram, user, again, 'SMS', /номер телефона/);
+    await say(telegram, user, '/products', /Сначала подключите магазин Kaspi/);
+    await say(telegram, user, '/price 123 5000', /Сначала подключите магазин/);
+  });
+});

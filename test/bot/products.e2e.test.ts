@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
+import { buttonData, changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const MERCHANT = '30067228';
+const logs = captureLogger('info');
+let harness: BotHarness;
+const seller = newUser('Асель');
+const stranger = newUser('Берик');
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 40 });
+  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
+  // The sync, slowed down so the seller sees progress in the one message being edited.
+  harness.sandbox.injectFaults({ target: 'cabinet', delayMs: 900, delayedRequests: 4 });
+  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых: \d+/, 30_000);
+  await loginBySms(harness, stranger, '+7 701 000 00 02', /Sandbox Home/);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function productsOf(telegramUserId: number): Promise<Product[]> {
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
+  return em.find(ProductSchema, { store: { seller: owner } }, { orderBy: { title: 'ASC', id: 'ASC' } });
+}
+
+describe('the seller’s products in the chat', () => {
+  it('synced with live progress in one edited message, ending with a summary', () => {
+    const edits = harness.telegram.calls.filter((call) => call.method === 'editMessageText' && call.payload.chat_id === seller.id);
+    const progress = edits.filter((call) => /синхронизировано \d+ из \d+/.test(String(call.payload.text)));
+    expect(progress.length).toBeGreaterThan(0);
+    const messageIds = new Set(edits.filter((call) => /Sandbox Electronics/.test(String(call.payload.text))).map((call) => call.payload.message_id));
+    expect(messageIds.size).toBe(1);
+  });
+
+  it('lists, pages and searches products; a card shows price, status and buttons', async () => {
+    const { telegram } = harness;
+    const total = (await productsOf(seller.id)).length;
+    expect(total).toBe(harness.sandbox.catalogue(MERCHANT).length);
+    const pages = Math.ceil(total / 8);
+    const list = await say(telegram, seller, '/products', new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'));
+    const page2 = await press(telegram, seller, list, '▶️', new RegExp(`страница 2 из ${pages}`));
+    expect(page2.message_id).toBe(list.message_id); // edited in place
+    const products = await productsOf(seller.id);
+    const target = products[11]!;
+    const word = target.title.split(/\s+/).find((part) => part.length > 3)!;
+    const found = await say(telegram, seller, `/products ${word}`, new RegExp(`Поиск «${word}»`));
+    const card = await press(telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+    expect(card.text).toContain(target.title);
+    expect(card.text).toContain(target.sku);
+    for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты']) expect(() => buttonData(card, label)).not.toThrow();
+    await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
+  });
+
+  it('/price: refuses «abc» and 5 ₸, sends a good price, and reports when Kaspi applied it', async () => {
+    const { telegram, sandbox } = harness;
+    const product = (await productsOf(seller.id))[0]!;
+    await say(telegram, seller, `/price ${product.sku} abc`, /«abc» — не цена/);
+    await say(telegram, seller, `/price ${product.sku} -100`, /не цена/);
+    await say(telegram, seller, `/price ${product.sku} 5`, /Kaspi не принимает цену ниже 10/);
+    await say(telegram, seller, `/price nosuchsku 1000`, /не найден/);
+    const newPrice = product.price - 7;
+    const sent = await say(telegram, seller, `/price ${product.sku} ${newPrice}`, /Отправлено в Kaspi/);
+    const applied = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === sent.message_id && /Kaspi применил цену/.test(message.text ?? ''), { timeoutMs: 20_000 });
+    expect(applied.edits).toBeGreaterThan(0);
+    expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.price).toBe(newPrice);
+    const change = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PriceChangeSchema, { product: product.id });
+    expect(change).toMatchObject({ oldPrice: product.price, newPrice, source: 'manual', status: 'applied' });
+  });
+
+  it('asks before a price below the seller’s floor, then sends it only once when confirmed', async () => {
+    const { telegram, sandbox } = harness;
+    const product = (await productsOf(seller.id))[1]!;
+    const em = harness.infrastructure.database.orm.em.fork();
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: product.price - 100 });
+    const ask = await say(telegram, seller, `/price ${product.sku} ${product.price - 200}`, /ниже вашего минимума/);
+    const writesBefore = sandbox.writes(MERCHANT).length;
+    expect(await em.count(PriceChangeSchema, { product: product.id })).toBe(0);
+    const confirm = buttonData(ask, 'Да, поставить');
+    await press(telegram, seller, ask, 'Да, поставить', /Отправлено в Kaspi/);
+    await telegram.forgeCallback(seller, ask.message_id, confirm); // a second tap that raced the keyboard's removal
+    await telegram.waitForBotMessage(seller.id, (message) => /уже отправлена/.test(message.text ?? ''));
+    expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
+  });
+
+  it('the price conversation from a card takes bad input until a good price', async () => {
+    const { telegram } = harness;
+    const product = (await productsOf(seller.id))[2]!;
+    const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
+    const opened = await press(telegram, seller, card, product.title.slice(0, 20), /Цена:/);
+    await press(telegram, seller, opened, 'Изменить цену', /Введите новую цену/);
+    await say(telegram, seller, 'дёшево', /не цена/);
+    await say(telegram, seller, '3', /Kaspi не принимает цену ниже/);
+    await say(telegram, seller, `${product.price + 1} ₸`, /Отправлено в Kaspi/);
+  });
+
+  it('takes 3 products off sale from the multi-select list; other points, stock and offers are untouched', async () => {
+    const { telegram, sandbox } = harness;
+    const before = sandbox.catalogue(MERCHANT);
+    const list = await say(telegram, seller, '/disable', /Отметьте товары, которые снять с продажи/);
+    const onSale = (await productsOf(seller.id)).filter((product) => product.onSale);
+    const chosen = onSale.slice(0, 3);
+    let current = list;
+    for (const [index, product] of chosen.entries()) {
+      const fresh = changedSince(telegram, seller.id, new RegExp(`Выбрано: ${index + 1} из`));
+      await telegram.pressButton(seller, current.message_id, `1:bt:${product.id}`);
+      current = await telegram.waitForBotMessage(seller.id, fresh);
+    }
+    expect(current.text).toMatch(/Выбрано: 3/);
+    const confirm = await press(telegram, seller, current, 'Готово (3)', /Снять с продажи 3 товара\?/);
+    await press(telegram, seller, confirm, 'Да', /Снято с продажи: 3/, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // Kaspi applies writes asynchronously
+    const after = sandbox.catalogue(MERCHANT);
+    for (const offer of after) {
+      const earlier = before.find((candidate) => candidate.sku === offer.sku)!;
+      if (chosen.some((product) => product.sku === offer.sku)) {
+        expect(offer.availabilities.every((point) => point.available === 'no')).toBe(true);
+        expect(offer.availabilities.map((point) => [point.storeId, point.stockCount])).toEqual(earlier.availabilities.map((point) => [point.storeId, point.stockCount]));
+        expect(offer.price).toBe(earlier.price);
+      } else {
+        // every other offer keeps its points exactly (only prices were changed, by the tests above)
+        expect(offer.availabilities).toEqual(earlier.availabilities);
+      }
+    }
+  });
+
+  it('/disable with SKUs asks to confirm the count; «выбрать всё на странице» ticks the whole page', async () => {
+    const { telegram } = harness;
+    const [first, second] = (await productsOf(seller.id)).filter((product) => product.onSale);
+    await say(telegram, seller, `/disable ${first!.sku} ${second!.sku} unknown-sku`, /Снять с продажи 2 товара\?/);
+    const list = await say(telegram, seller, '/enable', /Отметьте товары, которые вернуть в продажу/);
+    const all = await press(telegram, seller, list, 'Выбрать всё на странице', /Выбрано: [1-8] из/);
+    expect(all.text).not.toMatch(/Выбрано: 0/);
+  });
+
+  it('/offers shows the market cheapest first with the seller’s own offer marked', async () => {
+    const { telegram } = harness;
+    const product = (await productsOf(seller.id)).find((candidate) => candidate.onSale)!;
+    const offers = await say(telegram, seller, `/offers ${product.sku}`, /продавцов: \d+/);
+    expect(offers.text).toMatch(/Sandbox Electronics — вы/);
+    const prices = [...(offers.text ?? '').matchAll(/· ([\d\u202f]+)\u00a0₸/g)].map((match) => Number(match[1]!.replace(/\u202f/g, '')));
+    expect(prices.length).toBeGreaterThan(1);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it('refuses forged buttons for another seller’s product and store, and changes nothing', async () => {
+    const { telegram, sandbox } = harness;
+    const victim = (await productsOf(seller.id))[5]!;
+    const own = await say(telegram, stranger, '/start', /С возвращением/);
+    const writesBefore = sandbox.writes().length;
+    for (const data of [`1:p:${victim.id}`, `1:pf:${victim.id}:10`, `1:po:${victim.id}:0`, `1:pc:${victim.id}`, `1:sd:${victim.store.id}`, `1:sy:${victim.store.id}`, `1:pe:${victim.id}`]) {
+      const since = telegram.calls.length;
+      const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
+      const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
+      expect(answer.payload).toMatchObject({ text: 'Нет доступа: это не ваш магазин или товар.', show_alert: true });
+    }
+    for (const data of ['9:p:1', 'garbage', `1:p:${victim.id}:extra:${'x'.repeat(40)}`]) {
+      const since = telegram.calls.length;
+      const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
+      const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
+      expect(answer.payload.text).toMatch(/кнопка устарела|Нет доступа/);
+    }
+    await say(telegram, stranger, `/price ${victim.sku} 10`, /не найден в активном магазине/);
+    expect(telegram.messages(stranger.id).some((message) => message.from === 'bot' && (message.text ?? '').includes(victim.title))).toBe(false);
+    expect(sandbox.writes().length).toBe(writesBefore);
+    const em = harness.infrastructure.database.orm.em.fork();
+    expect(await em.count(ProductSchema, { id: victim.id })).toBe(1);
+  });
+
+  it('an expired Kaspi session gets one clear message with a «Войти снова» button', async () => {
+    const { telegram, sandbox } = harness;
+    sandbox.expireSessions(MERCHANT);
+    const product = (await productsOf(seller.id))[3]!;
+    const fresh = changedSince(telegram, seller.id, /Сессия Kaspi истекла/);
+    await telegram.sendText(seller, `/price ${product.sku} ${product.price + 3}`);
+    const notice = await telegram.waitForBotMessage(seller.id, fresh);
+    expect(buttonData(notice, 'Войти снова')).toMatch(/^1:sr:\d+$/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const errors = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /Сессия Kaspi истекла|Что-то пошло не так/.test(message.text ?? ''));
+    expect(errors).toHaveLength(1);
+    await press(telegram, seller, notice, 'Войти снова', /номер телефона/);
+  });
+});

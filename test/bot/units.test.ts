@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callback-data.js';
+import { formatPrice, html, parsePrice } from '../../src/bot/helpers/format.js';
+import { createI18n, LOCALES } from '../../src/i18n.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+describe('prices as sellers type them', () => {
+  it.each([
+    ['12000', 12000],
+    ['12 000', 12000],
+    ['12\u00a0000 ₸', 12000],
+    ['12 000 тг', 12000],
+    ['12.000', 12000],
+    ['1 234 567', 1234567],
+    ['990тенге', 990],
+  ])('%s → %d', (text, expected) => expect(parsePrice(text)).toBe(expected));
+
+  it.each(['abc', '', '-100', '12,5', '12.50', '1e5', '0x10', '12 00', '99999999999', '١٢٣'])('refuses %j', (text) => expect(parsePrice(text)).toBeUndefined());
+
+  it('formats tenge the way Kaspi shows them and escapes HTML', () => {
+    expect(formatPrice(1234567)).toBe('1\u202f234\u202f567\u00a0₸');
+    expect(html('<b>&')).toBe('&lt;b&gt;&amp;');
+  });
+});
+
+describe('callback data', () => {
+  it('is versioned, compact and refuses anything else', () => {
+    const data = callbackData(ACTIONS.priceConfirm, 2_147_483_647, 99_999_999);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(parseCallback(data)).toEqual({ action: 'pf', args: ['2147483647', '99999999'] });
+    expect(parseCallback('2:pf:1:2')).toBeUndefined();
+    expect(parseCallback('1:p:1;drop table')).toBeUndefined();
+    expect(parseCallback('x'.repeat(65))).toBeUndefined();
+    expect(() => callbackData(ACTIONS.product, 'a'.repeat(70))).toThrow(/too long/);
+    expect(idArg('0')).toBeUndefined();
+    expect(idArg('-1')).toBeUndefined();
+    expect(idArg('99999999999')).toBeUndefined();
+    expect(idArg('42')).toBe(42);
+  });
+});
+
+describe('locales', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
+  const source = [...files(join(ROOT, 'src/bot')), ...files(join(ROOT, 'conversations'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+  const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [`${prefix}enable`, `${prefix}disable`]);
+  const used = new Set([
+    ...[...source.matchAll(/\bt\(\s*'([a-z0-9-]+)'/g)].map((match) => match[1]!),
+    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store)-/.test(key)),
+    ...dynamic,
+    ...['all', 'important', 'off'].map((level) => `notify-${level}`),
+    ...['none', 'active', 'expired'].map((state) => `stores-line-${state}`),
+  ]);
+  const i18n = createI18n();
+
+  it('every key the bot uses exists in Russian, Kazakh and English', () => {
+    expect(used.size).toBeGreaterThan(100);
+    for (const locale of LOCALES) {
+      const text = readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8');
+      const missing = [...used].filter((key) => !new RegExp(`^${key} =`, 'm').test(text));
+      expect(missing, `${locale} lacks ${missing.join(', ')}`).toEqual([]);
+    }
+  });
+
+  it('the three locales have the same keys', () => {
+    const keys = (locale: string) => [...readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8').matchAll(/^([a-z0-9-]+) =/gm)].map((match) => match[1]).sort();
+    expect(keys('kk')).toEqual(keys('ru'));
+    expect(keys('en')).toEqual(keys('ru'));
+  });
+
+  it('plural forms read right in Russian', () => {
+    expect(i18n.t('ru', 'batch-confirm-disable', { count: 3 })).toMatch(/^Снять с продажи 3 товара\?/);
+    expect(i18n.t('ru', 'batch-confirm-disable', { count: 5 })).toMatch(/^Снять с продажи 5 товаров\?/);
+    expect(i18n.t('ru', 'batch-confirm-disable', { count: 1 })).toMatch(/^Снять с продажи 1 товар\?/);
+    expect(i18n.t('en', 'batch-confirm-disable', { count: 1 })).toMatch(/^Take 1 product off sale/);
+  });
+});

@@ -1,0 +1,155 @@
+import { Redis } from 'ioredis';
+
+import { openInfrastructure, type Infrastructure } from '../../src/app.js';
+import { createBot } from '../../src/bot/index.js';
+import type { BotDeps } from '../../src/bot/deps.js';
+import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
+import { runBot, type RunningBot } from '../../src/bot/run.js';
+import { createBotDeps } from '../../src/bot/wiring.js';
+import { loadConfig } from '../../src/config.js';
+import { createKaspi } from '../../src/kaspi/index.js';
+import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { startFakeTelegram, type ChatMessage, type FakeTelegram, type FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
+import { TEST_REDIS_URL } from './env.js';
+import { createTestDatabase } from './postgres.js';
+
+export const BOT_TOKEN = '7000000001:AAH_sandbox-token-for-tests_0123456789';
+const SECRET_KEY = 'a'.repeat(64);
+
+/** The whole bot as it runs in production, between a fake Telegram and the Kaspi sandbox, on real PostgreSQL. */
+export interface BotHarness {
+  sandbox: KaspiSandbox;
+  telegram: FakeTelegram;
+  infrastructure: Infrastructure;
+  deps: BotDeps;
+  running: RunningBot;
+  /** Stops the bot process (keeping the database, Redis and both fakes) and starts a new one. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  logger: Logger;
+  redis?: boolean;
+  productsPerMerchant?: number;
+  env?: Record<string, string>;
+}
+
+export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
+  const database = await createTestDatabase();
+  // The sandbox prints SMS codes to its own log, like Kaspi's phone would; it must not mix with the bot's log.
+  const sandbox = await startKaspiSandbox({ seed: 21, timeScale: 60, rivalTickMs: 0, productsPerMerchant: options.productsPerMerchant ?? 24, applyDelayMs: 200, logger: createLogger({ level: 'silent' }) });
+  const telegram = await startFakeTelegram({ token: BOT_TOKEN, logger: options.logger });
+  const redisPrefix = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const config = loadConfig({
+    BOT_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    DATABASE_URL: database.url,
+    SECRET_KEY,
+    HTTP_PORT: '0',
+    KASPI_IDMC_URL: sandbox.idmcUrl,
+    KASPI_MC_URL: sandbox.mcUrl,
+    KASPI_SHOP_URL: sandbox.shopUrl,
+    KASPI_PRICEFEED_RPS: '2.5',
+    LOG_LEVEL: 'silent',
+    ...(options.redis ? { REDIS_URL: `${TEST_REDIS_URL}` } : {}),
+    ...options.env,
+  });
+  const open = async () => {
+    const infrastructure = await openInfrastructure(config, options.logger, { migrate: true });
+    if (infrastructure.redis) {
+      // Each harness gets its own key space on the shared Redis.
+      infrastructure.redis.options.keyPrefix = `${redisPrefix}:`;
+    }
+    const kaspi = createKaspi({ config, logger: options.logger, redis: infrastructure.redis, http: { baseBackoffMs: 20, maxBackoffMs: 100 } });
+    const deps = createBotDeps(infrastructure, kaspi, { verifyFirstAfterMs: 300, verifyTimeoutMs: 15_000, limiter: new ActionLimiter(undefined, {}) });
+    const bot = createBot(BOT_TOKEN, deps);
+    const running = await runBot(bot, deps, infrastructure);
+    return { infrastructure, deps, running };
+  };
+  let current = await open();
+  const harness: BotHarness = {
+    sandbox,
+    telegram,
+    get infrastructure() {
+      return current.infrastructure;
+    },
+    get deps() {
+      return current.deps;
+    },
+    get running() {
+      return current.running;
+    },
+    async restart() {
+      await current.running.stop();
+      await current.infrastructure.close();
+      current = await open();
+    },
+    async close() {
+      await current.running.stop().catch(() => undefined);
+      if (current.infrastructure.redis) {
+        const cleaner = new Redis(TEST_REDIS_URL);
+        const keys = await cleaner.keys(`${redisPrefix}:*`);
+        if (keys.length) await cleaner.del(...keys);
+        cleaner.disconnect();
+      }
+      await current.infrastructure.close();
+      await telegram.close();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+  return harness;
+}
+
+let nextUserId = 500_000;
+export function newUser(first_name = 'Айгерим', language_code = 'ru'): FakeUser {
+  return { id: nextUserId++, first_name, language_code };
+}
+
+/** The keyboard button whose text contains `label`, as callback data. */
+export function buttonData(message: ChatMessage | undefined, label: string | RegExp): string {
+  const markup = message?.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
+  const buttons = markup?.inline_keyboard?.flat() ?? [];
+  const button = buttons.find((candidate) => (typeof label === 'string' ? candidate.text.includes(label) : label.test(candidate.text)));
+  if (!button?.callback_data) throw new Error(`no button ${String(label)} in: ${buttons.map((candidate) => candidate.text).join(' | ') || message?.text}`);
+  return button.callback_data;
+}
+
+/** A predicate for bot messages that are new or edited after this moment. */
+export function changedSince(telegram: FakeTelegram, chatId: number, expect: RegExp): (message: ChatMessage) => boolean {
+  const seen = new Map(telegram.messages(chatId).map((message) => [message.message_id, message.edits]));
+  return (message) => {
+    const edits = seen.get(message.message_id);
+    return (edits === undefined || message.edits > edits) && !message.deleted && expect.test(message.text ?? message.caption ?? '');
+  };
+}
+
+/** Sends a message and waits for the bot's next message (new or edited) that matches. */
+export async function say(telegram: FakeTelegram, user: FakeUser, text: string, expect: RegExp, timeoutMs = 15_000): Promise<ChatMessage> {
+  const fresh = changedSince(telegram, user.id, expect);
+  await telegram.sendText(user, text);
+  return telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+}
+
+/** Presses a button of a bot message and waits for a bot message (new or edited) that matches. */
+export async function press(telegram: FakeTelegram, user: FakeUser, message: ChatMessage, label: string | RegExp, expect: RegExp, timeoutMs = 15_000): Promise<ChatMessage> {
+  const data = buttonData(message, label);
+  const fresh = changedSince(telegram, user.id, expect);
+  await telegram.pressButton(user, message.message_id, data);
+  return telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+}
+
+/** Logs a user in by SMS through the chat; picks the merchant whose button matches when there are several. */
+export async function loginBySms(harness: BotHarness, user: FakeUser, phone: string, merchant?: RegExp): Promise<ChatMessage> {
+  const { telegram, sandbox } = harness;
+  const method = await say(telegram, user, '/login', /Как войти|How do you log in|Kaspi кабинетіне/);
+  await press(telegram, user, method, /SMS/, /\+7 701 234 56 78/);
+  const digits = phone.replace(/\D/g, '');
+  await say(telegram, user, phone, /SMS/);
+  const formatted = `+7 (${digits.slice(1, 4)}) ${digits.slice(4, 7)}-${digits.slice(7, 9)}-${digits.slice(9, 11)}`;
+  const answer = await say(telegram, user, sandbox.lastCode(formatted)!, /подключён|несколько магазинов|connected|Several stores/);
+  if (!merchant) return answer;
+  return press(telegram, user, answer, merchant, /подключён|connected/);
+}
