@@ -49,6 +49,8 @@ help = <b>What I can do</b>
     /price &lt;SKU&gt; &lt;price&gt; — change a price
     /enable, /disable [SKU…] — put on sale or take off sale
     /offers &lt;SKU&gt; — competitors for a product
+    /demper [SKU …] — repricer: status, on/off, settings
+    /history &lt;SKU&gt; — price history with a chart
     /settings — language and notifications
     /cancel — cancel the current action
     /logout — remove a store and its login data
@@ -226,3 +228,83 @@ settings = Language: { $language }
 notify-all = All
 notify-important = Important only
 notify-off = Off
+
+# Bot: demper.
+command-demper = Repricer: status and settings
+command-history = Price history of a product
+button-demper = 🤖 Repricer
+button-history = 📈 History
+button-open-product = Open the product
+button-demper-stop = ⛔ Stop the repricer
+button-demper-rollback = ↩️ Roll back
+button-demper-rollback-yes = Yes, roll back
+button-demper-on = ▶️ Turn the repricer on
+button-demper-off = ⏸ Turn the repricer off
+button-demper-dry = 🧪 Trial mode
+button-demper-live = ✅ Live mode
+button-demper-configure = ⚙️ Configure
+demper-digest = 🤖 Repricer · <b>{ $store }</b>: prices changed — { $count }
+demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propose { $count } changes. Tap ✅ to apply — I will check the market again first.
+demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }. We do not go lower.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, and the repricer cannot go below your minimum.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: Kaspi did not apply the price { $newPrice } (it shows { $shown }).
+demper-alert-session-expired = 🔑 The Kaspi session of <b>{ $store }</b> expired — the repricer is paused. Log in again.
+demper-alert-rate-limited = ⏳ Kaspi temporarily limited changes for <b>{ $store }</b>. The repricer resumes in about { $minutes } min.
+demper-settings-usage = Settings in one line: on min=10000 max=15000 step=10 (step in ₸ or %, e.g. step=1%). Also: mode=first|match|hold, place=2, every=5 (minutes), max=- removes the maximum, off — turn off.
+demper-settings-ask = <b>{ $title }</b>
+    Repricer: { $state }, min { $min }, max { $max }.
+demper-state-on = on
+demper-state-off = off
+demper-settings-unknown = I did not understand «{ $word }».
+demper-settings-bad-price = { $name }={ $value } is not a price. Use whole tenge from 10.
+demper-settings-bad-step = step={ $value } — the step must be whole: from 1 ₸, or from 1% to { $max }%.
+demper-settings-bad-mode = mode={ $value } — choose first, match or hold.
+demper-settings-bad-place = place={ $value } — a place from 1 to 10.
+demper-settings-bad-interval = every={ $value } — an interval from 1 to { $max } minutes.
+demper-settings-empty = Write the settings, e.g.: on min=10000
+demper-settings-floor-required = The repricer does not start without a minimum price: set min=…
+demper-settings-min-above-max = The minimum { $min } is above the maximum { $max }.
+demper-strategy-first-place = first place
+demper-strategy-match-leader = the leader's price
+demper-strategy-target-place = place { $place }
+demper-strategy-hold = hold the price
+demper-product-on = 🤖 <b>{ $title }</b>
+    Repricer on: { $strategy }, min { $min }, max { $max }, step { $step }, checked every { $minutes } min.
+demper-product-off = 🤖 <b>{ $title }</b>
+    Repricer off (min { $min }, max { $max }, step { $step }).
+demper-store-on = 🤖 The repricer of <b>{ $store }</b> is on. Products under it: { $enabled } of { $total }.
+demper-store-off = 🤖 The repricer of <b>{ $store }</b> is off. Products with settings: { $enabled } of { $total }.
+demper-store-dry-run = 🧪 Trial mode: the repricer only proposes prices.
+demper-store-last-cycle = Last cycle { $at }: { $changes } changes, { $applied } applied, { $failed } failed.
+demper-store-no-cycles = The repricer has not changed anything yet.
+demper-store-how-to = To put a product under it: /demper SKU on min=…
+demper-switched-on = Repricer on
+demper-switched-off = Repricer off
+demper-switched-dry = Trial mode on
+demper-switched-live = Live mode on
+demper-stopped = ⛔ The repricer of <b>{ $store }</b> is stopped. Changes not yet sent were cancelled: { $cancelled }.
+demper-rollback-nothing = Nothing to roll back: the repricer has not changed anything yet.
+demper-rollback-ask = Restore the prices from before the last repricer cycle in <b>{ $store }</b> ({ $count })? The repricer will be stopped.
+demper-rolled-back = ↩️ <b>{ $store }</b>: repricer stopped, prices restored — { $sent }. Failed: { $left }.
+price-reason-rollback = Rollback of the last repricer cycle
+demper-proposal-expired = This proposal is outdated. Wait for the next cycle.
+demper-proposal-checking = Checking the market…
+demper-proposal-moved = <b>{ $title }</b>: the market moved, no change needed. { $reason }
+demper-proposal-sent = ⏳ <b>{ $title }</b>: sent { $price } to Kaspi. { $reason }
+demper-proposal-declined = OK, no change.
+
+# Bot: history.
+history-usage = Format: /history SKU
+history-header = 📈 <b>{ $title }</b> — now { $price }
+history-empty = The price has not changed yet.
+history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
+history-source-demper = repricer
+history-source-manual = by hand
+history-source-import = import
+history-source-rollback = rollback
+history-status-planned = preparing
+history-status-sent = sent
+history-status-applied = applied
+history-status-failed = not applied
+history-chart-caption = Blue — your price, orange — the cheapest competitor, red — your minimum. { $days } days.

@@ -49,6 +49,8 @@ help = <b>Не істей аламын</b>
     /price &lt;SKU&gt; &lt;баға&gt; — бағаны өзгерту
     /enable, /disable [SKU…] — сатылымға қосу немесе алу
     /offers &lt;SKU&gt; — тауар бойынша бәсекелестер
+    /demper [SKU …] — демпер: күйі, қосу/өшіру, баптаулар
+    /history &lt;SKU&gt; — баға тарихы мен графигі
     /settings — тіл және хабарламалар
     /cancel — ағымдағы әрекетті болдырмау
     /logout — дүкенді және кіру деректерін жою
@@ -211,3 +213,83 @@ settings = Тіл: { $language }
 notify-all = Барлығы
 notify-important = Тек маңыздылары
 notify-off = Өшірулі
+
+# Bot: demper.
+command-demper = Демпер: күйі және баптаулары
+command-history = Тауар бағасының тарихы
+button-demper = 🤖 Демпер
+button-history = 📈 Тарих
+button-open-product = Тауарды ашу
+button-demper-stop = ⛔ Демперді тоқтату
+button-demper-rollback = ↩️ Кері қайтару
+button-demper-rollback-yes = Иә, кері қайтару
+button-demper-on = ▶️ Демперді қосу
+button-demper-off = ⏸ Демперді өшіру
+button-demper-dry = 🧪 Сынақ режимі
+button-demper-live = ✅ Жұмыс режимі
+button-demper-configure = ⚙️ Баптау
+demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағалар — { $count }
+demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
+demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағамен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен. Одан төмен түспейміз.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз, ал демпер минимумнан төмен түсе алмайды.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: Kaspi { $newPrice } бағасын қолданбады (көрсетіп тұрғаны { $shown }).
+demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
+demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } мин. кейін жалғасады.
+demper-settings-usage = Баптаулар бір жолмен: on min=10000 max=15000 step=10 (қадам ₸ немесе %, мысалы step=1%). Сондай-ақ: mode=first|match|hold, place=2, every=5 (минут), max=- максимумды алып тастайды, off — өшіру.
+demper-settings-ask = <b>{ $title }</b>
+    Демпер: { $state }, мин. { $min }, макс. { $max }.
+demper-state-on = қосулы
+demper-state-off = өшірулі
+demper-settings-unknown = «{ $word }» түсініксіз.
+demper-settings-bad-price = { $name }={ $value } — баға емес. 10-нан бастап бүтін теңге керек.
+demper-settings-bad-step = step={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
+demper-settings-bad-mode = mode={ $value } — first, match немесе hold таңдаңыз.
+demper-settings-bad-place = place={ $value } — орын 1-ден 10-ға дейін.
+demper-settings-bad-interval = every={ $value } — аралық 1-ден { $max } минутқа дейін.
+demper-settings-empty = Баптауларды жазыңыз, мысалы: on min=10000
+demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
+demper-settings-min-above-max = Минимум { $min } максимумнан { $max } үлкен.
+demper-strategy-first-place = бірінші орын
+demper-strategy-match-leader = көшбасшы бағасы
+demper-strategy-target-place = { $place }-орын
+demper-strategy-hold = бағаны ұстау
+demper-product-on = 🤖 <b>{ $title }</b>
+    Демпер қосулы: { $strategy }, мин. { $min }, макс. { $max }, қадам { $step }, әр { $minutes } мин. сайын тексеріледі.
+demper-product-off = 🤖 <b>{ $title }</b>
+    Демпер өшірулі (мин. { $min }, макс. { $max }, қадам { $step }).
+demper-store-on = 🤖 <b>{ $store }</b> дүкенінің демпері қосулы. Демпердегі тауарлар: { $total } ішінен { $enabled }.
+demper-store-off = 🤖 <b>{ $store }</b> дүкенінің демпері өшірулі. Баптаулары бар тауарлар: { $total } ішінен { $enabled }.
+demper-store-dry-run = 🧪 Сынақ режимі: демпер тек баға ұсынады.
+demper-store-last-cycle = Соңғы цикл { $at }: өзгерістер { $changes }, қолданылды { $applied }, қате { $failed }.
+demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
+demper-store-how-to = Тауарды қосу үшін: /demper SKU on min=…
+demper-switched-on = Демпер қосылды
+demper-switched-off = Демпер өшірілді
+demper-switched-dry = Сынақ режимі қосылды
+demper-switched-live = Жұмыс режимі қосылды
+demper-stopped = ⛔ <b>{ $store }</b> дүкенінің демпері тоқтатылды. Жіберілмеген өзгерістер болдырылмады: { $cancelled }.
+demper-rollback-nothing = Кері қайтаратын ештеңе жоқ: демпер әлі ештеңе өзгертпеді.
+demper-rollback-ask = <b>{ $store }</b> дүкеніндегі бағаларды демпердің соңғы циклына дейінгі күйге қайтарамыз ба ({ $count })? Демпер тоқтатылады.
+demper-rolled-back = ↩️ <b>{ $store }</b>: демпер тоқтатылды, бағалар қайтарылды — { $sent }. Болмады: { $left }.
+price-reason-rollback = Демпердің соңғы циклын кері қайтару
+demper-proposal-expired = Ұсыныс ескірді. Келесі циклды күтіңіз.
+demper-proposal-checking = Нарықты тексеріп жатырмын…
+demper-proposal-moved = <b>{ $title }</b>: нарық өзгерді, бағаны өзгертудің қажеті жоқ. { $reason }
+demper-proposal-sent = ⏳ <b>{ $title }</b>: Kaspi-ге { $price } жібердім. { $reason }
+demper-proposal-declined = Жарайды, өзгертпейміз.
+
+# Bot: history.
+history-usage = Пішімі: /history SKU
+history-header = 📈 <b>{ $title }</b> — қазір { $price }
+history-empty = Баға әлі өзгерген жоқ.
+history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
+history-source-demper = демпер
+history-source-manual = қолмен
+history-source-import = импорт
+history-source-rollback = кері қайтару
+history-status-planned = дайындалуда
+history-status-sent = жіберілді
+history-status-applied = қолданылды
+history-status-failed = қолданылмады
+history-chart-caption = Көк — сіздің бағаңыз, қызғылт сары — ең арзан бәсекелес, қызыл — сіздің минимумыңыз. { $days } күн.

@@ -49,6 +49,8 @@ help = <b>Что я умею</b>
     /price &lt;SKU&gt; &lt;цена&gt; — изменить цену
     /enable, /disable [SKU…] — включить или снять с продажи
     /offers &lt;SKU&gt; — конкуренты по товару
+    /demper [SKU …] — демпер: статус, вкл/выкл, настройки
+    /history &lt;SKU&gt; — история цен с графиком
     /settings — язык и уведомления
     /cancel — отменить текущее действие
     /logout — удалить магазин и его данные входа
@@ -230,3 +232,83 @@ settings = Язык: { $language }
 notify-all = Все
 notify-important = Только важные
 notify-off = Выключены
+
+# Bot: demper.
+command-demper = Демпер: статус и настройки
+command-history = История цен товара
+button-demper = 🤖 Демпер
+button-history = 📈 История
+button-open-product = Открыть товар
+button-demper-stop = ⛔ Остановить демпер
+button-demper-rollback = ↩️ Откатить
+button-demper-rollback-yes = Да, откатить
+button-demper-on = ▶️ Включить демпер
+button-demper-off = ⏸ Выключить демпер
+button-demper-dry = 🧪 Пробный режим
+button-demper-live = ✅ Рабочий режим
+button-demper-configure = ⚙️ Настроить
+demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен — { $count }
+demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
+demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }. Дальше не опускаемся.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые, и демпер не может опуститься ниже минимума.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: Kaspi не применил цену { $newPrice } (показывает { $shown }).
+demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
+demper-alert-rate-limited = ⏳ Kaspi временно ограничил изменения магазина <b>{ $store }</b>. Демпер продолжит примерно через { $minutes } мин.
+demper-settings-usage = Настройки одной строкой: on min=10 000 max=15 000 step=10 (шаг в ₸ или %, например step=1%). Ещё: mode=first|match|hold, place=2, every=5 (минут), max=- убирает максимум, off — выключить.
+demper-settings-ask = <b>{ $title }</b>
+    Демпер: { $state }, мин. { $min }, макс. { $max }.
+demper-state-on = включён
+demper-state-off = выключен
+demper-settings-unknown = Не понял «{ $word }».
+demper-settings-bad-price = { $name }={ $value } — не цена. Нужна целая сумма в тенге от 10.
+demper-settings-bad-step = step={ $value } — шаг должен быть целым: от 1 ₸ или от 1% до { $max }%.
+demper-settings-bad-mode = mode={ $value } — выберите first, match или hold.
+demper-settings-bad-place = place={ $value } — место от 1 до 10.
+demper-settings-bad-interval = every={ $value } — интервал от 1 до { $max } минут.
+demper-settings-empty = Напишите настройки, например: on min=10 000
+demper-settings-floor-required = Без минимальной цены демпер не включится: укажите min=…
+demper-settings-min-above-max = Минимум { $min } больше максимума { $max }.
+demper-strategy-first-place = первое место
+demper-strategy-match-leader = цена лидера
+demper-strategy-target-place = { $place }-е место
+demper-strategy-hold = держать цену
+demper-product-on = 🤖 <b>{ $title }</b>
+    Демпер включён: { $strategy }, мин. { $min }, макс. { $max }, шаг { $step }, проверка каждые { $minutes } мин.
+demper-product-off = 🤖 <b>{ $title }</b>
+    Демпер выключен (мин. { $min }, макс. { $max }, шаг { $step }).
+demper-store-on = 🤖 Демпер магазина <b>{ $store }</b> включён. Товаров под демпером: { $enabled } из { $total }.
+demper-store-off = 🤖 Демпер магазина <b>{ $store }</b> выключен. Товаров с настройками: { $enabled } из { $total }.
+demper-store-dry-run = 🧪 Пробный режим: демпер только предлагает цены.
+demper-store-last-cycle = Последний цикл { $at }: изменений { $changes }, применено { $applied }, ошибок { $failed }.
+demper-store-no-cycles = Демпер ещё ничего не менял.
+demper-store-how-to = Чтобы включить товар: /demper SKU on min=…
+demper-switched-on = Демпер включён
+demper-switched-off = Демпер выключен
+demper-switched-dry = Пробный режим включён
+demper-switched-live = Рабочий режим включён
+demper-stopped = ⛔ Демпер магазина <b>{ $store }</b> остановлен. Неотправленных изменений отменено: { $cancelled }.
+demper-rollback-nothing = Откатывать нечего: демпер ещё ничего не менял.
+demper-rollback-ask = Вернуть цены до последнего цикла демпера в <b>{ $store }</b> ({ $count })? Демпер будет остановлен.
+demper-rolled-back = ↩️ <b>{ $store }</b>: демпер остановлен, цены возвращены — { $sent }. Не удалось: { $left }.
+price-reason-rollback = Откат последнего цикла демпера
+demper-proposal-expired = Предложение устарело. Дождитесь следующего цикла.
+demper-proposal-checking = Проверяю рынок…
+demper-proposal-moved = <b>{ $title }</b>: рынок изменился, менять цену не нужно. { $reason }
+demper-proposal-sent = ⏳ <b>{ $title }</b>: отправил { $price } в Kaspi. { $reason }
+demper-proposal-declined = Хорошо, не меняем.
+
+# Bot: history.
+history-usage = Формат: /history SKU
+history-header = 📈 <b>{ $title }</b> — сейчас { $price }
+history-empty = Цена ещё не менялась.
+history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
+history-source-demper = демпер
+history-source-manual = вручную
+history-source-import = импорт
+history-source-rollback = откат
+history-status-planned = готовится
+history-status-sent = отправлено
+history-status-applied = применено
+history-status-failed = не применено
+history-chart-caption = Синяя линия — ваша цена, оранжевая — самый дешёвый конкурент, красная — ваш минимум. { $days } дней.

@@ -28,6 +28,14 @@ export const ACTIONS = {
   batchDone: 'bd',
   batchYes: 'by',
   batchNo: 'bn',
+  demper: 'dm', // dm:<storeId>:on|off|dry|live     store-wide switches
+  demperProduct: 'dp', // dp:<productId>              open the product's demper settings
+  demperStop: 'ds', // ds:<storeId>                  panic: stop every change of the store
+  demperRollback: 'dr', // dr:<storeId>              ask to restore prices before the last cycle
+  demperRollbackYes: 'dry', // dry:<storeId>
+  proposalYes: 'py', // py:<productId>:<price>:<issuedMinute>   dry-run ✅
+  proposalNo: 'pn', // pn:<productId>
+  history: 'h', // h:<productId>
   language: 'lang', // lang:ru|kk|en
   notify: 'nt', // nt:all|important|off
 } as const;

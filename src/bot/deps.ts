@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Kaspi } from '../kaspi/index.js';
 import type { KaspiLoginService } from '../kaspi/login-service.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+import type { DemperControls } from '../demper/seller-controls.js';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ActionLimiter } from './helpers/action-limiter.js';
@@ -26,6 +27,7 @@ export interface BotDeps {
   logins: KaspiLoginService;
   catalog: CatalogSync;
   offers: OfferActions;
+  demper: DemperControls;
   limiter: ActionLimiter;
   background: BackgroundTasks;
   /** How long a sent manual change is read back before it is reported as not applied. */

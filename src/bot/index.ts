@@ -5,12 +5,15 @@ import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 
+import { demperSettingsConversation, DEMPER_SETTINGS } from '../../conversations/demper-settings.js';
 import { emailLoginConversation, EMAIL_LOGIN } from '../../conversations/email-login.js';
 import { priceEditConversation, PRICE_EDIT } from '../../conversations/price-edit.js';
 import { smsLoginConversation, SMS_LOGIN } from '../../conversations/sms-login.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { availabilityFeature } from './features/availability.js';
+import { demperFeature } from './features/demper.js';
+import { historyFeature } from './features/history.js';
 import { offersFeature } from './features/offers.js';
 import { priceFeature } from './features/price.js';
 import { productsFeature } from './features/products.js';
@@ -27,7 +30,7 @@ import { DatabaseStorage } from './storage/db-storage.js';
 /** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
 const CONVERSATION_STATE_VERSION = 1;
 
-export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'settings', 'cancel', 'logout'] as const;
+export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'settings', 'cancel', 'logout'] as const;
 
 export interface CreateBotOptions {
   /** Skip `getMe` (tests, or a restart that already knows the bot). */
@@ -106,8 +109,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(smsLoginConversation(deps), { id: SMS_LOGIN }));
   guarded.use(createConversation(emailLoginConversation(deps), { id: EMAIL_LOGIN }));
   guarded.use(createConversation(priceEditConversation(deps), { id: PRICE_EDIT }));
+  guarded.use(createConversation(demperSettingsConversation(deps), { id: DEMPER_SETTINGS }));
 
-  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature);
+  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Infrastructure } from '../app.js';
 import { CatalogSync } from '../catalog/sync.js';
 import { OfferActions } from '../catalog/offer-actions.js';
+import { DemperControls } from '../demper/seller-controls.js';
 import { createI18n } from '../i18n.js';
 import { createKaspi, type Kaspi } from '../kaspi/index.js';
 import { KaspiLoginService } from '../kaspi/login-service.js';
@@ -16,6 +17,7 @@ export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, ove
   const layer = kaspi ?? createKaspi({ config, logger, redis });
   const botLogger = logger.child({ component: 'bot' });
   const sessions = new KaspiSessionManager(database.orm, secretBox, layer.cabinet, logger);
+  const offers = new OfferActions(database.orm, sessions, layer.cabinet, logger);
   const i18n = createI18n({ localeNegotiator: (ctx) => (ctx.from ? languageByUser.get(ctx.from.id) : undefined) ?? 'ru' });
   return {
     config,
@@ -28,7 +30,8 @@ export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, ove
     sessions,
     logins: new KaspiLoginService(layer.smsLogin, layer.emailLogin, layer.loginLock, sessions, secretBox, logger),
     catalog: new CatalogSync(database.orm, sessions, layer.cabinet, logger),
-    offers: new OfferActions(database.orm, sessions, layer.cabinet, logger),
+    offers,
+    demper: new DemperControls(database.orm, layer.storefront, offers, i18n, logger.child({ component: 'demper' })),
     // Sync reads every page of the cabinet; competitor lookups spend the storefront budget; logins send SMS.
     limiter: overrides.limiter ?? new ActionLimiter(redis, { sync: 60_000, offers: 3_000, login: 10_000 }),
     background: new BackgroundTasks(botLogger),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
-import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type Product } from '../db/entities/index.js';
+import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type PriceChangeSource, type Product } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import { KaspiTransientError } from '../kaspi/errors.js';
@@ -48,7 +48,11 @@ export class OfferActions {
    * Sets a manual price. Below the product's floor only with `belowFloorConfirmed` (the seller saw the warning).
    * The offer is re-read first: its availabilities are echoed as Kaspi has them now.
    */
-  async setPrice(productId: number, newPrice: number, options: { belowFloorConfirmed?: boolean; reasonText: string }): Promise<SetPriceResult> {
+  async setPrice(
+    productId: number,
+    newPrice: number,
+    options: { belowFloorConfirmed?: boolean; reasonText: string; source?: PriceChangeSource; reasonCode?: string },
+  ): Promise<SetPriceResult> {
     if (!Number.isInteger(newPrice) || newPrice < KASPI_MIN_PRICE) return { status: 'below-kaspi-minimum' };
     const em = this.orm.em.fork();
     const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
@@ -62,6 +66,7 @@ export class OfferActions {
       const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
       if (!fresh) return { status: 'not-found' } as const;
       const livePrice = currentPrice(fresh);
+      await this.settleEarlier(em, product, livePrice);
       if (livePrice === newPrice) {
         product.price = livePrice;
         await em.flush();
@@ -73,11 +78,11 @@ export class OfferActions {
         product,
         oldPrice: livePrice,
         newPrice,
-        reasonCode: 'manual',
+        reasonCode: options.reasonCode ?? options.source ?? 'manual',
         reasonText: options.reasonText,
-        source: 'manual',
+        source: options.source ?? 'manual',
         status: 'planned',
-        idempotencyKey: `manual:${product.id}:${randomUUID()}`,
+        idempotencyKey: `${options.source ?? 'manual'}:${product.id}:${randomUUID()}`,
       });
       product.price = livePrice;
       await em.flush(); // recorded before anything is sent
@@ -192,6 +197,18 @@ export class OfferActions {
     });
     await em.flush();
     return { applied, pending };
+  }
+
+  /**
+   * Earlier changes still waiting for their read-back are settled by this fresh read before a new change
+   * hides them: shown → applied; anything else → failed as superseded (not a false «Kaspi did not apply» later).
+   */
+  private async settleEarlier(em: EntityManager, product: Product, livePrice: number): Promise<void> {
+    const waiting = await em.find(PriceChangeSchema, { product, status: 'sent' });
+    for (const change of waiting) {
+      if (change.newPrice === livePrice) this.settle(change, 'applied');
+      else this.settle(change, 'failed', `superseded by a later change while Kaspi showed ${livePrice}`);
+    }
   }
 
   private settle(change: PriceChange, status: 'applied' | 'failed', error?: string): void {

@@ -3,7 +3,11 @@ import { GrammyError, HttpError } from 'grammy';
 import { openInfrastructure } from '../app.js';
 import { createBot } from '../bot/index.js';
 import { runBot } from '../bot/run.js';
+import { createChatNotifier } from '../bot/demper-notifier.js';
 import { createBotDeps } from '../bot/wiring.js';
+import { DemperQueue } from '../demper/queue.js';
+import { startDemperScheduler } from '../demper/scheduler.js';
+import { createDemper } from '../demper/wiring.js';
 import { loadConfig } from '../config.js';
 import { createLogger, registerSecretValue } from '../logger.js';
 import { CliError, type CliCommand } from './command.js';
@@ -28,17 +32,24 @@ export const startCommand: CliCommand = {
     try {
       const deps = createBotDeps(infrastructure);
       const bot = createBot(config.botToken, deps);
+      // The demper's clock lives with the bot: alone it runs the engine here; with Redis it only enqueues
+      // stores for `kaspi-bot worker` processes.
+      const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken), deps.kaspi);
+      const queue = config.redisUrl ? new DemperQueue(config.redisUrl) : undefined;
       const running = await runBot(bot, deps, infrastructure).catch((error: unknown) => {
         if (error instanceof HttpError) throw new CliError(`start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`);
         if (error instanceof GrammyError && error.error_code === 401) throw new CliError('start: Telegram refused BOT_TOKEN (401 Unauthorized) — check the token from @BotFather');
         throw error;
       });
+      const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, logger, redis: infrastructure.redis, queue });
       io.stdout.write(`kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health on :${running.http.port}/healthz. Ctrl-C stops it.\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      await scheduler.stop();
       await running.stop();
+      await queue?.close();
       return 0;
     } finally {
       await infrastructure.close();

@@ -65,6 +65,7 @@ interface PlannedChange {
 }
 
 const RECENT_ROUNDS = 6;
+const STOPPED_BY_SELLER = 'stopped by the seller';
 /** A run takes seconds; a change still `planned` after this long belongs to a run that died. */
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
@@ -109,9 +110,11 @@ export class DemperEngine {
     return summary;
   }
 
-  private async processStore(storeId: number, productIds: number[], dryRun: boolean, summary: RunSummary): Promise<void> {
+  private async processStore(storeId: number, productIds: number[], runDryRun: boolean, summary: RunSummary): Promise<void> {
     const em = this.options.orm.em.fork();
     const store = await em.findOneOrFail(StoreSchema, storeId);
+    // A store in dry-run mode only gets proposals (the seller confirms each in the chat), whoever runs the engine.
+    const dryRun = runDryRun || store.demperDryRun;
     const products = await em.find(ProductSchema, { id: { $in: productIds } });
     const ownMerchantIds = (await em.find(StoreSchema, { seller: store.seller })).map((own) => own.merchantUid);
     const unsettled = new Set(
@@ -152,7 +155,7 @@ export class DemperEngine {
         recentRounds: rounds,
       });
       summary.checked++;
-      await this.recordCheck(em, store, product, view, decision, rounds, now);
+      await this.recordCheck(em, store, product, view, decision, rounds, now, ownMerchantIds);
       if (decision.action === 'change') plans.push({ product, decision });
       else summary.held++;
     }
@@ -168,6 +171,17 @@ export class DemperEngine {
     if (dryRun) {
       await this.options.notifier.digest(storeId, plans.map((plan) => this.digestLine(plan)), true);
       summary.planned += plans.length;
+      return;
+    }
+
+    // While the merchant's writes are frozen after a 429, recording changes would only fail them and alert the
+    // seller again on every tick of the freeze; they were told when it began. Decide again when it ends.
+    const frozen = await this.writesFrozen(store.merchantUid);
+    if (frozen) {
+      for (const plan of plans) plan.product.nextCheckAt = new Date(Date.now() + frozen.retryAfterMs);
+      summary.deferred += plans.length;
+      summary.errors.push({ storeId, message: frozen.message });
+      await em.flush();
       return;
     }
 
@@ -240,6 +254,13 @@ export class DemperEngine {
         }
         for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
           const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
+          // Panic stop: the seller may have switched the demper off since this run read the store; that switch
+          // must win over changes decided a moment earlier, so it is read from the database right before sending.
+          if (!(await this.demperStillOn(store.id))) {
+            for (const entry of ready.slice(start)) fail(entry.plan, STOPPED_BY_SELLER);
+            this.options.logger.info({ storeId: store.id, changes: ready.length - start }, 'demper switched off by the seller; planned changes not sent');
+            break;
+          }
           await em.flush();
           let result;
           try {
@@ -288,6 +309,21 @@ export class DemperEngine {
     }
     await em.flush();
     return sent;
+  }
+
+  private async demperStillOn(storeId: number): Promise<boolean> {
+    const fresh = await this.options.orm.em.fork().findOne(StoreSchema, storeId);
+    return fresh?.demperEnabled === true;
+  }
+
+  private async writesFrozen(merchantUid: string): Promise<KaspiRateLimitedError | undefined> {
+    try {
+      await this.options.kaspi.limits.assertWritesAllowed(merchantUid);
+      return undefined;
+    } catch (error) {
+      if (error instanceof KaspiRateLimitedError) return error;
+      throw error;
+    }
   }
 
   private markSent(plan: PlannedChange, note?: string): void {
@@ -376,8 +412,18 @@ export class DemperEngine {
     }));
   }
 
-  private async recordCheck(em: EntityManager, store: Store, product: Product, view: MarketView, decision: Decision, rounds: MarketRound[], now: Date) {
-    const rivals = view.offers.filter((offer) => offer.merchantId !== store.merchantUid);
+  private async recordCheck(
+    em: EntityManager,
+    store: Store,
+    product: Product,
+    view: MarketView,
+    decision: Decision,
+    rounds: MarketRound[],
+    now: Date,
+    ownMerchantIds: string[],
+  ) {
+    // The seller's other stores are not rivals here either: our place must agree with what the strategy saw.
+    const rivals = view.offers.filter((offer) => !ownMerchantIds.includes(offer.merchantId));
     em.create(CompetitorSnapshotSchema, {
       product,
       cityId: view.cityId,

@@ -2,11 +2,17 @@ import type { Infrastructure } from '../app.js';
 import { createI18n } from '../i18n.js';
 import { createKaspi, type Kaspi } from '../kaspi/index.js';
 import { KaspiSessionManager } from '../kaspi/session-manager.js';
-import { DemperEngine } from './engine.js';
+import { DemperEngine, type DemperEngineOptions } from './engine.js';
 import type { DemperNotifier } from './notifier.js';
 
 /** The demper engine on top of a process's infrastructure (used by `start`, `worker` and `demper`). */
-export function createDemper(infrastructure: Infrastructure, notifier: DemperNotifier, kaspi?: Kaspi): { engine: DemperEngine; kaspi: Kaspi } {
+export function createDemper(
+  infrastructure: Infrastructure,
+  notifier: DemperNotifier,
+  kaspi?: Kaspi,
+  /** Read-back timings; Kaspi's defaults outside tests. */
+  timings: Pick<DemperEngineOptions, 'verifyAfterMs' | 'verifyTimeoutMs'> = {},
+): { engine: DemperEngine; kaspi: Kaspi } {
   const { config, logger, database, redis, secretBox } = infrastructure;
   const layer = kaspi ?? createKaspi({ config, logger, redis });
   const sessions = new KaspiSessionManager(database.orm, secretBox, layer.cabinet, logger);
@@ -19,6 +25,7 @@ export function createDemper(infrastructure: Infrastructure, notifier: DemperNot
     logger: logger.child({ component: 'demper' }),
     // One run may only take what the storefront budget allows in about a minute over all exits.
     maxProductsPerRun: Math.max(10, Math.floor(config.kaspi.offersRps * Math.max(1, config.kaspi.proxies.length) * 50)),
+    ...timings,
   });
   return { engine, kaspi: layer };
 }

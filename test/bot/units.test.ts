@@ -51,10 +51,16 @@ describe('locales', () => {
   const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [`${prefix}enable`, `${prefix}disable`]);
   const used = new Set([
     ...[...source.matchAll(/\bt\(\s*'([a-z0-9-]+)'/g)].map((match) => match[1]!),
-    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store)-/.test(key)),
+    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit', 'demper-settings', 'demper-notifier'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store|demper|history)-/.test(key)),
     ...dynamic,
     ...['all', 'important', 'off'].map((level) => `notify-${level}`),
     ...['none', 'active', 'expired'].map((state) => `stores-line-${state}`),
+    ...['floor-reached', 'lost-first-place', 'not-applied', 'session-expired', 'rate-limited'].map((kind) => `demper-alert-${kind}`),
+    ...['on', 'off', 'dry', 'live'].map((state) => `demper-switched-${state}`),
+    ...['first-place', 'match-leader', 'target-place', 'hold'].map((strategy) => `demper-strategy-${strategy}`),
+    ...['demper', 'manual', 'import', 'rollback'].map((source) => `history-source-${source}`),
+    ...['planned', 'sent', 'applied', 'failed'].map((status) => `history-status-${status}`),
+    ...['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'settings', 'cancel', 'logout'].map((command) => `command-${command}`),
   ]);
   const i18n = createI18n();
 

@@ -128,6 +128,8 @@ export async function showProductCard(ctx: BotContext, product: Product, edit: b
     .text(ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'), callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1))
     .row()
     .text(ctx.t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
+    .text(ctx.t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
+    .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
     .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, 0));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };

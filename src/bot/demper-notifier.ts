@@ -1,0 +1,135 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import type { I18n } from '@grammyjs/i18n';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Api, InlineKeyboard } from 'grammy';
+
+import type { Infrastructure } from '../app.js';
+
+import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
+import type { DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
+import { createI18n } from '../i18n.js';
+import type { Logger } from '../logger.js';
+import { ACTIONS, callbackData } from './callback-data.js';
+import { formatPrice, html, truncate } from './helpers/format.js';
+import { expiredNoticeDue } from './helpers/kaspi-errors.js';
+
+const DIGEST_LINES = 20;
+const DRY_RUN_BUTTONS = 8;
+/** Alerts a seller must see even with notifications set to «only important». */
+const IMPORTANT: DemperAlert['kind'][] = ['floor-reached', 'not-applied', 'session-expired', 'rate-limited', 'lost-first-place'];
+
+/** Minutes since midnight in the seller's time zone. */
+function minuteOfDay(now: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  return value('hour') * 60 + value('minute');
+}
+
+/** Quiet hours may cross midnight (22:00–08:00). */
+export function inQuietHours(seller: Pick<Seller, 'quietFromMinute' | 'quietToMinute' | 'timezone'>, now = new Date()): boolean {
+  const from = seller.quietFromMinute;
+  const to = seller.quietToMinute;
+  if (from === null || from === undefined || to === null || to === undefined || from === to) return false;
+  const minute = minuteOfDay(now, seller.timezone || 'Asia/Almaty');
+  return from < to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
+/**
+ * The demper's voice in the chat: one digest per store per cycle (old → new, rival, why) with «Остановить» and
+ * «Откатить» buttons; alerts on transitions. Level «off» silences digests and alerts except a dead session;
+ * quiet hours deliver silently instead of dropping anything.
+ */
+export class ChatNotifier implements DemperNotifier {
+  constructor(
+    private readonly api: Api,
+    private readonly orm: MikroORM,
+    private readonly i18n: I18n,
+    private readonly logger: Logger,
+  ) {}
+
+  async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
+    if (lines.length === 0) return;
+    const target = await this.target(storeId);
+    if (!target || target.seller.notifyLevel !== 'all') return;
+    const { store, seller } = target;
+    const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
+    const text = [
+      t(dryRun ? 'demper-digest-dry-run' : 'demper-digest', { store: html(store.name), count: lines.length }),
+      ...lines.slice(0, DIGEST_LINES).map((line, index) =>
+        t('demper-digest-line', {
+          index: index + 1,
+          title: html(truncate(line.title, 60)),
+          old: formatPrice(line.oldPrice),
+          new: formatPrice(line.newPrice),
+          reason: html(line.reason),
+        }),
+      ),
+      ...(lines.length > DIGEST_LINES ? [t('offers-more', { count: lines.length - DIGEST_LINES })] : []),
+    ].join('\n');
+    const keyboard = new InlineKeyboard();
+    if (dryRun) {
+      // Proposals expire: a ✅ pressed tomorrow must not apply yesterday's market.
+      const issued = Math.floor(Date.now() / 60_000) % 100_000;
+      lines.slice(0, DRY_RUN_BUTTONS).forEach((line, index) => {
+        keyboard
+          .text(`✅ ${index + 1}. ${formatPrice(line.newPrice)}`, callbackData(ACTIONS.proposalYes, line.productId, line.newPrice, issued))
+          .text(`❌ ${index + 1}`, callbackData(ACTIONS.proposalNo, line.productId))
+          .row();
+      });
+    }
+    keyboard.text(t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id)).text(t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
+    await this.send(seller, text, keyboard);
+  }
+
+  async alert(storeId: number, alert: DemperAlert): Promise<void> {
+    const target = await this.target(storeId);
+    if (!target) return;
+    const { store, seller } = target;
+    if (seller.notifyLevel === 'off' && alert.kind !== 'session-expired') return;
+    if (seller.notifyLevel === 'important' && !IMPORTANT.includes(alert.kind)) return;
+    if (alert.kind === 'session-expired' && !expiredNoticeDue(store.id)) return;
+    const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
+    const details = alert.details ?? {};
+    const variables: Record<string, string | number> = {
+      store: html(store.name),
+      title: html(truncate(alert.title ?? '', 80)),
+      sku: html(alert.sku ?? ''),
+      minutes: details.minutes ?? 30,
+      floor: formatPrice(Number(details.floor ?? 0)),
+      rivalPrice: formatPrice(Number(details.rivalPrice ?? 0)),
+      rivalName: html(String(details.rivalName ?? '')),
+      newPrice: formatPrice(Number(details.newPrice ?? 0)),
+      shown: formatPrice(Number(details.shown ?? 0)),
+    };
+    const keyboard = new InlineKeyboard();
+    if (alert.kind === 'session-expired') keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
+    else if (alert.productId) keyboard.text(t('button-open-product'), callbackData(ACTIONS.product, alert.productId));
+    await this.send(seller, t(`demper-alert-${alert.kind}`, variables), keyboard);
+  }
+
+  private async target(storeId: number): Promise<{ store: Store; seller: Seller } | undefined> {
+    const store = await this.orm.em.fork().findOne(StoreSchema, storeId, { populate: ['seller'] });
+    return store ? { store, seller: store.seller as unknown as Seller } : undefined;
+  }
+
+  private async send(seller: Seller, text: string, keyboard: InlineKeyboard): Promise<void> {
+    try {
+      await this.api.sendMessage(seller.chatId, text, {
+        parse_mode: 'HTML',
+        reply_markup: keyboard,
+        disable_notification: inQuietHours(seller),
+        link_preview_options: { is_disabled: true },
+      });
+    } catch (error) {
+      // A blocked bot or a deleted chat must not stop the demper for everyone else.
+      this.logger.warn({ err: error, sellerId: seller.id }, 'could not deliver a demper notification');
+    }
+  }
+}
+
+/** The notifier of a process that runs the demper (bot, worker): Bot API calls only, no polling. */
+export function createChatNotifier(infrastructure: Infrastructure, token: string): ChatNotifier {
+  const api = new Api(token, { apiRoot: infrastructure.config.telegramApiRoot });
+  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  return new ChatNotifier(api, infrastructure.database.orm, createI18n(), infrastructure.logger.child({ component: 'demper-notifier' }));
+}

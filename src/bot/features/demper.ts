@@ -1,0 +1,187 @@
+import { Composer, InlineKeyboard } from 'grammy';
+
+import { PriceChangeSchema, ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
+import { applySettings, parseDemperSettings, settingsProblem } from '../../demper/settings-input.js';
+import type { Locale } from '../../i18n.js';
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { formatPrice, html } from '../helpers/format.js';
+import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
+import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
+
+/** A dry-run proposal older than this is not applied: the market it was made for is gone. */
+export const PROPOSAL_TTL_MINUTES = 30;
+
+/** `/demper`: the store's switches and last cycle; `/demper <sku> …`: a product's settings in one message. */
+export const demperFeature = new Composer<BotContext>();
+
+demperFeature.command('demper', async (ctx) => {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
+  if (!sku) return showStoreDemper(ctx, store, false);
+  const product = await ownProductBySku(ctx, store, sku);
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  if (rest.length === 0) return showProductDemper(ctx, product);
+  const parsed = parseDemperSettings(rest.join(' '));
+  if (!parsed.ok) return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
+  const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
+  if (saved) await showProductDemper(ctx, saved);
+});
+
+/** Parses, checks and saves; replies with the problem and returns undefined when the text is refused. */
+export async function saveProductSettings(ctx: BotContext, productId: number, text: string): Promise<Product | undefined> {
+  const parsed = parseDemperSettings(text);
+  if (!parsed.ok) {
+    await ctx.reply(ctx.t(parsed.key, parsed.variables));
+    return undefined;
+  }
+  const em = ctx.deps.orm.em.fork();
+  const product = await em.findOne(ProductSchema, { id: productId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
+  if (!product) return void (await refuse(ctx));
+  const problem = settingsProblem(product, parsed.change);
+  if (problem && !problem.ok) {
+    await ctx.reply(ctx.t(problem.key, { ...problem.variables, min: formatPrice(Number(problem.variables.min ?? 0)), max: formatPrice(Number(problem.variables.max ?? 0)) }));
+    return undefined;
+  }
+  applySettings(product, parsed.change);
+  await em.flush();
+  ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
+  return product;
+}
+
+export function productDemperText(ctx: BotContext, product: Product): string {
+  const strategy = ctx.t(`demper-strategy-${product.strategy.replace(/_/g, '-')}`, { place: product.targetPlace });
+  return ctx.t(product.demperEnabled ? 'demper-product-on' : 'demper-product-off', {
+    title: html(product.title),
+    min: product.minPrice ? formatPrice(product.minPrice) : '—',
+    max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
+    step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
+    strategy,
+    minutes: Math.round(product.checkIntervalSeconds / 60),
+  });
+}
+
+async function showProductDemper(ctx: BotContext, product: Product): Promise<void> {
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('button-demper-configure'), callbackData(ACTIONS.demperProduct, product.id))
+    .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
+    .row()
+    .text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
+  await ctx.reply(`${productDemperText(ctx, product)}\n\n${ctx.t('demper-settings-usage')}`, { parse_mode: 'HTML', reply_markup: keyboard });
+}
+
+async function showStoreDemper(ctx: BotContext, store: Store, edit: boolean): Promise<void> {
+  const em = ctx.deps.orm.em.fork();
+  const [enabled, total] = await Promise.all([
+    em.count(ProductSchema, { store: store.id, removedAt: null, demperEnabled: true }),
+    em.count(ProductSchema, { store: store.id, removedAt: null }),
+  ]);
+  const latest = await em.findOne(PriceChangeSchema, { store: store.id, source: 'demper' }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
+  const lines = [ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total })];
+  if (store.demperDryRun) lines.push(ctx.t('demper-store-dry-run'));
+  if (latest) {
+    const cycle = await em.find(PriceChangeSchema, { store: store.id, source: 'demper', createdAt: latest.createdAt });
+    const count = (status: string) => cycle.filter((change) => change.status === status).length;
+    lines.push(
+      ctx.t('demper-store-last-cycle', {
+        at: latest.createdAt.toLocaleString(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', { timeZone: ctx.seller.timezone, dateStyle: 'short', timeStyle: 'short' }),
+        changes: cycle.length,
+        applied: count('applied'),
+        failed: count('failed'),
+      }),
+    );
+  } else lines.push(ctx.t('demper-store-no-cycles'));
+  if (enabled === 0) lines.push(ctx.t('demper-store-how-to'));
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t(store.demperEnabled ? 'button-demper-off' : 'button-demper-on'), callbackData(ACTIONS.demper, store.id, store.demperEnabled ? 'off' : 'on'))
+    .text(ctx.t(store.demperDryRun ? 'button-demper-live' : 'button-demper-dry'), callbackData(ACTIONS.demper, store.id, store.demperDryRun ? 'live' : 'dry'))
+    .row()
+    .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
+    .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options).catch(() => undefined);
+  else await ctx.reply(lines.join('\n'), options);
+}
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
+  const [id, switchTo] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const store = await ownStore(ctx, idArg(id));
+  if (!store || !['on', 'off', 'dry', 'live'].includes(switchTo ?? '')) return refuse(ctx);
+  const em = ctx.deps.orm.em.fork();
+  const changes = switchTo === 'on' || switchTo === 'off' ? { demperEnabled: switchTo === 'on' } : { demperDryRun: switchTo === 'dry' };
+  if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
+  else await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, changes);
+  await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
+  await showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true);
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
+  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!product) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.enter(DEMPER_SETTINGS, product.id);
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.demperStop), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  const { cancelled } = await ctx.deps.demper.stop(store.id);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(ctx.t('demper-stopped', { store: html(store.name), cancelled }), { parse_mode: 'HTML' });
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  const cycle = await ctx.deps.demper.lastCycle(store.id);
+  if (cycle.length === 0) return void (await ctx.reply(ctx.t('demper-rollback-nothing')));
+  const lines = cycle.slice(0, 15).map((change) => `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}`);
+  await ctx.reply([ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'), {
+    parse_mode: 'HTML',
+    reply_markup: new InlineKeyboard().text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id)).text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+  });
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollbackYes), async (ctx) => {
+  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!store) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => undefined);
+  try {
+    const results = await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'));
+    const sent = results.filter((entry) => entry.result.status === 'sent' || entry.result.status === 'unchanged' || entry.result.status === 'already-sent').length;
+    await ctx.reply(ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), { parse_mode: 'HTML' });
+  } catch (error) {
+    if (await replyKaspiError(ctx, error, store.id)) return;
+    throw error;
+  }
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
+  const [id, , issued] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(id));
+  if (!product) return refuse(ctx);
+  const age = (Math.floor(Date.now() / 60_000) % 100_000) - Number(issued);
+  if (!Number.isInteger(Number(issued)) || age < 0 || age > PROPOSAL_TTL_MINUTES) {
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-expired'), show_alert: true }));
+  }
+  await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
+  try {
+    const outcome = await ctx.deps.demper.confirmProposal(product.id, ctx.seller.language as Locale);
+    if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
+    if (outcome.status === 'market-moved') return void (await ctx.reply(ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }), { parse_mode: 'HTML' }));
+    await ctx.reply(ctx.t('demper-proposal-sent', { title: html(product.title), price: formatPrice(outcome.price), reason: html(outcome.reason) }), { parse_mode: 'HTML' });
+  } catch (error) {
+    if (await replyKaspiError(ctx, error, product.store.id)) return;
+    throw error;
+  }
+});
+
+demperFeature.callbackQuery(actionPattern(ACTIONS.proposalNo), async (ctx) => {
+  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!product) return refuse(ctx);
+  await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-declined') });
+});

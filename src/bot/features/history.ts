@@ -1,0 +1,66 @@
+import { Composer, InputFile } from 'grammy';
+
+import { CompetitorSnapshotSchema, PriceChangeSchema, type Product } from '../../db/entities/index.js';
+import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { formatPrice, html, truncate } from '../helpers/format.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
+import { renderPriceChart } from '../helpers/price-chart.js';
+
+const SHOWN = 12;
+const CHART_DAYS = 14;
+
+/** `/history <sku>` and «История» on a card: each change with its reason, and a chart of us vs the cheapest rival. */
+export const historyFeature = new Composer<BotContext>();
+
+historyFeature.command('history', async (ctx) => {
+  const sku = ctx.match.trim().split(/\s+/)[0];
+  if (!sku) return void (await ctx.reply(ctx.t('history-usage')));
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  const product = await ownProductBySku(ctx, store, sku);
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  await showHistory(ctx, product);
+});
+
+historyFeature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
+  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  if (!product) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await showHistory(ctx, product);
+});
+
+async function showHistory(ctx: BotContext, product: Product): Promise<void> {
+  const em = ctx.deps.orm.em.fork();
+  const changes = await em.find(PriceChangeSchema, { product: product.id }, { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 });
+  const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
+  const when = (date: Date) => date.toLocaleString(locale, { timeZone: ctx.seller.timezone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const lines = [ctx.t('history-header', { title: html(truncate(product.title, 80)), price: formatPrice(product.price) })];
+  if (changes.length === 0) lines.push(ctx.t('history-empty'));
+  for (const change of changes.slice(0, SHOWN)) {
+    lines.push(
+      ctx.t('history-line', {
+        at: when(change.createdAt),
+        old: formatPrice(change.oldPrice),
+        new: formatPrice(change.newPrice),
+        source: ctx.t(`history-source-${change.source}`),
+        status: ctx.t(`history-status-${change.status}`),
+        reason: html(truncate(change.reasonText, 160)),
+      }),
+    );
+  }
+  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
+
+  const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
+  const snapshots = await em.find(CompetitorSnapshotSchema, { product: product.id, takenAt: { $gte: since } }, { orderBy: { takenAt: 'ASC' }, limit: 2_000 });
+  const applied = changes.filter((change) => change.status === 'applied' && change.createdAt >= since).reverse();
+  if (applied.length === 0 && snapshots.length === 0) return;
+  // Our line starts from the price before the first change in range, so the chart shows where we came from.
+  const ours = [
+    ...(applied[0] ? [{ at: since, price: applied[0].oldPrice }] : [{ at: snapshots[0]?.takenAt ?? since, price: product.price }]),
+    ...applied.map((change) => ({ at: change.settledAt ?? change.createdAt, price: change.newPrice })),
+  ];
+  const rival = snapshots.filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined).map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
+  const chart = renderPriceChart({ ours, rival, floor: product.minPrice ?? null, now: new Date() });
+  await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption: ctx.t('history-chart-caption', { days: CHART_DAYS }) });
+}

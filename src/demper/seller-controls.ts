@@ -1,0 +1,100 @@
+import type { I18n } from '@grammyjs/i18n';
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange } from '../db/entities/index.js';
+import type { Locale } from '../i18n.js';
+import type { OfferActions, SetPriceResult } from '../catalog/offer-actions.js';
+import type { KaspiStorefrontClient } from '../kaspi/storefront-client.js';
+import type { Logger } from '../logger.js';
+import { explainDecision } from './reasons.js';
+import { decisiveCityOf, demperSettingsOf } from './settings.js';
+import { decide } from './strategy.js';
+
+export type ProposalOutcome =
+  | { status: 'sent'; result: SetPriceResult; price: number; reason: string }
+  | { status: 'market-moved'; reason: string }
+  | { status: 'not-configured' };
+
+/**
+ * The seller's hands on the demper: the panic stop, the rollback of the last cycle, and ✅ on a dry-run
+ * proposal (which looks at the market again before anything is written).
+ */
+export class DemperControls {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly storefront: KaspiStorefrontClient,
+    private readonly offers: OfferActions,
+    private readonly i18n: I18n,
+    private readonly logger: Logger,
+  ) {}
+
+  /** «Остановить демпер»: the store's demper is off and changes not yet sent never will be. */
+  async stop(storeId: number): Promise<{ cancelled: number }> {
+    const em = this.orm.em.fork();
+    await em.nativeUpdate(StoreSchema, { id: storeId }, { demperEnabled: false });
+    const cancelled = await em.nativeUpdate(
+      PriceChangeSchema,
+      { store: storeId, source: 'demper', status: 'planned' },
+      { status: 'failed', error: 'stopped by the seller', settledAt: new Date() },
+    );
+    this.logger.warn({ storeId, cancelled }, 'seller stopped the demper');
+    return { cancelled };
+  }
+
+  /** The demper's changes of its last cycle for this store (one run records them with one timestamp). */
+  async lastCycle(storeId: number): Promise<PriceChange[]> {
+    const em = this.orm.em.fork();
+    const latest = await em.findOne(PriceChangeSchema, { store: storeId, source: 'demper', status: { $in: ['sent', 'applied'] } }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
+    if (!latest) return [];
+    return em.find(
+      PriceChangeSchema,
+      { store: storeId, source: 'demper', status: { $in: ['sent', 'applied'] }, createdAt: latest.createdAt },
+      { populate: ['product'], orderBy: { id: 'ASC' } },
+    );
+  }
+
+  /**
+   * «Откатить»: stops the demper first (or the next tick would cut again), then puts back the price each
+   * product had before the last cycle.
+   */
+  async rollback(storeId: number, reasonText: string): Promise<{ product: string; result: SetPriceResult }[]> {
+    await this.stop(storeId);
+    const changes = await this.lastCycle(storeId);
+    const results: { product: string; result: SetPriceResult }[] = [];
+    for (const change of changes) {
+      // Never below today's floor, even to undo: such a product is reported and left for the seller.
+      const result = await this.offers.setPrice(change.product.id, change.oldPrice, { reasonText, source: 'rollback', reasonCode: 'rollback' });
+      results.push({ product: change.product.title, result });
+    }
+    this.logger.warn({ storeId, changes: changes.length }, 'seller rolled back the last demper cycle');
+    return results;
+  }
+
+  /** ✅ on a dry-run proposal: decide again on today's market; write only what the strategy still wants. */
+  async confirmProposal(productId: number, locale: Locale): Promise<ProposalOutcome> {
+    const em = this.orm.em.fork();
+    const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
+    const settings = demperSettingsOf(product);
+    const cityId = decisiveCityOf(product, product.store.points);
+    if (!settings || !cityId) return { status: 'not-configured' };
+    const own = (await em.find(StoreSchema, { seller: product.store.seller })).map((store) => store.merchantUid);
+    const view = await this.storefront.offers(product.masterSku, cityId);
+    const decision = decide({
+      ourPrice: product.price,
+      ownMerchantIds: own,
+      offers: view.offers,
+      settings,
+      now: Date.now(),
+      lastCutAt: product.lastCutAt?.getTime() ?? null,
+      recentRounds: [],
+    });
+    const reason = explainDecision(this.i18n, locale, decision, product.price);
+    if (decision.action !== 'change') return { status: 'market-moved', reason };
+    const result = await this.offers.setPrice(product.id, decision.price, {
+      reasonText: explainDecision(this.i18n, 'ru', decision, product.price),
+      source: 'demper',
+      reasonCode: decision.reason,
+    });
+    return { status: 'sent', result, price: decision.price, reason };
+  }
+}

@@ -1,0 +1,119 @@
+import type { DemperStrategy, Product } from '../db/entities/index.js';
+import { KASPI_MIN_PRICE } from '../kaspi/offer-writes.js';
+import { parsePriceText } from './price-text.js';
+
+/** What a seller may set in one message: `on min=10 000 max=15000 step=10` (or `step=1%`, `place=2`, `every=5`). */
+export interface DemperSettingsChange {
+  enabled?: boolean;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+  step?: number;
+  stepIsPercent?: boolean;
+  strategy?: DemperStrategy;
+  targetPlace?: number;
+  checkIntervalSeconds?: number;
+}
+
+export type ParsedSettings = { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
+
+const ON = new Set(['on', 'вкл', 'включить', 'қосу']);
+const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
+const STRATEGIES: Record<string, DemperStrategy> = { first: 'first_place', match: 'match_leader', place: 'target_place', hold: 'hold' };
+const MAX_STEP_PERCENT = 20;
+const MIN_INTERVAL_MINUTES = 1;
+const MAX_INTERVAL_MINUTES = 24 * 60;
+
+const fail = (key: string, variables: Record<string, string | number> = {}): ParsedSettings => ({ ok: false, key, variables });
+
+/**
+ * Parses the settings part of `/demper <sku> …`. Prices accept the seller's usual spellings («12 000», «12000₸»);
+ * a value of `-` clears the ceiling. Unknown words are refused by name rather than ignored.
+ */
+export function parseDemperSettings(text: string): ParsedSettings {
+  const change: DemperSettingsChange = {};
+  // «min=12 000» — a space inside a price is allowed: glue digit groups back before splitting on spaces.
+  const tokens = text
+    .trim()
+    .replace(/(\d)[\s\u00a0\u202f]+(?=\d{3}\b)/g, '$1')
+    .split(/\s+/)
+    .filter(Boolean);
+  for (const token of tokens) {
+    const lower = token.toLowerCase();
+    if (ON.has(lower)) {
+      change.enabled = true;
+      continue;
+    }
+    if (OFF.has(lower)) {
+      change.enabled = false;
+      continue;
+    }
+    const match = /^([a-zа-яё]+)=(.+)$/iu.exec(token);
+    if (!match) return fail('demper-settings-unknown', { word: token.slice(0, 30) });
+    const [, rawName, value] = match as unknown as [string, string, string];
+    const name = rawName.toLowerCase();
+    if (name === 'min' || name === 'мин') {
+      const price = parsePriceText(value);
+      if (price === undefined || price < KASPI_MIN_PRICE) return fail('demper-settings-bad-price', { name: 'min', value: value.slice(0, 20) });
+      change.minPrice = price;
+    } else if (name === 'max' || name === 'макс') {
+      if (value === '-') change.maxPrice = null;
+      else {
+        const price = parsePriceText(value);
+        if (price === undefined || price < KASPI_MIN_PRICE) return fail('demper-settings-bad-price', { name: 'max', value: value.slice(0, 20) });
+        change.maxPrice = price;
+      }
+    } else if (name === 'step' || name === 'шаг') {
+      const percent = value.endsWith('%');
+      const number = Number(percent ? value.slice(0, -1) : parsePriceText(value) ?? NaN);
+      if (!Number.isInteger(number) || number < 1 || (percent && number > MAX_STEP_PERCENT) || number > 1_000_000) {
+        return fail('demper-settings-bad-step', { value: value.slice(0, 20), max: MAX_STEP_PERCENT });
+      }
+      change.step = number;
+      change.stepIsPercent = percent;
+    } else if (name === 'mode' || name === 'режим') {
+      const strategy = STRATEGIES[value.toLowerCase()];
+      if (!strategy) return fail('demper-settings-bad-mode', { value: value.slice(0, 20) });
+      change.strategy = strategy;
+    } else if (name === 'place' || name === 'место') {
+      const place = Number(value);
+      if (!Number.isInteger(place) || place < 1 || place > 10) return fail('demper-settings-bad-place', { value: value.slice(0, 20) });
+      change.targetPlace = place;
+      change.strategy = 'target_place';
+    } else if (name === 'every' || name === 'каждые') {
+      const minutes = Number(value.replace(/(м|мин|min|m)$/iu, ''));
+      if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL_MINUTES || minutes > MAX_INTERVAL_MINUTES) {
+        return fail('demper-settings-bad-interval', { value: value.slice(0, 20), max: MAX_INTERVAL_MINUTES });
+      }
+      change.checkIntervalSeconds = minutes * 60;
+    } else return fail('demper-settings-unknown', { word: rawName.slice(0, 30) });
+  }
+  if (tokens.length === 0) return fail('demper-settings-empty');
+  return { ok: true, change };
+}
+
+/** Checks the change against what the product already has; `undefined` when the result is consistent. */
+export function settingsProblem(product: Pick<Product, 'minPrice' | 'maxPrice' | 'demperEnabled'>, change: DemperSettingsChange): ParsedSettings | undefined {
+  const minPrice = change.minPrice !== undefined ? change.minPrice : product.minPrice;
+  const maxPrice = change.maxPrice !== undefined ? change.maxPrice : product.maxPrice;
+  const enabled = change.enabled ?? product.demperEnabled;
+  if (enabled && (minPrice === null || minPrice === undefined)) return fail('demper-settings-floor-required');
+  if (minPrice !== null && minPrice !== undefined && maxPrice !== null && maxPrice !== undefined && minPrice > maxPrice) {
+    return fail('demper-settings-min-above-max', { min: minPrice, max: maxPrice });
+  }
+  return undefined;
+}
+
+/** Applies a checked change to the product entity (the caller flushes). */
+export function applySettings(product: Product, change: DemperSettingsChange, now = new Date()): void {
+  if (change.minPrice !== undefined) product.minPrice = change.minPrice;
+  if (change.maxPrice !== undefined) product.maxPrice = change.maxPrice;
+  if (change.step !== undefined) product.step = change.step;
+  if (change.stepIsPercent !== undefined) product.stepIsPercent = change.stepIsPercent;
+  if (change.strategy !== undefined) product.strategy = change.strategy;
+  if (change.targetPlace !== undefined) product.targetPlace = change.targetPlace;
+  if (change.checkIntervalSeconds !== undefined) product.checkIntervalSeconds = change.checkIntervalSeconds;
+  if (change.enabled !== undefined) {
+    if (change.enabled && !product.demperEnabled) product.nextCheckAt = now; // looked at on the next tick
+    product.demperEnabled = change.enabled;
+  }
+}

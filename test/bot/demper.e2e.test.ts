@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createChatNotifier } from '../../src/bot/demper-notifier.js';
+import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
+import type { DemperEngine } from '../../src/demper/engine.js';
+import { createDemper } from '../../src/demper/wiring.js';
+import { BOT_TOKEN, buttonData, changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const MERCHANT = '30067228';
+const ALMATY = '750000000';
+let harness: BotHarness;
+let engine: DemperEngine;
+const seller = newUser('Динара');
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
+  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
+  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  // The demper of this process, telling the chat through the same fake Telegram.
+  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure, BOT_TOKEN), harness.deps.kaspi, { verifyAfterMs: 100 }));
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function product(): Promise<Product> {
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
+  const products = await em.find(ProductSchema, { store: { seller: owner }, onSale: true }, { orderBy: { id: 'ASC' } });
+  // A product sold in Almaty with at least one rival there.
+  return products.find((candidate) => harness.sandbox.storefront(candidate.masterSku, ALMATY).length > 1)!;
+}
+
+/** Puts the cheapest rival of the product `below` tenge under our price. */
+function undercutUs(target: Product, below: number): { merchantId: string; price: number } {
+  const rivals = harness.sandbox.storefront(target.masterSku, ALMATY) as { merchantId?: string; merchantUid?: string; price: number }[];
+  const rival = rivals.map((offer) => ({ id: String(offer.merchantId ?? offer.merchantUid), price: offer.price })).find((offer) => offer.id !== MERCHANT)!;
+  const price = target.price - below;
+  harness.sandbox.setRivalPrice(target.masterSku, ALMATY, rival.id, price);
+  for (const other of rivals) {
+    const id = String(other.merchantId ?? other.merchantUid);
+    if (id !== MERCHANT && id !== rival.id && other.price <= price) harness.sandbox.setRivalPrice(target.masterSku, ALMATY, id, price + 500);
+  }
+  return { merchantId: rival.id, price };
+}
+
+describe('the demper from the chat', () => {
+  it('refuses settings without a floor or with bad values, then takes them in one message', async () => {
+    const { telegram } = harness;
+    const target = await product();
+    await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен.*Чтобы включить товар/s);
+    await say(telegram, seller, `/demper ${target.sku} on`, /Без минимальной цены демпер не включится/);
+    await say(telegram, seller, `/demper ${target.sku} on min=abc`, /min=abc — не цена/);
+    await say(telegram, seller, `/demper ${target.sku} on min=5000 max=1000`, /Минимум 5\u202f000\u00a0₸ больше максимума 1\u202f000\u00a0₸/);
+    await say(telegram, seller, `/demper ${target.sku} on min=${target.price - 3000} step=0`, /шаг должен быть целым/);
+    await say(telegram, seller, `/demper ${target.sku} frobnicate`, /Не понял «frobnicate»/);
+    const floor = target.price - 2000;
+    await say(telegram, seller, `/demper ${target.sku} on min=${floor} max=${target.price + 5000} step=10`, /Демпер включён: первое место/);
+    const saved = await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, target.id);
+    expect(saved).toMatchObject({ demperEnabled: true, minPrice: floor, maxPrice: target.price + 5000, step: 10, stepIsPercent: false });
+  });
+
+  it('turns the store on, cuts under a cheaper rival, sends one digest with the reason, and rolls back', async () => {
+    const { telegram, sandbox } = harness;
+    const target = await product();
+    const overview = await say(telegram, seller, '/demper', /выключен/);
+    await press(telegram, seller, overview, 'Включить демпер', /Демпер магазина Sandbox Electronics включён/);
+    const rival = undercutUs(target, 500);
+
+    const digestArrives = changedSince(telegram, seller.id, /Демпер · Sandbox Electronics: изменено цен — 1/);
+    const summary = await engine.runOnce();
+    expect(summary.sent).toBe(1);
+    const digest = await telegram.waitForBotMessage(seller.id, digestArrives);
+    expect(digest.text).toContain(`→ ${(rival.price - 10).toLocaleString('ru-RU').replace(/\s/g, '\u202f')}`);
+    expect(digest.text).toMatch(/дешевле, чтобы быть первыми/);
+    const writes = sandbox.writes(MERCHANT).filter((write) => JSON.stringify(write.body).includes(target.sku));
+    expect(writes.at(-1)!.body).toEqual([expect.objectContaining({ sku: target.sku, price: rival.price - 10 })]);
+
+    await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
+    const ask = await press(telegram, seller, digest, 'Откатить', /Вернуть цены до последнего цикла/);
+    await press(telegram, seller, ask, 'Да, откатить', /демпер остановлен, цены возвращены — 1/);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)!.price).toBe(target.price);
+    const em = harness.infrastructure.database.orm.em.fork();
+    expect((await em.findOneOrFail(StoreSchema, target.store.id)).demperEnabled).toBe(false);
+    const changes = await em.find(PriceChangeSchema, { product: target.id }, { orderBy: { id: 'ASC' } });
+    // The rollback's fresh read settled the demper's change as applied; nothing is left waiting to mis-alert.
+    expect(changes.map((change) => [change.source, change.status])).toEqual([
+      ['demper', 'applied'],
+      ['rollback', 'sent'],
+    ]);
+  });
+
+  it('in trial mode proposes with ✅/❌, re-checks the market on ✅, and refuses an expired proposal', async () => {
+    const { telegram, sandbox } = harness;
+    const target = await product();
+    const em = harness.infrastructure.database.orm.em.fork();
+    await em.nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: true, demperDryRun: true });
+    await em.nativeUpdate(ProductSchema, { id: target.id }, { nextCheckAt: new Date(0) });
+    await engine.runOnce(); // settles the rollback's read-back first
+    const rival = undercutUs((await product()), 300);
+    await em.nativeUpdate(ProductSchema, { id: target.id }, { nextCheckAt: new Date(0) });
+    const proposal = changedSince(telegram, seller.id, /пробный режим/);
+    const writesBefore = sandbox.writes(MERCHANT).length;
+    await engine.runOnce();
+    const digest = await telegram.waitForBotMessage(seller.id, proposal);
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
+
+    const yes = buttonData(digest, '✅ 1.');
+    const [, , productId, price] = yes.split(':');
+    await telegram.forgeCallback(seller, digest.message_id, `1:py:${productId}:${price}:${(Math.floor(Date.now() / 60_000) % 100_000) - 45}`);
+    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /устарело/.test(String(call.payload.text)));
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
+
+    await press(telegram, seller, digest, '✅ 1.', new RegExp(`отправил ${''}`));
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
+    expect(JSON.stringify(sandbox.writes(MERCHANT).at(-1)!.body)).toContain(`"price":${rival.price - 10}`);
+  });
+
+  it('the panic button stops the store at once; /history lists reasons and sends a chart', async () => {
+    const { telegram } = harness;
+    const target = await product();
+    const overview = await say(telegram, seller, '/demper', /Демпер магазина/);
+    await press(telegram, seller, overview, 'Остановить демпер', /Демпер магазина Sandbox Electronics остановлен/);
+    expect((await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, target.store.id)).demperEnabled).toBe(false);
+
+    const since = telegram.calls.length;
+    await say(telegram, seller, `/history ${target.sku}`, /История|📈/);
+    const photo = await telegram.waitForCall((call) => call.method === 'sendPhoto', { since, timeoutMs: 15_000 });
+    expect(photo.ok).toBe(true);
+    const history = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /📈/.test(message.text ?? '')).at(-1)!;
+    expect(history.text).toMatch(/демпер, применено|демпер, отправлено/);
+    expect(history.text).toMatch(/откат/);
+    const chart = telegram.messages(seller.id).filter((message) => message.photo).at(-1)!;
+    expect(chart.photo!.data.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('the settings conversation from a card takes bad input until consistent settings', async () => {
+    const { telegram } = harness;
+    const target = await product();
+    const list = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
+    const card = await press(telegram, seller, list, target.title.slice(0, 20), /Цена:/);
+    await press(telegram, seller, card, 'Демпер', /Настройки одной строкой/);
+    await say(telegram, seller, 'сделай дешевле', /Не понял/);
+    await say(telegram, seller, 'min=100 max=50', /Минимум .* больше максимума/);
+    await say(telegram, seller, `off step=2%`, /Демпер выключен .*шаг 2%/s);
+  });
+});

@@ -1,0 +1,596 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { CatalogSync } from '../../src/catalog/sync.js';
+import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange, type Product } from '../../src/db/entities/index.js';
+import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
+import { DemperEngine, type DemperEngineOptions } from '../../src/demper/engine.js';
+import { RecordingNotifier } from '../../src/demper/notifier.js';
+import { decisiveCityOf } from '../../src/demper/settings.js';
+import { createI18n } from '../../src/i18n.js';
+import { KaspiLoginError, KaspiRateLimitedError } from '../../src/kaspi/errors.js';
+import type { Kaspi } from '../../src/kaspi/index.js';
+import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
+import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
+import { SAMPLE_MASTER_SKU } from '../../src/kaspi-sandbox/catalogue.js';
+import { startKaspiSandbox, type KaspiSandbox, type KaspiSandboxOptions, type SandboxOffer } from '../../src/kaspi-sandbox/index.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+import { kaspiFor } from '../helpers/kaspi.js';
+import { captureLogger } from '../helpers/logs.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+
+const MERCHANT = '30067228';
+/** The sandbox's two merchants; everything else on its storefront is a rival. */
+const SANDBOX_MERCHANTS = new Set(['30067228', '30463421']);
+const PHONE = '+7 701 000 00 01';
+const PHONE_AS_KASPI_WRITES_IT = '+7 (701) 000-00-01';
+const BATCH_REQUESTS = 'cabinet POST /pricefeed/upload/merchant/process/process/batch';
+
+const { logger } = captureLogger('silent');
+const i18n = createI18n();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** A seller with one store connected by SMS login, its catalogue synced: what the demper runs on in production. */
+interface World {
+  sandbox: KaspiSandbox;
+  kaspi: Kaspi;
+  database: Database;
+  sessions: KaspiSessionManager;
+  sellerId: number;
+  storeId: number;
+  /** Logs in again by SMS (after the session was expired on purpose). */
+  relogin(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openWorld(sandboxOptions: Partial<KaspiSandboxOptions>, env: Record<string, string>): Promise<World> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    // timeScale 60: Kaspi's apply delay (6 s → 100 ms) and SMS resend wait (60 s → 1 s) stay short.
+    const sandbox = await startKaspiSandbox({
+      seed: 5,
+      timeScale: 60,
+      rivalTickMs: 0,
+      applyDelayMs: 6_000,
+      logger: captureLogger('silent').logger,
+      ...sandboxOptions,
+    });
+    closers.push(() => sandbox.close());
+    const kaspi = kaspiFor(sandbox, logger, env);
+    closers.push(() => kaspi.close());
+    const testDb = await createTestDatabase();
+    closers.push(() => testDb.drop());
+    const database = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger });
+    closers.push(() => database.close());
+    await migrate(database);
+    const sessions = new KaspiSessionManager(database.orm, new SecretBox(randomBytes(32)), kaspi.cabinet, logger);
+
+    const em = database.orm.em.fork();
+    const seller = em.create(SellerSchema, { telegramUserId: 7_700_001, chatId: 7_700_001 });
+    await em.flush();
+    const login = async () => {
+      let pending;
+      try {
+        pending = await kaspi.smsLogin.start(PHONE);
+      } catch (error) {
+        if (!(error instanceof KaspiLoginError) || error.errorCode !== 'MFA_SEND_FLOOD') throw error;
+        await sleep((error.breakTimeSeconds ?? 1) * 1000 + 50);
+        pending = await kaspi.smsLogin.start(PHONE);
+      }
+      const loggedIn = await kaspi.smsLogin.verify(pending, sandbox.lastCode(PHONE_AS_KASPI_WRITES_IT)!);
+      return sessions.connectStore({ sellerId: seller.id, merchantUid: MERCHANT, cookies: loggedIn.cookies, loginMethod: 'sms', identity: pending.phone });
+    };
+    const store = await login();
+    await new CatalogSync(database.orm, sessions, kaspi.cabinet, logger).sync(store.id);
+    await em.nativeUpdate(StoreSchema, { id: store.id }, { demperEnabled: true });
+    return {
+      sandbox,
+      kaspi,
+      database,
+      sessions,
+      sellerId: seller.id,
+      storeId: store.id,
+      relogin: async () => void (await login()),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function engineFor(world: World, notifier: RecordingNotifier, options: Partial<DemperEngineOptions> = {}): DemperEngine {
+  return new DemperEngine({
+    orm: world.database.orm,
+    kaspi: world.kaspi,
+    sessions: world.sessions,
+    notifier,
+    i18n,
+    logger,
+    verifyAfterMs: 100,
+    verifyTimeoutMs: 60_000,
+    ...options,
+  });
+}
+
+async function storeOf(world: World) {
+  return world.database.orm.em.fork().findOneOrFail(StoreSchema, world.storeId);
+}
+
+async function productRow(world: World, id: number): Promise<Product> {
+  return world.database.orm.em.fork().findOneOrFail(ProductSchema, id);
+}
+
+async function changesOf(world: World, productId: number): Promise<PriceChange[]> {
+  return world.database.orm.em.fork().find(PriceChangeSchema, { product: productId }, { orderBy: { id: 'ASC' } });
+}
+
+function catalogueOffer(world: World, sku: string): SandboxOffer {
+  const offer = world.sandbox.catalogue(MERCHANT).find((candidate) => candidate.sku === sku);
+  if (!offer) throw new Error(`no offer ${sku} in the sandbox`);
+  return offer;
+}
+
+async function cityOf(world: World, product: Product): Promise<string> {
+  const city = decisiveCityOf(product, (await storeOf(world)).points);
+  if (!city) throw new Error(`product ${product.sku} has no city`);
+  return city;
+}
+
+/** Products on sale with a small market (one storefront page), in catalogue order: each test takes its own. */
+async function productPool(world: World): Promise<Product[]> {
+  const store = await storeOf(world);
+  const products = await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }, { orderBy: { id: 'ASC' } });
+  return products.filter((product) => {
+    if (product.masterSku === SAMPLE_MASTER_SKU || product.price < 2_000) return false;
+    const city = decisiveCityOf(product, store.points);
+    const rivals = city ? world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))) : [];
+    return rivals.length >= 2 && rivals.length <= 60;
+  });
+}
+
+/**
+ * Sets the product's market in its decisive city: the first rival at `leaderPrice`, every other at `othersPrice`.
+ * Returns that first rival (the leader when `leaderPrice` is the lowest).
+ */
+async function arrangeMarket(world: World, product: Product, leaderPrice: number, othersPrice: number) {
+  const city = await cityOf(world, product);
+  const rivals = world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)));
+  rivals.forEach((rival, index) => world.sandbox.setRivalPrice(product.masterSku, city, String(rival.merchantId), index === 0 ? leaderPrice : othersPrice));
+  return { city, leader: { merchantId: String(rivals[0]!.merchantId), merchantName: String(rivals[0]!.merchantName) } };
+}
+
+async function enableDemper(world: World, product: Product, settings: Partial<Pick<Product, 'minPrice' | 'maxPrice' | 'step' | 'demperOptions'>>) {
+  await world.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, nextCheckAt: null, step: 1, ...settings });
+}
+
+async function makeDue(world: World, productIds: number[]) {
+  await world.database.orm.em.fork().nativeUpdate(ProductSchema, { id: { $in: productIds } }, { nextCheckAt: null });
+}
+
+describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
+  let world: World;
+  let pool: Product[];
+  const takeProduct = () => {
+    const product = pool.shift();
+    if (!product) throw new Error('the product pool is empty; raise productsPerMerchant');
+    return product;
+  };
+  const writeCount = () => world.sandbox.writes(MERCHANT).length;
+
+  beforeAll(async () => {
+    world = await openWorld({ productsPerMerchant: 30 }, { KASPI_PRICEFEED_RPS: '5', KASPI_OFFERS_RPS: '10' });
+    pool = await productPool(world);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  afterEach(async () => {
+    // Each test enables its own products; nothing it left behind may be picked up by the next one.
+    world.sandbox.injectFaults({ target: 'cabinet', dropWrites: false, delayedRequests: 0 });
+    const em = world.database.orm.em.fork();
+    await em.nativeUpdate(ProductSchema, { id: { $gt: 0 } }, { demperEnabled: false });
+    await em.nativeUpdate(PriceChangeSchema, { status: { $in: ['planned', 'sent'] } }, { status: 'failed', error: 'left over by a test' });
+    await em.nativeUpdate(StoreSchema, { id: world.storeId }, { demperEnabled: true, demperDryRun: false });
+  });
+
+  it('takes first place: plans the change, sends one batch echoing the read availabilities, settles it as applied by read-back', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    const { leader } = await arrangeMarket(world, product, price - 300, price + 2_000);
+    await enableDemper(world, product, { minPrice: price - 1_000, maxPrice: price + 5_000, step: 7 });
+    const expected = price - 300 - 7;
+    const before = catalogueOffer(world, product.sku);
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+
+    const first = await engine.runOnce();
+    expect(first).toMatchObject({ stores: 1, checked: 1, held: 0, planned: 1, sent: 1, deferred: 0, applied: 0, failed: 0, errors: [] });
+
+    const changes = await changesOf(world, product.id);
+    expect(changes).toHaveLength(1);
+    const change = changes[0]!;
+    expect(change).toMatchObject({ status: 'sent', source: 'demper', oldPrice: price, newPrice: expected, reasonCode: 'undercut_leader', cheapestRivalPrice: price - 300 });
+    expect(change.reasonText).toContain(leader.merchantName);
+    expect(change.sentAt).toBeInstanceOf(Date);
+    expect(change.settledAt).toBeNull();
+
+    const writes = world.sandbox.writes(MERCHANT).slice(writesBefore);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.endpoint).toBe('batch');
+    const items = writes[0]!.body as { merchantUid: string; sku: string; price: number; cityPrices: unknown; availabilities: Record<string, unknown>[] }[];
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ merchantUid: MERCHANT, sku: product.sku, price: expected });
+    const points = (await storeOf(world)).points;
+    const cities = [...new Set(before.availabilities.map((read) => points.find((point) => point.storeId === read.storeId)!.cityId))].sort();
+    expect(items[0]!.cityPrices).toEqual(cities.map((cityId) => ({ cityId, value: expected })));
+    // Echoed exactly as the cabinet listed them, minus stockCount: with it a batch takes offers off sale.
+    expect(before.availabilities.some((read) => 'stockCount' in read)).toBe(true);
+    expect(items[0]!.availabilities).toEqual(before.availabilities.map(({ stockCount: _dropped, ...rest }) => rest));
+    for (const availability of items[0]!.availabilities) expect(availability).not.toHaveProperty('stockCount');
+
+    expect(notifier.digests).toEqual([
+      {
+        storeId: world.storeId,
+        dryRun: false,
+        lines: [
+          {
+            productId: product.id,
+            sku: product.sku,
+            title: product.title,
+            oldPrice: price,
+            newPrice: expected,
+            reason: change.reasonText,
+            rivalName: leader.merchantName,
+            rivalPrice: price - 300,
+          },
+        ],
+      },
+    ]);
+    expect(notifier.alerts).toEqual([]);
+
+    // Kaspi applies writes after a delay; only a read-back showing the new price makes the change `applied`.
+    expect((await productRow(world, product.id)).price).toBe(price);
+    await waitUntil(() => catalogueOffer(world, product.sku).price === expected, 'Kaspi applies the batch');
+    await waitUntil(() => Date.now() - change.sentAt!.getTime() > 150, 'verifyAfterMs passes');
+    const second = await engine.runOnce();
+    expect(second).toMatchObject({ checked: 0, planned: 0, sent: 0, applied: 1, failed: 0, errors: [] });
+    const [settled] = await changesOf(world, product.id);
+    expect(settled).toMatchObject({ status: 'applied', newPrice: expected });
+    expect(settled!.settledAt).toBeInstanceOf(Date);
+    const after = await productRow(world, product.id);
+    expect(after.price).toBe(expected);
+    expect(after.lastCutAt).toBeInstanceOf(Date);
+    expect(writeCount()).toBe(writesBefore + 1);
+    expect(notifier.digests).toHaveLength(1);
+  });
+
+  it('never goes below the floor: holds, writes nothing, alerts floor-reached once per episode', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    const floor = price - 100;
+    const { leader } = await arrangeMarket(world, product, price - 400, price + 2_000);
+    await enableDemper(world, product, { minPrice: floor, maxPrice: price + 5_000, step: 1 });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier);
+
+    const first = await engine.runOnce();
+    expect(first).toMatchObject({ stores: 1, checked: 1, held: 1, planned: 0, sent: 0, errors: [] });
+    expect(notifier.alerts).toEqual([
+      {
+        storeId: world.storeId,
+        alert: {
+          kind: 'floor-reached',
+          productId: product.id,
+          sku: product.sku,
+          title: product.title,
+          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName },
+        },
+      },
+    ]);
+    const held = await productRow(world, product.id);
+    expect(held.price).toBe(price);
+    expect(held.demperAlerts.floorReached).toBe(true);
+    expect(held.lastCheapestRivalPrice).toBe(price - 400);
+
+    // The same market at the next check: still held, and the seller is not told a second time.
+    await makeDue(world, [product.id]);
+    const second = await engine.runOnce();
+    expect(second).toMatchObject({ checked: 1, held: 1, planned: 0, sent: 0 });
+    expect(notifier.alerts).toHaveLength(1);
+    expect(notifier.digests).toEqual([]);
+    expect(await changesOf(world, product.id)).toEqual([]);
+    expect(writeCount()).toBe(writesBefore);
+    expect(catalogueOffer(world, product.sku).price).toBe(price);
+  });
+
+  it('never undercuts its own offer when it is the cheapest in the market', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    const { city } = await arrangeMarket(world, product, price + 1, price + 500);
+    expect(world.sandbox.storefront(product.masterSku, city)[0]!.merchantId).toBe(MERCHANT);
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+
+    const summary = await engineFor(world, notifier).runOnce();
+    // One tenge under the cheapest rival is exactly where we are; counting our own offer would cut below it.
+    expect(summary).toMatchObject({ checked: 1, held: 1, planned: 0, sent: 0 });
+    expect(await changesOf(world, product.id)).toEqual([]);
+    expect(writeCount()).toBe(writesBefore);
+    expect(notifier.digests).toEqual([]);
+  });
+
+  it('never undercuts another store of the same seller', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    const { city, leader } = await arrangeMarket(world, product, price - 200, price + 1);
+    expect(world.sandbox.storefront(product.masterSku, city)[0]!.merchantId).toBe(leader.merchantId);
+    const em = world.database.orm.em.fork();
+    // The cheapest merchant in this market is the seller's second Kaspi store.
+    const second = em.create(StoreSchema, { seller: world.sellerId, merchantUid: leader.merchantId, name: 'Second store', loginMethod: 'sms' });
+    await em.flush();
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier);
+    try {
+      const summary = await engine.runOnce();
+      expect(summary).toMatchObject({ checked: 1, held: 1, planned: 0, sent: 0 });
+      expect(await changesOf(world, product.id)).toEqual([]);
+      expect(writeCount()).toBe(writesBefore);
+      expect(notifier.digests).toEqual([]);
+    } finally {
+      await em.nativeDelete(StoreSchema, { id: second.id });
+    }
+    // Control: the same market with that merchant as a stranger is a cut (proposed only, nothing sent).
+    await makeDue(world, [product.id]);
+    const control = await engine.runOnce({ dryRun: true });
+    expect(control).toMatchObject({ checked: 1, planned: 1, sent: 0 });
+    expect(notifier.digests.map((digest) => digest.lines.map((line) => line.newPrice))).toEqual([[price - 201]]);
+    expect(writeCount()).toBe(writesBefore);
+  });
+
+  it('a write Kaspi accepted but dropped stays sent, then fails after the verify timeout with a not-applied alert; never re-sent', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    await arrangeMarket(world, product, price - 100, price + 2_000);
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    world.sandbox.injectFaults({ target: 'cabinet', dropWrites: true });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100, verifyTimeoutMs: 1_500 });
+
+    expect(await engine.runOnce()).toMatchObject({ planned: 1, sent: 1, failed: 0 });
+    expect(writeCount()).toBe(writesBefore + 1);
+    const [sent] = await changesOf(world, product.id);
+    expect(sent).toMatchObject({ status: 'sent', newPrice: price - 101 });
+
+    // Read back within the timeout: Kaspi still shows the old price, so the change is neither applied nor failed.
+    await sleep(400);
+    expect(await engine.runOnce()).toMatchObject({ applied: 0, failed: 0 });
+    expect((await changesOf(world, product.id))[0]!.status).toBe('sent');
+    expect(notifier.alerts).toEqual([]);
+
+    await waitUntil(() => Date.now() - sent!.sentAt!.getTime() > 1_600, 'verifyTimeoutMs passes');
+    expect(await engine.runOnce()).toMatchObject({ applied: 0, failed: 1 });
+    const [failed] = await changesOf(world, product.id);
+    expect(failed).toMatchObject({ status: 'failed', error: `Kaspi did not apply the price (shows ${price})` });
+    expect(failed!.settledAt).toBeInstanceOf(Date);
+    expect((await productRow(world, product.id)).price).toBe(price);
+    expect(notifier.alerts).toEqual([
+      {
+        storeId: world.storeId,
+        alert: { kind: 'not-applied', productId: product.id, sku: product.sku, title: product.title, details: { newPrice: price - 101, shown: price } },
+      },
+    ]);
+    expect(writeCount()).toBe(writesBefore + 1);
+    expect(catalogueOffer(world, product.sku).price).toBe(price);
+  });
+
+  it('recovers an interrupted run: a stale planned change becomes sent without being re-sent, and read-back settles it', async () => {
+    const [reached, lost, recent] = [takeProduct(), takeProduct(), takeProduct()];
+    const store = await storeOf(world);
+    // The dead run's write of `reached` got to Kaspi; the one of `lost` never did.
+    const reachedPrice = reached.price - 11;
+    await world.sessions.withSession(world.storeId, async ({ jar, merchantUid }) => {
+      const read = await world.kaspi.cabinet.findOffer(jar, merchantUid, reached.sku);
+      await world.kaspi.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, read!, { price: reachedPrice }, store.points, { batch: true })]);
+    });
+    await waitUntil(() => catalogueOffer(world, reached.sku).price === reachedPrice, 'Kaspi applies the dead run’s write');
+
+    const em = world.database.orm.em.fork();
+    const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
+    const plant = async (product: Product, newPrice: number, createdAt: Date) =>
+      (await em.insert(PriceChangeSchema, {
+        store: world.storeId,
+        product: product.id,
+        oldPrice: product.price,
+        newPrice,
+        reasonCode: 'undercut_leader',
+        reasonText: 'test',
+        source: 'demper',
+        status: 'planned',
+        idempotencyKey: `demper:${product.id}:interrupted`,
+        createdAt,
+      } as never)) as number;
+    const reachedId = await plant(reached, reachedPrice, sixMinutesAgo);
+    const lostId = await plant(lost, lost.price - 13, sixMinutesAgo);
+    // A minute-old planned change may belong to a run that is still sending it: not touched.
+    const recentId = await plant(recent, recent.price - 17, new Date(Date.now() - 60_000));
+    const writesBefore = writeCount();
+    const change = (id: number) => world.database.orm.em.fork().findOneOrFail(PriceChangeSchema, id);
+
+    const notifier = new RecordingNotifier();
+    const recovering = await engineFor(world, notifier, { verifyAfterMs: 10 * 60_000 }).runOnce();
+    expect(recovering).toMatchObject({ stores: 0, planned: 0, sent: 0, applied: 0, failed: 0 });
+    for (const id of [reachedId, lostId]) {
+      const recovered = await change(id);
+      expect(recovered.status).toBe('sent');
+      expect(recovered.sentAt?.getTime()).toBe(sixMinutesAgo.getTime());
+      expect(recovered.error).toMatch(/interrupted run/);
+    }
+    expect((await change(recentId)).status).toBe('planned');
+    expect(writeCount()).toBe(writesBefore);
+
+    const settling = await engineFor(world, notifier, { verifyAfterMs: 100, verifyTimeoutMs: 60_000 }).runOnce();
+    expect(settling).toMatchObject({ applied: 1, failed: 1, sent: 0 });
+    expect(await change(reachedId)).toMatchObject({ status: 'applied' });
+    expect((await productRow(world, reached.id)).price).toBe(reachedPrice);
+    expect(await change(lostId)).toMatchObject({ status: 'failed', error: `Kaspi did not apply the price (shows ${lost.price})` });
+    expect((await productRow(world, lost.id)).price).toBe(lost.price);
+    expect(notifier.alerts.map(({ alert }) => [alert.kind, alert.productId])).toEqual([['not-applied', lost.id]]);
+    expect((await change(recentId)).status).toBe('planned');
+    expect(writeCount()).toBe(writesBefore);
+    expect(catalogueOffer(world, lost.sku).price).toBe(lost.price);
+  });
+
+  it('a dry-run store gets a dry-run digest and nothing else: no write, no price_change row', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    await arrangeMarket(world, product, price - 100, price + 2_000);
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    await world.database.orm.em.fork().nativeUpdate(StoreSchema, { id: world.storeId }, { demperDryRun: true });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+
+    const summary = await engineFor(world, notifier).runOnce();
+    expect(summary).toMatchObject({ checked: 1, planned: 1, sent: 0, failed: 0 });
+    expect(notifier.digests).toHaveLength(1);
+    expect(notifier.digests[0]).toMatchObject({ storeId: world.storeId, dryRun: true, lines: [{ productId: product.id, oldPrice: price, newPrice: price - 101 }] });
+    expect(await changesOf(world, product.id)).toEqual([]);
+    await sleep(200); // longer than Kaspi's apply delay: a write, had there been one, would show by now
+    expect(writeCount()).toBe(writesBefore);
+    expect(catalogueOffer(world, product.sku).price).toBe(price);
+  });
+
+  it('panic stop: the seller switches the demper off between decision and send; planned changes fail, nothing is sent', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    await arrangeMarket(world, product, price - 100, price + 2_000);
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    const writesBefore = writeCount();
+    const batchRequestsBefore = world.sandbox.stats().requests[BATCH_REQUESTS] ?? 0;
+    const notifier = new RecordingNotifier();
+    // The re-read of the offer before the write is slow: the seller presses «Остановить» meanwhile.
+    world.sandbox.injectFaults({ target: 'cabinet', delayMs: 800, delayedRequests: 1 });
+
+    const running = engineFor(world, notifier).runOnce();
+    const em = world.database.orm.em.fork();
+    await waitUntil(async () => (await em.fork().count(PriceChangeSchema, { product: product.id, status: 'planned' })) === 1, 'the change is planned');
+    await em.nativeUpdate(StoreSchema, { id: world.storeId }, { demperEnabled: false });
+    const summary = await running;
+
+    expect(summary).toMatchObject({ checked: 1, planned: 1, sent: 0, failed: 1, errors: [] });
+    const changes = await changesOf(world, product.id);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ status: 'failed', error: 'stopped by the seller', sentAt: null });
+    expect(changes[0]!.settledAt).toBeInstanceOf(Date);
+    expect(notifier.digests).toEqual([]);
+    await sleep(200);
+    expect(writeCount()).toBe(writesBefore);
+    expect(world.sandbox.stats().requests[BATCH_REQUESTS] ?? 0).toBe(batchRequestsBefore);
+    expect(catalogueOffer(world, product.sku).price).toBe(price);
+  });
+
+  it('an expired session is reported for the store, marked on it and told to the seller once; nothing is written', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    await arrangeMarket(world, product, price - 100, price + 2_000);
+    await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier);
+    world.sandbox.expireSessions(MERCHANT);
+    try {
+      const summary = await engine.runOnce();
+      expect(summary).toMatchObject({ stores: 1, checked: 1, sent: 0 });
+      expect(summary.errors).toEqual([{ storeId: world.storeId, message: expect.stringMatching(/401: session expired/) }]);
+      expect((await storeOf(world)).sessionState).toBe('expired');
+      expect(notifier.alerts).toEqual([{ storeId: world.storeId, alert: { kind: 'session-expired' } }]);
+      const changes = await changesOf(world, product.id);
+      expect(changes).toHaveLength(1);
+      expect(changes[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^not sent: .*session expired/) });
+      expect(writeCount()).toBe(writesBefore);
+
+      // The store waits for the seller to log in again: the next run leaves it alone and says nothing more.
+      await makeDue(world, [product.id]);
+      expect(await engine.runOnce()).toMatchObject({ stores: 0, checked: 0, errors: [] });
+      expect(notifier.alerts).toHaveLength(1);
+    } finally {
+      await world.relogin();
+    }
+    expect((await storeOf(world)).sessionState).toBe('active');
+  });
+});
+
+describe('demper engine when Kaspi answers 429', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    // One write per second per merchant: the engine's second batch of the run is over Kaspi's limit.
+    world = await openWorld({ seed: 9, productsPerMerchant: 64, limits: { writeRpsPerMerchant: 1 } }, { KASPI_PRICEFEED_RPS: '20', KASPI_OFFERS_RPS: '12' });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('freezes the merchant: the refused batch fails with a reason, one rate-limited alert, no write reaches Kaspi during the freeze', { timeout: 90_000 }, async () => {
+    const products = (await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId }, { orderBy: { id: 'ASC' } })).filter(
+      (product) => product.masterSku !== SAMPLE_MASTER_SKU && product.price >= 2_000,
+    );
+    expect(products.length).toBeGreaterThanOrEqual(58);
+    for (const product of products) await arrangeMarket(world, product, product.price - 50, product.price + 1_000);
+    // 56 changes: a full batch of 50, then 6 more. The rest join only after the freeze.
+    const firstWave = products.slice(0, 56);
+    const laterWave = products.slice(56);
+    for (const product of firstWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+
+    const first = await engine.runOnce();
+    expect(first).toMatchObject({ stores: 1, checked: 56, planned: 56, sent: 50, failed: 6, errors: [] });
+    const changes = await world.database.orm.em.fork().find(PriceChangeSchema, { store: world.storeId });
+    expect(changes.filter((change) => change.status === 'sent')).toHaveLength(50);
+    const refused = changes.filter((change) => change.status === 'failed');
+    expect(refused).toHaveLength(6);
+    for (const change of refused) expect(change.error).toMatch(/^not sent: .*429/);
+    expect(notifier.alerts).toEqual([{ storeId: world.storeId, alert: { kind: 'rate-limited', details: { minutes: 30 } } }]);
+    expect(notifier.digests).toHaveLength(1);
+    expect(notifier.digests[0]!.lines).toHaveLength(50);
+    expect(world.sandbox.writes(MERCHANT)).toHaveLength(1);
+    expect(world.sandbox.stats().cabinet429).toBe(1);
+    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(2);
+    await expect(world.kaspi.limits.assertWritesAllowed(MERCHANT)).rejects.toBeInstanceOf(KaspiRateLimitedError);
+
+    // During the freeze every product is due again, the refused ones and products never tried before.
+    for (const product of laterWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
+    await makeDue(world, products.map((product) => product.id));
+    await sleep(200); // Kaspi applies the accepted batch
+    const second = await engine.runOnce();
+    expect(second).toMatchObject({ applied: 50, planned: 0, sent: 0, failed: 0, deferred: 6 + laterWave.length });
+    expect(second.errors).toEqual([{ storeId: world.storeId, message: `writes of merchant ${MERCHANT} are paused (Kaspi 429 on cabinet.pricefeed-batch)` }]);
+    expect(world.sandbox.writes(MERCHANT)).toHaveLength(1);
+    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(2);
+    expect(world.sandbox.stats().cabinet429).toBe(1);
+    // The seller was told when the freeze began; repeating it on every tick of the freeze is noise.
+    expect(notifier.alerts).toHaveLength(1);
+    for (const product of laterWave) {
+      expect(await changesOf(world, product.id)).toEqual([]);
+      expect((await productRow(world, product.id)).nextCheckAt!.getTime()).toBeGreaterThan(Date.now() + 25 * 60_000);
+    }
+  });
+});
