@@ -7,7 +7,8 @@ import type { Infrastructure } from '../app.js';
 
 import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
 import type { DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
-import { createI18n } from '../i18n.js';
+import { explainDecision } from '../demper/reasons.js';
+import { createI18n, type Locale } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate } from './helpers/format.js';
@@ -61,7 +62,7 @@ export class ChatNotifier implements DemperNotifier {
           title: html(truncate(line.title, 60)),
           old: formatPrice(line.oldPrice),
           new: formatPrice(line.newPrice),
-          reason: html(line.reason),
+          reason: html(line.decision ? explainDecision(this.i18n, seller.language as Locale, line.decision, line.oldPrice) : line.reason),
         }),
       ),
       ...(lines.length > DIGEST_LINES ? [t('offers-more', { count: lines.length - DIGEST_LINES })] : []),

@@ -478,6 +478,7 @@ export class DemperEngine {
       oldPrice: plan.product.price,
       newPrice: plan.decision.price,
       reason: explainDecision(this.options.i18n, 'ru', plan.decision, plan.product.price),
+      decision: plan.decision,
       rivalName: plan.decision.leader?.merchantName,
       rivalPrice: plan.decision.leader?.price,
     };

@@ -1,3 +1,5 @@
+import type { Decision } from './strategy.js';
+
 /** What the demper tells a seller; the bot implements it with one digest message per store per cycle. */
 export interface DigestLine {
   productId: number;
@@ -5,7 +7,9 @@ export interface DigestLine {
   title: string;
   oldPrice: number;
   newPrice: number;
+  /** «Почему такая цена» in Russian (the log, the CLI); the chat re-explains `decision` in the seller's language. */
   reason: string;
+  decision?: Decision;
   rivalName: string | undefined;
   rivalPrice: number | undefined;
 }

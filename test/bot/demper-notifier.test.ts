@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from 'grammy';
+
+import { ChatNotifier, inQuietHours } from '../../src/bot/demper-notifier.js';
+import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
+import { SellerSchema, StoreSchema, type Seller } from '../../src/db/entities/index.js';
+import type { DigestLine } from '../../src/demper/notifier.js';
+import { createI18n } from '../../src/i18n.js';
+import { startFakeTelegram, type FakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
+import { captureLogger } from '../helpers/logs.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+
+const TOKEN = '7000000002:AAH_notifier-test-token_0123456789abc';
+const { logger } = captureLogger('warn');
+let telegram: FakeTelegram;
+let database: Database;
+let drop: () => Promise<void>;
+let notifier: ChatNotifier;
+
+beforeAll(async () => {
+  const testDb = await createTestDatabase();
+  drop = testDb.drop;
+  database = await openDatabase({ databaseUrl: testDb.url, dataDir: '', logger });
+  await migrate(database);
+  telegram = await startFakeTelegram({ token: TOKEN });
+  notifier = new ChatNotifier(new Api(TOKEN, { apiRoot: telegram.apiRoot }), database.orm, createI18n(), logger);
+});
+
+afterAll(async () => {
+  await telegram?.close();
+  await database?.close();
+  await drop?.();
+});
+
+let nextId = 900_000;
+/** A seller who has written to the bot (Telegram only lets bots write to such chats) with one store. */
+async function sellerWithStore(changes: Partial<Seller>): Promise<{ sellerId: number; chatId: number; storeId: number }> {
+  const chatId = nextId++;
+  await telegram.sendText({ id: chatId, first_name: 'Test' }, '/start');
+  const em = database.orm.em.fork();
+  const seller = em.create(SellerSchema, { telegramUserId: chatId, chatId, firstName: 'Test', ...changes } as never);
+  await em.flush();
+  const store = em.create(StoreSchema, { seller, merchantUid: `9${chatId}`, name: 'Магазин <Тест>', loginMethod: 'sms', points: [] });
+  await em.flush();
+  return { sellerId: seller.id, chatId, storeId: store.id };
+}
+
+const line: DigestLine = {
+  productId: 1,
+  sku: 'SKU-1',
+  title: 'Чайник & чашка',
+  oldPrice: 12_000,
+  newPrice: 11_490,
+  reason: 'по-русски',
+  decision: {
+    action: 'change',
+    price: 11_490,
+    reason: 'undercut_leader',
+    details: { rivalName: 'Rival Shop', rivalPrice: 11_500, step: 10 },
+    leader: { merchantId: 'r1', merchantName: 'Rival Shop', price: 11_500 },
+    place: 1,
+    floorReached: false,
+    priceWar: false,
+  },
+  rivalName: 'Rival Shop',
+  rivalPrice: 11_500,
+};
+
+const botMessages = (chatId: number) => telegram.messages(chatId).filter((message) => message.from === 'bot');
+
+describe('the demper’s chat notifier', () => {
+  it('sends one digest per store in the seller’s language, HTML-safe, with stop and rollback buttons', async () => {
+    const { chatId, storeId } = await sellerWithStore({ language: 'en' } as Partial<Seller>);
+    await notifier.digest(storeId, [line, { ...line, productId: 2, title: 'Второй' }], false);
+    const sent = botMessages(chatId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toMatch(/^🤖 Repricer · Магазин <Тест>: prices changed — 2/);
+    expect(sent[0]!.text).toContain('1. Чайник & чашка: 12\u202f000\u00a0₸ → 11\u202f490\u00a0₸.');
+    expect(sent[0]!.text).toMatch(/Rival Shop sells at 11\u202f500/);
+    const buttons = (sent[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((button) => button.callback_data);
+    expect(buttons).toEqual([`1:ds:${storeId}`, `1:dr:${storeId}`]);
+  });
+
+  it('«important only» drops digests but keeps alerts; «off» keeps only a dead session', async () => {
+    const important = await sellerWithStore({ notifyLevel: 'important' } as Partial<Seller>);
+    await notifier.digest(important.storeId, [line], false);
+    await notifier.alert(important.storeId, { kind: 'floor-reached', productId: 1, title: 'Чайник', details: { floor: 11_000, rivalPrice: 10_500, rivalName: 'R' } });
+    expect(botMessages(important.chatId).map((message) => message.text)).toEqual([expect.stringMatching(/^⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000/)]);
+
+    const off = await sellerWithStore({ notifyLevel: 'off' } as Partial<Seller>);
+    await notifier.digest(off.storeId, [line], false);
+    await notifier.alert(off.storeId, { kind: 'not-applied', productId: 1, title: 'Чайник', details: { newPrice: 1, shown: 2 } });
+    await notifier.alert(off.storeId, { kind: 'session-expired' });
+    await notifier.alert(off.storeId, { kind: 'session-expired' }); // the same episode: not twice
+    const messages = botMessages(off.chatId);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toMatch(/Сессия Kaspi магазина Магазин <Тест> истекла/);
+    expect((messages[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data).toBe(`1:sr:${off.storeId}`);
+  });
+
+  it('in quiet hours delivers silently instead of dropping; a dry-run digest carries ✅/❌ per proposal', async () => {
+    const quiet = await sellerWithStore({ quietFromMinute: 0, quietToMinute: 1439 } as Partial<Seller>);
+    const since = telegram.calls.length;
+    await notifier.digest(quiet.storeId, [line], true);
+    const call = telegram.calls.slice(since).find((candidate) => candidate.method === 'sendMessage')!;
+    expect(call.payload.disable_notification).toBe(true);
+    const buttons = (botMessages(quiet.chatId)[0]!.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    expect(buttons[0]!.map((button) => button.callback_data)).toEqual([expect.stringMatching(/^1:py:1:11490:\d+$/), '1:pn:1']);
+    expect(botMessages(quiet.chatId)[0]!.text).toMatch(/пробный режим/);
+  });
+
+  it('quiet hours across midnight, in the seller’s time zone', () => {
+    const night = { quietFromMinute: 22 * 60, quietToMinute: 8 * 60, timezone: 'Asia/Almaty' };
+    expect(inQuietHours(night, new Date('2026-11-25T18:30:00Z'))).toBe(true); // 23:30 in Almaty (UTC+5)
+    expect(inQuietHours(night, new Date('2026-11-25T02:30:00Z'))).toBe(true); // 07:30
+    expect(inQuietHours(night, new Date('2026-11-25T06:00:00Z'))).toBe(false); // 11:00
+    expect(inQuietHours({ quietFromMinute: null, quietToMinute: null, timezone: 'Asia/Almaty' }, new Date())).toBe(false);
+  });
+
+  it('a chat that blocked the bot does not break the demper', async () => {
+    const blocked = await sellerWithStore({});
+    telegram.blockBot({ id: blocked.chatId, first_name: 'Test' });
+    await expect(notifier.digest(blocked.storeId, [line], false)).resolves.toBeUndefined();
+  });
+});
