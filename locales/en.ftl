@@ -51,6 +51,7 @@ help = <b>What I can do</b>
     /offers &lt;SKU&gt; — competitors for a product
     /demper [SKU …] — repricer: status, on/off, settings
     /history &lt;SKU&gt; — price history with a chart
+    /preorders — preorders: add, upload to Kaspi, Excel
     /settings — language and notifications
     /cancel — cancel the current action
     /logout — remove a store and its login data
@@ -308,3 +309,64 @@ history-status-sent = sent
 history-status-applied = applied
 history-status-failed = not applied
 history-chart-caption = Blue — your price, orange — the cheapest competitor, red — your minimum. { $days } days.
+
+# Bot: preorders.
+command-preorders = Preorders: list, upload, Excel
+preorders-header = 📦 Preorders · <b>{ $store }</b>
+preorders-on-kaspi = On preorder at Kaspi: { $count }
+preorders-planned = Planned (not at Kaspi yet): { $count }
+preorder-days = { $days } d
+preorder-off = remove
+button-preorders = 📦 Preorders
+button-preorder-add = ➕ Add a preorder
+button-preorder-upload = ⬆️ Upload to Kaspi
+button-preorder-file = 📄 Upload as a file
+button-preorder-xlsx = 📥 Download Excel
+button-all-points = All points
+button-next = Next ▶️
+button-save = 💾 Save
+preorder-ask-sku = Send the SKU of the product to put on preorder:
+preorder-ask-points = <b>{ $title }</b>
+    At which points of sale? Tick them and tap «Next».
+preorder-ask-points-hint = Tick the points above and tap «Next».
+preorder-no-points = Tick at least one point.
+preorder-ask-days = In how many days will you have it? A number from 1 to { $max }:
+preorder-bad-days = «{ $days }» does not fit. A Kaspi preorder is a number of days from 1 to 30.
+preorder-confirm = Preorder <b>{ $title }</b>: { $points } — { $days } d. Save?
+preorder-confirm-hint = Tap «Save» or «Cancel».
+preorder-planned = 💾 Preorder <b>{ $title }</b> planned. Upload to Kaspi now?
+preorder-unknown-product = There is no such product in your stores.
+preorder-unknown-point = This product has no point { $point }.
+preorder-removal-planned = Removal from preorder planned — upload it to Kaspi.
+preorder-plan-cancelled = Plan cancelled.
+preorder-plan-busy = This preorder is being uploaded — it cannot be cancelled.
+preorder-status-planned = planned
+preorder-status-uploading = uploading
+preorder-status-uploaded = uploaded, waiting for Kaspi
+preorder-status-confirmed = at Kaspi
+preorder-status-failed = failed
+preorder-status-on-kaspi = at Kaspi
+preorder-upload-started = ⬆️ Uploading preorders to Kaspi…
+preorder-file-started = 📄 Preparing a price list and uploading it to the Kaspi cabinet…
+preorder-file-status = 📄 File at Kaspi: { $status }
+preorder-file-processing = processing
+preorder-file-flushed = processed
+preorder-file-error = error
+preorder-file-unfinished = Kaspi is still processing an earlier file — waiting
+preorder-upload-running = An upload is already running — I will report the result.
+preorder-upload-done = Sent to Kaspi: { $sent } of { $total }.
+preorder-outcome-sent = sent
+preorder-outcome-unchanged = already so at Kaspi
+preorder-outcome-not-found = not in the Kaspi cabinet
+preorder-outcome-refused = not sent
+preorder-outcome-deferred = change limit, later
+preorder-outcome-mixed-days = a file can only carry the same days at every point; use «Upload to Kaspi»
+preorder-upload-failed = Upload failed: { $reason }
+preorder-confirmed = ✅ Kaspi shows the preorder: { $count }.
+preorder-not-shown = ⚠️ Kaspi does not show the preorder for { $count } — check the cabinet.
+preorder-xlsx-caption = Preorders: { $count }. Days are given per point of sale.
+xlsx-preorders-sheet = Preorders
+xlsx-title = Product
+xlsx-brand = Brand
+xlsx-price = Price, ₸
+xlsx-status = Status

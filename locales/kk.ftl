@@ -51,6 +51,7 @@ help = <b>Не істей аламын</b>
     /offers &lt;SKU&gt; — тауар бойынша бәсекелестер
     /demper [SKU …] — демпер: күйі, қосу/өшіру, баптаулар
     /history &lt;SKU&gt; — баға тарихы мен графигі
+    /preorders — алдын ала тапсырыстар: қосу, Kaspi-ге жүктеу, Excel
     /settings — тіл және хабарламалар
     /cancel — ағымдағы әрекетті болдырмау
     /logout — дүкенді және кіру деректерін жою
@@ -293,3 +294,64 @@ history-status-sent = жіберілді
 history-status-applied = қолданылды
 history-status-failed = қолданылмады
 history-chart-caption = Көк — сіздің бағаңыз, қызғылт сары — ең арзан бәсекелес, қызыл — сіздің минимумыңыз. { $days } күн.
+
+# Bot: preorders.
+command-preorders = Алдын ала тапсырыстар: тізім, жүктеу, Excel
+preorders-header = 📦 Алдын ала тапсырыстар · <b>{ $store }</b>
+preorders-on-kaspi = Kaspi-де алдын ала тапсырыста: { $count }
+preorders-planned = Жоспарланған (әлі Kaspi-де жоқ): { $count }
+preorder-days = { $days } күн
+preorder-off = алу
+button-preorders = 📦 Алдын ала тапсырыстар
+button-preorder-add = ➕ Алдын ала тапсырыс қосу
+button-preorder-upload = ⬆️ Kaspi-ге жүктеу
+button-preorder-file = 📄 Файлмен жүктеу
+button-preorder-xlsx = 📥 Excel жүктеп алу
+button-all-points = Барлық нүктелер
+button-next = Әрі қарай ▶️
+button-save = 💾 Сақтау
+preorder-ask-sku = Алдын ала тапсырысқа қойылатын тауардың SKU-ын жіберіңіз:
+preorder-ask-points = <b>{ $title }</b>
+    Қай сату нүктелерінде? Белгілеп, «Әрі қарай» басыңыз.
+preorder-ask-points-hint = Жоғарыдағы нүктелерді белгілеп, «Әрі қарай» басыңыз.
+preorder-no-points = Кемінде бір нүктені белгілеңіз.
+preorder-ask-days = Тауар қанша күннен кейін болады? 1-ден { $max }-ға дейінгі сан:
+preorder-bad-days = «{ $days }» сәйкес емес. Kaspi-дегі алдын ала тапсырыс — 1-ден 30-ға дейінгі күн саны.
+preorder-confirm = <b>{ $title }</b> алдын ала тапсырысы: { $points } — { $days } күн. Сақтаймыз ба?
+preorder-confirm-hint = «Сақтау» немесе «Болдырмау» басыңыз.
+preorder-planned = 💾 <b>{ $title }</b> алдын ала тапсырысы жоспарланды. Қазір Kaspi-ге жүктейміз бе?
+preorder-unknown-product = Сіздің дүкендеріңізде мұндай тауар жоқ.
+preorder-unknown-point = Бұл тауарда { $point } нүктесі жоқ.
+preorder-removal-planned = Алдын ала тапсырыстан алу жоспарланды — Kaspi-ге жүктеңіз.
+preorder-plan-cancelled = Жоспар болдырылмады.
+preorder-plan-busy = Бұл алдын ала тапсырыс жүктелуде — болдырмау мүмкін емес.
+preorder-status-planned = жоспарланған
+preorder-status-uploading = жүктелуде
+preorder-status-uploaded = жүктелді, Kaspi-ді күтеміз
+preorder-status-confirmed = Kaspi-де
+preorder-status-failed = қате
+preorder-status-on-kaspi = Kaspi-де
+preorder-upload-started = ⬆️ Алдын ала тапсырыстарды Kaspi-ге жүктеп жатырмын…
+preorder-file-started = 📄 Баға парағын дайындап, Kaspi кабинетіне файлмен жүктеп жатырмын…
+preorder-file-status = 📄 Kaspi-дегі файл: { $status }
+preorder-file-processing = өңделуде
+preorder-file-flushed = өңделді
+preorder-file-error = қате
+preorder-file-unfinished = Kaspi алдыңғы файлды әлі өңдеп жатыр — күтеміз
+preorder-upload-running = Жүктеу жүріп жатыр — нәтижесін хабарлаймын.
+preorder-upload-done = Kaspi-ге жіберілді: { $total } ішінен { $sent }.
+preorder-outcome-sent = жіберілді
+preorder-outcome-unchanged = Kaspi-де солай тұр
+preorder-outcome-not-found = Kaspi кабинетінде жоқ
+preorder-outcome-refused = жіберілмеді
+preorder-outcome-deferred = өзгеріс лимиті, кейінірек
+preorder-outcome-mixed-days = файлда барлық нүктеде бірдей күн ғана болады; «Kaspi-ге жүктеу» түймесін қолданыңыз
+preorder-upload-failed = Жүктеу сәтсіз: { $reason }
+preorder-confirmed = ✅ Kaspi алдын ала тапсырысты көрсетіп тұр: { $count }.
+preorder-not-shown = ⚠️ Kaspi { $count } тауардың алдын ала тапсырысын көрсетпейді — кабинетте тексеріңіз.
+preorder-xlsx-caption = Алдын ала тапсырыстар: { $count }. Күндер әр сату нүктесі бойынша берілген.
+xlsx-preorders-sheet = Алдын ала тапсырыстар
+xlsx-title = Тауар
+xlsx-brand = Бренд
+xlsx-price = Баға, ₸
+xlsx-status = Күйі

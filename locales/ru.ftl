@@ -51,6 +51,7 @@ help = <b>Что я умею</b>
     /offers &lt;SKU&gt; — конкуренты по товару
     /demper [SKU …] — демпер: статус, вкл/выкл, настройки
     /history &lt;SKU&gt; — история цен с графиком
+    /preorders — предзаказы: добавить, загрузить в Kaspi, Excel
     /settings — язык и уведомления
     /cancel — отменить текущее действие
     /logout — удалить магазин и его данные входа
@@ -312,3 +313,64 @@ history-status-sent = отправлено
 history-status-applied = применено
 history-status-failed = не применено
 history-chart-caption = Синяя линия — ваша цена, оранжевая — самый дешёвый конкурент, красная — ваш минимум. { $days } дней.
+
+# Bot: preorders.
+command-preorders = Предзаказы: список, загрузка, Excel
+preorders-header = 📦 Предзаказы · <b>{ $store }</b>
+preorders-on-kaspi = В Kaspi на предзаказе: { $count }
+preorders-planned = Запланировано (ещё не в Kaspi): { $count }
+preorder-days = { $days } дн.
+preorder-off = снять
+button-preorders = 📦 Предзаказы
+button-preorder-add = ➕ Добавить предзаказ
+button-preorder-upload = ⬆️ Загрузить в Kaspi
+button-preorder-file = 📄 Загрузить файлом
+button-preorder-xlsx = 📥 Скачать Excel
+button-all-points = Все точки
+button-next = Далее ▶️
+button-save = 💾 Сохранить
+preorder-ask-sku = Отправьте SKU товара, который будет на предзаказе:
+preorder-ask-points = <b>{ $title }</b>
+    На каких точках продаж предзаказ? Отметьте и нажмите «Далее».
+preorder-ask-points-hint = Отметьте точки кнопками выше и нажмите «Далее».
+preorder-no-points = Отметьте хотя бы одну точку.
+preorder-ask-days = Через сколько дней товар будет у вас? Число от 1 до { $max }:
+preorder-bad-days = «{ $days }» — не подходит. Предзаказ в Kaspi — это число дней от 1 до 30.
+preorder-confirm = Предзаказ <b>{ $title }</b>: { $points } — { $days } дн. Сохранить?
+preorder-confirm-hint = Нажмите «Сохранить» или «Отмена».
+preorder-planned = 💾 Предзаказ <b>{ $title }</b> запланирован. Загрузить в Kaspi сейчас?
+preorder-unknown-product = Такого товара нет в ваших магазинах.
+preorder-unknown-point = Точки { $point } нет у этого товара.
+preorder-removal-planned = Снятие с предзаказа запланировано — загрузите в Kaspi.
+preorder-plan-cancelled = План отменён.
+preorder-plan-busy = Этот предзаказ уже загружается — отменить нельзя.
+preorder-status-planned = запланирован
+preorder-status-uploading = загружается
+preorder-status-uploaded = загружен, ждём Kaspi
+preorder-status-confirmed = в Kaspi
+preorder-status-failed = ошибка
+preorder-status-on-kaspi = в Kaspi
+preorder-upload-started = ⬆️ Загружаю предзаказы в Kaspi…
+preorder-file-started = 📄 Готовлю прайс-лист и загружаю файлом в кабинет Kaspi…
+preorder-file-status = 📄 Файл в Kaspi: { $status }
+preorder-file-processing = обрабатывается
+preorder-file-flushed = обработан
+preorder-file-error = ошибка
+preorder-file-unfinished = Kaspi ещё обрабатывает предыдущий файл — подождём
+preorder-upload-running = Загрузка уже идёт — я сообщу результат.
+preorder-upload-done = Отправлено в Kaspi: { $sent } из { $total }.
+preorder-outcome-sent = отправлено
+preorder-outcome-unchanged = уже так в Kaspi
+preorder-outcome-not-found = нет в кабинете Kaspi
+preorder-outcome-refused = не отправлено
+preorder-outcome-deferred = лимит изменений, позже
+preorder-outcome-mixed-days = в файле можно только одинаковые дни на всех точках; загрузите кнопкой «Загрузить в Kaspi»
+preorder-upload-failed = Загрузка не удалась: { $reason }
+preorder-confirmed = ✅ Kaspi показывает предзаказ: { $count }.
+preorder-not-shown = ⚠️ Kaspi не показывает предзаказ у { $count } — проверьте в кабинете.
+preorder-xlsx-caption = Предзаказы: { $count }. Дни указаны по каждой точке продаж.
+xlsx-preorders-sheet = Предзаказы
+xlsx-title = Товар
+xlsx-brand = Бренд
+xlsx-price = Цена, ₸
+xlsx-status = Статус

@@ -36,6 +36,11 @@ export const ACTIONS = {
   proposalYes: 'py', // py:<productId>:<price>:<issuedMinute>   dry-run ✅
   proposalNo: 'pn', // pn:<productId>
   history: 'h', // h:<productId>
+  preorders: 'pr', // pr:<what>[:<id>]   list actions: add, upload, file, xlsx, edit:<productId>, del:<preorderId>, off:<productId>
+  pointToggle: 'pt', // pt:<index>          (inside the preorder conversation)
+  pointAll: 'pa',
+  pointDone: 'pd',
+  save: 'sv',
   language: 'lang', // lang:ru|kk|en
   notify: 'nt', // nt:all|important|off
 } as const;

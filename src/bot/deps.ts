@@ -10,6 +10,7 @@ import type { KaspiLoginService } from '../kaspi/login-service.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { DemperControls } from '../demper/seller-controls.js';
 import type { Logger } from '../logger.js';
+import type { PreorderService } from '../preorders/service.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ActionLimiter } from './helpers/action-limiter.js';
 import type { BackgroundTasks } from './helpers/background.js';
@@ -28,6 +29,7 @@ export interface BotDeps {
   catalog: CatalogSync;
   offers: OfferActions;
   demper: DemperControls;
+  preorders: PreorderService;
   limiter: ActionLimiter;
   background: BackgroundTasks;
   /** How long a sent manual change is read back before it is reported as not applied. */

@@ -7,6 +7,7 @@ import type { UserFromGetMe } from 'grammy/types';
 
 import { demperSettingsConversation, DEMPER_SETTINGS } from '../../conversations/demper-settings.js';
 import { emailLoginConversation, EMAIL_LOGIN } from '../../conversations/email-login.js';
+import { preorderEditConversation, PREORDER_EDIT } from '../../conversations/preorder-edit.js';
 import { priceEditConversation, PRICE_EDIT } from '../../conversations/price-edit.js';
 import { smsLoginConversation, SMS_LOGIN } from '../../conversations/sms-login.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
@@ -15,6 +16,7 @@ import { availabilityFeature } from './features/availability.js';
 import { demperFeature } from './features/demper.js';
 import { historyFeature } from './features/history.js';
 import { offersFeature } from './features/offers.js';
+import { preordersFeature } from './features/preorders.js';
 import { priceFeature } from './features/price.js';
 import { productsFeature } from './features/products.js';
 import { settingsFeature } from './features/settings.js';
@@ -30,7 +32,7 @@ import { DatabaseStorage } from './storage/db-storage.js';
 /** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
 const CONVERSATION_STATE_VERSION = 1;
 
-export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'settings', 'cancel', 'logout'] as const;
+export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'settings', 'cancel', 'logout'] as const;
 
 export interface CreateBotOptions {
   /** Skip `getMe` (tests, or a restart that already knows the bot). */
@@ -110,8 +112,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(emailLoginConversation(deps), { id: EMAIL_LOGIN }));
   guarded.use(createConversation(priceEditConversation(deps), { id: PRICE_EDIT }));
   guarded.use(createConversation(demperSettingsConversation(deps), { id: DEMPER_SETTINGS }));
+  guarded.use(createConversation(preorderEditConversation(deps), { id: PREORDER_EDIT }));
 
-  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature);
+  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -3,6 +3,7 @@ import { CatalogSync } from '../catalog/sync.js';
 import { OfferActions } from '../catalog/offer-actions.js';
 import { DemperControls } from '../demper/seller-controls.js';
 import { createI18n } from '../i18n.js';
+import { PreorderService } from '../preorders/service.js';
 import { createKaspi, type Kaspi } from '../kaspi/index.js';
 import { KaspiLoginService } from '../kaspi/login-service.js';
 import { KaspiSessionManager } from '../kaspi/session-manager.js';
@@ -12,7 +13,7 @@ import { BackgroundTasks } from './helpers/background.js';
 import { languageByUser } from './middlewares/seller.js';
 
 /** Services for the bot on top of a process's infrastructure; `overrides` shorten waits in tests. */
-export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, overrides: Partial<Pick<BotDeps, 'verifyFirstAfterMs' | 'verifyTimeoutMs' | 'limiter'>> = {}): BotDeps {
+export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, overrides: Partial<Pick<BotDeps, 'verifyFirstAfterMs' | 'verifyTimeoutMs' | 'limiter'> & { filePollMs: number }> = {}): BotDeps {
   const { config, logger, database, redis, secretBox } = infrastructure;
   const layer = kaspi ?? createKaspi({ config, logger, redis });
   const botLogger = logger.child({ component: 'bot' });
@@ -31,6 +32,7 @@ export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, ove
     logins: new KaspiLoginService(layer.smsLogin, layer.emailLogin, layer.loginLock, sessions, secretBox, logger),
     catalog: new CatalogSync(database.orm, sessions, layer.cabinet, logger),
     offers,
+    preorders: new PreorderService(database.orm, sessions, layer.cabinet, logger, { filePollMs: overrides.filePollMs }),
     demper: new DemperControls(database.orm, layer.storefront, offers, i18n, logger.child({ component: 'demper' })),
     // Sync reads every page of the cabinet; competitor lookups spend the storefront budget; logins send SMS.
     limiter: overrides.limiter ?? new ActionLimiter(redis, { sync: 60_000, offers: 3_000, login: 10_000 }),

@@ -5,18 +5,7 @@ import { migrateCommand } from './migrate.js';
 import { notBuiltYet } from './not-built.js';
 import { offersCommand } from './offers.js';
 import { startCommand } from './start.js';
-
-const workerCommand: CliCommand = {
-  name: 'worker',
-  summary: 'a demper worker only (needs REDIS_URL); run as many as needed',
-  usage: '',
-  optionHelp: [],
-  options: {},
-  positionals: { min: 0, max: 0 },
-  run: async () => notBuiltYet('worker', 'the demper worker'),
-};
-
-
+import { workerCommand } from './worker.js';
 
 const sandboxCommand: CliCommand = {
   name: 'sandbox',

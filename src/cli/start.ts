@@ -35,7 +35,7 @@ export const startCommand: CliCommand = {
       // The demper's clock lives with the bot: alone it runs the engine here; with Redis it only enqueues
       // stores for `kaspi-bot worker` processes.
       const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken), deps.kaspi);
-      const queue = config.redisUrl ? new DemperQueue(config.redisUrl) : undefined;
+      const queue = config.redisUrl ? new DemperQueue(config.redisUrl, { logger }) : undefined;
       const running = await runBot(bot, deps, infrastructure).catch((error: unknown) => {
         if (error instanceof HttpError) throw new CliError(`start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`);
         if (error instanceof GrammyError && error.error_code === 401) throw new CliError('start: Telegram refused BOT_TOKEN (401 Unauthorized) — check the token from @BotFather');

@@ -253,6 +253,7 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
             oldPrice: price,
             newPrice: expected,
             reason: change.reasonText,
+            decision: expect.objectContaining({ action: 'change', price: expected, reason: 'undercut_leader' }),
             rivalName: leader.merchantName,
             rivalPrice: price - 300,
           },

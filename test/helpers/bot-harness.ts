@@ -34,6 +34,8 @@ export interface HarnessOptions {
   redis?: boolean;
   productsPerMerchant?: number;
   env?: Record<string, string>;
+  /** How often price-list file status is polled (Kaspi: seconds; tests: fast). */
+  filePollMs?: number;
 }
 
 export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
@@ -63,7 +65,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       infrastructure.redis.options.keyPrefix = `${redisPrefix}:`;
     }
     const kaspi = createKaspi({ config, logger: options.logger, redis: infrastructure.redis, http: { baseBackoffMs: 20, maxBackoffMs: 100 } });
-    const deps = createBotDeps(infrastructure, kaspi, { verifyFirstAfterMs: 300, verifyTimeoutMs: 15_000, limiter: new ActionLimiter(undefined, {}) });
+    const deps = createBotDeps(infrastructure, kaspi, { verifyFirstAfterMs: 300, verifyTimeoutMs: 15_000, limiter: new ActionLimiter(undefined, {}), filePollMs: options.filePollMs ?? 200 });
     const bot = createBot(BOT_TOKEN, deps);
     const running = await runBot(bot, deps, infrastructure);
     return { infrastructure, deps, running };

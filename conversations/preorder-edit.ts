@@ -1,0 +1,140 @@
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard } from 'grammy';
+
+import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import type { BotContext, ConversationContext } from '../src/bot/context.js';
+import type { BotDeps } from '../src/bot/deps.js';
+import { html } from '../src/bot/helpers/format.js';
+import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
+import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
+
+export const PREORDER_EDIT = 'preorder-edit';
+
+const CANCEL = callbackData(ACTIONS.cancel);
+const DONE = callbackData(ACTIONS.pointDone);
+const ALL = callbackData(ACTIONS.pointAll);
+const SAVE = callbackData(ACTIONS.save);
+
+interface Target {
+  productId: number;
+  storeId: number;
+  title: string;
+  points: { storeId: string; label: string; days: number }[];
+}
+
+/** Add or edit a preorder: product (by SKU) → points → days 1–30 → confirm. Uploading is a separate step. */
+export function preorderEditConversation(deps: BotDeps) {
+  return async function preorderEdit(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number | null): Promise<void> {
+    const sellerId = await conversation.external((outer) => outer.seller.id);
+    const load = (filter: { id: number } | { sku: string }) =>
+      conversation.external(async (): Promise<Target | undefined> => {
+        const em = deps.orm.em.fork();
+        const seller = await em.findOneOrFail(SellerSchema, sellerId);
+        const stores = await em.find(StoreSchema, { seller }, { orderBy: { id: 'ASC' } });
+        const store = 'id' in filter ? undefined : (stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0]);
+        const product = await em.findOne(ProductSchema, { ...filter, store: store ? store.id : { seller }, removedAt: null }, { populate: ['store'] });
+        if (!product) return undefined;
+        const plan = await em.findOne(PreorderSchema, { product });
+        const merchantUid = product.store.merchantUid;
+        return {
+          productId: product.id,
+          storeId: product.store.id,
+          title: product.title,
+          points: product.availabilities.map((availability) => {
+            const storeId = prefixStoreId(merchantUid, availability.storeId);
+            const point = product.store.points.find((candidate) => candidate.storeId === storeId);
+            const planned = plan?.points.find((candidate) => candidate.storeId === storeId);
+            return { storeId, label: point ? `${point.code} ${point.cityName}`.trim() : storeId, days: planned?.days ?? availability.preOrder ?? 0 };
+          }),
+        };
+      });
+    const cancelKeyboard = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
+    const cancelled = async (update: ConversationContext) => {
+      if (update.callbackQuery?.data !== CANCEL) return false;
+      await update.answerCallbackQuery();
+      await update.reply(update.t('cancelled'));
+      return true;
+    };
+
+    let target = productId === null ? undefined : await load({ id: productId });
+    if (productId !== null && !target) return void (await ctx.reply(ctx.t('access-denied')));
+    if (!target) await ctx.reply(ctx.t('preorder-ask-sku'), { reply_markup: cancelKeyboard });
+    for (let tries = 0; !target; tries++) {
+      if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
+      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
+        otherwise: (other) => other.reply(other.t('preorder-ask-sku')),
+      });
+      if (await cancelled(answer)) return;
+      const sku = answer.message!.text!.trim().slice(0, 128);
+      target = await load({ sku });
+      if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' });
+    }
+
+    // Points: all ticked by default when the product has one; a seller can narrow it down.
+    const chosen = new Set(target.points.filter((point) => point.days > 0).map((point) => point.storeId));
+    if (chosen.size === 0) target.points.forEach((point) => chosen.add(point.storeId));
+    const pointsKeyboard = () => {
+      const keyboard = new InlineKeyboard();
+      target!.points.forEach((point, index) => keyboard.text(`${chosen.has(point.storeId) ? '☑️' : '⬜️'} ${point.label}`, callbackData(ACTIONS.pointToggle, index)).row());
+      return keyboard.text(ctx.t('button-all-points'), ALL).text(ctx.t('button-next'), DONE).row().text(ctx.t('button-cancel'), CANCEL);
+    };
+    const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), { parse_mode: 'HTML', reply_markup: pointsKeyboard() });
+    for (;;) {
+      const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, { otherwise: (other) => other.reply(other.t('preorder-ask-points-hint')) });
+      if (await cancelled(press)) return;
+      await press.answerCallbackQuery();
+      const data = press.callbackQuery.data;
+      if (data === DONE) {
+        if (chosen.size > 0) break;
+        await press.reply(press.t('preorder-no-points'));
+        continue;
+      }
+      if (data === ALL) target.points.forEach((point) => chosen.add(point.storeId));
+      else {
+        const point = target.points[Number(data.split(':')[2])];
+        if (point) {
+          if (chosen.has(point.storeId)) chosen.delete(point.storeId);
+          else chosen.add(point.storeId);
+        }
+      }
+      await press.api.editMessageReplyMarkup(pointsMessage.chat.id, pointsMessage.message_id, { reply_markup: pointsKeyboard() }).catch(() => undefined);
+    }
+
+    await ctx.reply(ctx.t('preorder-ask-days', { max: MAX_PREORDER_DAYS }), { reply_markup: cancelKeyboard });
+    let days: number | undefined;
+    for (let tries = 0; days === undefined; tries++) {
+      if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
+      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
+        otherwise: (other) => other.reply(other.t('preorder-ask-days', { max: MAX_PREORDER_DAYS })),
+      });
+      if (await cancelled(answer)) return;
+      const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
+      const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+      if (Number.isInteger(value) && value >= 1 && value <= MAX_PREORDER_DAYS) days = value;
+      else await answer.reply(answer.t('preorder-bad-days', { days: html(answer.message!.text!.slice(0, 20)) }), { parse_mode: 'HTML' });
+    }
+
+    const labels = target.points.filter((point) => chosen.has(point.storeId)).map((point) => point.label);
+    await ctx.reply(ctx.t('preorder-confirm', { title: html(target.title), points: html(labels.join(', ')), days }), {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(ctx.t('button-save'), SAVE).text(ctx.t('button-cancel'), CANCEL),
+    });
+    const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], { otherwise: (other) => other.reply(other.t('preorder-confirm-hint')) });
+    if (await cancelled(confirm)) return;
+    await confirm.answerCallbackQuery();
+    const planTarget = target;
+    const planDays = days;
+    const saved = await conversation.external(() =>
+      deps.preorders.plan(
+        planTarget.storeId,
+        planTarget.productId,
+        planTarget.points.filter((point) => chosen.has(point.storeId)).map((point) => ({ storeId: point.storeId, days: planDays })),
+      ).then((result) => (result.ok ? { ok: true as const } : { ok: false as const, key: result.key, variables: result.variables ?? {} })),
+    );
+    if (!saved.ok) return void (await confirm.reply(confirm.t(saved.key, saved.variables)));
+    await confirm.reply(confirm.t('preorder-planned', { title: html(planTarget.title) }), {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(confirm.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(confirm.t('button-preorders'), callbackData(ACTIONS.preorders, 'list')),
+    });
+  };
+}

@@ -1,0 +1,158 @@
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+
+import { PreorderSchema, type Store } from '../../db/entities/index.js';
+import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
+import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
+import type { UploadOutcome } from '../../preorders/service.js';
+import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import type { BotContext } from '../context.js';
+import { html, truncate } from '../helpers/format.js';
+import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
+import { PREORDER_EDIT } from '../../../conversations/preorder-edit.js';
+
+const SHOWN = 15;
+const EDIT_BUTTONS = 6;
+
+/** `/preorders`: what Kaspi shows on preorder, what is planned, add/edit/remove, upload (price feed or file), Excel. */
+export const preordersFeature = new Composer<BotContext>();
+
+preordersFeature.command('preorders', async (ctx) => {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  await showPreorders(ctx, store);
+});
+
+export function pointLabel(store: Store, storeId: string): string {
+  const point = store.points.find((candidate) => candidate.storeId === storeId || candidate.storeId.endsWith(`_${storeId}`));
+  return point ? `${point.code} ${point.cityName}`.trim() : storeId.split('_').pop()!;
+}
+
+export async function showPreorders(ctx: BotContext, store: Store): Promise<void> {
+  const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
+  const days = (value: number) => (value > 0 ? ctx.t('preorder-days', { days: value }) : '—');
+  const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-on-kaspi', { count: onKaspi.length })];
+  for (const entry of onKaspi.slice(0, SHOWN)) {
+    lines.push(`• ${html(truncate(entry.product.title, 50))} — ${entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
+  }
+  if (onKaspi.length > SHOWN) lines.push(ctx.t('offers-more', { count: onKaspi.length - SHOWN }));
+  lines.push(ctx.t('preorders-planned', { count: planned.length }));
+  planned.slice(0, SHOWN).forEach((preorder, index) => {
+    const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
+    const error = preorder.status === 'failed' && preorder.error ? ` (${html(truncate(preorder.error, 80))})` : '';
+    lines.push(`${index + 1}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
+  });
+  const keyboard = new InlineKeyboard().text(ctx.t('button-preorder-add'), callbackData(ACTIONS.preorders, 'add'));
+  if (planned.some((preorder) => preorder.status === 'planned' || preorder.status === 'failed')) {
+    keyboard.row().text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
+  }
+  keyboard.row().text(ctx.t('button-preorder-xlsx'), callbackData(ACTIONS.preorders, 'xlsx')).row();
+  planned.slice(0, EDIT_BUTTONS).forEach((preorder, index) => {
+    keyboard.text(`✏️ ${index + 1}`, callbackData(ACTIONS.preorders, 'edit', preorder.product.id)).text(`🗑 ${index + 1}`, callbackData(ACTIONS.preorders, 'del', preorder.id));
+    if (index % 2 === 1) keyboard.row();
+  });
+  if (planned.length === 0) {
+    onKaspi.slice(0, EDIT_BUTTONS).forEach((entry, index) => {
+      keyboard.text(`✏️ ${truncate(entry.product.title, 14)}`, callbackData(ACTIONS.preorders, 'edit', entry.product.id)).text(`⏹ ${index + 1}`, callbackData(ACTIONS.preorders, 'off', entry.product.id)).row();
+    });
+  }
+  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+}
+
+preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => {
+  const [what, id] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.answerCallbackQuery({ text: ctx.t('no-store'), show_alert: true }));
+  switch (what) {
+    case 'list':
+      await ctx.answerCallbackQuery();
+      return showPreorders(ctx, store);
+    case 'add':
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter(PREORDER_EDIT, null);
+    case 'edit': {
+      const product = await ownProduct(ctx, idArg(id));
+      if (!product) return refuse(ctx);
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter(PREORDER_EDIT, product.id);
+    }
+    case 'off': {
+      const product = await ownProduct(ctx, idArg(id));
+      if (!product) return refuse(ctx);
+      await ctx.deps.preorders.planRemoval(product.store.id, product.id);
+      await ctx.answerCallbackQuery({ text: ctx.t('preorder-removal-planned') });
+      return showPreorders(ctx, product.store);
+    }
+    case 'del': {
+      const preorderId = idArg(id);
+      const owned = preorderId === undefined ? null : await ctx.deps.orm.em.fork().findOne(PreorderSchema, { id: preorderId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
+      if (!owned) return refuse(ctx);
+      const cancelled = await ctx.deps.preorders.cancelPlan(owned.store.id, owned.id);
+      await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'preorder-plan-cancelled' : 'preorder-plan-busy') });
+      return showPreorders(ctx, owned.store);
+    }
+    case 'upload':
+      await ctx.answerCallbackQuery();
+      return uploadPreorders(ctx, store, 'pricefeed');
+    case 'file':
+      await ctx.answerCallbackQuery();
+      return uploadPreorders(ctx, store, 'file');
+    case 'xlsx': {
+      await ctx.answerCallbackQuery();
+      await ctx.replyWithChatAction('upload_document').catch(() => undefined);
+      const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
+      const workbook = await buildPreorderWorkbook(ctx.t.bind(ctx), store.points, onKaspi, planned);
+      const date = new Date().toISOString().slice(0, 10);
+      await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }) });
+      return;
+    }
+    default:
+      return refuse(ctx);
+  }
+});
+
+function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
+  return outcomes.slice(0, 20).map((outcome) => `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' ? ` — ${ctx.t('preorder-outcome-mixed-days')}` : ''}`);
+}
+
+/** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */
+async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed' | 'file'): Promise<void> {
+  const { deps } = ctx;
+  const key = `preorders-upload:${store.id}`;
+  if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('preorder-upload-running')));
+  const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
+  const chatId = message.chat.id;
+  const t = ctx.t.bind(ctx);
+  const edit = (text: string) => ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML' }).catch(() => undefined);
+  deps.background.start(key, async () => {
+    try {
+      let outcomes: UploadOutcome[];
+      if (method === 'file') {
+        const result = await deps.preorders.uploadViaFile(store.id, (status) => void edit(t('preorder-file-status', { status: t(`preorder-file-${status.toLowerCase()}`) })));
+        outcomes = result.outcomes;
+        if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
+      } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
+      await edit([t('preorder-upload-done', { sent: outcomes.filter((outcome) => outcome.result === 'sent').length, total: outcomes.length }), ...outcomeLines(ctx, outcomes)].join('\n'));
+      if (!outcomes.some((outcome) => outcome.result === 'sent')) return;
+      // Kaspi applies writes and files asynchronously: read back, then say what it shows.
+      let wait = deps.verifyFirstAfterMs;
+      const deadline = Date.now() + deps.verifyTimeoutMs;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        const { confirmed, notShown } = await deps.preorders.verify(store.id, deps.verifyTimeoutMs);
+        if (confirmed.length) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length }));
+        if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
+        const left = await deps.orm.em.fork().count(PreorderSchema, { store: store.id, status: 'uploaded' });
+        if (left === 0) return;
+        wait = Math.min(wait * 2, 60_000);
+      }
+    } catch (error) {
+      if (isKaspiError(error)) {
+        const { key: messageKey, variables } = sellerMessageOf(error);
+        await edit(t('preorder-upload-failed', { reason: t(messageKey, variables) }));
+      } else {
+        await edit(t('error-generic'));
+        throw error;
+      }
+    }
+  });
+}

@@ -1,0 +1,122 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { PreorderSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
+import { changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const MERCHANT = '30067228';
+let harness: BotHarness;
+const seller = newUser('Гульнара');
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12, filePollMs: 100 });
+  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
+  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function products(): Promise<Product[]> {
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
+  return em.find(ProductSchema, { store: { seller: owner } }, { orderBy: { id: 'ASC' } });
+}
+
+/** Two-point offers with no preorder yet. */
+async function candidates(): Promise<Product[]> {
+  return (await products()).filter((product) => product.availabilities.length === 2 && product.availabilities.every((point) => !point.preOrder));
+}
+
+const offerAt = (sku: string) => harness.sandbox.catalogue(MERCHANT).find((offer) => offer.sku === sku)!;
+
+describe('preorders in the chat', () => {
+  it('adds a preorder on one point with bad input on the way, uploads it through the price feed, and Kaspi shows it', async () => {
+    const { telegram } = harness;
+    const [target] = await candidates();
+    const before = harness.sandbox.catalogue(MERCHANT);
+    const list = await say(telegram, seller, '/preorders', /Предзаказы · Sandbox Electronics/);
+    await press(telegram, seller, list, 'Добавить предзаказ', /Отправьте SKU товара/);
+    await say(telegram, seller, 'no-such-sku', /не найден/);
+    const points = await say(telegram, seller, target!.sku, /На каких точках продаж предзаказ/);
+    // Both points are ticked; untick the second (Astana) — only PP1 goes on preorder.
+    const second = await press(telegram, seller, points, /PP2/, /На каких точках/);
+    expect(JSON.stringify(second.reply_markup)).toMatch(/⬜️ PP2/);
+    await press(telegram, seller, second, 'Далее', /Через сколько дней/);
+    await say(telegram, seller, '45', /«45» — не подходит/);
+    await say(telegram, seller, 'завтра', /не подходит/);
+    const confirm = await say(telegram, seller, '7 дней', /Предзаказ .*PP1.* — 7 дн\. Сохранить\?/s);
+    const planned = await press(telegram, seller, confirm, 'Сохранить', /запланирован/);
+
+    const done = await press(telegram, seller, planned, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
+    expect(done.text).toContain(target!.title.slice(0, 20));
+    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), { timeoutMs: 20_000 });
+
+    const offer = offerAt(target!.sku);
+    const earlier = before.find((candidate) => candidate.sku === target!.sku)!;
+    expect(offer.availabilities.map((point) => [point.storeId, point.preOrder ?? 0, point.available, point.stockCount])).toEqual(
+      earlier.availabilities.map((point) => [point.storeId, point.storeId.endsWith('_PP1') ? 7 : point.preOrder ?? 0, point.available, point.stockCount]),
+    );
+    expect(offer.price).toBe(earlier.price);
+    for (const other of harness.sandbox.catalogue(MERCHANT).filter((candidate) => candidate.sku !== target!.sku)) {
+      expect(other.availabilities).toEqual(before.find((candidate) => candidate.sku === other.sku)!.availabilities);
+    }
+    const row = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PreorderSchema, { product: target!.id });
+    expect(row).toMatchObject({ status: 'confirmed', uploadMethod: 'pricefeed' });
+  });
+
+  it('uploads a whole-product preorder as a price-list file, following Kaspi’s file status to the end', async () => {
+    const { telegram } = harness;
+    const [, target] = await candidates();
+    const priceBefore = offerAt(target!.sku).price;
+    const uploadsBefore = harness.sandbox.writes(MERCHANT).filter((write) => write.endpoint === 'upload').length;
+    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 5 })));
+    expect(result.ok).toBe(true);
+    const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 1/);
+    await press(telegram, seller, list, 'Загрузить файлом', /Отправлено в Kaspi: 1 из 1/, 30_000);
+    expect(harness.sandbox.writes(MERCHANT).filter((write) => write.endpoint === 'upload').length).toBe(uploadsBefore + 1);
+    const offer = offerAt(target!.sku);
+    expect(offer.availabilities.map((point) => point.preOrder)).toEqual([5, 5]);
+    expect(offer.price).toBe(priceBefore);
+    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), { timeoutMs: 20_000 });
+  });
+
+  it('sends the preorder list as an Excel file a seller can read: header, frozen row, days per point', async () => {
+    const { telegram } = harness;
+    await say(telegram, seller, '/sync', /синхронизировано \d+\./, 30_000);
+    const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
+    const sent = changedSince(telegram, seller.id, /Предзаказы: \d+\. Дни указаны/);
+    await telegram.pressButton(seller, list.message_id, '1:pr:xlsx');
+    const document = await telegram.waitForBotMessage(seller.id, sent, { timeoutMs: 15_000 });
+    expect(document.document!.file_name).toMatch(/^preorders-30067228-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(document.document!.data as never);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('Предзаказы');
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(['SKU', 'Товар', 'Бренд', 'Цена, ₸', 'PP1 Алматы', 'PP2 Астана', 'Статус']);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(sheet.getColumn(2).width).toBeGreaterThan(30);
+    const [first, second] = await candidatesBefore();
+    const rowOf = (sku: string) => {
+      let found: ExcelJS.Row | undefined;
+      sheet.eachRow((row) => {
+        if (row.getCell(1).value === sku) found = row;
+      });
+      return found!;
+    };
+    expect([rowOf(first!).getCell(5).value, rowOf(first!).getCell(6).value]).toEqual([7, 0]);
+    expect([rowOf(second!).getCell(5).value, rowOf(second!).getCell(6).value]).toEqual([5, 5]);
+    expect(typeof rowOf(first!).getCell(4).value).toBe('number');
+    expect(sheet.getColumn(4).numFmt).toBe('#,##0');
+  });
+});
+
+/** The two products the first tests put on preorder (they are the first two-point products by id). */
+async function candidatesBefore(): Promise<string[]> {
+  const rows = await harness.infrastructure.database.orm.em.fork().find(PreorderSchema, {}, { populate: ['product'], orderBy: { id: 'ASC' } });
+  return rows.map((row) => row.product.sku);
+}
