@@ -52,6 +52,7 @@ help = <b>What I can do</b>
     /demper [SKU …] — repricer: status, on/off, settings
     /history &lt;SKU&gt; — price history with a chart
     /preorders — preorders: add, upload to Kaspi, Excel
+    /export, /import — products to Excel and back
     /settings — language and notifications
     /cancel — cancel the current action
     /logout — remove a store and its login data
@@ -370,3 +371,58 @@ xlsx-title = Product
 xlsx-brand = Brand
 xlsx-price = Price, ₸
 xlsx-status = Status
+
+# Bot: Excel export and import.
+command-export = Products in Excel
+command-import = Upload an edited Excel file
+export-caption = Products: { $count }. Change the price, on sale, minimum, maximum, step, repricer, strategy or preorder days and send the file back — I will show what changes and ask to confirm.
+xlsx-products-sheet = Products
+xlsx-col-sku = SKU
+xlsx-col-title = Title
+xlsx-col-price = Price
+xlsx-col-onSale = On sale
+xlsx-col-min = Minimum
+xlsx-col-max = Maximum
+xlsx-col-step = Step
+xlsx-col-demper = Repricer
+xlsx-col-strategy = Strategy
+xlsx-col-place = Place
+xlsx-col-rival = Competitor, ₸
+xlsx-col-preorder = Preorder { $point }, days
+xlsx-yes = yes
+xlsx-no = no
+import-ask-file = Send the .xlsx file exported with /export and edited by you.
+import-not-xlsx = I need an Excel file (.xlsx) exported with /export.
+import-too-big = The file is larger than { $mb } MB — too many products at once. Split the file.
+import-broken = Could not open the file: it is damaged or not Excel. Nothing changed.
+import-foreign = This is not our file: no SKU column or known columns. Export products with /export and edit that file.
+import-too-many-rows = The file has more than { $max } rows — split it. Nothing changed.
+import-preview = 📄 <b>{ $store }</b>: rows read — { $rows }. Products to change: { $changes } (prices — { $prices }, on sale — { $onSale }, repricer — { $demper }, preorder — { $preorders }).
+import-on-sale = on sale
+import-off-sale = off sale
+import-demper-on = repricer on
+import-demper-off = repricer off
+import-demper-settings = repricer settings
+import-preorder = preorder
+import-errors = ⚠️ Rows with errors: { $count } — they change nothing:
+import-error-line = Row { $row } ({ $sku }): { $reason }
+import-nothing = Nothing to change: everything is already so.
+button-import-apply = ✅ Apply ({ $count })
+import-confirm-hint = Tap «Apply» or «Cancel».
+import-applying = Applying changes: { $count }…
+import-reason = Import from Excel
+import-failed = Import stopped: { $reason } What was already sent is in the history.
+import-done = ✅ Done. Repricer settings — { $settings }, on sale — { $onSale }, prices — { $prices }, preorders — { $preorders }. Deferred by Kaspi's limit — { $deferred }, failed — { $failed }.
+import-row-no-sku = empty SKU
+import-row-unknown-sku = no such SKU in the store
+import-row-duplicate = the SKU repeats in the file
+import-row-bad-price = price «{ $value }» is not whole tenge from 10
+import-row-bad-yes-no = «{ $value }» — use «yes» or «no»
+import-row-bad-bound = { $column } «{ $value }» is not a price
+import-row-bad-step = step «{ $value }» — whole ₸, or from 1% to 20%
+import-row-bad-strategy = strategy «{ $value }» — use first, match, hold or place N
+import-row-bad-days = preorder { $point } «{ $value }» — days from 0 to 30
+import-row-no-point = the product has no point { $point }
+import-row-min-above-max = minimum { $min } is above maximum { $max }
+import-row-below-floor = price { $price } is below the minimum { $min }
+import-row-demper-needs-floor = the repricer cannot be on without a minimum

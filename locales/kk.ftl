@@ -52,6 +52,7 @@ help = <b>Не істей аламын</b>
     /demper [SKU …] — демпер: күйі, қосу/өшіру, баптаулар
     /history &lt;SKU&gt; — баға тарихы мен графигі
     /preorders — алдын ала тапсырыстар: қосу, Kaspi-ге жүктеу, Excel
+    /export, /import — тауарлар Excel-ге және кері
     /settings — тіл және хабарламалар
     /cancel — ағымдағы әрекетті болдырмау
     /logout — дүкенді және кіру деректерін жою
@@ -355,3 +356,58 @@ xlsx-title = Тауар
 xlsx-brand = Бренд
 xlsx-price = Баға, ₸
 xlsx-status = Күйі
+
+# Bot: Excel export and import.
+command-export = Тауарлар Excel-де
+command-import = Өзгертілген Excel-ді жүктеу
+export-caption = Тауарлар: { $count }. Бағаны, «сатылымда», минимумды, максимумды, қадамды, демперді, стратегияны немесе алдын ала тапсырыс күндерін өзгертіп, файлды қайта жіберіңіз — не өзгеретінін көрсетіп, растауды сұраймын.
+xlsx-products-sheet = Тауарлар
+xlsx-col-sku = SKU
+xlsx-col-title = Атауы
+xlsx-col-price = Баға
+xlsx-col-onSale = Сатылымда
+xlsx-col-min = Минимум
+xlsx-col-max = Максимум
+xlsx-col-step = Қадам
+xlsx-col-demper = Демпер
+xlsx-col-strategy = Стратегия
+xlsx-col-place = Орын
+xlsx-col-rival = Бәсекелес, ₸
+xlsx-col-preorder = Алдын ала тапсырыс { $point }, күн
+xlsx-yes = иә
+xlsx-no = жоқ
+import-ask-file = /export арқылы жүктеп алынған және өзіңіз өзгерткен .xlsx файлын жіберіңіз.
+import-not-xlsx = /export арқылы алынған Excel файлы (.xlsx) керек.
+import-too-big = Файл { $mb } МБ-тан үлкен — бір рет мұнша тауар жүктелмейді. Файлды бөліңіз.
+import-broken = Файлды ашу мүмкін болмады: ол бүлінген немесе Excel емес. Ештеңе өзгермеді.
+import-foreign = Бұл біздің файл емес: SKU бағаны немесе таныс бағандар жоқ. Тауарларды /export арқылы жүктеп алып, сол файлды өзгертіңіз.
+import-too-many-rows = Файлда { $max } жолдан көп — оны бөліңіз. Ештеңе өзгермеді.
+import-preview = 📄 <b>{ $store }</b>: оқылған жолдар — { $rows }. Өзгеретін тауарлар: { $changes } (бағалар — { $prices }, сатылымда — { $onSale }, демпер — { $demper }, алдын ала тапсырыс — { $preorders }).
+import-on-sale = сатылымға
+import-off-sale = сатылымнан алу
+import-demper-on = демпер қосулы
+import-demper-off = демпер өшірулі
+import-demper-settings = демпер баптаулары
+import-preorder = алдын ала тапсырыс
+import-errors = ⚠️ Қатесі бар жолдар: { $count } — олар ештеңе өзгертпейді:
+import-error-line = { $row }-жол ({ $sku }): { $reason }
+import-nothing = Өзгертетін ештеңе жоқ: бәрі солай тұр.
+button-import-apply = ✅ Қолдану ({ $count })
+import-confirm-hint = «Қолдану» немесе «Болдырмау» басыңыз.
+import-applying = Өзгерістерді қолданып жатырмын: { $count }…
+import-reason = Excel-ден импорт
+import-failed = Импорт тоқтады: { $reason } Жіберілгені тарихта жазылған.
+import-done = ✅ Дайын. Демпер баптаулары — { $settings }, сатылымда — { $onSale }, бағалар — { $prices }, алдын ала тапсырыстар — { $preorders }. Kaspi лимитіне байланысты кейінге қалдырылды — { $deferred }, болмады — { $failed }.
+import-row-no-sku = SKU бос
+import-row-unknown-sku = дүкенде мұндай SKU жоқ
+import-row-duplicate = SKU файлда қайталанады
+import-row-bad-price = «{ $value }» бағасы — 10-нан бастап бүтін теңге емес
+import-row-bad-yes-no = «{ $value }» — «иә» немесе «жоқ» керек
+import-row-bad-bound = { $column } «{ $value }» — баға емес
+import-row-bad-step = қадам «{ $value }» — бүтін ₸ немесе 1%-дан 20%-ға дейін
+import-row-bad-strategy = стратегия «{ $value }» — first, match, hold немесе place N керек
+import-row-bad-days = алдын ала тапсырыс { $point } «{ $value }» — 0-ден 30-ға дейінгі күн керек
+import-row-no-point = тауарда { $point } нүктесі жоқ
+import-row-min-above-max = минимум { $min } максимумнан { $max } үлкен
+import-row-below-floor = баға { $price } минимумнан { $min } төмен
+import-row-demper-needs-floor = минимумсыз демперді қосу мүмкін емес

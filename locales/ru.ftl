@@ -52,6 +52,7 @@ help = <b>Что я умею</b>
     /demper [SKU …] — демпер: статус, вкл/выкл, настройки
     /history &lt;SKU&gt; — история цен с графиком
     /preorders — предзаказы: добавить, загрузить в Kaspi, Excel
+    /export, /import — товары в Excel и обратно
     /settings — язык и уведомления
     /cancel — отменить текущее действие
     /logout — удалить магазин и его данные входа
@@ -374,3 +375,58 @@ xlsx-title = Товар
 xlsx-brand = Бренд
 xlsx-price = Цена, ₸
 xlsx-status = Статус
+
+# Bot: Excel export and import.
+command-export = Товары в Excel
+command-import = Загрузить изменённый Excel
+export-caption = Товаров: { $count }. Измените цену, «в продаже», минимум, максимум, шаг, демпер, стратегию или дни предзаказа и отправьте файл обратно — я покажу, что изменится, и спрошу подтверждение.
+xlsx-products-sheet = Товары
+xlsx-col-sku = SKU
+xlsx-col-title = Название
+xlsx-col-price = Цена
+xlsx-col-onSale = В продаже
+xlsx-col-min = Минимум
+xlsx-col-max = Максимум
+xlsx-col-step = Шаг
+xlsx-col-demper = Демпер
+xlsx-col-strategy = Стратегия
+xlsx-col-place = Место
+xlsx-col-rival = Конкурент, ₸
+xlsx-col-preorder = Предзаказ { $point }, дн.
+xlsx-yes = да
+xlsx-no = нет
+import-ask-file = Отправьте файл .xlsx, выгруженный командой /export и изменённый вами.
+import-not-xlsx = Нужен файл Excel (.xlsx), выгруженный командой /export.
+import-too-big = Файл больше { $mb } МБ — так много товаров за раз не загрузить. Разбейте файл на части.
+import-broken = Не удалось открыть файл: он повреждён или это не Excel. Ничего не изменено.
+import-foreign = Это не наш файл: нет колонки SKU или знакомых колонок. Выгрузите товары командой /export и измените этот файл.
+import-too-many-rows = В файле больше { $max } строк — разбейте его на части. Ничего не изменено.
+import-preview = 📄 <b>{ $store }</b>: прочитано строк — { $rows }. Изменится товаров: { $changes } (цены — { $prices }, в продаже — { $onSale }, демпер — { $demper }, предзаказ — { $preorders }).
+import-on-sale = в продажу
+import-off-sale = снять с продажи
+import-demper-on = демпер вкл
+import-demper-off = демпер выкл
+import-demper-settings = настройки демпера
+import-preorder = предзаказ
+import-errors = ⚠️ Строк с ошибками: { $count } — они не изменят ничего:
+import-error-line = Строка { $row } ({ $sku }): { $reason }
+import-nothing = Менять нечего: всё уже так.
+button-import-apply = ✅ Применить ({ $count })
+import-confirm-hint = Нажмите «Применить» или «Отмена».
+import-applying = Применяю изменения: { $count }…
+import-reason = Импорт из Excel
+import-failed = Импорт прерван: { $reason } Уже отправленное записано в истории.
+import-done = ✅ Готово. Настройки демпера — { $settings }, в продаже — { $onSale }, цены — { $prices }, предзаказы — { $preorders }. Отложено из-за лимита Kaspi — { $deferred }, не удалось — { $failed }.
+import-row-no-sku = пустой SKU
+import-row-unknown-sku = такого SKU нет в магазине
+import-row-duplicate = SKU повторяется в файле
+import-row-bad-price = цена «{ $value }» — не целое число тенге от 10
+import-row-bad-yes-no = «{ $value }» — нужно «да» или «нет»
+import-row-bad-bound = { $column } «{ $value }» — не цена
+import-row-bad-step = шаг «{ $value }» — нужно целое число ₸ или от 1% до 20%
+import-row-bad-strategy = стратегия «{ $value }» — нужно first, match, hold или place N
+import-row-bad-days = предзаказ { $point } «{ $value }» — нужно число дней от 0 до 30
+import-row-no-point = у товара нет точки { $point }
+import-row-min-above-max = минимум { $min } больше максимума { $max }
+import-row-below-floor = цена { $price } ниже минимума { $min }
+import-row-demper-needs-floor = демпер без минимума не включить

@@ -7,6 +7,7 @@ import type { UserFromGetMe } from 'grammy/types';
 
 import { demperSettingsConversation, DEMPER_SETTINGS } from '../../conversations/demper-settings.js';
 import { emailLoginConversation, EMAIL_LOGIN } from '../../conversations/email-login.js';
+import { excelImportConversation, EXCEL_IMPORT } from '../../conversations/excel-import.js';
 import { preorderEditConversation, PREORDER_EDIT } from '../../conversations/preorder-edit.js';
 import { priceEditConversation, PRICE_EDIT } from '../../conversations/price-edit.js';
 import { smsLoginConversation, SMS_LOGIN } from '../../conversations/sms-login.js';
@@ -14,6 +15,7 @@ import type { BotContext, ConversationContext, SessionData } from './context.js'
 import type { BotDeps } from './deps.js';
 import { availabilityFeature } from './features/availability.js';
 import { demperFeature } from './features/demper.js';
+import { excelFeature } from './features/excel.js';
 import { historyFeature } from './features/history.js';
 import { offersFeature } from './features/offers.js';
 import { preordersFeature } from './features/preorders.js';
@@ -32,7 +34,7 @@ import { DatabaseStorage } from './storage/db-storage.js';
 /** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
 const CONVERSATION_STATE_VERSION = 1;
 
-export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'settings', 'cancel', 'logout'] as const;
+export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'export', 'import', 'settings', 'cancel', 'logout'] as const;
 
 export interface CreateBotOptions {
   /** Skip `getMe` (tests, or a restart that already knows the bot). */
@@ -113,8 +115,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(priceEditConversation(deps), { id: PRICE_EDIT }));
   guarded.use(createConversation(demperSettingsConversation(deps), { id: DEMPER_SETTINGS }));
   guarded.use(createConversation(preorderEditConversation(deps), { id: PREORDER_EDIT }));
+  guarded.use(createConversation(excelImportConversation(deps), { id: EXCEL_IMPORT }));
 
-  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature);
+  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature, excelFeature);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

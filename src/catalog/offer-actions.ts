@@ -113,6 +113,96 @@ export class OfferActions {
     });
   }
 
+  /**
+   * Many prices of one store at once (an Excel import): each recorded as `planned`, then written in batches of
+   * 50 within Kaspi's limits. Below a product's floor is refused per product; nothing is retried blindly.
+   */
+  async setPrices(
+    storeId: number,
+    items: { productId: number; price: number }[],
+    options: { source: PriceChangeSource; reasonText: string },
+  ): Promise<{ sent: number[]; unchanged: number[]; deferred: number[]; failed: { productId: number; why: string }[] }> {
+    const em = this.orm.em.fork();
+    const result = { sent: [] as number[], unchanged: [] as number[], deferred: [] as number[], failed: [] as { productId: number; why: string }[] };
+    const products = await em.find(ProductSchema, { id: { $in: items.map((item) => item.productId) }, store: storeId, removedAt: null });
+    const wanted = new Map(items.map((item) => [item.productId, item.price]));
+    await this.sessions.withSession(storeId, async ({ jar, merchantUid, store }) => {
+      const ready: { product: Product; change: PriceChange; item: PricefeedItem }[] = [];
+      for (const product of products) {
+        const price = wanted.get(product.id)!;
+        if (!Number.isInteger(price) || price < KASPI_MIN_PRICE) {
+          result.failed.push({ productId: product.id, why: 'below-kaspi-minimum' });
+          continue;
+        }
+        if (product.minPrice !== null && product.minPrice !== undefined && price < product.minPrice) {
+          result.failed.push({ productId: product.id, why: 'below-floor' });
+          continue;
+        }
+        const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
+        if (!fresh) {
+          result.failed.push({ productId: product.id, why: 'not-found' });
+          continue;
+        }
+        const livePrice = currentPrice(fresh);
+        await this.settleEarlier(em, product, livePrice);
+        product.price = livePrice;
+        if (livePrice === price) {
+          result.unchanged.push(product.id);
+          continue;
+        }
+        const change = em.create(PriceChangeSchema, {
+          store: storeId,
+          product,
+          oldPrice: livePrice,
+          newPrice: price,
+          reasonCode: options.source,
+          reasonText: options.reasonText,
+          source: options.source,
+          status: 'planned',
+          idempotencyKey: `${options.source}:${product.id}:${randomUUID()}`,
+        });
+        ready.push({ product, change, item: buildPricefeedItem(merchantUid, fresh, { price }, store.points, { batch: true }) });
+      }
+      await em.flush(); // every change on record before Kaspi hears of it
+      for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
+        const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
+        let written;
+        try {
+          written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+        } catch (error) {
+          if (error instanceof KaspiTransientError) {
+            for (const entry of chunk) Object.assign(entry.change, { status: 'sent', sentAt: new Date(), error: `outcome unknown (${error.message}); verified by read-back` });
+            result.sent.push(...chunk.map((entry) => entry.product.id));
+            continue;
+          }
+          for (const entry of ready.slice(start)) this.settle(entry.change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
+          await em.flush();
+          throw error;
+        }
+        const sentSkus = new Set(written.sent.map((item) => item.sku));
+        for (const entry of chunk) {
+          if (sentSkus.has(entry.item.sku)) {
+            Object.assign(entry.change, { status: 'sent', sentAt: new Date() });
+            result.sent.push(entry.product.id);
+          } else {
+            this.settle(entry.change, 'failed', 'not sent: the store’s 30-minute change budget is spent');
+            result.deferred.push(entry.product.id);
+          }
+        }
+        if (written.deferred.length) {
+          for (const rest of ready.slice(start + MAX_BATCH_ITEMS)) {
+            this.settle(rest.change, 'failed', 'not sent: the store’s 30-minute change budget is spent');
+            result.deferred.push(rest.product.id);
+          }
+          break;
+        }
+      }
+      await em.flush();
+    });
+    this.logger.info({ storeId, sent: result.sent.length, deferred: result.deferred.length, failed: result.failed.length }, 'batch of prices sent to Kaspi');
+    return result;
+  }
+
   /** Reads a sent change back once: applied when Kaspi shows the price, failed after `timeoutMs` since sending. */
   async verifyPriceChange(changeId: number, timeoutMs: number): Promise<{ outcome: VerifyOutcome; change: PriceChange }> {
     const em = this.orm.em.fork();

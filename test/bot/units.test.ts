@@ -51,7 +51,7 @@ describe('locales', () => {
   const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [`${prefix}enable`, `${prefix}disable`]);
   const used = new Set([
     ...[...source.matchAll(/\bt\(\s*'([a-z0-9-]+)'/g)].map((match) => match[1]!),
-    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit', 'demper-settings', 'demper-notifier', 'preorder-edit', 'preorders-upload'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store|demper|history|preorder|preorders|xlsx)-/.test(key)),
+    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit', 'demper-settings', 'demper-notifier', 'preorder-edit', 'preorders-upload', 'excel-import'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store|demper|history|preorder|preorders|xlsx|import|export)-/.test(key)),
     ...dynamic,
     ...['all', 'important', 'off'].map((level) => `notify-${level}`),
     ...['none', 'active', 'expired'].map((state) => `stores-line-${state}`),
@@ -60,7 +60,8 @@ describe('locales', () => {
     ...['first-place', 'match-leader', 'target-place', 'hold'].map((strategy) => `demper-strategy-${strategy}`),
     ...['demper', 'manual', 'import', 'rollback'].map((source) => `history-source-${source}`),
     ...['planned', 'sent', 'applied', 'failed'].map((status) => `history-status-${status}`),
-    ...['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'settings', 'cancel', 'logout'].map((command) => `command-${command}`),
+    ...['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'export', 'import', 'settings', 'cancel', 'logout'].map((command) => `command-${command}`),
+    ...['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'].map((column) => `xlsx-col-${column}`),
     ...['planned', 'uploading', 'uploaded', 'confirmed', 'failed', 'on-kaspi'].map((status) => `preorder-status-${status}`),
     ...['sent', 'not-found', 'refused', 'deferred', 'unchanged'].map((result) => `preorder-outcome-${result}`),
     ...['processing', 'flushed', 'error', 'unfinished'].map((status) => `preorder-file-${status}`),

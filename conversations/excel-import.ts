@@ -1,0 +1,150 @@
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard } from 'grammy';
+
+import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import type { BotContext, ConversationContext } from '../src/bot/context.js';
+import type { BotDeps } from '../src/bot/deps.js';
+import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
+import { ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
+import { applyImport } from '../src/excel/import-apply.js';
+import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
+import { LOCALES } from '../src/i18n.js';
+import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
+
+export const EXCEL_IMPORT = 'excel-import';
+
+const CANCEL = callbackData(ACTIONS.cancel);
+const APPLY = callbackData(ACTIONS.save);
+const SHOWN_CHANGES = 10;
+const SHOWN_ERRORS = 15;
+
+export interface IncomingFile {
+  fileId: string;
+  fileName: string;
+  fileSize: number;
+}
+
+/**
+ * `/import`: the seller sends the edited workbook → every row validated → a preview of what changes and which
+ * rows are wrong → «Применить» → applied through the same services as manual edits, recorded as `import`.
+ */
+export function excelImportConversation(deps: BotDeps) {
+  return async function excelImport(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, incoming: IncomingFile | null): Promise<void> {
+    const sellerId = await conversation.external((outer) => outer.seller.id);
+    let file = incoming;
+    if (!file) {
+      await ctx.reply(ctx.t('import-ask-file'), { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) });
+      const answer = await conversation.waitUntil((update) => Boolean(update.message?.document) || update.callbackQuery?.data === CANCEL, {
+        otherwise: (other) => other.reply(other.t('import-ask-file')),
+      });
+      if (answer.callbackQuery) {
+        await answer.answerCallbackQuery();
+        return void (await answer.reply(answer.t('cancelled')));
+      }
+      const document = answer.message!.document!;
+      file = { fileId: document.file_id, fileName: document.file_name ?? '', fileSize: document.file_size ?? 0 };
+    }
+    for (;;) {
+      const chosen: IncomingFile = file;
+      if (!/\.xlsx$/i.test(chosen.fileName)) return void (await ctx.reply(ctx.t('import-not-xlsx')));
+      if (chosen.fileSize > MAX_IMPORT_BYTES) return void (await ctx.reply(ctx.t('import-too-big', { mb: MAX_IMPORT_BYTES / 1024 / 1024 })));
+      await ctx.replyWithChatAction('typing').catch(() => undefined);
+
+      const planned = await conversation.external(async (outer) => {
+        const em = deps.orm.em.fork();
+        const seller = await em.findOneOrFail(SellerSchema, sellerId);
+        const stores = await em.find(StoreSchema, { seller }, { orderBy: { id: 'ASC' } });
+        const store = stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0];
+        if (!store) return { ok: false as const, key: 'no-store', variables: {} };
+        const telegramFile = await outer.api.getFile(chosen.fileId);
+        if (!telegramFile.file_path) return { ok: false as const, key: 'import-broken', variables: {} };
+        const response = await fetch(`${deps.config.telegramApiRoot}/file/bot${outer.api.token}/${telegramFile.file_path}`);
+        if (!response.ok) return { ok: false as const, key: 'import-broken', variables: {} };
+        const data = Buffer.from(await response.arrayBuffer());
+        const products = await em.find(ProductSchema, { store, removedAt: null });
+        const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables));
+        const plan = await planImport(data, translators, store.merchantUid, store.points, products);
+        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
+      });
+      if (!planned.ok) return void (await ctx.reply(ctx.t(planned.key, planned.variables)));
+
+      const count = (pick: (change: ImportChange) => unknown) => planned.changes.filter((change) => pick(change) !== undefined).length;
+      const lines = [
+        ctx.t('import-preview', {
+          store: html(planned.storeName),
+          rows: planned.rows,
+          changes: planned.changes.length,
+          prices: count((change) => change.price),
+          onSale: count((change) => change.onSale),
+          demper: planned.changes.filter((change) => change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy || change.demperEnabled !== undefined).length,
+          preorders: count((change) => change.preorder),
+        }),
+      ];
+      for (const change of planned.changes.slice(0, SHOWN_CHANGES)) {
+        const parts: string[] = [];
+        if (change.price) parts.push(`${formatPrice(change.price.from)} → ${formatPrice(change.price.to)}`);
+        if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));
+        if (change.demperEnabled !== undefined) parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
+        if (change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy) parts.push(ctx.t('import-demper-settings'));
+        if (change.preorder) parts.push(ctx.t('import-preorder'));
+        lines.push(`• <code>${html(change.sku)}</code> ${html(truncate(change.title, 40))}: ${parts.join(', ')}`);
+      }
+      if (planned.changes.length > SHOWN_CHANGES) lines.push(ctx.t('offers-more', { count: planned.changes.length - SHOWN_CHANGES }));
+      if (planned.errors.length) {
+        lines.push(ctx.t('import-errors', { count: planned.errors.length }));
+        for (const error of planned.errors.slice(0, SHOWN_ERRORS)) {
+          lines.push(ctx.t('import-error-line', { row: error.row, sku: html(String(error.variables.sku ?? '')), reason: html(ctx.t(error.key, error.variables)) }));
+        }
+        if (planned.errors.length > SHOWN_ERRORS) lines.push(ctx.t('offers-more', { count: planned.errors.length - SHOWN_ERRORS }));
+      }
+      if (planned.changes.length === 0) {
+        lines.push(ctx.t('import-nothing'));
+        return void (await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' }));
+      }
+      await ctx.reply(lines.join('\n'), {
+        parse_mode: 'HTML',
+        reply_markup: new InlineKeyboard().text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY).text(ctx.t('button-cancel'), CANCEL),
+      });
+      // A newer file replaces this preview; «Применить» applies exactly what was previewed.
+      const decision = await conversation.waitUntil(
+        (update) => update.callbackQuery?.data === APPLY || update.callbackQuery?.data === CANCEL || Boolean(update.message?.document),
+        { otherwise: (other) => other.reply(other.t('import-confirm-hint')) },
+      );
+      if (decision.message?.document) {
+        const document = decision.message.document;
+        file = { fileId: document.file_id, fileName: document.file_name ?? '', fileSize: document.file_size ?? 0 };
+        continue;
+      }
+      await decision.answerCallbackQuery();
+      await decision.editMessageReplyMarkup().catch(() => undefined);
+      if (decision.callbackQuery!.data === CANCEL) return void (await decision.reply(decision.t('cancelled')));
+      await apply(decision, planned.storeId, planned.changes);
+      return;
+    }
+
+    async function apply(decision: ConversationContext, storeId: number, changes: ImportChange[]): Promise<void> {
+      await decision.reply(decision.t('import-applying', { count: changes.length }));
+      const applied = await conversation.external(async (outer) => {
+        try {
+          return { ok: true as const, summary: await applyImport({ ...deps, logger: deps.logger }, storeId, changes, outer.t('import-reason')) };
+        } catch (error) {
+          if (!isKaspiError(error)) throw error;
+          const message = sellerMessageOf(error);
+          return { ok: false as const, key: message.key, variables: message.variables };
+        }
+      });
+      if (!applied.ok) return void (await decision.reply(decision.t('import-failed', { reason: decision.t(applied.key, applied.variables) })));
+      const summary = applied.summary;
+      await decision.reply(
+        decision.t('import-done', {
+          settings: summary.settings,
+          onSale: summary.availability.sent + summary.availability.unchanged,
+          prices: summary.prices.sent + summary.prices.unchanged,
+          preorders: summary.preorders.sent,
+          deferred: summary.availability.deferred + summary.prices.deferred,
+          failed: summary.settingsRefused + summary.availability.skipped + summary.prices.failed + summary.preorders.other,
+        }),
+      );
+    }
+  };
+}

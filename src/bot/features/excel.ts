@@ -1,0 +1,29 @@
+import { Composer, InputFile } from 'grammy';
+
+import { ProductSchema } from '../../db/entities/index.js';
+import { buildProductsWorkbook } from '../../excel/products-workbook.js';
+import type { BotContext } from '../context.js';
+import { activeStore } from '../helpers/ownership.js';
+import { EXCEL_IMPORT } from '../../../conversations/excel-import.js';
+
+/** `/export` and `/import`: the store's products as a workbook, and the edited workbook back (also sent without a command). */
+export const excelFeature = new Composer<BotContext>();
+
+excelFeature.command('export', async (ctx) => {
+  const store = await activeStore(ctx);
+  if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  const wait = await ctx.deps.limiter.take(ctx.seller.id, 'export');
+  if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
+  await ctx.replyWithChatAction('upload_document').catch(() => undefined);
+  const products = await ctx.deps.orm.em.fork().find(ProductSchema, { store: store.id, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
+  const workbook = await buildProductsWorkbook(ctx.t.bind(ctx), store.merchantUid, store.points, products);
+  const date = new Date().toISOString().slice(0, 10);
+  await ctx.replyWithDocument(new InputFile(workbook, `products-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('export-caption', { count: products.length }) });
+});
+
+excelFeature.command('import', (ctx) => ctx.conversation.enter(EXCEL_IMPORT, null));
+
+excelFeature.on('message:document', async (ctx) => {
+  const document = ctx.message.document;
+  await ctx.conversation.enter(EXCEL_IMPORT, { fileId: document.file_id, fileName: document.file_name ?? '', fileSize: document.file_size ?? 0 });
+});

@@ -1,0 +1,211 @@
+import ExcelJS from 'exceljs';
+
+import type { DemperStrategy, Product, StorePoint } from '../db/entities/index.js';
+import { parsePriceText } from '../demper/price-text.js';
+import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
+import { pointHeader, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
+import type { Translate } from './style.js';
+
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 5_000;
+
+/** One product's changes from a row; only what differs from the database is present. */
+export interface ImportChange {
+  productId: number;
+  sku: string;
+  title: string;
+  price?: { from: number; to: number };
+  onSale?: boolean;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+  step?: { value: number; percent: boolean };
+  demperEnabled?: boolean;
+  strategy?: { strategy: DemperStrategy; place: number };
+  preorder?: { storeId: string; days: number }[];
+}
+
+export interface RowError {
+  row: number;
+  key: string;
+  variables: Record<string, string | number>;
+}
+
+export type ImportPlan = { ok: true; changes: ImportChange[]; errors: RowError[]; rows: number } | { ok: false; key: string; variables?: Record<string, string | number> };
+
+/** Header words by column, in every language the bot speaks, so a file exported in Kazakh imports in Russian. */
+function headerIndex(translators: Translate[], points: StorePoint[]): Map<string, string> {
+  const index = new Map<string, string>();
+  const columns: ProductColumn[] = ['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'];
+  for (const t of translators) {
+    for (const column of columns) index.set(normalize(t(`xlsx-col-${column}`)), column);
+    for (const point of points) index.set(normalize(pointHeader(t, point)), `point:${point.storeId}`);
+  }
+  index.set('sku', 'sku');
+  return index;
+}
+
+const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') {
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if ('text' in value) return String(value.text);
+    if (value instanceof Date) return value.toISOString();
+    return '';
+  }
+  return String(value).trim();
+}
+
+const YES = new Set(['да', 'yes', 'иә', 'вкл', 'on', '1', 'true', '+']);
+const NO = new Set(['нет', 'no', 'жоқ', 'выкл', 'off', '0', 'false', '-']);
+
+function parseStrategy(text: string): { strategy: DemperStrategy; place: number } | undefined {
+  const lower = normalize(text);
+  const place = /^(place|место|орын)\s*(\d{1,2})$/.exec(lower);
+  if (place) {
+    const value = Number(place[2]);
+    return value >= 1 && value <= 10 ? { strategy: 'target_place', place: value } : undefined;
+  }
+  for (const [strategy, words] of Object.entries(STRATEGY_WORDS) as [DemperStrategy, string[]][]) {
+    if (words.some((word) => normalize(word) === lower)) return { strategy, place: 1 };
+  }
+  return undefined;
+}
+
+/**
+ * Reads a workbook the seller sent back and compares it with the database. Every row is validated on its own;
+ * a row with any error changes nothing. A file that is not ours (no SKU column, too few known columns), too
+ * big or broken is refused as a whole.
+ */
+export async function planImport(data: Buffer, translators: Translate[], merchantUid: string, points: StorePoint[], products: Product[]): Promise<ImportPlan> {
+  if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(data as never);
+  } catch {
+    return { ok: false, key: 'import-broken' };
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet || sheet.rowCount < 1) return { ok: false, key: 'import-foreign' };
+  if (sheet.rowCount > MAX_IMPORT_ROWS + 1) return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
+  const known = headerIndex(translators, points);
+  const columnOf = new Map<string, number>();
+  sheet.getRow(1).eachCell((cell, column) => {
+    const key = known.get(normalize(cellText(cell.value)));
+    if (key && !columnOf.has(key)) columnOf.set(key, column);
+  });
+  if (!columnOf.has('sku') || columnOf.size < 3) return { ok: false, key: 'import-foreign' };
+
+  const bySku = new Map(products.map((product) => [product.sku, product]));
+  const changes: ImportChange[] = [];
+  const errors: RowError[] = [];
+  const seen = new Set<string>();
+  let rows = 0;
+  for (let rowNumber = 2; rowNumber <= sheet.rowCount; rowNumber++) {
+    const row = sheet.getRow(rowNumber);
+    const read = (key: string) => (columnOf.has(key) ? cellText(row.getCell(columnOf.get(key)!).value) : undefined);
+    const sku = read('sku') ?? '';
+    if (!sku && !row.hasValues) continue;
+    rows++;
+    const fail = (key: string, variables: Record<string, string | number> = {}) => errors.push({ row: rowNumber, key, variables: { sku, ...variables } });
+    const product = bySku.get(sku);
+    if (!sku) {
+      fail('import-row-no-sku');
+      continue;
+    }
+    if (!product) {
+      fail('import-row-unknown-sku');
+      continue;
+    }
+    if (seen.has(sku)) {
+      fail('import-row-duplicate');
+      continue;
+    }
+    seen.add(sku);
+    const change: ImportChange = { productId: product.id, sku, title: product.title };
+    const before = errors.length;
+
+    const price = read('price');
+    if (price !== undefined && price !== '') {
+      const value = parsePriceText(price);
+      if (value === undefined || value < KASPI_MIN_PRICE) fail('import-row-bad-price', { value: price.slice(0, 20) });
+      else if (value !== product.price) change.price = { from: product.price, to: value };
+    }
+    const yesNo = (key: string, column: string): boolean | undefined => {
+      const text = read(column);
+      if (text === undefined || text === '') return undefined;
+      if (YES.has(normalize(text))) return true;
+      if (NO.has(normalize(text))) return false;
+      fail(key, { value: text.slice(0, 20) });
+      return undefined;
+    };
+    const onSale = yesNo('import-row-bad-yes-no', 'onSale');
+    if (onSale !== undefined && onSale !== product.onSale) change.onSale = onSale;
+    const demper = yesNo('import-row-bad-yes-no', 'demper');
+    if (demper !== undefined && demper !== product.demperEnabled) change.demperEnabled = demper;
+
+    const bound = (column: 'min' | 'max'): number | null | undefined => {
+      const text = read(column);
+      if (text === undefined) return undefined;
+      if (text === '') return null;
+      const value = parsePriceText(text);
+      if (value === undefined || value < KASPI_MIN_PRICE) {
+        fail('import-row-bad-bound', { column, value: text.slice(0, 20) });
+        return undefined;
+      }
+      return value;
+    };
+    const min = bound('min');
+    const max = bound('max');
+    if (min !== undefined && min !== (product.minPrice ?? null)) change.minPrice = min;
+    if (max !== undefined && max !== (product.maxPrice ?? null)) change.maxPrice = max;
+
+    const stepText = read('step');
+    if (stepText !== undefined && stepText !== '') {
+      const percent = stepText.endsWith('%');
+      const value = Number(percent ? stepText.slice(0, -1).trim() : stepText.replace(/\s/g, ''));
+      if (!Number.isInteger(value) || value < 1 || (percent && value > 20) || value > 1_000_000) fail('import-row-bad-step', { value: stepText.slice(0, 20) });
+      else if (value !== product.step || percent !== product.stepIsPercent) change.step = { value, percent };
+    }
+    const strategyText = read('strategy');
+    if (strategyText !== undefined && strategyText !== '') {
+      const strategy = parseStrategy(strategyText);
+      if (!strategy) fail('import-row-bad-strategy', { value: strategyText.slice(0, 20) });
+      else if (strategy.strategy !== product.strategy || (strategy.strategy === 'target_place' && strategy.place !== product.targetPlace)) change.strategy = strategy;
+    }
+
+    const preorder: { storeId: string; days: number }[] = [];
+    let preorderChanged = false;
+    for (const point of points) {
+      const text = read(`point:${point.storeId}`);
+      if (text === undefined || text === '') continue;
+      const days = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+      if (!Number.isInteger(days) || days < 0 || days > MAX_PREORDER_DAYS) {
+        fail('import-row-bad-days', { value: text.slice(0, 20), point: point.code });
+        continue;
+      }
+      const availability = product.availabilities.find((candidate) => prefixStoreId(merchantUid, candidate.storeId) === point.storeId);
+      if (!availability) {
+        if (days > 0) fail('import-row-no-point', { point: point.code });
+        continue;
+      }
+      preorder.push({ storeId: point.storeId, days });
+      if ((availability.preOrder ?? 0) !== days) preorderChanged = true;
+    }
+    if (preorderChanged) change.preorder = preorder;
+
+    // The row as a whole: the floor never above the ceiling, the price never below the floor, a demper needs a floor.
+    const finalMin = change.minPrice !== undefined ? change.minPrice : (product.minPrice ?? null);
+    const finalMax = change.maxPrice !== undefined ? change.maxPrice : (product.maxPrice ?? null);
+    const finalPrice = change.price?.to ?? product.price;
+    if (finalMin !== null && finalMax !== null && finalMin > finalMax) fail('import-row-min-above-max', { min: String(finalMin), max: String(finalMax) });
+    if (change.price && finalMin !== null && finalPrice < finalMin) fail('import-row-below-floor', { price: String(finalPrice), min: String(finalMin) });
+    if ((change.demperEnabled ?? product.demperEnabled) && finalMin === null) fail('import-row-demper-needs-floor');
+
+    if (errors.length > before) continue;
+    if (Object.keys(change).length > 3) changes.push(change);
+  }
+  return { ok: true, changes, errors, rows };
+}

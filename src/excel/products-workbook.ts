@@ -1,0 +1,71 @@
+import ExcelJS from 'exceljs';
+
+import { DEMPER_STRATEGIES, type DemperStrategy, type Product, type StorePoint } from '../db/entities/index.js';
+import { prefixStoreId } from '../kaspi/offer-writes.js';
+import { styleSheet, type Translate } from './style.js';
+
+/** Columns of `/export`, in order; `/import` finds them by header in any of the three languages. */
+export const PRODUCT_COLUMNS = ['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'] as const;
+export type ProductColumn = (typeof PRODUCT_COLUMNS)[number];
+
+/** Words for the strategy column; the first is what `/export` writes. */
+export const STRATEGY_WORDS: Record<DemperStrategy, string[]> = {
+  first_place: ['first', 'первое место', 'бірінші орын', 'first place'],
+  match_leader: ['match', 'как у лидера', 'цена лидера', 'көшбасшы бағасы', "leader's price"],
+  target_place: ['place', 'место', 'орын'],
+  hold: ['hold', 'держать', 'ұстау', 'hold the price'],
+};
+
+export function pointHeader(t: Translate, point: StorePoint): string {
+  return t('xlsx-col-preorder', { point: `${point.code} ${point.cityName}`.trim() });
+}
+
+/**
+ * All products of a store as a workbook the seller edits and sends back: price, on/off, demper settings and
+ * preorder days per point are editable; title, place and rival are for reading.
+ */
+export async function buildProductsWorkbook(t: Translate, merchantUid: string, points: StorePoint[], products: Product[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Kaspi seller bot';
+  const sheet = workbook.addWorksheet(t('xlsx-products-sheet'));
+  sheet.columns = [
+    { header: t('xlsx-col-sku'), key: 'sku', width: 16 },
+    { header: t('xlsx-col-title'), key: 'title', width: 42 },
+    { header: t('xlsx-col-price'), key: 'price', width: 12, style: { numFmt: '#,##0' } },
+    { header: t('xlsx-col-onSale'), key: 'onSale', width: 11 },
+    { header: t('xlsx-col-min'), key: 'min', width: 12, style: { numFmt: '#,##0' } },
+    { header: t('xlsx-col-max'), key: 'max', width: 12, style: { numFmt: '#,##0' } },
+    { header: t('xlsx-col-step'), key: 'step', width: 9 },
+    { header: t('xlsx-col-demper'), key: 'demper', width: 10 },
+    { header: t('xlsx-col-strategy'), key: 'strategy', width: 12 },
+    ...points.map((point) => ({ header: pointHeader(t, point), key: point.storeId, width: 14, style: { numFmt: '0' } })),
+    { header: t('xlsx-col-place'), key: 'place', width: 9 },
+    { header: t('xlsx-col-rival'), key: 'rival', width: 14, style: { numFmt: '#,##0' } },
+  ];
+  const yes = t('xlsx-yes');
+  const no = t('xlsx-no');
+  for (const product of products) {
+    sheet.addRow({
+      sku: product.sku,
+      title: product.title,
+      price: product.price,
+      onSale: product.onSale ? yes : no,
+      min: product.minPrice ?? null,
+      max: product.maxPrice ?? null,
+      step: product.stepIsPercent ? `${product.step}%` : product.step,
+      demper: product.demperEnabled ? yes : no,
+      strategy: product.strategy === 'target_place' ? `place ${product.targetPlace}` : STRATEGY_WORDS[product.strategy as DemperStrategy]![0],
+      ...Object.fromEntries(
+        points.map((point) => [point.storeId, product.availabilities.find((availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId)?.preOrder ?? 0]),
+      ),
+      place: product.lastPlace ?? null,
+      rival: product.lastCheapestRivalPrice ?? null,
+    });
+  }
+  // Read-only columns in grey so the seller sees what the import ignores.
+  for (const key of ['title', 'place', 'rival']) sheet.getColumn(key).font = { color: { argb: 'FF6E7781' } };
+  styleSheet(sheet);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export { DEMPER_STRATEGIES };

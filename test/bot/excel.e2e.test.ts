@@ -1,0 +1,147 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
+import { changedSince, loginBySms, newUser, press, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+const MERCHANT = '30067228';
+let harness: BotHarness;
+const seller = newUser('Марат');
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
+  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
+  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function products(): Promise<Product[]> {
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
+  return em.find(ProductSchema, { store: { seller: owner } }, { orderBy: { title: 'ASC', id: 'ASC' } });
+}
+
+async function exportWorkbook(): Promise<ExcelJS.Workbook> {
+  const arrived = changedSince(harness.telegram, seller.id, /Товаров: \d+\. Измените цену/);
+  await harness.telegram.sendText(seller, '/export');
+  const message = await harness.telegram.waitForBotMessage(seller.id, arrived, { timeoutMs: 15_000 });
+  expect(message.document!.file_name).toMatch(/^products-30067228-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(message.document!.data as never);
+  return workbook;
+}
+
+function rowOf(sheet: ExcelJS.Worksheet, sku: string): ExcelJS.Row {
+  let found: ExcelJS.Row | undefined;
+  sheet.eachRow((row) => {
+    if (row.getCell(1).value === sku) found = row;
+  });
+  if (!found) throw new Error(`no row for ${sku}`);
+  return found;
+}
+
+async function sendBack(workbook: ExcelJS.Workbook | Buffer, name: string, expect: RegExp) {
+  const data = Buffer.isBuffer(workbook) ? workbook : Buffer.from(await workbook.xlsx.writeBuffer());
+  const arrived = changedSince(harness.telegram, seller.id, expect);
+  await harness.telegram.sendDocument(seller, name, data, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  return harness.telegram.waitForBotMessage(seller.id, arrived, { timeoutMs: 20_000 });
+}
+
+describe('products in Excel and back', () => {
+  it('/export writes every product with its settings, a frozen Russian header and number formats', async () => {
+    const workbook = await exportWorkbook();
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('Товары');
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'SKU', 'Название', 'Цена', 'В продаже', 'Минимум', 'Максимум', 'Шаг', 'Демпер', 'Стратегия',
+      'Предзаказ PP1 Алматы, дн.', 'Предзаказ PP2 Астана, дн.', 'Место', 'Конкурент, ₸',
+    ]);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const all = await products();
+    expect(sheet.rowCount).toBe(all.length + 1);
+    for (const product of all) {
+      const row = rowOf(sheet, product.sku);
+      expect(row.getCell(2).value).toBe(product.title);
+      expect(row.getCell(3).value).toBe(product.price);
+      expect(row.getCell(4).value).toBe(product.onSale ? 'да' : 'нет');
+      expect(row.getCell(8).value).toBe('нет');
+      expect(row.getCell(9).value).toBe('first');
+    }
+    expect(sheet.getColumn(3).numFmt).toBe('#,##0');
+  });
+
+  it('imports good and bad rows: a preview with per-row errors, then only the good rows are applied', async () => {
+    const { telegram, sandbox } = harness;
+    const all = (await products()).filter((product) => product.onSale && product.availabilities.length === 2);
+    const [cheaper, offSale, demper, preorder, badPrice, badBounds] = all;
+    const before = sandbox.catalogue(MERCHANT);
+    const workbook = await exportWorkbook();
+    const sheet = workbook.worksheets[0]!;
+    rowOf(sheet, cheaper!.sku).getCell(3).value = cheaper!.price - 15;
+    rowOf(sheet, offSale!.sku).getCell(4).value = 'нет';
+    const demperRow = rowOf(sheet, demper!.sku);
+    demperRow.getCell(5).value = demper!.price - 1000;
+    demperRow.getCell(6).value = demper!.price + 1000;
+    demperRow.getCell(7).value = '2%';
+    demperRow.getCell(8).value = 'да';
+    rowOf(sheet, preorder!.sku).getCell(10).value = 3;
+    rowOf(sheet, badPrice!.sku).getCell(3).value = 'abc';
+    const bounds = rowOf(sheet, badBounds!.sku);
+    bounds.getCell(5).value = 9000;
+    bounds.getCell(6).value = 8000;
+    sheet.addRow(['NO-SUCH-SKU', 'x', 1000]);
+
+    const writesBeforeFile = sandbox.writes(MERCHANT).length;
+    const preview = await sendBack(workbook, 'products.xlsx', /Изменится товаров: 4/);
+    expect(preview.text).toMatch(/цены — 1, в продаже — 1, демпер — 1, предзаказ — 1/);
+    expect(preview.text).toMatch(/Строк с ошибками: 3/);
+    expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — не целое число тенге от 10`);
+    expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9000 больше максимума 8000`);
+    expect(preview.text).toContain('(NO-SUCH-SKU): такого SKU нет в магазине');
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBeforeFile); // nothing is sent before the confirmation
+    const writesBefore = writesBeforeFile;
+
+    await press(telegram, seller, preview, 'Применить (4)', /Готово\. Настройки демпера — 1, в продаже — 1, цены — 1, предзаказы — 1/, 30_000);
+    expect(sandbox.writes(MERCHANT).length).toBeGreaterThan(writesBefore);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // Kaspi applies writes asynchronously
+    const after = sandbox.catalogue(MERCHANT);
+    const offer = (sku: string) => after.find((candidate) => candidate.sku === sku)!;
+    const earlier = (sku: string) => before.find((candidate) => candidate.sku === sku)!;
+    expect(offer(cheaper!.sku).price).toBe(cheaper!.price - 15);
+    expect(offer(offSale!.sku).availabilities.every((point) => point.available === 'no')).toBe(true);
+    expect(offer(preorder!.sku).availabilities.map((point) => point.preOrder ?? 0)).toEqual([3, earlier(preorder!.sku).availabilities[1]!.preOrder ?? 0]);
+    for (const untouched of [demper!, badPrice!, badBounds!]) expect(offer(untouched.sku)).toEqual(earlier(untouched.sku));
+
+    const em = harness.infrastructure.database.orm.em.fork();
+    expect(await em.findOneOrFail(ProductSchema, demper!.id)).toMatchObject({ demperEnabled: true, minPrice: demper!.price - 1000, maxPrice: demper!.price + 1000, step: 2, stepIsPercent: true });
+    expect(await em.findOneOrFail(ProductSchema, badBounds!.id)).toMatchObject({ minPrice: badBounds!.minPrice ?? null, maxPrice: badBounds!.maxPrice ?? null });
+    const change = await em.findOneOrFail(PriceChangeSchema, { product: cheaper!.id });
+    expect(change).toMatchObject({ source: 'import', oldPrice: cheaper!.price, newPrice: cheaper!.price - 15 });
+  });
+
+  it('a newer file replaces a preview that waits for confirmation', async () => {
+    const workbook = await exportWorkbook();
+    const sheet = workbook.worksheets[0]!;
+    const [first, second] = (await products()).filter((product) => product.onSale);
+    rowOf(sheet, first!.sku).getCell(3).value = first!.price + 11;
+    await sendBack(workbook, 'v1.xlsx', /Изменится товаров: 1 \(цены — 1/);
+    rowOf(sheet, second!.sku).getCell(3).value = second!.price + 12;
+    const preview = await sendBack(workbook, 'v2.xlsx', /Изменится товаров: 2 \(цены — 2/);
+    await press(harness.telegram, seller, preview, 'Отмена', /^Отменено/);
+  });
+
+  it('refuses a broken file, a foreign workbook and a non-Excel file without changing anything', async () => {
+    const { sandbox } = harness;
+    const writesBefore = sandbox.writes(MERCHANT).length;
+    await sendBack(Buffer.from('PK\u0003\u0004 definitely not a workbook'), 'products.xlsx', /Не удалось открыть файл/);
+    const foreign = new ExcelJS.Workbook();
+    foreign.addWorksheet('Лист1').addRows([['Артикул', 'Цена'], ['1', 2]]);
+    await sendBack(foreign, 'прайс.xlsx', /Это не наш файл/);
+    await sendBack(Buffer.from('not an image'), 'photo.png', /Нужен файл Excel/);
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
+  });
+});
