@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import type { I18n } from '@grammyjs/i18n';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Api, InlineKeyboard } from 'grammy';
+import type { Redis } from 'ioredis';
 
 import type { Infrastructure } from '../app.js';
 
@@ -46,6 +47,7 @@ export class ChatNotifier implements DemperNotifier {
     private readonly orm: MikroORM,
     private readonly i18n: I18n,
     private readonly logger: Logger,
+    private readonly redis?: Redis,
   ) {}
 
   async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
@@ -88,7 +90,7 @@ export class ChatNotifier implements DemperNotifier {
     const { store, seller } = target;
     if (seller.notifyLevel === 'off' && alert.kind !== 'session-expired') return;
     if (seller.notifyLevel === 'important' && !IMPORTANT.includes(alert.kind)) return;
-    if (alert.kind === 'session-expired' && !expiredNoticeDue(store.id)) return;
+    if (alert.kind === 'session-expired' && !(await expiredNoticeDue(store.id, this.redis))) return;
     const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
     const details = alert.details ?? {};
     const variables: Record<string, string | number> = {
@@ -132,5 +134,5 @@ export class ChatNotifier implements DemperNotifier {
 export function createChatNotifier(infrastructure: Infrastructure, token: string): ChatNotifier {
   const api = new Api(token, { apiRoot: infrastructure.config.telegramApiRoot });
   api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
-  return new ChatNotifier(api, infrastructure.database.orm, createI18n(), infrastructure.logger.child({ component: 'demper-notifier' }));
+  return new ChatNotifier(api, infrastructure.database.orm, createI18n(), infrastructure.logger.child({ component: 'demper-notifier' }), infrastructure.redis);
 }

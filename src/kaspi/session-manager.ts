@@ -70,6 +70,8 @@ export class KaspiSessionManager {
     const em = this.orm.em.fork();
     const store = await em.findOneOrFail(StoreSchema, storeId);
     if (store.sessionState !== 'active' || !store.sessionSealed) {
+      // An «active» store without cookies would be scheduled forever; say it needs a login instead.
+      if (store.sessionState === 'active') await this.markExpired(storeId, 'session.load');
       throw new KaspiSessionExpiredError(`store ${storeId} has no active Kaspi session`, 'session.load');
     }
     const original = this.secretBox.openJson<Record<string, string>>(store.sessionSealed, sessionAad(store.id));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from 'grammy';
+import { Redis } from 'ioredis';
 
 import { ChatNotifier, inQuietHours } from '../../src/bot/demper-notifier.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
@@ -7,6 +8,7 @@ import { SellerSchema, StoreSchema, type Seller } from '../../src/db/entities/in
 import type { DigestLine } from '../../src/demper/notifier.js';
 import { createI18n } from '../../src/i18n.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
@@ -115,6 +117,23 @@ describe('the demper’s chat notifier', () => {
     expect(inQuietHours(night, new Date('2026-11-25T02:30:00Z'))).toBe(true); // 07:30
     expect(inQuietHours(night, new Date('2026-11-25T06:00:00Z'))).toBe(false); // 11:00
     expect(inQuietHours({ quietFromMinute: null, quietToMinute: null, timezone: 'Asia/Almaty' }, new Date())).toBe(false);
+  });
+
+  it('with Redis, two processes (bot and worker) tell a dead session once between them', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const target = await sellerWithStore({});
+      await redis.del(`kaspi-bot:expired-notice:${target.storeId}`);
+      const api = () => new Api(TOKEN, { apiRoot: telegram.apiRoot });
+      const bot = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
+      const worker = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
+      await Promise.all([bot.alert(target.storeId, { kind: 'session-expired' }), worker.alert(target.storeId, { kind: 'session-expired' })]);
+      await worker.alert(target.storeId, { kind: 'session-expired' });
+      expect(botMessages(target.chatId)).toHaveLength(1);
+      await redis.del(`kaspi-bot:expired-notice:${target.storeId}`);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a chat that blocked the bot does not break the demper', async () => {

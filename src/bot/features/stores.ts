@@ -36,7 +36,7 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.storeRelogin), async (ctx) => 
   const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
   if (!store) return refuse(ctx);
   await ctx.answerCallbackQuery();
-  forgetExpiredNotice(store.id);
+  await forgetExpiredNotice(store.id, ctx.deps.redis);
   await ctx.conversation.enter(store.loginMethod === 'email' ? EMAIL_LOGIN : SMS_LOGIN);
 });
 

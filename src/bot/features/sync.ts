@@ -58,7 +58,7 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
       await pendingEdit;
       if (error instanceof KaspiSessionExpiredError) {
         await edit(t('kaspi-error-session-expired'), reloginKeyboard({ t }, store.id));
-        expiredNoticeDue(store.id);
+        await expiredNoticeDue(store.id, deps.redis);
       } else if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);
         await edit(t('sync-failed', { reason: t(messageKey, variables) }));

@@ -1,4 +1,5 @@
 import { InlineKeyboard } from 'grammy';
+import type { Redis } from 'ioredis';
 
 import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
@@ -7,16 +8,22 @@ import type { BotContext } from '../context.js';
 const EXPIRED_NOTICE_MS = 10 * 60_000;
 const expiredNoticeAt = new Map<number, number>();
 
-/** Whether a «session expired» notice for this store was already sent recently (one message, not a stack). */
-export function expiredNoticeDue(storeId: number): boolean {
+/**
+ * Whether a «session expired» notice for this store is due (one message, not a stack). With Redis every bot
+ * and worker process shares the answer; alone, this process remembers.
+ */
+export async function expiredNoticeDue(storeId: number, redis?: Redis): Promise<boolean> {
+  if (redis) return (await redis.set(`kaspi-bot:expired-notice:${storeId}`, '1', 'PX', EXPIRED_NOTICE_MS, 'NX')) === 'OK';
   const last = expiredNoticeAt.get(storeId);
   if (last !== undefined && Date.now() - last < EXPIRED_NOTICE_MS) return false;
   expiredNoticeAt.set(storeId, Date.now());
   return true;
 }
 
-export function forgetExpiredNotice(storeId: number): void {
+/** After a new login the next expiry must be told again. */
+export async function forgetExpiredNotice(storeId: number, redis?: Redis): Promise<void> {
   expiredNoticeAt.delete(storeId);
+  await redis?.del(`kaspi-bot:expired-notice:${storeId}`);
 }
 
 export function reloginKeyboard(ctx: { t: BotContext['t'] }, storeId: number): InlineKeyboard {
@@ -32,7 +39,7 @@ export async function replyKaspiError(ctx: BotContext, error: unknown, storeId: 
   if (!isKaspiError(error)) return false;
   if (error instanceof KaspiSessionExpiredError && storeId !== undefined) {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-    expiredNoticeDue(storeId);
+    await expiredNoticeDue(storeId, ctx.deps.redis);
     await ctx.reply(ctx.t('kaspi-error-session-expired'), { reply_markup: reloginKeyboard(ctx, storeId) });
     return true;
   }

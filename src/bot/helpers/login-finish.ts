@@ -12,7 +12,7 @@ export async function activateStore(deps: BotDeps, sellerId: number, store: Stor
   const seller = await em.findOneOrFail(SellerSchema, sellerId);
   seller.activeStoreId = store.id;
   await em.flush();
-  forgetExpiredNotice(store.id);
+  await forgetExpiredNotice(store.id, deps.redis);
 }
 
 export function connectedText(t: (key: string, variables?: Record<string, string | number>) => string, name: string, points: number): string {
