@@ -4,7 +4,7 @@ import { createChatNotifier } from '../../src/bot/demper-notifier.js';
 import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
 import type { DemperEngine } from '../../src/demper/engine.js';
 import { createDemper } from '../../src/demper/wiring.js';
-import { BOT_TOKEN, buttonData, changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { BOT_TOKEN, type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, say, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const MERCHANT = '30067228';
@@ -15,8 +15,7 @@ const seller = newUser('Динара');
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
   // The demper of this process, telling the chat through the same fake Telegram.
   ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure, BOT_TOKEN), harness.deps.kaspi, { verifyAfterMs: 100 }));
 }, 120_000);

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { changedSince, loginBySms, newUser, press, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { PriceChangeSchema, ProductSchema } from '../../src/db/entities/index.js';
+import { type BotHarness, changedSince, loginAndSync, newUser, productsOf, press, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const MERCHANT = '30067228';
@@ -11,19 +11,14 @@ const seller = newUser('Марат');
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
 }, 120_000);
 
 afterAll(async () => {
   await harness?.close();
 });
 
-async function products(): Promise<Product[]> {
-  const em = harness.infrastructure.database.orm.em.fork();
-  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
-  return em.find(ProductSchema, { store: { seller: owner } }, { orderBy: { title: 'ASC', id: 'ASC' } });
-}
+const products = () => productsOf(harness, seller.id);
 
 async function exportWorkbook(): Promise<ExcelJS.Workbook> {
   const arrived = changedSince(harness.telegram, seller.id, /Товаров: \d+\. Измените цену/);

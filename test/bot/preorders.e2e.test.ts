@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PreorderSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { type BotHarness, changedSince, loginAndSync, newUser, press, say, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const MERCHANT = '30067228';
@@ -11,8 +11,7 @@ const seller = newUser('Гульнара');
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12, filePollMs: 100 });
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
 }, 120_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { createBotDeps } from '../../src/bot/wiring.js';
 import { loadConfig } from '../../src/config.js';
 import { createKaspi } from '../../src/kaspi/index.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startFakeTelegram, type ChatMessage, type FakeTelegram, type FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -154,4 +155,17 @@ export async function loginBySms(harness: BotHarness, user: FakeUser, phone: str
   const answer = await say(telegram, user, sandbox.lastCode(formatted)!, /подключён|несколько магазинов|connected|Several stores/);
   if (!merchant) return answer;
   return press(telegram, user, answer, merchant, /подключён|connected/);
+}
+
+/** A seller logged in by SMS whose store is synced: where most chat tests start. */
+export async function loginAndSync(harness: BotHarness, user: FakeUser, phone = '+7 701 000 00 01'): Promise<void> {
+  const connected = await loginBySms(harness, user, phone);
+  await press(harness.telegram, user, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+}
+
+/** The products of a Telegram user's stores, by title. */
+export async function productsOf(harness: BotHarness, telegramUserId: number, filter: Record<string, unknown> = {}): Promise<Product[]> {
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
+  return em.find(ProductSchema, { store: { seller: owner }, ...filter }, { orderBy: { title: 'ASC', id: 'ASC' } });
 }
