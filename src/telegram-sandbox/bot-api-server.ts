@@ -11,9 +11,11 @@ import { imageSize, mimeTypeOf } from './files.js';
 import { detectBotCommands, parseFormattedText, type FormattedText } from './formatting.js';
 import { isInlineKeyboard, parseReplyMarkup, type ReplyMarkup } from './markup.js';
 import type { UploadedFile } from './multipart.js';
+import { createWebChat, type WebChat, type WebChatOptions } from './web/web-chat.js';
 
 export type { ChatEvent, ChatMessage, FakeUser } from './chat-state.js';
 export type { ReplyMarkup } from './markup.js';
+export type { PhoneHint, WebChat, WebChatOptions, WebNotice, WebSeller } from './web/web-chat.js';
 
 export interface RecordedCall {
   /** Canonical Bot API spelling (`sendMessage`), whatever case the client used; unknown methods as sent. */
@@ -46,6 +48,11 @@ export interface FakeTelegramOptions {
   waitTimeoutMs?: number;
   /** Clock for message dates and call times (ms); default Date.now. */
   now?: () => number;
+  /**
+   * Serve the web chat page at `/` (and its JSON/SSE endpoints under `/sandbox-api/`) on the same port, so a
+   * person can chat with the bot in a browser; off by default.
+   */
+  webChat?: boolean | WebChatOptions;
 }
 
 export interface FakeTelegram {
@@ -83,6 +90,8 @@ export interface FakeTelegram {
   injectError(method: string, errorCode: number, description: string, times?: number): void;
   /** While blocked, sends and edits to this user answer 403 `Forbidden: bot was blocked by the user`. */
   blockBot(user: FakeUser, blocked?: boolean): void;
+  /** The web chat page, when started with `webChat`. */
+  readonly webChat?: WebChat;
   close(): Promise<void>;
 }
 
@@ -163,6 +172,7 @@ class FakeTelegramServer implements FakeTelegram {
   apiRoot = '';
   readonly botInfo: UserFromGetMe;
   readonly calls: RecordedCall[] = [];
+  readonly webChat: WebChat | undefined;
 
   private readonly token: string;
   private readonly logger: Logger | undefined;
@@ -227,6 +237,7 @@ class FakeTelegramServer implements FakeTelegram {
         else response.destroy();
       });
     });
+    this.webChat = options.webChat ? createWebChat(this, options.webChat === true ? {} : options.webChat) : undefined;
   }
 
   async listen(port: number, host: string): Promise<void> {
@@ -240,7 +251,7 @@ class FakeTelegramServer implements FakeTelegram {
     const address = this.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.apiRoot = `http://${shownHost}:${address.port}`;
-    this.logger?.info({ apiRoot: this.apiRoot, bot: this.botInfo.username }, 'fake Telegram Bot API listening');
+    this.logger?.info({ apiRoot: this.apiRoot, bot: this.botInfo.username, webChat: this.webChat?.url }, 'fake Telegram Bot API listening');
   }
 
   // ------------------------------------------------------------------ what a user does
@@ -454,6 +465,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.cancelDelivery();
     for (const waiter of [...this.callWaiters]) waiter.reject(new Error('waitForCall: the fake Telegram was closed'));
     for (const settle of [...this.stopWaiting]) settle(new Error('the fake Telegram was closed while waiting'));
+    this.webChat?.close();
     // Answers already decided (the long poll just ended) reach the client before the sockets go.
     await Promise.allSettled([...this.answering]);
     await new Promise<void>((resolve) => {
@@ -480,6 +492,8 @@ class FakeTelegramServer implements FakeTelegram {
       return;
     }
     const path = safeDecode(url.pathname);
+    // The page and its endpoints never collide with the Bot API: those paths all start with /bot or /file/bot.
+    if (this.webChat && !this.closed && (await this.webChat.handle(request, response, url, body))) return;
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
     if (fileMatch) {
       this.serveFile(response, fileMatch[1] ?? '', fileMatch[2] ?? '');
