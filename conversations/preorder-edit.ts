@@ -4,7 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { html } from '../src/bot/helpers/format.js';
+import { clip, html } from '../src/bot/helpers/format.js';
 import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 
@@ -65,7 +65,7 @@ export function preorderEditConversation(deps: BotDeps) {
         otherwise: (other) => other.reply(other.t('preorder-ask-sku')),
       });
       if (await cancelled(answer)) return;
-      const sku = answer.message!.text!.trim().slice(0, 128);
+      const sku = clip(answer.message!.text!.trim(), 128);
       target = await load({ sku });
       if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' });
     }
@@ -111,7 +111,7 @@ export function preorderEditConversation(deps: BotDeps) {
       const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
       const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
       if (Number.isInteger(value) && value >= 1 && value <= MAX_PREORDER_DAYS) days = value;
-      else await answer.reply(answer.t('preorder-bad-days', { days: html(answer.message!.text!.slice(0, 20)) }), { parse_mode: 'HTML' });
+      else await answer.reply(answer.t('preorder-bad-days', { days: html(clip(answer.message!.text!, 20)) }), { parse_mode: 'HTML' });
     }
 
     const labels = target.points.filter((point) => chosen.has(point.storeId)).map((point) => point.label);

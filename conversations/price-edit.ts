@@ -4,7 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
+import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
 
@@ -42,7 +42,7 @@ export function priceEditConversation(deps: BotDeps) {
       }
       const price = parsePrice(answer.message!.text!);
       if (price === undefined) {
-        await answer.reply(answer.t('price-invalid', { text: html(answer.message!.text!.slice(0, 40)) }), { parse_mode: 'HTML' });
+        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }), { parse_mode: 'HTML' });
         continue;
       }
       if (price < KASPI_MIN_PRICE) {

@@ -426,3 +426,6 @@ import-row-no-point = the product has no point { $point }
 import-row-min-above-max = minimum { $min } is above maximum { $max }
 import-row-below-floor = price { $price } is below the minimum { $min }
 import-row-demper-needs-floor = the repricer cannot be on without a minimum
+
+# Excel import: a file that unpacks to far more than its size (zip bomb)
+import-unpacked-too-big = The file unpacks to more than { $mb } MB — it is not an /export file. Nothing changed.

@@ -411,3 +411,6 @@ import-row-no-point = тауарда { $point } нүктесі жоқ
 import-row-min-above-max = минимум { $min } максимумнан { $max } үлкен
 import-row-below-floor = баға { $price } минимумнан { $min } төмен
 import-row-demper-needs-floor = минимумсыз демперді қосу мүмкін емес
+
+# Excel import: a file that unpacks to far more than its size (zip bomb)
+import-unpacked-too-big = Файл ашылғанда { $mb } МБ-тан асады — бұл /export файлы емес. Ештеңе өзгермеді.

@@ -430,3 +430,6 @@ import-row-no-point = у товара нет точки { $point }
 import-row-min-above-max = минимум { $min } больше максимума { $max }
 import-row-below-floor = цена { $price } ниже минимума { $min }
 import-row-demper-needs-floor = демпер без минимума не включить
+
+# Excel import: a file that unpacks to far more than its size (zip bomb)
+import-unpacked-too-big = Файл распаковывается больше чем в { $mb } МБ — это не выгрузка /export. Ничего не изменено.

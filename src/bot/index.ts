@@ -27,6 +27,8 @@ import { syncFeature } from './features/sync.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { welcomeFeature } from './features/welcome.js';
 import { replyKaspiError } from './helpers/kaspi-errors.js';
+import { wellFormedPayloads } from './helpers/outgoing-text.js';
+import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { loadSeller } from './middlewares/seller.js';
 import { sealSensitiveInput } from './middlewares/sensitive-input.js';
 import { DatabaseStorage } from './storage/db-storage.js';
@@ -60,9 +62,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegramApiRoot }, botInfo: options.botInfo });
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
+  bot.api.config.use(wellFormedPayloads);
 
   // One chat's updates in order (a conversation never sees its answers reordered); different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(replaceNulCharacters);
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
@@ -88,6 +92,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       plugins: [
         async (ctx, next) => {
           ctx.api.config.use(retry);
+          ctx.api.config.use(wellFormedPayloads);
           await next();
         },
         deps.i18n,

@@ -5,9 +5,12 @@ import { parsePriceText } from '../demper/price-text.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
 import { pointHeader, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
 import type { Translate } from './style.js';
+import { inspectXlsxZip } from './zip-guard.js';
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 5_000;
+/** An honest export of MAX_IMPORT_ROWS products unpacks to a few MB; a zip bomb to gigabytes. */
+export const MAX_IMPORT_UNPACKED_BYTES = 40 * 1024 * 1024;
 
 /** One product's changes from a row; only what differs from the database is present. */
 export interface ImportChange {
@@ -49,6 +52,12 @@ const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
+    // A formula is never evaluated into a price or a switch: its cached result is whatever the file's author
+    // wrote (`=HYPERLINK(…)` showing one number, caching another). As text, `=1+1` is refused like any non-price.
+    if ('formula' in value || 'sharedFormula' in value) {
+      const formula = 'formula' in value ? value.formula : value.sharedFormula;
+      return `=${String(formula ?? '')}`.trim();
+    }
     if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
     if ('text' in value) return String(value.text);
@@ -81,6 +90,13 @@ function parseStrategy(text: string): { strategy: DemperStrategy; place: number 
  */
 export async function planImport(data: Buffer, translators: Translate[], merchantUid: string, points: StorePoint[], products: Product[]): Promise<ImportPlan> {
   if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
+  // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
+  const zip = inspectXlsxZip(data, { maxUnpackedBytes: MAX_IMPORT_UNPACKED_BYTES, maxEntries: 500, maxRows: MAX_IMPORT_ROWS + 1, maxCells: (MAX_IMPORT_ROWS + 1) * 64 });
+  if (!zip.ok) {
+    if (zip.reason === 'broken') return { ok: false, key: 'import-broken' };
+    if (zip.reason === 'too-many-rows') return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
+    return { ok: false, key: 'import-unpacked-too-big', variables: { mb: MAX_IMPORT_UNPACKED_BYTES / 1024 / 1024 } };
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as never);

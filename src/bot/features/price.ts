@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html, parsePrice } from '../helpers/format.js';
+import { clip, formatPrice, html, parsePrice } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 import { PRICE_EDIT } from '../../../conversations/price-edit.js';
@@ -14,7 +14,7 @@ priceFeature.command('price', async (ctx) => {
   const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
   if (!sku || rest.length === 0) return void (await ctx.reply(ctx.t('price-usage')));
   const price = parsePrice(rest.join(' '));
-  if (price === undefined) return void (await ctx.reply(ctx.t('price-invalid', { text: html(rest.join(' ').slice(0, 40)) }), { parse_mode: 'HTML' }));
+  if (price === undefined) return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), { parse_mode: 'HTML' }));
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);

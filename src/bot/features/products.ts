@@ -4,7 +4,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { ProductSchema, type Product, type Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
+import { clip, formatPrice, html, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 
@@ -14,7 +14,7 @@ export const PAGE_SIZE = 8;
 export const productsFeature = new Composer<BotContext>();
 
 productsFeature.command('products', async (ctx) => {
-  ctx.session.search = ctx.match.trim().slice(0, 100) || undefined;
+  ctx.session.search = clip(ctx.match.trim(), 100) || undefined; // clip: the session is stored as jsonb
   await showProductList(ctx, 0, false);
 });
 

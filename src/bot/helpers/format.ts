@@ -12,5 +12,21 @@ export function html(text: string | number): string {
 }
 
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${clip(text, max - 1)}…`;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The first `max` UTF-16 units without cutting an emoji in half. A lone surrogate from a plain `slice` made
+ * PostgreSQL refuse the session or conversation state that held it (jsonb), failing the seller's update.
+ */
+export function clip(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** Text with any lone surrogate replaced by U+FFFD: what Telegram and PostgreSQL accept. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
 }
