@@ -61,6 +61,8 @@ export interface RunSummary {
 interface PlannedChange {
   product: Product;
   decision: Decision;
+  /** Id of the product's latest price change when this run read its history (0: none). */
+  after: number;
   change?: PriceChange;
 }
 
@@ -68,6 +70,7 @@ const RECENT_ROUNDS = 6;
 const STOPPED_BY_SELLER = 'stopped by the seller';
 /** A run takes seconds; a change still `planned` after this long belongs to a run that died. */
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
+const INTERRUPTED_NOTE = 'outcome unknown after an interrupted run; settled by read-back';
 
 export function emptySummary(): RunSummary {
   return { stores: 0, checked: 0, held: 0, planned: 0, sent: 0, deferred: 0, applied: 0, failed: 0, errors: [] };
@@ -122,6 +125,7 @@ export class DemperEngine {
         (change) => change.product.id,
       ),
     );
+    const lastChange = await this.lastChangeIds(em, productIds);
     const now = new Date();
     const plans: PlannedChange[] = [];
 
@@ -156,7 +160,7 @@ export class DemperEngine {
       });
       summary.checked++;
       await this.recordCheck(em, store, product, view, decision, rounds, now, ownMerchantIds);
-      if (decision.action === 'change') plans.push({ product, decision });
+      if (decision.action === 'change') plans.push({ product, decision, after: lastChange.get(product.id) ?? 0 });
       else summary.held++;
     }
     await em.flush();
@@ -192,9 +196,26 @@ export class DemperEngine {
     if (sent.length) await this.options.notifier.digest(storeId, sent.map((plan) => this.digestLine(plan)), false);
   }
 
-  /** Every change is in the database as `planned`, with its reason, before Kaspi hears of it. */
+  /** The id of each product's latest price change, whatever its status. */
+  private async lastChangeIds(em: EntityManager, productIds: number[]): Promise<Map<number, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = (await em
+      .getKnex()('price_change')
+      .select('product_id')
+      .max('id as last')
+      .whereIn('product_id', productIds)
+      .groupBy('product_id')) as { product_id: number; last: number }[];
+    return new Map(rows.map((row) => [Number(row.product_id), Number(row.last)]));
+  }
+
+  /**
+   * Every change is in the database as `planned`, with its reason, before Kaspi hears of it. Its key names the
+   * change it follows in the product's history: two runs that decided from the same history (two workers on one
+   * store, a stalled job run again while its first run is still alive) produce the same key, and only the first
+   * is recorded and sent. A key per minute did not hold: runs on either side of a minute boundary, or on hosts
+   * whose clocks differ, both sent the same change (the fault suite's racing workers).
+   */
   private async recordPlanned(em: EntityManager, store: Store, plans: PlannedChange[], now: Date): Promise<PlannedChange[]> {
-    const slot = Math.floor(now.getTime() / 60_000);
     const recorded: PlannedChange[] = [];
     for (const plan of plans) {
       try {
@@ -207,14 +228,14 @@ export class DemperEngine {
           reasonText: explainDecision(this.options.i18n, 'ru', plan.decision, plan.product.price),
           source: 'demper',
           status: 'planned',
-          idempotencyKey: `demper:${plan.product.id}:${slot}`,
+          idempotencyKey: `demper:${plan.product.id}:after:${plan.after}`,
           cheapestRivalPrice: plan.decision.leader?.price ?? null,
           createdAt: now,
         } as never);
         plan.change = await em.findOneOrFail(PriceChangeSchema, id as number);
         recorded.push(plan);
       } catch (error) {
-        // Another worker already planned this product in this minute: that one will send it, not us.
+        // Another run already planned the change that follows the same history: that one sends it, not us.
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
       }
     }
@@ -347,7 +368,7 @@ export class DemperEngine {
     for (const change of stale) {
       change.status = 'sent';
       change.sentAt = change.createdAt;
-      change.error = 'outcome unknown after an interrupted run; settled by read-back';
+      change.error = INTERRUPTED_NOTE;
     }
     if (stale.length) {
       await em.flush();
@@ -367,21 +388,20 @@ export class DemperEngine {
     const byStore = new Map<number, PriceChange[]>();
     for (const change of pending) byStore.set(change.store.id, [...(byStore.get(change.store.id) ?? []), change]);
     for (const [id, changes] of byStore) {
+      const recoveredApplied: PriceChange[] = [];
       try {
         await this.options.sessions.withSession(id, async ({ jar, merchantUid }) => {
           for (const change of changes) {
             const fresh = await this.options.kaspi.cabinet.findOffer(jar, merchantUid, change.product.sku);
             const livePrice = fresh ? currentPrice(fresh) : undefined;
             if (livePrice === change.newPrice) {
-              change.status = 'applied';
-              change.settledAt = new Date();
+              if (!(await this.claimSettlement(em, change, 'applied'))) continue;
               change.product.price = change.newPrice;
               if (change.newPrice < change.oldPrice) change.product.lastCutAt = change.sentAt ?? new Date();
               summary.applied++;
+              if (change.error === INTERRUPTED_NOTE) recoveredApplied.push(change);
             } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.verifyTimeoutMs) {
-              change.status = 'failed';
-              change.settledAt = new Date();
-              change.error = `Kaspi did not apply the price (shows ${livePrice ?? 'no offer'})`;
+              if (!(await this.claimSettlement(em, change, 'failed', `Kaspi did not apply the price (shows ${livePrice ?? 'no offer'})`))) continue;
               if (livePrice !== undefined) change.product.price = livePrice;
               summary.failed++;
               await this.options.notifier.alert(id, {
@@ -399,7 +419,36 @@ export class DemperEngine {
         if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(id, { kind: 'session-expired' });
       }
       await em.flush();
+      // The run that sent these died before its digest: without this the seller never hears that Kaspi took them.
+      if (recoveredApplied.length) {
+        await this.options.notifier.digest(
+          id,
+          recoveredApplied.map((change) => ({
+            productId: change.product.id,
+            sku: change.product.sku,
+            title: change.product.title,
+            oldPrice: change.oldPrice,
+            newPrice: change.newPrice,
+            reason: change.reasonText,
+            rivalName: undefined,
+            rivalPrice: change.cheapestRivalPrice ?? undefined,
+          })),
+          false,
+        );
+      }
     }
+  }
+
+  /**
+   * Settles a sent change in the database first, conditionally on it still being `sent`: two runs reading the
+   * same store back at once (racing workers) both saw it pending, and only the one whose update lands may count
+   * it and tell the seller (a second «not applied» alert, or a second digest of a recovered change, otherwise).
+   */
+  private async claimSettlement(em: EntityManager, change: PriceChange, status: 'applied' | 'failed', error?: string): Promise<boolean> {
+    // The loaded entity is left as it was: this fork is dropped after the read-back, and its flush only stores
+    // the products' prices.
+    const claimed = await em.nativeUpdate(PriceChangeSchema, { id: change.id, status: 'sent' }, { status, settledAt: new Date(), ...(error ? { error } : {}) });
+    return claimed === 1;
   }
 
   private async recentRounds(em: EntityManager, product: Product): Promise<MarketRound[]> {
@@ -454,7 +503,7 @@ export class DemperEngine {
 
     // Alerts on transitions only: once when the floor stops us, once when first place is lost for good.
     const alerts = { ...product.demperAlerts };
-    if (decision.floorReached && !alerts.floorReached) {
+    if (decision.floorReached && !alerts.floorReached && (await this.claimAlert(em, product.id, 'floorReached'))) {
       await this.options.notifier.alert(store.id, {
         kind: 'floor-reached',
         productId: product.id,
@@ -465,11 +514,27 @@ export class DemperEngine {
     }
     alerts.floorReached = decision.floorReached;
     const losesFirst = decision.place > 1 && (decision.action === 'hold' || decision.floorReached);
-    if (losesFirst && wasFirst && !alerts.lostFirstPlace) {
+    if (losesFirst && wasFirst && !alerts.lostFirstPlace && (await this.claimAlert(em, product.id, 'lostFirstPlace'))) {
       await this.options.notifier.alert(store.id, { kind: 'lost-first-place', productId: product.id, sku: product.sku, title: product.title });
     }
     alerts.lostFirstPlace = losesFirst;
     product.demperAlerts = alerts;
+  }
+
+  /**
+   * Claims an alert's transition in the database itself: two runs checking the same product at once (a stalled
+   * job run again while its first run lives, a Redis restart) both see the transition in the row they loaded;
+   * only the run whose update flips the flag tells the seller.
+   */
+  private async claimAlert(em: EntityManager, productId: number, flag: keyof Product['demperAlerts']): Promise<boolean> {
+    const result = await em
+      .getConnection()
+      .execute(
+        `update "product" set "demper_alerts" = "demper_alerts" || jsonb_build_object(?::text, true) where "id" = ? and coalesce(("demper_alerts" ->> ?)::boolean, false) = false`,
+        [flag, productId, flag],
+        'run',
+      );
+    return (result as { affectedRows?: number }).affectedRows === 1;
   }
 
   private digestLine(plan: PlannedChange): DigestLine {
