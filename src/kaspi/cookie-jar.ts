@@ -5,6 +5,8 @@
  */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
+  /** Called after `absorb` changed cookies (the session manager stores a rotated session cookie at once). */
+  onChange: ((names: string[]) => void) | undefined;
 
   constructor(initial?: Record<string, string>) {
     for (const [name, value] of Object.entries(initial ?? {})) this.cookies.set(name, value);
@@ -32,6 +34,7 @@ export class CookieJar {
       else continue;
       changed.push(name);
     }
+    if (changed.length) this.onChange?.(changed);
     return changed;
   }
 

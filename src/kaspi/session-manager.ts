@@ -30,6 +30,9 @@ export interface SessionContext {
  * every call, expiry recorded on the store so the bot asks the seller to log in again (once).
  */
 export class KaspiSessionManager {
+  /** Per store: refreshed cookies this process could not store yet, and the stored jar they replace. */
+  private readonly unsaved = new Map<number, { base: Record<string, string>; cookies: Record<string, string> }>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly secretBox: SecretBox,
@@ -62,9 +65,15 @@ export class KaspiSessionManager {
   }
 
   /**
-   * Runs `task` with the store's cabinet session. Cookies Kaspi refreshed during the task are saved (merged
-   * into the latest stored jar under a row lock, so parallel tasks never roll each other's refresh back);
-   * a 401 marks the session expired.
+   * Runs `task` with the store's cabinet session. Cookies Kaspi refreshes during the task are saved as soon as
+   * they arrive (merged into the latest stored jar under a row lock, so parallel tasks never roll each other's
+   * refresh back); a 401 marks the session expired.
+   *
+   * Why at once and not when the task ends: Kaspi rotates `mc-session` on the fly and retires the previous value
+   * shortly after. A process killed in the middle of a task, or a database that is down when the task ends, lost
+   * the rotated cookie, and a minute later the store's stored session was dead and the seller asked to log in
+   * again (the fault suite's SIGKILL and PostgreSQL restart). A rotation that cannot be stored now is kept in this
+   * process and stored by the next task of the store, unless the stored session changed meanwhile (a new login).
    */
   async withSession<T>(storeId: number, task: (session: SessionContext) => Promise<T>): Promise<T> {
     const em = this.orm.em.fork();
@@ -75,14 +84,37 @@ export class KaspiSessionManager {
       throw new KaspiSessionExpiredError(`store ${storeId} has no active Kaspi session`, 'session.load');
     }
     const original = this.secretBox.openJson<Record<string, string>>(store.sessionSealed, sessionAad(store.id));
-    const jar = new CookieJar(original);
+    const unsaved = this.unsaved.get(storeId);
+    if (unsaved && !sameCookies(unsaved.base, original)) this.unsaved.delete(storeId);
+    const carried = unsaved && sameCookies(unsaved.base, original) ? unsaved.cookies : undefined;
+    const jar = new CookieJar(carried ?? original);
+    let stored = original;
+    let saving: Promise<void> = Promise.resolve();
+    const persist = () => {
+      saving = saving.then(async () => {
+        const current = jar.toJSON();
+        if (sameCookies(current, stored)) return;
+        try {
+          await this.saveRefreshedCookies(storeId, stored, current);
+          stored = current;
+          this.unsaved.delete(storeId);
+        } catch (error) {
+          this.unsaved.set(storeId, { base: stored, cookies: current });
+          this.logger.warn({ err: error, storeId }, 'could not store refreshed Kaspi cookies; the next task of this store tries again');
+        }
+      });
+      return saving;
+    };
+    jar.onChange = () => void persist();
+    if (carried) void persist();
     try {
       return await task({ store, merchantUid: store.merchantUid, jar });
     } catch (error) {
       if (error instanceof KaspiSessionExpiredError) await this.markExpired(storeId, error.endpoint);
       throw error;
     } finally {
-      await this.saveRefreshedCookies(storeId, original, jar.toJSON());
+      jar.onChange = undefined;
+      await persist();
     }
   }
 
@@ -140,6 +172,11 @@ export class KaspiSessionManager {
     });
     this.logger.debug({ storeId, cookies: changed.length }, 'saved refreshed Kaspi cookies');
   }
+}
+
+function sameCookies(a: Record<string, string>, b: Record<string, string>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }
 
 export const sessionAad = (storeId: number) => `store:${storeId}:session`;

@@ -1,0 +1,976 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { Api } from 'grammy';
+import type { Redis } from 'ioredis';
+
+import { ChatNotifier } from '../../src/bot/demper-notifier.js';
+import { forgetExpiredNotice } from '../../src/bot/helpers/kaspi-errors.js';
+import { CatalogSync } from '../../src/catalog/sync.js';
+import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange, type Product } from '../../src/db/entities/index.js';
+import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
+import { emptySummary, type DemperEngine, type RunOptions, type RunSummary } from '../../src/demper/engine.js';
+import type { DemperAlert, DemperNotifier, DigestLine } from '../../src/demper/notifier.js';
+import { decisiveCityOf } from '../../src/demper/settings.js';
+import { createI18n } from '../../src/i18n.js';
+import { KaspiLoginError } from '../../src/kaspi/errors.js';
+import { createKaspi, type Kaspi } from '../../src/kaspi/index.js';
+import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
+import { loadConfig } from '../../src/config.js';
+import { MERCHANTS } from '../../src/kaspi-sandbox/catalogue.js';
+import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { SeededRandom } from '../../src/kaspi-sandbox/random.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { createRedis } from '../../src/redis.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+import { startForwardProxy } from '../helpers/forward-proxy.js';
+import { startInterposer, type Interposer } from './interposer.js';
+import { createDatabaseOn, startPostgres, startRedis, type RestartableService } from './services.js';
+import { faultEngine, faultKaspi, TIME_SCALE, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS } from './stack.js';
+
+/**
+ * The fault suite's world: the Kaspi sandbox with two merchants of 30 products each, one seller with both stores
+ * connected by SMS login and synced, the demper on for every product (floor 90 % of the price), rivals that move
+ * and answer our cuts, a private PostgreSQL and Redis the suite may restart, storefront exits through four
+ * forward proxies (distinct source IPs), and the cabinet behind an interposer for faults on one exact request.
+ *
+ * Every scenario is judged the same way (`audit`): the price history (`price_change`) against Kaspi's side of
+ * things — the sandbox's log of every write it accepted and its catalogue — and against what the seller was told.
+ */
+
+export const ROOT = join(import.meta.dirname, '../..');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const PHONES = ['+7 701 000 00 01', '+7 701 000 00 02'] as const;
+/** The sandbox's apply delay (6 s) at timeScale 60. */
+const APPLY_DELAY_MS = 100;
+const STEP = 3;
+
+export interface TrackedProduct {
+  id: number;
+  storeId: number;
+  merchantUid: string;
+  sku: string;
+  masterSku: string;
+  cityId: string;
+  title: string;
+  floor: number;
+  /** The rival that leads the market; the suite moves it. Empty when the product has no rivals. */
+  leader: string;
+}
+
+export interface StoreRef {
+  id: number;
+  merchantUid: string;
+  phone: string;
+}
+
+/** Something the seller was told, by any demper process of the suite. */
+export type Notification =
+  | { type: 'digest'; source: string; storeId: number; dryRun: boolean; lines: Pick<DigestLine, 'productId' | 'newPrice' | 'oldPrice' | 'sku'>[] }
+  | { type: 'alert'; source: string; storeId: number; alert: DemperAlert };
+
+/** A chat message the seller actually received (after the chat notifier's own de-duplication). */
+export interface SellerMessage {
+  chatId: number;
+  text: string;
+}
+
+interface WriteItem {
+  index: number;
+  /** When Kaspi accepted it (the sandbox's clock, the test process's). */
+  at: number;
+  merchantUid: string;
+  sku: string;
+  price: number;
+  cityPrices: number[];
+}
+
+export interface Mark {
+  rowId: number;
+  writes: number;
+  notifications: number;
+  messages: number;
+  /** Kaspi's price of every offer when the scenario began, by `merchantUid:sku`. */
+  prices: Map<string, number>;
+  /** Where each offer was on sale (and its preorder days) when the scenario began: the demper must not touch it. */
+  availability: Map<string, string>;
+  stats: ReturnType<KaspiSandbox['stats']>;
+  at: number;
+}
+
+export interface Audit {
+  planned: number;
+  applied: number;
+  verified: number;
+  failed: number;
+  lost: number;
+  duplicated: number;
+  belowFloor: number;
+  unsettled: number;
+  messages: number;
+  problems: { lost: string[]; duplicated: string[]; belowFloor: string[]; told: string[]; recovery: string[]; collateral: string[] };
+}
+
+export interface TableRow {
+  fault: string;
+  injected: number;
+  planned: number;
+  applied: number;
+  verified: number;
+  failed: number;
+  told: number;
+  lost: number;
+  duplicated: number;
+  'below floor': number;
+  'recovered (s)': string;
+}
+
+export interface ScenarioSpec {
+  fault: string;
+  /** Products per store whose leader undercuts us before the fault (default 5). */
+  moves?: number;
+  /**
+   * Injects the fault and drives the engine through it; returns how many faults Kaspi or our side actually
+   * served (not how many were scheduled).
+   */
+  run(context: ScenarioContext): Promise<number>;
+  /** A dead process may leave `planned` rows; the settle phase fast-forwards their 5-minute recovery window. */
+  interrupts?: boolean;
+  /** By merchant uid: seller-visible «session expired» / «rate limited» messages the scenario must produce (else 0). */
+  told?: { sessionExpired?: Record<string, number>; rateLimited?: Record<string, number> };
+}
+
+export interface ScenarioContext {
+  world: FaultWorld;
+  engine: DemperEngine;
+  /** One engine run, then rivals answer our cuts and the read-back delay passes. */
+  cycle(engine?: DemperEngine): Promise<RunSummary>;
+  cycles(count: number, engine?: DemperEngine): Promise<RunSummary[]>;
+}
+
+export interface ScenarioResult {
+  row: TableRow;
+  audit: Audit;
+}
+
+/** Captures `sendMessage` of a grammY Api instead of calling Telegram: the chat notifier renders for real. */
+function capturingApi(messages: SellerMessage[]): Api {
+  const api = new Api('1:fault-suite');
+  let nextId = 1;
+  api.config.use(async (_previous, method, payload) => {
+    const body = payload as { chat_id?: number; text?: string };
+    if (method === 'sendMessage') messages.push({ chatId: Number(body.chat_id), text: String(body.text ?? '') });
+    return { ok: true, result: { message_id: nextId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } as never;
+  });
+  return api;
+}
+
+function itemsOf(index: number, at: number, merchantUid: string, body: unknown): WriteItem[] {
+  const items = Array.isArray(body) ? body : [body];
+  return items
+    .filter((item): item is Record<string, unknown> => Boolean(item) && typeof item === 'object' && 'sku' in (item as object))
+    .map((item) => ({
+      index,
+      at,
+      merchantUid,
+      sku: String(item.sku),
+      price: Number(item.price),
+      cityPrices: ((item.cityPrices as { value: number }[] | undefined) ?? []).map((entry) => Number(entry.value)),
+    }));
+}
+
+export class FaultWorld {
+  readonly logger: Logger;
+  readonly i18n = createI18n();
+  readonly notifications: Notification[] = [];
+  readonly rows: TableRow[] = [];
+  /** Engine runs that threw (the scheduler or a worker would log these and carry on; so does the suite). */
+  readonly runErrors: string[] = [];
+  /** Things the system did not recover from by itself in the current scenario (a store whose session died). */
+  readonly recoveryProblems: string[] = [];
+  /** What the suite did, with times; printed as it happens with FAULTS_TRACE=1. */
+  readonly traceLines: string[] = [];
+  /** Write-log indices Kaspi accepted but dropped (`dropWrites`), and those made by a tool other than the demper. */
+  readonly droppedWrites = new Set<number>();
+  readonly foreignWrites = new Set<number>();
+  readonly random = new SeededRandom(4242);
+  readonly notifier: DemperNotifier;
+  private cursor = 0;
+  private closers: (() => Promise<unknown>)[] = [];
+
+  private constructor(
+    readonly sandbox: KaspiSandbox,
+    readonly postgres: RestartableService,
+    readonly redisService: RestartableService,
+    readonly redis: Redis,
+    readonly redisKeyPrefix: string,
+    readonly database: Database,
+    readonly databaseUrl: string,
+    readonly kaspi: Kaspi,
+    readonly loginKaspi: Kaspi,
+    readonly interposer: Interposer,
+    readonly proxies: { url: string; close(): Promise<void> }[],
+    readonly secretKey: Buffer,
+    readonly sessions: KaspiSessionManager,
+    readonly stores: StoreRef[],
+    readonly products: TrackedProduct[],
+    readonly chat: ChatNotifier,
+    readonly messages: SellerMessage[],
+    logger: Logger,
+    closers: (() => Promise<unknown>)[],
+  ) {
+    this.logger = logger;
+    this.closers = closers;
+    const record = (notification: Notification) => this.notifications.push(notification);
+    this.notifier = {
+      digest: async (storeId, lines, dryRun) => {
+        record({ type: 'digest', source: 'main', storeId, dryRun, lines: lines.map(({ productId, newPrice, oldPrice, sku }) => ({ productId, newPrice, oldPrice, sku })) });
+        await chat.digest(storeId, lines, dryRun);
+      },
+      alert: async (storeId, alert) => {
+        this.trace(`alert to store ${storeId}: ${alert.kind}${alert.productId ? ` product ${alert.productId}` : ''}`);
+        record({ type: 'alert', source: 'main', storeId, alert });
+        await chat.alert(storeId, alert);
+      },
+    };
+  }
+
+  static async open(options: { productsPerMerchant?: number; seed?: number; logger?: Logger } = {}): Promise<FaultWorld> {
+    const closers: (() => Promise<unknown>)[] = [];
+    const logger = options.logger ?? createLogger({ level: 'silent' });
+    try {
+      const postgres = await startPostgres();
+      closers.push(() => postgres.close());
+      const redisService = await startRedis();
+      closers.push(() => redisService.close());
+      const db = await createDatabaseOn(postgres, `kaspi_faults_${randomBytes(5).toString('hex')}`);
+      closers.push(() => db.drop());
+      const database = await openDatabase({ databaseUrl: db.url, dataDir: null, logger, poolMax: 10 });
+      closers.push(() => database.close());
+      await migrate(database);
+
+      const sandbox = await startKaspiSandbox({
+        seed: options.seed ?? 11,
+        timeScale: TIME_SCALE,
+        productsPerMerchant: options.productsPerMerchant ?? 30,
+        rivalTickMs: 0, // rivals move when the suite moves them
+        applyDelayMs: APPLY_DELAY_MS * TIME_SCALE,
+        // Kaspi's storefront block (10 s) and write block (30 min) shortened so a blocked IP or merchant is
+        // still blocked while the engine runs into it, yet free again within the scenario.
+        limits: { storefrontBlockMs: 6 * 60_000, writeBlockMs: 3 * 60_000 },
+        logger: createLogger({ level: 'silent' }),
+      });
+      closers.push(() => sandbox.close());
+      const proxies: Awaited<ReturnType<typeof startForwardProxy>>[] = [];
+      for (let i = 0; i < 4; i++) proxies.push(await startForwardProxy(`127.0.0.${i + 2}`));
+      closers.push(() => Promise.all(proxies.map((proxy) => proxy.close())));
+      const interposer = await startInterposer(sandbox.mcUrl);
+      closers.push(() => interposer.close());
+
+      // The production Redis connection (commands wait while Redis restarts); our own key space in it.
+      const redisKeyPrefix = `kaspi-faults-${randomBytes(3).toString('hex')}:`;
+      const redis = createRedis(redisService.url, logger, 'faults');
+      redis.options.keyPrefix = redisKeyPrefix;
+      await redis.connect();
+      closers.push(async () => redis.disconnect());
+
+      const kaspi = faultKaspi({ idmcUrl: sandbox.idmcUrl, mcUrl: interposer.url, shopUrl: sandbox.shopUrl, proxies: proxies.map((proxy) => proxy.url) }, logger, redis);
+      closers.push(() => kaspi.close());
+      // Logins go to the sandbox directly: its OAuth hand-off only redirects to its own cabinet address.
+      const loginKaspi = createKaspi({
+        config: loadConfig({ KASPI_IDMC_URL: sandbox.idmcUrl, KASPI_MC_URL: sandbox.mcUrl, KASPI_SHOP_URL: sandbox.shopUrl }),
+        logger,
+        redis: undefined,
+        http: { baseBackoffMs: 20, maxBackoffMs: 100 },
+      });
+      closers.push(() => loginKaspi.close());
+      const secretKey = randomBytes(32);
+      const secretBox = new SecretBox(secretKey);
+      const sessions = new KaspiSessionManager(database.orm, secretBox, loginKaspi.cabinet, logger);
+
+      const em = database.orm.em.fork();
+      const seller = em.create(SellerSchema, { telegramUserId: 9_100_001, chatId: 9_100_001, firstName: 'Айгерим' });
+      await em.flush();
+      const stores: StoreRef[] = [];
+      for (const [index, merchant] of MERCHANTS.entries()) {
+        const phone = PHONES[index]!;
+        const pending = await loginKaspi.smsLogin.start(phone);
+        const login = await loginKaspi.smsLogin.verify(pending, sandbox.lastCode(pending.phone)!);
+        const store = await sessions.connectStore({ sellerId: seller.id, merchantUid: merchant.uid, cookies: login.cookies, loginMethod: 'sms', identity: pending.phone });
+        await new CatalogSync(database.orm, sessions, loginKaspi.cabinet, logger).sync(store.id);
+        stores.push({ id: store.id, merchantUid: merchant.uid, phone });
+      }
+      const connection = database.orm.em.getConnection();
+      await connection.execute(`update "store" set "demper_enabled" = true`);
+      // Nothing is due until a scenario moves a market or asks for a full check.
+      await connection.execute(
+        `update "product" set "demper_enabled" = true, "min_price" = greatest(10, round("price" * 0.9)), "step" = ?, "next_check_at" = now() + interval '1 day' where "removed_at" is null`,
+        [STEP],
+      );
+
+      const own = new Set(stores.map((store) => store.merchantUid));
+      const products: TrackedProduct[] = [];
+      for (const product of await database.orm.em.fork().find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
+        const cityId = decisiveCityOf(product, product.store.points);
+        if (!cityId) continue;
+        const rivals = [...new Set(sandbox.storefront(product.masterSku, cityId).map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
+        // The market settled: the leader one step above us, everyone else above it. We hold first place.
+        if (rivals[0]) sandbox.setRivalPrice(product.masterSku, cityId, rivals[0], product.price + STEP);
+        for (const [index, rival] of rivals.slice(1).entries()) sandbox.setRivalPrice(product.masterSku, cityId, rival, product.price + STEP + 1 + ((index * 37) % 200));
+        products.push({
+          id: product.id,
+          storeId: product.store.id,
+          merchantUid: product.store.merchantUid,
+          sku: product.sku,
+          masterSku: product.masterSku,
+          cityId,
+          title: product.title,
+          floor: product.minPrice ?? 10,
+          leader: rivals[0] ?? '',
+        });
+      }
+      const messages: SellerMessage[] = [];
+      const chat = new ChatNotifier(capturingApi(messages), database.orm, createI18n(), logger, redis);
+      const world = new FaultWorld(
+        sandbox,
+        postgres,
+        redisService,
+        redis,
+        redisKeyPrefix,
+        database,
+        db.url,
+        kaspi,
+        loginKaspi,
+        interposer,
+        proxies,
+        secretKey,
+        sessions,
+        stores,
+        products,
+        chat,
+        messages,
+        logger,
+        closers,
+      );
+      return world;
+    } catch (error) {
+      for (const closer of closers.reverse()) await closer().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  trace(text: string): void {
+    const line = `${new Date().toISOString().slice(11, 23)} ${text}`;
+    this.traceLines.push(line);
+    if (process.env.FAULTS_TRACE) process.stderr.write(`${line}\n`);
+  }
+
+  async close(): Promise<void> {
+    for (const closer of this.closers.reverse()) await closer().catch(() => undefined);
+  }
+
+  get orm() {
+    return this.database.orm;
+  }
+
+  engine(kaspi: Kaspi = this.kaspi): DemperEngine {
+    return faultEngine({ orm: this.orm, kaspi, secretBox: new SecretBox(this.secretKey), notifier: this.notifier, i18n: this.i18n, logger: this.logger });
+  }
+
+  /** A second Kaspi layer, as another process would have (its own HTTP client and in-process state). */
+  otherKaspi(redis: Redis | undefined): Kaspi {
+    return faultKaspi({ idmcUrl: this.sandbox.idmcUrl, mcUrl: this.interposer.url, shopUrl: this.sandbox.shopUrl, proxies: this.proxies.map((proxy) => proxy.url) }, this.logger, redis);
+  }
+
+  // ---- the market -------------------------------------------------------------------------------------------
+
+  kaspiPrice(product: Pick<TrackedProduct, 'merchantUid' | 'sku'>): number {
+    return this.sandbox.catalogue(product.merchantUid).find((offer) => offer.sku === product.sku)!.price;
+  }
+
+  /**
+   * The leaders of `perStore` products of each store undercut us (one of them below our floor); those products
+   * become due, as a contested product's next check would. Returns the moved products.
+   */
+  async moveMarket(perStore: number): Promise<TrackedProduct[]> {
+    const moved: TrackedProduct[] = [];
+    for (const store of this.stores) {
+      // Products with room to cut above their floor; markets that reached the floor in earlier scenarios rest.
+      const candidates = this.products.filter((product) => product.storeId === store.id && product.leader && this.kaspiPrice(product) - product.floor >= 40);
+      for (let i = 0; i < perStore; i++) {
+        const product = candidates[(this.cursor + i) % candidates.length]!;
+        const ours = this.kaspiPrice(product);
+        const price = i === 0 ? product.floor - 30 : Math.max(product.floor + 20, ours - this.random.int(4, 60));
+        this.sandbox.setRivalPrice(product.masterSku, product.cityId, product.leader, price);
+        moved.push(product);
+      }
+    }
+    this.cursor += perStore;
+    await this.makeDue(moved.map((product) => product.id));
+    return moved;
+  }
+
+  /** Rivals answer: where we just went under a leader, it comes back one tenge under us about half the time. */
+  answerCuts(before: Map<string, number>): void {
+    for (const product of this.products) {
+      if (!product.leader) continue;
+      const key = `${product.merchantUid}:${product.sku}`;
+      const now = this.kaspiPrice(product);
+      if (before.get(key) !== undefined && now < before.get(key)! && this.random.chance(0.5) && now - 2 >= product.floor + 5) {
+        this.sandbox.setRivalPrice(product.masterSku, product.cityId, product.leader, now - 2);
+      }
+    }
+  }
+
+  kaspiPrices(): Map<string, number> {
+    const prices = new Map<string, number>();
+    for (const store of this.stores) for (const offer of this.sandbox.catalogue(store.merchantUid)) prices.set(`${store.merchantUid}:${offer.sku}`, offer.price);
+    return prices;
+  }
+
+  kaspiAvailability(): Map<string, string> {
+    const availability = new Map<string, string>();
+    for (const store of this.stores) {
+      for (const offer of this.sandbox.catalogue(store.merchantUid)) {
+        availability.set(`${store.merchantUid}:${offer.sku}`, JSON.stringify(offer.availabilities.map((point) => [point.storeId, point.available, point.preOrder ?? 0])));
+      }
+    }
+    return availability;
+  }
+
+  async makeDue(productIds: number[] | 'all'): Promise<void> {
+    const em = this.orm.em.fork();
+    await em.nativeUpdate(ProductSchema, productIds === 'all' ? { demperEnabled: true } : { id: { $in: productIds } }, { nextCheckAt: null });
+  }
+
+  // ---- Kaspi-side helpers ---------------------------------------------------------------------------------------
+
+  /** Writes accepted by Kaspi while `task` runs are dropped (accepted, never applied). */
+  async withDroppedWrites<T>(task: () => Promise<T>): Promise<T> {
+    const start = this.sandbox.writes().length;
+    this.sandbox.injectFaults({ target: 'cabinet', dropWrites: true });
+    try {
+      return await task();
+    } finally {
+      this.sandbox.injectFaults({ target: 'cabinet', dropWrites: false });
+      for (let index = start; index < this.sandbox.writes().length; index++) this.droppedWrites.add(index);
+    }
+  }
+
+  /** Runs `task` (writes by a tool other than the demper); the writes it gets through are not the demper's. */
+  async foreign<T>(task: () => Promise<T>): Promise<T> {
+    const start = this.sandbox.writes().length;
+    try {
+      return await task();
+    } finally {
+      for (let index = start; index < this.sandbox.writes().length; index++) this.foreignWrites.add(index);
+    }
+  }
+
+  /**
+   * Sends probes until the sandbox answers one normally, so faults the engine did not consume are counted (and
+   * never leak into the next scenario). Returns the faults the probes ran into.
+   */
+  async drainFaults(service: 'cabinet' | 'storefront', delayMs = 0): Promise<number> {
+    let leftover = 0;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const url = service === 'cabinet' ? `${this.sandbox.mcUrl}/bff/offer-view/list?m=1&p=0&l=1` : `${this.sandbox.shopUrl}/mc/`;
+      const started = Date.now();
+      const answer = await new Promise<{ status: number; body: string } | undefined>((resolve) => {
+        const probe = httpRequest(url, { method: 'GET', agent: false }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          response.on('error', () => resolve(undefined));
+        });
+        probe.on('error', () => resolve(undefined));
+        probe.end();
+      });
+      const delayed = delayMs > 0 && Date.now() - started >= delayMs * 0.8;
+      const normal =
+        answer !== undefined &&
+        (service === 'cabinet' ? answer.status === 401 : answer.status === 200 && answer.body.includes('Kaspi Магазин'));
+      leftover += (normal ? 0 : 1) + (delayed ? 1 : 0);
+      if (normal && !delayed) return leftover;
+    }
+    throw new Error(`the sandbox ${service} keeps failing probes`);
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------------------------
+
+  /** The seller logs in again by SMS, as the bot's «Войти снова» does (which also re-arms the expiry notice). */
+  async relogin(store: StoreRef): Promise<void> {
+    let pending;
+    try {
+      pending = await this.loginKaspi.smsLogin.start(store.phone);
+    } catch (error) {
+      if (!(error instanceof KaspiLoginError) || error.errorCode !== 'MFA_SEND_FLOOD') throw error;
+      await sleep((error.breakTimeSeconds ?? 1) * 1000 + 50);
+      pending = await this.loginKaspi.smsLogin.start(store.phone);
+    }
+    const login = await this.loginKaspi.smsLogin.verify(pending, this.sandbox.lastCode(pending.phone)!);
+    const seller = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
+    await this.sessions.connectStore({ sellerId: seller.seller.id, merchantUid: store.merchantUid, cookies: login.cookies, loginMethod: 'sms', identity: pending.phone });
+    await forgetExpiredNotice(store.id, this.redis);
+  }
+
+  // ---- child processes ------------------------------------------------------------------------------------------
+
+  /** A demper process of its own (see engine-child.ts), ready to `go`. */
+  async spawnEngine(storeId: number, options: { verifyTimeoutMs?: number } = {}): Promise<EngineChild> {
+    const config = {
+      databaseUrl: this.databaseUrl,
+      redisUrl: this.redisService.url,
+      redisKeyPrefix: this.redisKeyPrefix,
+      secretKeyHex: this.secretKey.toString('hex'),
+      idmcUrl: this.sandbox.idmcUrl,
+      mcUrl: this.interposer.url,
+      shopUrl: this.sandbox.shopUrl,
+      proxies: this.proxies.map((proxy) => proxy.url),
+      storeId,
+      ...options,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/faults/engine-child.ts')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', FAULT_CHILD: JSON.stringify(config) },
+    });
+    const engineChild = new EngineChild(child, `child-${child.pid}`, (notification) => this.notifications.push(notification));
+    await engineChild.waitFor('ready', 30_000);
+    return engineChild;
+  }
+
+  // ---- judging ----------------------------------------------------------------------------------------------------
+
+  async mark(): Promise<Mark> {
+    const [row] = await this.orm.em.getConnection().execute<{ max: number | null }[]>(`select max("id") as "max" from "price_change"`);
+    return {
+      rowId: Number(row?.max ?? 0),
+      writes: this.sandbox.writes().length,
+      notifications: this.notifications.length,
+      messages: this.messages.length,
+      prices: this.kaspiPrices(),
+      availability: this.kaspiAvailability(),
+      stats: this.sandbox.stats(),
+      at: Date.now(),
+    };
+  }
+
+  /** One `runOnce`; a run that throws is recorded and the next one goes ahead, as the scheduler and workers do. */
+  async runEngine(engine: DemperEngine, options: RunOptions = {}): Promise<RunSummary> {
+    try {
+      const summary = await engine.runOnce(options);
+      const { errors, ...counts } = summary;
+      this.trace(`run${options.storeId ? ` store ${options.storeId}` : ''}: ${JSON.stringify(counts)}${errors.length ? ` errors: ${errors.map((error) => error.message).join(' | ')}` : ''}`);
+      return summary;
+    } catch (error) {
+      this.trace(`run threw: ${error instanceof Error ? error.message : String(error)}`);
+      this.runErrors.push(error instanceof Error ? error.message : String(error));
+      return { ...emptySummary(), errors: [{ storeId: 0, message: `run threw: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  }
+
+  async unsettled(): Promise<PriceChange[]> {
+    return this.orm.em.fork().find(PriceChangeSchema, { status: { $in: ['planned', 'sent'] } });
+  }
+
+  /**
+   * Runs the engine until the world is at rest after a fault: every change settled, and a check of every product
+   * changes nothing more (the market stands still meanwhile). A dead process's `planned` rows wait for the
+   * engine's 5-minute interrupted-run window; with `interrupts` that wait is fast-forwarded by moving their
+   * creation time back (the only clock the recovery reads), instead of sleeping five minutes.
+   */
+  async settle(engine: DemperEngine, options: { interrupts?: boolean; timeoutMs?: number } = {}): Promise<{ ms: number; recovered: number }> {
+    const started = Date.now();
+    const deadline = started + (options.timeoutMs ?? 45_000);
+    let recovered = 0;
+    let last: RunSummary | undefined;
+    const enabled = await this.orm.em.fork().count(ProductSchema, { demperEnabled: true, removedAt: null });
+    while (Date.now() < deadline) {
+      // A store whose session died cannot settle anything: the seller has to log in again. That is no recovery
+      // by itself; it is recorded against the scenario, and the seller logs in so the audit can go on.
+      for (const store of this.stores) {
+        const row = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
+        if (row.sessionState === 'active') continue;
+        this.recoveryProblems.push(`store ${store.merchantUid}: its Kaspi session died during the scenario; the seller had to log in again`);
+        this.trace(`store ${store.id} lost its session; the seller logs in again`);
+        await this.relogin(store);
+      }
+      const open = await this.unsettled();
+      if (open.length > 0) {
+        const stale = open.filter((change) => change.status === 'planned' && Date.now() - change.createdAt.getTime() > 1_000);
+        if (options.interrupts && stale.length > 0) {
+          this.trace(`fast-forwarding the interrupted-run window of ${stale.length} planned change(s)`);
+          await this.orm.em.fork().nativeUpdate(PriceChangeSchema, { id: { $in: stale.map((change) => change.id) } }, { createdAt: new Date(Date.now() - 6 * 60_000) });
+          recovered += stale.length;
+        }
+        last = await this.runEngine(engine);
+        await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS);
+        continue;
+      }
+      await this.makeDue('all');
+      const summary = await this.runEngine(engine);
+      last = summary;
+      if (summary.planned === 0 && summary.deferred === 0 && summary.errors.length === 0 && summary.checked >= enabled) {
+        return { ms: Date.now() - started, recovered };
+      }
+      await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS);
+    }
+    const open = await this.unsettled();
+    const describe = open.map((change) => `#${change.id} ${change.status} ${change.oldPrice}→${change.newPrice} created ${change.createdAt.toISOString()} sent ${change.sentAt?.toISOString()} ${change.error ?? ''}`);
+    throw new Error(
+      `the world did not come to rest within ${options.timeoutMs ?? 45_000} ms: ${open.length} unsettled changes${describe.length ? `\n  ${describe.join('\n  ')}` : ''}\nlast run: ${JSON.stringify(last)}\ntrace:\n${this.traceLines.slice(-25).join('\n')}`,
+    );
+  }
+
+  /** The price history since `mark` against Kaspi's write log and catalogue, and against what the seller was told. */
+  async audit(mark: Mark, told: ScenarioSpec['told'] = {}): Promise<Audit> {
+    const em = this.orm.em.fork();
+    const rows = await em.find(PriceChangeSchema, { id: { $gt: mark.rowId } }, { orderBy: { id: 'ASC' } });
+    const products = await em.find(ProductSchema, {}, { populate: ['store'] });
+    const byId = new Map(products.map((product) => [product.id, product]));
+    const byKey = new Map(products.map((product) => [`${product.store.merchantUid}:${product.sku}`, product]));
+    const problems: Audit['problems'] = { lost: [], duplicated: [], belowFloor: [], told: [], recovery: [...this.recoveryProblems.splice(0)], collateral: [] };
+
+    // The demper changes prices only: where an offer is on sale (and its preorder days) stays as it was. A write
+    // that echoed a misread offer would take it off sale.
+    const availabilityNow = this.kaspiAvailability();
+    for (const [key, before] of mark.availability) {
+      const now = availabilityNow.get(key);
+      if (now !== before) problems.collateral.push(`offer ${key}: availability was ${before}, Kaspi now has ${now}`);
+    }
+    const name = (product: Product) => `${product.sku} (#${product.id})`;
+
+    const items = this.sandbox
+      .writes()
+      .map((record, index) => ({ record, index }))
+      .slice(mark.writes)
+      .filter(({ index }) => !this.foreignWrites.has(index))
+      .flatMap(({ record, index }) => itemsOf(index, record.at, record.merchantUid, record.body));
+
+    // Nothing below a floor ever reaches Kaspi, nor is even planned.
+    for (const item of items) {
+      const product = byKey.get(`${item.merchantUid}:${item.sku}`);
+      const floor = product?.minPrice ?? 10;
+      if (item.price < floor || item.cityPrices.some((value) => value < floor)) {
+        problems.belowFloor.push(`write #${item.index} sets ${item.sku} to ${item.price} (city prices ${item.cityPrices.join(', ')}) below its floor ${floor}`);
+      }
+    }
+    for (const row of rows) {
+      const floor = byId.get(row.product.id)?.minPrice ?? 10;
+      if (row.newPrice < floor) problems.belowFloor.push(`change #${row.id} planned ${row.newPrice} below the floor ${floor}`);
+    }
+
+    // Each sent change owns at most one write of its new price; writes are matched to changes in order.
+    const touched = new Set<number>([...rows.map((row) => row.product.id)]);
+    for (const item of items) {
+      const product = byKey.get(`${item.merchantUid}:${item.sku}`);
+      if (product) touched.add(product.id);
+      else problems.lost.push(`write #${item.index} for unknown offer ${item.sku}`);
+    }
+    let verified = 0;
+    let unsettled = 0;
+    for (const productId of touched) {
+      const product = byId.get(productId)!;
+      const key = `${product.store.merchantUid}:${product.sku}`;
+      const productRows = rows.filter((row) => row.product.id === productId);
+      const productItems = items.filter((item) => item.merchantUid === product.store.merchantUid && item.sku === product.sku);
+      // Applied changes first (Kaspi showed their price, so a write of it exists), then the others that were sent;
+      // a write can only belong to a change recorded before it (a racing worker's lagging clock only moves its
+      // changes earlier, never later).
+      const matched = new Map<number, WriteItem>();
+      const used = new Set<WriteItem>();
+      for (const pass of ['applied', 'other'] as const) {
+        for (const row of productRows) {
+          if (!row.sentAt || (pass === 'applied') !== (row.status === 'applied') || matched.has(row.id)) continue;
+          const item = productItems.find((candidate) => !used.has(candidate) && candidate.price === row.newPrice && candidate.at >= row.createdAt.getTime() - 5);
+          if (item) {
+            matched.set(row.id, item);
+            used.add(item);
+          }
+        }
+      }
+      for (const item of productItems) {
+        if (used.has(item)) continue;
+        const owner = productRows.find((row) => row.newPrice === item.price);
+        if (owner && matched.has(owner.id)) problems.duplicated.push(`${name(product)}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${item.index})`);
+        else problems.lost.push(`${name(product)}: write #${item.index} of ${item.price} has no sent change in the history${owner ? ` (change #${owner.id} is ${owner.status}: ${owner.error ?? ''})` : ''}`);
+      }
+
+      // Every landed change must start from the state the previous landed change left: two changes decided on
+      // the same state (two workers, a resend) are one change made twice.
+      let expectedOld = mark.prices.get(key) ?? product.price;
+      let lastLanded: PriceChange | undefined;
+      for (const row of productRows) {
+        const item = matched.get(row.id);
+        const landed = item !== undefined && !this.droppedWrites.has(item.index);
+        if (!landed) continue;
+        if (row.oldPrice !== expectedOld) {
+          problems.duplicated.push(`${name(product)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) was decided on a state an earlier change had already left (Kaspi was at ${expectedOld})`);
+        }
+        expectedOld = row.newPrice;
+        lastLanded = row;
+      }
+
+      for (const row of productRows) {
+        const item = matched.get(row.id);
+        const landed = item !== undefined && !this.droppedWrites.has(item.index);
+        if (row.status === 'planned' || row.status === 'sent') {
+          unsettled++;
+          problems.lost.push(`${name(product)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) never settled (${row.status})`);
+        } else if (row.status === 'applied') {
+          if (landed) verified++;
+          else problems.lost.push(`${name(product)}: change #${row.id} is applied in the history but Kaspi ${item ? 'dropped its write' : 'never received it'}`);
+        } else if (row.status === 'failed' && landed && row === lastLanded) {
+          problems.lost.push(`${name(product)}: change #${row.id} is failed in the history (${row.error}) but Kaspi applied ${row.newPrice}`);
+        }
+      }
+
+      // The history's last word, the product row and Kaspi agree.
+      const kaspiPrice = this.sandbox.catalogue(product.store.merchantUid).find((offer) => offer.sku === product.sku)?.price;
+      const historyPrice = lastLanded ? lastLanded.newPrice : (mark.prices.get(key) ?? product.price);
+      if (kaspiPrice !== historyPrice) problems.lost.push(`${name(product)}: Kaspi shows ${kaspiPrice}, the history says ${historyPrice}`);
+      if (kaspiPrice !== product.price) problems.lost.push(`${name(product)}: Kaspi shows ${kaspiPrice}, the product row says ${product.price}`);
+    }
+
+    // What the seller was told: every sent change once in a digest, every sent-then-failed one once as «not
+    // applied», each episode of an expired session or a write freeze once per store, all of it readable.
+    const notifications = this.notifications.slice(mark.notifications);
+    const digestLines = notifications.flatMap((notification) => (notification.type === 'digest' && !notification.dryRun ? notification.lines : []));
+    const alerts = notifications.flatMap((notification) => (notification.type === 'alert' ? [{ storeId: notification.storeId, ...notification.alert }] : []));
+    const tally = <T>(values: T[], key: (value: T) => string) => values.reduce((map, value) => map.set(key(value), (map.get(key(value)) ?? 0) + 1), new Map<string, number>());
+    // Per (product, new price): applied changes told at least once, no more digest lines than changes sent, one
+    // «not applied» per change that was sent (or recovered as maybe-sent) and then failed.
+    const keyOf = (productId: number, price: number) => `${productId} → ${price}`;
+    const toldLines = tally(digestLines, (line) => keyOf(line.productId, line.newPrice));
+    const sentRows = rows.filter((row) => row.sentAt);
+    const sentTally = tally(sentRows, (row) => keyOf(row.product.id, row.newPrice));
+    const appliedTally = tally(rows.filter((row) => row.status === 'applied'), (row) => keyOf(row.product.id, row.newPrice));
+    const failedSentTally = tally(sentRows.filter((row) => row.status === 'failed'), (row) => keyOf(row.product.id, row.newPrice));
+    const notApplied = tally(
+      alerts.filter((alert) => alert.kind === 'not-applied'),
+      (alert) => keyOf(alert.productId ?? 0, Number(alert.details?.newPrice)),
+    );
+    for (const [key, count] of appliedTally) {
+      if ((toldLines.get(key) ?? 0) < count) problems.told.push(`change ${key} applied ${count}× but was in a digest ${toldLines.get(key) ?? 0}× (the seller never heard of it)`);
+    }
+    for (const [key, count] of toldLines) {
+      if (count > (sentTally.get(key) ?? 0)) problems.told.push(`digest told ${key} ${count}× for ${sentTally.get(key) ?? 0} sent change(s)`);
+    }
+    for (const key of new Set([...failedSentTally.keys(), ...notApplied.keys()])) {
+      if ((failedSentTally.get(key) ?? 0) !== (notApplied.get(key) ?? 0)) {
+        problems.told.push(`change ${key}: ${failedSentTally.get(key) ?? 0} sent-then-failed, «not applied» told ${notApplied.get(key) ?? 0}×`);
+      }
+    }
+    // Transition alerts (floor reached, first place lost) come once per episode; the suite moves each market at
+    // most once per scenario, so a second one for the same product is the same news told twice.
+    const transitions = tally(
+      alerts.filter((alert) => alert.kind === 'floor-reached' || alert.kind === 'lost-first-place'),
+      (alert) => `${alert.kind} for product ${alert.productId}`,
+    );
+    for (const [key, count] of transitions) if (count > 1) problems.told.push(`${key} told ${count}×`);
+    const messages = this.messages.slice(mark.messages);
+    for (const store of this.stores) {
+      const storeName = (await em.findOneOrFail(StoreSchema, store.id)).name;
+      const ofStore = messages.filter((message) => message.text.includes(storeName));
+      const expired = ofStore.filter((message) => /Сессия Kaspi/.test(message.text)).length;
+      const limited = ofStore.filter((message) => /временно ограничил/.test(message.text)).length;
+      const expectedExpired = told.sessionExpired?.[store.merchantUid] ?? 0;
+      const expectedLimited = told.rateLimited?.[store.merchantUid] ?? 0;
+      if (expired !== expectedExpired) problems.told.push(`store ${store.merchantUid}: «session expired» reached the seller ${expired} times (expected ${expectedExpired})`);
+      if (limited !== expectedLimited) problems.told.push(`store ${store.merchantUid}: «rate limited» reached the seller ${limited} times (expected ${expectedLimited})`);
+    }
+    for (const message of messages) {
+      if (/undefined|NaN|\{\s*\$|\[object/.test(message.text) || message.text.trim() === '') problems.told.push(`unclear message: ${message.text.slice(0, 120)}`);
+    }
+
+    return {
+      planned: rows.length,
+      applied: rows.filter((row) => row.status === 'applied').length,
+      verified,
+      failed: rows.filter((row) => row.status === 'failed').length,
+      lost: problems.lost.length,
+      duplicated: problems.duplicated.length,
+      belowFloor: problems.belowFloor.length,
+      unsettled,
+      messages: messages.length,
+      problems,
+    };
+  }
+
+  // ---- scenarios --------------------------------------------------------------------------------------------------
+
+  async runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+    this.trace(`scenario: ${spec.fault}`);
+    const engine = this.engine();
+    const mark = await this.mark();
+    await this.moveMarket(spec.moves ?? 5);
+    const context: ScenarioContext = {
+      world: this,
+      engine,
+      cycle: async (which = engine) => {
+        const before = this.kaspiPrices();
+        const summary = await this.runEngine(which);
+        await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS);
+        this.answerCuts(before);
+        return summary;
+      },
+      cycles: async (count, which = engine) => {
+        const summaries: RunSummary[] = [];
+        for (let i = 0; i < count; i++) summaries.push(await context.cycle(which));
+        return summaries;
+      },
+    };
+    let injected: number;
+    let settled: { ms: number; recovered: number } | undefined;
+    let unsettledError: unknown;
+    try {
+      injected = await spec.run(context);
+      const states = await this.orm.em.fork().find(StoreSchema, {}, { orderBy: { id: 'ASC' } });
+      this.trace(`fault over (${injected} injected); stores ${states.map((store) => `${store.id}:${store.sessionState}`).join(', ')}; settling`);
+      try {
+        settled = await this.settle(engine, { interrupts: spec.interrupts });
+      } catch (error) {
+        // Still audited and put in the table, so the row shows what was left behind.
+        unsettledError = error;
+      }
+    } finally {
+      await this.restore();
+    }
+    const audit = await this.audit(mark, spec.told);
+    const row: TableRow = {
+      fault: spec.fault,
+      injected,
+      planned: audit.planned,
+      applied: audit.applied,
+      verified: audit.verified,
+      failed: audit.failed,
+      told: audit.messages,
+      lost: audit.lost,
+      duplicated: audit.duplicated,
+      'below floor': audit.belowFloor,
+      'recovered (s)': settled ? (settled.ms / 1000).toFixed(1) : 'never',
+    };
+    this.rows.push(row);
+    if (unsettledError) throw unsettledError;
+    return { row, audit };
+  }
+
+  /**
+   * Whatever a scenario left behind (it may have failed half-way) is undone, so the next one starts from a
+   * healthy world: no pending faults, both sessions alive. A store that had to be logged in again here is
+   * visible in the audit of the scenario that lost it (its «session expired» message).
+   */
+  private async restore(): Promise<void> {
+    this.interposer.clear();
+    for (const target of ['storefront', 'cabinet'] as const) {
+      this.sandbox.injectFaults({ target, serverErrors: 0, htmlWall: 0, resets: 0, delayedRequests: 0, dropWrites: false, drift: null });
+    }
+    for (const store of this.stores) {
+      const row = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
+      if (row.sessionState !== 'active') {
+        this.trace(`store ${store.id} left with an ${row.sessionState} session; logging in again`);
+        await this.relogin(store);
+      }
+    }
+  }
+
+  table(): string {
+    const columns = ['fault', 'injected', 'planned', 'applied', 'verified', 'failed', 'told', 'lost', 'duplicated', 'below floor', 'recovered (s)'] as const;
+    const total: TableRow = {
+      fault: 'total',
+      injected: 0,
+      planned: 0,
+      applied: 0,
+      verified: 0,
+      failed: 0,
+      told: 0,
+      lost: 0,
+      duplicated: 0,
+      'below floor': 0,
+      'recovered (s)': '',
+    };
+    for (const row of this.rows) {
+      for (const column of columns) {
+        if (column === 'fault' || column === 'recovered (s)') continue;
+        total[column] += row[column];
+      }
+    }
+    const all = [...this.rows, total];
+    const cells = all.map((row) => columns.map((column) => String(row[column])));
+    const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((cell) => cell[index]!.length)));
+    const line = (values: string[]) => values.map((value, index) => (index === 0 ? value.padEnd(widths[index]!) : value.padStart(widths[index]!))).join('  ');
+    const rule = widths.map((width) => '─'.repeat(width)).join('──');
+    const legend = [
+      'injected: faults actually served (sandbox faults the probes did not drain, interposer actions, kills, restarts, racing runs)',
+      'planned: price_change rows of the scenario; applied / failed: their final status; told: messages the seller got',
+      'verified: applied rows whose write is in Kaspi\'s log, not dropped, and agree with Kaspi\'s final price',
+      'lost: writes without a row, applied rows Kaspi never took, failed rows Kaspi applied, unsettled rows, history ≠ Kaspi',
+      'duplicated: a change written twice, or decided again on a state an earlier change had left; below floor: writes/rows < floor',
+      'recovered: from the fault cleared to the world at rest (checks fast-forwarded; the 5-minute interrupted-run window too)',
+    ];
+    return [line([...columns]), rule, ...cells.slice(0, -1).map(line), rule, line(cells.at(-1)!), '', ...legend].join('\n');
+  }
+}
+
+/** A demper child process (engine-child.ts) and what it printed. */
+export class EngineChild {
+  output = '';
+  readonly summaries: RunSummary[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    readonly name: string,
+    onNotification: (notification: Notification) => void,
+  ) {
+    let pending = '';
+    process.stdout.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('notify ')) onNotification({ ...(JSON.parse(line.slice(7)) as Notification), source: name });
+        if (line.startsWith('done ')) this.summaries.push(JSON.parse(line.slice(5)) as RunSummary);
+      }
+    });
+    process.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => process.once('exit', resolve));
+  }
+
+  async waitFor(text: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes(text)) {
+      if (this.process.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name}: no "${text}" (exit ${this.process.exitCode}); output:\n${this.output}`);
+      await sleep(10);
+    }
+  }
+
+  /**
+   * Starts one run with this process's clock shifted by `clockSkewMs`, back to the true time after `skewForMs`
+   * (never, when undefined); resolves with the run's summary.
+   */
+  run(clockSkewMs = 0, options: { skewForMs?: number; timeoutMs?: number } = {}): Promise<RunSummary> {
+    const count = this.summaries.length;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.process.stdin.write(`run ${Math.round(clockSkewMs)}\n`);
+    if (options.skewForMs !== undefined) setTimeout(() => this.process.stdin.write('skew 0\n'), options.skewForMs);
+    return (async () => {
+      const deadline = Date.now() + timeoutMs;
+      while (this.summaries.length <= count) {
+        if (this.process.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name}: the run did not finish (exit ${this.process.exitCode}); output:\n${this.output}`);
+        await sleep(10);
+      }
+      return this.summaries[count]!;
+    })();
+  }
+
+  async kill(): Promise<void> {
+    if (this.process.exitCode !== null) return;
+    this.process.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+export { VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS, APPLY_DELAY_MS, sleep };
