@@ -38,7 +38,11 @@ for (const block of compose.split(/^(?=  [a-z][\w-]*:\s*$)/m)) {
 const nodeMajor = dockerfile.match(/^FROM node:(\d+)/m)?.[1];
 if (nodeMajor !== '24') problems.push(`Dockerfile must build on Node 24 LTS, found node:${nodeMajor}`);
 if (!/apt-get install[^\n]*\bchromium\b/.test(dockerfile)) problems.push('Dockerfile must install Debian chromium');
-if (/playwright install/.test(dockerfile)) problems.push('Dockerfile downloads a browser (playwright install)');
+// Offline machines and the image use Debian's chromium; nothing may download a browser (it fails offline).
+for (const [where, text] of [['Dockerfile', dockerfile], ['.ci/run', readFileSync('.ci/run', 'utf8')], ...Object.entries(pkg.scripts ?? {}).map(([name, script]) => [`npm script "${name}"`, script])]) {
+  if (/playwright(-core)?\s+install|puppeteer\s+browsers\s+install/.test(text)) problems.push(`${where} downloads a browser (playwright install); use Debian's chromium`);
+}
+if (pkg.dependencies?.playwright || pkg.devDependencies?.playwright) problems.push('package.json depends on "playwright", whose install downloads browsers; use playwright-core');
 if (!/^USER\s+(?!root)\S+/m.test(dockerfile)) problems.push('Dockerfile must run as a non-root user');
 
 if (problems.length) {

@@ -23,6 +23,14 @@ export function loginStep(outcome: LoginOutcome): LoginStep {
 
 export const MAX_TRIES = 5;
 
+/** «Отмена» pressed inside a conversation: answers the button, says so, and tells the caller to return. */
+export async function cancelledBy(update: ConversationContext): Promise<boolean> {
+  if (update.callbackQuery?.data !== callbackData(ACTIONS.cancel)) return false;
+  await update.answerCallbackQuery();
+  await update.reply(update.t('cancelled'));
+  return true;
+}
+
 /** Asks which merchant when a login holds several, connects it; then the store becomes active. */
 export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: LoginStep): Promise<void> {
   let connected = step.status === 'connected' ? step : undefined;

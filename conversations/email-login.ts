@@ -5,7 +5,7 @@ import type { ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt } from '../src/bot/helpers/attempt.js';
 import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
-import { finishLogin, loginStep, MAX_TRIES, type LoginConversation, type LoginStep } from './common.js';
+import { cancelledBy, finishLogin, loginStep, MAX_TRIES, type LoginConversation, type LoginStep } from './common.js';
 
 export const EMAIL_LOGIN = 'email-login';
 
@@ -21,12 +21,6 @@ export function emailLoginConversation(deps: BotDeps) {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const userId = ctx.from!.id;
     const cancelKeyboard = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
-    const cancelled = async (update: ConversationContext) => {
-      if (update.callbackQuery?.data !== CANCEL) return false;
-      await update.answerCallbackQuery();
-      await update.reply(update.t('cancelled'));
-      return true;
-    };
 
     await ctx.reply(ctx.t('login-email-ask-email'), { reply_markup: cancelKeyboard });
     let email: string | undefined;
@@ -35,7 +29,7 @@ export function emailLoginConversation(deps: BotDeps) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: (other) => other.reply(other.t('login-email-ask-email')),
       });
-      if (await cancelled(answer)) return;
+      if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim();
       if (EMAIL.test(text)) email = text.toLowerCase();
       else await answer.reply(answer.t('login-email-invalid'));
@@ -50,7 +44,7 @@ export function emailLoginConversation(deps: BotDeps) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: (other) => other.reply(other.t('login-email-ask-password')),
       });
-      if (await cancelled(answer)) return;
+      if (await cancelledBy(answer)) return;
       const sealed = answer.message!.text!;
       const account = email;
       await answer.reply(answer.t('login-email-wait'));
@@ -77,7 +71,7 @@ export function emailLoginConversation(deps: BotDeps) {
           const codeAnswer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
             otherwise: (other) => other.reply(other.t('login-email-ask-code')),
           });
-          if (await cancelled(codeAnswer)) {
+          if (await cancelledBy(codeAnswer)) {
             await conversation.external(() => deps.logins.cancelEmail(loginId));
             return;
           }

@@ -7,6 +7,7 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { clip, html } from '../src/bot/helpers/format.js';
 import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
+import { cancelledBy } from './common.js';
 
 export const PREORDER_EDIT = 'preorder-edit';
 
@@ -49,12 +50,6 @@ export function preorderEditConversation(deps: BotDeps) {
         };
       });
     const cancelKeyboard = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
-    const cancelled = async (update: ConversationContext) => {
-      if (update.callbackQuery?.data !== CANCEL) return false;
-      await update.answerCallbackQuery();
-      await update.reply(update.t('cancelled'));
-      return true;
-    };
 
     let target = productId === null ? undefined : await load({ id: productId });
     if (productId !== null && !target) return void (await ctx.reply(ctx.t('access-denied')));
@@ -64,7 +59,7 @@ export function preorderEditConversation(deps: BotDeps) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: (other) => other.reply(other.t('preorder-ask-sku')),
       });
-      if (await cancelled(answer)) return;
+      if (await cancelledBy(answer)) return;
       const sku = clip(answer.message!.text!.trim(), 128);
       target = await load({ sku });
       if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' });
@@ -81,7 +76,7 @@ export function preorderEditConversation(deps: BotDeps) {
     const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), { parse_mode: 'HTML', reply_markup: pointsKeyboard() });
     for (;;) {
       const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, { otherwise: (other) => other.reply(other.t('preorder-ask-points-hint')) });
-      if (await cancelled(press)) return;
+      if (await cancelledBy(press)) return;
       await press.answerCallbackQuery();
       const data = press.callbackQuery.data;
       if (data === DONE) {
@@ -107,7 +102,7 @@ export function preorderEditConversation(deps: BotDeps) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: (other) => other.reply(other.t('preorder-ask-days', { max: MAX_PREORDER_DAYS })),
       });
-      if (await cancelled(answer)) return;
+      if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
       const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
       if (Number.isInteger(value) && value >= 1 && value <= MAX_PREORDER_DAYS) days = value;
@@ -120,7 +115,7 @@ export function preorderEditConversation(deps: BotDeps) {
       reply_markup: new InlineKeyboard().text(ctx.t('button-save'), SAVE).text(ctx.t('button-cancel'), CANCEL),
     });
     const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], { otherwise: (other) => other.reply(other.t('preorder-confirm-hint')) });
-    if (await cancelled(confirm)) return;
+    if (await cancelledBy(confirm)) return;
     await confirm.answerCallbackQuery();
     const planTarget = target;
     const planDays = days;

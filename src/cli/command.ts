@@ -31,3 +31,13 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** A whole-number option within bounds, or `undefined` when absent; anything else is one clear line. */
+export function integerOption(command: string, name: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(number) || number < min || number > max) {
+    throw new CliError(`${command}: --${name} must be a whole number from ${min} to ${max}`);
+  }
+  return number;
+}

@@ -1,16 +1,7 @@
 import { loadConfig } from '../config.js';
 import { startKaspiSandbox } from '../kaspi-sandbox/index.js';
 import { createLogger } from '../logger.js';
-import { CliError, type CliCommand } from './command.js';
-
-function integerOption(name: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(number) || number < min || number > max) {
-    throw new CliError(`kaspi-sandbox: --${name} must be a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
+import { integerOption, type CliCommand } from './command.js';
 
 export const kaspiSandboxCommand: CliCommand = {
   name: 'kaspi-sandbox',
@@ -24,9 +15,9 @@ export const kaspiSandboxCommand: CliCommand = {
   options: { port: { type: 'string' }, seed: { type: 'string' }, 'time-scale': { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    const port = integerOption('port', values.port, 1, 65533);
-    const seed = integerOption('seed', values.seed, 0, 2 ** 31);
-    const timeScale = integerOption('time-scale', values['time-scale'], 1, 10_000);
+    const port = integerOption('kaspi-sandbox', 'port', values.port, 1, 65533);
+    const seed = integerOption('kaspi-sandbox', 'seed', values.seed, 0, 2 ** 31);
+    const timeScale = integerOption('kaspi-sandbox', 'time-scale', values['time-scale'], 1, 10_000);
     const config = loadConfig(io.env);
     const logger = createLogger({ level: config.logLevel });
     const sandbox = await startKaspiSandbox({ port, seed, timeScale, logger });

@@ -5,19 +5,10 @@ import { MERCHANTS } from '../kaspi-sandbox/catalogue.js';
 import { createLogger } from '../logger.js';
 import { SandboxDataDirError } from '../sandbox/data-dir.js';
 import { SANDBOX_DEFAULTS, startLocalSandbox, type LocalSandbox } from '../sandbox/index.js';
-import { CliError, type CliCommand } from './command.js';
+import { CliError, integerOption, type CliCommand } from './command.js';
 
 const DEFAULT_PORT = 8090;
 const DEFAULT_DATA_DIR = './data/sandbox';
-
-function integerOption(name: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(number) || number < min || number > max) {
-    throw new CliError(`sandbox: --${name} must be a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
 
 export const sandboxCommand: CliCommand = {
   name: 'sandbox',
@@ -41,9 +32,9 @@ export const sandboxCommand: CliCommand = {
   },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    const port = integerOption('port', values.port, 0, 65535) ?? DEFAULT_PORT;
-    const seed = integerOption('seed', values.seed, 0, 2 ** 31);
-    const products = integerOption('products', values.products, 1, 5000);
+    const port = integerOption('sandbox', 'port', values.port, 0, 65535) ?? DEFAULT_PORT;
+    const seed = integerOption('sandbox', 'seed', values.seed, 0, 2 ** 31);
+    const products = integerOption('sandbox', 'products', values.products, 1, 5000);
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
     const dataDir = typeof values['data-dir'] === 'string' && values['data-dir'] !== '' ? values['data-dir'] : DEFAULT_DATA_DIR;
     // Only the log level and the browser path come from the environment: BOT_TOKEN, DATABASE_URL, REDIS_URL and

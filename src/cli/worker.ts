@@ -4,19 +4,10 @@ import { loadConfig } from '../config.js';
 import { startDemperWorker } from '../demper/queue.js';
 import { createDemper } from '../demper/wiring.js';
 import { createLogger, registerSecretValue } from '../logger.js';
-import { CliError, type CliCommand } from './command.js';
+import { CliError, integerOption, type CliCommand } from './command.js';
 
 const DEFAULT_CONCURRENCY = 2;
 const MAX_CONCURRENCY = 32;
-
-function concurrencyOption(value: string | boolean | undefined): number {
-  if (value === undefined) return DEFAULT_CONCURRENCY;
-  const number = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY) {
-    throw new CliError(`worker: --concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`);
-  }
-  return number;
-}
 
 /** Resolves on the first SIGINT/SIGTERM; a second one calls `onAgain` (the operator insists). */
 function untilSignal(onAgain: () => void): { stopped: Promise<void>; received(): boolean; dispose(): void } {
@@ -50,7 +41,7 @@ export const workerCommand: CliCommand = {
   options: { concurrency: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    const concurrency = concurrencyOption(values.concurrency);
+    const concurrency = integerOption('worker', 'concurrency', values.concurrency, 1, MAX_CONCURRENCY) ?? DEFAULT_CONCURRENCY;
     const config = loadConfig(io.env);
     if (!config.redisUrl) {
       throw new CliError('worker: REDIS_URL is not set — workers take demper jobs from Redis; without it `kaspi-bot start` runs the demper itself');
