@@ -28,6 +28,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { welcomeFeature } from './features/welcome.js';
 import { replyKaspiError } from './helpers/kaspi-errors.js';
 import { wellFormedPayloads } from './helpers/outgoing-text.js';
+import { unchangedEditSucceeds } from './helpers/unchanged-edit.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { loadSeller } from './middlewares/seller.js';
 import { sealSensitiveInput } from './middlewares/sensitive-input.js';
@@ -63,6 +64,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
   bot.api.config.use(wellFormedPayloads);
+  bot.api.config.use(unchangedEditSucceeds);
 
   // One chat's updates in order (a conversation never sees its answers reordered); different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -93,6 +95,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
         async (ctx, next) => {
           ctx.api.config.use(retry);
           ctx.api.config.use(wellFormedPayloads);
+          ctx.api.config.use(unchangedEditSucceeds);
           await next();
         },
         deps.i18n,

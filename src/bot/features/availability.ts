@@ -66,9 +66,7 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
   keyboard.text(ctx.t('button-batch-done', { count: selection.ids.length }), callbackData(ACTIONS.batchDone)).text(ctx.t('button-cancel'), callbackData(ACTIONS.batchNo));
   const text = total === 0 ? ctx.t(`batch-nothing-${selection.mode}`) : ctx.t(`batch-select-${selection.mode}`, { selected: selection.ids.length, total });
   if (edit && ctx.callbackQuery?.message) {
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch((error: unknown) => {
-      if (!String(error).includes('message is not modified')) throw error;
-    });
+    await ctx.editMessageText(text, { reply_markup: keyboard });
   } else await ctx.reply(text, { reply_markup: keyboard });
 }
 

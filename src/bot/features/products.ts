@@ -96,9 +96,7 @@ export async function showProductList(ctx: BotContext, page: number, edit: boole
   if (total === 0 && !search) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) {
-    await ctx.editMessageText(text, options).catch((error: unknown) => {
-      if (!String(error).includes('message is not modified')) throw error;
-    });
+    await ctx.editMessageText(text, options);
   } else await ctx.reply(text, options);
 }
 

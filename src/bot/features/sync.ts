@@ -38,7 +38,7 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
   const t = ctx.t.bind(ctx);
   const edit = (text: string, keyboard?: InlineKeyboard) =>
     ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: unknown) => {
-      if (!String(error).includes('message is not modified')) ctx.logger.warn({ err: error }, 'could not edit the sync message');
+      ctx.logger.warn({ err: error }, 'could not edit the sync message');
     });
   deps.background.start(key, async () => {
     let lastEdit = Date.now();
