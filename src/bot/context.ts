@@ -16,11 +16,24 @@ export interface SessionData {
   sensitive?: 'password' | 'code';
 }
 
+/** What an update knows of its seller: read once per update, changed only through the services that save it. */
+export interface SellerView {
+  id: number;
+  telegramUserId: number;
+  chatId: number;
+  language: Seller['language'];
+  notifyLevel: Seller['notifyLevel'];
+  quietFromMinute: number | null;
+  quietToMinute: number | null;
+  timezone: string;
+  activeStoreId: number | null;
+}
+
 interface ExtendedContextFlavor {
   deps: BotDeps;
   logger: Logger;
   /** The seller who sent this update, created on first contact. */
-  seller: Seller;
+  seller: SellerView;
 }
 
 export type BaseContext = DefaultContext & ExtendedContextFlavor & SessionFlavor<SessionData> & I18nFlavor;

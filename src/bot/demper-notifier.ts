@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate } from './helpers/format.js';
 import { expiredNoticeDue } from './helpers/kaspi-errors.js';
+import { countFailedCalls } from './middlewares/metrics.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
@@ -133,6 +134,7 @@ export class ChatNotifier implements DemperNotifier {
 /** The notifier of a process that runs the demper (bot, worker): Bot API calls only, no polling. */
 export function createChatNotifier(infrastructure: Infrastructure, token: string): ChatNotifier {
   const api = new Api(token, { apiRoot: infrastructure.config.telegramApiRoot });
+  api.config.use(countFailedCalls);
   api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   return new ChatNotifier(api, infrastructure.database.orm, createI18n(), infrastructure.logger.child({ component: 'demper-notifier' }), infrastructure.redis);
 }

@@ -30,6 +30,7 @@ import { replyKaspiError } from './helpers/kaspi-errors.js';
 import { wellFormedPayloads } from './helpers/outgoing-text.js';
 import { unchangedEditSucceeds } from './helpers/unchanged-edit.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
+import { countFailedCalls, markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
 import { loadSeller } from './middlewares/seller.js';
 import { sealSensitiveInput } from './middlewares/sensitive-input.js';
 import { DatabaseStorage } from './storage/db-storage.js';
@@ -62,12 +63,15 @@ function prefixed<T>(adapter: StorageAdapter<T>, prefix: string): StorageAdapter
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegramApiRoot }, botInfo: options.botInfo });
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  // The last installed transformer runs first: counting sits under auto-retry to see every refused attempt.
+  bot.api.config.use(countFailedCalls);
   bot.api.config.use(retry);
   bot.api.config.use(wellFormedPayloads);
   bot.api.config.use(unchangedEditSucceeds);
 
   // One chat's updates in order (a conversation never sees its answers reordered); different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(updateMetrics(BOT_COMMANDS));
   bot.use(replaceNulCharacters);
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
@@ -77,7 +81,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   const guarded = bot.errorBoundary(async (error) => {
     const ctx = error.ctx;
-    if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false)) return;
+    if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false)) return markUpdateFailed(ctx, 'kaspi-error');
+    markUpdateFailed(ctx, 'error');
     ctx.logger.error({ err: error.error }, 'update failed');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     if (ctx.chat) await ctx.reply(ctx.t('error-generic')).catch(() => undefined);
@@ -93,6 +98,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       // Transformers on bot.api do not reach conversations (stack notes §3.2): auto-retry and i18n again here.
       plugins: [
         async (ctx, next) => {
+          ctx.api.config.use(countFailedCalls);
           ctx.api.config.use(retry);
           ctx.api.config.use(wellFormedPayloads);
           ctx.api.config.use(unchangedEditSucceeds);

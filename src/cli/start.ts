@@ -42,7 +42,7 @@ export const startCommand: CliCommand = {
         throw error;
       });
       const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, logger, redis: infrastructure.redis, queue });
-      io.stdout.write(`kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health on :${running.http.port}/healthz. Ctrl-C stops it.\n`);
+      io.stdout.write(`kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health and metrics on :${running.http.port} (/healthz, /metrics). Ctrl-C stops it.\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -3,6 +3,7 @@ import { createChatNotifier } from '../bot/demper-notifier.js';
 import { loadConfig } from '../config.js';
 import { startDemperWorker } from '../demper/queue.js';
 import { createDemper } from '../demper/wiring.js';
+import { startHttpServer } from '../http/server.js';
 import { createLogger, registerSecretValue } from '../logger.js';
 import { CliError, integerOption, type CliCommand } from './command.js';
 
@@ -33,7 +34,7 @@ function untilSignal(onAgain: () => void): { stopped: Promise<void>; received():
 
 export const workerCommand: CliCommand = {
   name: 'worker',
-  summary: 'a demper worker only (needs REDIS_URL); run as many as needed',
+  summary: 'a demper worker only (needs REDIS_URL), with /healthz and /metrics on HTTP_PORT; run as many as needed',
   usage: '[--concurrency <n>]',
   optionHelp: [
     `--concurrency <n>  stores processed at the same time by this process, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`,
@@ -65,6 +66,11 @@ export const workerCommand: CliCommand = {
           `worker: the database is not migrated (${pending.length} pending migration(s)) — run \`kaspi-bot migrate\` or start \`kaspi-bot start\` first`,
         );
       }
+      // /healthz for the container's health check and /metrics for the demper's figures, as `start` serves them.
+      const http = await startHttpServer({ port: config.httpPort, logger, healthChecks: infrastructure.healthChecks }).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new CliError(`worker: HTTP_PORT ${config.httpPort} is taken (by \`kaspi-bot start\` or another worker?) — give each process on one host its own HTTP_PORT`);
+      });
       const { engine, kaspi } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken));
       const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), { concurrency });
       const signals = untilSignal(() => {
@@ -78,7 +84,7 @@ export const workerCommand: CliCommand = {
         await Promise.race([worker.ready(), signals.stopped]);
         if (!signals.received()) {
           logger.info({ concurrency }, 'demper worker started');
-          io.stdout.write(`kaspi-bot worker is taking demper jobs from Redis (concurrency ${concurrency}). Ctrl-C stops it after the running jobs.\n`);
+          io.stdout.write(`kaspi-bot worker is taking demper jobs from Redis (concurrency ${concurrency}); health and metrics on :${http.port} (/healthz, /metrics). Ctrl-C stops it after the running jobs.\n`);
           await signals.stopped;
         }
         logger.info('stopping: waiting for the running demper jobs');
@@ -89,6 +95,7 @@ export const workerCommand: CliCommand = {
         signals.dispose();
         await worker.close();
         await kaspi.close();
+        await http.close();
       }
     } finally {
       await infrastructure.close();

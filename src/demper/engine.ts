@@ -12,6 +12,7 @@ import {
   type Store,
 } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
+import { recordDemperRun } from '../metrics.js';
 import { isKaspiError, KaspiRateLimitedError, KaspiSessionExpiredError, KaspiTransientError } from '../kaspi/errors.js';
 import type { Kaspi } from '../kaspi/index.js';
 import { MAX_BATCH_ITEMS } from '../kaspi/cabinet-client.js';
@@ -110,6 +111,7 @@ export class DemperEngine {
         if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(storeId, { kind: 'session-expired' });
       }
     }
+    recordDemperRun(summary);
     return summary;
   }
 

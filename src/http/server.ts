@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import type { Logger } from '../logger.js';
+import { renderMetrics } from '../metrics.js';
 import { checkHealth, type HealthCheck } from './health.js';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
@@ -21,12 +22,17 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** The operator-facing HTTP server: `/healthz` and whatever routes features add; nothing else is exposed. */
+/** The operator-facing HTTP server: `/healthz`, `/metrics` and whatever routes features add (the webhook); nothing else. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const routes: Record<string, RouteHandler> = {
     'GET /healthz': async (_request, response) => {
       const report = await checkHealth(options.healthChecks);
       sendJson(response, report.status === 'ok' ? 200 : 503, report);
+    },
+    'GET /metrics': async (_request, response) => {
+      const { contentType, body } = await renderMetrics();
+      response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+      response.end(body);
     },
     ...options.routes,
   };

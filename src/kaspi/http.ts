@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig } from 'axios';
 
 import type { Logger } from '../logger.js';
+import { kaspiRequests, kaspiRequestSeconds } from '../metrics.js';
 import type { CookieJar } from './cookie-jar.js';
 import {
   KaspiBadRequestError,
@@ -129,8 +130,11 @@ export class KaspiHttp {
         proxy: request.exit?.config ?? false,
       });
     } catch (error) {
+      kaspiRequests.inc({ endpoint: request.endpoint, status: 'network' });
       throw this.networkError(request, error);
     }
+    kaspiRequests.inc({ endpoint: request.endpoint, status: String(response.status) });
+    kaspiRequestSeconds.observe({ endpoint: request.endpoint }, (performance.now() - started) / 1000);
 
     const setCookie = response.headers['set-cookie'];
     request.jar?.absorb(setCookie);

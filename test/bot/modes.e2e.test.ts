@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
 import { buttonData, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { fetchMetrics, metricSum } from '../helpers/metrics.js';
 
 const harnesses: BotHarness[] = [];
 afterAll(async () => {
@@ -94,5 +95,13 @@ describe('a seller’s settings and stores', () => {
     expect(seller.activeStoreId).toBeNull();
     expect(await em.count(StoreSchema, { seller })).toBe(0);
     await say(telegram, user, '/products', /Connect a Kaspi store first/);
+
+    // The operator sees the same story in /metrics: Telegram's 429s, the login's Kaspi requests, the taps.
+    const metrics = await fetchMetrics(harness.running.http.port);
+    expect(metricSum(metrics, 'kaspi_bot_telegram_failed_calls_total', { method: 'sendMessage', code: '429' })).toBeGreaterThanOrEqual(2);
+    expect(metricSum(metrics, 'kaspi_bot_kaspi_requests_total', { endpoint: /^login\./, status: /^[23]\d\d$/ })).toBeGreaterThanOrEqual(2);
+    expect(metricSum(metrics, 'kaspi_bot_updates_total', { kind: 'menu:settings', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
+    expect(metricSum(metrics, 'kaspi_bot_updates_total', { kind: 'button:storeRemoveYes', outcome: 'ok' })).toBe(1);
+    expect(metricSum(metrics, 'kaspi_bot_updates_total', { outcome: 'error' })).toBe(0);
   }, 60_000);
 });

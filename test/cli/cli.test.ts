@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { startKaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { startFakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
@@ -32,6 +33,16 @@ function kaspiBot(args: string[], env: Record<string, string> = {}): Promise<Res
         resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
 
@@ -119,6 +130,39 @@ describe('kaspi-bot CLI', () => {
       await telegram.close();
     }
     expect((await kaspiBot(['migrate'], { DATA_DIR: dataDir })).stdout).toMatch(/up to date/);
+  }, 90_000);
+
+  it('worker serves /healthz and /metrics on HTTP_PORT, refuses a taken port in one line, and stops on SIGTERM', async () => {
+    const testDb = await createTestDatabase();
+    const { spawn } = await import('node:child_process');
+    const port = await freePort();
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BOT_TOKEN: TOKEN, DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: 'b'.repeat(64), HTTP_PORT: String(port) };
+    expect((await kaspiBot(['migrate'], { DATABASE_URL: testDb.url })).code).toBe(0);
+    const child = spawn(process.execPath, [BIN, 'worker'], { env });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const deadline = Date.now() + 45_000;
+      while (!stdout.includes('taking demper jobs') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stdout).toMatch(/kaspi-bot worker is taking demper jobs from Redis/);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok' });
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^# HELP kaspi_bot_demper_products_total /m);
+
+      const second = await kaspiBot(['worker'], env);
+      expect(second.code).toBe(1);
+      expect(oneLine(second.stderr)).toMatch(new RegExp(`^kaspi-bot worker: HTTP_PORT ${port} is taken`));
+
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await testDb.drop();
+    }
   }, 90_000);
 
   it('start says in one line when the Telegram Bot API cannot be reached', async () => {

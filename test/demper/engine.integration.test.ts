@@ -15,9 +15,11 @@ import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SAMPLE_MASTER_SKU } from '../../src/kaspi-sandbox/catalogue.js';
 import { startKaspiSandbox, type KaspiSandbox, type KaspiSandboxOptions, type SandboxOffer } from '../../src/kaspi-sandbox/index.js';
 import { SecretBox } from '../../src/security/secret-box.js';
+import { renderMetrics } from '../../src/metrics.js';
 import { kaspiFor } from '../helpers/kaspi.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { metricSum } from '../helpers/metrics.js';
 
 const MERCHANT = '30067228';
 /** The sandbox's two merchants; everything else on its storefront is a rival. */
@@ -215,6 +217,7 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const writesBefore = writeCount();
     const notifier = new RecordingNotifier();
     const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+    const metricsBefore = (await renderMetrics()).body;
 
     const first = await engine.runOnce();
     expect(first).toMatchObject({ stores: 1, checked: 1, held: 0, planned: 1, sent: 1, deferred: 0, applied: 0, failed: 0, errors: [] });
@@ -276,6 +279,14 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(after.lastCutAt).toBeInstanceOf(Date);
     expect(writeCount()).toBe(writesBefore + 1);
     expect(notifier.digests).toHaveLength(1);
+
+    // /metrics counts the same run: one product sent, then applied; one batch write that Kaspi took.
+    const metricsAfter = (await renderMetrics()).body;
+    const grew = (name: string, labels: Record<string, string>) => metricSum(metricsAfter, name, labels) - metricSum(metricsBefore, name, labels);
+    expect(grew('kaspi_bot_demper_products_total', { result: 'sent' })).toBe(1);
+    expect(grew('kaspi_bot_demper_products_total', { result: 'applied' })).toBe(1);
+    expect(grew('kaspi_bot_demper_store_runs_total', { outcome: 'ok' })).toBe(1);
+    expect(grew('kaspi_bot_kaspi_requests_total', { endpoint: 'cabinet.pricefeed-batch', status: '200' })).toBe(1);
   });
 
   it('never goes below the floor: holds, writes nothing, alerts floor-reached once per episode', async () => {

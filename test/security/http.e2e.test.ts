@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { newUser, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
 import { openSql, rows, trackUnhandledRejections } from '../fuzz/support.js';
 
 /**
  * The bot's HTTP server in webhook mode: Telegram's secret token is required for an update to be processed,
- * and nothing but `/healthz` and the webhook path answers — no stack traces, no files, no listings.
+ * and nothing but `/healthz`, `/metrics` and the webhook path answers — no stack traces, no files, no listings.
  */
 const SECRET = 'sandbox-webhook-secret-0123456789';
 const HOOK = '/telegram/hook';
@@ -122,17 +123,33 @@ describe('the webhook', () => {
   });
 });
 
-describe('the HTTP server exposes nothing but health and the webhook', () => {
+describe('the HTTP server exposes nothing but health, metrics and the webhook', () => {
   it('/healthz answers', async () => {
     const response = await raw('GET', '/healthz');
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
   });
 
+  it('/metrics is Prometheus text of counts only: no token, secret, Telegram id, phone or store in it', async () => {
+    const user = newUser('Метрика');
+    await say(harness.telegram, user, '/start', /Здравствуйте/);
+    await say(harness.telegram, user, '/nosuchcommand 77010000001', /./);
+    const response = await raw('GET', '/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/start', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/other', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(response.body, 'kaspi_bot_process_resident_memory_bytes', {})).toBeGreaterThan(10 * 1024 * 1024);
+    for (const secret of [SECRET, harness.deps.config.botToken!, String(user.id), '77010000001', 'Метрика', 'nosuchcommand']) expect(response.body).not.toContain(secret);
+    expectNoInternals(response.body.replace(/^# HELP .*$/gm, ''));
+  });
+
   it('every other path and method is a bare 404: no stack trace, no directory listing, no framework banner', async () => {
     const probes: [string, string][] = [
       ['GET', '/'],
-      ['GET', '/metrics'],
+      ['POST', '/metrics'],
+      ['GET', '/metrics/'],
+      ['GET', '/metrics/../healthz'],
       ['GET', HOOK],
       ['PUT', HOOK],
       ['POST', `${HOOK}/`],

@@ -75,6 +75,8 @@ export async function showProductList(ctx: BotContext, page: number, edit: boole
   const search = ctx.session.search;
   const em = ctx.deps.orm.em.fork();
   const [products, total] = await em.findAndCount(ProductSchema, searchFilter(store, search), {
+    // Only what a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate.
+    fields: ['id', 'title', 'onSale', 'price'],
     orderBy: { title: 'ASC', id: 'ASC' },
     limit: PAGE_SIZE,
     offset: page * PAGE_SIZE,

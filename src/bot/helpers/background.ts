@@ -1,3 +1,4 @@
+import { backgroundTasks } from '../../metrics.js';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -12,9 +13,13 @@ export class BackgroundTasks {
   /** Starts the task unless one with this key runs; returns false when it was already running. */
   start(key: string, task: () => Promise<void>): boolean {
     if (this.running.has(key)) return false;
+    backgroundTasks.inc();
     const promise = task()
       .catch((error: unknown) => this.logger.error({ err: error, task: key }, 'background task failed'))
-      .finally(() => this.running.delete(key));
+      .finally(() => {
+        this.running.delete(key);
+        backgroundTasks.dec();
+      });
     this.running.set(key, promise);
     return true;
   }

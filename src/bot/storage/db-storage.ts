@@ -21,7 +21,12 @@ export class DatabaseStorage<T> implements StorageAdapter<T> {
   ) {}
 
   async read(key: string): Promise<T | undefined> {
-    const row = await this.orm.em.fork().findOne(KvEntrySchema, { key: this.prefix + key });
+    // Plain SQL: every update reads its session and its conversations, and an entity read costs ~9× the CPU
+    // (jsonb conversion, hydration, identity map) for a row nothing here tracks or changes.
+    const rows: { value: unknown; expires_at: Date | null }[] = await this.orm.em
+      .getConnection()
+      .execute('select value, expires_at from kv_entry where key = ?', [this.prefix + key]);
+    const row = rows[0] && { value: rows[0].value, expiresAt: rows[0].expires_at };
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
       this.lastRead.delete(key);
       return undefined;
