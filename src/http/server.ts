@@ -26,7 +26,7 @@ export interface RunningHttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const routes: Record<string, RouteHandler> = {
     'GET /healthz': async (_request, response) => {
-      const report = await checkHealth(options.healthChecks);
+      const report = await checkHealth(options.healthChecks, options.logger);
       sendJson(response, report.status === 'ok' ? 200 : 503, report);
     },
     'GET /metrics': async (_request, response) => {

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
+import type { Product } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, parsePrice } from '../helpers/format.js';
@@ -19,7 +20,7 @@ priceFeature.command('price', async (ctx) => {
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
-  await sendManualPrice(ctx, product.id, price, false);
+  await sendManualPrice(ctx, product, price, false);
 });
 
 priceFeature.callbackQuery(actionPattern(ACTIONS.priceEdit), async (ctx) => {
@@ -36,15 +37,18 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   if (!product || price === undefined) return refuse(ctx);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined); // one confirmation, one write
-  await sendManualPrice(ctx, product.id, price, true);
+  await sendManualPrice(ctx, product, price, true);
 });
 
 /**
  * Sends a manual price and reports it; the read-back runs in the background and edits the report when Kaspi
  * shows the price (or says it did not). Below the floor it only asks for confirmation.
+ *
+ * `target`: a product this update already found among the sender's own, or an id to check now (a
+ * conversation's product may have been removed or resynced between its steps).
  */
-export async function sendManualPrice(ctx: BotContext, productId: number, price: number, belowFloorConfirmed: boolean): Promise<void> {
-  const product = await ownProduct(ctx, productId);
+export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, belowFloorConfirmed: boolean): Promise<void> {
+  const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
   const { deps } = ctx;
   let result;
