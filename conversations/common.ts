@@ -5,7 +5,7 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt } from '../src/bot/helpers/attempt.js';
-import { html } from '../src/bot/helpers/format.js';
+import { clip, html } from '../src/bot/helpers/format.js';
 import { activateStore, connectedText, syncKeyboard } from '../src/bot/helpers/login-finish.js';
 import type { LoginOutcome, SealedToken } from '../src/kaspi/login-service.js';
 
@@ -22,6 +22,22 @@ export function loginStep(outcome: LoginOutcome): LoginStep {
 }
 
 export const MAX_TRIES = 5;
+
+/**
+ * The `otherwise` of a conversation step: something else than the step waits for arrived. A message gets the
+ * hint as a reply; a tapped button (an older message's, or a stray double tap) gets its spinner stopped with the
+ * hint as a toast, instead of spinning on the seller's phone and adding a message to the chat.
+ */
+export function remind(key: string, variables?: Record<string, string | number>): (other: ConversationContext) => Promise<unknown> {
+  return async (other) => {
+    const text = other.t(key, variables);
+    if (other.callbackQuery) return other.answerCallbackQuery({ text: clip(text, TOAST_LIMIT) }).catch(() => undefined);
+    return other.reply(text);
+  };
+}
+
+/** Telegram shows at most 200 characters in a callback answer. */
+const TOAST_LIMIT = 200;
 
 /** «Отмена» pressed inside a conversation: answers the button, says so, and tells the caller to return. */
 export async function cancelledBy(update: ConversationContext): Promise<boolean> {
@@ -41,7 +57,7 @@ export async function finishLogin(conversation: LoginConversation, ctx: Conversa
     await ctx.reply(ctx.t('login-choose-merchant'), { reply_markup: keyboard });
     while (!connected) {
       const choice = await conversation.waitForCallbackQuery(/^1:(mc:\d{1,2}|x)$/, {
-        otherwise: (other) => other.reply(other.t('login-choose-merchant-hint')),
+        otherwise: remind('login-choose-merchant-hint'),
       });
       await choice.answerCallbackQuery();
       if (choice.callbackQuery.data === callbackData(ACTIONS.cancel)) {

@@ -7,6 +7,7 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { parseDemperSettings, settingsProblem } from '../src/demper/settings-input.js';
+import { remind } from './common.js';
 
 export const DEMPER_SETTINGS = 'demper-settings';
 
@@ -37,7 +38,7 @@ export function demperSettingsConversation(deps: BotDeps) {
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('demper-settings-usage')),
+        otherwise: remind('demper-settings-usage'),
       });
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();

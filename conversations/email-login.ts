@@ -5,7 +5,7 @@ import type { ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt } from '../src/bot/helpers/attempt.js';
 import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
-import { cancelledBy, finishLogin, loginStep, MAX_TRIES, type LoginConversation, type LoginStep } from './common.js';
+import { cancelledBy, finishLogin, loginStep, MAX_TRIES, remind, type LoginConversation, type LoginStep } from './common.js';
 
 export const EMAIL_LOGIN = 'email-login';
 
@@ -27,7 +27,7 @@ export function emailLoginConversation(deps: BotDeps) {
     for (let tries = 0; !email; tries++) {
       if (tries >= MAX_TRIES) return void (await ctx.reply(ctx.t('login-gave-up')));
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('login-email-ask-email')),
+        otherwise: remind('login-email-ask-email'),
       });
       if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim();
@@ -42,7 +42,7 @@ export function emailLoginConversation(deps: BotDeps) {
       });
       await ctx.reply(ctx.t('login-email-ask-password'), { reply_markup: cancelKeyboard });
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('login-email-ask-password')),
+        otherwise: remind('login-email-ask-password'),
       });
       if (await cancelledBy(answer)) return;
       const sealed = answer.message!.text!;
@@ -69,7 +69,7 @@ export function emailLoginConversation(deps: BotDeps) {
             outer.session.sensitive = 'code';
           });
           const codeAnswer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-            otherwise: (other) => other.reply(other.t('login-email-ask-code')),
+            otherwise: remind('login-email-ask-code'),
           });
           if (await cancelledBy(codeAnswer)) {
             await conversation.external(() => deps.logins.cancelEmail(loginId));

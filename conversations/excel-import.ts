@@ -10,6 +10,7 @@ import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
+import { remind } from './common.js';
 
 export const EXCEL_IMPORT = 'excel-import';
 
@@ -35,7 +36,7 @@ export function excelImportConversation(deps: BotDeps) {
     if (!file) {
       await ctx.reply(ctx.t('import-ask-file'), { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) });
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.document) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('import-ask-file')),
+        otherwise: remind('import-ask-file'),
       });
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
@@ -108,7 +109,7 @@ export function excelImportConversation(deps: BotDeps) {
       // A newer file replaces this preview; «Применить» applies exactly what was previewed.
       const decision = await conversation.waitUntil(
         (update) => update.callbackQuery?.data === APPLY || update.callbackQuery?.data === CANCEL || Boolean(update.message?.document),
-        { otherwise: (other) => other.reply(other.t('import-confirm-hint')) },
+        { otherwise: remind('import-confirm-hint') },
       );
       if (decision.message?.document) {
         const document = decision.message.document;

@@ -7,7 +7,7 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { clip, html } from '../src/bot/helpers/format.js';
 import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
-import { cancelledBy } from './common.js';
+import { cancelledBy, remind } from './common.js';
 
 export const PREORDER_EDIT = 'preorder-edit';
 
@@ -57,7 +57,7 @@ export function preorderEditConversation(deps: BotDeps) {
     for (let tries = 0; !target; tries++) {
       if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('preorder-ask-sku')),
+        otherwise: remind('preorder-ask-sku'),
       });
       if (await cancelledBy(answer)) return;
       const sku = clip(answer.message!.text!.trim(), 128);
@@ -75,7 +75,7 @@ export function preorderEditConversation(deps: BotDeps) {
     };
     const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), { parse_mode: 'HTML', reply_markup: pointsKeyboard() });
     for (;;) {
-      const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, { otherwise: (other) => other.reply(other.t('preorder-ask-points-hint')) });
+      const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, { otherwise: remind('preorder-ask-points-hint') });
       if (await cancelledBy(press)) return;
       await press.answerCallbackQuery();
       const data = press.callbackQuery.data;
@@ -100,7 +100,7 @@ export function preorderEditConversation(deps: BotDeps) {
     for (let tries = 0; days === undefined; tries++) {
       if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('preorder-ask-days', { max: MAX_PREORDER_DAYS })),
+        otherwise: remind('preorder-ask-days', { max: MAX_PREORDER_DAYS }),
       });
       if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
@@ -114,7 +114,7 @@ export function preorderEditConversation(deps: BotDeps) {
       parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(ctx.t('button-save'), SAVE).text(ctx.t('button-cancel'), CANCEL),
     });
-    const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], { otherwise: (other) => other.reply(other.t('preorder-confirm-hint')) });
+    const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], { otherwise: remind('preorder-confirm-hint') });
     if (await cancelledBy(confirm)) return;
     await confirm.answerCallbackQuery();
     const planTarget = target;

@@ -7,6 +7,7 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
+import { remind } from './common.js';
 
 export const PRICE_EDIT = 'price-edit';
 
@@ -33,7 +34,7 @@ export function priceEditConversation(deps: BotDeps) {
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('price-ask-again')),
+        otherwise: remind('price-ask-again'),
       });
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();

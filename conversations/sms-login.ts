@@ -5,7 +5,7 @@ import type { ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt, type Attempt } from '../src/bot/helpers/attempt.js';
 import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
-import { finishLogin, loginStep, MAX_TRIES, type LoginConversation } from './common.js';
+import { finishLogin, loginStep, MAX_TRIES, remind, type LoginConversation } from './common.js';
 
 export const SMS_LOGIN = 'sms-login';
 
@@ -32,7 +32,7 @@ export function smsLoginConversation(deps: BotDeps) {
         return;
       }
       const answer = await conversation.waitFor(['message:text', 'message:contact'], {
-        otherwise: (other) => other.reply(other.t('login-sms-ask-phone-again')),
+        otherwise: remind('login-sms-ask-phone-again'),
       });
       const phoneInput = answer.message.contact?.phone_number ?? answer.message.text ?? '';
       const result = await conversation.external(() => attempt(() => deps.logins.startSms(sellerId, phoneInput)));
@@ -50,7 +50,7 @@ export function smsLoginConversation(deps: BotDeps) {
         outer.session.sensitive = 'code';
       });
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === RESEND || update.callbackQuery?.data === CANCEL, {
-        otherwise: (other) => other.reply(other.t('login-sms-ask-code-again')),
+        otherwise: remind('login-sms-ask-code-again'),
       });
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();

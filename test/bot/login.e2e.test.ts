@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
-import { press, say, startBotHarness, newUser, changedSince, type BotHarness } from '../helpers/bot-harness.js';
+import { buttonData, press, say, startBotHarness, newUser, changedSince, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -38,6 +38,14 @@ describe('logging in to Kaspi from the chat', () => {
     await say(telegram, user, 'один два', /4–6 цифр/);
     await say(telegram, user, '000000', /Неверный код из SMS/);
     await press(telegram, user, askCode, 'Отправить код снова', /Kaspi просит подождать перед новым кодом: ещё \d+ сек/);
+
+    // An older message's button tapped while the code is awaited: its spinner stops with the hint as a toast;
+    // no new message, and the step still takes the code.
+    const messagesBefore = telegram.messages(user.id).length;
+    const stray = await telegram.pressButton(user, method.message_id, buttonData(method, 'e-mail'));
+    const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === stray);
+    expect(answer.payload.text).toMatch(/^Введите код из SMS цифрами/);
+    expect(telegram.messages(user.id)).toHaveLength(messagesBefore);
 
     const code = sandbox.lastCode('+7 (701) 000-00-02')!;
     const choose = await say(telegram, user, code, /несколько магазинов/);
