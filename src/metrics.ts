@@ -48,6 +48,13 @@ export const kaspiRequestSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const kaspiSchemaErrors = new Counter({
+  name: 'kaspi_bot_kaspi_schema_errors_total',
+  help: 'Kaspi answers whose shape we do not recognise (Kaspi changed a field): nothing is acted on; alert on any.',
+  labelNames: ['endpoint'] as const,
+  registers: [metricsRegistry],
+});
+
 export const demperProducts = new Counter({
   name: 'kaspi_bot_demper_products_total',
   help: 'Products the demper went through, by result: checked, held (no change needed or allowed), planned, sent, deferred (rate limit), applied, failed.',
@@ -57,7 +64,7 @@ export const demperProducts = new Counter({
 
 export const demperStoreRuns = new Counter({
   name: 'kaspi_bot_demper_store_runs_total',
-  help: 'Demper runs over one store, by outcome (ok, error).',
+  help: 'Demper runs over one store, by outcome (ok, error: at least one product or the store failed).',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
@@ -69,12 +76,14 @@ export const backgroundTasks = new Gauge({
 });
 
 /** Adds one demper run's figures (see `RunSummary`). */
-export function recordDemperRun(summary: { stores: number; checked: number; held: number; planned: number; sent: number; deferred: number; applied: number; failed: number; errors: unknown[] }): void {
+export function recordDemperRun(summary: { stores: number; checked: number; held: number; planned: number; sent: number; deferred: number; applied: number; failed: number; errors: { storeId: number }[] }): void {
   for (const result of ['checked', 'held', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const) {
     if (summary[result] > 0) demperProducts.inc({ result }, summary[result]);
   }
-  if (summary.stores - summary.errors.length > 0) demperStoreRuns.inc({ outcome: 'ok' }, summary.stores - summary.errors.length);
-  if (summary.errors.length > 0) demperStoreRuns.inc({ outcome: 'error' }, summary.errors.length);
+  // A store's run may report several products' errors; it is one run with errors.
+  const failed = new Set(summary.errors.map((error) => error.storeId)).size;
+  if (summary.stores - failed > 0) demperStoreRuns.inc({ outcome: 'ok' }, summary.stores - failed);
+  if (failed > 0) demperStoreRuns.inc({ outcome: 'error' }, failed);
 }
 
 /** The body and content type of `GET /metrics`. */

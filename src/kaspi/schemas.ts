@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { kaspiSchemaErrors } from '../metrics.js';
 import { KaspiSchemaError } from './errors.js';
 
 /**
@@ -139,5 +140,6 @@ export function parseKaspi<T extends z.ZodType>(schema: T, data: unknown, endpoi
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  kaspiSchemaErrors.inc({ endpoint });
   throw new KaspiSchemaError(endpoint, issue.path.map(String).join('.'), issue.message);
 }

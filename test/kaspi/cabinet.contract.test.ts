@@ -11,9 +11,11 @@ import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { SecretBox } from '../../src/security/secret-box.js';
+import { renderMetrics } from '../../src/metrics.js';
 import { kaspiFor } from '../helpers/kaspi.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { metricSum } from '../helpers/metrics.js';
 
 const MERCHANT = '30067228';
 const TIME_SCALE = 200;
@@ -191,12 +193,15 @@ describe('cabinet client against the Kaspi sandbox', () => {
     expect(await sessions.probe(storeId)).toBe('active');
   });
 
-  it('refuses to act on a changed answer, naming the field', async () => {
+  it('refuses to act on a changed answer, naming the field, and counts it for the operator', async () => {
+    const counted = async () => metricSum((await renderMetrics()).body, 'kaspi_bot_kaspi_schema_errors_total', { endpoint: 'storefront.offers' });
+    const before = await counted();
     sandbox.injectFaults({ target: 'storefront', drift: { from: 'price', to: 'cost' } });
     try {
       await expect(kaspi.storefront.offers('102298404', '750000000')).rejects.toSatisfy(
         (error: unknown) => error instanceof KaspiSchemaError && error.field === 'offers.0.price',
       );
+      expect(await counted()).toBe(before + 1);
     } finally {
       sandbox.injectFaults({ target: 'storefront', drift: null });
     }
