@@ -49,6 +49,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     orm = await MikroORM.init(
       createOrmConfig(connection, {
         logger: (message) => ormLogger.debug(message),
+        // knex prints its own warnings (a dropped connection, a pool error) with console.log: into our log
+        // instead, where lines are JSON and secrets are redacted.
+        driverOptions: {
+          log: {
+            debug: (message: unknown) => ormLogger.debug(driverLine(message), 'database driver'),
+            warn: (message: unknown) => ormLogger.warn(driverLine(message), 'database driver warning'),
+            error: (message: unknown) => ormLogger.error(driverLine(message), 'database driver error'),
+            deprecate: (message: unknown) => ormLogger.debug(driverLine(message), 'database driver deprecation'),
+          },
+        },
       }),
     );
   } catch (error) {
@@ -73,4 +83,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 export async function migrate(database: Database): Promise<string[]> {
   const applied = await database.orm.getMigrator().up();
   return applied.map((migration) => migration.name);
+}
+
+function driverLine(message: unknown): Record<string, unknown> {
+  return message instanceof Error ? { err: message } : { detail: typeof message === 'string' ? message : String(message) };
 }

@@ -210,3 +210,32 @@ describe.each(targets)('database on $name', (target) => {
     }
   });
 });
+
+describe('the database driver’s own messages', () => {
+  it('go to our log as JSON, not to the console: a connection PostgreSQL dropped is a warning line', async () => {
+    const testDb = await createTestDatabase();
+    const logs = captureLogger('warn');
+    const database = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: logs.logger });
+    const printed: unknown[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void printed.push(args);
+    try {
+      const connection = database.orm.em.getConnection();
+      const [{ pid }] = await connection.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      const admin = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: captureLogger('warn').logger });
+      await admin.orm.em.getConnection().execute('select pg_terminate_backend(?)', [pid]);
+      await admin.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The pool notices the dead connection, says so, and the next query runs on a new one.
+      expect(await connection.execute('select 1 as one')).toEqual([{ one: 1 }]);
+      const warnings = logs.lines().filter((line) => line.msg === 'database driver warning');
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
+      expect(String(warnings[0]!.detail)).toMatch(/^Connection Error: /);
+      expect(printed).toEqual([]);
+    } finally {
+      console.log = original;
+      await database.close();
+      await testDb.drop();
+    }
+  });
+});
