@@ -221,9 +221,9 @@ describe('the database driver’s own messages', () => {
     console.log = (...args: unknown[]) => void printed.push(args);
     try {
       const connection = database.orm.em.getConnection();
-      const [{ pid }] = await connection.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      const [backend] = await connection.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
       const admin = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: captureLogger('warn').logger });
-      await admin.orm.em.getConnection().execute('select pg_terminate_backend(?)', [pid]);
+      await admin.orm.em.getConnection().execute('select pg_terminate_backend(?)', [backend!.pid]);
       await admin.close();
       await new Promise((resolve) => setTimeout(resolve, 200));
       // The pool notices the dead connection, says so, and the next query runs on a new one.
