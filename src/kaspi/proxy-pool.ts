@@ -73,23 +73,18 @@ export class ProxyPool {
     if (ready.length === 0) {
       throw new NoExitAvailableError(Math.min(...this.exits.map((health) => health.benchedUntil)) - now);
     }
-    // Waits that double, each offered to every exit in turn, so queues stay within a factor of two of each other
-    // instead of piling up on the first proxy.
-    const waits = [0];
-    for (let wait = 1000 / this.limits.offersRps; wait < maxWaitMs; wait *= 2) waits.push(wait);
-    waits.push(maxWaitMs);
-    for (const wait of waits) {
-      for (let i = 0; i < ready.length; i++) {
-        const health = ready[(this.cursor + i) % ready.length]!;
-        if (await this.limits.storefrontSlot(health.exit.id, Math.min(wait, maxWaitMs), signal)) {
-          this.cursor = (this.cursor + i + 1) % ready.length;
-          health.requests++;
-          return health.exit;
-        }
-      }
-      if (wait >= maxWaitMs) break;
-    }
-    throw new NoExitAvailableError(1_000);
+    // The soonest slot of any exit; the order rotates so that idle exits (equal slots) take turns.
+    const start = this.cursor++ % ready.length;
+    const order = [...ready.slice(start), ...ready.slice(0, start)];
+    const exitId = await this.limits.storefrontEarliestSlot(
+      order.map((health) => health.exit.id),
+      maxWaitMs,
+      signal,
+    );
+    const health = order.find((candidate) => candidate.exit.id === exitId);
+    if (!health) throw new NoExitAvailableError(1_000);
+    health.requests++;
+    return health.exit;
   }
 
   reportSuccess(exit: ExitProxy): void {

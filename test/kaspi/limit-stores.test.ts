@@ -34,6 +34,23 @@ describe.each(stores)('%s limit store', (_name, make) => {
     expect(next - slots[0]!).toBeLessThanOrEqual(415);
   });
 
+  it('reserves the earliest of several schedules, keeping them level under concurrent callers', async () => {
+    const store = make();
+    const keys = ['a', 'b', 'c'];
+    // 12 callers at once over 3 schedules of 100 ms: 4 each, waits 0, 100, 200, 300 on every schedule.
+    const taken = await Promise.all(Array.from({ length: 12 }, () => store.reserveEarliestSlot(keys, 100, 1_000)));
+    const perKey = keys.map((_key, index) => taken.filter((slot) => slot!.index === index).map((slot) => slot!.wait).sort((x, y) => x - y));
+    for (const waits of perKey) {
+      expect(waits).toHaveLength(4);
+      waits.forEach((wait, position) => expect(Math.abs(wait - position * 100)).toBeLessThanOrEqual(15));
+    }
+    // Beyond the maximum wait nothing is reserved: the next caller still gets the 400 ms slot.
+    expect(await store.reserveEarliestSlot(keys, 100, 300)).toBeUndefined();
+    const next = (await store.reserveEarliestSlot(keys, 100, 1_000))!;
+    expect(next.wait).toBeGreaterThanOrEqual(370);
+    expect(next.wait).toBeLessThanOrEqual(400);
+  });
+
   it('grants a rolling window only up to its limit and says when room returns', async () => {
     const store = make();
     expect(await store.takeFromWindow('store-1', 3, 5, 300)).toEqual({ granted: 3, retryInMs: 0 });

@@ -29,6 +29,17 @@ describe('ProxyPool', () => {
     expect([...counts.values()]).toEqual([3, 3, 3]);
   });
 
+  it('a burst is spread so every exit works at its limit: no exit idles while another has a queue', async () => {
+    const proxies = pool({ rps: 20 }); // 50 ms per exit
+    const started = Date.now();
+    const served = await Promise.all(Array.from({ length: 30 }, async () => ({ id: (await proxies.acquire()).id, at: Date.now() - started })));
+    const counts = new Map<string, number>();
+    for (const { id } of served) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect([...counts.values()]).toEqual([10, 10, 10]);
+    // 30 requests at 3 × 20 rps take 9 intervals (450 ms) after the first, not more.
+    expect(Math.max(...served.map((request) => request.at))).toBeLessThan(450 + 150);
+  });
+
   it('pauses an exit after a 403 and routes around it', async () => {
     const proxies = pool();
     const blocked = await proxies.acquire();

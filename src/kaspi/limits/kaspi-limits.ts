@@ -35,19 +35,22 @@ export class KaspiLimits {
   }
 
   /**
-   * Waits for a storefront slot on this exit IP. Returns false (having waited for nothing) when the exit is
-   * paused after a 403 or its queue is longer than `maxWaitMs`, so the caller can try another exit.
+   * Waits for the first free storefront slot among `exitIds` (paused exits left out) and returns that exit, or
+   * `undefined` when none is free within `maxWaitMs`. Every caller takes the soonest slot of any exit, so a
+   * burst fills all exits' schedules evenly instead of queueing on some while others idle.
    */
-  get offersRps(): number {
-    return this.options.offersRps;
-  }
-
-  async storefrontSlot(exitId: string, maxWaitMs = 10_000, signal?: AbortSignal): Promise<boolean> {
-    if (await this.store.frozenUntil(`exit:${exitId}`)) return false;
-    const wait = await this.store.reserveSlot(`storefront:${exitId}`, 1000 / this.options.offersRps, maxWaitMs);
-    if (wait === undefined) return false;
-    if (wait > 0) await sleep(wait, signal);
-    return true;
+  async storefrontEarliestSlot(exitIds: string[], maxWaitMs: number, signal?: AbortSignal): Promise<string | undefined> {
+    const paused = await Promise.all(exitIds.map((exitId) => this.store.frozenUntil(`exit:${exitId}`)));
+    const open = exitIds.filter((_exitId, index) => !paused[index]);
+    if (open.length === 0) return undefined;
+    const slot = await this.store.reserveEarliestSlot(
+      open.map((exitId) => `storefront:${exitId}`),
+      1000 / this.options.offersRps,
+      maxWaitMs,
+    );
+    if (!slot) return undefined;
+    if (slot.wait > 0) await sleep(slot.wait, signal);
+    return open[slot.index];
   }
 
   /** Waits for a cabinet write slot of the merchant; refuses at once while the merchant is frozen after a 429. */

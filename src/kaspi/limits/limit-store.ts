@@ -9,6 +9,12 @@ export interface LimitStore {
    */
   reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number | undefined>;
   /**
+   * Of several schedules (one per key, each spaced `intervalMs`), reserves the slot that comes first — ties go to
+   * the earlier key — and returns its key's index and the wait; `undefined` (nothing reserved) when even that
+   * wait would exceed `maxWaitMs`. One atomic step, so concurrent callers keep the schedules level.
+   */
+  reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined>;
+  /**
    * Takes up to `wanted` units from a rolling window of `limit` per `windowMs`. Returns what was granted and,
    * when less than wanted, how long until the oldest unit leaves the window.
    */
@@ -35,6 +41,18 @@ export class MemoryLimitStore implements LimitStore {
     if (wait > maxWaitMs) return undefined;
     this.nextSlot.set(key, slot + intervalMs);
     return wait;
+  }
+
+  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined> {
+    const now = this.now();
+    let best: { index: number; slot: number } | undefined;
+    keys.forEach((key, index) => {
+      const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
+      if (!best || slot < best.slot) best = { index, slot };
+    });
+    if (!best || best.slot - now > maxWaitMs) return undefined;
+    this.nextSlot.set(keys[best.index]!, best.slot + intervalMs);
+    return { index: best.index, wait: best.slot - now };
   }
 
   async takeFromWindow(key: string, wanted: number, limit: number, windowMs: number) {

@@ -16,6 +16,26 @@ redis.call('SET', KEYS[1], slot + interval, 'PX', wait + interval + 1000)
 return wait
 `;
 
+const RESERVE_EARLIEST_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local maxWait = tonumber(ARGV[2])
+local best = 0
+local bestSlot = 0
+for i, key in ipairs(KEYS) do
+  local slot = math.max(now, tonumber(redis.call('GET', key) or '0'))
+  if best == 0 or slot < bestSlot then
+    best = i
+    bestSlot = slot
+  end
+end
+local wait = bestSlot - now
+if best == 0 or wait > maxWait then return {-1, 0} end
+redis.call('SET', KEYS[best], bestSlot + interval, 'PX', wait + interval + 1000)
+return {best - 1, wait}
+`;
+
 const TAKE_FROM_WINDOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -65,6 +85,18 @@ export class RedisLimitStore implements LimitStore {
   async reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number | undefined> {
     const wait = Number(await this.redis.eval(RESERVE_SLOT, 1, `${this.prefix}slot:${key}`, Math.ceil(intervalMs), Math.floor(maxWaitMs)));
     return wait < 0 ? undefined : wait;
+  }
+
+  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined> {
+    if (keys.length === 0) return undefined;
+    const [index, wait] = (await this.redis.eval(
+      RESERVE_EARLIEST_SLOT,
+      keys.length,
+      ...keys.map((key) => `${this.prefix}slot:${key}`),
+      Math.ceil(intervalMs),
+      Math.floor(maxWaitMs),
+    )) as [number, number];
+    return Number(index) < 0 ? undefined : { index: Number(index), wait: Number(wait) };
   }
 
   async takeFromWindow(key: string, wanted: number, limit: number, windowMs: number) {
