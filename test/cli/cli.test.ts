@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,22 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** What the process printed until `text` appeared (or it exited, or 45 s passed). */
+async function outputUntil(child: ChildProcessWithoutNullStreams, text: string): Promise<string> {
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const deadline = Date.now() + 45_000;
+  while (!stdout.includes(text) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  return stdout;
+}
+
+/** Sends SIGTERM; resolves with the exit code. */
+function terminate(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
 }
 
 function oneLine(text: string): string {
@@ -111,10 +127,7 @@ describe('kaspi-bot CLI', () => {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BOT_TOKEN: TOKEN, DATA_DIR: dataDir, TELEGRAM_API_ROOT: telegram.apiRoot, HTTP_PORT: '0' },
     });
     try {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const deadline = Date.now() + 45_000;
-      while (!stdout.includes('is running as') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      const stdout = await outputUntil(child, 'is running as');
       expect(stdout).toMatch(/kaspi-bot is running as @\w+ \(polling\)/);
       expect(existsSync(join(dataDir, 'secret.key'))).toBe(true);
       const user = { id: 424242, first_name: 'Тест' };
@@ -122,9 +135,7 @@ describe('kaspi-bot CLI', () => {
       const reply = await telegram.waitForBotMessage(user.id, (message) => /Здравствуйте/.test(message.text ?? ''), { timeoutMs: 20_000 });
       expect(reply.reply_markup).toBeDefined();
       expect(telegram.calls.some((call) => call.method === 'setMyCommands')).toBe(true);
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await terminate(child)).toBe(0);
     } finally {
       child.kill('SIGKILL');
       await telegram.close();
@@ -140,10 +151,7 @@ describe('kaspi-bot CLI', () => {
     expect((await kaspiBot(['migrate'], { DATABASE_URL: testDb.url })).code).toBe(0);
     const child = spawn(process.execPath, [BIN, 'worker'], { env });
     try {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const deadline = Date.now() + 45_000;
-      while (!stdout.includes('taking demper jobs') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      const stdout = await outputUntil(child, 'taking demper jobs');
       expect(stdout).toMatch(/kaspi-bot worker is taking demper jobs from Redis/);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
@@ -156,9 +164,7 @@ describe('kaspi-bot CLI', () => {
       expect(second.code).toBe(1);
       expect(oneLine(second.stderr)).toMatch(new RegExp(`^kaspi-bot worker: HTTP_PORT ${port} is taken`));
 
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await terminate(child)).toBe(0);
     } finally {
       child.kill('SIGKILL');
       await testDb.drop();
