@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callback-data.js';
+import { whileWorking } from '../../src/bot/helpers/chat-action.js';
 import { formatPrice, html, parsePrice } from '../../src/bot/helpers/format.js';
+import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -88,5 +90,46 @@ describe('locales', () => {
     expect(i18n.t('ru', 'batch-confirm-disable', { count: 5 })).toMatch(/^Снять с продажи 5 товаров\?/);
     expect(i18n.t('ru', 'batch-confirm-disable', { count: 1 })).toMatch(/^Снять с продажи 1 товар\?/);
     expect(i18n.t('en', 'batch-confirm-disable', { count: 1 })).toMatch(/^Take 1 product off sale/);
+  });
+});
+
+describe('whileWorking', () => {
+  it('keeps «печатает…» showing while a slow Kaspi read waits, stops with it, and never fails the work', async () => {
+    vi.useFakeTimers();
+    try {
+      const actions: string[] = [];
+      let failNext = false;
+      const ctx = {
+        replyWithChatAction: async (action: string) => {
+          actions.push(action);
+          if (failNext) throw new Error('Telegram 429');
+          return true;
+        },
+      } as unknown as Parameters<typeof whileWorking>[0];
+      const slow = whileWorking(ctx, 'typing', () => new Promise<string>((resolve) => setTimeout(() => resolve('offers'), 12_000)));
+      failNext = true;
+      await vi.advanceTimersByTimeAsync(12_000);
+      expect(await slow).toBe('offers');
+      expect(actions).toEqual(['typing', 'typing', 'typing']); // at 0, 4.5 and 9 s
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(actions).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('update kinds in /metrics', () => {
+  const kind = (update: Record<string, unknown>) => updateKind(update as never, ['start', 'price']);
+  it('are a closed set: known commands, button actions by name, message kinds — never the text or ids', () => {
+    expect(kind({ message: { text: '/price 123 4500' } })).toBe('/price');
+    expect(kind({ message: { text: '/start@kaspi_bot' } })).toBe('/start');
+    expect(kind({ message: { text: '/77010000001' } })).toBe('/other');
+    expect(kind({ message: { text: 'Айгерим +7 701 000 00 01' } })).toBe('text');
+    expect(kind({ message: { document: {} } })).toBe('document');
+    expect(kind({ callbackQuery: { data: callbackData(ACTIONS.priceConfirm, 15, 4500) } })).toBe('button:priceConfirm');
+    expect(kind({ callbackQuery: { data: '1:zz:secret' } })).toBe('button:other');
+    expect(kind({ callbackQuery: { data: 'settings/0/1//hash' } })).toBe('menu:settings');
+    expect(kind({ callbackQuery: { data: '<script>' } })).toBe('button:other');
   });
 });

@@ -5,6 +5,7 @@ import { decisiveCityOf } from '../../demper/settings.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
+import { whileWorking } from '../helpers/chat-action.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 
@@ -39,10 +40,9 @@ async function showCompetitors(ctx: BotContext, product: Product): Promise<void>
   const cityId = decisiveCityOf(product, store.points) ?? store.points[0]?.cityId ?? '750000000';
   const cityName = store.points.find((point) => point.cityId === cityId)?.cityName ?? cityId;
   const own = new Set(stores.map((candidate) => candidate.merchantUid));
-  await ctx.replyWithChatAction('typing').catch(() => undefined);
   let view;
   try {
-    view = await ctx.deps.kaspi.storefront.offers(product.masterSku, cityId);
+    view = await whileWorking(ctx, 'typing', () => ctx.deps.kaspi.storefront.offers(product.masterSku, cityId));
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;

@@ -1,5 +1,5 @@
-import { backgroundTasks } from '../../metrics.js';
 import type { Logger } from '../../logger.js';
+import { backgroundTasks } from '../../metrics.js';
 
 /**
  * Long work (sync, read-backs) runs here, off the update's handler, so a chat never waits on another chat and
