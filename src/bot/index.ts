@@ -131,7 +131,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(preorderEditConversation(deps), { id: PREORDER_EDIT }));
   guarded.use(createConversation(excelImportConversation(deps), { id: EXCEL_IMPORT }));
 
-  guarded.use(welcomeFeature, settingsFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature, excelFeature);
+  // Settings first: its menu must see every update to render itself in any reply, «⚙️ Настройки» of the main menu too.
+  guarded.use(settingsFeature, welcomeFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature, excelFeature);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -70,6 +70,9 @@ describe('a seller’s settings and stores', () => {
     await say(telegram, user, '/start', /Сәлеметсіз бе, Ерлан/, 20_000);
     expect(telegram.calls.filter((call) => call.method === 'sendMessage' && call.error?.error_code === 429)).toHaveLength(2);
 
+    // The main menu's «⚙️ Баптаулар» opens the same settings as /settings.
+    const start = telegram.messages(user.id).filter((message) => message.from === 'bot').at(-1)!;
+    await press(telegram, user, start, /⚙️/, /Тіл: Қазақша/);
     const settings = await say(telegram, user, '/settings', /Тіл: Қазақша/);
     await press(telegram, user, settings, 'Русский', /Язык: Русский/);
     await say(telegram, user, '/help', /Что я умею/);
