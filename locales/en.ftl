@@ -210,7 +210,10 @@ batch-confirm-enable = Put { $count } { $count ->
         [one] product
        *[other] products
     } on sale?
-batch-sending = Sending { $count } to Kaspi…
+batch-sending = Sending { $count } { $count ->
+        [one] product
+       *[other] products
+    } to Kaspi…
 batch-done-disable = ⛔ Taken off sale: { $count }.
 batch-done-enable = ✅ Put on sale: { $count }.
 batch-deferred = Kaspi's 30-minute change limit is spent: { $count } more — try later.

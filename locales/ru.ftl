@@ -214,7 +214,11 @@ batch-confirm-enable = Вернуть в продажу { $count } { $count ->
         [few] товара
        *[other] товаров
     }?
-batch-sending = Отправляю в Kaspi { $count }…
+batch-sending = Отправляю в Kaspi { $count } { $count ->
+        [one] товар
+        [few] товара
+       *[other] товаров
+    }…
 batch-done-disable = ⛔ Снято с продажи: { $count }.
 batch-done-enable = ✅ Возвращено в продажу: { $count }.
 batch-deferred = Лимит изменений Kaspi на 30 минут исчерпан: ещё { $count } — попробуйте позже.

@@ -8,8 +8,11 @@ import type { BotDeps } from './deps.js';
 
 /** Per-chat state that is not worth a table: the open multi-select list. Seller settings live in the database. */
 export interface SessionData {
-  /** Product ids ticked in the batch on/off list, and the list's page and mode. */
-  selection?: { mode: 'enable' | 'disable'; ids: number[]; page: number; storeId: number };
+  /**
+   * Product ids ticked in the batch on/off list, and the list's page and mode. `token` is in every button of
+   * this selection's messages: a button of an older list or confirmation cannot act on a newer selection.
+   */
+  selection?: { mode: 'enable' | 'disable'; ids: number[]; page: number; storeId: number; token: string };
   /** The last product search, so list pages keep it without putting text into buttons. */
   search?: string;
   /** A login step waits for a password or a code: the next text is sealed before anything stores it. */

@@ -23,6 +23,14 @@ afterAll(async () => {
   await harness?.close();
 });
 
+async function waitUntilTrue(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function productsOf(telegramUserId: number): Promise<Product[]> {
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
@@ -106,13 +114,15 @@ describe('the seller’s products in the chat', () => {
     const onSale = (await productsOf(seller.id)).filter((product) => product.onSale);
     const chosen = onSale.slice(0, 3);
     let current = list;
+    const token = buttonData(list, 'Отмена').split(':')[2]; // this selection's buttons carry its token
     for (const [index, product] of chosen.entries()) {
       const fresh = changedSince(telegram, seller.id, new RegExp(`Выбрано: ${index + 1} из`));
-      await telegram.pressButton(seller, current.message_id, `1:bt:${product.id}`);
+      await telegram.pressButton(seller, current.message_id, `1:bt:${product.id}:${token}`);
       current = await telegram.waitForBotMessage(seller.id, fresh);
     }
     expect(current.text).toMatch(/Выбрано: 3/);
     const confirm = await press(telegram, seller, current, 'Готово (3)', /Снять с продажи 3 товара\?/);
+    for (const product of chosen) expect(confirm.text).toContain(product.title); // «Да» is never a guess
     await press(telegram, seller, confirm, 'Да', /Снято с продажи: 3/, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 600)); // Kaspi applies writes asynchronously
     const after = sandbox.catalogue(MERCHANT);
@@ -136,6 +146,27 @@ describe('the seller’s products in the chat', () => {
     const list = await say(telegram, seller, '/enable', /Отметьте товары, которые вернуть в продажу/);
     const all = await press(telegram, seller, list, 'Выбрать всё на странице', /Выбрано: [1-8] из/);
     expect(all.text).not.toMatch(/Выбрано: 0/);
+  });
+
+  it('a «Да» under an older confirmation acts on nothing: the newer selection is not its own', async () => {
+    const { telegram, sandbox } = harness;
+    const products = await productsOf(seller.id);
+    const onSale = products.find((product) => product.onSale)!;
+    const offSale = products.find((product) => !product.onSale)!;
+    const disable = await say(telegram, seller, `/disable ${onSale.sku}`, /Снять с продажи 1 товар\?/);
+    expect(disable.text).toContain(onSale.title);
+    const enable = await say(telegram, seller, `/enable ${offSale.sku}`, /Вернуть в продажу 1 товар\?/);
+    const writesBefore = sandbox.writes().length;
+    const since = telegram.calls.length;
+    const stale = await telegram.pressButton(seller, disable.message_id, buttonData(disable, 'Да'));
+    const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === stale, { since });
+    expect(answer.payload).toMatchObject({ text: 'Список устарел, откройте его заново.' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sandbox.writes().length).toBe(writesBefore);
+    expect(telegram.messages(seller.id).find((message) => message.message_id === disable.message_id)?.reply_markup).toBeUndefined();
+    // The newer confirmation still does exactly what it says.
+    await press(telegram, seller, enable, 'Да', /Возвращено в продажу: 1/, 20_000);
+    await waitUntilTrue(async () => (await productsOf(seller.id)).find((product) => product.id === offSale.id)!.onSale);
   });
 
   it('/offers shows the market cheapest first with the seller’s own offer marked', async () => {

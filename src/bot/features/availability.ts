@@ -1,14 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
 import { Composer, InlineKeyboard } from 'grammy';
 
 import { ProductSchema } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
-import type { BotContext } from '../context.js';
+import type { BotContext, SessionData } from '../context.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 import { PAGE_SIZE, verifyAvailabilityLater } from './products.js';
 
 const MAX_SKUS = 200;
+/** Products named in a confirmation; the rest are counted. */
+const NAMED_IN_CONFIRMATION = 10;
+
+type Selection = NonNullable<SessionData['selection']>;
+
+export function newSelection(mode: Selection['mode'], storeId: number, ids: number[] = []): Selection {
+  return { mode, ids, page: 0, storeId, token: randomBytes(3).toString('base64url') };
+}
+
+/**
+ * The selection a button belongs to, or `undefined` when it is not the current one (an older list or
+ * confirmation, or none): such a press is told the list is outdated and its buttons are taken away.
+ */
+async function selectionOf(ctx: BotContext, token: string | undefined): Promise<Selection | undefined> {
+  const selection = ctx.session.selection;
+  if (selection && token !== undefined && selection.token === token) return selection;
+  await ctx.answerCallbackQuery({ text: ctx.t('batch-expired') });
+  await ctx.editMessageReplyMarkup().catch(() => undefined);
+  return undefined;
+}
 
 /**
  * `/enable`, `/disable`: with SKUs, a confirmation and one batch; without, a multi-select list of the products
@@ -23,14 +45,18 @@ for (const mode of ['enable', 'disable'] as const) {
     const skus = [...new Set(ctx.match.trim().split(/[\s,;]+/).filter(Boolean))];
     if (skus.length > MAX_SKUS) return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
     if (skus.length === 0) {
-      ctx.session.selection = { mode, ids: [], page: 0, storeId: store.id };
+      ctx.session.selection = newSelection(mode, store.id);
       return showSelection(ctx, false);
     }
     const products = await ctx.deps.orm.em.fork().find(ProductSchema, { store: store.id, sku: { $in: skus }, removedAt: null });
     const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
     if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }), { parse_mode: 'HTML' });
     if (products.length === 0) return;
-    ctx.session.selection = { mode, ids: products.map((product) => product.id), page: 0, storeId: store.id };
+    ctx.session.selection = newSelection(
+      mode,
+      store.id,
+      products.map((product) => product.id),
+    );
     await askConfirmation(ctx, false);
   });
 }
@@ -54,16 +80,17 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
   const keyboard = new InlineKeyboard();
   for (const product of products) {
     const ticked = selection.ids.includes(product.id);
-    keyboard.text(`${ticked ? '☑️' : '⬜️'} ${truncate(product.title, 36)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.batchToggle, product.id)).row();
+    keyboard.text(`${ticked ? '☑️' : '⬜️'} ${truncate(product.title, 36)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.batchToggle, product.id, selection.token)).row();
   }
-  if (products.length) keyboard.text(ctx.t('button-select-page'), callbackData(ACTIONS.batchAll)).row();
+  if (products.length) keyboard.text(ctx.t('button-select-page'), callbackData(ACTIONS.batchAll, selection.token)).row();
   if (pages > 1) {
-    if (selection.page > 0) keyboard.text('◀️', callbackData(ACTIONS.batchPage, selection.page - 1));
-    keyboard.text(`${selection.page + 1}/${pages}`, callbackData(ACTIONS.batchPage, selection.page));
-    if (selection.page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.batchPage, selection.page + 1));
+    if (selection.page > 0) keyboard.text('◀️', callbackData(ACTIONS.batchPage, selection.page - 1, selection.token));
+    keyboard.text(`${selection.page + 1}/${pages}`, callbackData(ACTIONS.batchPage, selection.page, selection.token));
+    if (selection.page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.batchPage, selection.page + 1, selection.token));
     keyboard.row();
   }
-  keyboard.text(ctx.t('button-batch-done', { count: selection.ids.length }), callbackData(ACTIONS.batchDone)).text(ctx.t('button-cancel'), callbackData(ACTIONS.batchNo));
+  if (selection.ids.length > 0) keyboard.text(ctx.t('button-batch-done', { count: selection.ids.length }), callbackData(ACTIONS.batchDone, selection.token));
+  keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.batchNo, selection.token));
   const text = total === 0 ? ctx.t(`batch-nothing-${selection.mode}`) : ctx.t(`batch-select-${selection.mode}`, { selected: selection.ids.length, total });
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, { reply_markup: keyboard });
@@ -71,19 +98,22 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
 }
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx) => {
-  const selection = ctx.session.selection;
-  const id = idArg(parseCallback(ctx.callbackQuery.data)?.args[0]);
-  if (!selection) return void (await ctx.answerCallbackQuery({ text: ctx.t('batch-expired') }));
-  const product = id === undefined ? null : await ctx.deps.orm.em.fork().findOne(ProductSchema, { id, store: { id: selection.storeId, seller: ctx.seller.id } });
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const id = idArg(args[0]);
+  // The product is checked against the sender before anything else: another seller's id is refused as such.
+  const product = id === undefined ? null : await ctx.deps.orm.em.fork().findOne(ProductSchema, { id, store: { seller: ctx.seller.id } });
   if (!product) return refuse(ctx);
+  const selection = await selectionOf(ctx, args[1]);
+  if (!selection) return;
+  if (product.store.id !== selection.storeId) return refuse(ctx);
   selection.ids = selection.ids.includes(product.id) ? selection.ids.filter((other) => other !== product.id) : [...selection.ids, product.id];
   await ctx.answerCallbackQuery();
   await showSelection(ctx, true);
 });
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) => {
-  const selection = ctx.session.selection;
-  if (!selection) return void (await ctx.answerCallbackQuery({ text: ctx.t('batch-expired') }));
+  const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
+  if (!selection) return;
   const page = await ctx.deps.orm.em.fork().find(
     ProductSchema,
     { store: { id: selection.storeId, seller: ctx.seller.id }, removedAt: null, onSale: selection.mode === 'disable' },
@@ -95,21 +125,25 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) =
 });
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchPage), async (ctx) => {
-  const selection = ctx.session.selection;
-  const page = Number(parseCallback(ctx.callbackQuery.data)?.args[0]);
-  if (!selection) return void (await ctx.answerCallbackQuery({ text: ctx.t('batch-expired') }));
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const page = Number(args[0]);
+  const selection = await selectionOf(ctx, args[1]);
+  if (!selection) return;
   await ctx.answerCallbackQuery();
   selection.page = Number.isInteger(page) && page >= 0 ? page : 0;
   await showSelection(ctx, true);
 });
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchNo), async (ctx) => {
+  // «Отмена» of an older list cancels that list only, never the selection opened since.
+  if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
   ctx.session.selection = undefined;
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t('cancelled')).catch(() => ctx.reply(ctx.t('cancelled')));
 });
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchDone), async (ctx) => {
+  if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
   await ctx.answerCallbackQuery();
   await askConfirmation(ctx, true);
 });
@@ -118,15 +152,21 @@ async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
   const selection = ctx.session.selection;
   if (!selection) return;
   if (selection.ids.length === 0) return void (await ctx.reply(ctx.t('batch-empty')));
-  const text = ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length });
-  const keyboard = new InlineKeyboard().text(ctx.t('button-yes'), callbackData(ACTIONS.batchYes)).text(ctx.t('button-no'), callbackData(ACTIONS.batchNo));
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, { reply_markup: keyboard });
-  else await ctx.reply(text, { reply_markup: keyboard });
+  // The confirmation names what it will change: a «Да» must never be a guess.
+  const named = await ctx.deps.orm.em
+    .fork()
+    .find(ProductSchema, { id: { $in: selection.ids }, store: selection.storeId }, { fields: ['id', 'title', 'price'], orderBy: { title: 'ASC', id: 'ASC' }, limit: NAMED_IN_CONFIRMATION });
+  const lines = [ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length }), ...named.map((product) => `• ${html(truncate(product.title, 60))} · ${formatPrice(product.price)}`)];
+  if (selection.ids.length > named.length) lines.push(ctx.t('offers-more', { count: selection.ids.length - named.length }));
+  const keyboard = new InlineKeyboard().text(ctx.t('button-yes'), callbackData(ACTIONS.batchYes, selection.token)).text(ctx.t('button-no'), callbackData(ACTIONS.batchNo, selection.token));
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
+  else await ctx.reply(lines.join('\n'), options);
 }
 
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) => {
-  const selection = ctx.session.selection;
-  if (!selection) return void (await ctx.answerCallbackQuery({ text: ctx.t('batch-expired') }));
+  const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
+  if (!selection) return;
   const store = await ownStore(ctx, selection.storeId);
   if (!store) return refuse(ctx);
   ctx.session.selection = undefined; // one confirmation, one batch: a second tap finds nothing to send

@@ -4,7 +4,7 @@ import { ACTIONS, actionPattern, callbackData, parseCallback } from '../callback
 import type { BotContext } from '../context.js';
 import { html } from '../helpers/format.js';
 import { activeStore } from '../helpers/ownership.js';
-import { showSelectionFromMenu } from './availability.js';
+import { newSelection, showSelectionFromMenu } from './availability.js';
 import { showProductList } from './products.js';
 import { askLoginMethod, showStores } from './stores.js';
 import { showSettings } from './settings.js';
@@ -56,7 +56,7 @@ welcomeFeature.callbackQuery(actionPattern(ACTIONS.menu), async (ctx) => {
     case 'disable': {
       const store = await activeStore(ctx);
       if (!store) return void (await ctx.reply(ctx.t('no-store')));
-      ctx.session.selection = { mode: screen, ids: [], page: 0, storeId: store.id };
+      ctx.session.selection = newSelection(screen, store.id);
       return showSelectionFromMenu(ctx);
     }
     case 'stores':
