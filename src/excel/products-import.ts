@@ -117,7 +117,13 @@ export async function planImport(data: Buffer, translators: Translate[], merchan
   const bySku = new Map(products.map((product) => [product.sku, product]));
   const changes: ImportChange[] = [];
   const errors: RowError[] = [];
-  const seen = new Set<string>();
+  const skuOf = (rowNumber: number) => cellText(sheet.getRow(rowNumber).getCell(columnOf.get('sku')!).value);
+  // A SKU on two rows is refused on both: which of them the seller meant cannot be known.
+  const rowsBySku = new Map<string, number>();
+  for (let rowNumber = 2; rowNumber <= sheet.rowCount; rowNumber++) {
+    const sku = skuOf(rowNumber);
+    if (sku) rowsBySku.set(sku, (rowsBySku.get(sku) ?? 0) + 1);
+  }
   let rows = 0;
   for (let rowNumber = 2; rowNumber <= sheet.rowCount; rowNumber++) {
     const row = sheet.getRow(rowNumber);
@@ -135,11 +141,10 @@ export async function planImport(data: Buffer, translators: Translate[], merchan
       fail('import-row-unknown-sku');
       continue;
     }
-    if (seen.has(sku)) {
+    if ((rowsBySku.get(sku) ?? 0) > 1) {
       fail('import-row-duplicate');
       continue;
     }
-    seen.add(sku);
     const change: ImportChange = { productId: product.id, sku, title: product.title };
     const before = errors.length;
 

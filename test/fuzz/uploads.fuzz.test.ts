@@ -116,6 +116,17 @@ describe('the import reader', () => {
     expect(floor.ok && floor.errors.map((error) => error.key)).toEqual(['import-row-bad-bound']);
   });
 
+  it('a SKU on two rows is refused on both: neither row’s price or switch reaches the product', async () => {
+    const plan = await planImport(await workbookOf([['SKU-1', 'x', 4990, 'нет'], ['SKU-1', 'x', 6000, 'да']]), translators, MERCHANT, [], [PRODUCT]);
+    expect(plan.ok).toBe(true);
+    if (!plan.ok) return;
+    expect(plan.changes).toEqual([]);
+    expect(plan.errors.map((error) => [error.row, error.key])).toEqual([
+      [2, 'import-row-duplicate'],
+      [3, 'import-row-duplicate'],
+    ]);
+  });
+
   it('random bytes, truncated and bit-flipped workbooks: a refusal or a plan, never a throw; prices only from plain cells', async () => {
     const valid = await workbookOf([['SKU-1', 'x', 4990, 'нет', 100, 9000]]);
     const file = fc.oneof(
