@@ -62,6 +62,6 @@ export function demperSettingsConversation(deps: BotDeps) {
       });
       return;
     }
-    await ctx.reply(ctx.t('login-gave-up'));
+    await ctx.reply(ctx.t('gave-up'));
   };
 }

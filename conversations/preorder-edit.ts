@@ -55,7 +55,7 @@ export function preorderEditConversation(deps: BotDeps) {
     if (productId !== null && !target) return void (await ctx.reply(ctx.t('access-denied')));
     if (!target) await ctx.reply(ctx.t('preorder-ask-sku'), { reply_markup: cancelKeyboard });
     for (let tries = 0; !target; tries++) {
-      if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
+      if (tries >= 5) return void (await ctx.reply(ctx.t('gave-up')));
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: remind('preorder-ask-sku'),
       });
@@ -98,7 +98,7 @@ export function preorderEditConversation(deps: BotDeps) {
     await ctx.reply(ctx.t('preorder-ask-days', { max: MAX_PREORDER_DAYS }), { reply_markup: cancelKeyboard });
     let days: number | undefined;
     for (let tries = 0; days === undefined; tries++) {
-      if (tries >= 5) return void (await ctx.reply(ctx.t('login-gave-up')));
+      if (tries >= 5) return void (await ctx.reply(ctx.t('gave-up')));
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
         otherwise: remind('preorder-ask-days', { max: MAX_PREORDER_DAYS }),
       });

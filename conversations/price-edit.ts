@@ -62,7 +62,7 @@ export function priceEditConversation(deps: BotDeps) {
       await conversation.external((outer) => sendManualPriceFromConversation(outer, product.id, price));
       return;
     }
-    await ctx.reply(ctx.t('login-gave-up'));
+    await ctx.reply(ctx.t('gave-up'));
   };
 }
 

@@ -118,6 +118,7 @@ login-connected = Store <b>{ $name }</b> connected ({ $points } { $points ->
        *[other] points
     } of sale). Load its products?
 login-gave-up = That did not work. Start again when you are ready: /login
+gave-up = That did not work; nothing was changed. Start again when you are ready.
 
 # Bot: stores.
 stores-none = No stores yet. Connect the first one: /login

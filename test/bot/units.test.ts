@@ -7,6 +7,7 @@ import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callb
 import { whileWorking } from '../../src/bot/helpers/chat-action.js';
 import { formatPrice, html, parsePrice } from '../../src/bot/helpers/format.js';
 import { updateKind } from '../../src/bot/middlewares/metrics.js';
+import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -131,5 +132,16 @@ describe('update kinds in /metrics', () => {
     expect(kind({ callbackQuery: { data: '1:zz:secret' } })).toBe('button:other');
     expect(kind({ callbackQuery: { data: 'settings/0/1//hash' } })).toBe('menu:settings');
     expect(kind({ callbackQuery: { data: '<script>' } })).toBe('button:other');
+  });
+});
+
+describe('price-list file statuses', () => {
+  it('every status Kaspi sends reads as words in each language; an unknown one as Kaspi wrote it, never a raw key', () => {
+    const i18n = createI18n();
+    for (const locale of LOCALES) {
+      const t = (key: string) => i18n.t(locale, key);
+      for (const status of ['PROCESSING', 'FLUSHED', 'ERROR', 'FAILED', 'UNFINISHED']) expect(fileStatusText(t, status)).not.toMatch(/preorder-file|^[A-Z_]+$/);
+      expect(fileStatusText(t, 'QUEUED_<b>')).toBe('queued_&lt;b&gt;');
+    }
   });
 });

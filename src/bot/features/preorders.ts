@@ -127,7 +127,7 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
     try {
       let outcomes: UploadOutcome[];
       if (method === 'file') {
-        const result = await deps.preorders.uploadViaFile(store.id, (status) => void edit(t('preorder-file-status', { status: t(`preorder-file-${status.toLowerCase()}`) })));
+        const result = await deps.preorders.uploadViaFile(store.id, (status) => void edit(t('preorder-file-status', { status: fileStatusText(t, status) })));
         outcomes = result.outcomes;
         if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
@@ -155,4 +155,18 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
       }
     }
   });
+}
+
+const FILE_STATUSES: Record<string, string> = {
+  PROCESSING: 'preorder-file-processing',
+  FLUSHED: 'preorder-file-flushed',
+  ERROR: 'preorder-file-error',
+  FAILED: 'preorder-file-error',
+  UNFINISHED: 'preorder-file-unfinished',
+};
+
+/** Kaspi's status of an uploaded file in the seller's words; a status Kaspi adds later is shown as Kaspi says it. */
+export function fileStatusText(t: (key: string) => string, status: string): string {
+  const key = FILE_STATUSES[status.toUpperCase()];
+  return key ? t(key) : html(status.slice(0, 40).toLowerCase());
 }
