@@ -231,6 +231,10 @@ offers-more = …and { $count } more
 # Bot: settings.
 settings = Language: { $language }
     Notifications: { $notify }
+    Quiet hours: { $quiet }
+    During quiet hours the repricer's reports arrive without sound.
+quiet-none = none
+button-quiet-off = 🔔 No quiet hours
 notify-all = All
 notify-important = Important only
 notify-off = Off

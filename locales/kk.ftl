@@ -213,6 +213,10 @@ offers-more = …және тағы { $count }
 # Bot: settings.
 settings = Тіл: { $language }
     Хабарламалар: { $notify }
+    Тыныш сағаттар: { $quiet }
+    Тыныш сағаттарда демпер хабарлары дыбыссыз келеді.
+quiet-none = жоқ
+button-quiet-off = 🔔 Тыныш сағатсыз
 notify-all = Барлығы
 notify-important = Тек маңыздылары
 notify-off = Өшірулі

@@ -236,6 +236,10 @@ offers-more = …и ещё { $count }
 # Bot: settings.
 settings = Язык: { $language }
     Уведомления: { $notify }
+    Тихие часы: { $quiet }
+    В тихие часы сводки демпера приходят без звука.
+quiet-none = нет
+button-quiet-off = 🔔 Без тихих часов
 notify-all = Все
 notify-important = Только важные
 notify-off = Выключены

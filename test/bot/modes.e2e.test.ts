@@ -85,6 +85,14 @@ describe('a seller’s settings and stores', () => {
     await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === queryId, { since: before });
     await say(telegram, user, '/help', /What I can do/);
     expect(telegram.messages(user.id).slice(-4).map((message) => message.text)).not.toContainEqual(expect.stringMatching(/went wrong/));
+
+    // Quiet hours (SPEC §2 /settings): one tap sets them, another clears them; the notifier reads the row.
+    const withQuiet = await press(telegram, user, chosen, '22:00–08:00', /Quiet hours: 22:00–08:00/);
+    expect(buttonData(withQuiet, '✅ 22:00–08:00')).toBeTruthy();
+    const sellerRow = async () => harness.infrastructure.database.orm.em.fork().findOneOrFail(SellerSchema, { telegramUserId: user.id });
+    expect(await sellerRow()).toMatchObject({ quietFromMinute: 22 * 60, quietToMinute: 8 * 60 });
+    await press(telegram, user, withQuiet, 'No quiet hours', /Quiet hours: none/);
+    expect(await sellerRow()).toMatchObject({ quietFromMinute: null, quietToMinute: null });
     expect(logs.text()).not.toContain('update failed');
 
     await loginBySms(harness, user, '+7 701 000 00 01');

@@ -7,6 +7,20 @@ import { languageByUser } from '../middlewares/seller.js';
 
 const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
 
+/** Quiet hours a seller picks with one tap (minutes after local midnight); night hours cross midnight. */
+export const QUIET_PRESETS: readonly { from: number; to: number }[] = [
+  { from: 22 * 60, to: 8 * 60 },
+  { from: 23 * 60, to: 7 * 60 },
+  { from: 0, to: 9 * 60 },
+];
+
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+function quietText(ctx: BotContext): string {
+  const { quietFromMinute: from, quietToMinute: to } = ctx.seller;
+  return from === null || to === null || from === to ? ctx.t('quiet-none') : `${hhmm(from)}–${hhmm(to)}`;
+}
+
 /** `/settings`: language and notifications, as an `@grammyjs/menu` that redraws itself in the new language. */
 export const settingsMenu = new Menu<BotContext>('settings', { onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }) });
 
@@ -28,14 +42,32 @@ settingsMenu.dynamic((ctx, range) => {
       await menuCtx.editMessageText(settingsText(menuCtx));
     });
   }
+  range.row();
+  for (const preset of QUIET_PRESETS) {
+    const chosen = ctx.seller.quietFromMinute === preset.from && ctx.seller.quietToMinute === preset.to;
+    range.text(`${chosen ? '✅ ' : '🌙 '}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
+      await saveSeller(menuCtx, { quietFromMinute: preset.from, quietToMinute: preset.to });
+      menuCtx.seller.quietFromMinute = preset.from;
+      menuCtx.seller.quietToMinute = preset.to;
+      await menuCtx.editMessageText(settingsText(menuCtx));
+    });
+  }
+  range.row();
+  const noQuietHours = ctx.seller.quietFromMinute === null || ctx.seller.quietToMinute === null;
+  range.text(`${noQuietHours ? '✅ ' : ''}${ctx.t('button-quiet-off')}`, async (menuCtx) => {
+    await saveSeller(menuCtx, { quietFromMinute: null, quietToMinute: null });
+    menuCtx.seller.quietFromMinute = null;
+    menuCtx.seller.quietToMinute = null;
+    await menuCtx.editMessageText(settingsText(menuCtx));
+  });
 });
 
-async function saveSeller(ctx: BotContext, changes: Partial<Pick<BotContext['seller'], 'language' | 'notifyLevel'>>): Promise<void> {
+async function saveSeller(ctx: BotContext, changes: Partial<Pick<BotContext['seller'], 'language' | 'notifyLevel' | 'quietFromMinute' | 'quietToMinute'>>): Promise<void> {
   await ctx.deps.orm.em.fork().nativeUpdate(SellerSchema, { id: ctx.seller.id }, changes);
 }
 
 function settingsText(ctx: BotContext): string {
-  return ctx.t('settings', { language: LANGUAGE_NAMES[ctx.seller.language as (typeof SELLER_LANGUAGES)[number]], notify: ctx.t(`notify-${ctx.seller.notifyLevel}`) });
+  return ctx.t('settings', { language: LANGUAGE_NAMES[ctx.seller.language as (typeof SELLER_LANGUAGES)[number]], notify: ctx.t(`notify-${ctx.seller.notifyLevel}`), quiet: quietText(ctx) });
 }
 
 export async function showSettings(ctx: BotContext): Promise<void> {
