@@ -113,9 +113,18 @@ describe('the demper from the chat', () => {
     await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /устарело/.test(String(call.payload.text)));
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
 
-    await press(telegram, seller, digest, '✅ 1.', new RegExp(`отправил ${''}`));
+    const sent = await press(telegram, seller, digest, '✅ 1.', /отправил/);
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
     expect(JSON.stringify(sandbox.writes(MERCHANT).at(-1)!.body)).toContain(`"price":${rival.price - 10}`);
+    // Decided once: its ✅/❌ left the digest; a repeat tap (a stale client) sends nothing and says so.
+    const decided = telegram.messages(seller.id).find((message) => message.message_id === digest.message_id)!;
+    expect(JSON.stringify(decided.reply_markup ?? {})).not.toContain(`:${productId}:`);
+    const repeated = changedSince(telegram, seller.id, /уже отправлена|уже стоит/);
+    await telegram.forgeCallback(seller, digest.message_id, yes);
+    await telegram.waitForBotMessage(seller.id, repeated, { timeoutMs: 15_000 });
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
+    // «⏳ отправил» becomes what Kaspi shows, as a manual price does.
+    await telegram.waitForBotMessage(seller.id, (message) => message.message_id === sent.message_id && /Kaspi применил цену/.test(message.text ?? ''), { timeoutMs: 20_000 });
   });
 
   it('the panic button stops the store at once; /history lists reasons and sends a chart', async () => {

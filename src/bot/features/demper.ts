@@ -8,6 +8,7 @@ import type { BotContext } from '../context.js';
 import { formatPrice, html } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
+import { reportPriceResult } from './price.js';
 import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
 
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
@@ -169,11 +170,14 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
     return void (await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-expired'), show_alert: true }));
   }
   await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
+  await dropDecidedButtons(ctx, product.id);
   try {
     const outcome = await ctx.deps.demper.confirmProposal(product.id, ctx.seller.language as Locale);
     if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
     if (outcome.status === 'market-moved') return void (await ctx.reply(ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }), { parse_mode: 'HTML' }));
-    await ctx.reply(ctx.t('demper-proposal-sent', { title: html(product.title), price: formatPrice(outcome.price), reason: html(outcome.reason) }), { parse_mode: 'HTML' });
+    // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.
+    const sent = ctx.t('demper-proposal-sent', { title: html(product.title), price: formatPrice(outcome.price), reason: html(outcome.reason) });
+    await reportPriceResult(ctx, product, outcome.price, outcome.result, sent);
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
@@ -184,4 +188,18 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.proposalNo), async (ctx) => {
   const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
   if (!product) return refuse(ctx);
   await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-declined') });
+  await dropDecidedButtons(ctx, product.id);
 });
+
+/** A proposal is decided once: its ✅/❌ leave the digest, the other proposals' buttons stay. */
+async function dropDecidedButtons(ctx: BotContext, productId: number): Promise<void> {
+  const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard;
+  if (!rows) return;
+  const decided = (button: (typeof rows)[number][number]) => {
+    if (!('callback_data' in button)) return false;
+    const parsed = parseCallback(button.callback_data);
+    return (parsed?.action === ACTIONS.proposalYes || parsed?.action === ACTIONS.proposalNo) && parsed.args[0] === String(productId);
+  };
+  const left = rows.map((row) => row.filter((button) => !decided(button))).filter((row) => row.length > 0);
+  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: left } }).catch(() => undefined);
+}

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
+import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import type { Product } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -50,14 +51,23 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
 export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, belowFloorConfirmed: boolean): Promise<void> {
   const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
-  const { deps } = ctx;
   let result;
   try {
-    result = await deps.offers.setPrice(product.id, price, { belowFloorConfirmed, reasonText: ctx.t('price-reason-manual') });
+    result = await ctx.deps.offers.setPrice(product.id, price, { belowFloorConfirmed, reasonText: ctx.t('price-reason-manual') });
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
   }
+  await reportPriceResult(ctx, product, price, result);
+}
+
+/**
+ * Tells the seller what became of a price they asked for (by hand or by confirming a demper proposal); a sent
+ * one is read back in the background and its message edited to what Kaspi shows. `sentText` replaces the
+ * manual «Отправлено в Kaspi» line.
+ */
+export async function reportPriceResult(ctx: BotContext, product: Product, price: number, result: SetPriceResult, sentText?: string): Promise<void> {
+  const { deps } = ctx;
   const title = html(product.title);
   switch (result.status) {
     case 'below-kaspi-minimum':
@@ -80,7 +90,7 @@ export async function sendManualPrice(ctx: BotContext, target: Product | number,
     case 'budget-spent':
       return void (await ctx.reply(ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes })));
     case 'sent': {
-      const report = await ctx.reply(ctx.t('price-sent', { title, old: formatPrice(result.oldPrice), new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
+      const report = await ctx.reply(sentText ?? ctx.t('price-sent', { title, old: formatPrice(result.oldPrice), new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
       const chatId = report.chat.id;
       const changeId = result.changeId;
       const api = ctx.api;
