@@ -175,6 +175,7 @@ price-ask-again = Enter the price as a number, e.g. 12990, or tap «Cancel».
 price-invalid = «{ $text }» is not a price. Enter whole tenge, e.g. 12990.
 price-below-kaspi-minimum = Kaspi does not accept prices below { $minimum }.
 price-below-floor = { $price } is below your minimum { $floor }. Set it anyway?
+price-big-drop = { $price } is { $percent } % below the current price { $old }. Not a typo? Set it anyway?
 button-confirm-below-floor = Yes, set { $price }
 price-offer-gone = «{ $title }» is not in the Kaspi cabinet. Refresh products: /sync
 price-unchanged = «{ $title }» already costs { $price } — nothing changed.

@@ -169,6 +169,7 @@ price-ask-again = Бағаны санмен енгізіңіз, мысалы 129
 price-invalid = «{ $text }» — баға емес. Бүтін теңге енгізіңіз, мысалы 12990.
 price-below-kaspi-minimum = Kaspi { $minimum } төмен бағаны қабылдамайды.
 price-below-floor = { $price } сіздің минимумыңыздан ({ $floor }) төмен. Сонда да қоямыз ба?
+price-big-drop = { $price } қазіргі { $old } бағасынан { $percent } % арзан. Қате терілмеді ме? Сонда да қоямыз ба?
 button-confirm-below-floor = Иә, { $price } қою
 price-offer-gone = «{ $title }» Kaspi кабинетінде табылмады. Тауарларды жаңартыңыз: /sync
 price-unchanged = «{ $title }» бағасы қазірдің өзінде { $price } — ештеңе өзгертпедік.

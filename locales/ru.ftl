@@ -177,6 +177,7 @@ price-ask-again = Введите цену числом, например 12 990,
 price-invalid = «{ $text }» — не цена. Введите целое число тенге, например 12 990.
 price-below-kaspi-minimum = Kaspi не принимает цену ниже { $minimum }.
 price-below-floor = { $price } ниже вашего минимума { $floor }. Точно поставить?
+price-big-drop = { $price } — это на { $percent } % дешевле текущей цены { $old }. Не опечатка? Точно поставить?
 button-confirm-below-floor = Да, поставить { $price }
 price-offer-gone = Товар «{ $title }» не найден в кабинете Kaspi. Обновите товары: /sync
 price-unchanged = У «{ $title }» уже стоит цена { $price } — ничего не меняли.

@@ -96,6 +96,20 @@ describe('the seller’s products in the chat', () => {
     expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
   });
 
+  it('asks again before a price far below the current one (a missing zero), floor or no floor', async () => {
+    const { telegram, sandbox } = harness;
+    const product = (await productsOf(seller.id)).find((candidate) => candidate.minPrice === null && candidate.price >= 1_000)!;
+    const typo = Math.floor(product.price / 10);
+    const writesBefore = sandbox.writes(MERCHANT).length;
+    const changes = () => harness.infrastructure.database.orm.em.fork().count(PriceChangeSchema, { product: product.id });
+    const changesBefore = await changes();
+    const ask = await say(telegram, seller, `/price ${product.sku} ${typo}`, /на 90 % дешевле текущей цены.*Не опечатка\?/s);
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
+    expect(await changes()).toBe(changesBefore);
+    await press(telegram, seller, ask, 'Да, поставить', /Отправлено в Kaspi/);
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
+  });
+
   it('the price conversation from a card takes bad input until a good price', async () => {
     const { telegram } = harness;
     const product = (await productsOf(seller.id))[2]!;

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import type { Product } from '../../db/entities/index.js';
+import { KASPI_MIN_PRICE } from '../../kaspi/offer-writes.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, parsePrice } from '../helpers/format.js';
@@ -51,6 +52,13 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
 export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, belowFloorConfirmed: boolean): Promise<void> {
   const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
+  // A missing zero costs real money: a price far below the current one is asked again, floor or no floor.
+  if (!belowFloorConfirmed && price >= KASPI_MIN_PRICE && price < product.price * BIG_DROP_SHARE) {
+    const percent = Math.round((1 - price / product.price) * 100);
+    return void (await ctx.reply(ctx.t('price-big-drop', { price: formatPrice(price), old: formatPrice(product.price), percent }), {
+      reply_markup: confirmKeyboard(ctx, product.id, price),
+    }));
+  }
   let result;
   try {
     result = await ctx.deps.offers.setPrice(product.id, price, { belowFloorConfirmed, reasonText: ctx.t('price-reason-manual') });
@@ -74,10 +82,7 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
       return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(10) })));
     case 'below-floor':
       return void (await ctx.reply(ctx.t('price-below-floor', { price: formatPrice(price), floor: formatPrice(result.floor) }), {
-        reply_markup: new InlineKeyboard()
-          .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price))
-          .row()
-          .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+        reply_markup: confirmKeyboard(ctx, product.id, price),
       }));
     case 'not-found':
       return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
@@ -112,4 +117,15 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
       return;
     }
   }
+}
+
+/** A new price below this share of the current one is confirmed first (a seller typing 12 345 for 123 450). */
+const BIG_DROP_SHARE = 0.5;
+
+/** «Да, поставить N ₸» / «Отмена»: one confirmation, then the price is sent as asked. */
+function confirmKeyboard(ctx: BotContext, productId: number, price: number): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, productId, price))
+    .row()
+    .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
 }
