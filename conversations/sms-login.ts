@@ -63,7 +63,11 @@ export function smsLoginConversation(deps: BotDeps) {
         if (resent.ok) {
           started = resent.value;
           await answer.reply(answer.t('login-sms-code-resent', { phone: started.phone }), { reply_markup: codeKeyboard });
-        } else await answer.reply(answer.t(resent.key, resent.variables));
+        } else {
+          // While the code step waits, «send the number again» would be wrong advice: the last code still works.
+          const key = resent.key === 'kaspi-login-flood' ? 'login-sms-resend-wait' : resent.key;
+          await answer.reply(answer.t(key, resent.variables));
+        }
         continue;
       }
       const sealed = answer.message!.text!;

@@ -6,6 +6,7 @@ kaspi-error-transient = Kaspi is not answering right now. Nothing was changed â€
 kaspi-error-bad-request = Kaspi refused the request: { $code }. Your store data was not changed.
 kaspi-error-schema = Kaspi changed its answer format. We stopped so that nothing gets broken, and we are on it.
 kaspi-login-flood = Kaspi asks to wait before a new code: { $seconds } more seconds. Then send your number again.
+login-sms-resend-wait = A new code can be requested in { $seconds } s. Meanwhile, enter the code from the last SMS.
 kaspi-login-code-invalid = Wrong SMS code. Check the digits and send the code again.
 kaspi-login-code-attempts = Too many wrong codes. Start the login again: /login
 kaspi-login-credentials-invalid = Wrong e-mail or password for the Kaspi cabinet.

@@ -6,6 +6,7 @@ kaspi-error-transient = Kaspi қазір жауап бермей тұр. Біз 
 kaspi-error-bad-request = Kaspi сұрауды қабылдамады: { $code }. Дүкен деректері өзгертілген жоқ.
 kaspi-error-schema = Kaspi жауап пішімін өзгертті. Ештеңені бүлдірмеу үшін әрекетті тоқтаттық, қазір тексеріп жатырмыз.
 kaspi-login-flood = Kaspi жаңа кодтан бұрын күте тұруды сұрайды: тағы { $seconds } сек. Содан кейін нөмірді қайта жіберіңіз.
+login-sms-resend-wait = Жаңа кодты { $seconds } сек. кейін сұрауға болады. Әзірге соңғы SMS-тегі кодты енгізіңіз.
 kaspi-login-code-invalid = SMS коды қате. Сандарды тексеріп, кодты қайта жіберіңіз.
 kaspi-login-code-attempts = Қате кодтар тым көп. Кіруді қайта бастаңыз: /login
 kaspi-login-credentials-invalid = Kaspi кабинетінің e-mail немесе құпия сөзі қате.

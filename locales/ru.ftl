@@ -6,6 +6,7 @@ kaspi-error-transient = Kaspi сейчас не отвечает. Мы ниче�
 kaspi-error-bad-request = Kaspi отклонил запрос: { $code }. Данные магазина не изменены.
 kaspi-error-schema = Kaspi изменил формат ответа. Мы остановили действие, чтобы ничего не испортить, и уже разбираемся.
 kaspi-login-flood = Kaspi просит подождать перед новым кодом: ещё { $seconds } сек. Затем отправьте номер снова.
+login-sms-resend-wait = Новый код можно запросить через { $seconds } сек. А пока введите код из последнего SMS.
 kaspi-login-code-invalid = Неверный код из SMS. Проверьте цифры и отправьте код ещё раз.
 kaspi-login-code-attempts = Слишком много неверных кодов. Начните вход заново: /login
 kaspi-login-credentials-invalid = Неверный e-mail или пароль от кабинета Kaspi.

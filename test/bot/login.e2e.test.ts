@@ -37,7 +37,7 @@ describe('logging in to Kaspi from the chat', () => {
 
     await say(telegram, user, 'один два', /4–6 цифр/);
     await say(telegram, user, '000000', /Неверный код из SMS/);
-    await press(telegram, user, askCode, 'Отправить код снова', /Kaspi просит подождать перед новым кодом: ещё \d+ сек/);
+    await press(telegram, user, askCode, 'Отправить код снова', /Новый код можно запросить через \d+ сек\. А пока введите код из последнего SMS/);
 
     // An older message's button tapped while the code is awaited: its spinner stops with the hint as a toast;
     // no new message, and the step still takes the code.
