@@ -183,6 +183,20 @@ describe('the seller’s products in the chat', () => {
     await waitUntilTrue(async () => (await productsOf(seller.id)).find((product) => product.id === offSale.id)!.onSale);
   });
 
+  it('the card redraws itself once Kaspi shows it off sale, with the button that puts it back', async () => {
+    const { telegram, sandbox } = harness;
+    const product = (await productsOf(seller.id)).filter((candidate) => candidate.onSale).at(-1)!;
+    const found = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
+    const card = await press(telegram, seller, found, product.title.slice(0, 20), /Цена:/);
+    expect(card.text).toContain('В продаже');
+    await press(telegram, seller, card, 'Снять с продажи', /снят с продажи/);
+    const redrawn = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && message.edits > card.edits && /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });
+    expect(redrawn.text).not.toContain('🟢 В продаже');
+    expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.availabilities.every((point) => point.available === 'no')).toBe(true);
+    await press(telegram, seller, redrawn, 'Вернуть в продажу', /возвращ|в продаже/i);
+    await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && /Снять с продажи/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });
+  });
+
   it('/offers shows the market cheapest first with the seller’s own offer marked', async () => {
     const { telegram } = harness;
     const product = (await productsOf(seller.id)).find((candidate) => candidate.onSale)!;

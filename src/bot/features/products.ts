@@ -41,7 +41,11 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
     const result = await ctx.deps.offers.setAvailability(product.store.id, [product.id], available);
     const key = result.sent.length || result.unchanged.length ? (available ? 'availability-on-done' : 'availability-off-done') : 'availability-failed';
     await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
-    if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available));
+    // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
+    const card = ctx.callbackQuery.message;
+    const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id) : Promise.resolve());
+    if (result.unchanged.length) await redraw();
+    if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw));
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
@@ -49,7 +53,7 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
 });
 
 /** Reads the offers back after Kaspi's delay; updates the local state (the card shows it next time). */
-export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean): Promise<void> {
+export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean, onApplied?: () => Promise<void>): Promise<void> {
   const deps = ctx.deps;
   let wait = deps.verifyFirstAfterMs;
   const deadline = Date.now() + deps.verifyTimeoutMs;
@@ -60,6 +64,7 @@ export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, 
     wait = Math.min(wait * 2, 60_000);
   }
   if (pending.length) await ctx.api.sendMessage(ctx.chat!.id, ctx.t('availability-not-applied', { count: pending.length }));
+  else await onApplied?.();
 }
 
 function searchFilter(store: Store, search: string | undefined): FilterQuery<Product> {
@@ -123,7 +128,22 @@ export function productCardText(ctx: BotContext, product: Product): string {
 }
 
 export async function showProductCard(ctx: BotContext, product: Product, edit: boolean): Promise<void> {
-  const keyboard = new InlineKeyboard()
+  const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product) };
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(productCardText(ctx, product), options).catch(() => ctx.reply(productCardText(ctx, product), options));
+  else await ctx.reply(productCardText(ctx, product), options);
+}
+
+/** Edits a card shown earlier to the product's current state (after a background read-back). */
+async function redrawCard(ctx: BotContext, chatId: number, messageId: number, productId: number): Promise<void> {
+  const product = await ownProduct(ctx, productId);
+  if (!product) return;
+  await ctx.api
+    .editMessageText(chatId, messageId, productCardText(ctx, product), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product) })
+    .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
+}
+
+function cardKeyboard(ctx: BotContext, product: Product): InlineKeyboard {
+  return new InlineKeyboard()
     .text(ctx.t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
     .text(ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'), callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1))
     .row()
@@ -132,7 +152,4 @@ export async function showProductCard(ctx: BotContext, product: Product, edit: b
     .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
     .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, 0));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(productCardText(ctx, product), options).catch(() => ctx.reply(productCardText(ctx, product), options));
-  else await ctx.reply(productCardText(ctx, product), options);
 }
