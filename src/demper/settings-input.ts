@@ -116,4 +116,7 @@ export function applySettings(product: Product, change: DemperSettingsChange, no
     if (change.enabled && !product.demperEnabled) product.nextCheckAt = now; // looked at on the next tick
     product.demperEnabled = change.enabled;
   }
+  // New settings of a running demper take effect on the next tick, not at the check the old ones scheduled.
+  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && value !== undefined);
+  if (product.demperEnabled && retuned && (!product.nextCheckAt || product.nextCheckAt > now)) product.nextCheckAt = now;
 }
