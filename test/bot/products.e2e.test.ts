@@ -202,6 +202,9 @@ describe('the seller’s products in the chat', () => {
     const product = (await productsOf(seller.id)).find((candidate) => candidate.onSale)!;
     const offers = await say(telegram, seller, `/offers ${product.sku}`, /продавцов: \d+/);
     expect(offers.text).toMatch(/Sandbox Electronics — вы/);
+    // The Kaspi code the card shows names the same product.
+    const byKaspiCode = await say(telegram, seller, `/offers ${product.masterSku}`, /продавцов: \d+/);
+    expect(byKaspiCode.text).toContain(product.title.slice(0, 30));
     const prices = [...(offers.text ?? '').matchAll(/· ([\d\u202f]+)\u00a0₸/g)].map((match) => Number(match[1]!.replace(/\u202f/g, '')));
     expect(prices.length).toBeGreaterThan(1);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));

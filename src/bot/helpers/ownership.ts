@@ -23,10 +23,17 @@ export async function activeStore(ctx: BotContext): Promise<Store | undefined> {
   return stores.find((store) => store.id === ctx.seller.activeStoreId) ?? stores[0];
 }
 
-/** Products of the active store by SKU, for commands like `/price <sku>`. */
+/**
+ * Products of the active store by SKU, for commands like `/price <sku>`; the Kaspi code the card shows
+ * (masterSku) is taken too when exactly one product of the store has it.
+ */
 export async function ownProductBySku(ctx: BotContext, store: Store, sku: string): Promise<Product | undefined> {
-  const product = await ctx.deps.orm.em.fork().findOne(ProductSchema, { store: store.id, sku, removedAt: null }, { populate: ['store'] });
-  return product ?? undefined;
+  const em = ctx.deps.orm.em.fork();
+  const product = await em.findOne(ProductSchema, { store: store.id, sku, removedAt: null }, { populate: ['store'] });
+  if (product) return product;
+  if (!/^\d{1,20}$/.test(sku)) return undefined;
+  const byKaspiCode = await em.find(ProductSchema, { store: store.id, masterSku: sku, removedAt: null }, { populate: ['store'], limit: 2 });
+  return byKaspiCode.length === 1 ? byKaspiCode[0] : undefined;
 }
 
 /** The refusal for a button or id that is not the sender's: no detail about what exists. */
