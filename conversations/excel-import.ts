@@ -136,6 +136,16 @@ export function excelImportConversation(deps: BotDeps) {
       });
       if (!applied.ok) return void (await decision.reply(decision.t('import-failed', { reason: decision.t(applied.key, applied.variables) })));
       const summary = applied.summary;
+      if (summary.preorders.sent > 0) {
+        // The same read-back as «⬆️ Загрузить в Kaspi»: the plans move to «в Kaspi» once Kaspi shows them.
+        await conversation.external((outer) => {
+          const chatId = outer.chat!.id;
+          outer.deps.background.start(`preorders-readback:${storeId}`, async () => {
+            const { readBackPreorders } = await import('../src/bot/features/preorders.js');
+            await readBackPreorders(outer, storeId, chatId);
+          });
+        });
+      }
       await decision.reply(
         decision.t('import-done', {
           settings: summary.settings,

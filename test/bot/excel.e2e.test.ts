@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PriceChangeSchema, ProductSchema } from '../../src/db/entities/index.js';
+import { PreorderSchema, PriceChangeSchema, ProductSchema } from '../../src/db/entities/index.js';
 import { type BotHarness, changedSince, loginAndSync, newUser, productsOf, press, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
@@ -100,6 +100,7 @@ describe('products in Excel and back', () => {
     expect(sandbox.writes(MERCHANT).length).toBe(writesBeforeFile); // nothing is sent before the confirmation
     const writesBefore = writesBeforeFile;
 
+    const confirmed = changedSince(telegram, seller.id, /Kaspi показывает предзаказ: 1/);
     await press(telegram, seller, preview, 'Применить (4)', /Готово\. Настройки демпера — 1, в продаже — 1, цены — 1, предзаказы — 1/, 30_000);
     expect(sandbox.writes(MERCHANT).length).toBeGreaterThan(writesBefore);
     await new Promise((resolve) => setTimeout(resolve, 500)); // Kaspi applies writes asynchronously
@@ -116,6 +117,9 @@ describe('products in Excel and back', () => {
     expect(await em.findOneOrFail(ProductSchema, badBounds!.id)).toMatchObject({ minPrice: badBounds!.minPrice ?? null, maxPrice: badBounds!.maxPrice ?? null });
     const change = await em.findOneOrFail(PriceChangeSchema, { product: cheaper!.id });
     expect(change).toMatchObject({ source: 'import', oldPrice: cheaper!.price, newPrice: cheaper!.price - 15 });
+    // The imported preorder is read back like an uploaded one: the plan becomes «в Kaspi».
+    await telegram.waitForBotMessage(seller.id, confirmed, { timeoutMs: 20_000 });
+    expect(await em.fork().findOneOrFail(PreorderSchema, { product: preorder!.id })).toMatchObject({ status: 'confirmed' });
   });
 
   it('a newer file replaces a preview that waits for confirmation', async () => {

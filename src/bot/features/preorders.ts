@@ -133,18 +133,7 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
       await edit([t('preorder-upload-done', { sent: outcomes.filter((outcome) => outcome.result === 'sent').length, total: outcomes.length }), ...outcomeLines(ctx, outcomes)].join('\n'));
       if (!outcomes.some((outcome) => outcome.result === 'sent')) return;
-      // Kaspi applies writes and files asynchronously: read back, then say what it shows.
-      let wait = deps.verifyFirstAfterMs;
-      const deadline = Date.now() + deps.verifyTimeoutMs;
-      while (Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        const { confirmed, notShown } = await deps.preorders.verify(store.id, deps.verifyTimeoutMs);
-        if (confirmed.length) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length }));
-        if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
-        const left = await deps.orm.em.fork().count(PreorderSchema, { store: store.id, status: 'uploaded' });
-        if (left === 0) return;
-        wait = Math.min(wait * 2, 60_000);
-      }
+      await readBackPreorders(ctx, store.id, chatId);
     } catch (error) {
       if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);
@@ -169,4 +158,24 @@ const FILE_STATUSES: Record<string, string> = {
 export function fileStatusText(t: (key: string) => string, status: string): string {
   const key = FILE_STATUSES[status.toUpperCase()];
   return key ? t(key) : html(status.slice(0, 40).toLowerCase());
+}
+
+/**
+ * Kaspi applies preorder writes and files asynchronously: reads the store's uploaded plans back until none is
+ * left waiting, telling the chat what Kaspi shows (and what it does not). Used after the buttons and `/import`.
+ */
+export async function readBackPreorders(ctx: BotContext, storeId: number, chatId: number): Promise<void> {
+  const { deps } = ctx;
+  const t = ctx.t.bind(ctx);
+  let wait = deps.verifyFirstAfterMs;
+  const deadline = Date.now() + deps.verifyTimeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    const { confirmed, notShown } = await deps.preorders.verify(storeId, deps.verifyTimeoutMs);
+    if (confirmed.length) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length }));
+    if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
+    const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });
+    if (left === 0) return;
+    wait = Math.min(wait * 2, 60_000);
+  }
 }
