@@ -57,9 +57,14 @@ export class DemperControls {
    * «Откатить»: stops the demper first (or the next tick would cut again), then puts back the price each
    * product had before the last cycle.
    */
-  async rollback(storeId: number, reasonText: string): Promise<{ product: string; result: SetPriceResult }[]> {
+  async rollback(storeId: number, reasonText: string, expectedLastChangeId?: number): Promise<{ product: string; result: SetPriceResult }[] | 'moved-on'> {
+    // The seller confirmed a preview of one cycle; a newer one is not theirs to undo. Checked before the stop
+    // (an outdated button changes nothing) and after it (a cycle may have run in between).
+    const previewed = (changes: PriceChange[]) => expectedLastChangeId === undefined || changes.at(-1)?.id === expectedLastChangeId;
+    if (!previewed(await this.lastCycle(storeId))) return 'moved-on';
     await this.stop(storeId);
     const changes = await this.lastCycle(storeId);
+    if (!previewed(changes)) return 'moved-on';
     const results: { product: string; result: SetPriceResult }[] = [];
     for (const change of changes) {
       // Never below today's floor, even to undo: such a product is reported and left for the seller.

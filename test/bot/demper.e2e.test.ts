@@ -79,6 +79,17 @@ describe('the demper from the chat', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
     const ask = await press(telegram, seller, digest, 'Откатить', /Вернуть цены до последнего цикла/);
+    // «Да» names the cycle it previewed: a confirmation of any other cycle undoes nothing.
+    const yes = buttonData(ask, 'Да, откатить');
+    const [, , storeArg, lastId] = yes.split(':');
+    const writesBeforeStale = sandbox.writes(MERCHANT).length;
+    for (const other of [Number(lastId) + 1, 0, 'abc', '']) {
+      const stale = changedSince(telegram, seller.id, /этот откат устарел/);
+      await telegram.forgeCallback(seller, overview.message_id, `1:dry:${storeArg}:${other}`);
+      await telegram.waitForBotMessage(seller.id, stale);
+    }
+    expect(sandbox.writes(MERCHANT).length).toBe(writesBeforeStale);
+    expect((await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, target.store.id)).demperEnabled).toBe(true); // an outdated button changes nothing
     await press(telegram, seller, ask, 'Да, откатить', /демпер остановлен, цены возвращены — 1/);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)!.price).toBe(target.price);

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
+import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import { PriceChangeSchema, ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
 import { applySettings, parseDemperSettings, settingsProblem } from '../../demper/settings-input.js';
 import type { Locale } from '../../i18n.js';
@@ -139,22 +140,38 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) =
   await ctx.answerCallbackQuery();
   const cycle = await ctx.deps.demper.lastCycle(store.id);
   if (cycle.length === 0) return void (await ctx.reply(ctx.t('demper-rollback-nothing')));
-  const lines = cycle.slice(0, 15).map((change) => `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}`);
+  const lines = cycle.slice(0, 15).map((change) => {
+    const floor = change.product.minPrice;
+    const refused = floor !== null && floor !== undefined && change.oldPrice < floor ? ` (${ctx.t('demper-rollback-below-floor', { floor: formatPrice(floor) })})` : '';
+    return `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}${refused}`;
+  });
+  // «Да» carries the previewed cycle: it undoes exactly what this message lists, or nothing.
   await ctx.reply([ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'), {
     parse_mode: 'HTML',
-    reply_markup: new InlineKeyboard().text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id)).text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id))
+      .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
   });
 });
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollbackYes), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const store = await ownStore(ctx, idArg(args[0]));
   if (!store) return refuse(ctx);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   try {
-    const results = await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'));
-    const sent = results.filter((entry) => entry.result.status === 'sent' || entry.result.status === 'unchanged' || entry.result.status === 'already-sent').length;
-    await ctx.reply(ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), { parse_mode: 'HTML' });
+    // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
+    const previewed = idArg(args[1]);
+    const results = previewed === undefined ? 'moved-on' : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
+    if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
+    const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
+    const sent = results.filter((entry) => done(entry.result.status)).length;
+    const failed = results
+      .filter((entry) => !done(entry.result.status))
+      .slice(0, 15)
+      .map((entry) => ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }));
+    await ctx.reply([ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join('\n'), { parse_mode: 'HTML' });
   } catch (error) {
     if (await replyKaspiError(ctx, error, store.id)) return;
     throw error;
@@ -202,4 +219,20 @@ async function dropDecidedButtons(ctx: BotContext, productId: number): Promise<v
   };
   const left = rows.map((row) => row.filter((button) => !decided(button))).filter((row) => row.length > 0);
   await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: left } }).catch(() => undefined);
+}
+
+/** Why one product's price was not put back, in the seller's words. */
+function rollbackFailure(ctx: BotContext, result: SetPriceResult): string {
+  switch (result.status) {
+    case 'below-floor':
+      return ctx.t('demper-rollback-below-floor', { floor: formatPrice(result.floor) });
+    case 'budget-spent':
+      return ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes });
+    case 'not-found':
+      return ctx.t('demper-rollback-gone');
+    case 'changed-outside':
+      return ctx.t('demper-rollback-changed-outside', { price: formatPrice(result.livePrice) });
+    default:
+      return ctx.t('demper-rollback-other');
+  }
 }
