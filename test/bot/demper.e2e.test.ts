@@ -156,6 +156,29 @@ describe('the demper from the chat', () => {
     expect(chart.photo!.data.subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('a rollback below today’s minimum is marked in the preview, refused, and named in the result', async () => {
+    const { telegram, sandbox } = harness;
+    const target = await product();
+    const em = harness.infrastructure.database.orm.em.fork();
+    await em.nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: true, demperDryRun: false });
+    await em.nativeUpdate(ProductSchema, { id: target.id }, { demperEnabled: true, minPrice: target.price - 3000, maxPrice: null, nextCheckAt: new Date(0) });
+    await engine.runOnce(); // settles earlier read-backs
+    const now = await product();
+    undercutUs(now, 500);
+    await em.nativeUpdate(ProductSchema, { id: target.id }, { nextCheckAt: new Date(0) });
+    const digestArrives = changedSince(telegram, seller.id, /Демпер · Sandbox Electronics: изменено цен — 1/);
+    await engine.runOnce();
+    const digest = await telegram.waitForBotMessage(seller.id, digestArrives);
+    // Since the cut, the seller raised the minimum above the price the cycle started from.
+    await em.nativeUpdate(ProductSchema, { id: target.id }, { minPrice: now.price + 100 });
+    const ask = await press(telegram, seller, digest, 'Откатить', /Вернуть цены до последнего цикла/);
+    expect(ask.text).toMatch(/ниже минимума .* — не вернём/);
+    const writes = sandbox.writes(MERCHANT).length;
+    const result = await press(telegram, seller, ask, 'Да, откатить', /цены возвращены — 0\. Не удалось: 1/);
+    expect(result.text).toContain(`• ${now.title}: ниже минимума`);
+    expect(sandbox.writes(MERCHANT).length).toBe(writes);
+  });
+
   it('the settings conversation from a card takes bad input until consistent settings', async () => {
     const { telegram } = harness;
     const target = await product();
