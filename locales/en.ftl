@@ -332,6 +332,7 @@ command-preorders = Preorders: list, upload, Excel
 preorders-header = 📦 Preorders · <b>{ $store }</b>
 preorders-on-kaspi = On preorder at Kaspi: { $count }
 preorders-planned = Planned (not at Kaspi yet): { $count }
+preorders-more-by-sku = Another product: «➕ Add a preorder» and its SKU — an added one can be changed the same way.
 preorder-days = { $days } d
 preorder-off = remove
 button-preorders = 📦 Preorders

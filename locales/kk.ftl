@@ -314,6 +314,7 @@ command-preorders = Алдын ала тапсырыстар: тізім, жүк
 preorders-header = 📦 Алдын ала тапсырыстар · <b>{ $store }</b>
 preorders-on-kaspi = Kaspi-де алдын ала тапсырыста: { $count }
 preorders-planned = Жоспарланған (әлі Kaspi-де жоқ): { $count }
+preorders-more-by-sku = Басқа тауар: «➕ Алдын ала тапсырыс қосу» және оның SKU-ы — қосылғанын да осылай өзгертуге болады.
 preorder-days = { $days } күн
 preorder-off = алу
 button-preorders = 📦 Алдын ала тапсырыстар

@@ -337,6 +337,7 @@ command-preorders = Предзаказы: список, загрузка, Excel
 preorders-header = 📦 Предзаказы · <b>{ $store }</b>
 preorders-on-kaspi = В Kaspi на предзаказе: { $count }
 preorders-planned = Запланировано (ещё не в Kaspi): { $count }
+preorders-more-by-sku = Другой товар: «➕ Добавить предзаказ» и его SKU — так же можно изменить уже добавленный.
 preorder-days = { $days } дн.
 preorder-off = снять
 button-preorders = 📦 Предзаказы

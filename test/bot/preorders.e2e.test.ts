@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PreorderSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { type BotHarness, changedSince, loginAndSync, newUser, press, say, startBotHarness } from '../helpers/bot-harness.js';
+import { type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, productsOf, say, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const MERCHANT = '30067228';
@@ -86,6 +86,11 @@ describe('preorders in the chat', () => {
     const { telegram } = harness;
     await say(telegram, seller, '/sync', /синхронизировано \d+\./, 30_000);
     const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
+    // Plans and Kaspi's preorders share one numbering, and «✏️ n» / «⏹ n» act on line n.
+    const [, number, firstTitle] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;
+    const firstProduct = (await productsOf(harness, seller.id)).find((product) => product.title.startsWith(firstTitle!.replace(/…$/, '')))!;
+    expect(buttonData(list, new RegExp(`^✏️ ${number}$`))).toBe(`1:pr:edit:${firstProduct.id}`);
+    expect(buttonData(list, new RegExp(`^⏹ ${number}$`))).toBe(`1:pr:off:${firstProduct.id}`);
     const sent = changedSince(telegram, seller.id, /Предзаказы: \d+\. Дни указаны/);
     await telegram.pressButton(seller, list.message_id, '1:pr:xlsx');
     const document = await telegram.waitForBotMessage(seller.id, sent, { timeoutMs: 15_000 });

@@ -11,7 +11,8 @@ import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 import { PREORDER_EDIT } from '../../../conversations/preorder-edit.js';
 
 const SHOWN = 15;
-const EDIT_BUTTONS = 6;
+/** Numbered ✏️/⏹/🗑 buttons under the list; other products are changed through «➕» and their SKU. */
+const EDIT_BUTTONS = 8;
 
 /** `/preorders`: what Kaspi shows on preorder, what is planned, add/edit/remove, upload (price feed or file), Excel. */
 export const preordersFeature = new Composer<BotContext>();
@@ -30,31 +31,35 @@ export function pointLabel(store: Store, storeId: string): string {
 export async function showPreorders(ctx: BotContext, store: Store): Promise<void> {
   const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
   const days = (value: number) => (value > 0 ? ctx.t('preorder-days', { days: value }) : '—');
-  const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-on-kaspi', { count: onKaspi.length })];
-  for (const entry of onKaspi.slice(0, SHOWN)) {
-    lines.push(`• ${html(truncate(entry.product.title, 50))} — ${entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
-  }
-  if (onKaspi.length > SHOWN) lines.push(ctx.t('offers-more', { count: onKaspi.length - SHOWN }));
-  lines.push(ctx.t('preorders-planned', { count: planned.length }));
-  planned.slice(0, SHOWN).forEach((preorder, index) => {
+  // One numbering for both lists: the buttons «✏️ 3», «⏹ 3», «🗑 3» name line 3.
+  const shownPlans = planned.slice(0, SHOWN);
+  const shownOnKaspi = onKaspi.slice(0, SHOWN);
+  const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-planned', { count: planned.length })];
+  shownPlans.forEach((preorder, index) => {
     const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
     const error = preorder.status === 'failed' && preorder.error ? ` (${html(truncate(preorder.error, 80))})` : '';
     lines.push(`${index + 1}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
   });
+  if (planned.length > SHOWN) lines.push(ctx.t('offers-more', { count: planned.length - SHOWN }));
+  lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
+  shownOnKaspi.forEach((entry, index) => {
+    lines.push(`${shownPlans.length + index + 1}. ${html(truncate(entry.product.title, 50))} — ${entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
+  });
+  if (onKaspi.length > SHOWN) lines.push(ctx.t('offers-more', { count: onKaspi.length - SHOWN }));
+  if (shownPlans.length + shownOnKaspi.length > EDIT_BUTTONS) lines.push(ctx.t('preorders-more-by-sku'));
   const keyboard = new InlineKeyboard().text(ctx.t('button-preorder-add'), callbackData(ACTIONS.preorders, 'add'));
   if (planned.some((preorder) => preorder.status === 'planned' || preorder.status === 'failed')) {
     keyboard.row().text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
   }
   keyboard.row().text(ctx.t('button-preorder-xlsx'), callbackData(ACTIONS.preorders, 'xlsx')).row();
-  planned.slice(0, EDIT_BUTTONS).forEach((preorder, index) => {
-    keyboard.text(`✏️ ${index + 1}`, callbackData(ACTIONS.preorders, 'edit', preorder.product.id)).text(`🗑 ${index + 1}`, callbackData(ACTIONS.preorders, 'del', preorder.id));
+  const numbered = [
+    ...shownPlans.map((preorder) => ({ productId: preorder.product.id, undo: callbackData(ACTIONS.preorders, 'del', preorder.id), undoLabel: '🗑' })),
+    ...shownOnKaspi.map((entry) => ({ productId: entry.product.id, undo: callbackData(ACTIONS.preorders, 'off', entry.product.id), undoLabel: '⏹' })),
+  ].slice(0, EDIT_BUTTONS);
+  numbered.forEach((entry, index) => {
+    keyboard.text(`✏️ ${index + 1}`, callbackData(ACTIONS.preorders, 'edit', entry.productId)).text(`${entry.undoLabel} ${index + 1}`, entry.undo);
     if (index % 2 === 1) keyboard.row();
   });
-  if (planned.length === 0) {
-    onKaspi.slice(0, EDIT_BUTTONS).forEach((entry, index) => {
-      keyboard.text(`✏️ ${truncate(entry.product.title, 14)}`, callbackData(ACTIONS.preorders, 'edit', entry.product.id)).text(`⏹ ${index + 1}`, callbackData(ACTIONS.preorders, 'off', entry.product.id)).row();
-    });
-  }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
