@@ -25,4 +25,11 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 420));
     expect(await limiter.take(1, 'sync')).toBe(0);
   });
+
+  it('with a scope, spaces the action per store: one store’s sync does not hold back the other’s', async () => {
+    const limiter = make();
+    expect(await limiter.take(7, 'sync', 101)).toBe(0);
+    expect(await limiter.take(7, 'sync', 102)).toBe(0);
+    expect(await limiter.take(7, 'sync', 101)).toBeGreaterThan(300);
+  });
 });

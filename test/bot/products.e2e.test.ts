@@ -63,6 +63,9 @@ describe('the seller’s products in the chat', () => {
     expect(card.text).toContain(target.sku);
     for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты']) expect(() => buttonData(card, label)).not.toThrow();
     await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
+    // Typing a word is a search too.
+    const typed = await say(telegram, seller, word, new RegExp(`Поиск «${word}»`));
+    expect(JSON.stringify(typed.reply_markup)).toContain(target.title.slice(0, 20));
   });
 
   it('/price: refuses «abc» and 5 ₸, sends a good price, and reports when Kaspi applied it', async () => {

@@ -31,7 +31,7 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
   const { deps } = ctx;
   const key = `sync:${store.id}`;
   if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('sync-already-running')));
-  const wait = await deps.limiter.take(ctx.seller.id, 'sync');
+  const wait = await deps.limiter.take(ctx.seller.id, 'sync', store.id); // each store has its own Kaspi budget
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
   const message = await ctx.reply(ctx.t('sync-started', { store: html(store.name) }), { parse_mode: 'HTML' });
   const chatId = message.chat.id;

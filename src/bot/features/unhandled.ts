@@ -1,14 +1,27 @@
 import { Composer } from 'grammy';
 
 import type { BotContext } from '../context.js';
+import { clip } from '../helpers/format.js';
+import { activeStore } from '../helpers/ownership.js';
+import { showProductList } from './products.js';
 import { mainMenu } from './welcome.js';
 
-/** Last: unknown commands and stray text get the menu; a button nobody handled (old or forged) gets an answer. */
+/**
+ * Last: unknown commands get the menu; plain text is a product search for a seller with a store (what typing
+ * into a shop's chat means); a button nobody handled (old or forged) gets an answer.
+ */
 export const unhandledFeature = new Composer<BotContext>();
 
 unhandledFeature.on('callback_query', async (ctx) => {
   ctx.logger.debug({ data: ctx.callbackQuery.data }, 'unhandled button');
   await ctx.answerCallbackQuery({ text: ctx.t('button-outdated'), show_alert: true });
+});
+
+unhandledFeature.on('message:text', async (ctx, next) => {
+  const text = ctx.message.text.trim();
+  if (text.startsWith('/') || !text || !(await activeStore(ctx))) return next();
+  ctx.session.search = clip(text, 100); // clip: the session is stored as jsonb
+  await showProductList(ctx, 0, false);
 });
 
 unhandledFeature.on('message', async (ctx) => {

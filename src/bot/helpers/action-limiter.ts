@@ -12,11 +12,14 @@ export class ActionLimiter {
     private readonly intervals: Record<string, number>,
   ) {}
 
-  /** Returns 0 when the action may run now (and books it), else the milliseconds to wait. */
-  async take(sellerId: number, action: string): Promise<number> {
+  /**
+   * Returns 0 when the action may run now (and books it), else the milliseconds to wait. `scope` spaces the
+   * action per thing it acts on (a store's sync) rather than per seller.
+   */
+  async take(sellerId: number, action: string, scope?: string | number): Promise<number> {
     const interval = this.intervals[action] ?? 0;
     if (interval <= 0) return 0;
-    const key = `kaspi-bot:action:${action}:${sellerId}`;
+    const key = `kaspi-bot:action:${action}:${sellerId}${scope === undefined ? '' : `:${scope}`}`;
     if (this.redis) {
       const booked = await this.redis.set(key, '1', 'PX', interval, 'NX');
       if (booked === 'OK') return 0;
