@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 
 import type { DemperStrategy, Product, StorePoint } from '../db/entities/index.js';
 import { parsePriceText } from '../demper/price-text.js';
+import { formatTenge } from '../demper/reasons.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
 import { pointHeader, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
 import type { Translate } from './style.js';
@@ -221,8 +222,8 @@ export async function planImport(data: Buffer, translators: Translate[], merchan
     const finalMin = change.minPrice !== undefined ? change.minPrice : (product.minPrice ?? null);
     const finalMax = change.maxPrice !== undefined ? change.maxPrice : (product.maxPrice ?? null);
     const finalPrice = change.price?.to ?? product.price;
-    if (finalMin !== null && finalMax !== null && finalMin > finalMax) fail('import-row-min-above-max', { min: String(finalMin), max: String(finalMax) });
-    if (change.price && finalMin !== null && finalPrice < finalMin) fail('import-row-below-floor', { price: String(finalPrice), min: String(finalMin) });
+    if (finalMin !== null && finalMax !== null && finalMin > finalMax) fail('import-row-min-above-max', { min: formatTenge(finalMin), max: formatTenge(finalMax) });
+    if (change.price && finalMin !== null && finalPrice < finalMin) fail('import-row-below-floor', { price: formatTenge(finalPrice), min: formatTenge(finalMin) });
     if ((change.demperEnabled ?? product.demperEnabled) && finalMin === null) fail('import-row-demper-needs-floor');
 
     if (errors.length > before) continue;

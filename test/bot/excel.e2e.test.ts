@@ -94,8 +94,8 @@ describe('products in Excel and back', () => {
     const preview = await sendBack(workbook, 'products.xlsx', /Изменится товаров: 4/);
     expect(preview.text).toMatch(/цены — 1, в продаже — 1, демпер — 1, предзаказ — 1/);
     expect(preview.text).toMatch(/Строк с ошибками: 3/);
-    expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — не целое число тенге от 10`);
-    expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9000 больше максимума 8000`);
+    expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — нужно целое число тенге, не меньше 10`);
+    expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9\u202f000\u00a0₸ больше максимума 8\u202f000\u00a0₸`);
     expect(preview.text).toContain('(NO-SUCH-SKU): такого SKU нет в магазине');
     expect(sandbox.writes(MERCHANT).length).toBe(writesBeforeFile); // nothing is sent before the confirmation
     const writesBefore = writesBeforeFile;

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callback-data.js';
 import { whileWorking } from '../../src/bot/helpers/chat-action.js';
-import { formatPrice, html, parsePrice } from '../../src/bot/helpers/format.js';
+import { formatPrice, html, localDate, parsePrice } from '../../src/bot/helpers/format.js';
 import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
@@ -143,5 +143,14 @@ describe('price-list file statuses', () => {
       for (const status of ['PROCESSING', 'FLUSHED', 'ERROR', 'FAILED', 'UNFINISHED']) expect(fileStatusText(t, status)).not.toMatch(/preorder-file|^[A-Z_]+$/);
       expect(fileStatusText(t, 'QUEUED_<b>')).toBe('queued_&lt;b&gt;');
     }
+  });
+});
+
+describe('localDate', () => {
+  it('is the seller’s calendar day, not UTC’s: 22:30 UTC is already tomorrow in Almaty', () => {
+    const late = new Date('2026-11-25T22:30:00Z');
+    expect(localDate('Asia/Almaty', late)).toBe('2026-11-26');
+    expect(localDate('UTC', late)).toBe('2026-11-25');
+    expect(localDate('Not/AZone', late)).toBe('2026-11-26'); // a broken stored zone falls back to Almaty
   });
 });

@@ -3,6 +3,7 @@ import { Composer, InputFile } from 'grammy';
 import { ProductSchema } from '../../db/entities/index.js';
 import { buildProductsWorkbook } from '../../excel/products-workbook.js';
 import type { BotContext } from '../context.js';
+import { localDate } from '../helpers/format.js';
 import { activeStore } from '../helpers/ownership.js';
 import { EXCEL_IMPORT } from '../../../conversations/excel-import.js';
 
@@ -17,7 +18,7 @@ excelFeature.command('export', async (ctx) => {
   await ctx.replyWithChatAction('upload_document').catch(() => undefined);
   const products = await ctx.deps.orm.em.fork().find(ProductSchema, { store: store.id, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
   const workbook = await buildProductsWorkbook(ctx.t.bind(ctx), store.merchantUid, store.points, products);
-  const date = new Date().toISOString().slice(0, 10);
+  const date = localDate(ctx.seller.timezone);
   await ctx.replyWithDocument(new InputFile(workbook, `products-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('export-caption', { count: products.length }) });
 });
 

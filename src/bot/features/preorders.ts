@@ -6,7 +6,7 @@ import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import type { UploadOutcome } from '../../preorders/service.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html, truncate } from '../helpers/format.js';
+import { html, localDate, truncate } from '../helpers/format.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 import { PREORDER_EDIT } from '../../../conversations/preorder-edit.js';
 
@@ -106,7 +106,7 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
       await ctx.replyWithChatAction('upload_document').catch(() => undefined);
       const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
       const workbook = await buildPreorderWorkbook(ctx.t.bind(ctx), store.points, onKaspi, planned);
-      const date = new Date().toISOString().slice(0, 10);
+      const date = localDate(ctx.seller.timezone);
       await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }) });
       return;
     }

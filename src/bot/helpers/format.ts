@@ -30,3 +30,12 @@ export function clip(text: string, max: number): string {
 export function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\ufffd');
 }
+
+/** Today as YYYY-MM-DD on the seller's clock (Almaty by default), for file names the seller will look for. */
+export function localDate(timezone: string, now = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  }
+}
