@@ -256,7 +256,10 @@ button-demper-dry = 🧪 Trial mode
 button-demper-live = ✅ Live mode
 button-demper-configure = ⚙️ Configure
 demper-digest = 🤖 Repricer · <b>{ $store }</b>: prices changed — { $count }
-demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propose { $count } changes. Tap ✅ to apply — I will check the market again first.
+demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propose { $count } { $count ->
+        [one] change
+       *[other] changes
+    }. Tap ✅ to apply — I will check the market again first.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }. We do not go lower.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, and the repricer cannot go below your minimum.
@@ -288,7 +291,10 @@ demper-product-off = 🤖 <b>{ $title }</b>
 demper-store-on = 🤖 The repricer of <b>{ $store }</b> is on. Products under it: { $enabled } of { $total }.
 demper-store-off = 🤖 The repricer of <b>{ $store }</b> is off. Products with settings: { $enabled } of { $total }.
 demper-store-dry-run = 🧪 Trial mode: the repricer only proposes prices.
-demper-store-last-cycle = Last cycle { $at }: { $changes } changes, { $applied } applied, { $failed } failed.
+demper-store-last-cycle = Last cycle { $at }: { $changes } { $changes ->
+        [one] change
+       *[other] changes
+    }, { $applied } applied, { $failed } failed.
 demper-store-no-cycles = The repricer has not changed anything yet.
 demper-store-how-to = To put a product under it: /demper SKU on min=…
 demper-switched-on = Repricer on
