@@ -63,8 +63,16 @@ export function excelImportConversation(deps: BotDeps) {
         if (!response.ok) return { ok: false as const, key: 'import-broken', variables: {} };
         const data = Buffer.from(await response.arrayBuffer());
         const products = await em.find(ProductSchema, { store, removedAt: null });
+        const pricedAt = new Map<number, Date>(
+          (
+            await em.getConnection().execute<{ product_id: number; at: Date }[]>(
+              `select product_id, max(created_at) as at from price_change where store_id = ? and status in ('sent', 'applied') group by product_id`,
+              [store.id],
+            )
+          ).map((row) => [row.product_id, row.at]),
+        );
         const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables));
-        const plan = await planImport(data, translators, store.merchantUid, store.points, products);
+        const plan = await planImport(data, translators, store.merchantUid, store.points, products, pricedAt);
         return plan.ok ? { ...plan, storeId: store.id, storeName: store.name } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
       });
       if (!planned.ok) return void (await ctx.reply(ctx.t(planned.key, planned.variables)));

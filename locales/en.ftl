@@ -448,6 +448,7 @@ import-row-bad-days = preorder { $point } «{ $value }» — days from 0 to 30
 import-row-no-point = the product has no point { $point }
 import-row-min-above-max = minimum { $min } is above maximum { $max }
 import-row-below-floor = price { $price } is below the minimum { $min }
+import-row-price-changed-since = the price changed after this file was made (now { $price }) — row not applied; get a fresh file: /export
 import-row-demper-needs-floor = the repricer cannot be on without a minimum
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)

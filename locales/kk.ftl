@@ -424,6 +424,7 @@ import-row-bad-days = алдын ала тапсырыс { $point } «{ $value }
 import-row-no-point = тауарда { $point } нүктесі жоқ
 import-row-min-above-max = минимум { $min } максимумнан { $max } үлкен
 import-row-below-floor = баға { $price } минимумнан { $min } төмен
+import-row-price-changed-since = файл жүктелгеннен кейін баға өзгерді (қазір { $price }) — жол қолданылмады; жаңа файл алыңыз: /export
 import-row-demper-needs-floor = минимумсыз демперді қосу мүмкін емес
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)

@@ -447,6 +447,7 @@ import-row-bad-days = предзаказ { $point } «{ $value }» — нужн�
 import-row-no-point = у товара нет точки { $point }
 import-row-min-above-max = минимум { $min } больше максимума { $max }
 import-row-below-floor = цена { $price } ниже минимума { $min }
+import-row-price-changed-since = цена изменилась после выгрузки файла (сейчас { $price }) — строка не применена; выгрузите свежий файл: /export
 import-row-demper-needs-floor = демпер без минимума не включить
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)

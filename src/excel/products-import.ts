@@ -89,7 +89,18 @@ function parseStrategy(text: string): { strategy: DemperStrategy; place: number 
  * a row with any error changes nothing. A file that is not ours (no SKU column, too few known columns), too
  * big or broken is refused as a whole.
  */
-export async function planImport(data: Buffer, translators: Translate[], merchantUid: string, points: StorePoint[], products: Product[]): Promise<ImportPlan> {
+/**
+ * `pricedAt`: when each product's price last changed (by the demper, by hand, by an import). A file made
+ * before that carries the price as it was then: its row is refused rather than silently undoing the change.
+ */
+export async function planImport(
+  data: Buffer,
+  translators: Translate[],
+  merchantUid: string,
+  points: StorePoint[],
+  products: Product[],
+  pricedAt: Map<number, Date> = new Map(),
+): Promise<ImportPlan> {
   if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
   // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
   const zip = inspectXlsxZip(data, { maxUnpackedBytes: MAX_IMPORT_UNPACKED_BYTES, maxEntries: 500, maxRows: MAX_IMPORT_ROWS + 1, maxCells: (MAX_IMPORT_ROWS + 1) * 64 });
@@ -116,6 +127,8 @@ export async function planImport(data: Buffer, translators: Translate[], merchan
   if (!columnOf.has('sku') || columnOf.size < 3) return { ok: false, key: 'import-foreign' };
 
   const bySku = new Map(products.map((product) => [product.sku, product]));
+  // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.
+  const fileMadeAt = workbook.created instanceof Date && !Number.isNaN(workbook.created.getTime()) ? workbook.created : undefined;
   const changes: ImportChange[] = [];
   const errors: RowError[] = [];
   const skuOf = (rowNumber: number) => cellText(sheet.getRow(rowNumber).getCell(columnOf.get('sku')!).value);
@@ -152,7 +165,9 @@ export async function planImport(data: Buffer, translators: Translate[], merchan
     const price = read('price');
     if (price !== undefined && price !== '') {
       const value = parsePriceText(price);
+      const changedSince = pricedAt.get(product.id);
       if (value === undefined || value < KASPI_MIN_PRICE) fail('import-row-bad-price', { value: price.slice(0, 20) });
+      else if (value !== product.price && fileMadeAt && changedSince && changedSince > fileMadeAt) fail('import-row-price-changed-since', { price: formatTenge(product.price) });
       else if (value !== product.price) change.price = { from: product.price, to: value };
     }
     const yesNo = (key: string, column: string): boolean | undefined => {

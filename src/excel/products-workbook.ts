@@ -27,6 +27,8 @@ export function pointHeader(t: Translate, point: StorePoint): string {
 export async function buildProductsWorkbook(t: Translate, merchantUid: string, points: StorePoint[], products: Product[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Kaspi seller bot';
+  // When the file was made: an import compares it with later price changes (a stale file must not undo them).
+  workbook.created = new Date();
   const sheet = workbook.addWorksheet(t('xlsx-products-sheet'));
   sheet.columns = [
     { header: t('xlsx-col-sku'), key: 'sku', width: 16 },

@@ -116,6 +116,24 @@ describe('the import reader', () => {
     expect(floor.ok && floor.errors.map((error) => error.key)).toEqual(['import-row-bad-bound']);
   });
 
+  it('a file made before the price last changed cannot undo that change: its differing price row is refused', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.created = new Date('2026-11-25T10:00:00Z');
+    workbook.addWorksheet('Товары').addRows([['SKU', 'Название', 'Цена', 'В продаже'], ['SKU-1', 'x', 4990, 'да']]);
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const afterFile = await planImport(file, translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T12:00:00Z')]]));
+    expect(afterFile.ok && afterFile.changes).toEqual([]);
+    expect(afterFile.ok && afterFile.errors.map((error) => error.key)).toEqual(['import-row-price-changed-since']);
+    const beforeFile = await planImport(file, translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T09:00:00Z')]]));
+    expect(beforeFile.ok && beforeFile.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
+    // The price the file has is the current one: nothing to refuse, nothing to change.
+    const same = new ExcelJS.Workbook();
+    same.created = new Date('2026-11-25T10:00:00Z');
+    same.addWorksheet('Товары').addRows([['SKU', 'Название', 'Цена', 'В продаже'], ['SKU-1', 'x', 5000, 'да']]);
+    const unchanged = await planImport(Buffer.from(await same.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T12:00:00Z')]]));
+    expect(unchanged.ok && unchanged.errors).toEqual([]);
+  });
+
   it('a SKU on two rows is refused on both: neither row’s price or switch reaches the product', async () => {
     const plan = await planImport(await workbookOf([['SKU-1', 'x', 4990, 'нет'], ['SKU-1', 'x', 6000, 'да']]), translators, MERCHANT, [], [PRODUCT]);
     expect(plan.ok).toBe(true);
