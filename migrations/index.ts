@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 
 import { Migration20261125020540 } from './Migration20261125020540.js';
 import { Migration20261125023538 } from './Migration20261125023538.js';
+import { Migration20261125223854 } from './Migration20261125223854.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
@@ -10,4 +11,5 @@ import { Migration20261125023538 } from './Migration20261125023538.js';
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125020540', class: Migration20261125020540 },
   { name: 'Migration20261125023538', class: Migration20261125023538 },
+  { name: 'Migration20261125223854', class: Migration20261125223854 },
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
-import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type PriceChangeSource, type Product } from '../db/entities/index.js';
+import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type PriceChangeSource, type PriceReasonDetails, type Product } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import { KaspiTransientError } from '../kaspi/errors.js';
@@ -51,7 +51,7 @@ export class OfferActions {
   async setPrice(
     productId: number,
     newPrice: number,
-    options: { belowFloorConfirmed?: boolean; reasonText: string; source?: PriceChangeSource; reasonCode?: string },
+    options: { belowFloorConfirmed?: boolean; reasonText: string; source?: PriceChangeSource; reasonCode?: string; reasonDetails?: PriceReasonDetails },
   ): Promise<SetPriceResult> {
     if (!Number.isInteger(newPrice) || newPrice < KASPI_MIN_PRICE) return { status: 'below-kaspi-minimum' };
     const em = this.orm.em.fork();
@@ -80,6 +80,7 @@ export class OfferActions {
         newPrice,
         reasonCode: options.reasonCode ?? options.source ?? 'manual',
         reasonText: options.reasonText,
+        reasonDetails: options.reasonDetails ?? null,
         source: options.source ?? 'manual',
         status: 'planned',
         idempotencyKey: `${options.source ?? 'manual'}:${product.id}:${randomUUID()}`,

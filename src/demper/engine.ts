@@ -21,7 +21,7 @@ import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { MarketView } from '../kaspi/storefront-client.js';
 import { findDueProducts, nextCheckAfter } from './due.js';
 import type { DemperNotifier, DigestLine } from './notifier.js';
-import { explainDecision } from './reasons.js';
+import { explainDecision, reasonDetailsOf } from './reasons.js';
 import { decisiveCityOf, demperSettingsOf } from './settings.js';
 import { decide, type Decision, type MarketRound } from './strategy.js';
 
@@ -228,6 +228,7 @@ export class DemperEngine {
           newPrice: plan.decision.price,
           reasonCode: plan.decision.reason,
           reasonText: explainDecision(this.options.i18n, 'ru', plan.decision, plan.product.price),
+          reasonDetails: reasonDetailsOf(plan.decision),
           source: 'demper',
           status: 'planned',
           idempotencyKey: `demper:${plan.product.id}:after:${plan.after}`,

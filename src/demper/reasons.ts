@@ -1,7 +1,19 @@
 import type { I18n } from '@grammyjs/i18n';
 
+import type { PriceReasonDetails } from '../db/entities/index.js';
 import type { Locale } from '../i18n.js';
 import type { Decision } from './strategy.js';
+
+/** What a recorded change keeps of its decision, so the reason can be told again in another language. */
+export function reasonDetailsOf(decision: Pick<Decision, 'place' | 'details'>): PriceReasonDetails {
+  return { place: decision.place, ...decision.details };
+}
+
+/** A recorded demper change's reason in `locale`, from its code and details. */
+export function explainRecorded(i18n: I18n, locale: Locale, change: { reasonCode: string; newPrice: number; oldPrice: number; reasonDetails: PriceReasonDetails }): string {
+  const { place, ...details } = change.reasonDetails;
+  return explainDecision(i18n, locale, { reason: change.reasonCode, price: change.newPrice, place, details } as Decision, change.oldPrice);
+}
 
 /** «почему такая цена»: one line per decision, from the locale files (`demper-reason-…`). */
 export function explainDecision(i18n: I18n, locale: Locale, decision: Decision, oldPrice: number): string {

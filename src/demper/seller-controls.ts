@@ -6,7 +6,7 @@ import type { Locale } from '../i18n.js';
 import type { OfferActions, SetPriceResult } from '../catalog/offer-actions.js';
 import type { KaspiStorefrontClient } from '../kaspi/storefront-client.js';
 import type { Logger } from '../logger.js';
-import { explainDecision } from './reasons.js';
+import { explainDecision, reasonDetailsOf } from './reasons.js';
 import { decisiveCityOf, demperSettingsOf } from './settings.js';
 import { decide } from './strategy.js';
 
@@ -99,6 +99,7 @@ export class DemperControls {
       reasonText: explainDecision(this.i18n, 'ru', decision, product.price),
       source: 'demper',
       reasonCode: decision.reason,
+      reasonDetails: reasonDetailsOf(decision),
     });
     return { status: 'sent', result, price: decision.price, reason };
   }

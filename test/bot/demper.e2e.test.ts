@@ -154,6 +154,17 @@ describe('the demper from the chat', () => {
     expect(history.text).toMatch(/откат/);
     const chart = telegram.messages(seller.id).filter((message) => message.photo).at(-1)!;
     expect(chart.photo!.data.subarray(1, 4).toString()).toBe('PNG');
+
+    // The same history read in English tells the demper's reasons in English, not as they were recorded.
+    const em = harness.infrastructure.database.orm.em.fork();
+    await em.nativeUpdate(SellerSchema, { telegramUserId: seller.id }, { language: 'en' });
+    try {
+      const english = await say(telegram, seller, `/history ${target.sku}`, /repricer, applied/);
+      expect(english.text).toMatch(/to be first/);
+      expect(english.text).not.toMatch(/чтобы быть первыми|Изменено вручную|Откат/);
+    } finally {
+      await em.nativeUpdate(SellerSchema, { telegramUserId: seller.id }, { language: 'ru' });
+    }
   });
 
   it('a rollback below today’s minimum is marked in the preview, refused, and named in the result', async () => {

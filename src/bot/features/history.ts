@@ -1,6 +1,8 @@
 import { Composer, InputFile } from 'grammy';
 
-import { CompetitorSnapshotSchema, PriceChangeSchema, type Product } from '../../db/entities/index.js';
+import { CompetitorSnapshotSchema, PriceChangeSchema, type PriceChange, type Product } from '../../db/entities/index.js';
+import { explainRecorded } from '../../demper/reasons.js';
+import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
@@ -30,6 +32,15 @@ historyFeature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
   await showHistory(ctx, product);
 });
 
+/** The reason in the language the seller reads now (it was recorded in Russian when the change was made). */
+function reasonIn(ctx: BotContext, change: PriceChange): string {
+  if (change.reasonDetails && change.source === 'demper') return explainRecorded(ctx.deps.i18n, ctx.seller.language as Locale, { ...change, reasonDetails: change.reasonDetails });
+  if (change.source === 'manual') return ctx.t('price-reason-manual');
+  if (change.source === 'rollback') return ctx.t('price-reason-rollback');
+  if (change.source === 'import') return ctx.t('import-reason');
+  return change.reasonText;
+}
+
 async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const em = ctx.deps.orm.em.fork();
   const changes = await em.find(PriceChangeSchema, { product: product.id }, { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 });
@@ -45,7 +56,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
         new: formatPrice(change.newPrice),
         source: ctx.t(`history-source-${change.source}`),
         status: ctx.t(`history-status-${change.status}`),
-        reason: html(truncate(change.reasonText, 160)),
+        reason: html(truncate(reasonIn(ctx, change), 160)),
       }),
     );
   }

@@ -23,8 +23,13 @@ export const PriceChangeSchema = defineEntity({
     oldPrice: p.integer(),
     newPrice: p.integer(),
     reasonCode: p.string().length(64),
-    /** One line the seller reads («почему такая цена»). */
+    /** One line the seller reads («почему такая цена»), in Russian as the change was made. */
     reasonText: p.text(),
+    /**
+     * What a demper reason names (rival, floor, place…), so the history tells it again in the language the
+     * seller reads now; null for manual, rollback and import changes (their reason is the source itself).
+     */
+    reasonDetails: p.json<PriceReasonDetails>().nullable(),
     source: p.enum([...PRICE_CHANGE_SOURCES]),
     status: p.enum([...PRICE_CHANGE_STATUSES]).default('planned'),
     /** Same key ⇒ same change: a retried cycle or a restarted worker cannot apply a change twice. */
@@ -38,3 +43,12 @@ export const PriceChangeSchema = defineEntity({
 });
 
 export type PriceChange = InferEntity<typeof PriceChangeSchema>;
+
+export interface PriceReasonDetails {
+  place: number;
+  rivalName?: string;
+  rivalPrice?: number;
+  floor?: number;
+  ceiling?: number;
+  step?: number;
+}
