@@ -111,6 +111,9 @@ describe('the seller’s products in the chat', () => {
     expect(await changes()).toBe(changesBefore);
     await press(telegram, seller, ask, 'Да, поставить', /Отправлено в Kaspi/);
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
+    // With a floor above the typo, the floor's question is the one asked (the same «Да» confirms both).
+    await harness.infrastructure.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { minPrice: typo });
+    await say(telegram, seller, `/price ${product.sku} ${Math.floor(typo / 10)}`, /ниже вашего минимума/);
   });
 
   it('the price conversation from a card takes bad input until a good price', async () => {

@@ -52,8 +52,10 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
 export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, belowFloorConfirmed: boolean): Promise<void> {
   const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
-  // A missing zero costs real money: a price far below the current one is asked again, floor or no floor.
-  if (!belowFloorConfirmed && price >= KASPI_MIN_PRICE && price < product.price * BIG_DROP_SHARE) {
+  // A missing zero costs real money: a price far below the current one is asked again. Below the floor the
+  // floor's own question is asked instead (one «Да» confirms both, so the stronger warning is the one shown).
+  const belowFloor = product.minPrice !== null && product.minPrice !== undefined && price < product.minPrice;
+  if (!belowFloorConfirmed && !belowFloor && price >= KASPI_MIN_PRICE && price < product.price * BIG_DROP_SHARE) {
     const percent = Math.round((1 - price / product.price) * 100);
     return void (await ctx.reply(ctx.t('price-big-drop', { price: formatPrice(price), old: formatPrice(product.price), percent }), {
       reply_markup: confirmKeyboard(ctx, product.id, price),

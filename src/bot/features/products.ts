@@ -52,7 +52,7 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
   }
 });
 
-/** Reads the offers back after Kaspi's delay; updates the local state (the card shows it next time). */
+/** Reads the offers back after Kaspi's delay and updates the local state; `onApplied` then redraws what shows it. */
 export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean, onApplied?: () => Promise<void>): Promise<void> {
   const deps = ctx.deps;
   let wait = deps.verifyFirstAfterMs;
