@@ -8,7 +8,7 @@ import { languageByUser } from '../middlewares/seller.js';
 const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
 
 /** Quiet hours a seller picks with one tap (minutes after local midnight); night hours cross midnight. */
-export const QUIET_PRESETS: readonly { from: number; to: number }[] = [
+const QUIET_PRESETS: readonly { from: number; to: number }[] = [
   { from: 22 * 60, to: 8 * 60 },
   { from: 23 * 60, to: 7 * 60 },
   { from: 0, to: 9 * 60 },
@@ -21,7 +21,7 @@ function quietText(ctx: BotContext): string {
   return from === null || to === null || from === to ? ctx.t('quiet-none') : `${hhmm(from)}–${hhmm(to)}`;
 }
 
-/** `/settings`: language and notifications, as an `@grammyjs/menu` that redraws itself in the new language. */
+/** `/settings`: language, notifications and quiet hours, as an `@grammyjs/menu` that redraws itself in the new language. */
 export const settingsMenu = new Menu<BotContext>('settings', { onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }) });
 
 settingsMenu.dynamic((ctx, range) => {
