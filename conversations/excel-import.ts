@@ -91,7 +91,11 @@ export function excelImportConversation(deps: BotDeps) {
       ];
       for (const change of planned.changes.slice(0, SHOWN_CHANGES)) {
         const parts: string[] = [];
-        if (change.price) parts.push(`${formatPrice(change.price.from)} → ${formatPrice(change.price.to)}`);
+        if (change.price) {
+          // A cut to less than half is marked: a missing zero in a cell costs as much as in the chat.
+          const cut = change.price.to < change.price.from * 0.5 ? ` ⚠️ −${Math.round((1 - change.price.to / change.price.from) * 100)} %` : '';
+          parts.push(`${formatPrice(change.price.from)} → ${formatPrice(change.price.to)}${cut}`);
+        }
         if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));
         if (change.demperEnabled !== undefined) parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
         if (change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy) parts.push(ctx.t('import-demper-settings'));

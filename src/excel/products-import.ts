@@ -124,7 +124,8 @@ export async function planImport(
     const key = known.get(normalize(cellText(cell.value)));
     if (key && !columnOf.has(key)) columnOf.set(key, column);
   });
-  if (!columnOf.has('sku') || columnOf.size < 3) return { ok: false, key: 'import-foreign' };
+  // SKU and at least one column we can change (`SKU | Цена` is a fine file); anything less is someone else's.
+  if (!columnOf.has('sku') || columnOf.size < 2) return { ok: false, key: 'import-foreign' };
 
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.

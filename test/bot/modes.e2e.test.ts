@@ -98,6 +98,7 @@ describe('a seller’s settings and stores', () => {
     await loginBySms(harness, user, '+7 701 000 00 01');
     const stores = await say(telegram, user, '/stores', /Your stores/);
     expect(stores.text).toMatch(/✅ Sandbox Electronics \(ID 30067228\) — logged in/);
+    expect(buttonData(stores, '✅ Sandbox Electronics')).toMatch(/^1:s:\d+$/); // the active store's row names it
     const ask = await press(telegram, user, stores, 'Remove', /Remove store Sandbox Electronics\?/);
     await press(telegram, user, ask, 'Yes, remove', /removed together with its login data/);
     const em = harness.infrastructure.database.orm.em.fork();

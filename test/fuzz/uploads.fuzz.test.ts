@@ -134,6 +134,16 @@ describe('the import reader', () => {
     expect(unchanged.ok && unchanged.errors).toEqual([]);
   });
 
+  it('a two-column file (SKU | Цена) is a plan, not a foreign file; one column alone is refused', async () => {
+    const two = new ExcelJS.Workbook();
+    two.addWorksheet('Лист1').addRows([['SKU', 'Цена'], ['SKU-1', 4990]]);
+    const plan = await planImport(Buffer.from(await two.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT]);
+    expect(plan.ok && plan.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
+    const one = new ExcelJS.Workbook();
+    one.addWorksheet('Лист1').addRows([['SKU'], ['SKU-1']]);
+    expect(await planImport(Buffer.from(await one.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT])).toMatchObject({ ok: false, key: 'import-foreign' });
+  });
+
   it('a SKU on two rows is refused on both: neither row’s price or switch reaches the product', async () => {
     const plan = await planImport(await workbookOf([['SKU-1', 'x', 4990, 'нет'], ['SKU-1', 'x', 6000, 'да']]), translators, MERCHANT, [], [PRODUCT]);
     expect(plan.ok).toBe(true);

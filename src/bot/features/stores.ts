@@ -52,7 +52,8 @@ async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: In
   for (const store of stores) {
     const isActive = store.id === active?.id;
     lines.push(ctx.t(`stores-line-${store.sessionState}`, { name: html(store.name), merchant: store.merchantUid, active: isActive ? '✅ ' : '' }));
-    if (!isActive) keyboard.text(ctx.t('button-make-active', { name: store.name.slice(0, 24) }), callbackData(ACTIONS.store, store.id));
+    // Every row starts with its store's name, so «Войти снова» and «Удалить» never leave a doubt which store.
+    keyboard.text(isActive ? `✅ ${store.name.slice(0, 24)}` : ctx.t('button-make-active', { name: store.name.slice(0, 24) }), callbackData(ACTIONS.store, store.id));
     keyboard.text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id)).text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id)).row();
   }
   keyboard.text(ctx.t('button-add-store'), callbackData(ACTIONS.menu, 'login'));
