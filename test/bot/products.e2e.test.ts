@@ -66,6 +66,9 @@ describe('the seller’s products in the chat', () => {
     // Typing a word is a search too.
     const typed = await say(telegram, seller, word, new RegExp(`Поиск «${word}»`));
     expect(JSON.stringify(typed.reply_markup)).toContain(target.title.slice(0, 20));
+    // The full list's page buttons stay the full list after a search.
+    const back = await press(telegram, seller, page2, '◀️', new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'));
+    expect(back.message_id).toBe(list.message_id);
   });
 
   it('/price: refuses «abc» and 5 ₸, sends a good price, and reports when Kaspi applied it', async () => {

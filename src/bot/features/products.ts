@@ -10,6 +10,9 @@ import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 
 export const PAGE_SIZE = 8;
 
+const LIST_ALL = 'a';
+const LIST_SEARCH = 's';
+
 /** `/products [text]`: the paginated, searchable product list and the product card. */
 export const productsFeature = new Composer<BotContext>();
 
@@ -19,7 +22,10 @@ productsFeature.command('products', async (ctx) => {
 });
 
 productsFeature.callbackQuery(actionPattern(ACTIONS.list), async (ctx) => {
-  const page = Number(parseCallback(ctx.callbackQuery.data)?.args[0] ?? 0);
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const page = Number(args[0] ?? 0);
+  // A page button of the full list stays the full list, whatever was searched since («a» = all products).
+  if (args[1] === LIST_ALL) ctx.session.search = undefined;
   await ctx.answerCallbackQuery();
   await showProductList(ctx, Number.isInteger(page) && page >= 0 && page < 10_000 ? page : 0, true);
 });
@@ -95,9 +101,10 @@ export async function showProductList(ctx: BotContext, page: number, edit: boole
     keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id)).row();
   }
   if (pages > 1) {
-    if (page > 0) keyboard.text('◀️', callbackData(ACTIONS.list, page - 1));
-    keyboard.text(`${page + 1}/${pages}`, callbackData(ACTIONS.list, page));
-    if (page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, page + 1));
+    const scope = search ? LIST_SEARCH : LIST_ALL;
+    if (page > 0) keyboard.text('◀️', callbackData(ACTIONS.list, page - 1, scope));
+    keyboard.text(`${page + 1}/${pages}`, callbackData(ACTIONS.list, page, scope));
+    if (page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, page + 1, scope));
     keyboard.row();
   }
   if (total === 0 && !search) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
