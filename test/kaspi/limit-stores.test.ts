@@ -19,36 +19,48 @@ const stores: [string, () => LimitStore][] = [
 describe.each(stores)('%s limit store', (_name, make) => {
   it('spaces reserved slots by the interval and refuses waits beyond the maximum', async () => {
     const store = make();
-    // Absolute slot times (now + wait), so a slow round trip under load does not look like a short gap.
-    const slots: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const wait = (await store.reserveSlot('exit', 100, 1_000))!;
-      if (i === 0) expect(wait).toBeLessThanOrEqual(5);
-      slots.push(Date.now() + wait);
+    // Each slot's absolute time lies in [before + wait, after + wait] of its own call (Redis reads its own
+    // clock mid-call); gaps are checked against those bounds, so a slow round trip cannot fake a short gap.
+    const reserve = async (maxWaitMs: number) => {
+      const before = Date.now();
+      const wait = await store.reserveSlot('exit', 100, maxWaitMs);
+      return wait === undefined ? undefined : { earliest: before + wait, latest: Date.now() + wait, wait };
+    };
+    const slots = [];
+    for (let i = 0; i < 4; i++) slots.push((await reserve(1_000))!);
+    expect(slots[0]!.wait).toBeLessThanOrEqual(5);
+    for (let i = 1; i < 4; i++) {
+      expect(slots[i]!.latest - slots[i - 1]!.earliest, `gap ${i} at most`).toBeGreaterThanOrEqual(99);
+      expect(slots[i]!.earliest - slots[i - 1]!.latest, `gap ${i} at least`).toBeLessThanOrEqual(101);
     }
-    for (let i = 1; i < 4; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(95);
-    expect(await store.reserveSlot('exit', 100, 50)).toBeUndefined();
+    expect(await reserve(50)).toBeUndefined();
     // A refused reservation takes nothing: the next slot is 400 ms after the first, not 500.
-    const next = Date.now() + (await store.reserveSlot('exit', 100, 1_000))!;
-    expect(next - slots[0]!).toBeGreaterThanOrEqual(385);
-    expect(next - slots[0]!).toBeLessThanOrEqual(415);
+    const next = (await reserve(1_000))!;
+    expect(next.latest - slots[0]!.earliest).toBeGreaterThanOrEqual(399);
+    expect(next.earliest - slots[0]!.latest).toBeLessThanOrEqual(401);
   });
 
   it('reserves the earliest of several schedules, keeping them level under concurrent callers', async () => {
     const store = make();
     const keys = ['a', 'b', 'c'];
-    // 12 callers at once over 3 schedules of 100 ms: 4 each, waits 0, 100, 200, 300 on every schedule.
+    // 12 callers at once over 3 schedules of 100 ms: 4 each, waits 0, 100, 200, 300 on every schedule, less
+    // whatever time passed between the first call and a later one.
+    const started = Date.now();
     const taken = await Promise.all(Array.from({ length: 12 }, () => store.reserveEarliestSlot(keys, 100, 1_000)));
+    const spread = Date.now() - started;
     const perKey = keys.map((_key, index) => taken.filter((slot) => slot!.index === index).map((slot) => slot!.wait).sort((x, y) => x - y));
     for (const waits of perKey) {
       expect(waits).toHaveLength(4);
-      waits.forEach((wait, position) => expect(Math.abs(wait - position * 100)).toBeLessThanOrEqual(15));
+      waits.forEach((wait, position) => {
+        expect(wait).toBeLessThanOrEqual(position * 100 + 2);
+        expect(wait).toBeGreaterThanOrEqual(position * 100 - spread - 2);
+      });
     }
     // Beyond the maximum wait nothing is reserved: the next caller still gets the 400 ms slot.
-    expect(await store.reserveEarliestSlot(keys, 100, 300)).toBeUndefined();
+    expect(await store.reserveEarliestSlot(keys, 100, 300 - (Date.now() - started) - 5)).toBeUndefined();
     const next = (await store.reserveEarliestSlot(keys, 100, 1_000))!;
-    expect(next.wait).toBeGreaterThanOrEqual(370);
-    expect(next.wait).toBeLessThanOrEqual(400);
+    expect(next.wait).toBeLessThanOrEqual(400 + 2);
+    expect(next.wait).toBeGreaterThanOrEqual(400 - (Date.now() - started) - 2);
   });
 
   it('grants a rolling window only up to its limit and says when room returns', async () => {
