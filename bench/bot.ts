@@ -367,6 +367,29 @@ function parentRssSampler() {
 }
 
 /** Runs the script for every seller at once (starts spread over one second); failures end that seller's script. */
+/**
+ * The warm-up (the first `--warmup` sellers), then every seller's script as the measured round, then the drain;
+ * the same for the baseline and the bot. `onMeasured` starts what runs only during the measured round.
+ */
+async function measuredRound(child: BotProcess, driver: Driver, sellers: SimSeller[], options: BenchOptions, random: SeededRandom, onMeasured?: () => void) {
+  driver.round = 'warmup';
+  await child.phase('warmup');
+  await runScripts(driver, sellers.slice(0, options.warmup), 0, random);
+  driver.round = 'measured';
+  await child.phase('measured');
+  onMeasured?.();
+  const rss = parentRssSampler();
+  const cpuUsed = cpuMeter();
+  const started = performance.now();
+  await runScripts(driver, sellers, 1, random);
+  const measuredSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuUsed();
+  await child.phase('drain');
+  const parentRssPeak = rss();
+  const report = await child.stop();
+  return { report, cpu, measuredSeconds, parentRssPeak };
+}
+
 async function runScripts(driver: Driver, sellers: SimSeller[], round: number, random: SeededRandom): Promise<void> {
   await Promise.all(
     sellers.map(async (seller) => {
@@ -405,23 +428,10 @@ async function runBaseline(options: BenchOptions): Promise<PhaseResult> {
     const random = new SeededRandom(options.seed * 7 + 1);
     const driver = new Driver({ telegram, random, stepTimeoutMs: options.stepTimeoutMs, thinkMs: options.thinkMs });
     const sellers = newSellers(options.sellers, 900_000);
-    driver.round = 'warmup';
-    await child.phase('warmup');
-    await runScripts(driver, sellers.slice(0, options.warmup), 0, random);
-    driver.round = 'measured';
-    await child.phase('measured');
-    const rss = parentRssSampler();
-    const cpu = cpuMeter();
-    const started = performance.now();
-    await runScripts(driver, sellers, 1, random);
-    const measuredSeconds = (performance.now() - started) / 1000;
-    const cpuUsed = cpu();
-    await child.phase('drain');
-    const parentRssPeak = rss();
-    const report = await child.stop();
+    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(child, driver, sellers, options, random);
     return {
       report,
-      cpu: cpuUsed,
+      cpu,
       steps: driver.results,
       telegramFailures: emulatorFailures(telegram),
       telegramCalls: telegram.calls.length,
@@ -636,27 +646,16 @@ async function runMain(world: World, options: BenchOptions): Promise<MainResult>
 
     // ---- warm-up and the measured round ----
     const thinking = new Driver({ telegram, random, stepTimeoutMs: options.stepTimeoutMs, thinkMs: options.thinkMs });
-    thinking.round = 'warmup';
-    await child.phase('warmup');
-    await runScripts(thinking, ready.slice(0, options.warmup), 0, random);
-    thinking.round = 'measured';
-    await child.phase('measured');
-    const market = startMarket(sandbox, db, targets, options, random);
-    const rss = parentRssSampler();
-    const cpu = cpuMeter();
-    const started = performance.now();
-    await runScripts(thinking, ready, 1, random);
-    const measuredSeconds = (performance.now() - started) / 1000;
-    const cpuUsed = cpu();
-    await child.phase('drain');
-    const marketResult = market.stop();
-    const parentRssPeak = rss();
-    const report = await child.stop();
+    let market: ReturnType<typeof startMarket> | undefined;
+    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(child, thinking, ready, options, random, () => {
+      market = startMarket(sandbox, db, targets, options, random);
+    });
+    const marketResult = market!.stop();
     const stats = sandbox.stats();
     return {
       baseline,
       report,
-      cpu: cpuUsed,
+      cpu,
       steps: [...driver.results, ...thinking.results],
       telegramFailures: emulatorFailures(telegram),
       telegramCalls: telegram.calls.length,

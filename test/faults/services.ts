@@ -156,10 +156,11 @@ async function startPrivatePostgres(bin: string): Promise<RestartableService> {
   };
 }
 
-async function startProxiedPostgres(): Promise<RestartableService> {
-  const shared = new URL(TEST_DATABASE_URL);
-  const proxy = await startCutProxy(shared.hostname, Number(shared.port || 5432));
-  const url = new URL(TEST_DATABASE_URL);
+/** The shared server behind a local proxy whose connections the scenario cuts (`FAULTS_PG/REDIS=proxied`). */
+async function startProxied(sharedUrl: string, defaultPort: number): Promise<RestartableService> {
+  const shared = new URL(sharedUrl);
+  const proxy = await startCutProxy(shared.hostname, Number(shared.port || defaultPort));
+  const url = new URL(sharedUrl);
   url.hostname = '127.0.0.1';
   url.port = String(proxy.port);
   return {
@@ -175,7 +176,7 @@ async function startProxiedPostgres(): Promise<RestartableService> {
 export async function startPostgres(): Promise<RestartableService> {
   const bin = postgresBinDir();
   if (bin && process.env.FAULTS_PG !== 'proxied') return startPrivatePostgres(bin);
-  return startProxiedPostgres();
+  return startProxied(TEST_DATABASE_URL, 5432);
 }
 
 /** A fresh database on `service` (the admin URL's server), dropped on close. */
@@ -258,24 +259,8 @@ async function startPrivateRedis(binary: string): Promise<RestartableService> {
   };
 }
 
-async function startProxiedRedis(): Promise<RestartableService> {
-  const shared = new URL(TEST_REDIS_URL);
-  const proxy = await startCutProxy(shared.hostname, Number(shared.port || 6379));
-  const url = new URL(TEST_REDIS_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(proxy.port);
-  return {
-    url: url.toString(),
-    kind: 'proxied',
-    restart: (downMs) => proxy.cut(downMs),
-    stop: async () => proxy.down(),
-    start: async () => proxy.up(),
-    close: () => proxy.close(),
-  };
-}
-
 export async function startRedis(): Promise<RestartableService> {
   const binary = redisServerBinary();
   if (binary && process.env.FAULTS_REDIS !== 'proxied') return startPrivateRedis(binary);
-  return startProxiedRedis();
+  return startProxied(TEST_REDIS_URL, 6379);
 }

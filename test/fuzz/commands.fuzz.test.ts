@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ACTIONS } from '../../src/bot/callback-data.js';
 import { BOT_COMMANDS } from '../../src/bot/index.js';
-import { loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { loginAndSync, newUser, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { brokenCalls, fitTelegram, forgeAndAwaitAnswer, genericErrorsIn, genericErrorTexts, hostileText, sendAndAwaitReply, settle, trackUnhandledRejections } from './support.js';
 
@@ -20,8 +20,7 @@ let generic: string[];
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 6 });
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
   generic = genericErrorTexts(harness);
 }, 90_000);
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ACTIONS } from '../../src/bot/callback-data.js';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { changedSince, loginBySms, newUser, press, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { changedSince, loginAndSync, newUser, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { brokenCalls, forgeAndAwaitAnyAnswer, genericErrorsIn, genericErrorTexts, hostileText, sendAndAwaitReply, settle, trackUnhandledRejections } from './support.js';
 
@@ -24,8 +24,7 @@ let editedWorkbook: Buffer;
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 6 });
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
   generic = genericErrorTexts(harness);
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
@@ -47,9 +46,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-function lastBotMessageId(): number {
-  return harness.telegram.messages(seller.id).filter((message) => message.from === 'bot' && !message.deleted).at(-1)!.message_id;
-}
+const lastBotMessageId = (): number => harness.telegram.lastBotMessage(seller.id)!.message_id;
 
 /** Presses (forges) a button on the newest bot message and waits for the bot message that shows the step. */
 async function forgeTo(data: string, expect: RegExp): Promise<void> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import type { SandboxFaults } from '../../src/kaspi-sandbox/index.js';
-import { changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { changedSince, loginAndSync, newUser, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { brokenCalls, genericErrorsIn, genericErrorTexts, openSql, sellerSnapshot, settle, trackUnhandledRejections } from './support.js';
 
@@ -26,8 +26,7 @@ const KASPI_TROUBLE = /Kaspi сейчас не отвечает|Kaspi измен
 beforeAll(async () => {
   harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 6 });
   sql = await openSql(harness);
-  const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await loginAndSync(harness, seller);
   generic = genericErrorTexts(harness);
 }, 90_000);
 

@@ -28,9 +28,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-function lastBotMessageId(): number {
-  return harness.telegram.messages(seller.id).filter((message) => message.from === 'bot' && !message.deleted).at(-1)!.message_id;
-}
+const lastBotMessageId = (): number => harness.telegram.lastBotMessage(seller.id)!.message_id;
 
 /**
  * Runs the step that makes Kaspi send a code once the sandbox's resend pause for this phone or e-mail has

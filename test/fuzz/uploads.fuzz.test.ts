@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { MAX_IMPORT_ROWS, planImport } from '../../src/excel/products-import.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
-import { changedSince, loginBySms, newUser, press, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { changedSince, loginAndSync, newUser, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { genericErrorsIn, genericErrorTexts, openSql, sellerSnapshot, settle, trackUnhandledRejections } from './support.js';
 import { plainWorkbook, zipBomb } from './xlsx-files.js';
@@ -222,8 +222,7 @@ describe('files sent to the bot', () => {
   beforeAll(async () => {
     harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 6 });
     sql = await openSql(harness);
-    const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
-    await press(harness.telegram, seller, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+    await loginAndSync(harness, seller);
     generic = genericErrorTexts(harness);
     const em = harness.infrastructure.database.orm.em.fork();
     const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
