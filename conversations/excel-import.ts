@@ -150,12 +150,11 @@ export function excelImportConversation(deps: BotDeps) {
       const summary = applied.summary;
       if (summary.preorders.sent > 0) {
         // The same read-back as «⬆️ Загрузить в Kaspi»: the plans move to «в Kaspi» once Kaspi shows them.
-        await conversation.external((outer) => {
+        await conversation.external(async (outer) => {
           const chatId = outer.chat!.id;
-          outer.deps.background.start(`preorders-readback:${storeId}`, async () => {
-            const { readBackPreorders } = await import('../src/bot/features/preorders.js');
-            await readBackPreorders(outer, storeId, chatId);
-          });
+          const { preorderUploadKey, readBackPreorders } = await import('../src/bot/features/preorders.js');
+          // If an upload of this store is already running, its read-back covers these plans too.
+          outer.deps.background.start(preorderUploadKey(storeId), () => readBackPreorders(outer, storeId, chatId));
         });
       }
       await decision.reply(

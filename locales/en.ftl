@@ -388,6 +388,7 @@ preorder-outcome-mixed-days = a file can only carry the same days at every point
 preorder-upload-failed = Upload failed: { $reason }
 preorder-confirmed = ✅ Kaspi shows the preorder: { $count }.
 preorder-not-shown = ⚠️ Kaspi does not show the preorder for { $count } — check the cabinet.
+preorder-verify-failed = The preorders were uploaded, but checking them at Kaspi failed: { $reason } Look again later: /preorders
 preorder-xlsx-caption = Preorders: { $count }. Days are given per point of sale.
 xlsx-preorders-sheet = Preorders
 xlsx-title = Product

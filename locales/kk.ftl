@@ -364,6 +364,7 @@ preorder-outcome-mixed-days = файлда барлық нүктеде бірд�
 preorder-upload-failed = Жүктеу сәтсіз: { $reason }
 preorder-confirmed = ✅ Kaspi алдын ала тапсырысты көрсетіп тұр: { $count }.
 preorder-not-shown = ⚠️ Kaspi { $count } тауардың алдын ала тапсырысын көрсетпейді — кабинетте тексеріңіз.
+preorder-verify-failed = Алдын ала тапсырыстар жүктелді, бірақ Kaspi-де тексеру мүмкін болмады: { $reason } Кейінірек қараңыз: /preorders
 preorder-xlsx-caption = Алдын ала тапсырыстар: { $count }. Күндер әр сату нүктесі бойынша берілген.
 xlsx-preorders-sheet = Алдын ала тапсырыстар
 xlsx-title = Тауар

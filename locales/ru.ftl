@@ -387,6 +387,7 @@ preorder-outcome-mixed-days = в файле можно только одинак
 preorder-upload-failed = Загрузка не удалась: { $reason }
 preorder-confirmed = ✅ Kaspi показывает предзаказ: { $count }.
 preorder-not-shown = ⚠️ Kaspi не показывает предзаказ у { $count } — проверьте в кабинете.
+preorder-verify-failed = Предзаказы загружены, но проверить их в Kaspi не удалось: { $reason } Посмотрите позже: /preorders
 preorder-xlsx-caption = Предзаказы: { $count }. Дни указаны по каждой точке продаж.
 xlsx-preorders-sheet = Предзаказы
 xlsx-title = Товар

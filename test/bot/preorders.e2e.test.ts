@@ -117,6 +117,27 @@ describe('preorders in the chat', () => {
     expect(typeof rowOf(first!).getCell(4).value).toBe('number');
     expect(sheet.getColumn(4).numFmt).toBe('#,##0');
   });
+
+  it('says so when the upload went through but reading it back fails; the plan keeps waiting, nothing is lost', async () => {
+    const { telegram } = harness;
+    // The earlier uploads' read-backs finish first: one background task per store uploads or reads back.
+    const deadline = Date.now() + 20_000;
+    while ((await harness.infrastructure.database.orm.em.fork().count(PreorderSchema, { status: 'uploaded' })) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await harness.deps.background.idle();
+    const [target] = await candidates();
+    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 4 })));
+    expect(result.ok).toBe(true);
+    const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 1/);
+    const failed = changedSince(telegram, seller.id, /Предзаказы загружены, но проверить их в Kaspi не удалось: Сессия Kaspi истекла/);
+    await press(telegram, seller, list, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
+    harness.sandbox.expireSessions(MERCHANT); // before the first read-back (300 ms in the harness)
+    await telegram.waitForBotMessage(seller.id, failed, { timeoutMs: 15_000 });
+    expect(offerAt(target!.sku).availabilities.map((point) => point.preOrder)).toEqual([4, 4]);
+    const row = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PreorderSchema, { product: target!.id });
+    expect(row.status).toBe('uploaded');
+  });
 });
 
 /** The two products the first tests put on preorder (they are the first two-point products by id). */

@@ -122,7 +122,7 @@ function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
 /** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */
 async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed' | 'file'): Promise<void> {
   const { deps } = ctx;
-  const key = `preorders-upload:${store.id}`;
+  const key = preorderUploadKey(store.id);
   if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('preorder-upload-running')));
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
   const chatId = message.chat.id;
@@ -176,11 +176,25 @@ export async function readBackPreorders(ctx: BotContext, storeId: number, chatId
   const deadline = Date.now() + deps.verifyTimeoutMs;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, wait));
-    const { confirmed, notShown } = await deps.preorders.verify(storeId, deps.verifyTimeoutMs);
+    let verified;
+    try {
+      verified = await deps.preorders.verify(storeId, deps.verifyTimeoutMs);
+    } catch (error) {
+      // The upload itself went through; only reading it back failed. The plans stay «загружен, ждём Kaspi».
+      if (!isKaspiError(error)) throw error;
+      const { key, variables } = sellerMessageOf(error);
+      return void (await ctx.api.sendMessage(chatId, t('preorder-verify-failed', { reason: t(key, variables) })));
+    }
+    const { confirmed, notShown } = verified;
     if (confirmed.length) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length }));
     if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
     const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });
     if (left === 0) return;
     wait = Math.min(wait * 2, 60_000);
   }
+}
+
+/** One background task per store uploads or reads back preorders: the button and `/import` never run two. */
+export function preorderUploadKey(storeId: number): string {
+  return `preorders-upload:${storeId}`;
 }
