@@ -63,6 +63,18 @@ describe.each(stores)('%s limit store', (_name, make) => {
     expect(next.wait).toBeGreaterThanOrEqual(400 - (Date.now() - started) - 2);
   });
 
+  it('leaves a frozen schedule out of the earliest-slot choice until its freeze ends', async () => {
+    const store = make();
+    await store.freeze('exit:b', Date.now() + 300, '403');
+    const picks = [];
+    for (let i = 0; i < 8; i++) picks.push((await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b']))!.index);
+    expect(picks).toEqual([0, 0, 0, 0, 0, 0, 0, 0]); // a's queue now reaches 800 ms ahead
+    await store.freeze('exit:a', Date.now() + 300, '403');
+    expect(await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b'])).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    expect((await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b']))!.index).toBe(1); // b is idle, a still has a queue
+  });
+
   it('grants a rolling window only up to its limit and says when room returns', async () => {
     const store = make();
     expect(await store.takeFromWindow('store-1', 3, 5, 300)).toEqual({ granted: 3, retryInMs: 0 });

@@ -40,17 +40,16 @@ export class KaspiLimits {
    * burst fills all exits' schedules evenly instead of queueing on some while others idle.
    */
   async storefrontEarliestSlot(exitIds: string[], maxWaitMs: number, signal?: AbortSignal): Promise<string | undefined> {
-    const paused = await Promise.all(exitIds.map((exitId) => this.store.frozenUntil(`exit:${exitId}`)));
-    const open = exitIds.filter((_exitId, index) => !paused[index]);
-    if (open.length === 0) return undefined;
+    // One round trip on the demper's hot path: the pause check is part of the reservation.
     const slot = await this.store.reserveEarliestSlot(
-      open.map((exitId) => `storefront:${exitId}`),
+      exitIds.map((exitId) => `storefront:${exitId}`),
       1000 / this.options.offersRps,
       maxWaitMs,
+      exitIds.map((exitId) => `exit:${exitId}`),
     );
     if (!slot) return undefined;
     if (slot.wait > 0) await sleep(slot.wait, signal);
-    return open[slot.index];
+    return exitIds[slot.index];
   }
 
   /** Waits for a cabinet write slot of the merchant; refuses at once while the merchant is frozen after a 429. */

@@ -12,8 +12,9 @@ export interface LimitStore {
    * Of several schedules (one per key, each spaced `intervalMs`), reserves the slot that comes first — ties go to
    * the earlier key — and returns its key's index and the wait; `undefined` (nothing reserved) when even that
    * wait would exceed `maxWaitMs`. One atomic step, so concurrent callers keep the schedules level.
+   * `frozenKeys[i]`, when given, leaves schedule i out while that key is frozen (a paused exit).
    */
-  reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined>;
+  reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined>;
   /**
    * Takes up to `wanted` units from a rolling window of `limit` per `windowMs`. Returns what was granted and,
    * when less than wanted, how long until the oldest unit leaves the window.
@@ -43,10 +44,12 @@ export class MemoryLimitStore implements LimitStore {
     return wait;
   }
 
-  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined> {
+  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined> {
     const now = this.now();
     let best: { index: number; slot: number } | undefined;
     keys.forEach((key, index) => {
+      const frozen = frozenKeys?.[index] === undefined ? undefined : this.freezes.get(frozenKeys[index]!);
+      if (frozen && frozen.untilMs > now) return;
       const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
       if (!best || slot < best.slot) best = { index, slot };
     });

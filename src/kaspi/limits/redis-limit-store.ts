@@ -21,13 +21,22 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local maxWait = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local frozen = tonumber(ARGV[4]) == 1
 local best = 0
 local bestSlot = 0
-for i, key in ipairs(KEYS) do
-  local slot = math.max(now, tonumber(redis.call('GET', key) or '0'))
-  if best == 0 or slot < bestSlot then
-    best = i
-    bestSlot = slot
+for i = 1, n do
+  local skip = false
+  if frozen then
+    local untilMs = tonumber(redis.call('HGET', KEYS[n + i], 'until') or '0')
+    skip = untilMs > now
+  end
+  if not skip then
+    local slot = math.max(now, tonumber(redis.call('GET', KEYS[i]) or '0'))
+    if best == 0 or slot < bestSlot then
+      best = i
+      bestSlot = slot
+    end
   end
 end
 local wait = bestSlot - now
@@ -87,14 +96,18 @@ export class RedisLimitStore implements LimitStore {
     return wait < 0 ? undefined : wait;
   }
 
-  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number): Promise<{ index: number; wait: number } | undefined> {
+  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined> {
     if (keys.length === 0) return undefined;
+    const freezeKeys = frozenKeys ? keys.map((_key, index) => `${this.prefix}freeze:${frozenKeys[index]}`) : [];
     const [index, wait] = (await this.redis.eval(
       RESERVE_EARLIEST_SLOT,
-      keys.length,
+      keys.length + freezeKeys.length,
       ...keys.map((key) => `${this.prefix}slot:${key}`),
+      ...freezeKeys,
       Math.ceil(intervalMs),
       Math.floor(maxWaitMs),
+      keys.length,
+      frozenKeys ? 1 : 0,
     )) as [number, number];
     return Number(index) < 0 ? undefined : { index: Number(index), wait: Number(wait) };
   }
