@@ -114,7 +114,14 @@ export async function startInterposer(upstreamUrl: string): Promise<Interposer> 
       rule.applied();
     };
     if (LOSES_ANSWER.includes(rule.action)) {
-      const answer = await forward(incoming, body);
+      let answer: Answer;
+      try {
+        answer = await forward(incoming, body);
+      } catch (error) {
+        // Kaspi's side failed first (e.g. a sandbox fault on the same request): this rule's fault did not happen.
+        rule.left++;
+        throw error;
+      }
       if (rotates(answer)) {
         rule.left++; // spared: the next matching request gets the fault
         return reply(response, answer);
