@@ -75,7 +75,7 @@ unhandled = I did not understand that. Choose an action:
 cancelled = Cancelled.
 nothing-to-cancel = There is nothing to cancel.
 error-generic = Something went wrong. We are looking into it; your data and prices are unchanged.
-access-denied = No access: this is not your store or product.
+access-denied = Not available: this store or product was removed or belongs to another seller. Open the list again: /products or /stores.
 slow-down = Too often. Try again in { $seconds } s.
 no-store = Connect a Kaspi store first: /login
 

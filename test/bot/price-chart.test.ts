@@ -3,7 +3,7 @@ import { crc32, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type PricePoint, renderPriceChart } from '../../src/bot/helpers/price-chart.js';
+import { type PricePoint, renderPriceChart, timeTicks } from '../../src/bot/helpers/price-chart.js';
 
 type Rgb = readonly [number, number, number];
 const WHITE: Rgb = [0xff, 0xff, 0xff];
@@ -391,5 +391,55 @@ describe('renderPriceChart', () => {
       rival: [pt(0, 900), pt(1, Number.POSITIVE_INFINITY)],
     });
     expect(dirty.equals(clean)).toBe(true);
+  });
+
+  describe('time axis, in the seller\'s zone', () => {
+    const DAY = 24 * HOUR;
+    // 2026-11-25 14:20 UTC is 19:20 in Almaty (UTC+5 all year).
+    const NOW = Date.UTC(2026, 10, 25, 14, 20);
+
+    it('marks each Almaty midnight of a week with its date', () => {
+      const ticks = timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty');
+      expect(ticks.map((tick) => tick.label)).toEqual(['19.11', '20.11', '21.11', '22.11', '23.11', '24.11', '25.11']);
+      for (const tick of ticks) expect(new Date(tick.t).getUTCHours(), 'local midnight is 19:00 UTC').toBe(19);
+    });
+
+    it('marks whole local hours in a short window, and a midnight inside it by its date', () => {
+      const ticks = timeTicks(Date.UTC(2026, 10, 25, 15, 10), Date.UTC(2026, 10, 26, 1, 0), 700, 80, 'Asia/Almaty');
+      expect(ticks.map((tick) => tick.label)).toEqual(['22:00', '26.11', '02:00', '04:00', '06:00']);
+      expect(ticks.map((tick) => new Date(tick.t).getUTCHours())).toEqual([17, 19, 21, 23, 1]);
+    });
+
+    it('never puts more labels than fit, for any window and width', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 60 * DAY }), fc.integer({ min: 50, max: 2000 }), fc.constantFrom('Asia/Almaty', 'Asia/Aqtobe', 'UTC', 'Europe/Moscow'), (span, width, zone) => {
+          const ticks = timeTicks(NOW - span, NOW, width, 60, zone);
+          expect(ticks.length).toBeLessThanOrEqual(Math.max(1, Math.floor(width / 60)) + 1);
+          for (const tick of ticks) expect(tick.t >= NOW - span && tick.t <= NOW).toBe(true);
+          for (const tick of ticks) expect(tick.label).toMatch(/^\d\d[.:]\d\d$/);
+        }),
+      );
+    });
+
+    it('writes the labels under the plot, one under each vertical grid line', () => {
+      const img = decodePng(renderPriceChart({ ours: [{ at: new Date(NOW - 7 * DAY), price: 1000 }], rival: [{ at: new Date(NOW - 7 * DAY), price: 900 }, { at: new Date(NOW), price: 950 }], now: new Date(NOW) }));
+      const orange = find(img, ORANGE);
+      const plotBottom = Math.max(...gridRows(img), ...orange.map((p) => p.y));
+      // Vertical grid lines: columns where the grid colour runs down most of the plot.
+      const columns: number[] = [];
+      for (let x = 0; x < img.width; x++) if (rowsIn(img, GRID, x).length > img.height / 2) columns.push(x);
+      expect(columns.length).toBe(7);
+      for (const x of columns) {
+        let ink = 0;
+        for (let y = plotBottom + 1; y < img.height; y++) for (let dx = -30; dx <= 30; dx++) if (is(img, x + dx, y, LABEL)) ink++;
+        expect(ink, `label under x=${x}`).toBeGreaterThan(20);
+      }
+    });
+
+    it('leaves the time labels out of a chart too small to hold them', () => {
+      const img = decodePng(renderPriceChart({ ours: [pt(0, 1000)], rival: [pt(0, 900), pt(30, 950)], width: 150, height: 100 }));
+      // Price labels stay on the left of the plot; time labels would run across under it.
+      expect(find(img, LABEL).filter((p) => p.x > img.width / 2)).toEqual([]);
+    });
   });
 });

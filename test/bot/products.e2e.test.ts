@@ -228,13 +228,13 @@ describe('the seller’s products in the chat', () => {
       const since = telegram.calls.length;
       const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
       const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
-      expect(answer.payload).toMatchObject({ text: 'Нет доступа: это не ваш магазин или товар.', show_alert: true });
+      expect(answer.payload).toMatchObject({ text: 'Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.', show_alert: true });
     }
     for (const data of ['9:p:1', 'garbage', `1:p:${victim.id}:extra:${'x'.repeat(40)}`]) {
       const since = telegram.calls.length;
       const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
       const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
-      expect(answer.payload.text).toMatch(/кнопка устарела|Нет доступа/);
+      expect(answer.payload.text).toMatch(/кнопка устарела|Недоступно/);
     }
     await say(telegram, stranger, `/price ${victim.sku} 10`, /не найден в активном магазине/);
     expect(telegram.messages(stranger.id).some((message) => message.from === 'bot' && (message.text ?? '').includes(victim.title))).toBe(false);

@@ -232,7 +232,7 @@ describe('forged buttons naming another seller’s store, product or preorder', 
     for (const callback of ['', '1', '1:', '2:p:1', `9:s:${foreign.store.id}`, ':::', '1::::', `1:p:${foreign.product.id}:${'x'.repeat(40)}`, '1:ПРОДУКТ:1', '1:p:١٢٣', 'x'.repeat(200)]) {
       const answer = await forgeAndAwaitAnswer(harness.telegram, attacker, anchor().message_id, callback);
       expect(answer.ok, callback).toBe(true);
-      expect(String(answer.payload.text ?? '')).toMatch(/кнопка устарела|Нет доступа/);
+      expect(String(answer.payload.text ?? '')).toMatch(/кнопка устарела|Недоступно/);
     }
     expect(await state()).toEqual(before);
     expectNoLeak();

@@ -72,6 +72,6 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
     ...applied.map((change) => ({ at: change.settledAt ?? change.createdAt, price: change.newPrice })),
   ];
   const rival = snapshots.filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined).map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
-  const chart = renderPriceChart({ ours, rival, floor: product.minPrice ?? null, now: new Date() });
+  const chart = renderPriceChart({ ours, rival, floor: product.minPrice ?? null, now: new Date(), timeZone: ctx.seller.timezone });
   await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption: ctx.t('history-chart-caption', { days: CHART_DAYS }) });
 }

@@ -26,6 +26,8 @@ export interface PriceChartInput {
   height?: number;
   /** Right edge of the time axis (default: last point or Date.now()). */
   now?: Date;
+  /** IANA zone the time labels are in (default Asia/Almaty, the seller's default). */
+  timeZone?: string;
 }
 
 type Rgb = readonly [number, number, number];
@@ -39,7 +41,12 @@ const FLOOR: Rgb = [0xd1, 0x24, 0x2f];
 
 const MIN_SIZE = 100;
 const MAX_SIZE = 2000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Time-axis steps, smallest first; the first that leaves room between labels is used. */
+const TIME_STEPS_MS = [HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, 7 * DAY_MS];
+/** «HH:MM» and «DD.MM» are both five glyphs wide. */
+const TIME_LABEL_GLYPHS = 5;
 /** Prices are whole tenge: a narrower axis would need fractional grid levels nobody wants to read. */
 const MIN_PRICE_SPAN = 10;
 /** Below this spacing the rival's dots merge into a blob that hides the line, so they are left out. */
@@ -80,11 +87,13 @@ export function renderPriceChart(input: PriceChartInput): Buffer {
   const margin = 10;
   // Labels that would eat more than a third of a tiny chart are worth less than the plot they squeeze.
   const showLabels = labelWidth + 4 * scale + margin <= width / 3;
+  const timeLabelHeight = 7 * scale + 4 * scale;
+  const showTimeLabels = showLabels && timeLabelHeight + 2 * margin <= height / 4;
   const plot = {
     left: showLabels ? labelWidth + 4 * scale + margin : margin,
     right: width - 1 - 12,
     top: margin,
-    bottom: height - 1 - margin,
+    bottom: height - 1 - margin - (showTimeLabels ? timeLabelHeight : 0),
   };
 
   const canvas = new Canvas(width, height);
@@ -103,6 +112,16 @@ export function renderPriceChart(input: PriceChartInput): Buffer {
       drawText(canvas, label, textLeft, ly - Math.floor((7 * scale) / 2), scale, LABEL);
     }
   });
+
+  if (showTimeLabels) {
+    const timeLabelWidth = TIME_LABEL_GLYPHS * 6 * scale - scale;
+    for (const tick of timeTicks(tStart, tEnd, plot.right - plot.left, timeLabelWidth + 12 * scale, input.timeZone ?? 'Asia/Almaty')) {
+      const tx = x(tick.t);
+      canvas.fillRect(tx, plot.top, tx, plot.bottom, GRID);
+      const textLeft = Math.max(0, Math.min(width - 1 - timeLabelWidth, tx - Math.floor(timeLabelWidth / 2)));
+      drawText(canvas, tick.label, textLeft, plot.bottom + 4 * scale, scale, LABEL);
+    }
+  }
 
   // Lines may overhang the plot by their own thickness (a point at `now` keeps its full dot), no more.
   canvas.clip = { x0: plot.left - 4, y0: plot.top - 4, x1: plot.right + 4, y1: plot.bottom + 4 };
@@ -219,6 +238,48 @@ function formatLevel(value: number, step: number): string {
   return String(v);
 }
 
+export interface TimeTick {
+  t: number;
+  /** «HH:MM», or «DD.MM» at a local midnight and on steps of a day or more. */
+  label: string;
+}
+
+/**
+ * Ticks on whole local hours or days of `timeZone`, as many as fit `plotWidth` with `spacing` pixels each.
+ * The zone's offset is taken once, at the start: Kazakhstan keeps no daylight saving, and elsewhere a label
+ * would at worst sit an hour off its tick for part of a week.
+ */
+export function timeTicks(tStart: number, tEnd: number, plotWidth: number, spacing: number, timeZone: string): TimeTick[] {
+  const span = tEnd - tStart;
+  if (!(span > 0) || plotWidth <= 0) return [];
+  const fit = Math.max(1, Math.floor(plotWidth / spacing));
+  const week = TIME_STEPS_MS.at(-1)!;
+  const step = TIME_STEPS_MS.find((candidate) => span / candidate <= fit) ?? week * Math.ceil(span / (fit * week));
+  const offset = zoneOffsetMs(tStart, timeZone);
+  const ticks: TimeTick[] = [];
+  for (let local = Math.ceil((tStart + offset) / step) * step; local - offset <= tEnd; local += step) {
+    const wall = new Date(local);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const midnight = wall.getUTCHours() === 0 && wall.getUTCMinutes() === 0;
+    const label = step >= DAY_MS || midnight ? `${pad(wall.getUTCDate())}.${pad(wall.getUTCMonth() + 1)}` : `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
+    ticks.push({ t: local - offset, label });
+  }
+  return ticks;
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `t` (an unknown zone counts as UTC). */
+function zoneOffsetMs(t: number, timeZone: string): number {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+  } catch {
+    return 0;
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
 type ToX = (t: number) => number;
 type ToY = (price: number) => number;
 
@@ -316,7 +377,7 @@ class Canvas {
   }
 }
 
-/** 5×7 glyphs, rows top to bottom: only what grid labels can contain. */
+/** 5×7 glyphs, rows top to bottom: only what price and time labels can contain. */
 const FONT: Record<string, readonly string[]> = {
   '0': ['.###.', '#...#', '#..##', '#.#.#', '##..#', '#...#', '.###.'],
   '1': ['..#..', '.##..', '..#..', '..#..', '..#..', '..#..', '.###.'],
@@ -329,6 +390,8 @@ const FONT: Record<string, readonly string[]> = {
   '8': ['.###.', '#...#', '#...#', '.###.', '#...#', '#...#', '.###.'],
   '9': ['.###.', '#...#', '#...#', '.####', '....#', '...#.', '.##..'],
   '-': ['.....', '.....', '.....', '#####', '.....', '.....', '.....'],
+  '.': ['.....', '.....', '.....', '.....', '.....', '.##..', '.##..'],
+  ':': ['.....', '.##..', '.##..', '.....', '.##..', '.##..', '.....'],
   k: ['#....', '#....', '#..#.', '#.#..', '##...', '#.#..', '#..#.'],
   M: ['#...#', '##.##', '#.#.#', '#.#.#', '#...#', '#...#', '#...#'],
 };
