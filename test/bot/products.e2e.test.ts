@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
+import { CompetitorSnapshotSchema, PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { buttonData, changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { formatPrice } from '../../src/bot/helpers/format.js';
 
 const MERCHANT = '30067228';
 const logs = captureLogger('info');
@@ -217,6 +218,33 @@ describe('the seller’s products in the chat', () => {
     const prices = [...(offers.text ?? '').matchAll(/· ([\d\u202f]+)\u00a0₸/g)].map((match) => Number(match[1]!.replace(/\u202f/g, '')));
     expect(prices.length).toBeGreaterThan(1);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it('a card counts its place at today\'s price against the last check\'s rivals, and says when that check was', async () => {
+    const { telegram } = harness;
+    const product = (await productsOf(seller.id))[20]!;
+    const em = harness.infrastructure.database.orm.em.fork();
+    const rival = (merchantId: string, price: number) => ({ merchantId, merchantName: merchantId, price, rating: null, reviews: null, deliveryDuration: null, preorder: 0 });
+    const checkedAt = new Date(Date.now() - 2 * 86_400_000);
+    checkedAt.setUTCHours(9, 5, 0, 0); // 14:05 in Almaty
+    em.create(CompetitorSnapshotSchema, {
+      product: product.id,
+      cityId: '750000000',
+      takenAt: checkedAt,
+      offers: [rival('r1', product.price - 200), rival('r2', product.price - 100), rival('r3', product.price + 100)],
+      ourPrice: product.price,
+      ourPlace: 3,
+      cheapestRivalPrice: product.price - 200,
+    });
+    await em.flush();
+    const day = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit' }).format(checkedAt);
+    const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) => press(telegram, seller, found, product.title.slice(0, 20), /Цена:/));
+    expect(card.text).toContain(`Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`);
+    // The price went under every rival since that check: the card says first place, not the check's third.
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price - 300 });
+    const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) => press(telegram, seller, list, product.title.slice(0, 20), /Цена:/));
+    expect(again.text).toContain('Место среди продавцов: 1 (');
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price });
   });
 
   it('refuses forged buttons for another seller’s product and store, and changes nothing', async () => {

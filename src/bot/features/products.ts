@@ -1,10 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { ProductSchema, type Product, type Store } from '../../db/entities/index.js';
+import { CompetitorSnapshotSchema, ProductSchema, type Product, type Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { clip, formatPrice, html, truncate } from '../helpers/format.js';
+import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 
@@ -114,15 +114,45 @@ export async function showProductList(ctx: BotContext, page: number, edit: boole
   } else await ctx.reply(text, options);
 }
 
-export function productCardText(ctx: BotContext, product: Product): string {
+/** What the card says of the market: the latest check's rivals, and when that check was. */
+export interface CardMarket {
+  /** Our place at today's price among those rivals (1 = cheapest). */
+  place: number;
+  cheapestRival: number | null;
+  checkedAt: Date;
+}
+
+/**
+ * The place is counted at the current price, not the one the check saw: after a price change (by the demper
+ * or by hand) the card would otherwise show the place the old price had until the next check.
+ */
+export async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
+  const snapshot = await ctx.deps.orm.em
+    .fork()
+    .findOne(CompetitorSnapshotSchema, { product: product.id }, { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] });
+  if (!snapshot) return undefined;
+  return {
+    place: 1 + snapshot.offers.filter((offer) => offer.price < product.price).length,
+    cheapestRival: snapshot.cheapestRivalPrice ?? null,
+    checkedAt: snapshot.takenAt,
+  };
+}
+
+export function productCardText(ctx: BotContext, product: Product, market: CardMarket | undefined): string {
   const lines = [
     `<b>${html(product.title)}</b>`,
     ctx.t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
     ctx.t('card-price', { price: formatPrice(product.price) }),
     ctx.t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
   ];
-  if (product.lastPlace) {
-    lines.push(ctx.t('card-place', { place: product.lastPlace, rival: product.lastCheapestRivalPrice ? formatPrice(product.lastCheapestRivalPrice) : '—' }));
+  if (market) {
+    lines.push(
+      ctx.t('card-place', {
+        place: market.place,
+        rival: market.cheapestRival ? formatPrice(market.cheapestRival) : '—',
+        checked: localTimeOrDate(market.checkedAt, ctx.seller.timezone),
+      }),
+    );
   }
   lines.push(
     ctx.t(product.demperEnabled ? 'card-demper-on' : 'card-demper-off', {
@@ -136,8 +166,9 @@ export function productCardText(ctx: BotContext, product: Product): string {
 
 export async function showProductCard(ctx: BotContext, product: Product, edit: boolean): Promise<void> {
   const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product) };
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(productCardText(ctx, product), options).catch(() => ctx.reply(productCardText(ctx, product), options));
-  else await ctx.reply(productCardText(ctx, product), options);
+  const text = productCardText(ctx, product, await cardMarket(ctx, product));
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
+  else await ctx.reply(text, options);
 }
 
 /** Edits a card shown earlier to the product's current state (after a background read-back). */
@@ -145,7 +176,7 @@ async function redrawCard(ctx: BotContext, chatId: number, messageId: number, pr
   const product = await ownProduct(ctx, productId);
   if (!product) return;
   await ctx.api
-    .editMessageText(chatId, messageId, productCardText(ctx, product), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product) })
+    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product) })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
 }
 

@@ -39,3 +39,21 @@ export function localDate(timezone: string, now = new Date()): string {
     return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   }
 }
+
+/** «19:05» today, «24.11 19:05» on another day, on the seller's clock: when a figure was last checked. */
+export function localTimeOrDate(date: Date, timezone: string, now = new Date()): string {
+  const parts = (at: Date) => {
+    let format: Intl.DateTimeFormat;
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    } catch {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    }
+    const of = format.formatToParts(at);
+    const part = (type: Intl.DateTimeFormatPartTypes) => of.find((p) => p.type === type)?.value ?? '';
+    return { day: `${part('day')}.${part('month')}`, year: part('year'), time: `${part('hour')}:${part('minute')}` };
+  };
+  const then = parts(date);
+  const today = parts(now);
+  return then.day === today.day && then.year === today.year ? then.time : `${then.day} ${then.time}`;
+}
