@@ -1,12 +1,13 @@
 # Kaspi қателері, сатушы оқитындай. Айнымалылар: $seconds, $minutes.
 kaspi-error-session-expired = Kaspi сессиясы аяқталды. Кабинетке қайта кіріңіз — бір минут қана алады.
-kaspi-error-rate-limited = Kaspi дүкен үшін өзгерістерді уақытша шектеді. Шамамен { $minutes } минуттан кейін өзіміз жалғастырамыз. Ештеңе жоғалмайды.
-kaspi-error-ip-blocked = Kaspi біздің сұрауларымызға уақытша жауап бермей тұр. Бірнеше минуттан кейін өзіміз қайталаймыз.
+kaspi-error-rate-limited = Жіберілмеді: Kaspi бұл дүкен үшін өзгерістерді уақытша шектеді. Шамамен { $minutes } минуттан кейін қайталап көріңіз.
+kaspi-error-storefront-limited = Kaspi сұрауларды біраз кідіртуді сұрайды. Шамамен { $minutes } минуттан кейін қайталап көріңіз.
+kaspi-error-ip-blocked = Kaspi біздің сұрауларымызға уақытша жауап бермей тұр. Ештеңе өзгертілмеді — бірнеше минуттан кейін қайталап көріңіз.
 kaspi-error-transient = Kaspi қазір жауап бермей тұр. Біз ештеңе өзгерткен жоқпыз — сәл кейінірек қайталап көріңіз.
 kaspi-error-bad-request = Kaspi сұрауды қабылдамады: { $code }. Дүкен деректері өзгертілген жоқ.
 kaspi-error-schema = Kaspi жауап пішімін өзгертті. Ештеңені бүлдірмеу үшін әрекетті тоқтаттық, қазір тексеріп жатырмыз.
 kaspi-login-flood = Kaspi жаңа кодтан бұрын күте тұруды сұрайды: тағы { $seconds } сек. Содан кейін нөмірді қайта жіберіңіз.
-login-sms-resend-wait = Жаңа кодты { $seconds } сек. кейін сұрауға болады. Әзірге соңғы SMS-тегі кодты енгізіңіз.
+login-sms-resend-wait = Жаңа кодты { $seconds } секундтан кейін сұрауға болады. Әзірге соңғы SMS-тегі кодты енгізіңіз.
 kaspi-login-code-invalid = SMS коды қате. Сандарды тексеріп, кодты қайта жіберіңіз.
 kaspi-login-code-attempts = Қате кодтар тым көп. Кіруді қайта бастаңыз: /login
 kaspi-login-credentials-invalid = Kaspi кабинетінің e-mail немесе құпия сөзі қате.
@@ -33,7 +34,7 @@ demper-reason-floor-reached = { $rival } { $rivalPrice } бағасымен са
 demper-reason-below-floor-fix = { $old } бағасы минимумыңыздан төмен еді — { $floor } минимумын қоямыз.
 demper-reason-above-ceiling-fix = { $old } бағасы максимумыңыздан жоғары еді — { $ceiling } максимумын қоямыз.
 demper-reason-max-drop-limited = { $rival } { $rivalPrice } бағасымен сатады — біртіндеп түсіреміз: қазір { $new } дейін.
-demper-reason-price-war-jump = { $rival } әр түсіруге жауап береді — баға соғысы аяқталатын { $new } бағасын бірден қоямыз.
+demper-reason-price-war-jump = { $rival } біздің әр түсіруімізге жауап береді. Біртіндеп түспеу үшін бірден { $new } қоямыз (минимумыңыздан ({ $floor }) төмен емес).
 demper-reason-price-war-hold = { $rival } әр түсіруге жауап береді — өзіңіз таңдағандай { $old } ұстаймыз.
 demper-reason-strategy-hold = «Бағаны ұстау» стратегиясы: { $old } өзгеріссіз.
 demper-reason-invalid-settings = Демпер баптаулары толық емес немесе бір-біріне қайшы — бағаға тиіспейміз.
@@ -72,11 +73,11 @@ button-outdated = Бұл түйме ескірген. Мәзірді қайта 
 menu-outdated = Мәзір жаңарды, қайта басыңыз.
 unknown-command = Мұндай команда жоқ. Мен істей алатындар:
 unhandled = Хабарламаны түсінбедім. Мәзірден әрекетті таңдаңыз:
-cancelled = Болдырылмады.
+cancelled = Тоқтатылды.
 nothing-to-cancel = Қазір болдырмайтын ештеңе жоқ.
 error-generic = Бірдеңе дұрыс болмады. Біз қарап жатырмыз; деректеріңіз бен бағаларыңыз өзгерген жоқ.
-access-denied = Қолжетімсіз: бұл дүкен не тауар өшірілген немесе басқа сатушыға тиесілі. Тізімді қайта ашыңыз: /products немесе /stores.
-slow-down = Тым жиі. { $seconds } сек. кейін қайталаңыз.
+access-denied = Қолжетімсіз: бұл дүкен немесе тауар жойылған не басқа сатушыға тиесілі. Тізімді қайта ашыңыз: /products немесе /stores.
+slow-down = Тым жиі сұрап жатырсыз. { $seconds } секундтан кейін қайталаңыз.
 no-store = Алдымен Kaspi дүкенін қосыңыз: /login
 
 # Bot: commands in Telegram's menu.
@@ -142,8 +143,8 @@ sync-failed = Синхрондау аяқталмады: { $reason }
 sync-already-running = Синхрондау жүріп жатыр — аяқталғанда хабарлаймын.
 
 # Bot: products.
-products-header = <b>{ $store }</b>: { $total } тауар, { $pages } беттің { $page }-і
-products-found = «{ $search }» іздеуі: { $total }, { $pages } беттің { $page }-і
+products-header = <b>{ $store }</b>: { $total } тауар, бет: { $page }/{ $pages }
+products-found = «{ $search }» бойынша табылды: { $total }, бет: { $page }/{ $pages }
 products-none-found = «{ $search }» бойынша ештеңе табылмады.
 products-empty = <b>{ $store }</b> дүкенінде әзірге тауар жоқ. Оларды Kaspi-ден жүктеңіз.
 product-not-found = Белсенді дүкенде <code>{ $sku }</code> SKU тауары жоқ. Тізім: /products
@@ -151,7 +152,7 @@ card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
 card-price = Баға: <b>{ $price }</b>
 card-on-sale = 🟢 Сатылымда
 card-off-sale = ⚪️ Сатылымнан алынған
-card-place = Сатушылар арасындағы орын: { $place } (ең арзан бәсекелес: { $rival }; тексерілді { $checked })
+card-place = Сатушылар арасындағы орын: { $place } (ең арзан бәсекелес: { $rival }; { $checked } тексерілді)
 card-demper-on = Демпер: қосулы, мин. { $min }, макс. { $max }, қадам { $step }
 card-demper-off = Демпер: өшірулі (мин. { $min }, макс. { $max })
 button-edit-price = ✏️ Бағаны өзгерту
@@ -168,9 +169,9 @@ price-ask = <b>{ $title }</b>
     Жаңа бағаны теңгемен енгізіңіз:
 price-ask-again = Бағаны санмен енгізіңіз, мысалы 12990, немесе «Болдырмау» басыңыз.
 price-invalid = «{ $text }» — баға емес. Бүтін теңге енгізіңіз, мысалы 12990.
-price-below-kaspi-minimum = Kaspi { $minimum } төмен бағаны қабылдамайды.
+price-below-kaspi-minimum = Kaspi { $minimum }-ден төмен бағаны қабылдамайды.
 price-below-floor = { $price } сіздің минимумыңыздан ({ $floor }) төмен. Сонда да қоямыз ба?
-price-big-drop = { $price } қазіргі { $old } бағасынан { $percent } % арзан. Қате терілмеді ме? Сонда да қоямыз ба?
+price-big-drop = { $price } — қазіргі бағадан ({ $old }) { $percent }%-ға арзан. Нөл артық не кем терілген жоқ па? Бәрібір қоямыз ба?
 button-confirm-below-floor = Иә, { $price } қою
 price-offer-gone = «{ $title }» Kaspi кабинетінде табылмады. Тауарларды жаңартыңыз: /sync
 price-unchanged = «{ $title }» бағасы қазірдің өзінде { $price } — ештеңе өзгертпедік.
@@ -201,7 +202,7 @@ batch-confirm-enable = { $count } тауарды сатылымға қайтар
 batch-sending = Kaspi-ге { $count } тауар жіберіп жатырмын…
 batch-done-disable = ⛔ Сатылымнан алынды: { $count }.
 batch-done-enable = ✅ Сатылымға қайтарылды: { $count }.
-batch-deferred = Kaspi-дің 30 минуттық өзгеріс лимиті таусылды: тағы { $count } — кейінірек қайталаңыз.
+batch-deferred = Жіберілмеді: { $count }. Kaspi 30 минутта шектеулі өзгеріске рұқсат береді — 30 минуттан кейін қайталаңыз.
 batch-skipped = Өткізілді (кабинетте жоқ): { $count }.
 
 # Bot: competitors.
@@ -242,7 +243,7 @@ demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ ре�
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағамен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен. Одан төмен түспейміз.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз, ал демпер минимумнан төмен түсе алмайды.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: Kaspi { $newPrice } бағасын қолданбады (көрсетіп тұрғаны { $shown }).
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } мин. кейін жалғасады.
 demper-settings-usage = Баптаулар бір жолмен: on min=10000 max=15000 step=10 (қадам ₸ немесе %, мысалы step=1%). Сондай-ақ: mode=first|match|hold, place=2, every=5 (минут), max=- максимумды алып тастайды, off — өшіру.
@@ -258,7 +259,7 @@ demper-settings-bad-place = place={ $value } — орын 1-ден 10-ға де�
 demper-settings-bad-interval = every={ $value } — аралық 1-ден { $max } минутқа дейін.
 demper-settings-empty = Баптауларды жазыңыз, мысалы: on min=10000
 demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
-demper-settings-min-above-max = Минимум { $min } максимумнан { $max } үлкен.
+demper-settings-min-above-max = Минимум ({ $min }) максимумнан ({ $max }) жоғары. Минимумды азайтыңыз немесе максимумды көбейтіңіз.
 demper-strategy-first-place = бірінші орын
 demper-strategy-match-leader = көшбасшы бағасы
 demper-strategy-target-place = { $place }-орын
@@ -277,7 +278,7 @@ demper-switched-on = Демпер қосылды
 demper-switched-off = Демпер өшірілді
 demper-switched-dry = Сынақ режимі қосылды
 demper-switched-live = Жұмыс режимі қосылды
-demper-stopped = ⛔ <b>{ $store }</b> дүкенінің демпері тоқтатылды. Жіберілмеген өзгерістер болдырылмады: { $cancelled }.
+demper-stopped = ⛔ <b>{ $store }</b> дүкенінің демпері тоқтатылды. Жіберілмеген өзгерістер жойылды: { $cancelled }.
 demper-rollback-nothing = Кері қайтаратын ештеңе жоқ: демпер әлі ештеңе өзгертпеді.
 demper-rollback-ask = <b>{ $store }</b> дүкеніндегі бағаларды демпердің соңғы циклына дейінгі күйге қайтарамыз ба ({ $count })? Демпер тоқтатылады.
 demper-rolled-back = ↩️ <b>{ $store }</b>: демпер тоқтатылды, бағалар қайтарылды — { $sent }. Болмады: { $left }.
@@ -338,7 +339,7 @@ preorder-planned = 💾 <b>{ $title }</b> алдын ала тапсырысы �
 preorder-unknown-product = Сіздің дүкендеріңізде мұндай тауар жоқ.
 preorder-unknown-point = Бұл тауарда { $point } нүктесі жоқ.
 preorder-removal-planned = Алдын ала тапсырыстан алу жоспарланды — Kaspi-ге жүктеңіз.
-preorder-plan-cancelled = Жоспар болдырылмады.
+preorder-plan-cancelled = Жоспар жойылды.
 preorder-plan-busy = Бұл алдын ала тапсырыс жүктелуде — болдырмау мүмкін емес.
 preorder-status-planned = жоспарланған
 preorder-status-uploading = жүктелуде
@@ -359,7 +360,7 @@ preorder-outcome-sent = жіберілді
 preorder-outcome-unchanged = Kaspi-де солай тұр
 preorder-outcome-not-found = Kaspi кабинетінде жоқ
 preorder-outcome-refused = жіберілмеді
-preorder-outcome-deferred = өзгеріс лимиті, кейінірек
+preorder-outcome-deferred = жіберілмеді: Kaspi лимиті, 30 минуттан кейін қайталаңыз
 preorder-outcome-mixed-days = файлда барлық нүктеде бірдей күн ғана болады; «Kaspi-ге жүктеу» түймесін қолданыңыз
 preorder-upload-failed = Жүктеу сәтсіз: { $reason }
 preorder-confirmed = ✅ Kaspi алдын ала тапсырысты көрсетіп тұр: { $count }.
@@ -412,19 +413,19 @@ import-confirm-hint = «Қолдану» немесе «Болдырмау» б�
 import-applying = Өзгерістерді қолданып жатырмын: { $count }…
 import-reason = Excel-ден импорт
 import-failed = Импорт тоқтады: { $reason } Жіберілгені тарихта жазылған.
-import-done = ✅ Дайын. Демпер баптаулары — { $settings }, сатылымда — { $onSale }, бағалар — { $prices }, алдын ала тапсырыстар — { $preorders }. Kaspi лимитіне байланысты кейінге қалдырылды — { $deferred }, болмады — { $failed }.
+import-done = ✅ Дайын. Демпер баптаулары — { $settings }, сатылымда — { $onSale }, бағалар — { $prices }, алдын ала тапсырыстар — { $preorders }. Kaspi лимитіне байланысты жіберілмеді — { $deferred } (30 минуттан кейін осы файлды қайта жіберіңіз), сәтсіз — { $failed }.
 import-row-no-sku = SKU бос
 import-row-unknown-sku = дүкенде мұндай SKU жоқ
 import-row-duplicate = SKU файлда бірнеше жолда — олардың ешқайсысы қолданылмайды
 import-row-bad-price = «{ $value }» бағасы — 10-нан кем емес бүтін теңге керек
 import-row-bad-yes-no = «{ $value }» — «иә» немесе «жоқ» керек
-import-row-bad-bound = { $column } «{ $value }» — баға емес
+import-row-bad-bound = { $column -> [min] «Минимум» *[other] «Максимум» }: «{ $value }» — баға емес, 10-нан бастап бүтін теңге керек
 import-row-bad-step = қадам «{ $value }» — бүтін ₸ немесе 1%-дан 20%-ға дейін
 import-row-bad-strategy = стратегия «{ $value }» — first, match, hold немесе place N керек
 import-row-bad-days = алдын ала тапсырыс { $point } «{ $value }» — 0-ден 30-ға дейінгі күн керек
 import-row-no-point = тауарда { $point } нүктесі жоқ
-import-row-min-above-max = минимум { $min } максимумнан { $max } үлкен
-import-row-below-floor = баға { $price } минимумнан { $min } төмен
+import-row-min-above-max = минимум ({ $min }) максимумнан ({ $max }) жоғары
+import-row-below-floor = баға ({ $price }) минимумнан ({ $min }) төмен
 import-row-price-changed-since = файл жүктелгеннен кейін баға өзгерді (қазір { $price }) — жол қолданылмады; жаңа файл алыңыз: /export
 import-row-demper-needs-floor = минимумсыз демперді қосу мүмкін емес
 

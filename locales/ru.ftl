@@ -1,7 +1,8 @@
 # Kaspi errors, as a seller reads them. Variables: $seconds, $minutes.
 kaspi-error-session-expired = Сессия Kaspi истекла. Войдите в кабинет снова — это займёт минуту.
-kaspi-error-rate-limited = Kaspi временно ограничил изменения для магазина. Продолжим автоматически примерно через { $minutes } мин. Ничего не потеряется.
-kaspi-error-ip-blocked = Kaspi временно не отвечает на наши запросы. Повторим сами через несколько минут.
+kaspi-error-rate-limited = Не отправлено: Kaspi временно ограничил изменения для этого магазина. Попробуйте снова примерно через { $minutes } мин.
+kaspi-error-storefront-limited = Kaspi просит подождать с запросами. Попробуйте снова примерно через { $minutes } мин.
+kaspi-error-ip-blocked = Kaspi временно не отвечает на наши запросы. Ничего не изменено — попробуйте ещё раз через несколько минут.
 kaspi-error-transient = Kaspi сейчас не отвечает. Мы ничего не изменили — попробуйте ещё раз чуть позже.
 kaspi-error-bad-request = Kaspi отклонил запрос: { $code }. Данные магазина не изменены.
 kaspi-error-schema = Kaspi изменил формат ответа. Мы остановили действие, чтобы ничего не испортить, и уже разбираемся.
@@ -33,7 +34,7 @@ demper-reason-floor-reached = { $rival } продаёт за { $rivalPrice } —
 demper-reason-below-floor-fix = Цена { $old } была ниже вашего минимума — ставим минимум { $floor }.
 demper-reason-above-ceiling-fix = Цена { $old } была выше вашего максимума — ставим максимум { $ceiling }.
 demper-reason-max-drop-limited = { $rival } продаёт за { $rivalPrice } — снижаем постепенно: сейчас до { $new }.
-demper-reason-price-war-jump = { $rival } отвечает на каждое снижение — сразу ставим { $new }, где ценовая война закончится.
+demper-reason-price-war-jump = { $rival } снижает цену в ответ на каждое наше снижение. Чтобы не спускаться по шагу, сразу ставим { $new } (не ниже вашего минимума { $floor }).
 demper-reason-price-war-hold = { $rival } отвечает на каждое снижение — держим { $old }, как вы выбрали.
 demper-reason-strategy-hold = Стратегия «держать цену»: { $old } без изменений.
 demper-reason-invalid-settings = Настройки демпера неполные или противоречат друг другу — цену не трогаем.
@@ -224,7 +225,7 @@ batch-sending = Отправляю в Kaspi { $count } { $count ->
     }…
 batch-done-disable = ⛔ Снято с продажи: { $count }.
 batch-done-enable = ✅ Возвращено в продажу: { $count }.
-batch-deferred = Лимит изменений Kaspi на 30 минут исчерпан: ещё { $count } — попробуйте позже.
+batch-deferred = Не отправлено: { $count }. Kaspi разрешает ограниченное число изменений за 30 минут — повторите через 30 минут.
 batch-skipped = Пропущено (нет в кабинете): { $count }.
 
 # Bot: competitors.
@@ -265,7 +266,7 @@ demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный �
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }. Дальше не опускаемся.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые, и демпер не может опуститься ниже минимума.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: Kaspi не применил цену { $newPrice } (показывает { $shown }).
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: цена { $newPrice } не появилась на Kaspi. Сейчас на Kaspi: { $shown }.
 demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
 demper-alert-rate-limited = ⏳ Kaspi временно ограничил изменения магазина <b>{ $store }</b>. Демпер продолжит примерно через { $minutes } мин.
 demper-settings-usage = Настройки одной строкой: on min=10 000 max=15 000 step=10 (шаг в ₸ или %, например step=1%). Ещё: mode=first|match|hold, place=2, every=5 (минут), max=- убирает максимум, off — выключить.
@@ -382,7 +383,7 @@ preorder-outcome-sent = отправлено
 preorder-outcome-unchanged = уже так в Kaspi
 preorder-outcome-not-found = нет в кабинете Kaspi
 preorder-outcome-refused = не отправлено
-preorder-outcome-deferred = лимит изменений, позже
+preorder-outcome-deferred = не отправлено: лимит Kaspi, повторите через 30 минут
 preorder-outcome-mixed-days = в файле можно только одинаковые дни на всех точках; загрузите кнопкой «Загрузить в Kaspi»
 preorder-upload-failed = Загрузка не удалась: { $reason }
 preorder-confirmed = ✅ Kaspi показывает предзаказ: { $count }.
@@ -435,13 +436,13 @@ import-confirm-hint = Нажмите «Применить» или «Отмен�
 import-applying = Применяю изменения: { $count }…
 import-reason = Импорт из Excel
 import-failed = Импорт прерван: { $reason } Уже отправленное записано в истории.
-import-done = ✅ Готово. Настройки демпера — { $settings }, в продаже — { $onSale }, цены — { $prices }, предзаказы — { $preorders }. Отложено из-за лимита Kaspi — { $deferred }, не удалось — { $failed }.
+import-done = ✅ Готово. Настройки демпера — { $settings }, в продаже — { $onSale }, цены — { $prices }, предзаказы — { $preorders }. Не отправлено из-за лимита Kaspi — { $deferred } (отправьте этот же файл ещё раз через 30 минут), не удалось — { $failed }.
 import-row-no-sku = пустой SKU
 import-row-unknown-sku = такого SKU нет в магазине
 import-row-duplicate = SKU встречается в нескольких строках — ни одна из них не применена
 import-row-bad-price = цена «{ $value }» — нужно целое число тенге, не меньше 10
 import-row-bad-yes-no = «{ $value }» — нужно «да» или «нет»
-import-row-bad-bound = { $column } «{ $value }» — не цена
+import-row-bad-bound = { $column -> [min] «Минимум» *[other] «Максимум» }: «{ $value }» — не цена, нужно целое число тенге от 10
 import-row-bad-step = шаг «{ $value }» — нужно целое число ₸ или от 1% до 20%
 import-row-bad-strategy = стратегия «{ $value }» — нужно first, match, hold или place N
 import-row-bad-days = предзаказ { $point } «{ $value }» — нужно число дней от 0 до 30

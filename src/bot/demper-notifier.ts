@@ -103,7 +103,8 @@ export class ChatNotifier implements DemperNotifier {
       rivalPrice: formatPrice(Number(details.rivalPrice ?? 0)),
       rivalName: html(String(details.rivalName ?? '')),
       newPrice: formatPrice(Number(details.newPrice ?? 0)),
-      shown: formatPrice(Number(details.shown ?? 0)),
+      // No offer read back: «0 ₸» would read as a price Kaspi shows.
+      shown: typeof details.shown === 'number' && details.shown > 0 ? formatPrice(details.shown) : '—',
     };
     const keyboard = new InlineKeyboard();
     if (alert.kind === 'session-expired') keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));

@@ -412,7 +412,7 @@ export class DemperEngine {
                 productId: change.product.id,
                 sku: change.product.sku,
                 title: change.product.title,
-                details: { newPrice: change.newPrice, shown: livePrice ?? 0 },
+                details: { newPrice: change.newPrice, ...(livePrice !== undefined ? { shown: livePrice } : {}) },
               });
             }
           }

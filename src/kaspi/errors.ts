@@ -143,6 +143,8 @@ export function sellerMessageOf(error: KaspiError): { key: string; variables: Re
   if (error instanceof KaspiRateLimitedError) variables.minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
   if (error instanceof KaspiLoginError) variables.seconds = Math.max(1, Math.ceil(error.breakTimeSeconds ?? 60));
   if (error instanceof KaspiBadRequestError) variables.code = error.errorCode ?? String(error.status);
+  // A storefront 429 slows reads down; «changes limited» would tell the seller something that did not happen.
+  if (error instanceof KaspiRateLimitedError && error.scope === 'storefront') return { key: 'kaspi-error-storefront-limited', variables };
   return { key: error.sellerMessage, variables };
 }
 

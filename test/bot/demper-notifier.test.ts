@@ -100,6 +100,16 @@ describe('the demper’s chat notifier', () => {
     expect((messages[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data).toBe(`1:sr:${off.storeId}`);
   });
 
+  it('a change Kaspi never showed, with no offer read back, says «—» rather than a price of 0 ₸', async () => {
+    const { chatId, storeId } = await sellerWithStore({});
+    await notifier.alert(storeId, { kind: 'not-applied', productId: 1, title: 'Чайник', details: { newPrice: 11_490 } });
+    await notifier.alert(storeId, { kind: 'not-applied', productId: 2, title: 'Кофеварка', details: { newPrice: 20_000, shown: 21_000 } });
+    expect(botMessages(chatId).map((message) => message.text)).toEqual([
+      'Чайник: цена 11\u202f490\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: —.',
+      'Кофеварка: цена 20\u202f000\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: 21\u202f000\u00a0₸.',
+    ].map((text) => `⚠️ ${text}`));
+  });
+
   it('in quiet hours delivers silently instead of dropping; a dry-run digest carries ✅/❌ per proposal', async () => {
     const quiet = await sellerWithStore({ quietFromMinute: 0, quietToMinute: 1439 } as Partial<Seller>);
     const since = telegram.calls.length;

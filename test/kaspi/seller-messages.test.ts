@@ -37,6 +37,7 @@ const LOGIN_CODES = [
 const errors = [
   new KaspiSessionExpiredError('x', 'e'),
   new KaspiRateLimitedError('x', 'e', 30 * 60_000, 'merchant-writes'),
+  new KaspiRateLimitedError('x', 'e', 60_000, 'storefront'),
   new KaspiIpBlockedError('x', 'e', 403, 'direct'),
   new KaspiTransientError('x', 'e', 502),
   new KaspiBadRequestError('x', 'e', 400, 'INVALID_STORE_ID', undefined),
@@ -72,5 +73,16 @@ describe('Kaspi errors in the seller’s language', () => {
     expect(i18n.t('ru', flood.key, flood.variables)).toBe('Kaspi просит подождать перед новым кодом: ещё 122 сек. Затем отправьте номер снова.');
     const limited = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 29 * 60_000 + 1, 'merchant-writes'));
     expect(i18n.t('ru', limited.key, limited.variables)).toContain('через 30 мин');
+  });
+
+  it('promises no retry the bot will not make, and tells a slowed-down read from refused changes', () => {
+    const writes = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 30 * 60_000, 'merchant-writes'));
+    const reads = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 90_000, 'storefront'));
+    const blocked = sellerMessageOf(new KaspiIpBlockedError('x', 'e', 403, 'direct'));
+    expect(i18n.t('ru', writes.key, writes.variables)).toMatch(/^Не отправлено: .*ограничил изменения.*Попробуйте снова примерно через 30 мин/);
+    expect(i18n.t('ru', reads.key, reads.variables)).toBe('Kaspi просит подождать с запросами. Попробуйте снова примерно через 2 мин.');
+    for (const { key, variables } of [writes, reads, blocked]) {
+      for (const locale of LOCALES) expect(i18n.t(locale, key, variables), `${locale}: ${key}`).not.toMatch(/автоматически|повторим сами|өзіміз|automatically|by ourselves/i);
+    }
   });
 });
