@@ -33,6 +33,28 @@ const FILE_TIMEOUT_MS = 10 * 60_000;
  * a quantity. The seller plans them here; they reach Kaspi through the price feed (per point, instant) or a
  * price-list file; a read-back confirms what Kaspi shows.
  */
+/** How a failed plan's `error` (English, for the operator and the log) starts, per kind of failure. */
+export const PREORDER_FAILURE = {
+  notFound: 'offer not found in the cabinet',
+  notShown: 'Kaspi does not show the preorder',
+  fileRefused: 'Kaspi processed the file with status',
+  notSent: 'not sent:',
+} as const;
+
+export type PreorderFailure = 'not-found' | 'not-shown' | 'file-refused' | 'not-sent' | 'points' | 'other';
+
+/** What a failed plan's stored error means, for the seller's message (the text itself stays in the log). */
+export function preorderFailureOf(error: string | null | undefined): PreorderFailure {
+  if (!error) return 'other';
+  if (error === PREORDER_FAILURE.notFound) return 'not-found';
+  if (error === PREORDER_FAILURE.notShown) return 'not-shown';
+  if (error.startsWith(PREORDER_FAILURE.fileRefused)) return 'file-refused';
+  if (error.startsWith(PREORDER_FAILURE.notSent)) return 'not-sent';
+  // OfferWriteError about the store's points: the synced points no longer match the offer.
+  if (/\bpoints?\b|cities/.test(error)) return 'points';
+  return 'other';
+}
+
 export class PreorderService {
   constructor(
     private readonly orm: MikroORM,
@@ -114,7 +136,7 @@ export class PreorderService {
           outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result, why });
         const fresh = await this.cabinet.findOffer(jar, merchantUid, preorder.product.sku);
         if (!fresh) {
-          this.fail(preorder, 'offer not found in the cabinet');
+          this.fail(preorder, PREORDER_FAILURE.notFound);
           outcome('not-found');
           continue;
         }
@@ -138,7 +160,7 @@ export class PreorderService {
         for (const entry of chunk) entry.preorder.status = 'uploading';
         await em.flush(); // the attempt is on record before Kaspi hears of it
         const written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item)).catch(async (error: unknown) => {
-          for (const entry of ready.slice(start)) this.fail(entry.preorder, `not sent: ${error instanceof Error ? error.message : String(error)}`);
+          for (const entry of ready.slice(start)) this.fail(entry.preorder, `${PREORDER_FAILURE.notSent} ${error instanceof Error ? error.message : String(error)}`);
           await em.flush();
           throw error;
         });
@@ -177,7 +199,7 @@ export class PreorderService {
       for (const preorder of preorders) {
         const offer = await this.cabinet.findOffer(jar, merchantUid, preorder.product.sku);
         if (!offer) {
-          this.fail(preorder, 'offer not found in the cabinet');
+          this.fail(preorder, PREORDER_FAILURE.notFound);
           outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'not-found' });
           continue;
         }
@@ -206,7 +228,7 @@ export class PreorderService {
       const status = await this.waitForFile(jar, merchantUid, fileId, onStatus);
       for (const row of rows) {
         if (status === 'FLUSHED') row.preorder.status = 'uploaded';
-        else this.fail(row.preorder, `Kaspi processed the file with status ${status}`);
+        else this.fail(row.preorder, `${PREORDER_FAILURE.fileRefused} ${status}`);
         outcomes.push({ preorderId: row.preorder.id, productId: row.preorder.product.id, title: row.preorder.product.title, result: status === 'FLUSHED' ? 'sent' : 'refused', why: status });
       }
       return { fileId, status };
@@ -230,7 +252,7 @@ export class PreorderService {
           preorder.product.availabilities = fresh.availabilities as Product['availabilities'];
           confirmed.push(preorder);
         } else if (Date.now() - preorder.updatedAt.getTime() > timeoutMs) {
-          this.fail(preorder, 'Kaspi does not show the preorder');
+          this.fail(preorder, PREORDER_FAILURE.notShown);
           notShown.push(preorder);
         }
       }

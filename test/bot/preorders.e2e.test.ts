@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreorderSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, productsOf, say, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { PREORDER_FAILURE } from '../../src/preorders/service.js';
 
 const MERCHANT = '30067228';
 let harness: BotHarness;
@@ -116,6 +117,28 @@ describe('preorders in the chat', () => {
     expect([rowOf(second!).getCell(5).value, rowOf(second!).getCell(6).value]).toEqual([5, 5]);
     expect(typeof rowOf(first!).getCell(4).value).toBe('number');
     expect(sheet.getColumn(4).numFmt).toBe('#,##0');
+  });
+
+  it('tells why a plan failed in the seller\'s words, never the English error kept for the log', async () => {
+    const { telegram } = harness;
+    await harness.deps.background.idle();
+    const [target] = await candidates();
+    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 3 })));
+    expect(result.ok).toBe(true);
+    const em = harness.infrastructure.database.orm.em.fork();
+    const cases: [string, RegExp][] = [
+      [`${PREORDER_FAILURE.fileRefused} ERROR`, /ошибка \(Kaspi не принял файл — отправьте кнопкой «⬆️ Загрузить в Kaspi»\)/],
+      [PREORDER_FAILURE.notFound, /ошибка \(товара нет в кабинете Kaspi\)/],
+      [`${PREORDER_FAILURE.notSent} Kaspi 429 on /bff/offer-view/import`, /ошибка \(не отправлено — нажмите «⬆️ Загрузить в Kaspi» ещё раз\)/],
+      [`offer ${target!.sku} has no point 30067228_PP9`, /ошибка \(точки продаж изменились — обновите товары: \/sync\)/],
+      ['something nobody expected', /ошибка \(не отправлено — попробуйте ещё раз\)/],
+    ];
+    for (const [error, shown] of cases) {
+      await em.nativeUpdate(PreorderSchema, { product: target!.id }, { status: 'failed', error });
+      const list = await say(telegram, seller, '/preorders', shown);
+      expect(list.text).not.toContain(error);
+    }
+    await em.nativeDelete(PreorderSchema, { product: target!.id });
   });
 
   it('says so when the upload went through but reading it back fails; the plan keeps waiting, nothing is lost', async () => {

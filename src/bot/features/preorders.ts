@@ -3,7 +3,7 @@ import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { PreorderSchema, type Store } from '../../db/entities/index.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
-import type { UploadOutcome } from '../../preorders/service.js';
+import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { html, localDate, truncate } from '../helpers/format.js';
@@ -37,7 +37,7 @@ export async function showPreorders(ctx: BotContext, store: Store): Promise<void
   const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-planned', { count: planned.length })];
   shownPlans.forEach((preorder, index) => {
     const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
-    const error = preorder.status === 'failed' && preorder.error ? ` (${html(truncate(preorder.error, 80))})` : '';
+    const error = preorder.status === 'failed' ? ` (${ctx.t(`preorder-failure-${preorderFailureOf(preorder.error)}`)})` : '';
     lines.push(`${index + 1}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
   });
   if (planned.length > SHOWN) lines.push(ctx.t('offers-more', { count: planned.length - SHOWN }));
