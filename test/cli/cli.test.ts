@@ -98,7 +98,7 @@ describe('kaspi-bot CLI', () => {
     const second = await kaspiBot(['migrate'], { DATA_DIR: dataDir });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/is up to date/);
-  });
+  }, 120_000); // two cold starts of the embedded PostgreSQL: seconds alone, far more on a loaded machine
 
   it('migrate applies the migrations to PostgreSQL from DATABASE_URL', async () => {
     const testDb = await createTestDatabase();
