@@ -71,11 +71,12 @@ function cellText(value: ExcelJS.CellValue): string {
 const YES = new Set(['да', 'yes', 'иә', 'вкл', 'on', '1', 'true', '+']);
 const NO = new Set(['нет', 'no', 'жоқ', 'выкл', 'off', '0', 'false', '-']);
 
-function parseStrategy(text: string): { strategy: DemperStrategy; place: number } | undefined {
+/** «место 2» as `/export` writes it, and «2 место», «2-е место», «2-орын», «place 2» as sellers type it. */
+export function parseStrategy(text: string): { strategy: DemperStrategy; place: number } | undefined {
   const lower = normalize(text);
-  const place = /^(place|место|орын)\s*(\d{1,2})$/.exec(lower);
+  const place = /^(?:place|место|орын)\s*(\d{1,2})$/.exec(lower) ?? /^(\d{1,2})(?:\s*-?\s*(?:е|ое|ші|шы|th|nd|rd|st))?\s*-?\s*(?:place|место|орын)$/.exec(lower);
   if (place) {
-    const value = Number(place[2]);
+    const value = Number(place[1]);
     return value >= 1 && value <= 10 ? { strategy: 'target_place', place: value } : undefined;
   }
   for (const [strategy, words] of Object.entries(STRATEGY_WORDS) as [DemperStrategy, string[]][]) {

@@ -8,7 +8,7 @@ import { styleSheet, type Translate } from './style.js';
 export const PRODUCT_COLUMNS = ['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'] as const;
 export type ProductColumn = (typeof PRODUCT_COLUMNS)[number];
 
-/** Words for the strategy column; the first is what `/export` writes. */
+/** Words the strategy column accepts on import (`/export` writes the seller's language: `xlsx-strategy-*`). */
 export const STRATEGY_WORDS: Record<DemperStrategy, string[]> = {
   first_place: ['first', 'первое место', 'бірінші орын', 'first place'],
   match_leader: ['match', 'как у лидера', 'цена лидера', 'көшбасшы бағасы', "leader's price"],
@@ -56,7 +56,7 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
       max: product.maxPrice ?? null,
       step: product.stepIsPercent ? `${product.step}%` : product.step,
       demper: product.demperEnabled ? yes : no,
-      strategy: product.strategy === 'target_place' ? `place ${product.targetPlace}` : STRATEGY_WORDS[product.strategy as DemperStrategy]![0],
+      strategy: product.strategy === 'target_place' ? t('xlsx-strategy-place', { place: product.targetPlace }) : t(`xlsx-strategy-${product.strategy}`),
       ...Object.fromEntries(
         points.map((point) => [point.storeId, product.availabilities.find((availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId)?.preOrder ?? 0]),
       ),

@@ -64,7 +64,7 @@ describe('products in Excel and back', () => {
       expect(row.getCell(3).value).toBe(product.price);
       expect(row.getCell(4).value).toBe(product.onSale ? 'да' : 'нет');
       expect(row.getCell(8).value).toBe('нет');
-      expect(row.getCell(9).value).toBe('first');
+      expect(row.getCell(9).value).toBe('первое место');
     }
     expect(sheet.getColumn(3).numFmt).toBe('#,##0');
   });

@@ -9,6 +9,7 @@ import { formatPrice, html, localDate, parsePrice } from '../../src/bot/helpers/
 import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
+import { parseStrategy } from '../../src/excel/products-import.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -68,6 +69,8 @@ describe('locales', () => {
     ...['planned', 'uploading', 'uploaded', 'confirmed', 'failed', 'on-kaspi'].map((status) => `preorder-status-${status}`),
     ...['sent', 'not-found', 'refused', 'deferred', 'unchanged'].map((result) => `preorder-outcome-${result}`),
     ...['processing', 'flushed', 'error', 'unfinished'].map((status) => `preorder-file-${status}`),
+    ...['not-found', 'not-shown', 'file-refused', 'not-sent', 'points', 'other'].map((kind) => `preorder-failure-${kind}`),
+    ...['first_place', 'match_leader', 'hold', 'place'].map((strategy) => `xlsx-strategy-${strategy}`),
   ]);
   const i18n = createI18n();
 
@@ -152,5 +155,25 @@ describe('localDate', () => {
     expect(localDate('Asia/Almaty', late)).toBe('2026-11-26');
     expect(localDate('UTC', late)).toBe('2026-11-25');
     expect(localDate('Not/AZone', late)).toBe('2026-11-26'); // a broken stored zone falls back to Almaty
+  });
+});
+
+describe('the strategy column of /export and /import', () => {
+  const i18n = createI18n();
+
+  it.each(LOCALES)('reads back every strategy /export writes in %s', (locale) => {
+    for (const strategy of ['first_place', 'match_leader', 'hold'] as const) {
+      expect(parseStrategy(i18n.t(locale, `xlsx-strategy-${strategy}`)), `${locale} ${strategy}`).toEqual({ strategy, place: 1 });
+    }
+    expect(parseStrategy(i18n.t(locale, 'xlsx-strategy-place', { place: 3 }))).toEqual({ strategy: 'target_place', place: 3 });
+  });
+
+  it('takes the old English codes and places as sellers type them; refuses the rest', () => {
+    expect(parseStrategy('first')).toEqual({ strategy: 'first_place', place: 1 });
+    expect(parseStrategy('  Цена   лидера ')).toEqual({ strategy: 'match_leader', place: 1 });
+    for (const typed of ['место 2', '2 место', '2-е место', '2-ое место', '2-ші орын', '2 орын', 'place 2', '2nd place']) {
+      expect(parseStrategy(typed), typed).toEqual({ strategy: 'target_place', place: 2 });
+    }
+    for (const wrong of ['место 0', 'место 11', 'второе', 'дешевле всех', '2', '']) expect(parseStrategy(wrong), wrong).toBeUndefined();
   });
 });
