@@ -78,19 +78,19 @@ describe('the demper from the chat', () => {
     expect(writes.at(-1)!.body).toEqual([expect.objectContaining({ sku: target.sku, price: rival.price - 10 })]);
 
     await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
-    const ask = await press(telegram, seller, digest, 'Откатить', /Вернуть цены до последнего цикла/);
+    const ask = await press(telegram, seller, digest, 'Вернуть прежние цены', /Вернуть цены, которые были до последней проверки демпера/);
     // «Да» names the cycle it previewed: a confirmation of any other cycle undoes nothing.
-    const yes = buttonData(ask, 'Да, откатить');
+    const yes = buttonData(ask, 'Да, вернуть');
     const [, , storeArg, lastId] = yes.split(':');
     const writesBeforeStale = sandbox.writes(MERCHANT).length;
     for (const other of [Number(lastId) + 1, 0, 'abc', '']) {
-      const stale = changedSince(telegram, seller.id, /этот откат устарел/);
+      const stale = changedSince(telegram, seller.id, /эта кнопка устарела/);
       await telegram.forgeCallback(seller, overview.message_id, `1:dry:${storeArg}:${other}`);
       await telegram.waitForBotMessage(seller.id, stale);
     }
     expect(sandbox.writes(MERCHANT).length).toBe(writesBeforeStale);
     expect((await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, target.store.id)).demperEnabled).toBe(true); // an outdated button changes nothing
-    await press(telegram, seller, ask, 'Да, откатить', /демпер остановлен, цены возвращены — 1/);
+    await press(telegram, seller, ask, 'Да, вернуть', /демпер остановлен, цены возвращены — 1/);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)!.price).toBe(target.price);
     const em = harness.infrastructure.database.orm.em.fork();
@@ -151,7 +151,7 @@ describe('the demper from the chat', () => {
     expect(photo.ok).toBe(true);
     const history = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /📈/.test(message.text ?? '')).at(-1)!;
     expect(history.text).toMatch(/демпер, применено|демпер, отправлено/);
-    expect(history.text).toMatch(/откат/);
+    expect(history.text).toMatch(/возврат цен/);
     const chart = telegram.messages(seller.id).filter((message) => message.photo).at(-1)!;
     expect(chart.photo!.data.subarray(1, 4).toString()).toBe('PNG');
 
@@ -161,7 +161,7 @@ describe('the demper from the chat', () => {
     try {
       const english = await say(telegram, seller, `/history ${target.sku}`, /repricer, applied/);
       expect(english.text).toMatch(/to be first/);
-      expect(english.text).not.toMatch(/чтобы быть первыми|Изменено вручную|Откат/);
+      expect(english.text).not.toMatch(/чтобы быть первыми|Изменено вручную|Возврат цен/);
     } finally {
       await em.nativeUpdate(SellerSchema, { telegramUserId: seller.id }, { language: 'ru' });
     }
@@ -182,10 +182,10 @@ describe('the demper from the chat', () => {
     const digest = await telegram.waitForBotMessage(seller.id, digestArrives);
     // Since the cut, the seller raised the minimum above the price the cycle started from.
     await em.nativeUpdate(ProductSchema, { id: target.id }, { minPrice: now.price + 100 });
-    const ask = await press(telegram, seller, digest, 'Откатить', /Вернуть цены до последнего цикла/);
+    const ask = await press(telegram, seller, digest, 'Вернуть прежние цены', /Вернуть цены, которые были до последней проверки демпера/);
     expect(ask.text).toMatch(/ниже минимума .* — не вернём/);
     const writes = sandbox.writes(MERCHANT).length;
-    const result = await press(telegram, seller, ask, 'Да, откатить', /цены возвращены — 0\. Не удалось: 1/);
+    const result = await press(telegram, seller, ask, 'Да, вернуть', /цены возвращены — 0\. Не удалось: 1/);
     expect(result.text).toContain(`• ${now.title}: ниже минимума`);
     expect(sandbox.writes(MERCHANT).length).toBe(writes);
   });

@@ -155,7 +155,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     const text = digits(await digest.textContent());
     expect(text).toContain(`${manualPrice}₸→${rivalPrice - 10}₸`);
     expect(await textOf(digest)).toMatch(/дешевле, чтобы быть первыми/);
-    expect(await digest.locator('.ik-button').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Остановить демпер'), expect.stringContaining('Откатить')]));
+    expect(await digest.locator('.ik-button').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Остановить демпер'), expect.stringContaining('Вернуть прежние цены')]));
     await eventually(() => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price, 20_000).toBe(rivalPrice - 10);
   }, 90_000);
 
