@@ -267,17 +267,24 @@ demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, 
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the price { $newPrice } did not appear on Kaspi. Kaspi now shows: { $shown }.
 demper-alert-session-expired = 🔑 The Kaspi session of <b>{ $store }</b> expired — the repricer is paused. Log in again.
 demper-alert-rate-limited = ⏳ Kaspi temporarily limited changes for <b>{ $store }</b>. The repricer resumes in about { $minutes } min.
-demper-settings-usage = Settings in one line: on min=10000 max=15000 step=10 (step in ₸ or %, e.g. step=1%). Also: mode=first|match|hold, place=2, every=5 (minutes), max=- removes the maximum, off — turn off.
+demper-settings-usage = Write the settings in one line, for example: on min=10000 max=15000 step=10
+    • min — the repricer never goes below this price (required)
+    • max — it never goes above this one; max=- — no maximum
+    • step — how much cheaper than the competitor: in ₸ (step=10) or in % (step=1%)
+    • place=2 — hold 2nd place instead of 1st
+    • mode=match — the leader's price, mode=hold — keep the price
+    • every=5 — check every 5 minutes
+    • off — turn the repricer off
 demper-settings-ask = <b>{ $title }</b>
     Repricer: { $state }, min { $min }, max { $max }.
 demper-state-on = on
 demper-state-off = off
-demper-settings-unknown = I did not understand «{ $word }».
+demper-settings-unknown = I did not understand “{ $word }”. Example: on min=10000 max=15000
 demper-settings-bad-price = { $name }={ $value } is not a price. Use whole tenge from 10.
 demper-settings-bad-step = step={ $value } — the step must be whole: from 1 ₸, or from 1% to { $max }%.
-demper-settings-bad-mode = mode={ $value } — choose first, match or hold.
+demper-settings-bad-mode = mode “{ $value }” is unknown — write mode=first, mode=match or mode=hold.
 demper-settings-bad-place = place={ $value } — a place from 1 to 10.
-demper-settings-bad-interval = every={ $value } — an interval from 1 to { $max } minutes.
+demper-settings-bad-interval = every={ $value } — from 1 to { NUMBER($max, useGrouping: 0) } minutes.
 demper-settings-empty = Write the settings, e.g.: on min=10000
 demper-settings-floor-required = The repricer does not start without a minimum price: set min=…
 demper-settings-min-above-max = The minimum { $min } is above the maximum { $max }.
@@ -297,7 +304,7 @@ demper-store-last-cycle = Last check { $at }: { $changes } { $changes ->
        *[other] changes
     }, { $applied } applied, { $failed } failed.
 demper-store-no-cycles = The repricer has not changed anything yet.
-demper-store-how-to = To put a product under it: /demper SKU on min=…
+demper-store-how-to = To turn the repricer on for a product: /demper SKU on min=…
 demper-switched-on = Repricer on
 demper-switched-off = Repricer off
 demper-switched-dry = Trial mode on

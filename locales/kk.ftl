@@ -246,18 +246,25 @@ demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірі
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } мин. кейін жалғасады.
-demper-settings-usage = Баптаулар бір жолмен: on min=10000 max=15000 step=10 (қадам ₸ немесе %, мысалы step=1%). Сондай-ақ: mode=first|match|hold, place=2, every=5 (минут), max=- максимумды алып тастайды, off — өшіру.
+demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу min=10000 max=15000 step=10
+    • min — демпер осы бағадан төмен түспейді (міндетті)
+    • max — одан жоғары көтермейді; max=- — максимумсыз
+    • step — бәсекелестен қаншалықты арзан: ₸ (step=10) немесе % (step=1%)
+    • place=2 — бірінші емес, 2-орында тұру
+    • mode=көшбасшы — көшбасшы бағасымен, mode=ұстау — бағаны өзгертпеу
+    • every=5 — әр 5 минут сайын тексеру
+    • өшіру — демперді өшіру
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, мин. { $min }, макс. { $max }.
 demper-state-on = қосулы
 demper-state-off = өшірулі
-demper-settings-unknown = «{ $word }» түсініксіз.
+demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу min=10000 max=15000
 demper-settings-bad-price = { $name }={ $value } — баға емес. 10-нан бастап бүтін теңге керек.
 demper-settings-bad-step = step={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
-demper-settings-bad-mode = mode={ $value } — first, match немесе hold таңдаңыз.
+demper-settings-bad-mode = mode «{ $value }» түсініксіз — mode=бірінші, mode=көшбасшы немесе mode=ұстау деп жазыңыз.
 demper-settings-bad-place = place={ $value } — орын 1-ден 10-ға дейін.
-demper-settings-bad-interval = every={ $value } — аралық 1-ден { $max } минутқа дейін.
-demper-settings-empty = Баптауларды жазыңыз, мысалы: on min=10000
+demper-settings-bad-interval = every={ $value } — 1-ден { NUMBER($max, useGrouping: 0) } минутқа дейін.
+demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу min=10000
 demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
 demper-settings-min-above-max = Минимум ({ $min }) максимумнан ({ $max }) жоғары. Минимумды азайтыңыз немесе максимумды көбейтіңіз.
 demper-strategy-first-place = бірінші орын
@@ -273,7 +280,7 @@ demper-store-off = 🤖 <b>{ $store }</b> дүкенінің демпері өш
 demper-store-dry-run = 🧪 Сынақ режимі: демпер тек баға ұсынады.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.
 demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
-demper-store-how-to = Тауарды қосу үшін: /demper SKU on min=…
+demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу min=…
 demper-switched-on = Демпер қосылды
 demper-switched-off = Демпер өшірілді
 demper-switched-dry = Сынақ режимі қосылды

@@ -269,19 +269,26 @@ demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не �
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: цена { $newPrice } не появилась на Kaspi. Сейчас на Kaspi: { $shown }.
 demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
 demper-alert-rate-limited = ⏳ Kaspi временно ограничил изменения магазина <b>{ $store }</b>. Демпер продолжит примерно через { $minutes } мин.
-demper-settings-usage = Настройки одной строкой: on min=10 000 max=15 000 step=10 (шаг в ₸ или %, например step=1%). Ещё: mode=first|match|hold, place=2, every=5 (минут), max=- убирает максимум, off — выключить.
+demper-settings-usage = Напишите настройки одной строкой, например: вкл мин=10000 макс=15000 шаг=10
+    • мин — ниже этой цены демпер не опустится (обязательно)
+    • макс — выше не поднимет; макс=- — без максимума
+    • шаг — на сколько дешевле конкурента: в ₸ (шаг=10) или в % (шаг=1%)
+    • место=2 — держаться на 2-м месте, а не на первом
+    • режим=лидер — цена как у лидера, режим=держать — не менять цену
+    • каждые=5 — проверять каждые 5 минут
+    • выкл — выключить демпер
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, мин. { $min }, макс. { $max }.
 demper-state-on = включён
 demper-state-off = выключен
-demper-settings-unknown = Не понял «{ $word }».
+demper-settings-unknown = Не понял «{ $word }». Пример: вкл мин=10000 макс=15000
 demper-settings-bad-price = { $name }={ $value } — не цена. Нужна целая сумма в тенге от 10.
 demper-settings-bad-step = step={ $value } — шаг должен быть целым: от 1 ₸ или от 1% до { $max }%.
-demper-settings-bad-mode = mode={ $value } — выберите first, match или hold.
+demper-settings-bad-mode = режим «{ $value }» не понят — напишите режим=первое, режим=лидер или режим=держать.
 demper-settings-bad-place = place={ $value } — место от 1 до 10.
-demper-settings-bad-interval = every={ $value } — интервал от 1 до { $max } минут.
-demper-settings-empty = Напишите настройки, например: on min=10 000
-demper-settings-floor-required = Без минимальной цены демпер не включится: укажите min=…
+demper-settings-bad-interval = каждые={ $value } — от 1 до { NUMBER($max, useGrouping: 0) } минут.
+demper-settings-empty = Напишите настройки, например: вкл мин=10000
+demper-settings-floor-required = Без минимальной цены демпер не включится: укажите мин=…
 demper-settings-min-above-max = Минимум { $min } больше максимума { $max }.
 demper-strategy-first-place = первое место
 demper-strategy-match-leader = цена лидера
@@ -296,7 +303,7 @@ demper-store-off = 🤖 Демпер магазина <b>{ $store }</b> выкл
 demper-store-dry-run = 🧪 Пробный режим: демпер только предлагает цены.
 demper-store-last-cycle = Последняя проверка { $at }: изменений — { $changes }, появилось на Kaspi — { $applied }, ошибок — { $failed }.
 demper-store-no-cycles = Демпер ещё ничего не менял.
-demper-store-how-to = Чтобы включить товар: /demper SKU on min=…
+demper-store-how-to = Чтобы включить демпер для товара: /demper SKU вкл мин=…
 demper-switched-on = Демпер включён
 demper-switched-off = Демпер выключен
 demper-switched-dry = Пробный режим включён

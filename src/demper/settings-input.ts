@@ -18,7 +18,19 @@ export type ParsedSettings = { ok: true; change: DemperSettingsChange } | { ok: 
 
 const ON = new Set(['on', 'вкл', 'включить', 'қосу']);
 const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
-const STRATEGIES: Record<string, DemperStrategy> = { first: 'first_place', match: 'match_leader', place: 'target_place', hold: 'hold' };
+/** `mode=` values, as the usage text of each language shows them. */
+const STRATEGIES: Record<string, DemperStrategy> = {
+  first: 'first_place',
+  match: 'match_leader',
+  place: 'target_place',
+  hold: 'hold',
+  первое: 'first_place',
+  лидер: 'match_leader',
+  держать: 'hold',
+  бірінші: 'first_place',
+  көшбасшы: 'match_leader',
+  ұстау: 'hold',
+};
 const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;

@@ -49,7 +49,7 @@ describe('the demper from the chat', () => {
   it('refuses settings without a floor or with bad values, then takes them in one message', async () => {
     const { telegram } = harness;
     const target = await product();
-    await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен.*Чтобы включить товар/s);
+    await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен.*Чтобы включить демпер для товара/s);
     await say(telegram, seller, `/demper ${target.sku} on`, /Без минимальной цены демпер не включится/);
     await say(telegram, seller, `/demper ${target.sku} on min=abc`, /min=abc — не цена/);
     await say(telegram, seller, `/demper ${target.sku} on min=5000 max=1000`, /Минимум 5\u202f000\u00a0₸ больше максимума 1\u202f000\u00a0₸/);
@@ -195,7 +195,7 @@ describe('the demper from the chat', () => {
     const target = await product();
     const list = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
     const card = await press(telegram, seller, list, target.title.slice(0, 20), /Цена:/);
-    await press(telegram, seller, card, 'Демпер', /Настройки одной строкой/);
+    await press(telegram, seller, card, 'Демпер', /Напишите настройки одной строкой/);
     await say(telegram, seller, 'сделай дешевле', /Не понял/);
     await say(telegram, seller, 'min=100 max=50', /Минимум .* больше максимума/);
     await say(telegram, seller, `off step=2%`, /Демпер выключен .*шаг 2%/s);

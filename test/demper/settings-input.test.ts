@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Product } from '../../src/db/entities/index.js';
 import { applySettings, parseDemperSettings } from '../../src/demper/settings-input.js';
+import { createI18n, LOCALES } from '../../src/i18n.js';
 
 function running(nextCheckAt: Date): Product {
   return { demperEnabled: true, minPrice: 1000, maxPrice: null, step: 1, stepIsPercent: false, checkIntervalSeconds: 900, nextCheckAt } as unknown as Product;
@@ -35,5 +36,28 @@ describe('applySettings', () => {
     expect(off.nextCheckAt).toEqual(later);
     applySettings(off, changeOf('on'), now);
     expect(off.nextCheckAt).toEqual(now);
+  });
+});
+
+describe('the settings help in each language', () => {
+  const i18n = createI18n();
+
+  it.each(LOCALES)('every example the %s help shows is understood', (locale) => {
+    const help = i18n.t(locale, 'demper-settings-usage');
+    const example = help.split('\n')[0]!.split(': ').slice(1).join(': ');
+    expect(parseDemperSettings(example), example).toMatchObject({ ok: true, change: { enabled: true, minPrice: 10_000, maxPrice: 15_000, step: 10 } });
+    const tokens = [...help.matchAll(/[^\s(),;]+=[^\s(),;]+/g)].map((match) => match[0]);
+    expect(tokens.length).toBeGreaterThanOrEqual(8);
+    for (const token of tokens) expect(parseDemperSettings(token).ok, `${locale}: ${token}`).toBe(true);
+    const off = help.split('\n').at(-1)!.replace(/^\s*•\s*/, '').split(' ')[0]!;
+    expect(parseDemperSettings(off), off).toEqual({ ok: true, change: { enabled: false } });
+  });
+
+  it('modes in the seller’s words; 1440 minutes written without a separator', () => {
+    expect(parseDemperSettings('режим=лидер')).toEqual({ ok: true, change: { strategy: 'match_leader' } });
+    expect(parseDemperSettings('mode=ұстау')).toEqual({ ok: true, change: { strategy: 'hold' } });
+    const bad = parseDemperSettings('каждые=5000');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(i18n.t('ru', bad.key, bad.variables)).toBe('каждые=5000 — от 1 до 1440 минут.');
   });
 });

@@ -97,7 +97,7 @@ describe('conversation steps with random and hostile input', () => {
   });
 
   it('demper settings: the settings line', async () => {
-    await fuzzStep('demper', () => forgeTo(`1:dp:${product.id}`, /Настройки одной строкой/), 20);
+    await fuzzStep('demper', () => forgeTo(`1:dp:${product.id}`, /Напишите настройки одной строкой/), 20);
   });
 
   it('preorder: the SKU', async () => {
@@ -146,8 +146,8 @@ describe('an emoji exactly where a quoted input is cut', () => {
     const { telegram } = harness;
     const steps: [() => Promise<void>, string][] = [
       [() => forgeTo(`1:pe:${product.id}`, /Введите новую цену/), cutAt(40)],
-      [() => forgeTo(`1:dp:${product.id}`, /Настройки одной строкой/), cutAt(30)],
-      [() => forgeTo(`1:dp:${product.id}`, /Настройки одной строкой/), `min=${cutAt(20)}`],
+      [() => forgeTo(`1:dp:${product.id}`, /Напишите настройки одной строкой/), cutAt(30)],
+      [() => forgeTo(`1:dp:${product.id}`, /Напишите настройки одной строкой/), `min=${cutAt(20)}`],
       [async () => {
         await forgeTo(`1:pr:edit:${twoPoints.id}`, /На каких точках продаж/);
         await forgeTo('1:pd', /Через сколько дней/);

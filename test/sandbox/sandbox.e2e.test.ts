@@ -137,7 +137,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     await type(`/products ${target.sku}`);
     await (await awaitBot(/Поиск/)).locator('.ik-button').first().click();
     await tap(await awaitBot(`Цена:`), 'Демпер');
-    await awaitBot('Настройки одной строкой');
+    await awaitBot('Напишите настройки одной строкой');
     await type(`on min=${floor} step=10`);
     await awaitBot(/Демпер включён: первое место/);
 
