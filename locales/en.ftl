@@ -1,19 +1,19 @@
 # Kaspi errors, as a seller reads them. Variables: $seconds, $minutes.
-kaspi-error-session-expired = Your Kaspi session has expired. Please log in to the cabinet again — it takes a minute.
+kaspi-error-session-expired = Your Kaspi session has expired. Please log in to Kaspi again — it takes a minute.
 kaspi-error-rate-limited = Not sent: Kaspi has temporarily limited changes for this store. Please try again in about { $minutes } min.
 kaspi-error-storefront-limited = Kaspi asks us to slow down. Please try again in about { $minutes } min.
 kaspi-error-ip-blocked = Kaspi is not answering our requests for now. Nothing was changed — please try again in a few minutes.
 kaspi-error-transient = Kaspi is not answering right now. Nothing was changed — please try again a bit later.
 kaspi-error-bad-request = Kaspi refused the request: { $code }. Your store data was not changed.
 kaspi-error-schema = Kaspi changed its answer format. We stopped so that nothing gets broken, and we are on it.
-kaspi-login-flood = Kaspi asks to wait before a new code: { $seconds } more seconds. Then send your number again.
+kaspi-login-flood = Kaspi asks you to wait { $seconds } s before requesting a new code. Then send your number again.
 login-sms-resend-wait = A new code can be requested in { $seconds } s. Meanwhile, enter the code from the last SMS.
 kaspi-login-code-invalid = Wrong SMS code. Check the digits and send the code again.
 kaspi-login-code-attempts = Too many wrong codes. Start the login again: /login
-kaspi-login-credentials-invalid = Wrong e-mail or password for the Kaspi cabinet.
+kaspi-login-credentials-invalid = Wrong e-mail or password for your Kaspi seller account.
 kaspi-login-no-merchants = No store is linked to this Kaspi account.
 kaspi-login-no-permissions = This account has no rights to manage a store on Kaspi.
-kaspi-login-phone-unknown = Kaspi found no seller cabinet with this number.
+kaspi-login-phone-unknown = Kaspi found no seller account with this number.
 kaspi-login-phone-invalid = This does not look like a Kazakhstan mobile number. Example: +7 701 234 56 78
 kaspi-login-timeout = The login timed out. Start again: /login
 kaspi-login-restart = Kaspi reset the login. Start again: /login
@@ -37,11 +37,11 @@ demper-reason-max-drop-limited = { $rival } sells at { $rivalPrice } — lowerin
 demper-reason-price-war-jump = { $rival } undercuts every cut we make. Instead of stepping down, going straight to { $new } (never below your minimum { $floor }).
 demper-reason-price-war-hold = { $rival } answers every cut — holding { $old }, as you chose.
 demper-reason-strategy-hold = “Hold the price” strategy: { $old } stays.
-demper-reason-invalid-settings = The demper settings are incomplete or contradict each other — the price is left alone.
+demper-reason-invalid-settings = The repricer settings are incomplete or contradict each other — the price is left alone.
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Hello, { $name }! I help Kaspi sellers with products, prices, competitors and automatic repricing, right in Telegram.
-    To begin, connect your store: tap «Log in to Kaspi».
+    To begin, connect your store: tap “Log in to Kaspi”.
 welcome-back = Welcome back, { $name }! Active store: <b>{ $store }</b>.
 help = <b>What I can do</b>
     /login — connect a Kaspi store (SMS or e-mail)
@@ -75,7 +75,7 @@ unknown-command = There is no such command. Here is what I can do:
 unhandled = I did not understand that. Choose an action:
 cancelled = Cancelled.
 nothing-to-cancel = There is nothing to cancel.
-error-generic = Something went wrong. We are looking into it; your data and prices are unchanged.
+error-generic = Something went wrong — we are looking into it. Before trying again, check the prices in /products.
 access-denied = Not available: this store or product was removed or belongs to another seller. Open the list again: /products or /stores.
 slow-down = Too often. Try again in { $seconds } s.
 no-store = Connect a Kaspi store first: /login
@@ -96,25 +96,25 @@ command-cancel = Cancel the action
 command-logout = Remove a store
 
 # Bot: login.
-login-choose-method = How do you log in to the Kaspi cabinet?
+login-choose-method = How would you like to log in to Kaspi?
 button-login-sms = 📱 By phone number (SMS)
 button-login-email = ✉️ By e-mail and password
-login-sms-ask-phone = Send the phone number of your Kaspi cabinet or tap the button below. Example: +7 701 234 56 78
-login-sms-ask-phone-again = I need a phone number: type it or tap «Share my number».
+login-sms-ask-phone = Send the phone number of your Kaspi seller account, or tap the button below. Example: +7 701 234 56 78
+login-sms-ask-phone-again = I need a phone number: type it or tap “Share my number”.
 button-share-phone = 📱 Share my number
 login-sms-phone-accepted = Number { $phone } accepted.
 login-sms-ask-code = Kaspi sent an SMS code to { $phone }. Enter the code:
-login-sms-ask-code-again = Enter the SMS code in digits or tap «Send the code again».
+login-sms-ask-code-again = Enter the SMS code in digits or tap “Send the code again”.
 login-sms-code-resent = A new code was sent to { $phone }. Enter it:
 login-sms-not-a-code = The code is the 4–6 digits from the SMS. Try again.
 button-resend-code = 🔁 Send the code again
-login-email-ask-email = Enter the e-mail of your Kaspi cabinet:
+login-email-ask-email = Enter the e-mail of your Kaspi seller account:
 login-email-invalid = That does not look like an e-mail. Example: shop@example.kz
 login-email-ask-password = Enter the password. I delete the message at once and keep the password only encrypted.
-login-email-wait = Logging in to the Kaspi cabinet… This can take up to a minute.
+login-email-wait = Logging in to Kaspi… This can take up to a minute.
 login-email-ask-code = Kaspi sent a confirmation code. Enter it:
 login-choose-merchant = Several stores belong to this account. Which one do you connect?
-login-choose-merchant-hint = Choose a store with the buttons above or tap «Cancel».
+login-choose-merchant-hint = Choose a store with the buttons above or tap “Cancel”.
 login-connected = Store <b>{ $name }</b> connected ({ $points } { $points ->
         [one] point
        *[other] points
@@ -128,7 +128,7 @@ stores-header = <b>Your stores</b>
 stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — logged in
 stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ log in again
 stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — not logged in
-button-make-active = Choose «{ $name }»
+button-make-active = Choose “{ $name }”
 button-relogin = 🔑 Log in again
 button-remove = 🗑 Remove
 button-add-store = ➕ Add a store
@@ -150,11 +150,11 @@ products-header = <b>{ $store }</b>: { $total } { $total ->
         [one] product
        *[other] products
     }, page { $page } of { $pages }
-products-found = Search «{ $search }»: { $total }, page { $page } of { $pages }
-products-none-found = Nothing found for «{ $search }».
+products-found = Search “{ $search }”: { $total }, page { $page } of { $pages }
+products-none-found = Nothing found for “{ $search }”.
 products-empty = Store <b>{ $store }</b> has no products yet. Load them from Kaspi.
 product-not-found = No product with SKU <code>{ $sku }</code> in the active store. List: /products
-card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
+card-sku = SKU <code>{ $sku }</code> · Kaspi code { $masterSku }
 card-price = Price: <b>{ $price }</b>
 card-on-sale = 🟢 On sale
 card-off-sale = ⚪️ Off sale
@@ -165,37 +165,37 @@ button-edit-price = ✏️ Change price
 button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
 button-competitors = 👥 Competitors
-button-back-to-list = « Back to list
-button-back-to-card = « Back to product
+button-back-to-list = “ Back to list
+button-back-to-card = “ Back to product
 
 # Bot: prices.
 price-usage = Format: /price SKU price. Example: /price 123456 12990
 price-ask = <b>{ $title }</b>
     Now: { $price }, your minimum: { $floor }.
     Enter the new price in tenge:
-price-ask-again = Enter the price as a number, e.g. 12990, or tap «Cancel».
-price-invalid = «{ $text }» is not a price. Enter whole tenge, e.g. 12990.
+price-ask-again = Enter the price as a number, e.g. 12990, or tap “Cancel”.
+price-invalid = “{ $text }” is not a price. Enter whole tenge, e.g. 12990.
 price-below-kaspi-minimum = Kaspi does not accept prices below { $minimum }.
 price-below-floor = { $price } is below your minimum { $floor }. Set it anyway?
 price-big-drop = { $price } is { $percent } % below the current price { $old }. Not a typo? Set it anyway?
 button-confirm-below-floor = Yes, set { $price }
-price-offer-gone = «{ $title }» is not in the Kaspi cabinet. Refresh products: /sync
-price-unchanged = «{ $title }» already costs { $price } — nothing changed.
+price-offer-gone = “{ $title }” is not in your Kaspi seller account. Refresh products: /sync
+price-unchanged = “{ $title }” already costs { $price } — nothing changed.
 price-sent = ⏳ <b>{ $title }</b>: { $old } → { $new }. Sent to Kaspi, checking that it applies…
 price-applied = ✅ <b>{ $title }</b>: { $old } → { $new }. Kaspi applied the price.
-price-not-applied = ⚠️ <b>{ $title }</b>: Kaspi did not apply the price { $new }. Check the product in the cabinet or try again.
-price-already-sent = The price { $price } for «{ $title }» is already sent to Kaspi — waiting for it to apply.
+price-not-applied = ⚠️ <b>{ $title }</b>: Kaspi did not apply the price { $new }. Check the product in your Kaspi seller account or try again.
+price-already-sent = The price { $price } for “{ $title }” is already sent to Kaspi — waiting for it to apply.
 price-reason-manual = Changed by hand in Telegram
 
 # Bot: on/off sale.
 availability-sending = Sending to Kaspi…
-availability-on-done = ✅ «{ $title }» is on sale again.
-availability-off-done = ⛔ «{ $title }» is off sale.
-availability-failed = Could not change «{ $title }»: it is not in the cabinet. Refresh products: /sync
+availability-on-done = ✅ “{ $title }” is on sale again.
+availability-off-done = ⛔ “{ $title }” is off sale.
+availability-failed = Could not change “{ $title }”: it is not in your Kaspi seller account. Refresh products: /sync
 availability-not-applied = ⚠️ Kaspi has not applied the change for { $count } { $count ->
         [one] product
        *[other] products
-    } yet. Check them in the cabinet.
+    } yet. Check them in your Kaspi seller account.
 batch-select-disable = Tick the products to take off sale. Selected: { $selected } of { $total }.
 batch-select-enable = Tick the products to put on sale. Selected: { $selected } of { $total }.
 batch-nothing-disable = All products are already off sale.
@@ -221,7 +221,7 @@ batch-sending = Sending { $count } { $count ->
 batch-done-disable = ⛔ Taken off sale: { $count }.
 batch-done-enable = ✅ Put on sale: { $count }.
 batch-deferred = Not sent: { $count }. Kaspi allows a limited number of changes per 30 minutes — try again in 30 minutes.
-batch-skipped = Skipped (not in the cabinet): { $count }.
+batch-skipped = Skipped (not in your Kaspi seller account): { $count }.
 
 # Bot: competitors.
 offers-usage = Format: /offers SKU
@@ -315,8 +315,8 @@ demper-rollback-ask = Restore the prices from before the repricer's last check i
 demper-rolled-back = ↩️ <b>{ $store }</b>: repricer stopped, prices restored — { $sent }. Failed: { $left }.
 demper-rollback-below-floor = below the minimum { $floor } — not restored
 demper-rollback-failed-line = • { $title }: { $why }
-demper-rollback-gone = not in the Kaspi cabinet — refresh products: /sync
-demper-rollback-changed-outside = the price was changed in the cabinet ({ $price }) — left as is
+demper-rollback-gone = not in your Kaspi seller account — refresh products: /sync
+demper-rollback-changed-outside = the price was changed in your Kaspi seller account ({ $price }) — left as is
 demper-rollback-other = did not work — try again later
 demper-rollback-moved-on = The repricer has made another check since — this button is outdated. Tap “↩️ Restore earlier prices” again.
 price-reason-rollback = Prices restored to before the repricer's last check
@@ -346,7 +346,7 @@ command-preorders = Preorders: list, upload, Excel
 preorders-header = 📦 Preorders · <b>{ $store }</b>
 preorders-on-kaspi = On preorder at Kaspi: { $count }
 preorders-planned = Planned (not at Kaspi yet): { $count }
-preorders-more-by-sku = Another product: «➕ Add a preorder» and its SKU — an added one can be changed the same way.
+preorders-more-by-sku = Another product: “➕ Add a preorder” and its SKU — an added one can be changed the same way.
 preorder-days = { $days } d
 preorder-off = remove
 button-preorders = 📦 Preorders
@@ -359,13 +359,13 @@ button-next = Next ▶️
 button-save = 💾 Save
 preorder-ask-sku = Send the SKU of the product to put on preorder:
 preorder-ask-points = <b>{ $title }</b>
-    At which points of sale? Tick them and tap «Next».
-preorder-ask-points-hint = Tick the points above and tap «Next».
+    At which points of sale? Tick them and tap “Next”.
+preorder-ask-points-hint = Tick the points above and tap “Next”.
 preorder-no-points = Tick at least one point.
 preorder-ask-days = In how many days will you have it? A number from 1 to { $max }:
-preorder-bad-days = «{ $days }» does not fit. A Kaspi preorder is a number of days from 1 to 30.
+preorder-bad-days = “{ $days }” does not fit. A Kaspi preorder is a number of days from 1 to 30.
 preorder-confirm = Preorder <b>{ $title }</b>: { $points } — { $days } d. Save?
-preorder-confirm-hint = Tap «Save» or «Cancel».
+preorder-confirm-hint = Tap “Save” or “Cancel”.
 preorder-planned = 💾 Preorder <b>{ $title }</b> planned. Upload to Kaspi now?
 preorder-unknown-product = There is no such product in your stores.
 preorder-unknown-point = This product has no point { $point }.
@@ -385,7 +385,7 @@ preorder-failure-not-sent = not sent — tap “⬆️ Upload to Kaspi” again
 preorder-failure-points = your points of sale changed — refresh the products: /sync
 preorder-failure-other = not sent — please try again
 preorder-upload-started = ⬆️ Uploading preorders to Kaspi…
-preorder-file-started = 📄 Preparing a price list and uploading it to the Kaspi cabinet…
+preorder-file-started = 📄 Preparing a price list and uploading it to Kaspi…
 preorder-file-status = 📄 File at Kaspi: { $status }
 preorder-file-processing = processing
 preorder-file-flushed = processed
@@ -395,13 +395,16 @@ preorder-upload-running = An upload is already running — I will report the res
 preorder-upload-done = Sent to Kaspi: { $sent } of { $total }.
 preorder-outcome-sent = sent
 preorder-outcome-unchanged = already so at Kaspi
-preorder-outcome-not-found = not in the Kaspi cabinet
+preorder-outcome-not-found = not in your Kaspi seller account
 preorder-outcome-refused = not sent
 preorder-outcome-deferred = not sent: Kaspi's limit, try again in 30 minutes
-preorder-outcome-mixed-days = a file can only carry the same days at every point; use «Upload to Kaspi»
+preorder-outcome-mixed-days = a file can only carry the same days at every point; use “Upload to Kaspi”
 preorder-upload-failed = Upload failed: { $reason }
 preorder-confirmed = ✅ Kaspi shows the preorder: { $count }.
-preorder-not-shown = ⚠️ Kaspi does not show the preorder for { $count } — check the cabinet.
+preorder-not-shown = ⚠️ Kaspi does not show the preorder for { $count } { $count ->
+        [one] product
+       *[other] products
+    } — check your Kaspi seller account.
 preorder-verify-failed = The preorders were uploaded, but checking them at Kaspi failed: { $reason } Look again later: /preorders
 preorder-xlsx-caption = Preorders: { $count }. Days are given per point of sale.
 xlsx-preorders-sheet = Preorders
@@ -450,7 +453,7 @@ import-errors = ⚠️ Rows with errors: { $count } — they change nothing:
 import-error-line = Row { $row } ({ $sku }): { $reason }
 import-nothing = Nothing to change: everything is already so.
 button-import-apply = ✅ Apply ({ $count })
-import-confirm-hint = Tap «Apply» or «Cancel».
+import-confirm-hint = Tap “Apply” or “Cancel”.
 import-applying = Applying changes: { $count }…
 import-reason = Import from Excel
 import-failed = Import stopped: { $reason } What was already sent is in the history.
@@ -458,12 +461,12 @@ import-done = ✅ Done. Repricer settings — { $settings }, on sale — { $onSa
 import-row-no-sku = empty SKU
 import-row-unknown-sku = no such SKU in the store
 import-row-duplicate = the SKU is on several rows — none of them is applied
-import-row-bad-price = price «{ $value }» — a whole number of tenge, 10 or more, is needed
-import-row-bad-yes-no = «{ $value }» — use «yes» or «no»
+import-row-bad-price = price “{ $value }” — a whole number of tenge, 10 or more, is needed
+import-row-bad-yes-no = “{ $value }” — use “yes” or “no”
 import-row-bad-bound = { $column -> [min] “Minimum” *[other] “Maximum” }: “{ $value }” is not a price — a whole number of tenge from 10
-import-row-bad-step = step «{ $value }» — whole ₸, or from 1% to 20%
+import-row-bad-step = step “{ $value }” — whole ₸, or from 1% to 20%
 import-row-bad-strategy = strategy “{ $value }” — write: first place, leader's price, hold the price or place 2
-import-row-bad-days = preorder { $point } «{ $value }» — days from 0 to 30
+import-row-bad-days = preorder { $point } “{ $value }” — days from 0 to 30
 import-row-no-point = the product has no point { $point }
 import-row-min-above-max = minimum { $min } is above maximum { $max }
 import-row-below-floor = price { $price } is below the minimum { $min }

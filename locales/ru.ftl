@@ -75,7 +75,7 @@ unknown-command = Такой команды нет. Вот что я умею:
 unhandled = Не понял сообщение. Выберите действие в меню:
 cancelled = Отменено.
 nothing-to-cancel = Сейчас нечего отменять.
-error-generic = Что-то пошло не так. Мы уже разбираемся; ваши данные и цены не изменены.
+error-generic = Что-то пошло не так — мы уже разбираемся. Прежде чем повторить, проверьте цены в /products.
 access-denied = Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.
 slow-down = Слишком часто. Попробуйте через { $seconds } сек.
 no-store = Сначала подключите магазин Kaspi: /login
@@ -156,7 +156,7 @@ products-found = Поиск «{ $search }»: { $total }, страница { $pag
 products-none-found = По запросу «{ $search }» ничего не нашлось.
 products-empty = В магазине <b>{ $store }</b> пока нет товаров. Загрузите их из Kaspi.
 product-not-found = Товар с SKU <code>{ $sku }</code> не найден в активном магазине. Список: /products
-card-sku = SKU <code>{ $sku }</code> · Kaspi { $masterSku }
+card-sku = SKU <code>{ $sku }</code> · код в Kaspi { $masterSku }
 card-price = Цена: <b>{ $price }</b>
 card-on-sale = 🟢 В продаже
 card-off-sale = ⚪️ Снят с продажи
@@ -400,7 +400,10 @@ preorder-outcome-deferred = не отправлено: лимит Kaspi, пов�
 preorder-outcome-mixed-days = в файле можно только одинаковые дни на всех точках; загрузите кнопкой «Загрузить в Kaspi»
 preorder-upload-failed = Загрузка не удалась: { $reason }
 preorder-confirmed = ✅ Kaspi показывает предзаказ: { $count }.
-preorder-not-shown = ⚠️ Kaspi не показывает предзаказ у { $count } — проверьте в кабинете.
+preorder-not-shown = ⚠️ Kaspi не показывает предзаказ для { $count } { $count ->
+        [one] товара
+       *[other] товаров
+    } — проверьте в кабинете Kaspi.
 preorder-verify-failed = Предзаказы загружены, но проверить их в Kaspi не удалось: { $reason } Посмотрите позже: /preorders
 preorder-xlsx-caption = Предзаказы: { $count }. Дни указаны по каждой точке продаж.
 xlsx-preorders-sheet = Предзаказы
