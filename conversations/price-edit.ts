@@ -50,15 +50,7 @@ export function priceEditConversation(deps: BotDeps) {
         await answer.reply(answer.t('price-below-kaspi-minimum', { minimum: formatPrice(KASPI_MIN_PRICE) }));
         continue;
       }
-      if (product.floor !== null && price < product.floor) {
-        await answer.reply(answer.t('price-below-floor', { price: formatPrice(price), floor: formatPrice(product.floor) }), {
-          reply_markup: new InlineKeyboard()
-            .text(answer.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price))
-            .row()
-            .text(answer.t('button-cancel'), CANCEL),
-        });
-        return; // the confirmation button is handled by the price feature, like `/price` below the floor
-      }
+      // Below the floor or far from today's price, `sendManualPrice` asks with a «Да» button of its own.
       await conversation.external((outer) => sendManualPriceFromConversation(outer, product.id, price));
       return;
     }
@@ -69,5 +61,5 @@ export function priceEditConversation(deps: BotDeps) {
 /** Runs the price write with the outer context (services, logger, session-expiry handling). */
 async function sendManualPriceFromConversation(outer: BotContext, productId: number, price: number): Promise<void> {
   const { sendManualPrice } = await import('../src/bot/features/price.js');
-  await sendManualPrice(outer, productId, price, false);
+  await sendManualPrice(outer, productId, price);
 }

@@ -10,7 +10,7 @@ kaspi-login-flood = Kaspi просит подождать перед новым 
 login-sms-resend-wait = Новый код можно запросить через { $seconds } сек. А пока введите код из последнего SMS.
 kaspi-login-code-invalid = Неверный код из SMS. Проверьте цифры и отправьте код ещё раз.
 kaspi-login-code-attempts = Слишком много неверных кодов. Начните вход заново: /login
-kaspi-login-credentials-invalid = Неверный e-mail или пароль от кабинета Kaspi.
+kaspi-login-credentials-invalid = Неверный e-mail или пароль от кабинета Kaspi. Проверьте и попробуйте снова: /login
 kaspi-login-no-merchants = К этому аккаунту Kaspi не привязан ни один магазин.
 kaspi-login-no-permissions = У этого аккаунта нет прав на управление магазином в Kaspi.
 kaspi-login-phone-unknown = Kaspi не нашёл кабинет продавца с этим номером.
@@ -77,7 +77,7 @@ cancelled = Отменено.
 nothing-to-cancel = Сейчас нечего отменять.
 error-generic = Что-то пошло не так — мы уже разбираемся. Прежде чем повторить, проверьте цены в /products.
 access-denied = Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.
-slow-down = Слишком часто. Попробуйте через { $seconds } сек.
+slow-down = Слишком много запросов подряд. Попробуйте через { $seconds } сек.
 no-store = Сначала подключите магазин Kaspi: /login
 
 # Bot: commands in Telegram's menu.
@@ -126,7 +126,7 @@ gave-up = Не получилось, ничего не изменено. Нач�
 # Bot: stores.
 stores-none = Магазинов пока нет. Подключите первый: /login
 stores-header = <b>Ваши магазины</b>
-stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — вход активен
+stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — подключён
 stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ нужен повторный вход
 stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — вход не выполнен
 button-make-active = Выбрать «{ $name }»
@@ -152,7 +152,7 @@ products-header = <b>{ $store }</b>: { $total } { $total ->
         [few] товара
        *[other] товаров
     }, страница { $page } из { $pages }
-products-found = Поиск «{ $search }»: { $total }, страница { $page } из { $pages }
+products-found = Поиск «{ $search }»: найдено { $total }, страница { $page } из { $pages }
 products-none-found = По запросу «{ $search }» ничего не нашлось.
 products-empty = В магазине <b>{ $store }</b> пока нет товаров. Загрузите их из Kaspi.
 product-not-found = Товар с SKU <code>{ $sku }</code> не найден в активном магазине. Список: /products
@@ -178,8 +178,15 @@ price-ask = <b>{ $title }</b>
 price-ask-again = Введите цену числом, например 12 990, или нажмите «Отмена».
 price-invalid = «{ $text }» — не цена. Введите целое число тенге, например 12 990.
 price-below-kaspi-minimum = Kaspi не принимает цену ниже { $minimum }.
-price-below-floor = { $price } ниже вашего минимума { $floor }. Точно поставить?
-price-big-drop = { $price } — это на { $percent } % дешевле текущей цены { $old }. Не опечатка? Точно поставить?
+price-below-floor = <b>{ $title }</b>: { $price } ниже вашего минимума { $floor }. Точно поставить?
+price-big-drop = <b>{ $title }</b>: { $price } — это на { $percent }% дешевле текущей цены { $old }. Проверьте, нет ли пропущенного нуля. Поставить { $price }?
+price-confirm-stale = Цена <b>{ $title }</b> уже изменилась: сейчас { $current }. Эта кнопка устарела — отправьте новую цену ещё раз.
+price-big-rise = <b>{ $title }</b>: { $price } — это в { NUMBER($times, maximumFractionDigits: 1) } { $times ->
+        [one] раз
+        [few] раза
+        [many] раз
+       *[other] раза
+    } дороже текущей цены { $old }. Проверьте, нет ли лишнего нуля. Поставить { $price }?
 button-confirm-below-floor = Да, поставить { $price }
 price-offer-gone = Товар «{ $title }» не найден в кабинете Kaspi. Обновите товары: /sync
 price-unchanged = У «{ $title }» уже стоит цена { $price } — ничего не меняли.
@@ -198,8 +205,8 @@ availability-not-applied = ⚠️ Kaspi пока не применил изме�
         [one] товара
        *[other] товаров
     }. Проверьте их в кабинете.
-batch-select-disable = Отметьте товары, которые снять с продажи. Выбрано: { $selected } из { $total }.
-batch-select-enable = Отметьте товары, которые вернуть в продажу. Выбрано: { $selected } из { $total }.
+batch-select-disable = Отметьте товары, которые нужно снять с продажи. Выбрано: { $selected } из { $total }.
+batch-select-enable = Отметьте товары, которые нужно вернуть в продажу. Выбрано: { $selected } из { $total }.
 batch-nothing-disable = Все товары уже сняты с продажи.
 batch-nothing-enable = Все товары уже в продаже.
 button-select-page = Выбрать всё на странице
@@ -347,7 +354,7 @@ preorders-on-kaspi = В Kaspi на предзаказе: { $count }
 preorders-planned = Запланировано (ещё не в Kaspi): { $count }
 preorders-more-by-sku = Другой товар: «➕ Добавить предзаказ» и его SKU — так же можно изменить уже добавленный.
 preorder-days = { $days } дн.
-preorder-off = снять
+preorder-off = без предзаказа
 button-preorders = 📦 Предзаказы
 button-preorder-add = ➕ Добавить предзаказ
 button-preorder-upload = ⬆️ Загрузить в Kaspi
@@ -448,7 +455,7 @@ import-demper-on = демпер вкл
 import-demper-off = демпер выкл
 import-demper-settings = настройки демпера
 import-preorder = предзаказ
-import-errors = ⚠️ Строк с ошибками: { $count } — они не изменят ничего:
+import-errors = ⚠️ Строк с ошибками: { $count } — они будут пропущены:
 import-error-line = Строка { $row } ({ $sku }): { $reason }
 import-nothing = Менять нечего: всё уже так.
 button-import-apply = ✅ Применить ({ $count })

@@ -19,7 +19,7 @@ export const ACTIONS = {
   list: 'pl', // pl:<page>
   product: 'p', // p:<productId>
   priceEdit: 'pe', // pe:<productId>
-  priceConfirm: 'pf', // pf:<productId>:<price>  (below the floor, confirmed)
+  priceConfirm: 'pf', // pf:<productId>:<price>:<price when asked>:<floor confirmed, 0 = none>
   onSale: 'po', // po:<productId>:<0|1>
   competitors: 'pc', // pc:<productId>
   batchToggle: 'bt', // bt:<productId>

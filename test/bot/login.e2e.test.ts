@@ -70,7 +70,7 @@ describe('logging in to Kaspi from the chat', () => {
   it('by e-mail in Chromium: bad e-mail, wrong password, then the e-mailed code; the password never rests readable', async () => {
     const { telegram, sandbox } = harness;
     const user = newUser('Daniyar', 'en');
-    const method = await say(telegram, user, '/login', /How do you log in/);
+    const method = await say(telegram, user, '/login', /How would you like to log in/);
     await press(telegram, user, method, 'e-mail', /Enter the e-mail/);
     await say(telegram, user, 'seller-at-example', /does not look like an e-mail/);
     await say(telegram, user, 'seller@example.kz', /Enter the password/);

@@ -147,7 +147,7 @@ export async function press(telegram: FakeTelegram, user: FakeUser, message: Cha
 /** Logs a user in by SMS through the chat; picks the merchant whose button matches when there are several. */
 export async function loginBySms(harness: BotHarness, user: FakeUser, phone: string, merchant?: RegExp): Promise<ChatMessage> {
   const { telegram, sandbox } = harness;
-  const method = await say(telegram, user, '/login', /Как войти|How do you log in|Kaspi кабинетіне/);
+  const method = await say(telegram, user, '/login', /Как войти|How would you like to log in|Kaspi кабинетіне/);
   await press(telegram, user, method, /SMS/, /\+7 701 234 56 78/);
   const digits = phone.replace(/\D/g, '');
   await say(telegram, user, phone, /SMS/);

@@ -61,7 +61,7 @@ beforeAll(async () => {
   secrets.smsCode = harness.sandbox.lastCode(PHONE)!;
 
   const { telegram, sandbox } = harness;
-  const method = await say(telegram, emailSeller, '/login', /How do you log in/);
+  const method = await say(telegram, emailSeller, '/login', /How would you like to log in/);
   await press(telegram, emailSeller, method, 'e-mail', /Enter the e-mail/);
   await say(telegram, emailSeller, EMAIL, /Enter the password/);
   await say(telegram, emailSeller, WRONG_PASSWORD, /e-mail or password/i, 60_000);

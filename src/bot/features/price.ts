@@ -22,7 +22,7 @@ priceFeature.command('price', async (ctx) => {
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
-  await sendManualPrice(ctx, product, price, false);
+  await sendManualPrice(ctx, product, price);
 });
 
 priceFeature.callbackQuery(actionPattern(ACTIONS.priceEdit), async (ctx) => {
@@ -39,31 +39,64 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   if (!product || price === undefined) return refuse(ctx);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined); // one confirmation, one write
-  await sendManualPrice(ctx, product, price, true);
+  // A «Да» answers the question as it was asked: about this product's price then, and the floor then. A
+  // button from before a later change of either (or from before this format) asks again instead of sending.
+  const askedAt = idArg(args[2]);
+  if (askedAt === undefined || askedAt !== product.price) {
+    return void (await ctx.reply(ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(product.price) }), { parse_mode: 'HTML' }));
+  }
+  await sendManualPrice(ctx, product, price, { floor: idArg(args[3]) ?? 0, bigChange: true });
 });
+
+/** What the seller already said «Да» to: going under this floor (0: none), a change far from the current price. */
+export interface PriceConfirmations {
+  floor: number;
+  bigChange: boolean;
+}
+
+const NOTHING_CONFIRMED: PriceConfirmations = { floor: 0, bigChange: false };
 
 /**
  * Sends a manual price and reports it; the read-back runs in the background and edits the report when Kaspi
- * shows the price (or says it did not). Below the floor it only asks for confirmation.
+ * shows the price (or says it did not). Below the floor, or far from the current price, it asks first.
  *
  * `target`: a product this update already found among the sender's own, or an id to check now (a
  * conversation's product may have been removed or resynced between its steps).
  */
-export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, belowFloorConfirmed: boolean): Promise<void> {
+export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, confirmed: PriceConfirmations = NOTHING_CONFIRMED): Promise<void> {
   const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
-  // A missing zero costs real money: a price far below the current one is asked again. Below the floor the
-  // floor's own question is asked instead (one «Да» confirms both, so the stronger warning is the one shown).
-  const belowFloor = product.minPrice !== null && product.minPrice !== undefined && price < product.minPrice;
-  if (!belowFloorConfirmed && !belowFloor && price >= KASPI_MIN_PRICE && price < product.price * BIG_DROP_SHARE) {
-    const percent = Math.round((1 - price / product.price) * 100);
-    return void (await ctx.reply(ctx.t('price-big-drop', { price: formatPrice(price), old: formatPrice(product.price), percent }), {
-      reply_markup: confirmKeyboard(ctx, product.id, price),
+  const title = html(product.title);
+  const floor = product.minPrice ?? null;
+  const belowFloor = floor !== null && price < floor;
+  // Below the floor the floor's own question is asked (its «Да» covers a big change too: the stronger
+  // warning is the one shown). It must name today's floor: a floor raised since the question asks again.
+  if (belowFloor && confirmed.floor !== floor && price >= KASPI_MIN_PRICE) {
+    return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(floor) }), {
+      parse_mode: 'HTML',
+      reply_markup: confirmKeyboard(ctx, product, price, floor),
     }));
+  }
+  // A missing or an extra zero costs real money: a price far below or far above the current one is asked again.
+  if (!belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE && product.price > 0) {
+    if (price < product.price * BIG_DROP_SHARE) {
+      const percent = Math.round((1 - price / product.price) * 100);
+      return void (await ctx.reply(ctx.t('price-big-drop', { title, price: formatPrice(price), old: formatPrice(product.price), percent }), {
+        parse_mode: 'HTML',
+        reply_markup: confirmKeyboard(ctx, product, price, 0),
+      }));
+    }
+    if (price > product.price * BIG_RISE_FACTOR) {
+      const times = Math.round((price / product.price) * 10) / 10;
+      return void (await ctx.reply(ctx.t('price-big-rise', { title, price: formatPrice(price), old: formatPrice(product.price), times }), {
+        parse_mode: 'HTML',
+        reply_markup: confirmKeyboard(ctx, product, price, 0),
+      }));
+    }
   }
   let result;
   try {
-    result = await ctx.deps.offers.setPrice(product.id, price, { belowFloorConfirmed, reasonText: ctx.t('price-reason-manual') });
+    result = await ctx.deps.offers.setPrice(product.id, price, { belowFloorConfirmed: belowFloor, reasonText: ctx.t('price-reason-manual') });
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
@@ -83,8 +116,10 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
     case 'below-kaspi-minimum':
       return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(10) })));
     case 'below-floor':
-      return void (await ctx.reply(ctx.t('price-below-floor', { price: formatPrice(price), floor: formatPrice(result.floor) }), {
-        reply_markup: confirmKeyboard(ctx, product.id, price),
+      // The floor was raised between the question and the write: asked again, about the new floor.
+      return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }), {
+        parse_mode: 'HTML',
+        reply_markup: confirmKeyboard(ctx, product, price, result.floor),
       }));
     case 'not-found':
       return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
@@ -123,11 +158,16 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
 
 /** A new price below this share of the current one is confirmed first (a seller typing 12 345 for 123 450). */
 const BIG_DROP_SHARE = 0.5;
+/** A new price above this multiple of the current one is confirmed first (3 650 000 typed for 365 000). */
+const BIG_RISE_FACTOR = 2;
 
-/** «Да, поставить N ₸» / «Отмена»: one confirmation, then the price is sent as asked. */
-function confirmKeyboard(ctx: BotContext, productId: number, price: number): InlineKeyboard {
+/**
+ * «Да, поставить N ₸» / «Отмена». The button carries the price the question was asked at and the floor it
+ * warned about, so pressing it later acts only on that situation.
+ */
+function confirmKeyboard(ctx: BotContext, product: Pick<Product, 'id' | 'price'>, price: number, floor: number): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, productId, price))
+    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price, product.price, floor))
     .row()
     .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
 }
