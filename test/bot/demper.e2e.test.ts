@@ -59,6 +59,12 @@ describe('the demper from the chat', () => {
     await say(telegram, seller, `/demper ${target.sku} on min=${floor} max=${target.price + 5000} step=10`, /Демпер включён: первое место/);
     const saved = await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, target.id);
     expect(saved).toMatchObject({ demperEnabled: true, minPrice: floor, maxPrice: target.price + 5000, step: 10, stepIsPercent: false });
+    // A floor above today's price, or a ceiling below it, moves the price at the next check: said at once.
+    await say(telegram, seller, `/demper ${target.sku} min=${target.price + 1000}`, /текущая цена .* ниже нового минимума — при следующей проверке демпер поднимет её до/);
+    await say(telegram, seller, `/demper ${target.sku} min=${floor} max=${target.price - 500}`, /выше нового максимума — при следующей проверке демпер опустит её до/);
+    await say(telegram, seller, `/demper ${target.sku} max=${target.price + 5000}`, /Демпер включён/);
+    const warnings = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /нового (минимума|максимума)/.test(message.text ?? ''));
+    expect(warnings).toHaveLength(2);
   });
 
   it('turns the store on, cuts under a cheaper rival, sends one digest with the reason, and rolls back', async () => {

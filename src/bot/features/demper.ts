@@ -50,7 +50,23 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
   applySettings(product, parsed.change);
   await em.flush();
   ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
+  await warnOfForcedMove(ctx, product);
   return product;
+}
+
+/**
+ * A floor above today's price (or a ceiling below it) makes the running demper move the price there at its
+ * next check, whatever the rivals do: said now, so the seller is not surprised by a jump they did not type.
+ */
+async function warnOfForcedMove(ctx: BotContext, product: Product): Promise<void> {
+  if (!product.demperEnabled) return;
+  const title = html(product.title);
+  const price = formatPrice(product.price);
+  if (product.minPrice !== null && product.minPrice !== undefined && product.price < product.minPrice) {
+    await ctx.reply(ctx.t('demper-floor-above-price', { title, price, floor: formatPrice(product.minPrice) }), { parse_mode: 'HTML' });
+  } else if (product.maxPrice !== null && product.maxPrice !== undefined && product.price > product.maxPrice) {
+    await ctx.reply(ctx.t('demper-ceiling-below-price', { title, price, ceiling: formatPrice(product.maxPrice) }), { parse_mode: 'HTML' });
+  }
 }
 
 export function productDemperText(ctx: BotContext, product: Product): string {
