@@ -303,6 +303,7 @@ demper-product-off = 🤖 <b>{ $title }</b>
 demper-store-on = 🤖 The repricer of <b>{ $store }</b> is on. Products under it: { $enabled } of { $total }.
 demper-store-off = 🤖 The repricer of <b>{ $store }</b> is off. Products with settings: { $enabled } of { $total }.
 demper-store-dry-run = 🧪 Trial mode: the repricer only proposes prices.
+demper-store-dry-run-silent = 🧪 Trial mode: the repricer only proposes prices — but notifications are off, so no proposals arrive. Turn them on in /settings.
 demper-store-last-cycle = Last check { $at }: { $changes } { $changes ->
         [one] change
        *[other] changes

@@ -282,6 +282,7 @@ demper-product-off = 🤖 <b>{ $title }</b>
 demper-store-on = 🤖 <b>{ $store }</b> дүкенінің демпері қосулы. Демпердегі тауарлар: { $total } ішінен { $enabled }.
 demper-store-off = 🤖 <b>{ $store }</b> дүкенінің демпері өшірулі. Баптаулары бар тауарлар: { $total } ішінен { $enabled }.
 demper-store-dry-run = 🧪 Сынақ режимі: демпер тек баға ұсынады.
+demper-store-dry-run-silent = 🧪 Сынақ режимі: демпер тек баға ұсынады — бірақ хабарламалар өшірулі, ұсыныстар келмейді. Оларды /settings арқылы қосыңыз.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.
 demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
 demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу min=…

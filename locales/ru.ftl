@@ -310,6 +310,7 @@ demper-product-off = 🤖 <b>{ $title }</b>
 demper-store-on = 🤖 Демпер магазина <b>{ $store }</b> включён. Товаров под демпером: { $enabled } из { $total }.
 demper-store-off = 🤖 Демпер магазина <b>{ $store }</b> выключен. Товаров с настройками: { $enabled } из { $total }.
 demper-store-dry-run = 🧪 Пробный режим: демпер только предлагает цены.
+demper-store-dry-run-silent = 🧪 Пробный режим: демпер только предлагает цены — но уведомления выключены, и предложения не приходят. Включите их в /settings.
 demper-store-last-cycle = Последняя проверка { $at }: изменений — { $changes }, появилось на Kaspi — { $applied }, ошибок — { $failed }.
 demper-store-no-cycles = Демпер ещё ничего не менял.
 demper-store-how-to = Чтобы включить демпер для товара: /demper SKU вкл мин=…

@@ -54,7 +54,10 @@ export class ChatNotifier implements DemperNotifier {
   async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
     if (lines.length === 0) return;
     const target = await this.target(storeId);
-    if (!target || target.seller.notifyLevel !== 'all') return;
+    if (!target) return;
+    // Trial-mode proposals wait for the seller's ✅: «important» must not silence the only thing that mode does.
+    const level = target.seller.notifyLevel;
+    if (level === 'off' || (level === 'important' && !dryRun)) return;
     const { store, seller } = target;
     const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
     const text = [

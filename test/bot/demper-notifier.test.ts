@@ -83,14 +83,19 @@ describe('the demper’s chat notifier', () => {
     expect(buttons).toEqual([`1:ds:${storeId}`, `1:dr:${storeId}`]);
   });
 
-  it('«important only» drops digests but keeps alerts; «off» keeps only a dead session', async () => {
+  it('«important only» drops digests but keeps alerts and trial proposals; «off» keeps only a dead session', async () => {
     const important = await sellerWithStore({ notifyLevel: 'important' } as Partial<Seller>);
     await notifier.digest(important.storeId, [line], false);
     await notifier.alert(important.storeId, { kind: 'floor-reached', productId: 1, title: 'Чайник', details: { floor: 11_000, rivalPrice: 10_500, rivalName: 'R' } });
     expect(botMessages(important.chatId).map((message) => message.text)).toEqual([expect.stringMatching(/^⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000/)]);
 
+    // Trial-mode proposals wait for an answer: «important» still gets them; «off» does not.
+    await notifier.digest(important.storeId, [line], true);
+    expect(botMessages(important.chatId).at(-1)!.text).toMatch(/пробный режим/);
+
     const off = await sellerWithStore({ notifyLevel: 'off' } as Partial<Seller>);
     await notifier.digest(off.storeId, [line], false);
+    await notifier.digest(off.storeId, [line], true);
     await notifier.alert(off.storeId, { kind: 'not-applied', productId: 1, title: 'Чайник', details: { newPrice: 1, shown: 2 } });
     await notifier.alert(off.storeId, { kind: 'session-expired' });
     await notifier.alert(off.storeId, { kind: 'session-expired' }); // the same episode: not twice

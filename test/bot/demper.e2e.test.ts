@@ -142,6 +142,10 @@ describe('the demper from the chat', () => {
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
     // «⏳ отправил» becomes what Kaspi shows, as a manual price does.
     await telegram.waitForBotMessage(seller.id, (message) => message.message_id === sent.message_id && /Kaspi применил цену/.test(message.text ?? ''), { timeoutMs: 20_000 });
+    // With notifications off no proposal can arrive: /demper says so instead of a trial mode that does nothing.
+    await em.nativeUpdate(SellerSchema, { telegramUserId: seller.id }, { notifyLevel: 'off' });
+    await say(telegram, seller, '/demper', /Пробный режим.*уведомления выключены, и предложения не приходят.*\/settings/s);
+    await em.nativeUpdate(SellerSchema, { telegramUserId: seller.id }, { notifyLevel: 'all' });
   });
 
   it('the panic button stops the store at once; /history lists reasons and sends a chart', async () => {

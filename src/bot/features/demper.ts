@@ -98,7 +98,7 @@ async function showStoreDemper(ctx: BotContext, store: Store, edit: boolean): Pr
   ]);
   const latest = await em.findOne(PriceChangeSchema, { store: store.id, source: 'demper' }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
   const lines = [ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total })];
-  if (store.demperDryRun) lines.push(ctx.t('demper-store-dry-run'));
+  if (store.demperDryRun) lines.push(ctx.t(ctx.seller.notifyLevel === 'off' ? 'demper-store-dry-run-silent' : 'demper-store-dry-run'));
   if (latest) {
     const cycle = await em.find(PriceChangeSchema, { store: store.id, source: 'demper', createdAt: latest.createdAt });
     const count = (status: string) => cycle.filter((change) => change.status === status).length;
