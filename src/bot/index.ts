@@ -120,7 +120,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     await ctx.reply(ctx.t(active ? 'cancelled' : 'nothing-to-cancel'), { reply_markup: { remove_keyboard: true } });
   });
   guarded.on('message:text', async (ctx, next) => {
-    if (ctx.message.text.startsWith('/') && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    const left = ctx.message.text.startsWith('/') ? Object.keys(ctx.conversation.active()) : [];
+    if (left.length > 0) {
+      await ctx.conversation.exitAll();
+      // Said before the command runs: an SMS code or a price typed next would otherwise land somewhere else.
+      await ctx.reply(ctx.t(`left-${left[0]}`), { reply_markup: { remove_keyboard: true } });
+    }
     await next();
   });
 

@@ -113,7 +113,11 @@ describe('logging in to Kaspi from the chat', () => {
     await say(telegram, user, '+7 701 000 00 01', /Не понял сообщение/); // no conversation is listening any more
     const again = await say(telegram, user, '/login', /Как войти/);
     await press(telegram, user, again, 'SMS', /номер телефона/);
+    // Another command says what it interrupted, before its own answer: a code typed next is not taken for one.
+    const interrupted = changedSince(telegram, user.id, /Вход в Kaspi прерван/);
     await say(telegram, user, '/products', /Сначала подключите магазин Kaspi/);
+    await telegram.waitForBotMessage(user.id, interrupted);
     await say(telegram, user, '/price 123 5000', /Сначала подключите магазин/);
+    expect(telegram.messages(user.id).filter((message) => message.from === 'bot' && /прерван/.test(message.text ?? ''))).toHaveLength(1);
   });
 });

@@ -71,6 +71,7 @@ describe('locales', () => {
     ...['processing', 'flushed', 'error', 'unfinished'].map((status) => `preorder-file-${status}`),
     ...['not-found', 'not-shown', 'file-refused', 'not-sent', 'points', 'other'].map((kind) => `preorder-failure-${kind}`),
     ...['first_place', 'match_leader', 'hold', 'place'].map((strategy) => `xlsx-strategy-${strategy}`),
+    ...['sms-login', 'email-login', 'price-edit', 'demper-settings', 'preorder-edit', 'excel-import'].map((conversation) => `left-${conversation}`),
   ]);
   const i18n = createI18n();
 
