@@ -288,6 +288,7 @@ demper-settings-ask = <b>{ $title }</b>
 demper-state-on = on
 demper-state-off = off
 demper-settings-unknown = I did not understand “{ $word }”. Example: on min=10000 max=15000
+demper-settings-bare-number = Is { $value } the minimum or the maximum? Write, for example: min={ $value }
 demper-settings-bad-price = { $name }={ $value } is not a price. Use whole tenge from 10.
 demper-settings-bad-step = step={ $value } — the step must be whole: from 1 ₸, or from 1% to { $max }%.
 demper-settings-bad-mode = mode “{ $value }” is unknown — write mode=first, mode=match or mode=hold.

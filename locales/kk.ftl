@@ -267,6 +267,7 @@ demper-settings-ask = <b>{ $title }</b>
 demper-state-on = қосулы
 demper-state-off = өшірулі
 demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу min=10000 max=15000
+demper-settings-bare-number = { $value } — минимум ба, әлде максимум ба? Мысалы, былай жазыңыз: min={ $value }
 demper-settings-bad-price = { $name }={ $value } — баға емес. 10-нан бастап бүтін теңге керек.
 demper-settings-bad-step = step={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
 demper-settings-bad-mode = mode «{ $value }» түсініксіз — mode=бірінші, mode=көшбасшы немесе mode=ұстау деп жазыңыз.

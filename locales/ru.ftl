@@ -295,6 +295,7 @@ demper-settings-ask = <b>{ $title }</b>
 demper-state-on = включён
 demper-state-off = выключен
 demper-settings-unknown = Не понял «{ $word }». Пример: вкл мин=10000 макс=15000
+demper-settings-bare-number = Что такое { $value } — минимум или максимум? Напишите, например: мин={ $value }
 demper-settings-bad-price = { $name }={ $value } — не цена. Нужна целая сумма в тенге от 10.
 demper-settings-bad-step = step={ $value } — шаг должен быть целым: от 1 ₸ или от 1% до { $max }%.
 demper-settings-bad-mode = режим «{ $value }» не понят — напишите режим=первое, режим=лидер или режим=держать.

@@ -31,6 +31,8 @@ const STRATEGIES: Record<string, DemperStrategy> = {
   көшбасшы: 'match_leader',
   ұстау: 'hold',
 };
+/** Setting names, in every spelling the parser takes. */
+const NAMES = new Set(['min', 'мин', 'max', 'макс', 'step', 'шаг', 'mode', 'режим', 'place', 'место', 'every', 'каждые']);
 const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
@@ -49,6 +51,13 @@ export function parseDemperSettings(text: string): ParsedSettings {
     .replace(/(\d)[\s\u00a0\u202f]+(?=\d{3}\b)/g, '$1')
     .split(/\s+/)
     .filter(Boolean);
+  // «мин 300000» and «мин: 300000» as sellers type them: a known name followed by its value is «мин=300000».
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const name = tokens[i]!.toLowerCase().replace(/:$/, '');
+    if (NAMES.has(name) && !tokens[i + 1]!.includes('=')) tokens.splice(i, 2, `${name}=${tokens[i + 1]}`);
+  }
+  // A lone number could be the minimum or the maximum: asked rather than guessed.
+  if (tokens.length === 1 && parsePriceText(tokens[0]!) !== undefined) return fail('demper-settings-bare-number', { value: tokens[0]!.slice(0, 20) });
   for (const token of tokens) {
     const lower = token.toLowerCase();
     if (ON.has(lower)) {

@@ -61,3 +61,18 @@ describe('the settings help in each language', () => {
     if (!bad.ok) expect(i18n.t('ru', bad.key, bad.variables)).toBe('каждые=5000 — от 1 до 1440 минут.');
   });
 });
+
+describe('settings as sellers type them', () => {
+  it('takes «мин 300 000» and «макс: 400000» like «мин=300000»', () => {
+    expect(parseDemperSettings('вкл мин 300 000 макс: 400000')).toEqual({ ok: true, change: { enabled: true, minPrice: 300_000, maxPrice: 400_000 } });
+    expect(parseDemperSettings('шаг 1% каждые 5')).toEqual({ ok: true, change: { step: 1, stepIsPercent: true, checkIntervalSeconds: 300 } });
+  });
+
+  it('asks whether a lone number is the minimum or the maximum instead of guessing', () => {
+    const i18n = createI18n();
+    const lone = parseDemperSettings('300 000');
+    expect(lone).toMatchObject({ ok: false, key: 'demper-settings-bare-number' });
+    if (!lone.ok) expect(i18n.t('ru', lone.key, lone.variables)).toBe('Что такое 300000 — минимум или максимум? Напишите, например: мин=300000');
+    expect(parseDemperSettings('мин')).toMatchObject({ ok: false, key: 'demper-settings-unknown' });
+  });
+});
