@@ -84,6 +84,7 @@ left-excel-import = Excel upload cancelled — nothing was changed.
 error-generic = Something went wrong — we are looking into it. Before trying again, check the prices in /products.
 access-denied = Not available: this store or product was removed or belongs to another seller. Open the list again: /products or /stores.
 slow-down = Too often. Try again in { $seconds } s.
+press-in-progress = Already in progress — the answer will come as a message.
 no-store = Connect a Kaspi store first: /login
 
 # Bot: commands in Telegram's menu.
@@ -141,7 +142,7 @@ button-add-store = ➕ Add a store
 store-activated = Active store: { $name }
 store-remove-ask = Remove store <b>{ $name }</b>? Saved login data, products and price history will be deleted. Nothing changes in Kaspi itself.
 button-remove-yes = Yes, remove
-store-removed = Store <b>{ $name }</b> removed together with its login data.
+store-removed = Store <b>{ $name }</b> removed together with its login data. Your stores: /stores
 
 # Bot: sync.
 sync-ask = Load the products of <b>{ $store }</b> from Kaspi?

@@ -84,6 +84,7 @@ left-excel-import = Загрузка Excel отменена — ничего н�
 error-generic = Что-то пошло не так — мы уже разбираемся. Прежде чем повторить, проверьте цены в /products.
 access-denied = Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.
 slow-down = Слишком много запросов подряд. Попробуйте через { $seconds } сек.
+press-in-progress = Уже выполняется — ответ придёт сообщением.
 no-store = Сначала подключите магазин Kaspi: /login
 
 # Bot: commands in Telegram's menu.
@@ -142,7 +143,7 @@ button-add-store = ➕ Добавить магазин
 store-activated = Активный магазин: { $name }
 store-remove-ask = Удалить магазин <b>{ $name }</b>? Сохранённые данные входа, товары и история цен будут удалены. В самом Kaspi ничего не изменится.
 button-remove-yes = Да, удалить
-store-removed = Магазин <b>{ $name }</b> удалён вместе с данными входа.
+store-removed = Магазин <b>{ $name }</b> удалён вместе с данными входа. Ваши магазины: /stores
 
 # Bot: sync.
 sync-ask = Загрузить товары магазина <b>{ $store }</b> из Kaspi?

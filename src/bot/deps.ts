@@ -31,6 +31,8 @@ export interface BotDeps {
   demper: DemperControls;
   preorders: PreorderService;
   limiter: ActionLimiter;
+  /** One run per button press: the same button of the same message tapped again within seconds is not run twice. */
+  presses: ActionLimiter;
   background: BackgroundTasks;
   /** How long a sent manual change is read back before it is reported as not applied. */
   verifyTimeoutMs: number;

@@ -8,6 +8,7 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import { formatPrice, html } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { repeatedPress } from '../helpers/repeated-press.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
 import { reportPriceResult } from './price.js';
 import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
@@ -174,6 +175,7 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollbackYes), async (ctx
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const store = await ownStore(ctx, idArg(args[0]));
   if (!store) return refuse(ctx);
+  if (await repeatedPress(ctx)) return;
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   try {

@@ -7,6 +7,7 @@ import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
+import { repeatedPress } from '../helpers/repeated-press.js';
 
 export const PAGE_SIZE = 8;
 
@@ -41,6 +42,7 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const product = await ownProduct(ctx, idArg(args[0]));
   if (!product || (args[1] !== '0' && args[1] !== '1')) return refuse(ctx);
+  if (await repeatedPress(ctx)) return;
   const available = args[1] === '1';
   await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
   try {
