@@ -60,6 +60,7 @@ help = <b>What I can do</b>
     /logout — remove a store and its login data
 button-products = 📦 Products
 button-sync = 🔄 Sync
+button-sync-retry = 🔄 Try again
 button-enable = ✅ Put on sale
 button-disable = ⛔ Take off sale
 button-stores = 🏪 Stores

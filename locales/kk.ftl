@@ -60,6 +60,7 @@ help = <b>Не істей аламын</b>
     /logout — дүкенді және кіру деректерін жою
 button-products = 📦 Тауарлар
 button-sync = 🔄 Синхрондау
+button-sync-retry = 🔄 Қайталау
 button-enable = ✅ Сатылымға қосу
 button-disable = ⛔ Сатылымнан алу
 button-stores = 🏪 Дүкендер

@@ -60,6 +60,7 @@ help = <b>Что я умею</b>
     /logout — удалить магазин и его данные входа
 button-products = 📦 Товары
 button-sync = 🔄 Синхронизировать
+button-sync-retry = 🔄 Повторить
 button-enable = ✅ Включить товары
 button-disable = ⛔ Снять с продажи
 button-stores = 🏪 Магазины

@@ -309,6 +309,16 @@ describe('the seller’s products in the chat', () => {
     expect(await em.count(ProductSchema, { id: victim.id })).toBe(1);
   });
 
+  it('a sync Kaspi did not answer says so with a «Повторить» button that runs it again', async () => {
+    const { telegram, sandbox } = harness;
+    sandbox.injectFaults({ target: 'cabinet', serverErrors: 50 });
+    const failed = changedSince(telegram, seller.id, /Синхронизация не завершена: Kaspi сейчас не отвечает/);
+    await say(telegram, seller, '/sync', /Синхронизация|Обновляю/);
+    const message = await telegram.waitForBotMessage(seller.id, failed, { timeoutMs: 30_000 });
+    sandbox.injectFaults({ target: 'cabinet', serverErrors: 0 });
+    await press(telegram, seller, message, 'Повторить', /синхронизировано \d+\. Новых: \d+/, 30_000);
+  });
+
   it('an expired Kaspi session gets one clear message with a «Войти снова» button', async () => {
     const { telegram, sandbox } = harness;
     sandbox.expireSessions(MERCHANT);

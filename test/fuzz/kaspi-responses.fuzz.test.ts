@@ -21,7 +21,7 @@ let sql: pg.Client;
 const seller = newUser('Арман');
 let generic: string[];
 
-const KASPI_TROUBLE = /Kaspi сейчас не отвечает|Kaspi изменил формат|Kaspi временно|Kaspi отклонил|Синхронизация не завершена|Не удалось изменить/;
+const KASPI_TROUBLE = /Kaspi сейчас не отвечает|Kaspi просит подождать|Kaspi изменил формат|Kaspi временно|Kaspi отклонил|Синхронизация не завершена|Не удалось изменить/;
 
 beforeAll(async () => {
   harness = await startBotHarness({ logger: logs.logger, productsPerMerchant: 6 });

@@ -61,7 +61,8 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
         await expiredNoticeDue(store.id, deps.redis);
       } else if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);
-        await edit(t('sync-failed', { reason: t(messageKey, variables) }));
+        // A retry button: the seller is not left to find /sync again (the per-store spacing still applies).
+        await edit(t('sync-failed', { reason: t(messageKey, variables) }), new InlineKeyboard().text(t('button-sync-retry'), callbackData(ACTIONS.sync, store.id)));
       } else {
         await edit(t('error-generic'));
         throw error;
