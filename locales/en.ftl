@@ -455,6 +455,7 @@ import-not-xlsx = I need an Excel file (.xlsx) exported with /export.
 import-too-big = The file is larger than { $mb } MB — too many products at once. Split the file.
 import-broken = Could not open the file: it is damaged or not Excel. Nothing changed.
 import-foreign = This is not our file: no SKU column or known columns. Export products with /export and edit that file.
+import-preorders-file = This is the preorder list — it is for reading only. To change preorders with a file, export the products with /export: it has a “Preorder …” column for each point. Or open /preorders.
 import-too-many-rows = The file has more than { $max } rows — split it. Nothing changed.
 import-preview = 📄 <b>{ $store }</b>: rows read — { $rows }. Products to change: { $changes } (prices — { $prices }, on sale — { $onSale }, repricer — { $demper }, preorder — { $preorders }).
 import-on-sale = on sale

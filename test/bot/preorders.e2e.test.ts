@@ -98,6 +98,10 @@ describe('preorders in the chat', () => {
     expect(document.document!.file_name).toMatch(/^preorders-30067228-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(document.document!.data as never);
+    // Sent back as it is, the list is named for what it is (read-only), not «не наш файл».
+    const told = changedSince(telegram, seller.id, /Это файл со списком предзаказов — он только для просмотра/);
+    await telegram.sendDocument(seller, document.document!.file_name!, document.document!.data!, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await telegram.waitForBotMessage(seller.id, told, { timeoutMs: 15_000 });
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('Предзаказы');
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
