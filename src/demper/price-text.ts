@@ -1,5 +1,5 @@
 /**
- * A price as sellers type it: «12000», «12 000», «12 000 ₸», «12000тг», «12.000». Whole tenge only;
+ * A price as sellers type it: «12000», «12 000», «12 000 ₸», «12000тг», «12.000», «12 500,00». Whole tenge only;
  * `undefined` for anything else (letters, fractions, negatives, «12 00»).
  */
 export function parsePriceText(text: string): number | undefined {
@@ -8,7 +8,9 @@ export function parsePriceText(text: string): number | undefined {
     .toLowerCase()
     .replace(/(₸|тг\.?|тенге|kzt|tg)$/u, '')
     .trim()
-    .replace(/[\u00a0\u202f]/g, ' ');
+    .replace(/[\u00a0\u202f]/g, ' ')
+    // «12 500,00» as price lists write it: zero kopecks are whole tenge (two digits: «12.000» stays thousands).
+    .replace(/(\d)[.,]0{1,2}$/, '$1');
   // Digits alone, or groups of three behind one separator («12 000», «12.000»); «12 00» is a typo, not 1200.
   const grouped = /^\d{1,3}(?:([ .,'])\d{3})(?:\1\d{3})*$/.test(cleaned);
   if (!grouped && !/^\d{1,9}$/.test(cleaned)) return undefined;
