@@ -19,7 +19,7 @@ export interface RunningBot {
  * in parallel, each chat in order), or a webhook on the same HTTP server as `/healthz`, with Telegram's secret
  * token checked.
  */
-export async function runBot(bot: Bot<BotContext>, deps: BotDeps, infrastructure: Infrastructure): Promise<RunningBot> {
+export async function runBot(bot: Bot<BotContext>, deps: BotDeps, infrastructure: Infrastructure, options: { httpHost?: string } = {}): Promise<RunningBot> {
   const { config, logger } = deps;
   // Who we are, asked once without auto-retry: a wrong token or an unreachable API fails start-up at once
   // instead of retrying for minutes (auto-retry is for Telegram's 429s and blips while running).
@@ -31,7 +31,7 @@ export async function runBot(bot: Bot<BotContext>, deps: BotDeps, infrastructure
     const callback = webhookCallback(bot, 'http', { secretToken: config.webhookSecret, onTimeout: 'return', timeoutMilliseconds: 25_000 });
     routes[`POST ${path}`] = (request, response) => callback(request, response);
   }
-  const http = await startHttpServer({ port: config.httpPort, logger, healthChecks: infrastructure.healthChecks, routes });
+  const http = await startHttpServer({ port: config.httpPort, host: options.httpHost, logger, healthChecks: infrastructure.healthChecks, routes });
   await publishCommands(bot, deps).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command list'));
   let runner: RunnerHandle | undefined;
   if (config.botMode === 'webhook') {

@@ -154,7 +154,8 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     const deps = createBotDeps(infrastructure, undefined, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
     const bot = createBot(SANDBOX_BOT_TOKEN, deps);
     const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN), deps.kaspi, { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 });
-    const running = await runBot(bot, deps, infrastructure);
+    // /healthz and /metrics on the sandbox's own interface: the page is local by default, so are these.
+    const running = await runBot(bot, deps, infrastructure, { httpHost: options.host ?? '127.0.0.1' });
     stack.push({ name: 'bot', close: () => running.stop() });
     const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, logger });
     stack.push({ name: 'demper-scheduler', close: async () => void (await scheduler.stop()) });
@@ -162,7 +163,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     return {
       url: `${apiRoot}/`,
       apiRoot,
-      healthUrl: `http://127.0.0.1:${running.http.port}/healthz`,
+      healthUrl: `http://${!options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${running.http.port}/healthz`,
       dataDir: options.dataDir,
       demperCron,
       telegram,

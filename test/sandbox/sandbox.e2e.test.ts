@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import ExcelJS from 'exceljs';
@@ -75,6 +76,22 @@ afterAll(async () => {
 });
 
 describe('kaspi-bot sandbox in a browser', () => {
+  it('serves /healthz and /metrics only on the interface the page is on (loopback by default)', async () => {
+    const health = await fetch(sandbox.healthUrl);
+    expect(health.status).toBe(200);
+    const port = new URL(sandbox.healthUrl).port;
+    // Any address of this machine other than loopback must refuse: a demo on a laptop is not a LAN service.
+    const outside = Object.values(networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
+    if (outside) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: outside.address, port: Number(port) });
+        socket.once('connect', () => (socket.destroy(), resolve(false)));
+        socket.once('error', () => resolve(true));
+      });
+      expect(refused, `${outside.address}:${port} answered`).toBe(true);
+    }
+  });
+
   it('logs in by SMS: shares the phone from the reply keyboard and types the code the sandbox sent', async () => {
     screenshotOnFailure(() => page, 'sandbox-login');
     await eventually(() => textOf(page.locator('#seller-name'))).toBe('Айгерим');
