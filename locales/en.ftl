@@ -149,7 +149,7 @@ store-removed = Store <b>{ $name }</b> removed together with its login data. You
 sync-ask = Load the products of <b>{ $store }</b> from Kaspi?
 sync-started = 🔄 Syncing <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: synced { $fetched } of { $total }
-sync-done = ✅ <b>{ $store }</b>: synced { $total }. New: { $added }, changed: { $changed }, removed: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: products synced — { $total }. New: { $added }, changed: { $changed }, removed: { $removed }.
 sync-failed = Sync not finished: { $reason }
 sync-already-running = A sync is already running — I will tell you when it is done.
 
@@ -309,8 +309,8 @@ demper-product-on = 🤖 <b>{ $title }</b>
     Repricer on: { $strategy }, min { $min }, max { $max }, step { $step }, checked every { $minutes } min.
 demper-product-off = 🤖 <b>{ $title }</b>
     Repricer off (min { $min }, max { $max }, step { $step }).
-demper-store-on = 🤖 The repricer of <b>{ $store }</b> is on. Products under it: { $enabled } of { $total }.
-demper-store-off = 🤖 The repricer of <b>{ $store }</b> is off. Products with settings: { $enabled } of { $total }.
+demper-store-on = 🤖 The repricer of <b>{ $store }</b> is on. Products with the repricer on: { $enabled } of { $total }.
+demper-store-off = 🤖 The repricer of <b>{ $store }</b> is off. Products with the repricer on: { $enabled } of { $total }.
 demper-store-dry-run = 🧪 Trial mode: the repricer only proposes prices.
 demper-store-dry-run-silent = 🧪 Trial mode: the repricer only proposes prices — but notifications are off, so no proposals arrive. Turn them on in /settings.
 demper-store-last-cycle = Last check { $at }: { $changes } { $changes ->

@@ -146,7 +146,7 @@ store-removed = <b>{ $name }</b> дүкені кіру деректерімен 
 sync-ask = <b>{ $store }</b> дүкенінің тауарларын Kaspi-ден жүктейміз бе?
 sync-started = 🔄 <b>{ $store }</b> синхрондалуда…
 sync-progress = 🔄 <b>{ $store }</b>: { $total } ішінен { $fetched } синхрондалды
-sync-done = ✅ <b>{ $store }</b>: { $total } синхрондалды. Жаңа: { $added }, өзгерген: { $changed }, жойылған: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: синхрондалған тауарлар — { $total }. Жаңа: { $added }, өзгерген: { $changed }, жойылған: { $removed }.
 sync-failed = Синхрондау аяқталмады: { $reason }
 sync-already-running = Синхрондау жүріп жатыр — аяқталғанда хабарлаймын.
 
@@ -265,7 +265,7 @@ demper-settings-usage = Баптауларды бір жолмен жазыңы�
     • every=5 — әр 5 минут сайын тексеру
     • өшіру — демперді өшіру
 demper-settings-ask = <b>{ $title }</b>
-    Демпер: { $state }, мин. { $min }, макс. { $max }.
+    Демпер: { $state }, минимум { $min }, максимум { $max }.
 demper-state-on = қосулы
 demper-state-off = өшірулі
 demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу min=10000 max=15000
@@ -288,8 +288,8 @@ demper-product-on = 🤖 <b>{ $title }</b>
     Демпер қосулы: { $strategy }, мин. { $min }, макс. { $max }, қадам { $step }, әр { $minutes } мин. сайын тексеріледі.
 demper-product-off = 🤖 <b>{ $title }</b>
     Демпер өшірулі (мин. { $min }, макс. { $max }, қадам { $step }).
-demper-store-on = 🤖 <b>{ $store }</b> дүкенінің демпері қосулы. Демпердегі тауарлар: { $total } ішінен { $enabled }.
-demper-store-off = 🤖 <b>{ $store }</b> дүкенінің демпері өшірулі. Баптаулары бар тауарлар: { $total } ішінен { $enabled }.
+demper-store-on = 🤖 <b>{ $store }</b> дүкенінің демпері қосулы. Демпері қосулы тауарлар: { $total } ішінен { $enabled }.
+demper-store-off = 🤖 <b>{ $store }</b> дүкенінің демпері өшірулі. Демпері қосулы тауарлар: { $total } ішінен { $enabled }.
 demper-store-dry-run = 🧪 Сынақ режимі: демпер тек баға ұсынады.
 demper-store-dry-run-silent = 🧪 Сынақ режимі: демпер тек баға ұсынады — бірақ хабарламалар өшірулі, ұсыныстар келмейді. Оларды /settings арқылы қосыңыз.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.

@@ -150,7 +150,7 @@ store-removed = Магазин <b>{ $name }</b> удалён вместе с д�
 sync-ask = Загрузить товары магазина <b>{ $store }</b> из Kaspi?
 sync-started = 🔄 Синхронизация <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: синхронизировано { $fetched } из { $total }
-sync-done = ✅ <b>{ $store }</b>: синхронизировано { $total }. Новых: { $added }, изменилось: { $changed }, удалено: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: товаров синхронизировано — { $total }. Новых: { $added }, изменилось: { $changed }, удалено: { $removed }.
 sync-failed = Синхронизация не завершена: { $reason }
 sync-already-running = Синхронизация уже идёт — я сообщу, когда закончу.
 
@@ -316,8 +316,8 @@ demper-product-on = 🤖 <b>{ $title }</b>
     Демпер включён: { $strategy }, мин. { $min }, макс. { $max }, шаг { $step }, проверка каждые { $minutes } мин.
 demper-product-off = 🤖 <b>{ $title }</b>
     Демпер выключен (мин. { $min }, макс. { $max }, шаг { $step }).
-demper-store-on = 🤖 Демпер магазина <b>{ $store }</b> включён. Товаров под демпером: { $enabled } из { $total }.
-demper-store-off = 🤖 Демпер магазина <b>{ $store }</b> выключен. Товаров с настройками: { $enabled } из { $total }.
+demper-store-on = 🤖 Демпер магазина <b>{ $store }</b> включён. Товаров с включённым демпером: { $enabled } из { $total }.
+demper-store-off = 🤖 Демпер магазина <b>{ $store }</b> выключен. Товаров с включённым демпером: { $enabled } из { $total }.
 demper-store-dry-run = 🧪 Пробный режим: демпер только предлагает цены.
 demper-store-dry-run-silent = 🧪 Пробный режим: демпер только предлагает цены — но уведомления выключены, и предложения не приходят. Включите их в /settings.
 demper-store-last-cycle = Последняя проверка { $at }: изменений — { $changes }, появилось на Kaspi — { $applied }, ошибок — { $failed }.

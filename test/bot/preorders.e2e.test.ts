@@ -85,7 +85,7 @@ describe('preorders in the chat', () => {
 
   it('sends the preorder list as an Excel file a seller can read: header, frozen row, days per point', async () => {
     const { telegram } = harness;
-    await say(telegram, seller, '/sync', /синхронизировано \d+\./, 30_000);
+    await say(telegram, seller, '/sync', /синхронизировано — \d+\./, 30_000);
     const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
     // Plans and Kaspi's preorders share one numbering, and «✏️ n» / «⏹ n» act on line n.
     const [, number, firstTitle] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;

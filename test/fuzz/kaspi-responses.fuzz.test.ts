@@ -52,7 +52,7 @@ type Operation = 'sync' | 'offers' | 'price' | 'onSale';
 async function perform(operation: Operation, product: Product, delta: number): Promise<string> {
   const { telegram } = harness;
   if (operation === 'sync') {
-    const done = changedSince(telegram, seller.id, /синхронизировано \d+\. Новых|Синхронизация не завершена|уже идёт/);
+    const done = changedSince(telegram, seller.id, /товаров синхронизировано — \d+\. Новых|Синхронизация не завершена|уже идёт/);
     await telegram.sendText(seller, '/sync');
     return (await telegram.waitForBotMessage(seller.id, done, { timeoutMs: 30_000 })).text ?? '';
   }
@@ -129,7 +129,7 @@ describe('Kaspi answering badly', () => {
     clearFaults();
     await harness.deps.background.idle();
     const text = await perform('sync', (await ownProducts())[0]!, 1);
-    expect(text).toMatch(/синхронизировано \d+\. Новых/);
+    expect(text).toMatch(/товаров синхронизировано — \d+\. Новых/);
     const failures = logs.lines().filter((line) => ['update failed', 'unhandled bot error', 'background task failed'].includes(String(line.msg)));
     expect(failures.map((line) => JSON.stringify(line).slice(0, 600))).toEqual([]);
     expect(rejections.reasons).toEqual([]);

@@ -160,7 +160,7 @@ export async function loginBySms(harness: BotHarness, user: FakeUser, phone: str
 /** A seller logged in by SMS whose store is synced: where most chat tests start. */
 export async function loginAndSync(harness: BotHarness, user: FakeUser, phone = '+7 701 000 00 01'): Promise<void> {
   const connected = await loginBySms(harness, user, phone);
-  await press(harness.telegram, user, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await press(harness.telegram, user, connected, 'Синхронизировать', /товаров синхронизировано — \d+\. Новых/, 30_000);
 }
 
 /** The products of a Telegram user's stores, by title. */

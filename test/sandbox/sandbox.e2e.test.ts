@@ -120,7 +120,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     screenshotOnFailure(() => page, 'sandbox-sync');
     await tap(botMessage('подключён'), 'Синхронизировать');
     const total = sandbox.kaspi.catalogue(MERCHANT).length;
-    const done = await awaitBot(new RegExp(`Sandbox Electronics: синхронизировано ${total}\\. Новых: ${total}`), 60_000);
+    const done = await awaitBot(new RegExp(`Sandbox Electronics: товаров синхронизировано — ${total}\\. Новых: ${total}`), 60_000);
     expect(await done.locator('.meta').textContent()).toContain('изменено');
   }, 90_000);
 

@@ -44,7 +44,7 @@ async function sellerData(telegramUserId: number): Promise<{ stores: Store[]; pr
 
 async function connectAndSync(user: typeof victim, phone: string, merchant?: RegExp): Promise<void> {
   const connected = await loginBySms(harness, user, phone, merchant);
-  await press(harness.telegram, user, connected, 'Синхронизировать', /синхронизировано \d+\. Новых/, 30_000);
+  await press(harness.telegram, user, connected, 'Синхронизировать', /товаров синхронизировано — \d+\. Новых/, 30_000);
 }
 
 beforeAll(async () => {

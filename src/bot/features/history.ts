@@ -35,9 +35,8 @@ historyFeature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
 /** The reason in the language the seller reads now (it was recorded in Russian when the change was made). */
 function reasonIn(ctx: BotContext, change: PriceChange): string {
   if (change.reasonDetails && change.source === 'demper') return explainRecorded(ctx.deps.i18n, ctx.seller.language as Locale, { ...change, reasonDetails: change.reasonDetails });
-  if (change.source === 'manual') return ctx.t('price-reason-manual');
-  if (change.source === 'rollback') return ctx.t('price-reason-rollback');
-  if (change.source === 'import') return ctx.t('import-reason');
+  // A change by hand, by file or by rollback: the source already says all there is («вручную, применено»).
+  if (change.source === 'manual' || change.source === 'rollback' || change.source === 'import') return '';
   return change.reasonText;
 }
 
@@ -57,7 +56,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
         source: ctx.t(`history-source-${change.source}`),
         status: ctx.t(`history-status-${change.status}`),
         reason: html(truncate(reasonIn(ctx, change), 160)),
-      }),
+      }).trimEnd(),
     );
   }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });

@@ -32,11 +32,18 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.list), async (ctx) => {
 });
 
 productsFeature.callbackQuery(actionPattern(ACTIONS.product), async (ctx) => {
-  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(args[0]));
   if (!product) return refuse(ctx);
   await ctx.answerCallbackQuery();
-  await showProductCard(ctx, product, true);
+  await showProductCard(ctx, product, true, listPage(args[1]));
 });
+
+/** The list page a card was opened from (its «К списку» goes back there); page 1 when unknown. */
+function listPage(arg: string | undefined): number {
+  const page = Number(arg ?? 0);
+  return Number.isInteger(page) && page >= 0 && page < 10_000 ? page : 0;
+}
 
 productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
@@ -51,7 +58,10 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
     await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
     // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
     const card = ctx.callbackQuery.message;
-    const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id) : Promise.resolve());
+    // The redrawn card keeps its «К списку» page, read off the card's own back button.
+    const back = card && 'reply_markup' in card ? card.reply_markup?.inline_keyboard.flat().find((button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list) : undefined;
+    const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
+    const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve());
     if (result.unchanged.length) await redraw();
     if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw));
   } catch (error) {
@@ -100,16 +110,15 @@ export async function showProductList(ctx: BotContext, page: number, edit: boole
   else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: page + 1, pages, search: html(search ?? '') });
   const keyboard = new InlineKeyboard();
   for (const product of products) {
-    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id)).row();
+    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id, page)).row();
   }
   if (pages > 1) {
     const scope = search ? LIST_SEARCH : LIST_ALL;
     if (page > 0) keyboard.text('◀️', callbackData(ACTIONS.list, page - 1, scope));
     keyboard.text(`${page + 1}/${pages}`, callbackData(ACTIONS.list, page, scope));
     if (page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, page + 1, scope));
-    keyboard.row();
   }
-  if (total === 0 && !search) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
+  if (total === 0 && !search) keyboard.row().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, options);
@@ -166,23 +175,23 @@ export function productCardText(ctx: BotContext, product: Product, market: CardM
   return lines.join('\n');
 }
 
-export async function showProductCard(ctx: BotContext, product: Product, edit: boolean): Promise<void> {
-  const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product) };
+export async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
+  const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product, page) };
   const text = productCardText(ctx, product, await cardMarket(ctx, product));
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
   else await ctx.reply(text, options);
 }
 
 /** Edits a card shown earlier to the product's current state (after a background read-back). */
-async function redrawCard(ctx: BotContext, chatId: number, messageId: number, productId: number): Promise<void> {
+async function redrawCard(ctx: BotContext, chatId: number, messageId: number, productId: number, page: number): Promise<void> {
   const product = await ownProduct(ctx, productId);
   if (!product) return;
   await ctx.api
-    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product) })
+    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product, page) })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
 }
 
-function cardKeyboard(ctx: BotContext, product: Product): InlineKeyboard {
+function cardKeyboard(ctx: BotContext, product: Product, page: number): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
     .text(ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'), callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1))
@@ -191,5 +200,5 @@ function cardKeyboard(ctx: BotContext, product: Product): InlineKeyboard {
     .text(ctx.t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
     .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
-    .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, 0));
+    .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, page));
 }
