@@ -84,7 +84,9 @@ export class ChatNotifier implements DemperNotifier {
           .row();
       });
     }
-    keyboard.text(t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id)).text(t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
+    keyboard.text(t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id));
+    // Under proposals nothing was changed: «вернуть прежние цены» there would undo an earlier live check instead.
+    if (!dryRun) keyboard.text(t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
     await this.send(seller, text, keyboard);
   }
 

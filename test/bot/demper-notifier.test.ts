@@ -123,6 +123,8 @@ describe('the demper’s chat notifier', () => {
     expect(call.payload.disable_notification).toBe(true);
     const buttons = (botMessages(quiet.chatId)[0]!.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
     expect(buttons[0]!.map((button) => button.callback_data)).toEqual([expect.stringMatching(/^1:py:1:11490:\d+$/), '1:pn:1']);
+    // Only «stop» under proposals: nothing was changed, so there is nothing of theirs to restore.
+    expect(buttons.at(-1)!.map((button) => button.callback_data)).toEqual([`1:ds:${quiet.storeId}`]);
     expect(botMessages(quiet.chatId)[0]!.text).toMatch(/пробный режим/);
   });
 
