@@ -145,6 +145,31 @@ describe('preorders in the chat', () => {
     await em.nativeDelete(PreorderSchema, { product: target!.id });
   });
 
+  it('pages a long list, every line with its own ✏️ and 🗑/⏹ buttons', async () => {
+    const { telegram } = harness;
+    const em = harness.infrastructure.database.orm.em.fork();
+    const planIds: number[] = [];
+    for (const product of (await products()).filter((candidate) => candidate.availabilities.length > 0).slice(0, 9)) {
+      const result = await harness.deps.preorders.plan(product.store.id, product.id, product.availabilities.map((point) => ({ storeId: point.storeId, days: 2 })));
+      if (result.ok) planIds.push(product.id);
+    }
+    expect(planIds.length).toBe(9);
+    try {
+      const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 9/);
+      expect(list.text).toMatch(/\n8\. /);
+      expect(list.text).not.toMatch(/\n9\. /);
+      expect(list.text).toContain('✏️ — изменить · 🗑 — отменить план · ⏹ — снять предзаказ в Kaspi');
+      for (let number = 1; number <= 8; number++) expect(buttonData(list, `🗑 ${number}`)).toMatch(/^1:pr:del:\d+$/);
+      const next = await press(telegram, seller, list, '▶️', /\n9\. /);
+      expect(next.message_id).toBe(list.message_id); // edited in place
+      expect(buttonData(next, '✏️ 9')).toMatch(/^1:pr:edit:\d+$/);
+      expect(() => buttonData(next, /^✏️ 1$/)).toThrow();
+      await press(telegram, seller, next, '◀️', /\n1\. /);
+    } finally {
+      await em.nativeDelete(PreorderSchema, { product: { $in: planIds }, status: 'planned' });
+    }
+  });
+
   it('says so when the upload went through but reading it back fails; the plan keeps waiting, nothing is lost', async () => {
     const { telegram } = harness;
     // The earlier uploads' read-backs finish first: one background task per store uploads or reads back.

@@ -10,9 +10,8 @@ import { html, localDate, truncate } from '../helpers/format.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 import { PREORDER_EDIT } from '../../../conversations/preorder-edit.js';
 
-const SHOWN = 15;
-/** Numbered ✏️/⏹/🗑 buttons under the list; other products are changed through «➕» and their SKU. */
-const EDIT_BUTTONS = 8;
+/** Lines per page of /preorders, each with its ✏️ and 🗑/⏹ buttons (two lines' buttons per keyboard row). */
+const PAGE_SIZE = 8;
 
 /** `/preorders`: what Kaspi shows on preorder, what is planned, add/edit/remove, upload (price feed or file), Excel. */
 export const preordersFeature = new Composer<BotContext>();
@@ -28,39 +27,54 @@ export function pointLabel(store: Store, storeId: string): string {
   return point ? `${point.code} ${point.cityName}`.trim() : storeId.split('_').pop()!;
 }
 
-export async function showPreorders(ctx: BotContext, store: Store): Promise<void> {
+export async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = false): Promise<void> {
   const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
   const days = (value: number) => (value > 0 ? ctx.t('preorder-days', { days: value }) : '—');
-  // One numbering for both lists: the buttons «✏️ 3», «⏹ 3», «🗑 3» name line 3.
-  const shownPlans = planned.slice(0, SHOWN);
-  const shownOnKaspi = onKaspi.slice(0, SHOWN);
+  // One numbering for both lists, a page of PAGE_SIZE lines at a time, every line with its own buttons:
+  // «✏️ 3», «🗑 3» / «⏹ 3» act on line 3.
+  const entries = [
+    ...planned.map((preorder) => ({ kind: 'plan' as const, preorder, productId: preorder.product.id })),
+    ...onKaspi.map((entry) => ({ kind: 'kaspi' as const, entry, productId: entry.product.id })),
+  ];
+  const pages = Math.max(1, Math.ceil(entries.length / PAGE_SIZE));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const first = current * PAGE_SIZE;
+  const shown = entries.slice(first, first + PAGE_SIZE);
   const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-planned', { count: planned.length })];
-  shownPlans.forEach((preorder, index) => {
-    const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
-    const error = preorder.status === 'failed' ? ` (${ctx.t(`preorder-failure-${preorderFailureOf(preorder.error)}`)})` : '';
-    lines.push(`${index + 1}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
+  shown.forEach((item, index) => {
+    if (item.kind === 'kaspi' && (index === 0 || shown[index - 1]!.kind === 'plan')) lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
+    const number = first + index + 1;
+    if (item.kind === 'plan') {
+      const { preorder } = item;
+      const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
+      const error = preorder.status === 'failed' ? ` (${ctx.t(`preorder-failure-${preorderFailureOf(preorder.error)}`)})` : '';
+      lines.push(`${number}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
+    } else {
+      lines.push(`${number}. ${html(truncate(item.entry.product.title, 50))} — ${item.entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
+    }
   });
-  if (planned.length > SHOWN) lines.push(ctx.t('offers-more', { count: planned.length - SHOWN }));
-  lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
-  shownOnKaspi.forEach((entry, index) => {
-    lines.push(`${shownPlans.length + index + 1}. ${html(truncate(entry.product.title, 50))} — ${entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
-  });
-  if (onKaspi.length > SHOWN) lines.push(ctx.t('offers-more', { count: onKaspi.length - SHOWN }));
-  if (shownPlans.length + shownOnKaspi.length > EDIT_BUTTONS) lines.push(ctx.t('preorders-more-by-sku'));
+  if (!shown.some((item) => item.kind === 'kaspi')) lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
+  if (shown.length > 0) lines.push(ctx.t('preorders-buttons-legend'));
   const keyboard = new InlineKeyboard().text(ctx.t('button-preorder-add'), callbackData(ACTIONS.preorders, 'add'));
   if (planned.some((preorder) => preorder.status === 'planned' || preorder.status === 'failed')) {
     keyboard.row().text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
   }
   keyboard.row().text(ctx.t('button-preorder-xlsx'), callbackData(ACTIONS.preorders, 'xlsx')).row();
-  const numbered = [
-    ...shownPlans.map((preorder) => ({ productId: preorder.product.id, undo: callbackData(ACTIONS.preorders, 'del', preorder.id), undoLabel: '🗑' })),
-    ...shownOnKaspi.map((entry) => ({ productId: entry.product.id, undo: callbackData(ACTIONS.preorders, 'off', entry.product.id), undoLabel: '⏹' })),
-  ].slice(0, EDIT_BUTTONS);
-  numbered.forEach((entry, index) => {
-    keyboard.text(`✏️ ${index + 1}`, callbackData(ACTIONS.preorders, 'edit', entry.productId)).text(`${entry.undoLabel} ${index + 1}`, entry.undo);
+  shown.forEach((item, index) => {
+    const number = first + index + 1;
+    const undo = item.kind === 'plan' ? { label: '🗑', data: callbackData(ACTIONS.preorders, 'del', item.preorder.id) } : { label: '⏹', data: callbackData(ACTIONS.preorders, 'off', item.productId) };
+    keyboard.text(`✏️ ${number}`, callbackData(ACTIONS.preorders, 'edit', item.productId)).text(`${undo.label} ${number}`, undo.data);
     if (index % 2 === 1) keyboard.row();
   });
-  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+  if (pages > 1) {
+    keyboard.row();
+    if (current > 0) keyboard.text('◀️', callbackData(ACTIONS.preorders, 'page', current - 1));
+    keyboard.text(`${current + 1}/${pages}`, callbackData(ACTIONS.preorders, 'page', current));
+    if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.preorders, 'page', current + 1));
+  }
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
+  else await ctx.reply(lines.join('\n'), options);
 }
 
 preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => {
@@ -71,6 +85,12 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
     case 'list':
       await ctx.answerCallbackQuery();
       return showPreorders(ctx, store);
+    case 'page': {
+      const page = Number(id);
+      if (!Number.isInteger(page) || page < 0 || page > 10_000) return refuse(ctx);
+      await ctx.answerCallbackQuery();
+      return showPreorders(ctx, store, page, true);
+    }
     case 'add':
       await ctx.answerCallbackQuery();
       return ctx.conversation.enter(PREORDER_EDIT, null);
