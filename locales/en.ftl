@@ -415,6 +415,7 @@ preorder-outcome-deferred = not sent: Kaspi's limit, try again in 30 minutes
 preorder-outcome-mixed-days = a file can only carry the same days at every point; use “Upload to Kaspi”
 preorder-upload-failed = Upload failed: { $reason }
 preorder-confirmed = ✅ Kaspi shows the preorder: { $count }.
+preorder-removal-confirmed = ✅ Kaspi ended the preorder: { $count }.
 preorder-not-shown = ⚠️ Kaspi does not show the preorder for { $count } { $count ->
         [one] product
        *[other] products

@@ -391,6 +391,7 @@ preorder-outcome-deferred = жіберілмеді: Kaspi лимиті, 30 ми�
 preorder-outcome-mixed-days = файлда барлық нүктеде бірдей күн ғана болады; «Kaspi-ге жүктеу» түймесін қолданыңыз
 preorder-upload-failed = Жіберу сәтсіз аяқталды: { $reason }
 preorder-confirmed = ✅ Kaspi алдын ала тапсырысты көрсетіп тұр: { $count }.
+preorder-removal-confirmed = ✅ Kaspi алдын ала тапсырысты алып тастады: { $count }.
 preorder-not-shown = ⚠️ Kaspi { $count } тауардың алдын ала тапсырысын көрсетпейді — кабинетте тексеріңіз.
 preorder-verify-failed = Алдын ала тапсырыстар жүктелді, бірақ Kaspi-де тексеру мүмкін болмады: { $reason } Кейінірек қараңыз: /preorders
 preorder-xlsx-caption = Алдын ала тапсырыстар: { $count }. Күндер әр сату нүктесі бойынша берілген.

@@ -419,6 +419,7 @@ preorder-outcome-deferred = не отправлено: лимит Kaspi, пов�
 preorder-outcome-mixed-days = в файле можно только одинаковые дни на всех точках; загрузите кнопкой «Загрузить в Kaspi»
 preorder-upload-failed = Загрузка не удалась: { $reason }
 preorder-confirmed = ✅ Kaspi показывает предзаказ: { $count }.
+preorder-removal-confirmed = ✅ Kaspi снял предзаказ: { $count }.
 preorder-not-shown = ⚠️ Kaspi не показывает предзаказ для { $count } { $count ->
         [one] товара
        *[other] товаров

@@ -145,6 +145,20 @@ describe('preorders in the chat', () => {
     await em.nativeDelete(PreorderSchema, { product: target!.id });
   });
 
+  it('takes a product off preorder with ⏹, and says «снял», not «показывает», once Kaspi shows it', async () => {
+    const { telegram } = harness;
+    await harness.deps.background.idle();
+    const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
+    const [, number, title] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;
+    const product = (await products()).find((candidate) => candidate.title.startsWith(title!.replace(/…$/, '')))!;
+    const planned = await press(telegram, seller, list, new RegExp(`^⏹ ${number}$`), /Запланировано \(ещё не в Kaspi\): 1/);
+    const removed = changedSince(telegram, seller.id, /Kaspi снял предзаказ: 1/);
+    await press(telegram, seller, planned, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
+    await telegram.waitForBotMessage(seller.id, removed, { timeoutMs: 20_000 });
+    expect(offerAt(product.sku).availabilities.every((point) => !point.preOrder)).toBe(true);
+    await harness.deps.background.idle();
+  });
+
   it('pages a long list, every line with its own ✏️ and 🗑/⏹ buttons', async () => {
     const { telegram } = harness;
     const em = harness.infrastructure.database.orm.em.fork();

@@ -206,7 +206,10 @@ export async function readBackPreorders(ctx: BotContext, storeId: number, chatId
       return void (await ctx.api.sendMessage(chatId, t('preorder-verify-failed', { reason: t(key, variables) })));
     }
     const { confirmed, notShown } = verified;
-    if (confirmed.length) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length }));
+    // A plan of all-zero days takes a product off preorder: «Kaspi показывает предзаказ» would say the opposite.
+    const removals = confirmed.filter((preorder) => preorder.points.every((point) => point.days === 0)).length;
+    if (confirmed.length > removals) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length - removals }));
+    if (removals) await ctx.api.sendMessage(chatId, t('preorder-removal-confirmed', { count: removals }));
     if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
     const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });
     if (left === 0) return;
