@@ -201,6 +201,8 @@ price-reason-manual = Changed by hand in Telegram
 availability-sending = Sending to Kaspi…
 availability-on-done = ✅ “{ $title }” is on sale again.
 availability-off-done = ⛔ “{ $title }” is off sale.
+availability-on-sent = ⏳ “{ $title }” is going back on sale: sent to Kaspi; the card updates once Kaspi applies it.
+availability-off-sent = ⏳ “{ $title }” is being taken off sale: sent to Kaspi; the card updates once Kaspi applies it.
 availability-failed = Could not change “{ $title }”: it is not in your Kaspi seller account. Refresh products: /sync
 availability-not-applied = ⚠️ Kaspi has not applied the change for { $count } { $count ->
         [one] product

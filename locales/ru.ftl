@@ -208,6 +208,8 @@ price-reason-manual = Изменено вручную в Telegram
 availability-sending = Отправляю в Kaspi…
 availability-on-done = ✅ «{ $title }» возвращён в продажу.
 availability-off-done = ⛔ «{ $title }» снят с продажи.
+availability-on-sent = ⏳ «{ $title }» возвращается в продажу: отправлено в Kaspi, карточка обновится, когда Kaspi это применит.
+availability-off-sent = ⏳ «{ $title }» снимается с продажи: отправлено в Kaspi, карточка обновится, когда Kaspi это применит.
 availability-failed = Не удалось изменить «{ $title }»: товар не найден в кабинете. Обновите товары: /sync
 availability-not-applied = ⚠️ Kaspi пока не применил изменение для { $count } { $count ->
         [one] товара

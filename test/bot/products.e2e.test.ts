@@ -240,13 +240,13 @@ describe('the seller’s products in the chat', () => {
     const card = await press(telegram, seller, found, product.title.slice(0, 20), /Цена:/);
     expect(card.text).toContain('В продаже');
     const offSale = buttonData(card, 'Снять с продажи');
-    await press(telegram, seller, card, 'Снять с продажи', /снят с продажи/);
+    await press(telegram, seller, card, 'Снять с продажи', /снимается с продажи: отправлено в Kaspi/);
     // A double tap: answered «уже выполняется», not a second write and a second report.
     const writes = sandbox.writes(MERCHANT).length;
     await telegram.forgeCallback(seller, card.message_id, offSale);
     await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /Уже выполняется/.test(String(call.payload.text)));
     expect(sandbox.writes(MERCHANT).length).toBe(writes);
-    expect(telegram.messages(seller.id).filter((message) => message.from === 'bot' && message.message_id > card.message_id && /снят с продажи/.test(message.text ?? ''))).toHaveLength(1);
+    expect(telegram.messages(seller.id).filter((message) => message.from === 'bot' && message.message_id > card.message_id && /снимается с продажи/.test(message.text ?? ''))).toHaveLength(1);
     const redrawn = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && message.edits > card.edits && /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });
     expect(redrawn.text).not.toContain('🟢 В продаже');
     expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.availabilities.every((point) => point.available === 'no')).toBe(true);

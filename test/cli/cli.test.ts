@@ -68,7 +68,8 @@ function oneLine(text: string): string {
   return lines[0]!;
 }
 
-describe('kaspi-bot CLI', () => {
+// Every test spawns a process, many start the embedded PostgreSQL cold: seconds alone, far more on a loaded machine.
+describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
   it('start without BOT_TOKEN exits 1 with one clear line', async () => {
     const result = await kaspiBot(['start']);
     expect(result.code).toBe(1);

@@ -67,7 +67,7 @@ async function perform(operation: Operation, product: Product, delta: number): P
     return (await telegram.waitForBotMessage(seller.id, done, { timeoutMs: 30_000 })).text ?? '';
   }
   const card = await say(telegram, seller, '/start', /С возвращением/);
-  const done = changedSince(telegram, seller.id, /снят с продажи|возвращён в продажу|Не удалось изменить|Kaspi/);
+  const done = changedSince(telegram, seller.id, /снят с продажи|снимается с продажи|возвращ|Не удалось изменить|Kaspi/);
   await telegram.forgeCallback(seller, card.message_id, `1:po:${product.id}:${product.onSale ? 0 : 1}`);
   return (await telegram.waitForBotMessage(seller.id, done, { timeoutMs: 30_000 })).text ?? '';
 }

@@ -54,7 +54,16 @@ productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
   try {
     const result = await ctx.deps.offers.setAvailability(product.store.id, [product.id], available);
-    const key = result.sent.length || result.unchanged.length ? (available ? 'availability-on-done' : 'availability-off-done') : 'availability-failed';
+    // Sent is not done: Kaspi applies it later, and the card redraws itself when it shows the new state.
+    const key = result.sent.length
+      ? available
+        ? 'availability-on-sent'
+        : 'availability-off-sent'
+      : result.unchanged.length
+        ? available
+          ? 'availability-on-done'
+          : 'availability-off-done'
+        : 'availability-failed';
     await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
     // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
     const card = ctx.callbackQuery.message;
