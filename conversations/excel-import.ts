@@ -73,7 +73,9 @@ export function excelImportConversation(deps: BotDeps) {
         );
         const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables));
         const plan = await planImport(data, translators, store.merchantUid, store.points, products, pricedAt);
-        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
+        // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
+        const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
+        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name, pointCodes } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
       });
       if (!planned.ok) return void (await ctx.reply(ctx.t(planned.key, planned.variables)));
 
@@ -98,8 +100,16 @@ export function excelImportConversation(deps: BotDeps) {
         }
         if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));
         if (change.demperEnabled !== undefined) parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
-        if (change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy) parts.push(ctx.t('import-demper-settings'));
-        if (change.preorder) parts.push(ctx.t('import-preorder'));
+        // The values themselves, not «настройки демпера»: the seller confirms a floor they can read.
+        const bound = (value: number | null) => (value === null ? '—' : formatPrice(value));
+        if (change.minPrice !== undefined) parts.push(ctx.t('import-demper-min', { value: bound(change.minPrice) }));
+        if (change.maxPrice !== undefined) parts.push(ctx.t('import-demper-max', { value: bound(change.maxPrice) }));
+        if (change.step) parts.push(ctx.t('import-demper-step', { value: change.step.percent ? `${change.step.value}%` : formatPrice(change.step.value) }));
+        if (change.strategy) parts.push(ctx.t(`demper-strategy-${change.strategy.strategy.replace(/_/g, '-')}`, { place: change.strategy.place }));
+        if (change.preorder) {
+          const days = change.preorder.map((point) => `${planned.pointCodes[point.storeId] ?? point.storeId}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`);
+          parts.push(ctx.t('import-preorder-days', { points: days.join(', ') }));
+        }
         lines.push(`• <code>${html(change.sku)}</code> ${html(truncate(change.title, 40))}: ${parts.join(', ')}`);
       }
       if (planned.changes.length > SHOWN_CHANGES) lines.push(ctx.t('offers-more', { count: planned.changes.length - SHOWN_CHANGES }));

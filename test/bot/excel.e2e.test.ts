@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreorderSchema, PriceChangeSchema, ProductSchema } from '../../src/db/entities/index.js';
 import { type BotHarness, changedSince, loginAndSync, newUser, productsOf, press, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { formatPrice } from '../../src/bot/helpers/format.js';
 
 const MERCHANT = '30067228';
 let harness: BotHarness;
@@ -94,6 +95,9 @@ describe('products in Excel and back', () => {
     const preview = await sendBack(workbook, 'products.xlsx', /Изменится товаров: 4/);
     expect(preview.text).toMatch(/цены — 1, в продаже — 1, демпер — 1, предзаказ — 1/);
     expect(preview.text).toMatch(/Строк с ошибками: 3/);
+    // The values the seller confirms, not «настройки демпера».
+    expect(preview.text).toContain(`демпер вкл, мин. ${formatPrice(demper!.price - 1000)}, макс. ${formatPrice(demper!.price + 1000)}, шаг 2%`);
+    expect(preview.text).toMatch(/предзаказ PP1: 3 дн\./);
     expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — нужно целое число тенге, не меньше 10`);
     expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9\u202f000\u00a0₸ больше максимума 8\u202f000\u00a0₸`);
     expect(preview.text).toContain('(NO-SUCH-SKU): такого SKU нет в магазине');
