@@ -375,8 +375,8 @@ button-next = Next ▶️
 button-save = 💾 Save
 preorder-ask-sku = Send the SKU of the product to put on preorder:
 preorder-ask-points = <b>{ $title }</b>
-    At which points of sale? Tick them and tap “Next”.
-preorder-ask-points-hint = Tick the points above and tap “Next”.
+    At which points of sale? ☑️ — preorder at that point, ⬜️ — none. Tap a point to tick or untick it, then “Next”.
+preorder-ask-points-hint = Tick the points above (☑️ — preorder at that point) and tap “Next”.
 preorder-no-points = Tick at least one point.
 preorder-ask-days = In how many days will you have it? A number from 1 to { $max }:
 preorder-bad-days = “{ $days }” does not fit. A Kaspi preorder is a number of days from 1 to 30.
