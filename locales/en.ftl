@@ -173,8 +173,8 @@ button-edit-price = ✏️ Change price
 button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
 button-competitors = 👥 Competitors
-button-back-to-list = “ Back to list
-button-back-to-card = “ Back to product
+button-back-to-list = « Back to list
+button-back-to-card = « Back to product
 
 # Bot: prices.
 price-usage = Format: /price SKU price. Example: /price 123456 12990
@@ -483,7 +483,10 @@ import-row-unknown-sku = no such SKU in the store
 import-row-duplicate = the SKU is on several rows — none of them is applied
 import-row-bad-price = price “{ $value }” — a whole number of tenge, 10 or more, is needed
 import-row-bad-yes-no = “{ $value }” — use “yes” or “no”
-import-row-bad-bound = { $column -> [min] “Minimum” *[other] “Maximum” }: “{ $value }” is not a price — a whole number of tenge from 10
+import-row-bad-bound = { $column ->
+        [min] “Minimum”
+       *[other] “Maximum”
+    }: “{ $value }” is not a price — a whole number of tenge from 10
 import-row-bad-step = step “{ $value }” — whole ₸, or from 1% to 20%
 import-row-bad-strategy = strategy “{ $value }” — write: first place, leader's price, hold the price or place 2
 import-row-bad-days = preorder { $point } “{ $value }” — days from 0 to 30

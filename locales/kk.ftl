@@ -456,7 +456,10 @@ import-row-unknown-sku = дүкенде мұндай SKU жоқ
 import-row-duplicate = SKU файлда бірнеше жолда — олардың ешқайсысы қолданылмайды
 import-row-bad-price = «{ $value }» бағасы — 10-нан кем емес бүтін теңге керек
 import-row-bad-yes-no = «{ $value }» — «иә» немесе «жоқ» керек
-import-row-bad-bound = { $column -> [min] «Минимум» *[other] «Максимум» }: «{ $value }» — баға емес, 10-нан бастап бүтін теңге керек
+import-row-bad-bound = { $column ->
+        [min] «Минимум»
+       *[other] «Максимум»
+    }: «{ $value }» — баға емес, 10-нан бастап бүтін теңге керек
 import-row-bad-step = қадам «{ $value }» — бүтін ₸ немесе 1%-дан 20%-ға дейін
 import-row-bad-strategy = стратегия «{ $value }» — жазыңыз: бірінші орын, көшбасшы бағасы, ұстау немесе орын 2
 import-row-bad-days = алдын ала тапсырыс { $point } «{ $value }» — 0-ден 30-ға дейінгі күн керек

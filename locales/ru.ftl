@@ -487,7 +487,10 @@ import-row-unknown-sku = такого SKU нет в магазине
 import-row-duplicate = SKU встречается в нескольких строках — ни одна из них не применена
 import-row-bad-price = цена «{ $value }» — нужно целое число тенге, не меньше 10
 import-row-bad-yes-no = «{ $value }» — нужно «да» или «нет»
-import-row-bad-bound = { $column -> [min] «Минимум» *[other] «Максимум» }: «{ $value }» — не цена, нужно целое число тенге от 10
+import-row-bad-bound = { $column ->
+        [min] «Минимум»
+       *[other] «Максимум»
+    }: «{ $value }» — не цена, нужно целое число тенге от 10
 import-row-bad-step = шаг «{ $value }» — нужно целое число ₸ или от 1% до 20%
 import-row-bad-strategy = стратегия «{ $value }» — напишите: первое место, цена лидера, держать или место 2
 import-row-bad-days = предзаказ { $point } «{ $value }» — нужно число дней от 0 до 30
