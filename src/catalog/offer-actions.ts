@@ -45,18 +45,20 @@ export class OfferActions {
   ) {}
 
   /**
-   * Sets a manual price. Below the product's floor only with `belowFloorConfirmed` (the seller saw the warning).
+   * Sets a manual price. Below the product's floor only with `confirmedFloor`: the floor the seller was warned
+   * about and said «Да» to; a floor raised since is a new question (`below-floor`), however short the gap.
    * The offer is re-read first: its availabilities are echoed as Kaspi has them now.
    */
   async setPrice(
     productId: number,
     newPrice: number,
-    options: { belowFloorConfirmed?: boolean; reasonText: string; source?: PriceChangeSource; reasonCode?: string; reasonDetails?: PriceReasonDetails },
+    options: { confirmedFloor?: number; reasonText: string; source?: PriceChangeSource; reasonCode?: string; reasonDetails?: PriceReasonDetails },
   ): Promise<SetPriceResult> {
     if (!Number.isInteger(newPrice) || newPrice < KASPI_MIN_PRICE) return { status: 'below-kaspi-minimum' };
     const em = this.orm.em.fork();
     const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
-    if (product.minPrice !== null && product.minPrice !== undefined && newPrice < product.minPrice && !options.belowFloorConfirmed) {
+    const floorConfirmed = options.confirmedFloor !== undefined && product.minPrice !== null && product.minPrice !== undefined && options.confirmedFloor >= product.minPrice;
+    if (product.minPrice !== null && product.minPrice !== undefined && newPrice < product.minPrice && !floorConfirmed) {
       return { status: 'below-floor', floor: product.minPrice };
     }
     // A double tap, a retried button or a second bot process must not send the same change twice.

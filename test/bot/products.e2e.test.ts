@@ -112,6 +112,12 @@ describe('the seller’s products in the chat', () => {
     // question is outdated; never a second write.
     await telegram.waitForBotMessage(seller.id, (message) => /уже отправлена|кнопка устарела/.test(message.text ?? ''));
     expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
+    // The write itself holds the rule: a «Да» to a lower floor than today's is no «Да» at all.
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: product.price - 50 });
+    const refused = await harness.deps.offers.setPrice(product.id, product.price - 300, { confirmedFloor: product.price - 100, reasonText: 'test' });
+    expect(refused).toEqual({ status: 'below-floor', floor: product.price - 50 });
+    expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: null });
   });
 
   it('asks again before a price far below the current one (a missing zero), floor or no floor', async () => {

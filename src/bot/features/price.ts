@@ -41,7 +41,7 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   await ctx.editMessageReplyMarkup().catch(() => undefined); // one confirmation, one write
   // A «Да» answers the question as it was asked: about this product's price then, and the floor then. A
   // button from before a later change of either (or from before this format) asks again instead of sending.
-  const askedAt = idArg(args[2]);
+  const askedAt = args[2] !== undefined && /^\d{1,10}$/.test(args[2]) ? Number(args[2]) : undefined;
   if (askedAt === undefined || askedAt !== product.price) {
     return void (await ctx.reply(ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(product.price) }), { parse_mode: 'HTML' }));
   }
@@ -96,7 +96,7 @@ export async function sendManualPrice(ctx: BotContext, target: Product | number,
   }
   let result;
   try {
-    result = await ctx.deps.offers.setPrice(product.id, price, { belowFloorConfirmed: belowFloor, reasonText: ctx.t('price-reason-manual') });
+    result = await ctx.deps.offers.setPrice(product.id, price, { confirmedFloor: belowFloor ? floor : undefined, reasonText: ctx.t('price-reason-manual') });
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
