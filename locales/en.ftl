@@ -85,7 +85,7 @@ left-excel-import = Excel upload cancelled — nothing was changed.
 error-generic = Something went wrong — we are looking into it. Before trying again, check the prices in /products.
 access-denied = Not available: this store or product was removed or belongs to another seller. Open the list again: /products or /stores.
 slow-down = Too often. Try again in { $seconds } s.
-press-in-progress = Already in progress — the answer will come as a message.
+press-repeated = This button was already pressed — the answer is in the chat.
 no-store = Connect a Kaspi store first: /login
 
 # Bot: commands in Telegram's menu.

@@ -14,6 +14,7 @@ import type { PreorderService } from '../preorders/service.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ActionLimiter } from './helpers/action-limiter.js';
 import type { BackgroundTasks } from './helpers/background.js';
+import type { PressGuard } from './helpers/repeated-press.js';
 
 /** Everything a bot feature may use: services only, never HTTP details (ARCHITECTURE, layers). */
 export interface BotDeps {
@@ -31,8 +32,8 @@ export interface BotDeps {
   demper: DemperControls;
   preorders: PreorderService;
   limiter: ActionLimiter;
-  /** One run per button press: the same button of the same message tapped again within seconds is not run twice. */
-  presses: ActionLimiter;
+  /** One run per button press: the same button of the same message tapped again is not run twice. */
+  presses: PressGuard;
   background: BackgroundTasks;
   /** How long a sent manual change is read back before it is reported as not applied. */
   verifyTimeoutMs: number;

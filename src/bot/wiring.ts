@@ -10,7 +10,7 @@ import { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { BotDeps } from './deps.js';
 import { ActionLimiter } from './helpers/action-limiter.js';
 import { BackgroundTasks } from './helpers/background.js';
-import { REPEATED_PRESS_MS } from './helpers/repeated-press.js';
+import { PressGuard } from './helpers/repeated-press.js';
 import { languageByUser } from './middlewares/seller.js';
 
 /** Services for the bot on top of a process's infrastructure; `overrides` shorten waits in tests. */
@@ -37,7 +37,7 @@ export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, ove
     demper: new DemperControls(database.orm, layer.storefront, offers, i18n, logger.child({ component: 'demper' })),
     // Sync reads every page of the cabinet; competitor lookups spend the storefront budget; logins send SMS.
     limiter: overrides.limiter ?? new ActionLimiter(redis, { sync: 60_000, offers: 3_000, login: 10_000 }),
-    presses: new ActionLimiter(redis, { press: REPEATED_PRESS_MS }),
+    presses: new PressGuard(redis),
     background: new BackgroundTasks(botLogger),
     verifyFirstAfterMs: overrides.verifyFirstAfterMs ?? 10_000,
     verifyTimeoutMs: overrides.verifyTimeoutMs ?? 15 * 60_000,

@@ -250,7 +250,7 @@ describe('the seller’s products in the chat', () => {
     // A double tap: answered «уже выполняется», not a second write and a second report.
     const writes = sandbox.writes(MERCHANT).length;
     await telegram.forgeCallback(seller, card.message_id, offSale);
-    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /Уже выполняется/.test(String(call.payload.text)));
+    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /Эта кнопка уже нажата/.test(String(call.payload.text)));
     expect(sandbox.writes(MERCHANT).length).toBe(writes);
     expect(telegram.messages(seller.id).filter((message) => message.from === 'bot' && message.message_id > card.message_id && /снимается с продажи/.test(message.text ?? ''))).toHaveLength(1);
     const redrawn = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && message.edits > card.edits && /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });

@@ -8,7 +8,7 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import { formatPrice, html } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { repeatedPress } from '../helpers/repeated-press.js';
+import { onePress } from '../helpers/repeated-press.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
 import { reportPriceResult } from './price.js';
 import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
@@ -171,30 +171,32 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) =
   });
 });
 
-demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollbackYes), async (ctx) => {
-  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const store = await ownStore(ctx, idArg(args[0]));
-  if (!store) return refuse(ctx);
-  if (await repeatedPress(ctx)) return;
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageReplyMarkup().catch(() => undefined);
-  try {
-    // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
-    const previewed = idArg(args[1]);
-    const results = previewed === undefined ? 'moved-on' : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
-    if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
-    const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
-    const sent = results.filter((entry) => done(entry.result.status)).length;
-    const failed = results
-      .filter((entry) => !done(entry.result.status))
-      .slice(0, 15)
-      .map((entry) => ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }));
-    await ctx.reply([ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join('\n'), { parse_mode: 'HTML' });
-  } catch (error) {
-    if (await replyKaspiError(ctx, error, store.id)) return;
-    throw error;
-  }
-});
+demperFeature.callbackQuery(
+  actionPattern(ACTIONS.demperRollbackYes),
+  onePress(async (ctx) => {
+    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const store = await ownStore(ctx, idArg(args[0]));
+    if (!store) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    try {
+      // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
+      const previewed = idArg(args[1]);
+      const results = previewed === undefined ? 'moved-on' : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
+      if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
+      const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
+      const sent = results.filter((entry) => done(entry.result.status)).length;
+      const failed = results
+        .filter((entry) => !done(entry.result.status))
+        .slice(0, 15)
+        .map((entry) => ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }));
+      await ctx.reply([ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join('\n'), { parse_mode: 'HTML' });
+    } catch (error) {
+      if (await replyKaspiError(ctx, error, store.id)) return;
+      throw error;
+    }
+  }),
+);
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
   const [id, , issued] = parseCallback(ctx.callbackQuery.data)?.args ?? [];

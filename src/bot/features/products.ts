@@ -7,7 +7,7 @@ import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
-import { repeatedPress } from '../helpers/repeated-press.js';
+import { onePress } from '../helpers/repeated-press.js';
 
 export const PAGE_SIZE = 8;
 
@@ -45,39 +45,41 @@ function listPage(arg: string | undefined): number {
   return Number.isInteger(page) && page >= 0 && page < 10_000 ? page : 0;
 }
 
-productsFeature.callbackQuery(actionPattern(ACTIONS.onSale), async (ctx) => {
-  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const product = await ownProduct(ctx, idArg(args[0]));
-  if (!product || (args[1] !== '0' && args[1] !== '1')) return refuse(ctx);
-  if (await repeatedPress(ctx)) return;
-  const available = args[1] === '1';
-  await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
-  try {
-    const result = await ctx.deps.offers.setAvailability(product.store.id, [product.id], available);
-    // Sent is not done: Kaspi applies it later, and the card redraws itself when it shows the new state.
-    const key = result.sent.length
-      ? available
-        ? 'availability-on-sent'
-        : 'availability-off-sent'
-      : result.unchanged.length
+productsFeature.callbackQuery(
+  actionPattern(ACTIONS.onSale),
+  onePress(async (ctx) => {
+    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const product = await ownProduct(ctx, idArg(args[0]));
+    if (!product || (args[1] !== '0' && args[1] !== '1')) return refuse(ctx);
+    const available = args[1] === '1';
+    await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
+    try {
+      const result = await ctx.deps.offers.setAvailability(product.store.id, [product.id], available);
+      // Sent is not done: Kaspi applies it later, and the card redraws itself when it shows the new state.
+      const key = result.sent.length
         ? available
-          ? 'availability-on-done'
-          : 'availability-off-done'
-        : 'availability-failed';
-    await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
-    // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
-    const card = ctx.callbackQuery.message;
-    // The redrawn card keeps its «К списку» page, read off the card's own back button.
-    const back = card && 'reply_markup' in card ? card.reply_markup?.inline_keyboard.flat().find((button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list) : undefined;
-    const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
-    const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve());
-    if (result.unchanged.length) await redraw();
-    if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw));
-  } catch (error) {
-    if (await replyKaspiError(ctx, error, product.store.id)) return;
-    throw error;
-  }
-});
+          ? 'availability-on-sent'
+          : 'availability-off-sent'
+        : result.unchanged.length
+          ? available
+            ? 'availability-on-done'
+            : 'availability-off-done'
+          : 'availability-failed';
+      await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
+      // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
+      const card = ctx.callbackQuery.message;
+      // The redrawn card keeps its «К списку» page, read off the card's own back button.
+      const back = card && 'reply_markup' in card ? card.reply_markup?.inline_keyboard.flat().find((button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list) : undefined;
+      const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
+      const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve());
+      if (result.unchanged.length) await redraw();
+      if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw));
+    } catch (error) {
+      if (await replyKaspiError(ctx, error, product.store.id)) return;
+      throw error;
+    }
+  }),
+);
 
 /** Reads the offers back after Kaspi's delay and updates the local state; `onApplied` then redraws what shows it. */
 export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean, onApplied?: () => Promise<void>): Promise<void> {

@@ -6,7 +6,7 @@ import type { BotContext } from '../context.js';
 import { html } from '../helpers/format.js';
 import { forgetExpiredNotice } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
-import { repeatedPress } from '../helpers/repeated-press.js';
+import { onePress } from '../helpers/repeated-press.js';
 import { EMAIL_LOGIN } from '../../../conversations/email-login.js';
 import { SMS_LOGIN } from '../../../conversations/sms-login.js';
 
@@ -102,14 +102,16 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.storeRemove), async (ctx) => {
   await askRemove(ctx, store);
 });
 
-storesFeature.callbackQuery(actionPattern(ACTIONS.storeRemoveYes), async (ctx) => {
-  // Before the ownership check: a second tap would find the store gone and read as «not yours».
-  if (await repeatedPress(ctx)) return;
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  // Deletes the store with its sealed cookies, identity and password; products and history go with it.
-  await ctx.deps.sessions.forgetStore(store.id);
-  if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }), { parse_mode: 'HTML' });
-});
+// The press is claimed before the ownership check: a second tap would find the store gone and read as «not yours».
+storesFeature.callbackQuery(
+  actionPattern(ACTIONS.storeRemoveYes),
+  onePress(async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    // Deletes the store with its sealed cookies, identity and password; products and history go with it.
+    await ctx.deps.sessions.forgetStore(store.id);
+    if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }), { parse_mode: 'HTML' });
+  }),
+);
