@@ -301,8 +301,10 @@ demper-settings-bad-interval = every={ $value } — from 1 to { NUMBER($max, use
 demper-settings-empty = Write the settings, e.g.: on min=10000
 demper-settings-floor-required = The repricer does not start without a minimum price: set min=…
 demper-settings-min-above-max = The minimum { $min } is above the maximum { $max }.
-demper-floor-above-price = ⚠️ <b>{ $title }</b>: the current price { $price } is below the new minimum — at the next check the repricer will raise it to { $floor }. If that is not what you want, change the minimum.
-demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: the current price { $price } is above the new maximum — at the next check the repricer will lower it to { $ceiling }. If that is not what you want, change the maximum.
+demper-floor-above-price = ⚠️ <b>{ $title }</b>: the current price { $price } is below the new minimum — at the next check the repricer will raise it to at least { $floor }. If that is not what you want, change the minimum.
+demper-floor-above-price-dry = ⚠️ <b>{ $title }</b>: the current price { $price } is below the new minimum — in trial mode the repricer will propose raising it to at least { $floor }.
+demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: the current price { $price } is above the new maximum — at the next check the repricer will lower it to at most { $ceiling }. If that is not what you want, change the maximum.
+demper-ceiling-below-price-dry = ⚠️ <b>{ $title }</b>: the current price { $price } is above the new maximum — in trial mode the repricer will propose lowering it to at most { $ceiling }.
 demper-strategy-first-place = first place
 demper-strategy-match-leader = the leader's price
 demper-strategy-target-place = place { $place }

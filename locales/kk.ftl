@@ -280,8 +280,10 @@ demper-settings-bad-interval = every={ $value } — 1-ден { NUMBER($max, useG
 demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу min=10000
 demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
 demper-settings-min-above-max = Минимум ({ $min }) максимумнан ({ $max }) жоғары. Минимумды азайтыңыз немесе максимумды көбейтіңіз.
-demper-floor-above-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — келесі тексерісте демпер оны { $floor }-ге дейін көтереді. Бұл қажет болмаса, минимумды өзгертіңіз.
-demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа максимумнан жоғары — келесі тексерісте демпер оны { $ceiling }-ге дейін түсіреді. Бұл қажет болмаса, максимумды өзгертіңіз.
+demper-floor-above-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — келесі тексерісте демпер оны кемінде { $floor } етіп көтереді. Бұл қажет болмаса, минимумды өзгертіңіз.
+demper-floor-above-price-dry = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — сынақ режимінде демпер оны кемінде { $floor } етіп көтеруді ұсынады.
+demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа максимумнан жоғары — келесі тексерісте демпер оны ең көбі { $ceiling } етіп түсіреді. Бұл қажет болмаса, максимумды өзгертіңіз.
+demper-ceiling-below-price-dry = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа максимумнан жоғары — сынақ режимінде демпер оны ең көбі { $ceiling } етіп түсіруді ұсынады.
 demper-strategy-first-place = бірінші орын
 demper-strategy-match-leader = көшбасшы бағасы
 demper-strategy-target-place = { $place }-орын

@@ -308,8 +308,10 @@ demper-settings-bad-interval = каждые={ $value } — от 1 до { NUMBER(
 demper-settings-empty = Напишите настройки, например: вкл мин=10000
 demper-settings-floor-required = Без минимальной цены демпер не включится: укажите мин=…
 demper-settings-min-above-max = Минимум { $min } больше максимума { $max }.
-demper-floor-above-price = ⚠️ <b>{ $title }</b>: текущая цена { $price } ниже нового минимума — при следующей проверке демпер поднимет её до { $floor }. Если это не нужно, измените минимум.
-demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: текущая цена { $price } выше нового максимума — при следующей проверке демпер опустит её до { $ceiling }. Если это не нужно, измените максимум.
+demper-floor-above-price = ⚠️ <b>{ $title }</b>: текущая цена { $price } ниже нового минимума — при следующей проверке демпер поднимет её не ниже { $floor }. Если это не нужно, измените минимум.
+demper-floor-above-price-dry = ⚠️ <b>{ $title }</b>: текущая цена { $price } ниже нового минимума — в пробном режиме демпер предложит поднять её не ниже { $floor }.
+demper-ceiling-below-price = ⚠️ <b>{ $title }</b>: текущая цена { $price } выше нового максимума — при следующей проверке демпер опустит её не выше { $ceiling }. Если это не нужно, измените максимум.
+demper-ceiling-below-price-dry = ⚠️ <b>{ $title }</b>: текущая цена { $price } выше нового максимума — в пробном режиме демпер предложит опустить её не выше { $ceiling }.
 demper-strategy-first-place = первое место
 demper-strategy-match-leader = цена лидера
 demper-strategy-target-place = { $place }-е место

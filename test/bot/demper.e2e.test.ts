@@ -59,12 +59,21 @@ describe('the demper from the chat', () => {
     await say(telegram, seller, `/demper ${target.sku} on min=${floor} max=${target.price + 5000} step=10`, /Демпер включён: первое место/);
     const saved = await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, target.id);
     expect(saved).toMatchObject({ demperEnabled: true, minPrice: floor, maxPrice: target.price + 5000, step: 10, stepIsPercent: false });
-    // A floor above today's price, or a ceiling below it, moves the price at the next check: said at once.
-    await say(telegram, seller, `/demper ${target.sku} min=${target.price + 1000}`, /текущая цена .* ниже нового минимума — при следующей проверке демпер поднимет её до/);
-    await say(telegram, seller, `/demper ${target.sku} min=${floor} max=${target.price - 500}`, /выше нового максимума — при следующей проверке демпер опустит её до/);
-    await say(telegram, seller, `/demper ${target.sku} max=${target.price + 5000}`, /Демпер включён/);
+    // With the store's demper off nothing moves the price: no warning.
+    await say(telegram, seller, `/demper ${target.sku} min=${target.price + 1000}`, /Демпер включён/);
+    await say(telegram, seller, `/demper ${target.sku} min=${floor}`, /Демпер включён/);
+    // Running, a floor above today's price or a ceiling below it moves the price at the next check: said at once.
+    const em = harness.infrastructure.database.orm.em.fork();
+    await em.nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: true });
+    await say(telegram, seller, `/demper ${target.sku} min=${target.price + 1000}`, /текущая цена .* ниже нового минимума — при следующей проверке демпер поднимет её не ниже/);
+    await say(telegram, seller, `/demper ${target.sku} min=${floor} max=${target.price - 500}`, /выше нового максимума — при следующей проверке демпер опустит её не выше/);
+    // In trial mode it only proposes.
+    await em.nativeUpdate(StoreSchema, { id: target.store.id }, { demperDryRun: true });
+    await say(telegram, seller, `/demper ${target.sku} min=${target.price + 1000} max=-`, /ниже нового минимума — в пробном режиме демпер предложит поднять её/);
+    await em.nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: false, demperDryRun: false });
+    await say(telegram, seller, `/demper ${target.sku} min=${floor} max=${target.price + 5000}`, /Демпер включён/);
     const warnings = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /нового (минимума|максимума)/.test(message.text ?? ''));
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
   });
 
   it('turns the store on, cuts under a cheaper rival, sends one digest with the reason, and rolls back', async () => {

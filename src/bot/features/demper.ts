@@ -59,14 +59,16 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
  * A floor above today's price (or a ceiling below it) makes the running demper move the price there at its
  * next check, whatever the rivals do: said now, so the seller is not surprised by a jump they did not type.
  */
-async function warnOfForcedMove(ctx: BotContext, product: Product): Promise<void> {
-  if (!product.demperEnabled) return;
+async function warnOfForcedMove(ctx: BotContext, product: Product & { store: Store }): Promise<void> {
+  // Only a running demper moves anything; in trial mode it proposes the move instead of making it.
+  if (!product.demperEnabled || !product.store.demperEnabled) return;
+  const mode = product.store.demperDryRun ? '-dry' : '';
   const title = html(product.title);
   const price = formatPrice(product.price);
   if (product.minPrice !== null && product.minPrice !== undefined && product.price < product.minPrice) {
-    await ctx.reply(ctx.t('demper-floor-above-price', { title, price, floor: formatPrice(product.minPrice) }), { parse_mode: 'HTML' });
+    await ctx.reply(ctx.t(`demper-floor-above-price${mode}`, { title, price, floor: formatPrice(product.minPrice) }), { parse_mode: 'HTML' });
   } else if (product.maxPrice !== null && product.maxPrice !== undefined && product.price > product.maxPrice) {
-    await ctx.reply(ctx.t('demper-ceiling-below-price', { title, price, ceiling: formatPrice(product.maxPrice) }), { parse_mode: 'HTML' });
+    await ctx.reply(ctx.t(`demper-ceiling-below-price${mode}`, { title, price, ceiling: formatPrice(product.maxPrice) }), { parse_mode: 'HTML' });
   }
 }
 
