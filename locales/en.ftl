@@ -1,7 +1,7 @@
 # Kaspi errors, as a seller reads them. Variables: $seconds, $minutes.
 kaspi-error-session-expired = Your Kaspi session has expired. Please log in to Kaspi again — it takes a minute.
 kaspi-error-rate-limited = Not sent: Kaspi has temporarily limited changes for this store. Please try again in about { $minutes } min.
-kaspi-error-storefront-limited = Kaspi asks us to slow down. Please try again in about { $minutes } min.
+kaspi-error-requests-limited = Kaspi asks us to slow down. Please try again in about { $minutes } min.
 kaspi-error-ip-blocked = Kaspi is not answering our requests for now. Nothing was changed — please try again in a few minutes.
 kaspi-error-transient = Kaspi is not answering right now. Nothing was changed — please try again a bit later.
 kaspi-error-bad-request = Kaspi refused the request: { $code }. Your store data was not changed.

@@ -1,7 +1,7 @@
 # Kaspi errors, as a seller reads them. Variables: $seconds, $minutes.
 kaspi-error-session-expired = Сессия Kaspi истекла. Войдите в кабинет снова — это займёт минуту.
 kaspi-error-rate-limited = Не отправлено: Kaspi временно ограничил изменения для этого магазина. Попробуйте снова примерно через { $minutes } мин.
-kaspi-error-storefront-limited = Kaspi просит подождать с запросами. Попробуйте снова примерно через { $minutes } мин.
+kaspi-error-requests-limited = Kaspi просит подождать с запросами. Попробуйте снова примерно через { $minutes } мин.
 kaspi-error-ip-blocked = Kaspi временно не отвечает на наши запросы. Ничего не изменено — попробуйте ещё раз через несколько минут.
 kaspi-error-transient = Kaspi сейчас не отвечает. Мы ничего не изменили — попробуйте ещё раз чуть позже.
 kaspi-error-bad-request = Kaspi отклонил запрос: { $code }. Данные магазина не изменены.

@@ -79,6 +79,10 @@ describe('the seller’s products in the chat', () => {
     // The full list's page buttons stay the full list after a search.
     const back = await press(telegram, seller, page2, '◀️', new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'));
     expect(back.message_id).toBe(list.message_id);
+    // A page past the end (an old button after products went away) shows the last page, not an empty one.
+    const last = changedSince(telegram, seller.id, new RegExp(`страница ${pages} из ${pages}`));
+    await telegram.forgeCallback(seller, list.message_id, '1:pl:500:a');
+    await telegram.waitForBotMessage(seller.id, last);
   });
 
   it('/price: refuses «abc» and 5 ₸, sends a good price, and reports when Kaspi applied it', async () => {

@@ -26,9 +26,10 @@ describe('prices as sellers type them', () => {
     ['12500.00 ₸', 12500],
     ['12.500,00', 12500],
     ['12,500.0', 12500],
+    ['990,00', 990],
   ])('%s → %d', (text, expected) => expect(parsePrice(text)).toBe(expected));
 
-  it.each(['abc', '', '-100', '12,5', '12.50', '12 500,50', '12500.05', ',00', '1e5', '0x10', '12 00', '99999999999', '١٢٣'])('refuses %j', (text) => expect(parsePrice(text)).toBeUndefined());
+  it.each(['abc', '', '-100', '12,5', '12.50', '12 500,50', '12500.05', ',00', '12.00', '99,0', '1e5', '0x10', '12 00', '99999999999', '١٢٣'])('refuses %j', (text) => expect(parsePrice(text)).toBeUndefined());
 
   it('formats tenge the way Kaspi shows them and escapes HTML', () => {
     expect(formatPrice(1234567)).toBe('1\u202f234\u202f567\u00a0₸');

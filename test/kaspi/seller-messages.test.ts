@@ -79,6 +79,9 @@ describe('Kaspi errors in the seller’s language', () => {
     const writes = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 30 * 60_000, 'merchant-writes'));
     const reads = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 90_000, 'storefront'));
     const blocked = sellerMessageOf(new KaspiIpBlockedError('x', 'e', 403, 'direct'));
+    // A 429 on a cabinet read (a sync) is told as slowed-down requests, not as a change not sent.
+    const syncRead = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 60_000, 'merchant-writes'), true);
+    expect(i18n.t('ru', syncRead.key, syncRead.variables)).toBe('Kaspi просит подождать с запросами. Попробуйте снова примерно через 1 мин.');
     expect(i18n.t('ru', writes.key, writes.variables)).toMatch(/^Не отправлено: .*ограничил изменения.*Попробуйте снова примерно через 30 мин/);
     expect(i18n.t('ru', reads.key, reads.variables)).toBe('Kaspi просит подождать с запросами. Попробуйте снова примерно через 2 мин.');
     for (const { key, variables } of [writes, reads, blocked]) {

@@ -202,7 +202,7 @@ export async function readBackPreorders(ctx: BotContext, storeId: number, chatId
     } catch (error) {
       // The upload itself went through; only reading it back failed. The plans stay «загружен, ждём Kaspi».
       if (!isKaspiError(error)) throw error;
-      const { key, variables } = sellerMessageOf(error);
+      const { key, variables } = sellerMessageOf(error, true);
       return void (await ctx.api.sendMessage(chatId, t('preorder-verify-failed', { reason: t(key, variables) })));
     }
     const { confirmed, notShown } = verified;

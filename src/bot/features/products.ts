@@ -103,31 +103,36 @@ function searchFilter(store: Store, search: string | undefined): FilterQuery<Pro
   return { ...filter, $or: [{ title: { $ilike: like } }, { sku: { $ilike: like } }, { brand: { $ilike: like } }, { masterSku: search }] };
 }
 
-export async function showProductList(ctx: BotContext, page: number, edit: boolean): Promise<void> {
+export async function showProductList(ctx: BotContext, requestedPage: number, edit: boolean): Promise<void> {
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store'), { reply_markup: new InlineKeyboard().text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login')) }));
   const search = ctx.session.search;
   const em = ctx.deps.orm.em.fork();
-  const [products, total] = await em.findAndCount(ProductSchema, searchFilter(store, search), {
-    // Only what a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate.
-    fields: ['id', 'title', 'onSale', 'price'],
-    orderBy: { title: 'ASC', id: 'ASC' },
-    limit: PAGE_SIZE,
-    offset: page * PAGE_SIZE,
-  });
+  const pageAt = async (at: number) =>
+    em.findAndCount(ProductSchema, searchFilter(store, search), {
+      // Only what a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate.
+      fields: ['id', 'title', 'onSale', 'price'],
+      orderBy: { title: 'ASC', id: 'ASC' },
+      limit: PAGE_SIZE,
+      offset: at * PAGE_SIZE,
+    });
+  let [products, total] = await pageAt(requestedPage);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  // A page past the end (an old «К списку» after a narrower search, or products removed since): the last one.
+  const current = Math.min(requestedPage, pages - 1);
+  if (current !== requestedPage) [products, total] = await pageAt(current);
   let text: string;
   if (total === 0) text = search ? ctx.t('products-none-found', { search: html(search) }) : ctx.t('products-empty', { store: html(store.name) });
-  else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: page + 1, pages, search: html(search ?? '') });
+  else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: current + 1, pages, search: html(search ?? '') });
   const keyboard = new InlineKeyboard();
   for (const product of products) {
-    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id, page)).row();
+    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id, current)).row();
   }
   if (pages > 1) {
     const scope = search ? LIST_SEARCH : LIST_ALL;
-    if (page > 0) keyboard.text('◀️', callbackData(ACTIONS.list, page - 1, scope));
-    keyboard.text(`${page + 1}/${pages}`, callbackData(ACTIONS.list, page, scope));
-    if (page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, page + 1, scope));
+    if (current > 0) keyboard.text('◀️', callbackData(ACTIONS.list, current - 1, scope));
+    keyboard.text(`${current + 1}/${pages}`, callbackData(ACTIONS.list, current, scope));
+    if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, current + 1, scope));
   }
   if (total === 0 && !search) keyboard.row().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };

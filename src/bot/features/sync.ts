@@ -60,7 +60,7 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
         await edit(t('kaspi-error-session-expired'), reloginKeyboard({ t }, store.id));
         await expiredNoticeDue(store.id, deps.redis);
       } else if (isKaspiError(error)) {
-        const { key: messageKey, variables } = sellerMessageOf(error);
+        const { key: messageKey, variables } = sellerMessageOf(error, true);
         // A retry button: the seller is not left to find /sync again (the per-store spacing still applies).
         await edit(t('sync-failed', { reason: t(messageKey, variables) }), new InlineKeyboard().text(t('button-sync-retry'), callbackData(ACTIONS.sync, store.id)));
       } else {
