@@ -49,8 +49,16 @@ export function parseDemperSettings(text: string): ParsedSettings {
   const tokens = text
     .trim()
     .replace(/(\d)[\s\u00a0\u202f]+(?=\d{3}\b)/g, '$1')
+    // «мин: 300000», «мин = 300000», «мин:300000» are «мин=300000»; «300 000 ₸» is one price, not two words.
+    .replace(/([a-zа-яё]+)\s*[:=]\s*/giu, '$1=')
+    .replace(/(\d)\s+(₸|тг\.?|тенге|%)(?=\s|$)/giu, '$1$2')
     .split(/\s+/)
     .filter(Boolean);
+  // «каждые 5 мин»: the unit after an interval is not the minimum («мин» means both).
+  for (let i = 1; i < tokens.length; i++) {
+    if (/^(каждые|every)(=\d+)?$/i.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)) tokens.splice(i, 1);
+    if (i >= 2 && /^(каждые|every)$/i.test(tokens[i - 2]!) && /^\d+$/.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)) tokens.splice(i, 1);
+  }
   // «мин 300000» and «мин: 300000» as sellers type them: a known name followed by its value is «мин=300000».
   for (let i = 0; i < tokens.length - 1; i++) {
     const name = tokens[i]!.toLowerCase().replace(/:$/, '');

@@ -28,11 +28,6 @@ export type PlanResult = { ok: true; preorder: Preorder } | { ok: false; key: st
 /** How long a price-list file may take at Kaspi before the seller is told it did not go through. */
 const FILE_TIMEOUT_MS = 10 * 60_000;
 
-/**
- * Preorders of a store. On Kaspi a preorder is a number of days (0–30) per pickup point — never a flag, never
- * a quantity. The seller plans them here; they reach Kaspi through the price feed (per point, instant) or a
- * price-list file; a read-back confirms what Kaspi shows.
- */
 /** How a failed plan's `error` (English, for the operator and the log) starts, per kind of failure. */
 export const PREORDER_FAILURE = {
   notFound: 'offer not found in the cabinet',
@@ -55,6 +50,11 @@ export function preorderFailureOf(error: string | null | undefined): PreorderFai
   return 'other';
 }
 
+/**
+ * Preorders of a store. On Kaspi a preorder is a number of days (0–30) per pickup point — never a flag, never
+ * a quantity. The seller plans them here; they reach Kaspi through the price feed (per point, instant) or a
+ * price-list file; a read-back confirms what Kaspi shows.
+ */
 export class PreorderService {
   constructor(
     private readonly orm: MikroORM,

@@ -163,7 +163,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     return {
       url: `${apiRoot}/`,
       apiRoot,
-      healthUrl: `http://${!options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${running.http.port}/healthz`,
+      healthUrl: `http://${healthHost(options.host)}:${running.http.port}/healthz`,
       dataDir: options.dataDir,
       demperCron,
       telegram,
@@ -191,4 +191,11 @@ function phoneHints(kaspi: KaspiSandbox): PhoneHint[] {
     const phone = `+${digits[0]} ${digits.slice(1, 4)} ${digits.slice(4, 7)} ${digits.slice(7, 9)} ${digits.slice(9)}`;
     return [{ phone, label: stores.length ? stores.join(', ') : 'без магазинов' }];
   });
+}
+
+/** Where this machine reaches the health server bound to `host`: loopback for «every interface», brackets for IPv6. */
+function healthHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -410,6 +410,10 @@ describe('renderPriceChart', () => {
       expect(ticks.map((tick) => new Date(tick.t).getUTCHours())).toEqual([17, 19, 21, 23, 1]);
     });
 
+    it('reads an unknown stored zone as Almaty, like the rest of the bot', () => {
+      expect(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Mars/Olympus')).toEqual(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty'));
+    });
+
     it('never puts more labels than fit, for any window and width', () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 60 * DAY }), fc.integer({ min: 50, max: 2000 }), fc.constantFrom('Asia/Almaty', 'Asia/Aqtobe', 'UTC', 'Europe/Moscow'), (span, width, zone) => {

@@ -76,3 +76,18 @@ describe('settings as sellers type them', () => {
     expect(parseDemperSettings('мин')).toMatchObject({ ok: false, key: 'demper-settings-unknown' });
   });
 });
+
+describe('settings typed the way people type', () => {
+  it.each([
+    ['мин:300000', { minPrice: 300_000 }],
+    ['мин = 300 000', { minPrice: 300_000 }],
+    ['мин 300 000 ₸', { minPrice: 300_000 }],
+    ['каждые 5 мин', { checkIntervalSeconds: 300 }],
+    ['every=10 min', { checkIntervalSeconds: 600 }],
+    ['шаг 1 %', { step: 1, stepIsPercent: true }],
+  ])('%s', (text, change) => expect(parseDemperSettings(text)).toEqual({ ok: true, change }));
+
+  it('a lone price with its currency is still asked about', () => {
+    expect(parseDemperSettings('300 000 ₸')).toMatchObject({ ok: false, key: 'demper-settings-bare-number' });
+  });
+});
