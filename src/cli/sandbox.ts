@@ -16,7 +16,7 @@ export const sandboxCommand: CliCommand = {
   usage: '[--port <n>] [--host <addr>] [--data-dir <path>] [--keep] [--seed <n>] [--products <n>]',
   optionHelp: [
     `--port <n>         the web chat and the Bot API emulator (default ${DEFAULT_PORT}; 0 = any free port)`,
-    '--host <addr>      listen address (default 127.0.0.1; 0.0.0.0 to open the chat from a phone on this network)',
+    '--host <addr>      listen address of the chat and of /healthz, /metrics (default 127.0.0.1; 0.0.0.0 to open the chat from a phone on this network)',
     `--data-dir <path>  embedded database of the sandbox (default ${DEFAULT_DATA_DIR}); wiped on start unless --keep`,
     '--keep             keep the database of the previous run (Kaspi sessions and chats still start afresh)',
     `--seed <n>         demo products and rival moves derive from it (default ${SANDBOX_DEFAULTS.seed})`,
