@@ -8,7 +8,7 @@ import { storesWithDemperWork } from '../../src/demper/scheduler.js';
 import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { createKaspi } from '../../src/kaspi/index.js';
 import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
-import { FaultWorld, sleep, APPLY_DELAY_MS, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS, type ScenarioResult, type ScenarioSpec } from './harness.js';
+import { FaultWorld, sleep, APPLY_DELAY_MS, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS, type EngineChild, type ScenarioResult, type ScenarioSpec } from './harness.js';
 import { REQUEST_TIMEOUT_MS } from './stack.js';
 
 /**
@@ -82,6 +82,29 @@ async function within<T>(promise: Promise<T>, what: string, timeoutMs: number): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Runs a child engine until its batch write meets the interposer rule (`arrived`). A run may end with nothing to
+ * write (every moved product held at its floor, the store's writes paused by an earlier scenario): the market
+ * moves again and the child runs again, up to three times, each run traced.
+ */
+async function runUntilBatch(child: EngineChild, arrived: Promise<void>, what: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const run = child.run().then(
+      (summary) => ({ summary }),
+      (error: unknown) => ({ error: error instanceof Error ? error.message.split('\n')[0] : String(error) }),
+    );
+    const first = await within(Promise.race([arrived.then(() => 'arrived' as const), run]), what, 20_000).catch((error: unknown) => {
+      // The child's own last words say where it stood (it logs nothing else, and its runs are not traced).
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nchild output:\n${child.output.slice(-1_500)}`);
+    });
+    if (first === 'arrived') return;
+    const { errors, ...counts } = 'summary' in first ? first.summary : { errors: [{ message: first.error }] };
+    world.trace(`${what}: run ${attempt} ended without it: ${JSON.stringify(counts)} ${errors.map((error) => error.message).join(' | ')}`);
+    await world.moveMarket(3);
+  }
+  throw new Error(`${what}: no batch in three runs\n${world.traceLines.slice(-20).join('\n')}`);
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -336,16 +359,14 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
             // A: Kaspi has taken the batch; the process dies before the answer reaches it.
             const taken = world.interposer.add({ method: 'POST', path: BATCH, bodyIncludes: forMerchant(a.merchantUid), action: 'hold-after' });
             const writesA = world.sandbox.writes(a.merchantUid).length;
-            void childA.run().catch(() => undefined);
-            await within(taken.arrived, 'the child\'s batch for A', 20_000);
+            await runUntilBatch(childA, taken.arrived, 'the child\'s batch for A');
             await waitUntil(() => world.sandbox.writes(a.merchantUid).length > writesA, 'Kaspi takes the batch');
             await childA.kill();
             taken.release();
             // B: the process dies while its batch is on the way; Kaspi never sees it.
             const held = world.interposer.add({ method: 'POST', path: BATCH, bodyIncludes: forMerchant(b.merchantUid), action: 'hold-before' });
             const writesB = world.sandbox.writes(b.merchantUid).length;
-            void childB.run().catch(() => undefined);
-            await within(held.arrived, 'the child\'s batch for B', 20_000);
+            await runUntilBatch(childB, held.arrived, 'the child\'s batch for B');
             await childB.kill();
             await sleep(200);
             held.release();
