@@ -117,7 +117,7 @@ export function createBaselineBot(token: string, apiRoot: string): Bot {
   bot.command('demper', (ctx) =>
     ctx.reply(`🤖 Демпер магазина <b>${STORE}</b> выключен. Товаров с настройками: 0 из ${PRODUCTS}.\nДемпер ещё ничего не менял.`, {
       parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text('▶️ Включить демпер', '1:dm:1:on').text('🧪 Пробный режим', '1:dm:1:dry').row().text('⛔ Остановить демпер', '1:ds:1').text('↩️ Откатить', '1:dr:1'),
+      reply_markup: new InlineKeyboard().text('▶️ Включить демпер', '1:dm:1:on').text('🧪 Пробный режим', '1:dm:1:dry').row().text('⛔ Остановить демпер', '1:ds:1').text('↩️ Вернуть прежние цены', '1:dr:1'),
     }),
   );
   bot.command('settings', (ctx) => {

@@ -25,11 +25,12 @@ export interface StepResult {
 export const NOTICES: { key: string; pattern: RegExp }[] = [
   { key: 'kaspi-error-session-expired', pattern: /Сессия Kaspi истекла/ },
   { key: 'kaspi-error-rate-limited', pattern: /Kaspi временно ограничил изменения/ },
+  { key: 'kaspi-error-requests-limited', pattern: /Kaspi просит подождать с запросами/ },
   { key: 'kaspi-error-ip-blocked', pattern: /Kaspi временно не отвечает/ },
   { key: 'kaspi-error-transient', pattern: /Kaspi сейчас не отвечает/ },
   { key: 'kaspi-error-bad-request', pattern: /Kaspi отклонил запрос/ },
   { key: 'kaspi-error-schema', pattern: /Kaspi изменил формат ответа/ },
-  { key: 'slow-down', pattern: /Слишком часто/ },
+  { key: 'slow-down', pattern: /Слишком много запросов подряд/ },
   { key: 'price-not-applied', pattern: /Kaspi не применил цену/ },
   { key: 'demper-alert-session-expired', pattern: /Сессия Kaspi магазина .* истекла/s },
 ];

@@ -495,7 +495,7 @@ async function login(driver: Driver, sandbox: KaspiSandbox, seller: SimSeller): 
 /** Sync, then (every `share`-th seller) the demper on a product of its own and the store's demper switched on. */
 async function syncAndDemper(driver: Driver, db: pg.Pool, seller: SimSeller, connected: ChatMessage, demperSlot: number | undefined): Promise<DemperTarget | undefined> {
   const { user } = seller;
-  await driver.press(user, 'setup:sync', connected, byText(/Синхронизировать/), /синхронизировано \d+\. Новых/, { timeoutMs: 180_000 });
+  await driver.press(user, 'setup:sync', connected, byText(/Синхронизировать/), /товаров синхронизировано — \d+\. Новых/, { timeoutMs: 180_000 });
   if (demperSlot === undefined) return undefined;
   // Products 0–15 by title are the script's pages 1–2: the demper takes one after them, distinct per seller.
   const { rows } = await db.query<{ id: number; sku: string; master_sku: string; price: number; availabilities: { storeId: string; available: string }[] }>(

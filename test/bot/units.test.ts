@@ -10,6 +10,7 @@ import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
 import { parseStrategy } from '../../src/excel/products-import.js';
+import { NOTICES } from '../../bench/bot-driver.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -201,5 +202,13 @@ describe('the strategy column of /export and /import', () => {
       expect(parseStrategy(typed), typed).toEqual({ strategy: 'target_place', place: 2 });
     }
     for (const wrong of ['место 0', 'место 11', 'второе', 'дешевле всех', '2', '']) expect(parseStrategy(wrong), wrong).toBeUndefined();
+  });
+});
+
+describe('the bench drivers read the bot as it speaks now', () => {
+  it('every notice bench:bot tolerates matches its Russian message (a reworded text must not turn into «no answer»)', () => {
+    const i18n = createI18n();
+    const sample = { minutes: 5, seconds: 30, title: 'Чайник', new: '1 000 ₸', old: '2 000 ₸', store: 'Магазин', code: 'X', count: 2 };
+    for (const notice of NOTICES) expect(i18n.t('ru', notice.key, sample), notice.key).toMatch(notice.pattern);
   });
 });
