@@ -132,13 +132,13 @@ export const byText = (pattern: RegExp) => (button: Button) => pattern.test(butt
 
 /** The n-th product button (callback `1:p:<id>`) of a list page. */
 export const nthProduct = (n: number) => (button: Button, _index: number, all: Button[]) => {
-  const products = all.filter((candidate) => /^1:p:\d+$/.test(candidate.callback_data ?? ''));
+  const products = all.filter((candidate) => /^1:p:\d+(:\d+)?$/.test(candidate.callback_data ?? ''));
   return products.length > 0 && button === products[n % products.length];
 };
 
 export function cardFacts(card: ChatMessage): { sku: string; price: number } {
   const text = textOf(card);
-  const sku = /SKU (\S+) · Kaspi/.exec(text)?.[1];
+  const sku = /SKU (\S+) · /.exec(text)?.[1];
   const price = Number((/Цена: ([\d\s\u00a0\u202f]+)/.exec(text)?.[1] ?? '').replace(/\D/g, ''));
   if (!sku || !Number.isInteger(price) || price <= 0) throw new StepFailed(`no SKU or price on the card: ${text.slice(0, 200)}`);
   return { sku, price };
