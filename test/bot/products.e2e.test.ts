@@ -73,6 +73,9 @@ describe('the seller’s products in the chat', () => {
     expect(card.text).toContain(target.sku);
     for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты']) expect(() => buttonData(card, label)).not.toThrow();
     await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
+    // In a store not synced yet a search says the store is empty and offers the sync, not «nothing found».
+    const empty = await say(telegram, stranger, '/products Кофемашина', /пока нет товаров/);
+    expect(() => buttonData(empty, 'Синхронизировать')).not.toThrow();
     // Typing a word is a search too.
     const typed = await say(telegram, seller, word, new RegExp(`Поиск «${word}»`));
     expect(JSON.stringify(typed.reply_markup)).toContain(target.title.slice(0, 20));

@@ -122,7 +122,10 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
   const current = Math.min(requestedPage, pages - 1);
   if (current !== requestedPage) [products, total] = await pageAt(current);
   let text: string;
-  if (total === 0) text = search ? ctx.t('products-none-found', { search: html(search) }) : ctx.t('products-empty', { store: html(store.name) });
+  // A search in a store with no products at all: the store is empty, not the search (say where products come from).
+  const storeEmpty = total === 0 && (!search || (await em.count(ProductSchema, { store: store.id, removedAt: null })) === 0);
+  if (storeEmpty) text = ctx.t('products-empty', { store: html(store.name) });
+  else if (total === 0) text = ctx.t('products-none-found', { search: html(search ?? '') });
   else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: current + 1, pages, search: html(search ?? '') });
   const keyboard = new InlineKeyboard();
   for (const product of products) {
@@ -134,7 +137,7 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
     keyboard.text(`${current + 1}/${pages}`, callbackData(ACTIONS.list, current, scope));
     if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, current + 1, scope));
   }
-  if (total === 0 && !search) keyboard.row().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
+  if (storeEmpty) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, options);
