@@ -51,8 +51,16 @@ export async function cancelledBy(update: ConversationContext): Promise<boolean>
 export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: LoginStep): Promise<void> {
   let connected = step.status === 'connected' ? step : undefined;
   if (step.status === 'choose-merchant') {
+    // Stores this seller already has are marked: choosing one again logs it in anew, it adds nothing.
+    const connectedUids = await conversation.external(async () => {
+      const { StoreSchema } = await import('../src/db/entities/index.js');
+      return (await deps.orm.em.fork().find(StoreSchema, { seller: sellerId }, { fields: ['merchantUid'] })).map((store) => store.merchantUid);
+    });
     const keyboard = new InlineKeyboard();
-    step.merchants.forEach((merchant, index) => keyboard.text(merchant.name ?? merchant.uid, callbackData(ACTIONS.merchant, index)).row());
+    step.merchants.forEach((merchant, index) => {
+      const name = merchant.name ?? merchant.uid;
+      keyboard.text(connectedUids.includes(merchant.uid) ? ctx.t('login-merchant-connected', { name }) : name, callbackData(ACTIONS.merchant, index)).row();
+    });
     keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
     await ctx.reply(ctx.t('login-choose-merchant'), { reply_markup: keyboard });
     while (!connected) {
@@ -61,11 +69,14 @@ export async function finishLogin(conversation: LoginConversation, ctx: Conversa
       });
       await choice.answerCallbackQuery();
       if (choice.callbackQuery.data === callbackData(ACTIONS.cancel)) {
+        await choice.editMessageReplyMarkup().catch(() => undefined);
         await choice.reply(choice.t('cancelled'));
         return;
       }
       const merchant = step.merchants[Number(choice.callbackQuery.data.split(':')[2])];
       if (!merchant) continue;
+      // One choice per login: the other buttons go, rather than stay and answer «устарела» later.
+      await choice.editMessageReplyMarkup().catch(() => undefined);
       const chosen = await conversation.external(() =>
         attempt(async () => {
           const store = await deps.logins.chooseMerchant(sellerId, step.token, merchant.uid);

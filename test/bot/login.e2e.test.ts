@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
-import { buttonData, press, say, startBotHarness, newUser, changedSince, type BotHarness } from '../helpers/bot-harness.js';
+import { buttonData, press, say, startBotHarness, newUser, changedSince, loginBySms, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -65,6 +65,15 @@ describe('logging in to Kaspi from the chat', () => {
     expect(stores[0]!.sessionState).toBe('active');
     expect(stores[0]!.sessionSealed).not.toMatch(/mc-session/);
     expect(logs.text()).not.toContain(code);
+
+    // The choice took its buttons with it; a second login marks the store this seller already has.
+    const chosen = telegram.messages(user.id).find((message) => message.message_id === choose.message_id)!;
+    expect(JSON.stringify(chosen.reply_markup ?? {})).not.toContain('1:mc:');
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // Kaspi's pause between SMS to one number
+    const again = await loginBySms(harness, user, '+7 701 000 00 02');
+    const labels = (again.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
+    expect(labels.filter((label) => label.endsWith('· ✅ уже подключён'))).toEqual([`${stores[0]!.name} · ✅ уже подключён`]);
+    await press(telegram, user, again, 'Отмена', /Отменено/);
   });
 
   it('by e-mail in Chromium: bad e-mail, wrong password, then the e-mailed code; the password never rests readable', async () => {
