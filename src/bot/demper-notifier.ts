@@ -12,7 +12,7 @@ import { explainDecision } from '../demper/reasons.js';
 import { createI18n, type Locale } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { ACTIONS, callbackData } from './callback-data.js';
-import { formatPrice, html, truncate } from './helpers/format.js';
+import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
 import { expiredNoticeDue } from './helpers/kaspi-errors.js';
 import { countFailedCalls } from './middlewares/metrics.js';
 
@@ -23,7 +23,7 @@ const IMPORTANT: DemperAlert['kind'][] = ['floor-reached', 'not-applied', 'sessi
 
 /** Minutes since midnight in the seller's time zone. */
 function minuteOfDay(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = zonedFormat('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
   const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   return value('hour') * 60 + value('minute');
 }

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callback-data.js';
 import { whileWorking } from '../../src/bot/helpers/chat-action.js';
-import { formatPrice, html, localDate, parsePrice } from '../../src/bot/helpers/format.js';
+import { formatPrice, html, localDate, localTimeOrDate, parsePrice } from '../../src/bot/helpers/format.js';
 import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
@@ -182,6 +182,15 @@ describe('localDate', () => {
     expect(localDate('Asia/Almaty', late)).toBe('2026-11-26');
     expect(localDate('UTC', late)).toBe('2026-11-25');
     expect(localDate('Not/AZone', late)).toBe('2026-11-26'); // a broken stored zone falls back to Almaty
+  });
+
+  it('«проверено» on a card: the time today, the date and time on another day, in the seller’s zone', () => {
+    const now = new Date('2026-11-25T14:20:00Z'); // 19:20 in Almaty
+    expect(localTimeOrDate(new Date('2026-11-25T09:05:00Z'), 'Asia/Almaty', now)).toBe('14:05');
+    expect(localTimeOrDate(new Date('2026-11-24T09:05:00Z'), 'Asia/Almaty', now)).toBe('24.11 14:05');
+    // 20:00 UTC is already the 26th in Almaty, so it is not «today» there.
+    expect(localTimeOrDate(new Date('2026-11-25T20:00:00Z'), 'Asia/Almaty', now)).toBe('26.11 01:00');
+    expect(localTimeOrDate(new Date('2026-11-25T09:05:00Z'), 'Not/AZone', now)).toBe('14:05');
   });
 });
 

@@ -6,7 +6,7 @@ import { applySettings, parseDemperSettings, settingsProblem } from '../../dempe
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html } from '../helpers/format.js';
+import { formatPrice, html, zonedFormat } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { onePress } from '../helpers/repeated-press.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
@@ -107,7 +107,7 @@ async function showStoreDemper(ctx: BotContext, store: Store, edit: boolean): Pr
     const count = (status: string) => cycle.filter((change) => change.status === status).length;
     lines.push(
       ctx.t('demper-store-last-cycle', {
-        at: latest.createdAt.toLocaleString(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', { timeZone: ctx.seller.timezone, dateStyle: 'short', timeStyle: 'short' }),
+        at: zonedFormat(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', ctx.seller.timezone, { dateStyle: 'short', timeStyle: 'short' }).format(latest.createdAt),
         changes: cycle.length,
         applied: count('applied'),
         failed: count('failed'),

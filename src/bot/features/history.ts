@@ -5,7 +5,7 @@ import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
+import { formatPrice, html, truncate, zonedFormat } from '../helpers/format.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 import { renderPriceChart } from '../helpers/price-chart.js';
 
@@ -44,7 +44,8 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const em = ctx.deps.orm.em.fork();
   const changes = await em.find(PriceChangeSchema, { product: product.id }, { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 });
   const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
-  const when = (date: Date) => date.toLocaleString(locale, { timeZone: ctx.seller.timezone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const format = zonedFormat(locale, ctx.seller.timezone, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const when = (date: Date) => format.format(date);
   const lines = [ctx.t('history-header', { title: html(truncate(product.title, 80)), price: formatPrice(product.price) })];
   if (changes.length === 0) lines.push(ctx.t('history-empty'));
   for (const change of changes.slice(0, SHOWN)) {

@@ -31,24 +31,27 @@ export function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\ufffd');
 }
 
+/** The seller's zone when it is known, else Almaty's (the default every seller starts with). */
+export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+
+/** A formatter on the seller's clock; a zone the runtime does not know (a bad stored value) reads as Almaty. */
+export function zonedFormat(locale: string, timezone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone: timezone });
+  } catch {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone: DEFAULT_TIME_ZONE });
+  }
+}
+
 /** Today as YYYY-MM-DD on the seller's clock (Almaty by default), for file names the seller will look for. */
 export function localDate(timezone: string, now = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  }
+  return zonedFormat('en-CA', timezone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** «19:05» today, «24.11 19:05» on another day, on the seller's clock: when a figure was last checked. */
 export function localTimeOrDate(date: Date, timezone: string, now = new Date()): string {
+  const format = zonedFormat('en-GB', timezone, { hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   const parts = (at: Date) => {
-    let format: Intl.DateTimeFormat;
-    try {
-      format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-    } catch {
-      format = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-    }
     const of = format.formatToParts(at);
     const part = (type: Intl.DateTimeFormatPartTypes) => of.find((p) => p.type === type)?.value ?? '';
     return { day: `${part('day')}.${part('month')}`, year: part('year'), time: `${part('hour')}:${part('minute')}` };

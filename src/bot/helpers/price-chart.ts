@@ -1,5 +1,7 @@
 import { deflateSync } from 'node:zlib';
 
+import { DEFAULT_TIME_ZONE, zonedFormat } from './format.js';
+
 /**
  * The chart behind `/history <sku>`: our price against the cheapest rival's over time, as a PNG.
  *
@@ -42,7 +44,6 @@ const FLOOR: Rgb = [0xd1, 0x24, 0x2f];
 const MIN_SIZE = 100;
 const MAX_SIZE = 2000;
 const HOUR_MS = 3_600_000;
-const DEFAULT_ZONE = 'Asia/Almaty';
 const DAY_MS = 86_400_000;
 /** Time-axis steps, smallest first; the first that leaves room between labels is used. */
 const TIME_STEPS_MS = [HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, 7 * DAY_MS];
@@ -116,7 +117,7 @@ export function renderPriceChart(input: PriceChartInput): Buffer {
 
   if (showTimeLabels) {
     const timeLabelWidth = TIME_LABEL_GLYPHS * 6 * scale - scale;
-    for (const tick of timeTicks(tStart, tEnd, plot.right - plot.left, timeLabelWidth + 12 * scale, input.timeZone ?? DEFAULT_ZONE)) {
+    for (const tick of timeTicks(tStart, tEnd, plot.right - plot.left, timeLabelWidth + 12 * scale, input.timeZone ?? DEFAULT_TIME_ZONE)) {
       const tx = x(tick.t);
       canvas.fillRect(tx, plot.top, tx, plot.bottom, GRID);
       const textLeft = Math.max(0, Math.min(width - 1 - timeLabelWidth, tx - Math.floor(timeLabelWidth / 2)));
@@ -270,12 +271,7 @@ export function timeTicks(tStart: number, tEnd: number, plotWidth: number, spaci
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `t` (an unknown zone counts as Almaty, the default). */
 function zoneOffsetMs(t: number, timeZone: string): number {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
-  } catch {
-    return timeZone === DEFAULT_ZONE ? 0 : zoneOffsetMs(t, DEFAULT_ZONE);
-  }
+  const parts = zonedFormat('en-GB', timeZone, { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return wall - Math.floor(t / 1000) * 1000;
