@@ -124,8 +124,9 @@ describe('logging in to Kaspi from the chat', () => {
     await press(telegram, user, again, 'SMS', /номер телефона/);
     // Another command says what it interrupted, before its own answer: a code typed next is not taken for one.
     const interrupted = changedSince(telegram, user.id, /Вход в Kaspi прерван/);
-    await say(telegram, user, '/products', /Сначала подключите магазин Kaspi/);
-    await telegram.waitForBotMessage(user.id, interrupted);
+    const answer = await say(telegram, user, '/products', /Сначала подключите магазин Kaspi/);
+    const notice = await telegram.waitForBotMessage(user.id, interrupted);
+    expect(notice.message_id).toBeLessThan(answer.message_id);
     await say(telegram, user, '/price 123 5000', /Сначала подключите магазин/);
     expect(telegram.messages(user.id).filter((message) => message.from === 'bot' && /прерван/.test(message.text ?? ''))).toHaveLength(1);
   });

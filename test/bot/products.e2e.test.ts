@@ -167,8 +167,9 @@ describe('the seller’s products in the chat', () => {
     await press(telegram, seller, rise, 'Да, поставить', /уже изменилась.*кнопка устарела/s);
     expect(writes()).toBe(writesBefore + 1);
     // A button from before this format (no price it was asked at) is outdated too, never a write.
+    const outdated = changedSince(telegram, seller.id, /уже изменилась/);
     await telegram.forgeCallback(seller, rise.message_id, `1:pf:${product.id}:${product.price * 10}`);
-    await telegram.waitForBotMessage(seller.id, (message) => /уже изменилась/.test(message.text ?? '') && message.message_id > rise.message_id + 3);
+    await telegram.waitForBotMessage(seller.id, outdated);
     expect(writes()).toBe(writesBefore + 1);
     await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: null, demperEnabled: false });
   });
@@ -256,8 +257,8 @@ describe('the seller’s products in the chat', () => {
     await press(telegram, seller, card, 'Снять с продажи', /снимается с продажи: отправлено в Kaspi/);
     // A double tap: answered «уже выполняется», not a second write and a second report.
     const writes = sandbox.writes(MERCHANT).length;
-    await telegram.forgeCallback(seller, card.message_id, offSale);
-    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && /Эта кнопка уже нажата/.test(String(call.payload.text)));
+    const repeat = await telegram.forgeCallback(seller, card.message_id, offSale);
+    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === repeat && /Эта кнопка уже нажата/.test(String(call.payload.text)));
     expect(sandbox.writes(MERCHANT).length).toBe(writes);
     expect(telegram.messages(seller.id).filter((message) => message.from === 'bot' && message.message_id > card.message_id && /снимается с продажи/.test(message.text ?? ''))).toHaveLength(1);
     const redrawn = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && message.edits > card.edits && /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });

@@ -82,6 +82,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     const port = new URL(sandbox.healthUrl).port;
     // Any address of this machine other than loopback must refuse: a demo on a laptop is not a LAN service.
     const outside = Object.values(networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
+    expect(outside, 'this test needs a non-loopback IPv4 address to connect from').toBeDefined();
     if (outside) {
       const refused = await new Promise<boolean>((resolve) => {
         const socket = connect({ host: outside.address, port: Number(port) });
