@@ -366,7 +366,6 @@ function parentRssSampler() {
   };
 }
 
-/** Runs the script for every seller at once (starts spread over one second); failures end that seller's script. */
 /**
  * The warm-up (the first `--warmup` sellers), then every seller's script as the measured round, then the drain;
  * the same for the baseline and the bot. `onMeasured` starts what runs only during the measured round.
@@ -390,6 +389,7 @@ async function measuredRound(child: BotProcess, driver: Driver, sellers: SimSell
   return { report, cpu, measuredSeconds, parentRssPeak };
 }
 
+/** Runs the script for every seller at once (starts spread over one second); failures end that seller's script. */
 async function runScripts(driver: Driver, sellers: SimSeller[], round: number, random: SeededRandom): Promise<void> {
   await Promise.all(
     sellers.map(async (seller) => {

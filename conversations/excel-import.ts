@@ -6,6 +6,7 @@ import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
 import { ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
+import { pricesBeforeChangesSince } from '../src/catalog/price-history.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
@@ -63,16 +64,8 @@ export function excelImportConversation(deps: BotDeps) {
         if (!response.ok) return { ok: false as const, key: 'import-broken', variables: {} };
         const data = Buffer.from(await response.arrayBuffer());
         const products = await em.find(ProductSchema, { store, removedAt: null });
-        const pricedAt = new Map<number, Date>(
-          (
-            await em.getConnection().execute<{ product_id: number; at: Date }[]>(
-              `select product_id, max(created_at) as at from price_change where store_id = ? and status in ('sent', 'applied') group by product_id`,
-              [store.id],
-            )
-          ).map((row) => [row.product_id, row.at]),
-        );
         const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables));
-        const plan = await planImport(data, translators, store.merchantUid, store.points, products, pricedAt);
+        const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) => pricesBeforeChangesSince(deps.orm, store.id, since));
         // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
         const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
         return plan.ok ? { ...plan, storeId: store.id, storeName: store.name, pointCodes } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };

@@ -89,10 +89,10 @@ export function parseStrategy(text: string): { strategy: DemperStrategy; place: 
  * Reads a workbook the seller sent back and compares it with the database. Every row is validated on its own;
  * a row with any error changes nothing. A file that is not ours (no SKU column, too few known columns), too
  * big or broken is refused as a whole.
- */
-/**
- * `pricedAt`: when each product's price last changed (by the demper, by hand, by an import). A file made
- * before that carries the price as it was then: its row is refused rather than silently undoing the change.
+ *
+ * `pricesAt(fileMadeAt)`: the price each product had when the file was made, for those whose price changed
+ * since (by the demper, by hand, by an import). Such a row's price cell, left as exported, is not a change
+ * (its other columns still apply); edited, it would silently undo the later change, so the row is refused.
  */
 export async function planImport(
   data: Buffer,
@@ -100,7 +100,7 @@ export async function planImport(
   merchantUid: string,
   points: StorePoint[],
   products: Product[],
-  pricedAt: Map<number, Date> = new Map(),
+  pricesAt: (fileMadeAt: Date) => Promise<Map<number, number>> = async () => new Map(),
 ): Promise<ImportPlan> {
   if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
   // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
@@ -135,6 +135,7 @@ export async function planImport(
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.
   const fileMadeAt = workbook.created instanceof Date && !Number.isNaN(workbook.created.getTime()) ? workbook.created : undefined;
+  const inFile = fileMadeAt ? await pricesAt(fileMadeAt) : new Map<number, number>();
   const changes: ImportChange[] = [];
   const errors: RowError[] = [];
   const skuOf = (rowNumber: number) => cellText(sheet.getRow(rowNumber).getCell(columnOf.get('sku')!).value);
@@ -171,10 +172,12 @@ export async function planImport(
     const price = read('price');
     if (price !== undefined && price !== '') {
       const value = parsePriceText(price);
-      const changedSince = pricedAt.get(product.id);
+      const exported = inFile.get(product.id);
       if (value === undefined || value < KASPI_MIN_PRICE) fail('import-row-bad-price', { value: price.slice(0, 20) });
-      else if (value !== product.price && fileMadeAt && changedSince && changedSince > fileMadeAt) fail('import-row-price-changed-since', { price: formatTenge(product.price) });
-      else if (value !== product.price) change.price = { from: product.price, to: value };
+      else if (value === product.price || value === exported) {
+        // Today's price, or the cell as exported before a later change: nothing to change here.
+      } else if (exported !== undefined) fail('import-row-price-changed-since', { price: formatTenge(product.price) });
+      else change.price = { from: product.price, to: value };
     }
     const yesNo = (key: string, column: string): boolean | undefined => {
       const text = read(column);

@@ -138,6 +138,24 @@ describe('products in Excel and back', () => {
     await press(harness.telegram, seller, preview, 'Отмена', /^Отменено/);
   });
 
+  it('an older file: a price left as exported is no change (its floor applies), an edited one is refused', async () => {
+    const workbook = await exportWorkbook();
+    const sheet = workbook.worksheets[0]!;
+    const [moved, other] = (await products()).filter((product) => product.onSale && product.minPrice === null).slice(-2);
+    // After the export, the price of both moves (as the demper would move it).
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the change is recorded after the file's timestamp
+    for (const product of [moved!, other!]) {
+      const sent = await harness.deps.offers.setPrice(product.id, product.price - 7, { reasonText: 'test' });
+      expect(sent.status).toBe('sent');
+    }
+    rowOf(sheet, moved!.sku).getCell(5).value = moved!.price - 1000; // the price cell stays as exported
+    rowOf(sheet, other!.sku).getCell(3).value = other!.price + 25; // edited over a price that changed since
+    const preview = await sendBack(workbook, 'old.xlsx', /Изменится товаров: 1 \(цены — 0/);
+    expect(preview.text).toContain(`мин. ${formatPrice(moved!.price - 1000)}`);
+    expect(preview.text).toContain(`(${other!.sku}): цена изменилась после выгрузки файла`);
+    await press(harness.telegram, seller, preview, 'Отмена', /^Отменено/);
+  });
+
   it('refuses a broken file, a foreign workbook and a non-Excel file without changing anything', async () => {
     const { sandbox } = harness;
     const writesBefore = sandbox.writes(MERCHANT).length;

@@ -116,22 +116,31 @@ describe('the import reader', () => {
     expect(floor.ok && floor.errors.map((error) => error.key)).toEqual(['import-row-bad-bound']);
   });
 
-  it('a file made before the price last changed cannot undo that change: its differing price row is refused', async () => {
-    const workbook = new ExcelJS.Workbook();
-    workbook.created = new Date('2026-11-25T10:00:00Z');
-    workbook.addWorksheet('Товары').addRows([['SKU', 'Название', 'Цена', 'В продаже'], ['SKU-1', 'x', 4990, 'да']]);
-    const file = Buffer.from(await workbook.xlsx.writeBuffer());
-    const afterFile = await planImport(file, translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T12:00:00Z')]]));
-    expect(afterFile.ok && afterFile.changes).toEqual([]);
-    expect(afterFile.ok && afterFile.errors.map((error) => error.key)).toEqual(['import-row-price-changed-since']);
-    const beforeFile = await planImport(file, translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T09:00:00Z')]]));
-    expect(beforeFile.ok && beforeFile.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
-    // The price the file has is the current one: nothing to refuse, nothing to change.
-    const same = new ExcelJS.Workbook();
-    same.created = new Date('2026-11-25T10:00:00Z');
-    same.addWorksheet('Товары').addRows([['SKU', 'Название', 'Цена', 'В продаже'], ['SKU-1', 'x', 5000, 'да']]);
-    const unchanged = await planImport(Buffer.from(await same.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT], new Map([[PRODUCT.id, new Date('2026-11-25T12:00:00Z')]]));
-    expect(unchanged.ok && unchanged.errors).toEqual([]);
+  it('a file made before the price last changed cannot undo that change; its price left as exported is no change', async () => {
+    const madeAt = new Date('2026-11-25T10:00:00Z');
+    const fileWith = async (row: unknown[]) => {
+      const workbook = new ExcelJS.Workbook();
+      workbook.created = madeAt;
+      workbook.addWorksheet('Товары').addRows([['SKU', 'Название', 'Цена', 'В продаже', 'Минимум'], row]);
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    // The demper moved SKU-1 from 4900 to today's 5000 after the file was made.
+    const changedAfterFile = async (since: Date) => (since.getTime() === madeAt.getTime() ? new Map([[PRODUCT.id, 4900]]) : new Map<number, number>());
+    const edited = await planImport(await fileWith(['SKU-1', 'x', 4990, 'да']), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    expect(edited.ok && edited.changes).toEqual([]);
+    expect(edited.ok && edited.errors.map((error) => error.key)).toEqual(['import-row-price-changed-since']);
+    // Left as exported (4900), the price is not a change, and the floor the seller typed still applies.
+    const untouched = await planImport(await fileWith(['SKU-1', 'x', 4900, 'да', 4000]), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    expect(untouched.ok && untouched.errors).toEqual([]);
+    expect(untouched.ok && untouched.changes).toEqual([expect.objectContaining({ minPrice: 4000 })]);
+    expect(untouched.ok && untouched.changes[0]!.price).toBeUndefined();
+    // No change since the file: its price is the seller's.
+    const current = await planImport(await fileWith(['SKU-1', 'x', 4990, 'да']), translators, MERCHANT, [], [PRODUCT], async () => new Map());
+    expect(current.ok && current.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
+    // Today's price in the cell: nothing to refuse, nothing to change.
+    const same = await planImport(await fileWith(['SKU-1', 'x', 5000, 'да']), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    expect(same.ok && same.errors).toEqual([]);
+    expect(same.ok && same.changes).toEqual([]);
   });
 
   it('a two-column file (SKU | Цена) is a plan, not a foreign file; one column alone is refused', async () => {

@@ -114,7 +114,7 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
   const title = html(product.title);
   switch (result.status) {
     case 'below-kaspi-minimum':
-      return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(10) })));
+      return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(KASPI_MIN_PRICE) })));
     case 'below-floor':
       // The floor was raised between the question and the write: asked again, about the new floor.
       return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }), {
