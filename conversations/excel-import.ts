@@ -5,6 +5,7 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
+import { priceJump } from '../src/bot/helpers/price-jump.js';
 import { ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { pricesBeforeChangesSince } from '../src/catalog/price-history.js';
 import { applyImport } from '../src/excel/import-apply.js';
@@ -88,7 +89,8 @@ export function excelImportConversation(deps: BotDeps) {
         const parts: string[] = [];
         if (change.price) {
           // A cut to less than half is marked: a missing zero in a cell costs as much as in the chat.
-          const cut = change.price.to < change.price.from * 0.5 ? ` ⚠️ −${Math.round((1 - change.price.to / change.price.from) * 100)} %` : '';
+          const jump = priceJump(change.price.from, change.price.to);
+          const cut = jump ? (jump.kind === 'drop' ? ` ⚠️ −${jump.percent} %` : ` ⚠️ ×${jump.times}`) : '';
           parts.push(`${formatPrice(change.price.from)} → ${formatPrice(change.price.to)}${cut}`);
         }
         if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));

@@ -13,6 +13,7 @@ import { I18n } from '@grammyjs/i18n';
 import { createI18n, LOCALES, LOCALES_DIR } from '../../src/i18n.js';
 import { parseStrategy } from '../../src/excel/products-import.js';
 import { NOTICES } from '../../bench/bot-driver.js';
+import { priceJump } from '../../src/bot/helpers/price-jump.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -226,5 +227,15 @@ describe('the bench drivers read the bot as it speaks now', () => {
     const i18n = createI18n();
     const sample = { minutes: 5, seconds: 30, title: 'Чайник', new: '1 000 ₸', old: '2 000 ₸', store: 'Магазин', code: 'X', count: 2 };
     for (const notice of NOTICES) expect(i18n.t('ru', notice.key, sample), notice.key).toMatch(notice.pattern);
+  });
+});
+
+describe('a price far from the current one (a missing or an extra zero)', () => {
+  it('is a drop below half or a rise above double; anything between is an ordinary change', () => {
+    expect(priceJump(365_000, 36_500)).toEqual({ kind: 'drop', percent: 90 });
+    expect(priceJump(365_000, 3_650_000)).toEqual({ kind: 'rise', times: 10 });
+    expect(priceJump(1_000, 2_500)).toEqual({ kind: 'rise', times: 2.5 });
+    for (const to of [500, 1_000, 1_990, 2_000]) expect(priceJump(1_000, to), String(to)).toBeUndefined();
+    expect(priceJump(0, 5_000)).toBeUndefined();
   });
 });

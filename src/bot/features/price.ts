@@ -7,6 +7,7 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, parsePrice } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { priceJump } from '../helpers/price-jump.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 import { PRICE_EDIT } from '../../../conversations/price-edit.js';
 
@@ -78,21 +79,13 @@ export async function sendManualPrice(ctx: BotContext, target: Product | number,
     }));
   }
   // A missing or an extra zero costs real money: a price far below or far above the current one is asked again.
-  if (!belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE && product.price > 0) {
-    if (price < product.price * BIG_DROP_SHARE) {
-      const percent = Math.round((1 - price / product.price) * 100);
-      return void (await ctx.reply(ctx.t('price-big-drop', { title, price: formatPrice(price), old: formatPrice(product.price), percent }), {
-        parse_mode: 'HTML',
-        reply_markup: confirmKeyboard(ctx, product, price, 0),
-      }));
-    }
-    if (price > product.price * BIG_RISE_FACTOR) {
-      const times = Math.round((price / product.price) * 10) / 10;
-      return void (await ctx.reply(ctx.t('price-big-rise', { title, price: formatPrice(price), old: formatPrice(product.price), times }), {
-        parse_mode: 'HTML',
-        reply_markup: confirmKeyboard(ctx, product, price, 0),
-      }));
-    }
+  const jump = !belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE ? priceJump(product.price, price) : undefined;
+  if (jump) {
+    const variables: Record<string, string | number> = { title, price: formatPrice(price), old: formatPrice(product.price), ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }) };
+    return void (await ctx.reply(ctx.t(jump.kind === 'drop' ? 'price-big-drop' : 'price-big-rise', variables), {
+      parse_mode: 'HTML',
+      reply_markup: confirmKeyboard(ctx, product, price, 0),
+    }));
   }
   let result;
   try {
@@ -156,10 +149,6 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
   }
 }
 
-/** A new price below this share of the current one is confirmed first (a seller typing 12 345 for 123 450). */
-const BIG_DROP_SHARE = 0.5;
-/** A new price above this multiple of the current one is confirmed first (3 650 000 typed for 365 000). */
-const BIG_RISE_FACTOR = 2;
 
 /**
  * «Да, поставить N ₸» / «Отмена». The button carries the price the question was asked at and the floor it
