@@ -38,7 +38,7 @@ import { findDueProducts } from '../src/demper/due.js';
 import { emptySummary, type RunOptions, type RunSummary } from '../src/demper/engine.js';
 import { RecordingNotifier } from '../src/demper/notifier.js';
 import { startDemperScheduler } from '../src/demper/scheduler.js';
-import { decisiveCityOf } from '../src/demper/settings.js';
+import { mainCityOf, priceIn } from '../src/catalog/city-prices.js';
 import { createDemper } from '../src/demper/wiring.js';
 import { createKaspi } from '../src/kaspi/index.js';
 import { CHANGE_WINDOW_MS } from '../src/kaspi/limits/kaspi-limits.js';
@@ -330,7 +330,7 @@ async function runSandboxPhases(options: BenchOptions) {
     const own = new Set(stores.map((store) => store.merchantUid));
     const tracked: Tracked[] = [];
     for (const product of await orm.em.fork().find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
-      const cityId = decisiveCityOf(product, product.store.points);
+      const cityId = mainCityOf(product, product.store.points);
       if (!cityId) continue;
       tracked.push({
         id: product.id,
@@ -339,7 +339,7 @@ async function runSandboxPhases(options: BenchOptions) {
         sku: product.sku,
         masterSku: product.masterSku,
         cityId,
-        price: product.price,
+        price: priceIn(product, cityId),
         floor: product.minPrice ?? 10,
         listed: false,
         leader: '',

@@ -14,12 +14,29 @@ export type LoginConversation = Conversation<BotContext, ConversationContext>;
 /** What a login step returns into conversation state: plain JSON, no entities, no cookies. */
 export type LoginStep =
   | { status: 'connected'; storeId: number; name: string; points: number }
-  | { status: 'choose-merchant'; merchants: { uid: string; name: string | undefined }[]; token: SealedToken };
+  | { status: 'choose-merchant'; merchants: { uid: string; name: string | undefined }[]; token: SealedToken }
+  | { status: 'email-code'; email: string; token: SealedToken };
 
 export function loginStep(outcome: LoginOutcome): LoginStep {
   if (outcome.status === 'connected') return { status: 'connected', storeId: outcome.store.id, name: outcome.store.name, points: outcome.store.points.length };
   return outcome;
 }
+
+/** A step that ends the login: the store is connected, or the seller picks which one. */
+export type FinalLoginStep = Exclude<LoginStep, { status: 'email-code' }>;
+
+/**
+ * The locale key for a refused login step in this flow: Kaspi's codes say «SMS» where the e-mail flow means the
+ * e-mailed code, and «send the number again» where the code step means «send the code again».
+ */
+export function loginFailureKey(key: string, flow: 'sms-code' | 'email-code' | 'password'): string {
+  if (key === 'kaspi-login-flood') return flow === 'password' ? 'login-email-flood' : 'login-code-wait';
+  if (key === 'kaspi-login-code-invalid' && flow === 'email-code') return 'login-email-code-invalid';
+  if (key === 'kaspi-login-code-expired' && flow === 'sms-code') return 'login-sms-code-expired';
+  return key;
+}
+
+
 
 export const MAX_TRIES = 5;
 
@@ -48,7 +65,7 @@ export async function cancelledBy(update: ConversationContext): Promise<boolean>
 }
 
 /** Asks which merchant when a login holds several, connects it; then the store becomes active. */
-export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: LoginStep): Promise<void> {
+export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: FinalLoginStep): Promise<void> {
   let connected = step.status === 'connected' ? step : undefined;
   if (step.status === 'choose-merchant') {
     // Stores this seller already has are marked: choosing one again logs it in anew, it adds nothing.
@@ -70,6 +87,8 @@ export async function finishLogin(conversation: LoginConversation, ctx: Conversa
       await choice.answerCallbackQuery();
       if (choice.callbackQuery.data === callbackData(ACTIONS.cancel)) {
         await choice.editMessageReplyMarkup().catch(() => undefined);
+        const token = step.token;
+        await conversation.external(() => deps.logins.abandonMerchantChoice(sellerId, token));
         await choice.reply(choice.t('cancelled'));
         return;
       }

@@ -69,7 +69,8 @@ export function excelImportConversation(deps: BotDeps) {
         const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) => pricesBeforeChangesSince(deps.orm, store.id, since));
         // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
         const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
-        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name, pointCodes } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
+        const cityNames = Object.fromEntries(store.points.map((point) => [point.cityId, point.cityName]));
+        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name, pointCodes, cityNames } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
       });
       if (!planned.ok) return void (await ctx.reply(ctx.t(planned.key, planned.variables)));
 
@@ -79,9 +80,9 @@ export function excelImportConversation(deps: BotDeps) {
           store: html(planned.storeName),
           rows: planned.rows,
           changes: planned.changes.length,
-          prices: count((change) => change.price),
+          prices: planned.changes.filter((change) => change.price || change.cityPrices).length,
           onSale: count((change) => change.onSale),
-          demper: planned.changes.filter((change) => change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy || change.demperEnabled !== undefined).length,
+          demper: planned.changes.filter((change) => change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy || change.demperEnabled !== undefined || change.cityMins).length,
           preorders: count((change) => change.preorder),
         }),
       ];
@@ -93,12 +94,18 @@ export function excelImportConversation(deps: BotDeps) {
           const cut = jump ? (jump.kind === 'drop' ? ` ⚠️ −${jump.percent} %` : ` ⚠️ ×${jump.times}`) : '';
           parts.push(`${formatPrice(change.price.from)} → ${formatPrice(change.price.to)}${cut}`);
         }
+        for (const city of change.cityPrices ?? []) {
+          const jump = priceJump(city.from, city.to);
+          const cut = jump ? (jump.kind === 'drop' ? ` ⚠️ −${jump.percent} %` : ` ⚠️ ×${jump.times}`) : '';
+          parts.push(`${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${formatPrice(city.from)} → ${formatPrice(city.to)}${cut}`);
+        }
         if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));
         if (change.demperEnabled !== undefined) parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
         // The values themselves, not «настройки демпера»: the seller confirms a floor they can read.
         const bound = (value: number | null) => (value === null ? '—' : formatPrice(value));
         if (change.minPrice !== undefined) parts.push(ctx.t('import-demper-min', { value: bound(change.minPrice) }));
         if (change.maxPrice !== undefined) parts.push(ctx.t('import-demper-max', { value: bound(change.maxPrice) }));
+        for (const city of change.cityMins ?? []) parts.push(`${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${ctx.t('import-demper-min', { value: bound(city.minPrice) })}`);
         if (change.step) parts.push(ctx.t('import-demper-step', { value: change.step.percent ? `${change.step.value}%` : formatPrice(change.step.value) }));
         if (change.strategy) parts.push(ctx.t(`demper-strategy-${change.strategy.strategy.replace(/_/g, '-')}`, { place: change.strategy.place }));
         if (change.preorder) {

@@ -4,6 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
+import { cityPricesLabel } from '../src/bot/helpers/city-price-label.js';
 import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
@@ -21,15 +22,16 @@ export function priceEditConversation(deps: BotDeps) {
   return async function priceEdit(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const product = await conversation.external(async () => {
-      const found = await deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null });
-      return found ? { id: found.id, title: found.title, sku: found.sku, price: found.price, floor: found.minPrice ?? null } : undefined;
+      const found = await deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null }, { populate: ['store'] });
+      // Each city's own price where they differ: the seller is asked where the new one goes after typing it.
+      return found ? { id: found.id, title: found.title, sku: found.sku, price: cityPricesLabel(found, found.store.points), floor: found.minPrice ?? null } : undefined;
     });
     if (!product) {
       await ctx.reply(ctx.t('access-denied'));
       return;
     }
     await ctx.reply(
-      ctx.t('price-ask', { title: html(product.title), price: formatPrice(product.price), floor: product.floor === null ? '—' : formatPrice(product.floor) }),
+      ctx.t('price-ask', { title: html(product.title), price: product.price, floor: product.floor === null ? '—' : formatPrice(product.floor) }),
       { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {

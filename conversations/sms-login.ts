@@ -5,7 +5,8 @@ import type { ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt, type Attempt } from '../src/bot/helpers/attempt.js';
 import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
-import { finishLogin, loginStep, MAX_TRIES, remind, type LoginConversation } from './common.js';
+import { loginNextStep } from '../src/kaspi/errors.js';
+import { finishLogin, loginFailureKey, loginStep, MAX_TRIES, remind, type LoginConversation } from './common.js';
 
 export const SMS_LOGIN = 'sms-login';
 
@@ -13,9 +14,10 @@ const RESEND = callbackData(ACTIONS.resendCode);
 const CANCEL = callbackData(ACTIONS.cancel);
 
 /**
- * Kaspi login by SMS: phone (typed in any common format or shared as a contact) → code (with resend) →
- * merchant when the account has several. State survives a restart: Kaspi's half-done login travels as a
- * sealed token; the code is sealed before the conversation stores it.
+ * Kaspi login by SMS: phone (typed in any common format or shared as a contact) → code (with resend) → the code
+ * Kaspi e-mailed, when it asks for one → merchant when the account has several or Kaspi asks which. State
+ * survives a restart: Kaspi's half-done login travels as a sealed token; codes are sealed before it is stored.
+ * What follows a refused step comes from `loginNextStep`, the same table the e-mail login reads.
  */
 export function smsLoginConversation(deps: BotDeps) {
   return async function smsLogin(conversation: LoginConversation, ctx: ConversationContext): Promise<void> {
@@ -45,12 +47,14 @@ export function smsLoginConversation(deps: BotDeps) {
     const codeKeyboard = new InlineKeyboard().text(ctx.t('button-resend-code'), RESEND).text(ctx.t('button-cancel'), CANCEL);
     await ctx.reply(ctx.t('login-sms-ask-code', { phone: started.phone }), { reply_markup: codeKeyboard });
 
+    // `email`: after the SMS code Kaspi e-mailed one too; that code goes with the address Kaspi named.
+    let stage: 'sms' | 'email' = 'sms';
     for (let tries = 0; ; ) {
       await conversation.external((outer) => {
         outer.session.sensitive = 'code';
       });
       const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === RESEND || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('login-sms-ask-code-again'),
+        otherwise: remind(stage === 'sms' ? 'login-sms-ask-code-again' : 'login-email-ask-code'),
       });
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
@@ -62,35 +66,44 @@ export function smsLoginConversation(deps: BotDeps) {
         const resent: Attempt<{ phone: string; token: string }> = await conversation.external(() => attempt(() => deps.logins.resendSms(sellerId, token)));
         if (resent.ok) {
           started = resent.value;
+          stage = 'sms';
           await answer.reply(answer.t('login-sms-code-resent', { phone: started.phone }), { reply_markup: codeKeyboard });
-        } else {
-          // While the code step waits, «send the number again» would be wrong advice: the last code still works.
-          const key = resent.key === 'kaspi-login-flood' ? 'login-sms-resend-wait' : resent.key;
-          await answer.reply(answer.t(key, resent.variables));
+          continue;
         }
+        // While the code step waits, «send the number again» would be wrong advice: the last code still works.
+        await answer.reply(answer.t(resent.key === 'kaspi-login-flood' ? 'login-sms-resend-wait' : resent.key, resent.variables));
+        if (loginNextStep(resent.code) === 'restart') return;
         continue;
       }
       const sealed = answer.message!.text!;
       const token = started.token;
+      const byEmail = stage === 'email';
       const verified = await conversation.external(() =>
         attempt(async () => {
           const code = openSensitiveInput(deps.secretBox, userId, sealed).replace(/[\s-]/g, '');
           if (!/^\d{4,8}$/.test(code)) return { status: 'not-a-code' as const };
-          return loginStep(await deps.logins.verifySms(sellerId, token, code));
+          return loginStep(await (byEmail ? deps.logins.verifySmsEmailCode(sellerId, token, code) : deps.logins.verifySms(sellerId, token, code)));
         }),
       );
-      if (verified.ok && verified.value.status === 'not-a-code') {
-        await answer.reply(answer.t('login-sms-not-a-code'));
-        continue;
-      }
-      if (verified.ok && verified.value.status !== 'not-a-code') {
+      if (verified.ok) {
+        if (verified.value.status === 'not-a-code') {
+          await answer.reply(answer.t(byEmail ? 'login-email-not-a-code' : 'login-sms-not-a-code'));
+          continue;
+        }
+        if (verified.value.status === 'email-code') {
+          stage = 'email';
+          started = { phone: started.phone, token: verified.value.token };
+          await answer.reply(answer.t('login-sms-email-code', { email: verified.value.email }), { reply_markup: codeKeyboard });
+          continue;
+        }
         await finishLogin(conversation, answer, deps, sellerId, verified.value);
         return;
       }
-      if (!verified.ok) {
-        await answer.reply(answer.t(verified.key, verified.variables));
-        if (verified.code !== 'SECURITY_CODE_INVALID' || ++tries >= MAX_TRIES) return;
-      }
+      const next = loginNextStep(verified.code);
+      const key = loginFailureKey(verified.key, byEmail ? 'email-code' : 'sms-code');
+      // An expired code is renewed by «Отправить код снова», so that button comes with the notice.
+      await answer.reply(answer.t(key, verified.variables), next === 'new-code' ? { reply_markup: codeKeyboard } : {});
+      if (next === 'restart' || (next === 'retry' && ++tries >= MAX_TRIES)) return;
     }
   };
 }

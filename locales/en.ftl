@@ -48,9 +48,9 @@ help = <b>What I can do</b>
     /stores — stores: choose the active one, log in again, remove
     /sync — load products from Kaspi
     /products [text] — products and search
-    /price &lt;SKU&gt; &lt;price&gt; — change a price
+    /price &lt;SKU&gt; &lt;price&gt; [city] — change a price (everywhere or in one city)
     /enable, /disable [SKU…] — put on sale or take off sale
-    /offers &lt;SKU&gt; — competitors for a product
+    /offers &lt;SKU&gt; [city] — competitors for a product in a city
     /demper [SKU …] — repricer: status, on/off, settings
     /history &lt;SKU&gt; — price history with a chart
     /preorders — preorders: add, upload to Kaspi, Excel
@@ -178,7 +178,7 @@ button-back-to-list = « Back to list
 button-back-to-card = « Back to product
 
 # Bot: prices.
-price-usage = Format: /price SKU price. Example: /price 123456 12990
+price-usage = Format: /price SKU price [city]. Example: /price 123456 12990, or in one city only: /price 123456 12990 Astana
 price-ask = <b>{ $title }</b>
     Now: { $price }, your minimum: { $floor }.
     Enter the new price in tenge:
@@ -237,7 +237,7 @@ batch-deferred = Not sent: { $count }. Kaspi allows a limited number of changes 
 batch-skipped = Skipped (not in your Kaspi seller account): { $count }.
 
 # Bot: competitors.
-offers-usage = Format: /offers SKU
+offers-usage = Format: /offers SKU [city], for example /offers 123456 Astana
 offers-header = <b>{ $title }</b> — { $city }, sellers: { $total }
 offers-none = No other sellers.
 offers-yours = you
@@ -287,6 +287,7 @@ demper-settings-usage = Write the settings in one line, for example: on min=1000
     • place=2 — hold 2nd place instead of 1st
     • mode=match — the leader's price, mode=hold — keep the price
     • every=5 — check every 5 minutes
+    • city=Astana min=310000 — a city’s own min (max, step); city=Astana reset — as the product
     • off — turn the repricer off
 demper-settings-ask = <b>{ $title }</b>
     Repricer: { $state }, min { $min }, max { $max }.
@@ -501,3 +502,64 @@ import-row-demper-needs-floor = the repricer cannot be on without a minimum
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)
 import-unpacked-too-big = The file unpacks to more than { $mb } MB — it is not an /export file. Nothing changed.
+
+# Sessions that last
+stores-session-confirmed = session confirmed { $at }
+stores-session-renewing = the bot logs in again by itself
+demper-alert-session-renewal = { $reason ->
+        [code-required] The bot could not log in by itself: Kaspi asks for the code from its e-mail, which only you can enter.
+        [credentials-invalid] The bot could not log in by itself: Kaspi did not accept the saved e-mail and password.
+        [merchant-missing] The bot could not log in by itself: this store is no longer in that Kaspi account.
+        [unavailable] The bot could not log in by itself: e-mail login is not available on its server right now.
+       *[tries-spent] The bot could not log in by itself: Kaspi answered none of its { $tries } tries this hour.
+    }
+
+# Forgiving reads
+sync-warning-format = ⚠️ Kaspi changed its answer format: <code>{ $field }</code> is missing on { $missing } of { $of } products. Everything else was updated, removed products were not marked; we are on it.
+sync-warning-short = ⚠️ Read { $read } of { $total }, removed products not marked: Kaspi returned an incomplete list. Run /sync again later.
+sync-warning-no-total = ⚠️ Kaspi did not say how many products there are, so removed products were not marked.
+sync-warning-unidentified = ⚠️ Products without a SKU in Kaspi's answer: { $count } — removed products not marked.
+sync-warning-skipped = ⚠️ Products that could not be read: { $count } — left as they were.
+sync-warning-unpriced = ⚠️ Products Kaspi sent without a price: { $count } — their previous price was kept.
+
+# Login answers and e-mail login without a browser
+kaspi-login-code-expired = The confirmation code is no longer valid — a new one is needed.
+kaspi-login-email-unavailable = Logging in by e-mail is not available right now — please log in by SMS.
+kaspi-login-choose-merchant = Kaspi asks which store this login is for. Log in again from the chat to choose it: /login
+login-sms-code-expired = The SMS code is no longer valid. Tap “Send the code again” and Kaspi will send a new one.
+login-sms-email-code = Kaspi also sent a code to { $email }. Enter the code from the e-mail:
+login-email-code-invalid = Wrong code from Kaspi's e-mail. Check the digits and send the code again.
+login-email-not-a-code = The code is the digits from Kaspi's e-mail. Try again.
+login-email-code-renewed = The code expired — Kaspi sent a new one to your e-mail. Enter it:
+login-email-flood = Kaspi asks you to wait { $seconds } s before a new code. Then enter the password again.
+login-code-wait = Kaspi asks you to wait { $seconds } s. Then send the code again.
+kaspi-login-page-slow = Kaspi's login page did not answer in time. Please try again a little later: /login
+
+# Prices per city
+preorder-outcome-stock-unknown = Kaspi did not show the stock at a pickup point, and a file would overwrite it; use “Upload to Kaspi”
+import-row-city-not-sold = the product is not sold in { $city }, so no price can be set there
+import-row-price-and-city-price = both “Price” (every city) and the price for { $city } are filled in — keep one of them
+demper-settings-twice = “{ $name }” is given twice — which value is right? Write it once. For a city’s own minimum send a separate message: city=Astana min=…
+xlsx-col-city-price = Price, { $city }
+xlsx-col-city-min = Minimum, { $city }
+city-unknown = The store has no point in “{ $city }”. The store’s cities: { $cities }.
+offers-our-price = Your price here: { $price }
+preorder-outcome-city-prices = a file carries one price for all cities, but this product’s city prices differ; use “Upload to Kaspi”
+button-price-all-cities = In every city
+button-price-one-city = { $city } only
+price-which-cities = <b>{ $title }</b>: the cities have different prices:
+    { $now }
+    Set { $price } in every city or in one only?
+price-city-not-sold = <b>{ $title }</b> is not sold in { $city }, so no price can be set there.
+price-refused = ⚠️ <b>{ $title }</b>: Kaspi refused the price — { $reasons }. Nothing was changed.
+price-cannot-write = ⚠️ <b>{ $title }</b>: Kaspi did not show the product’s price in one of its cities, so nothing was sent. Update your products (/sync) and try again.
+availability-refused-line = ⚠️ { $title }: Kaspi refused — { $reasons }
+kaspi-refusal-price-too-low = the price is below 10 ₸
+kaspi-refusal-unknown-point = the pickup point is not in your Kaspi seller account
+kaspi-refusal-no-stock = no stock given
+kaspi-refusal-offer-blocked = Kaspi’s moderation blocked the product — see your Kaspi seller account
+kaspi-refusal-unknown = Kaspi gave no reason
+demper-city-override = 🏙 { $city }: min { $min }, max { $max }, step { $step }
+demper-settings-reset-needs-city = “reset” returns a city to the product’s own settings — name the city: city=Astana reset
+demper-settings-city-bounds-only = A city can only have its own min, max and step. Set the strategy and the interval for the whole product, without “city=”.
+demper-settings-city-step-tenge = A city’s own step is in tenge, for example: city=Astana step=10

@@ -48,9 +48,9 @@ help = <b>Не істей аламын</b>
     /stores — дүкендер: белсендісін таңдау, қайта кіру, жою
     /sync — тауарларды Kaspi-ден жүктеу
     /products [мәтін] — тауарлар және іздеу
-    /price &lt;SKU&gt; &lt;баға&gt; — бағаны өзгерту
+    /price &lt;SKU&gt; &lt;баға&gt; [қала] — бағаны өзгерту (барлық жерде немесе бір қалада)
     /enable, /disable [SKU…] — сатылымға қосу немесе алу
-    /offers &lt;SKU&gt; — тауар бойынша бәсекелестер
+    /offers &lt;SKU&gt; [қала] — қаладағы тауар бойынша бәсекелестер
     /demper [SKU …] — демпер: күйі, қосу/өшіру, баптаулар
     /history &lt;SKU&gt; — баға тарихы мен графигі
     /preorders — алдын ала тапсырыстар: қосу, Kaspi-ге жүктеу, Excel
@@ -172,7 +172,7 @@ button-back-to-list = « Тізімге
 button-back-to-card = « Тауарға
 
 # Bot: prices.
-price-usage = Пішімі: /price SKU баға. Мысалы: /price 123456 12990
+price-usage = Пішімі: /price SKU баға [қала]. Мысалы: /price 123456 12990 немесе бір қалада ғана: /price 123456 12990 Астана
 price-ask = <b>{ $title }</b>
     Қазір: { $price }, сіздің минимумыңыз: { $floor }.
     Жаңа бағаны теңгемен енгізіңіз:
@@ -219,7 +219,7 @@ batch-deferred = Жіберілмеді: { $count }. Kaspi 30 минутта ш�
 batch-skipped = Өткізіп жіберілді (кабинетте жоқ): { $count }.
 
 # Bot: competitors.
-offers-usage = Пішімі: /offers SKU
+offers-usage = Пішімі: /offers SKU [қала], мысалы /offers 123456 Астана
 offers-header = <b>{ $title }</b> — { $city }, сатушылар: { $total }
 offers-none = Басқа сатушылар жоқ.
 offers-yours = сіз
@@ -266,6 +266,7 @@ demper-settings-usage = Баптауларды бір жолмен жазыңы�
     • place=2 — бірінші емес, 2-орында тұру
     • mode=көшбасшы — көшбасшы бағасымен, mode=ұстау — бағаны өзгертпеу
     • every=5 — әр 5 минут сайын тексеру
+    • қала=Астана min=310000 — бір қаланың өз минимумы (max, step); қала=Астана тастау — тауардағыдай
     • өшіру — демперді өшіру
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, минимум { $min }, максимум { $max }.
@@ -474,3 +475,64 @@ import-row-demper-needs-floor = минимумсыз демперді қосу �
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)
 import-unpacked-too-big = Файл ашылғанда { $mb } МБ-тан асады — бұл /export файлы емес. Ештеңе өзгермеді.
+
+# Sessions that last
+stores-session-confirmed = сессия расталды { $at }
+stores-session-renewing = бот өзі қайта кіреді
+demper-alert-session-renewal = { $reason ->
+        [code-required] Бот өзі кіре алмады: Kaspi хаттағы кодты сұрайды — оны тек сіз енгізе аласыз.
+        [credentials-invalid] Бот өзі кіре алмады: Kaspi сақталған e-mail мен құпиясөзді қабылдамады.
+        [merchant-missing] Бот өзі кіре алмады: бұл Kaspi тіркелгісінде бұл дүкен енді жоқ.
+        [unavailable] Бот өзі кіре алмады: оның серверінде e-mail арқылы кіру қазір қолжетімсіз.
+       *[tries-spent] Бот өзі кіре алмады: Kaspi бір сағаттағы { $tries } әрекеттің ешқайсысына жауап бермеді.
+    }
+
+# Forgiving reads
+sync-warning-format = ⚠️ Kaspi жауап форматын өзгертті: <code>{ $field }</code> өрісі { $of } тауардың { $missing }-інде жоқ. Қалғаны жаңартылды, жойылғандар белгіленбеді; біз қарап жатырмыз.
+sync-warning-short = ⚠️ { $total } ішінен { $read } оқылды, жойылғандар белгіленбеді: Kaspi тізімді толық бермеді. /sync әрекетін кейінірек қайталаңыз.
+sync-warning-no-total = ⚠️ Kaspi тауарлардың жалпы санын хабарламады, сондықтан жойылғандар белгіленбеді.
+sync-warning-unidentified = ⚠️ Kaspi жауабында артикулсыз тауарлар: { $count } — жойылғандар белгіленбеді.
+sync-warning-skipped = ⚠️ Оқылмаған тауарлар: { $count } — олар бұрынғыдай қалдырылды.
+sync-warning-unpriced = ⚠️ Kaspi бағасын жібермеген тауарлар: { $count } — олардың бұрынғы бағасы қалдырылды.
+
+# Login answers and e-mail login without a browser
+kaspi-login-code-expired = Растау коды енді жарамсыз — жаңа код керек.
+kaspi-login-email-unavailable = E-mail арқылы кіру қазір қолжетімсіз — SMS арқылы кіріңіз.
+kaspi-login-choose-merchant = Kaspi бұл кіру үшін дүкенді таңдауды сұрайды. Таңдау үшін чаттан қайта кіріңіз: /login
+login-sms-code-expired = SMS-тегі код енді жарамсыз. «Кодты қайта жіберу» түймесін басыңыз — Kaspi жаңасын жібереді.
+login-sms-email-code = Kaspi { $email } поштасына да код жіберді. Хаттағы кодты енгізіңіз:
+login-email-code-invalid = Kaspi хатындағы код қате. Сандарды тексеріп, кодты қайта жіберіңіз.
+login-email-not-a-code = Код — Kaspi хатындағы сандар. Қайталап көріңіз.
+login-email-code-renewed = Кодтың мерзімі өтті — Kaspi поштаға жаңасын жіберді. Оны енгізіңіз:
+login-email-flood = Kaspi жаңа кодты сұрамас бұрын күте тұруды сұрайды: тағы { $seconds } секунд. Содан кейін құпиясөзді қайта енгізіңіз.
+login-code-wait = Kaspi күте тұруды сұрайды: тағы { $seconds } секунд. Содан кейін кодты қайта жіберіңіз.
+kaspi-login-page-slow = Kaspi кіру беті уақытында жауап бермеді. Сәл кейінірек қайталап көріңіз: /login
+
+# Prices per city
+preorder-outcome-stock-unknown = Kaspi нүктедегі тауар қалдығын көрсетпеді, ал файл оны қайта жазып жіберер еді; «Kaspi-ге жүктеу» түймесін қолданыңыз
+import-row-city-not-sold = тауар { $city } қаласында сатылмайды — онда баға қою мүмкін емес
+import-row-price-and-city-price = «Баға» (барлық қалада) да, { $city } қаласының бағасы да толтырылған — біреуін қалдырыңыз
+demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана min=…
+xlsx-col-city-price = Баға, { $city }
+xlsx-col-city-min = Минимум, { $city }
+city-unknown = Дүкен нүктелерінің арасында «{ $city }» қаласы жоқ. Дүкен қалалары: { $cities }.
+offers-our-price = Мұндағы сіздің бағаңыз: { $price }
+preorder-outcome-city-prices = файлда барлық қалаға бір баға, ал тауардың қалалардағы бағасы әртүрлі; «Kaspi-ге жүктеу» түймесін қолданыңыз
+button-price-all-cities = Барлық қалада
+button-price-one-city = Тек { $city }
+price-which-cities = <b>{ $title }</b>: қалалардағы бағалар әртүрлі:
+    { $now }
+    { $price } бағасын барлық қалада қою керек пе, әлде біреуінде ғана ма?
+price-city-not-sold = <b>{ $title }</b> { $city } қаласында сатылмайды — онда баға қою мүмкін емес.
+price-refused = ⚠️ <b>{ $title }</b>: Kaspi бағаны қабылдамады — { $reasons }. Ештеңе өзгертілмеді.
+price-cannot-write = ⚠️ <b>{ $title }</b>: Kaspi тауардың бір қаладағы бағасын көрсетпеді, сондықтан ештеңе жіберілмеді. Тауарларды жаңартып (/sync), қайталап көріңіз.
+availability-refused-line = ⚠️ { $title }: Kaspi қабылдамады — { $reasons }
+kaspi-refusal-price-too-low = баға 10 ₸-ден төмен
+kaspi-refusal-unknown-point = сату нүктесі кабинетте табылмады
+kaspi-refusal-no-stock = қолда бары көрсетілмеген
+kaspi-refusal-offer-blocked = тауарды Kaspi модерациясы бұғаттады — толығырақ кабинетте
+kaspi-refusal-unknown = Kaspi себебін түсіндірмеді
+demper-city-override = 🏙 { $city }: минимум { $min }, максимум { $max }, қадам { $step }
+demper-settings-reset-needs-city = «Тастау» қаланы тауардың жалпы баптауларына қайтарады — қаланы көрсетіңіз: қала=Астана тастау
+demper-settings-city-bounds-only = Жеке қала үшін тек min, max және step беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
+demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана step=10

@@ -48,9 +48,9 @@ help = <b>Что я умею</b>
     /stores — магазины: выбрать активный, войти снова, удалить
     /sync — загрузить товары из Kaspi
     /products [текст] — товары и поиск
-    /price &lt;SKU&gt; &lt;цена&gt; — изменить цену
+    /price &lt;SKU&gt; &lt;цена&gt; [город] — изменить цену (везде или в одном городе)
     /enable, /disable [SKU…] — включить или снять с продажи
-    /offers &lt;SKU&gt; — конкуренты по товару
+    /offers &lt;SKU&gt; [город] — конкуренты по товару в городе
     /demper [SKU …] — демпер: статус, вкл/выкл, настройки
     /history &lt;SKU&gt; — история цен с графиком
     /preorders — предзаказы: добавить, загрузить в Kaspi, Excel
@@ -180,7 +180,7 @@ button-back-to-list = « К списку
 button-back-to-card = « К товару
 
 # Bot: prices.
-price-usage = Формат: /price SKU цена. Например: /price 123456 12 990
+price-usage = Формат: /price SKU цена [город]. Например: /price 123456 12 990 или только в одном городе: /price 123456 12 990 Астана
 price-ask = <b>{ $title }</b>
     Сейчас: { $price }, ваш минимум: { $floor }.
     Введите новую цену в тенге:
@@ -247,7 +247,7 @@ batch-deferred = Не отправлено: { $count }. Kaspi разрешает
 batch-skipped = Пропущено (нет в кабинете): { $count }.
 
 # Bot: competitors.
-offers-usage = Формат: /offers SKU
+offers-usage = Формат: /offers SKU [город], например /offers 123456 Астана
 offers-header = <b>{ $title }</b> — { $city }, продавцов: { $total }
 offers-none = Других продавцов нет.
 offers-yours = вы
@@ -294,6 +294,7 @@ demper-settings-usage = Напишите настройки одной стро�
     • место=2 — держаться на 2-м месте, а не на первом
     • режим=лидер — цена как у лидера, режим=держать — не менять цену
     • каждые=5 — проверять каждые 5 минут
+    • город=Астана мин=310000 — свой минимум (макс., шаг) для одного города; город=Астана сброс — как у товара
     • выкл — выключить демпер
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, мин. { $min }, макс. { $max }.
@@ -505,3 +506,64 @@ import-row-demper-needs-floor = демпер без минимума не вкл
 
 # Excel import: a file that unpacks to far more than its size (zip bomb)
 import-unpacked-too-big = Файл распаковывается больше чем в { $mb } МБ — это не выгрузка /export. Ничего не изменено.
+
+# Sessions that last
+stores-session-confirmed = сессия подтверждена { $at }
+stores-session-renewing = бот войдёт снова сам
+demper-alert-session-renewal = { $reason ->
+        [code-required] Бот не смог войти сам: Kaspi просит код из письма — его можете ввести только вы.
+        [credentials-invalid] Бот не смог войти сам: Kaspi не принял сохранённые e-mail и пароль.
+        [merchant-missing] Бот не смог войти сам: в этой учётной записи Kaspi магазина больше нет.
+        [unavailable] Бот не смог войти сам: на его сервере вход по e-mail сейчас недоступен.
+       *[tries-spent] Бот не смог войти сам: Kaspi не ответил ни на одну из { $tries } попыток за час.
+    }
+
+# Forgiving reads
+sync-warning-format = ⚠️ Kaspi изменил формат ответа: поля <code>{ $field }</code> нет у { $missing } из { $of } товаров. Остальное обновлено, удалённые не отмечены; мы уже разбираемся.
+sync-warning-short = ⚠️ Прочитано { $read } из { $total }, удалённые не отмечены: Kaspi отдал список не полностью. Повторите /sync позже.
+sync-warning-no-total = ⚠️ Kaspi не сообщил, сколько всего товаров, поэтому удалённые не отмечены.
+sync-warning-unidentified = ⚠️ Товаров без артикула в ответе Kaspi: { $count } — удалённые не отмечены.
+sync-warning-skipped = ⚠️ Не удалось прочитать товаров: { $count } — они оставлены как были.
+sync-warning-unpriced = ⚠️ Kaspi не прислал цену товаров: { $count } — у них оставлена прежняя цена.
+
+# Login answers and e-mail login without a browser
+kaspi-login-code-expired = Код подтверждения больше не действует — нужен новый.
+kaspi-login-email-unavailable = Вход по e-mail сейчас недоступен — войдите по SMS.
+kaspi-login-choose-merchant = Kaspi просит выбрать магазин для этого входа. Войдите снова из чата, чтобы выбрать его: /login
+login-sms-code-expired = Код из SMS больше не действует. Нажмите «Отправить код снова» — Kaspi пришлёт новый.
+login-sms-email-code = Kaspi также отправил код на почту { $email }. Введите код из письма:
+login-email-code-invalid = Неверный код из письма Kaspi. Проверьте цифры и отправьте код ещё раз.
+login-email-not-a-code = Код — это цифры из письма Kaspi. Попробуйте ещё раз.
+login-email-code-renewed = Код устарел — Kaspi отправил новый на почту. Введите его:
+login-email-flood = Kaspi просит подождать перед новым кодом: ещё { $seconds } сек. Затем введите пароль снова.
+login-code-wait = Kaspi просит подождать: ещё { $seconds } сек. Затем отправьте код ещё раз.
+kaspi-login-page-slow = Страница входа Kaspi не ответила вовремя. Попробуйте ещё раз чуть позже: /login
+
+# Prices per city
+preorder-outcome-stock-unknown = Kaspi не показал остаток товара на точке, а файл перезаписал бы его; загрузите кнопкой «Загрузить в Kaspi»
+import-row-city-not-sold = товар не продаётся в городе { $city } — цену там не поставить
+import-row-price-and-city-price = заполнены и «Цена» (во всех городах), и цена для города { $city } — оставьте одну из них
+demper-settings-twice = «{ $name }» указан дважды — какое значение верное? Напишите его один раз. Для своего минимума города отправьте отдельное сообщение: город=Астана мин=…
+xlsx-col-city-price = Цена, { $city }
+xlsx-col-city-min = Минимум, { $city }
+city-unknown = Города «{ $city }» нет среди точек магазина. Города магазина: { $cities }.
+offers-our-price = Ваша цена здесь: { $price }
+preorder-outcome-city-prices = в файле одна цена на все города, а у товара цены по городам разные; загрузите кнопкой «Загрузить в Kaspi»
+button-price-all-cities = Во всех городах
+button-price-one-city = Только { $city }
+price-which-cities = <b>{ $title }</b>: цены по городам разные:
+    { $now }
+    Поставить { $price } во всех городах или только в одном?
+price-city-not-sold = <b>{ $title }</b> не продаётся в городе { $city } — там цену не поставить.
+price-refused = ⚠️ <b>{ $title }</b>: Kaspi не принял цену — { $reasons }. Ничего не изменено.
+price-cannot-write = ⚠️ <b>{ $title }</b>: Kaspi не показал цену товара в одном из городов, поэтому ничего не отправлено. Обновите товары (/sync) и попробуйте снова.
+availability-refused-line = ⚠️ { $title }: Kaspi не принял — { $reasons }
+kaspi-refusal-price-too-low = цена ниже 10 ₸
+kaspi-refusal-unknown-point = точка продаж не найдена в кабинете
+kaspi-refusal-no-stock = не указано наличие
+kaspi-refusal-offer-blocked = товар заблокирован модерацией Kaspi — подробности в кабинете
+kaspi-refusal-unknown = Kaspi не объяснил причину
+demper-city-override = 🏙 { $city }: мин. { $min }, макс. { $max }, шаг { $step }
+demper-settings-reset-needs-city = «Сброс» возвращает город к общим настройкам товара — укажите город: город=Астана сброс
+demper-settings-city-bounds-only = Для отдельного города можно задать только мин., макс. и шаг. Стратегию и интервал задайте для товара целиком, без «город=».
+demper-settings-city-step-tenge = Шаг для отдельного города задаётся в тенге, например: город=Астана шаг=10

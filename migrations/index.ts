@@ -3,6 +3,8 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125020540 } from './Migration20261125020540.js';
 import { Migration20261125023538 } from './Migration20261125023538.js';
 import { Migration20261125223854 } from './Migration20261125223854.js';
+import { Migration20261206000100 } from './Migration20261206000100.js';
+import { Migration20261207000100 } from './Migration20261207000100.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
@@ -12,4 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125020540', class: Migration20261125020540 },
   { name: 'Migration20261125023538', class: Migration20261125023538 },
   { name: 'Migration20261125223854', class: Migration20261125223854 },
+  { name: 'Migration20261206000100', class: Migration20261206000100 },
+  { name: 'Migration20261207000100', class: Migration20261207000100 },
 ];

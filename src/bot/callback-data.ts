@@ -19,9 +19,10 @@ export const ACTIONS = {
   list: 'pl', // pl:<page>
   product: 'p', // p:<productId>
   priceEdit: 'pe', // pe:<productId>
-  priceConfirm: 'pf', // pf:<productId>:<price>:<price when asked>:<floor confirmed, 0 = none>
+  priceConfirm: 'pf', // pf:<productId>:<price>:<price when asked>:<floor confirmed, 0 = none>[:<cityId>|all]
+  priceCity: 'pk', // pk:<productId>:<price>:<cityId>|all   which cities a new price goes to
   onSale: 'po', // po:<productId>:<0|1>
-  competitors: 'pc', // pc:<productId>
+  competitors: 'pc', // pc:<productId>[:<cityId>]
   batchToggle: 'bt', // bt:<productId>
   batchPage: 'bp', // bp:<page>
   batchAll: 'ba',
@@ -33,7 +34,7 @@ export const ACTIONS = {
   demperStop: 'ds', // ds:<storeId>                  panic: stop every change of the store
   demperRollback: 'dr', // dr:<storeId>              ask to restore prices before the last cycle
   demperRollbackYes: 'dry', // dry:<storeId>
-  proposalYes: 'py', // py:<productId>:<price>:<issuedMinute>   dry-run ✅
+  proposalYes: 'py', // py:<productId>:<price>:<issuedMinute>[:<cityId>]   dry-run ✅
   proposalNo: 'pn', // pn:<productId>
   history: 'h', // h:<productId>
   preorders: 'pr', // pr:<what>[:<id>]   list actions: add, upload, file, xlsx, edit:<productId>, del:<preorderId>, off:<productId>

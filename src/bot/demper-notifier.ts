@@ -10,10 +10,11 @@ import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
 import type { DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
 import { explainDecision } from '../demper/reasons.js';
 import { createI18n, type Locale } from '../i18n.js';
+import { claimReloginNotice, RENEWALS_PER_HOUR, renewalNote, renewsByItself } from '../kaspi/session-keeper.js';
 import type { Logger } from '../logger.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
-import { expiredNoticeDue } from './helpers/kaspi-errors.js';
+import { expiredNoticeDue, forgetExpiredNotice } from './helpers/kaspi-errors.js';
 import { countFailedCalls } from './middlewares/metrics.js';
 
 const DIGEST_LINES = 20;
@@ -65,7 +66,7 @@ export class ChatNotifier implements DemperNotifier {
       ...lines.slice(0, DIGEST_LINES).map((line, index) =>
         t('demper-digest-line', {
           index: index + 1,
-          title: html(truncate(line.title, 60)),
+          title: html(truncate(line.title, 60)) + (line.cityName ? ` · ${html(line.cityName)}` : ''),
           old: formatPrice(line.oldPrice),
           new: formatPrice(line.newPrice),
           reason: html(line.decision ? explainDecision(this.i18n, seller.language as Locale, line.decision, line.oldPrice) : line.reason),
@@ -79,7 +80,7 @@ export class ChatNotifier implements DemperNotifier {
       const issued = Math.floor(Date.now() / 60_000) % 100_000;
       lines.slice(0, DRY_RUN_BUTTONS).forEach((line, index) => {
         keyboard
-          .text(`✅ ${index + 1}. ${formatPrice(line.newPrice)}`, callbackData(ACTIONS.proposalYes, line.productId, line.newPrice, issued))
+          .text(`✅ ${index + 1}. ${formatPrice(line.newPrice)}`, callbackData(ACTIONS.proposalYes, line.productId, line.newPrice, issued, ...(line.cityId ? [line.cityId] : [])))
           .text(`❌ ${index + 1}`, callbackData(ACTIONS.proposalNo, line.productId))
           .row();
       });
@@ -96,12 +97,13 @@ export class ChatNotifier implements DemperNotifier {
     const { store, seller } = target;
     if (seller.notifyLevel === 'off' && alert.kind !== 'session-expired') return;
     if (seller.notifyLevel === 'important' && !IMPORTANT.includes(alert.kind)) return;
-    if (alert.kind === 'session-expired' && !(await expiredNoticeDue(store.id, this.redis))) return;
+    if (alert.kind === 'session-expired' && !(await this.expiryToTell(store))) return;
     const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
     const details = alert.details ?? {};
     const variables: Record<string, string | number> = {
       store: html(store.name),
-      title: html(truncate(alert.title ?? '', 80)),
+      // A store selling in several cities hears which city's market an alert is about.
+      title: html(truncate(alert.title ?? '', 80)) + (alert.cityName ? ` · ${html(alert.cityName)}` : ''),
       sku: html(alert.sku ?? ''),
       minutes: details.minutes ?? 30,
       floor: formatPrice(Number(details.floor ?? 0)),
@@ -114,7 +116,25 @@ export class ChatNotifier implements DemperNotifier {
     const keyboard = new InlineKeyboard();
     if (alert.kind === 'session-expired') keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
     else if (alert.productId) keyboard.text(t('button-open-product'), callbackData(ACTIONS.product, alert.productId));
-    await this.send(seller, t(`demper-alert-${alert.kind}`, variables), keyboard);
+    let text = t(`demper-alert-${alert.kind}`, variables);
+    const note = alert.kind === 'session-expired' ? renewalNote(store, new Date()) : undefined;
+    if (note) text += `\n${t('demper-alert-session-renewal', { reason: note, tries: RENEWALS_PER_HOUR })}`;
+    await this.send(seller, text, keyboard);
+  }
+
+  async sessionRestored(storeId: number): Promise<void> {
+    await forgetExpiredNotice(storeId, this.redis);
+  }
+
+  /**
+   * One message per expiry. Not yet for an e-mail store that logs in again by itself (the keep-alive asks when it
+   * cannot), not again once this expiry was told (by any process), and not when the seller just read it in
+   * answer to a command.
+   */
+  private async expiryToTell(store: Store): Promise<boolean> {
+    if (renewsByItself(store, new Date())) return false;
+    if (!(await claimReloginNotice(this.orm, store.id))) return false;
+    return expiredNoticeDue(store.id, this.redis);
   }
 
   private async target(storeId: number): Promise<{ store: Store; seller: Seller } | undefined> {

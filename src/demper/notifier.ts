@@ -12,6 +12,9 @@ export interface DigestLine {
   decision?: Decision;
   rivalName: string | undefined;
   rivalPrice: number | undefined;
+  /** The city whose price moved, named where the store sells in several. */
+  cityId?: string;
+  cityName?: string;
 }
 
 export type DemperAlertKind = 'floor-reached' | 'lost-first-place' | 'not-applied' | 'session-expired' | 'rate-limited';
@@ -21,18 +24,23 @@ export interface DemperAlert {
   productId?: number;
   sku?: string;
   title?: string;
+  /** The city the alert is about, named where the store sells in several. */
+  cityName?: string;
   details?: Record<string, string | number>;
 }
 
 export interface DemperNotifier {
   digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void>;
   alert(storeId: number, alert: DemperAlert): Promise<void>;
+  /** The store's expired session was renewed without the seller: a later expiry is news again. */
+  sessionRestored?(storeId: number): Promise<void>;
 }
 
 /** Used by the CLI and tests: keeps what would have been sent. */
 export class RecordingNotifier implements DemperNotifier {
   readonly digests: { storeId: number; lines: DigestLine[]; dryRun: boolean }[] = [];
   readonly alerts: { storeId: number; alert: DemperAlert }[] = [];
+  readonly restored: number[] = [];
 
   async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
     this.digests.push({ storeId, lines, dryRun });
@@ -40,5 +48,9 @@ export class RecordingNotifier implements DemperNotifier {
 
   async alert(storeId: number, alert: DemperAlert): Promise<void> {
     this.alerts.push({ storeId, alert });
+  }
+
+  async sessionRestored(storeId: number): Promise<void> {
+    this.restored.push(storeId);
   }
 }

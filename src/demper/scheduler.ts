@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   queue?: DemperQueue;
   /** Redis key prefix of the per-tick election (default `demper-cron`); tests use a unique one. */
   coordinatorPrefix?: string;
+  /** Keeps the stores' Kaspi sessions (SessionKeepAlive): runs first in each tick, on the replica that won it. */
+  keepAlive?: { run(now?: Date): Promise<unknown> };
 }
 
 export interface DemperScheduler {
@@ -71,6 +73,14 @@ export function startDemperScheduler(options: SchedulerOptions): DemperScheduler
   };
 
   const tick = async (slot: Date) => {
+    if (options.keepAlive) {
+      // Before the demper: an expired session is found (and an e-mail store logged in again) before its writes.
+      try {
+        await options.keepAlive.run(new Date());
+      } catch (error) {
+        logger.error({ err: error, slot: slot.toISOString() }, 'session keep-alive failed');
+      }
+    }
     if (queue) {
       const stores = await storesWithDemperWork(options.orm, new Date());
       const submitted = await queue.enqueueStores(stores);

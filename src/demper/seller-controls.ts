@@ -7,7 +7,8 @@ import type { OfferActions, SetPriceResult } from '../catalog/offer-actions.js';
 import type { KaspiStorefrontClient } from '../kaspi/storefront-client.js';
 import type { Logger } from '../logger.js';
 import { explainDecision, reasonDetailsOf } from './reasons.js';
-import { decisiveCityOf, demperSettingsOf } from './settings.js';
+import { mainCityOf, priceIn } from '../catalog/city-prices.js';
+import { demperSettingsOf } from './settings.js';
 import { decide } from './strategy.js';
 
 export type ProposalOutcome =
@@ -68,35 +69,38 @@ export class DemperControls {
     const results: { product: string; result: SetPriceResult }[] = [];
     for (const change of changes) {
       // Never below today's floor, even to undo: such a product is reported and left for the seller.
-      const result = await this.offers.setPrice(change.product.id, change.oldPrice, { reasonText, source: 'rollback', reasonCode: 'rollback' });
+      const result = await this.offers.setPrice(change.product.id, change.oldPrice, { cityId: change.cityId ?? undefined, reasonText, source: 'rollback', reasonCode: 'rollback' });
       results.push({ product: change.product.title, result });
     }
     this.logger.warn({ storeId, changes: changes.length }, 'seller rolled back the last demper cycle');
     return results;
   }
 
-  /** ✅ on a dry-run proposal: decide again on today's market; write only what the strategy still wants. */
-  async confirmProposal(productId: number, locale: Locale): Promise<ProposalOutcome> {
+  /** ✅ on a dry-run proposal: decide again on today's market of that city; write only what the strategy still wants. */
+  async confirmProposal(productId: number, locale: Locale, proposedCity?: string): Promise<ProposalOutcome> {
     const em = this.orm.em.fork();
     const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
-    const settings = demperSettingsOf(product);
-    const cityId = decisiveCityOf(product, product.store.points);
+    const cityId = proposedCity && product.store.points.some((point) => point.cityId === proposedCity) ? proposedCity : mainCityOf(product, product.store.points);
+    const settings = demperSettingsOf(product, cityId);
     if (!settings || !cityId) return { status: 'not-configured' };
+    const ourPrice = priceIn(product, cityId);
+    const lastCut = product.cityStates?.[cityId]?.lastCutAt;
     const own = (await em.find(StoreSchema, { seller: product.store.seller })).map((store) => store.merchantUid);
     const view = await this.storefront.offers(product.masterSku, cityId);
     const decision = decide({
-      ourPrice: product.price,
+      ourPrice,
       ownMerchantIds: own,
       offers: view.offers,
       settings,
       now: Date.now(),
-      lastCutAt: product.lastCutAt?.getTime() ?? null,
+      lastCutAt: lastCut ? Date.parse(lastCut) : (product.lastCutAt?.getTime() ?? null),
       recentRounds: [],
     });
-    const reason = explainDecision(this.i18n, locale, decision, product.price);
+    const reason = explainDecision(this.i18n, locale, decision, ourPrice);
     if (decision.action !== 'change') return { status: 'market-moved', reason };
     const result = await this.offers.setPrice(product.id, decision.price, {
-      reasonText: explainDecision(this.i18n, 'ru', decision, product.price),
+      cityId,
+      reasonText: explainDecision(this.i18n, 'ru', decision, ourPrice),
       source: 'demper',
       reasonCode: decision.reason,
       reasonDetails: reasonDetailsOf(decision),

@@ -12,12 +12,20 @@ export interface DemperSettingsChange {
   strategy?: DemperStrategy;
   targetPlace?: number;
   checkIntervalSeconds?: number;
+  /** `город=Астана`: the floor, ceiling and step above are that city's own, not the product's (as typed). */
+  city?: string;
+  /** `город=Астана сброс`: the city goes back to the product's own floor, ceiling and step. */
+  resetCity?: boolean;
 }
 
 export type ParsedSettings = { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
 
 const ON = new Set(['on', 'вкл', 'включить', 'қосу']);
 const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
+const RESET = new Set(['reset', 'сброс', 'сбросить', 'тастау']);
+/** Settings a city may have of its own; the others are the product's everywhere. */
+// On/off is the product's everywhere: «город=Астана выкл» would switch every city off, so it is refused.
+const CITY_SETTINGS = new Set<keyof DemperSettingsChange>(['minPrice', 'maxPrice', 'step', 'stepIsPercent', 'city', 'resetCity']);
 /** `mode=` values, as the usage text of each language shows them. */
 const STRATEGIES: Record<string, DemperStrategy> = {
   first: 'first_place',
@@ -32,7 +40,7 @@ const STRATEGIES: Record<string, DemperStrategy> = {
   ұстау: 'hold',
 };
 /** Setting names, in every spelling the parser takes. */
-const NAMES = new Set(['min', 'мин', 'max', 'макс', 'step', 'шаг', 'mode', 'режим', 'place', 'место', 'every', 'каждые']);
+const NAMES = new Set(['min', 'мин', 'max', 'макс', 'step', 'шаг', 'mode', 'режим', 'place', 'место', 'every', 'каждые', 'city', 'город', 'қала']);
 const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
@@ -66,8 +74,24 @@ export function parseDemperSettings(text: string): ParsedSettings {
   }
   // A lone number could be the minimum or the maximum: asked rather than guessed.
   if (tokens.length === 1 && parsePriceText(tokens[0]!) !== undefined) return fail('demper-settings-bare-number', { value: tokens[0]!.slice(0, 20) });
+  // «город=Усть-Каменогорск», «город=Нур Султан»: the words up to the next setting are the city's name.
+  for (let i = 0; i < tokens.length; i++) {
+    if (!/^(city|город|қала)=/iu.test(tokens[i]!)) continue;
+    while (i + 1 < tokens.length && !tokens[i + 1]!.includes('=') && /^\p{L}[\p{L}-]*$/u.test(tokens[i + 1]!) && !ON.has(tokens[i + 1]!.toLowerCase()) && !OFF.has(tokens[i + 1]!.toLowerCase()) && !RESET.has(tokens[i + 1]!.toLowerCase())) {
+      tokens.splice(i, 2, `${tokens[i]} ${tokens[i + 1]}`);
+    }
+  }
+  // «мин=1 мин=2» or «город=… мин=…» after «мин=…»: which one the seller meant cannot be known.
+  const named = tokens.map((token) => /^([a-zа-яёқ]+)=/iu.exec(token)?.[1]?.toLowerCase()).filter((name): name is string => name !== undefined);
+  const canonicalName = (name: string) => ({ мин: 'min', макс: 'max', шаг: 'step', режим: 'mode', место: 'place', каждые: 'every', город: 'city', қала: 'city' })[name] ?? name;
+  const twice = named.map(canonicalName).find((name, index, all) => all.indexOf(name) !== index);
+  if (twice) return fail('demper-settings-twice', { name: twice });
   for (const token of tokens) {
     const lower = token.toLowerCase();
+    if (RESET.has(lower)) {
+      change.resetCity = true;
+      continue;
+    }
     if (ON.has(lower)) {
       change.enabled = true;
       continue;
@@ -76,7 +100,7 @@ export function parseDemperSettings(text: string): ParsedSettings {
       change.enabled = false;
       continue;
     }
-    const match = /^([a-zа-яё]+)=(.+)$/iu.exec(token);
+    const match = /^([a-zа-яёқ]+)=(.+)$/iu.exec(token);
     if (!match) return fail('demper-settings-unknown', { word: token.slice(0, 30) });
     const [, rawName, value] = match as unknown as [string, string, string];
     const name = rawName.toLowerCase();
@@ -108,6 +132,8 @@ export function parseDemperSettings(text: string): ParsedSettings {
       if (!Number.isInteger(place) || place < 1 || place > 10) return fail('demper-settings-bad-place', { value: value.slice(0, 20) });
       change.targetPlace = place;
       change.strategy = 'target_place';
+    } else if (name === 'city' || name === 'город' || name === 'қала') {
+      change.city = value.slice(0, 40);
     } else if (name === 'every' || name === 'каждые') {
       const minutes = Number(value.replace(/(м|мин|min|m)$/iu, ''));
       if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL_MINUTES || minutes > MAX_INTERVAL_MINUTES) {
@@ -117,27 +143,60 @@ export function parseDemperSettings(text: string): ParsedSettings {
     } else return fail('demper-settings-unknown', { word: rawName.slice(0, 30) });
   }
   if (tokens.length === 0) return fail('demper-settings-empty');
+  if (change.resetCity && !change.city) return fail('demper-settings-reset-needs-city');
+  if (change.city) {
+    const productWide = (Object.keys(change) as (keyof DemperSettingsChange)[]).find((key) => !CITY_SETTINGS.has(key));
+    if (productWide) return fail('demper-settings-city-bounds-only');
+    if (change.stepIsPercent) return fail('demper-settings-city-step-tenge');
+  }
   return { ok: true, change };
 }
 
-/** Checks the change against what the product already has; `undefined` when the result is consistent. */
-export function settingsProblem(product: Pick<Product, 'minPrice' | 'maxPrice' | 'demperEnabled'>, change: DemperSettingsChange): ParsedSettings | undefined {
-  const minPrice = change.minPrice !== undefined ? change.minPrice : product.minPrice;
-  const maxPrice = change.maxPrice !== undefined ? change.maxPrice : product.maxPrice;
+/**
+ * Checks the change against what the product already has; `undefined` when the result is consistent. `cityId`:
+ * the change is that city's override, checked against the city's resulting floor and ceiling.
+ */
+export function settingsProblem(
+  product: Pick<Product, 'minPrice' | 'maxPrice' | 'demperEnabled'> & Partial<Pick<Product, 'cityOverrides'>>,
+  change: DemperSettingsChange,
+  cityId?: string,
+): ParsedSettings | undefined {
+  const override = cityId && !change.resetCity ? product.cityOverrides?.[cityId] : undefined;
+  const baseMin = override?.minPrice ?? product.minPrice;
+  const baseMax = override?.maxPrice !== undefined ? override.maxPrice : product.maxPrice;
+  const minPrice = change.minPrice !== undefined ? change.minPrice : baseMin;
+  const maxPrice = change.maxPrice !== undefined ? change.maxPrice : baseMax;
   const enabled = change.enabled ?? product.demperEnabled;
-  if (enabled && (minPrice === null || minPrice === undefined)) return fail('demper-settings-floor-required');
+  // A city's own floor does not cover the product's other cities: switching on needs the product's floor too.
+  const productFloor = cityId ? product.minPrice : minPrice;
+  if (enabled && (productFloor === null || productFloor === undefined)) return fail('demper-settings-floor-required');
   if (minPrice !== null && minPrice !== undefined && maxPrice !== null && maxPrice !== undefined && minPrice > maxPrice) {
     return fail('demper-settings-min-above-max', { min: minPrice, max: maxPrice });
   }
   return undefined;
 }
 
-/** Applies a checked change to the product entity (the caller flushes). */
-export function applySettings(product: Product, change: DemperSettingsChange, now = new Date()): void {
-  if (change.minPrice !== undefined) product.minPrice = change.minPrice;
-  if (change.maxPrice !== undefined) product.maxPrice = change.maxPrice;
-  if (change.step !== undefined) product.step = change.step;
-  if (change.stepIsPercent !== undefined) product.stepIsPercent = change.stepIsPercent;
+/**
+ * Applies a checked change to the product entity (the caller flushes). With `cityId` the floor, ceiling and step
+ * become that city's override (a percent step stays the product's: an override step is in tenge).
+ */
+export function applySettings(product: Product, change: DemperSettingsChange, now = new Date(), cityId?: string): void {
+  if (cityId) {
+    const overrides = { ...product.cityOverrides };
+    const own = change.resetCity ? {} : { ...overrides[cityId] };
+    if (change.minPrice === null) delete own.minPrice; // back to the product's floor
+    else if (change.minPrice !== undefined) own.minPrice = change.minPrice;
+    if (change.maxPrice !== undefined) own.maxPrice = change.maxPrice;
+    if (change.step !== undefined) own.step = change.step;
+    if (Object.keys(own).length) overrides[cityId] = own;
+    else delete overrides[cityId];
+    product.cityOverrides = overrides;
+  } else {
+    if (change.minPrice !== undefined) product.minPrice = change.minPrice;
+    if (change.maxPrice !== undefined) product.maxPrice = change.maxPrice;
+    if (change.step !== undefined) product.step = change.step;
+    if (change.stepIsPercent !== undefined) product.stepIsPercent = change.stepIsPercent;
+  }
   if (change.strategy !== undefined) product.strategy = change.strategy;
   if (change.targetPlace !== undefined) product.targetPlace = change.targetPlace;
   if (change.checkIntervalSeconds !== undefined) product.checkIntervalSeconds = change.checkIntervalSeconds;
@@ -146,6 +205,6 @@ export function applySettings(product: Product, change: DemperSettingsChange, no
     product.demperEnabled = change.enabled;
   }
   // New settings of a running demper take effect on the next tick, not at the check the old ones scheduled.
-  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && value !== undefined);
+  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && key !== 'city' && value !== undefined);
   if (product.demperEnabled && retuned && (!product.nextCheckAt || product.nextCheckAt > now)) product.nextCheckAt = now;
 }

@@ -1,17 +1,24 @@
 import type { Product } from '../db/entities/index.js';
+import { mainCityOf } from '../catalog/city-prices.js';
 import type { DemperSettings } from './strategy.js';
 
 export const DEFAULT_RAISE_COOLDOWN_SECONDS = 30 * 60;
 
-/** The strategy's settings for a product; undefined while the seller has not set a floor. */
-export function demperSettingsOf(product: Product): DemperSettings | undefined {
-  if (product.minPrice === null || product.minPrice === undefined) return undefined;
+/**
+ * The strategy's settings for a product in one city: the product's own, with the seller's override for that city
+ * (floor, ceiling, step) where one is set; undefined while no floor applies there.
+ */
+export function demperSettingsOf(product: Product, cityId?: string): DemperSettings | undefined {
+  const override = cityId === undefined ? undefined : product.cityOverrides?.[cityId];
+  const minPrice = override?.minPrice ?? product.minPrice;
+  if (minPrice === null || minPrice === undefined) return undefined;
   const options = product.demperOptions ?? {};
   return {
-    minPrice: product.minPrice,
-    maxPrice: product.maxPrice ?? null,
-    step: product.step,
-    stepIsPercent: product.stepIsPercent,
+    minPrice,
+    maxPrice: override?.maxPrice !== undefined ? override.maxPrice : (product.maxPrice ?? null),
+    step: override?.step ?? product.step,
+    // A city's own step is in tenge.
+    stepIsPercent: override?.step !== undefined ? false : product.stepIsPercent,
     strategy: product.strategy,
     targetPlace: product.targetPlace,
     excludedMerchants: product.excludedMerchants,
@@ -28,14 +35,17 @@ export function demperSettingsOf(product: Product): DemperSettings | undefined {
   };
 }
 
-/** The city whose storefront decides the price: the first point where the offer is on sale, else its first point. */
-export function decisiveCityOf(product: Product, points: { storeId: string; cityId: string }[]): string | undefined {
-  const cityOf = (storeId: string) => points.find((point) => point.storeId === storeId)?.cityId;
-  const onSale = product.availabilities.find((availability) => availability.available === 'yes' && cityOf(availability.storeId));
-  if (onSale) return cityOf(onSale.storeId);
-  for (const availability of product.availabilities) {
-    const city = cityOf(availability.storeId);
-    if (city) return city;
+/**
+ * The cities whose markets the demper decides for a product, each on its own: every city where the offer is on
+ * sale at one of the store's points (an off-sale offer: its main city only, so the card still shows its place).
+ */
+export function demperCitiesOf(product: Product, points: { storeId: string; cityId: string }[]): string[] {
+  const onSale: string[] = [];
+  for (const point of points) {
+    const selling = product.availabilities.some((availability) => availability.storeId === point.storeId && availability.available === 'yes');
+    if (selling && !onSale.includes(point.cityId)) onSale.push(point.cityId);
   }
-  return product.cityPrices[0]?.cityId;
+  if (onSale.length) return onSale;
+  const main = mainCityOf(product, points);
+  return main ? [main] : [];
 }

@@ -43,14 +43,16 @@ export async function applyImport(
       if (change.step) Object.assign(settings, { step: change.step.value, stepIsPercent: change.step.percent });
       if (change.strategy) Object.assign(settings, { strategy: change.strategy.strategy, targetPlace: change.strategy.place });
       if (change.demperEnabled !== undefined) settings.enabled = change.demperEnabled;
-      if (Object.keys(settings).length === 0) continue;
+      if (Object.keys(settings).length === 0 && !change.cityMins) continue;
       const product = await em.findOne(ProductSchema, { id: change.productId, store: storeId });
-      if (!product || settingsProblem(product, settings)) {
+      const cityProblem = change.cityMins?.some((city) => product && settingsProblem(product, { minPrice: city.minPrice }, city.cityId));
+      if (!product || settingsProblem(product, settings) || cityProblem) {
         summary.settingsRefused++;
         continue;
       }
       const enabling = settings.enabled === true && !product.demperEnabled;
       applySettings(product, settings, now);
+      for (const city of change.cityMins ?? []) applySettings(product, { minPrice: city.minPrice }, now, city.cityId);
       // Hundreds of products switched on at once must not hit the storefront in one burst.
       if (enabling) product.nextCheckAt = staggeredFirstCheck(product.id, product.checkIntervalSeconds, now);
       summary.settings++;
@@ -67,7 +69,10 @@ export async function applyImport(
     summary.availability.skipped += result.skipped.length;
   }
 
-  const prices = changes.filter((change) => change.price).map((change) => ({ productId: change.productId, price: change.price!.to }));
+  const prices = changes.flatMap((change) => [
+    ...(change.price ? [{ productId: change.productId, price: change.price.to }] : []),
+    ...(change.cityPrices ?? []).map((city) => ({ productId: change.productId, price: city.to, cityId: city.cityId })),
+  ]);
   if (prices.length) {
     const result = await services.offers.setPrices(storeId, prices, { source: 'import', reasonText });
     summary.prices = { sent: result.sent.length, unchanged: result.unchanged.length, deferred: result.deferred.length, failed: result.failed.length };

@@ -4,7 +4,8 @@ import type { DemperStrategy, Product, StorePoint } from '../db/entities/index.j
 import { parsePriceText } from '../demper/price-text.js';
 import { formatTenge } from '../demper/reasons.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
-import { pointHeader, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
+import { cityIdsOf, priceIn } from '../catalog/city-prices.js';
+import { cityMinHeader, cityPriceHeader, pointHeader, storeCities, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
 import type { Translate } from './style.js';
 import { inspectXlsxZip } from './zip-guard.js';
 
@@ -19,6 +20,10 @@ export interface ImportChange {
   sku: string;
   title: string;
   price?: { from: number; to: number };
+  /** One city's own price («Цена, Астана»). */
+  cityPrices?: { cityId: string; from: number; to: number }[];
+  /** One city's own floor («Минимум, Астана»); null: back to the product's. */
+  cityMins?: { cityId: string; minPrice: number | null }[];
   onSale?: boolean;
   minPrice?: number | null;
   maxPrice?: number | null;
@@ -43,6 +48,10 @@ function headerIndex(translators: Translate[], points: StorePoint[]): Map<string
   for (const t of translators) {
     for (const column of columns) index.set(normalize(t(`xlsx-col-${column}`)), column);
     for (const point of points) index.set(normalize(pointHeader(t, point)), `point:${point.storeId}`);
+    for (const city of storeCities(points)) {
+      index.set(normalize(cityPriceHeader(t, city)), `cityPrice:${city.cityId}`);
+      index.set(normalize(cityMinHeader(t, city)), `cityMin:${city.cityId}`);
+    }
   }
   index.set('sku', 'sku');
   return index;
@@ -100,7 +109,7 @@ export async function planImport(
   merchantUid: string,
   points: StorePoint[],
   products: Product[],
-  pricesAt: (fileMadeAt: Date) => Promise<Map<number, number>> = async () => new Map(),
+  pricesAt: (fileMadeAt: Date) => Promise<Map<number | string, number>> = async () => new Map(),
 ): Promise<ImportPlan> {
   if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
   // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
@@ -135,7 +144,7 @@ export async function planImport(
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.
   const fileMadeAt = workbook.created instanceof Date && !Number.isNaN(workbook.created.getTime()) ? workbook.created : undefined;
-  const inFile = fileMadeAt ? await pricesAt(fileMadeAt) : new Map<number, number>();
+  const inFile = fileMadeAt ? await pricesAt(fileMadeAt) : new Map<number | string, number>();
   const changes: ImportChange[] = [];
   const errors: RowError[] = [];
   const skuOf = (rowNumber: number) => cellText(sheet.getRow(rowNumber).getCell(columnOf.get('sku')!).value);
@@ -222,6 +231,32 @@ export async function planImport(
       else if (strategy.strategy !== product.strategy || (strategy.strategy === 'target_place' && strategy.place !== product.targetPlace)) change.strategy = strategy;
     }
 
+    // Each city's own price and floor. A city cell left as exported over a later change of that city is no change;
+    // edited, it would silently undo that change, so the row is refused (as for «Цена»).
+    const sold = new Set(cityIdsOf(product, points));
+    for (const city of storeCities(points)) {
+      const priceText = read(`cityPrice:${city.cityId}`);
+      if (priceText !== undefined && priceText !== '') {
+        const value = parsePriceText(priceText);
+        const current = priceIn(product, city.cityId);
+        const exportedThere = inFile.get(`${product.id}:${city.cityId}`);
+        if (value === undefined || value < KASPI_MIN_PRICE) fail('import-row-bad-price', { value: priceText.slice(0, 20) });
+        else if (value === current || value === exportedThere) {
+          // Today's price in that city, or the cell as exported before a later change there.
+        } else if (!sold.has(city.cityId)) fail('import-row-city-not-sold', { city: city.cityName });
+        else if (exportedThere !== undefined) fail('import-row-price-changed-since', { price: formatTenge(current) });
+        else if (change.price) fail('import-row-price-and-city-price', { city: city.cityName });
+        else (change.cityPrices ??= []).push({ cityId: city.cityId, from: current, to: value });
+      }
+      const minText = read(`cityMin:${city.cityId}`);
+      if (minText !== undefined) {
+        const value = minText === '' ? null : parsePriceText(minText);
+        const own = product.cityOverrides?.[city.cityId]?.minPrice ?? null;
+        if (value === undefined || (value !== null && value < KASPI_MIN_PRICE)) fail('import-row-bad-bound', { column: 'min', value: minText.slice(0, 20) });
+        else if (value !== own) (change.cityMins ??= []).push({ cityId: city.cityId, minPrice: value });
+      }
+    }
+
     const preorder: { storeId: string; days: number }[] = [];
     let preorderChanged = false;
     for (const point of points) {
@@ -249,6 +284,13 @@ export async function planImport(
     if (finalMin !== null && finalMax !== null && finalMin > finalMax) fail('import-row-min-above-max', { min: formatTenge(finalMin), max: formatTenge(finalMax) });
     if (change.price && finalMin !== null && finalPrice < finalMin) fail('import-row-below-floor', { price: formatTenge(finalPrice), min: formatTenge(finalMin) });
     if ((change.demperEnabled ?? product.demperEnabled) && finalMin === null) fail('import-row-demper-needs-floor');
+    for (const city of storeCities(points)) {
+      const cityMin = change.cityMins?.find((entry) => entry.cityId === city.cityId);
+      const floor = cityMin ? (cityMin.minPrice ?? finalMin) : (product.cityOverrides?.[city.cityId]?.minPrice ?? finalMin);
+      const cityPrice = change.cityPrices?.find((entry) => entry.cityId === city.cityId)?.to;
+      const moved = change.price ? change.price.to : cityPrice;
+      if (moved !== undefined && floor !== null && moved < floor) fail('import-row-below-floor', { price: formatTenge(moved), min: formatTenge(floor) });
+    }
 
     if (errors.length > before) continue;
     if (Object.keys(change).length > 3) changes.push(change);

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 
 import { DEMPER_STRATEGIES, type DemperStrategy, type Product, type StorePoint } from '../db/entities/index.js';
+import { cityIdsOf, priceIn, pricesDiffer } from '../catalog/city-prices.js';
 import { prefixStoreId } from '../kaspi/offer-writes.js';
 import { styleSheet, type Translate } from './style.js';
 
@@ -20,6 +21,15 @@ export function pointHeader(t: Translate, point: StorePoint): string {
   return t('xlsx-col-preorder', { point: `${point.code} ${point.cityName}`.trim() });
 }
 
+/** The store's cities, once each, in point order; a store in one city has no per-city columns. */
+export function storeCities(points: StorePoint[]): { cityId: string; cityName: string }[] {
+  const cities = [...new Map(points.map((point) => [point.cityId, point.cityName])).entries()].map(([cityId, cityName]) => ({ cityId, cityName }));
+  return cities.length > 1 ? cities : [];
+}
+
+export const cityPriceHeader = (t: Translate, city: { cityName: string }) => t('xlsx-col-city-price', { city: city.cityName });
+export const cityMinHeader = (t: Translate, city: { cityName: string }) => t('xlsx-col-city-min', { city: city.cityName });
+
 /**
  * All products of a store as a workbook the seller edits and sends back: price, on/off, demper settings and
  * preorder days per point are editable; title, place and rival are for reading.
@@ -30,6 +40,7 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
   // When the file was made: an import compares it with later price changes (a stale file must not undo them).
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(t('xlsx-products-sheet'));
+  const cities = storeCities(points);
   sheet.columns = [
     { header: t('xlsx-col-sku'), key: 'sku', width: 16 },
     { header: t('xlsx-col-title'), key: 'title', width: 42 },
@@ -43,6 +54,9 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
     ...points.map((point) => ({ header: pointHeader(t, point), key: point.storeId, width: 14, style: { numFmt: '0' } })),
     { header: t('xlsx-col-place'), key: 'place', width: 9 },
     { header: t('xlsx-col-rival'), key: 'rival', width: 14, style: { numFmt: '#,##0' } },
+    // Each city's own price, and its own floor where the seller set one (empty: the product's «Минимум»).
+    ...cities.map((city) => ({ header: cityPriceHeader(t, city), key: `cityPrice:${city.cityId}`, width: 14, style: { numFmt: '#,##0' } })),
+    ...cities.map((city) => ({ header: cityMinHeader(t, city), key: `cityMin:${city.cityId}`, width: 14, style: { numFmt: '#,##0' } })),
   ];
   const yes = t('xlsx-yes');
   const no = t('xlsx-no');
@@ -50,7 +64,11 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
     sheet.addRow({
       sku: product.sku,
       title: product.title,
-      price: product.price,
+      // «Цена» is the price in every city: left empty where the cities differ (their own columns say each).
+      price: pricesDiffer(product, points) ? null : product.price,
+      // A city the offer is not sold in has no price to edit.
+      ...Object.fromEntries(cities.map((city) => [`cityPrice:${city.cityId}`, cityIdsOf(product, points).includes(city.cityId) ? priceIn(product, city.cityId) : null])),
+      ...Object.fromEntries(cities.map((city) => [`cityMin:${city.cityId}`, product.cityOverrides?.[city.cityId]?.minPrice ?? null])),
       onSale: product.onSale ? yes : no,
       min: product.minPrice ?? null,
       max: product.maxPrice ?? null,

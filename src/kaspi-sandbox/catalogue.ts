@@ -152,6 +152,8 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
     offers.set(merchant.uid, list);
   }
 
+  priceSomeCitiesApart(seed, offers, rivals);
+
   // The recorded real product: our demo electronics store sells it in Almaty, against the real four rivals.
   const electronics = offers.get('30067228')!;
   electronics.push({
@@ -230,4 +232,26 @@ export function storefrontOffer(
     postomat: '2026-11-27T18:00:00.000+00:00',
   });
   return offer;
+}
+
+/**
+ * Sellers often price one offer differently per city (delivery costs differ): about a third of the demo offers
+ * cost 2–6 % more in the merchant's second city, whose rivals sell around that city's price. A stream of its own,
+ * so the rest of the seeded world stays as it was.
+ */
+function priceSomeCitiesApart(seed: number, offers: Map<string, SandboxOffer[]>, rivals: Map<string, Rival[]>): void {
+  const random = new SeededRandom(seed * 104_729 + 3);
+  for (const merchant of MERCHANTS) {
+    const second = merchant.points[1];
+    if (!second) continue;
+    for (const offer of offers.get(merchant.uid) ?? []) {
+      if (!random.chance(0.35)) continue;
+      const factor = 1 + (2 + random.next() * 4) / 100;
+      offer.allCityPrices[second.cityId] = { price: Math.round((offer.price * factor) / 10) * 10, oldPrice: null, discount: 0 };
+      for (const rival of rivals.get(rivalKey(offer.masterSku, second.cityId)) ?? []) {
+        rival.price = Math.max(10, Math.round(rival.price * factor));
+        rival.floor = Math.max(10, Math.round(rival.floor * factor));
+      }
+    }
+  }
 }

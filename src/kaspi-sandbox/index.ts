@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,10 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../logger.js';
 import { ACCOUNTS, generateWorld, MERCHANTS, rivalKey, storefrontOffer, type Rival } from './catalogue.js';
 import { cookie, cookiesOf, multipartFile, readBody, readJson, redirect, sendHtml, sendJson, SlidingCounter } from './http-util.js';
+import { IdmcSandbox } from './idmc.js';
 import { loginPageHtml } from './login-page.js';
+import { SandboxPricefeed } from './pricefeed.js';
 import { SeededRandom } from './random.js';
+import { sparseCabinetOffer, sparseMerchantPoint, sparseStorefrontOffer } from './sparse.js';
 import {
   DEFAULT_LIMITS,
+  EXPIRED_SESSION_SHAPES,
+  type ExpiredSessionShape,
   type KaspiSandbox,
   type KaspiSandboxOptions,
   type SandboxAccount,
@@ -24,22 +28,15 @@ export * from './types.js';
 type Service = 'idmc' | 'cabinet' | 'storefront';
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void;
 
-interface SsoSession {
-  stage: 'anonymous' | 'code-sent' | 'authenticated';
-  account?: SandboxAccount;
-  code?: string;
-  attempts: number;
-}
-
 interface CabinetSession {
   account: SandboxAccount;
   sid: string;
   expiresAt: number;
   /** Set when Kaspi issued a newer cookie: this one keeps working for a short grace period only. */
   diesAt?: number;
+  /** How requests with this session are answered once it has expired. */
+  expiredAs?: ExpiredSessionShape;
 }
-
-const PHONE_FORMAT = /^\+7 \(\d{3}\) \d{3}-\d{2}-\d{2}$/;
 
 /**
  * Kaspi as far as our client can tell: idmc (login), mc (cabinet) and the storefront on three ports, with
@@ -51,15 +48,13 @@ class Sandbox {
   readonly random: SeededRandom;
   readonly logger: Logger;
   readonly offers: Map<string, SandboxOffer[]>;
+  readonly pricefeed: SandboxPricefeed;
   readonly rivals: Map<string, Rival[]>;
   urls = { idmc: '', mc: '', shop: '' };
 
-  private readonly sso = new Map<string, SsoSession>();
+  readonly idmc: IdmcSandbox;
   private readonly sessions = new Map<string, CabinetSession>();
   private readonly oauthStates = new Map<string, string>();
-  private readonly oauthCodes = new Map<string, SandboxAccount>();
-  private readonly codes = new Map<string, string>();
-  private readonly lastSend = new Map<string, number>();
   private readonly storefrontHits = new SlidingCounter();
   private readonly ipBlockedUntil = new Map<string, number>();
   private readonly writeHits = new SlidingCounter();
@@ -79,7 +74,17 @@ class Sandbox {
     this.logger = options.logger ?? createLogger({ level: 'info' });
     const world = generateWorld(options.seed ?? 1, options.productsPerMerchant ?? 40);
     this.offers = world.offers;
+    this.pricefeed = new SandboxPricefeed(this.offers, MERCHANTS);
     this.rivals = world.rivals;
+    this.idmc = new IdmcSandbox({
+      limits: this.limits,
+      scaled: (ms) => this.scaled(ms),
+      random: this.random,
+      logger: this.logger,
+      token: (bytes) => this.token(bytes),
+      urls: this.urls,
+      nextLoginError: () => this.faults.get('idmc')?.loginErrors?.shift(),
+    });
   }
 
   scaled(ms: number): number {
@@ -191,17 +196,7 @@ class Sandbox {
 
   idmcRoutes(): Record<string, Handler> {
     return {
-      'GET /login': (request, response) => {
-        const cookies = cookiesOf(request);
-        const setCookies: string[] = [];
-        if (!cookies.MS_AUTH_SSO || !this.sso.has(cookies.MS_AUTH_SSO)) {
-          const id = this.token();
-          this.sso.set(id, { stage: 'anonymous', attempts: 0 });
-          setCookies.push(cookie('MS_AUTH_SSO', id));
-        }
-        sendHtml(response, 200, loginPageHtml(this.urls.mc, this.urls.shop), setCookies.length ? { 'set-cookie': setCookies } : {});
-      },
-      'POST /api/p/login': async (request, response) => this.apiLogin(request, response),
+      ...this.idmc.routes(),
       // Sandbox-only: tests and the local demo read the codes Kaspi would have sent by SMS or e-mail,
       // and inject failures into a sandbox running in another process.
       'GET /_sandbox/code': (_request, response, url) => {
@@ -217,82 +212,12 @@ class Sandbox {
         sendJson(response, 200, { ok: true });
       },
       'POST /_sandbox/expire-sessions': (_request, response, url) => {
-        this.expireSessions(url.searchParams.get('merchantUid') ?? undefined);
+        const shape = url.searchParams.get('shape') ?? '401';
+        if (!EXPIRED_SESSION_SHAPES.includes(shape as ExpiredSessionShape)) return sendJson(response, 400, { errorCode: 'BAD_SHAPE', shapes: EXPIRED_SESSION_SHAPES });
+        this.expireSessions(url.searchParams.get('merchantUid') ?? undefined, shape as ExpiredSessionShape);
         sendJson(response, 200, { ok: true });
       },
-      'GET /oauth2/authorize': (request, response, url) => {
-        const cookies = cookiesOf(request);
-        const sso = cookies.MS_AUTH_SSO ? this.sso.get(cookies.MS_AUTH_SSO) : undefined;
-        const redirectUri = url.searchParams.get('redirect_uri') ?? '';
-        const state = url.searchParams.get('state') ?? '';
-        if (!sso) {
-          const id = this.token();
-          this.sso.set(id, { stage: 'anonymous', attempts: 0 });
-          return redirect(response, '/login', [cookie('MS_AUTH_SSO', id)]);
-        }
-        if (sso.stage !== 'authenticated' || !sso.account || !redirectUri.startsWith(this.urls.mc)) return redirect(response, '/login');
-        const code = this.token(12);
-        this.oauthCodes.set(code, sso.account);
-        redirect(response, `${redirectUri}?code=${code}&state=${encodeURIComponent(state)}`);
-      },
     };
-  }
-
-  private async apiLogin(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const cookies = cookiesOf(request);
-    const ssoId = cookies.MS_AUTH_SSO;
-    const sso = ssoId ? this.sso.get(ssoId) : undefined;
-    if (!ssoId || !sso) return sendJson(response, 401, { errorCode: 'NO_SESSION' });
-    const body = (await readJson(request)) as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object') return sendJson(response, 400, { errorCode: 'BAD_REQUEST' });
-
-    const rotate = (next: SsoSession) => {
-      // Kaspi answers each step with a new MS_AUTH_SSO; the old value is void (REFERENCE §1.2 step 3).
-      this.sso.delete(ssoId);
-      const id = this.token();
-      this.sso.set(id, next);
-      return [cookie('MS_AUTH_SSO', id)];
-    };
-    const sendCode = (identity: string, account: SandboxAccount, reply: Record<string, unknown>) => {
-      const last = this.lastSend.get(identity);
-      const now = Date.now();
-      const wait = last === undefined ? 0 : last + this.scaled(this.limits.smsResendMs) - now;
-      if (wait > 0) return sendJson(response, 401, { errorCode: 'MFA_SEND_FLOOD', errorData: { breakTimeSeconds: Math.max(1, Math.ceil(wait / 1000)) } });
-      this.lastSend.set(identity, now);
-      const code = String(this.random.int(100_000, 999_999));
-      this.codes.set(identity, code);
-      this.logger.info(`${account.kind === 'sms' ? 'SMS' : 'E-mail'} code for ${identity}: ${code}`);
-      sendJson(response, 200, reply, { 'set-cookie': rotate({ stage: 'code-sent', account, code, attempts: 0 }) });
-    };
-    const checkCode = (code: unknown) => {
-      if (sso.stage !== 'code-sent' || !sso.account || !sso.code) return sendJson(response, 401, { errorCode: 'FAILED' });
-      if (String(code) !== sso.code) {
-        sso.attempts++;
-        if (sso.attempts >= 3) {
-          this.sso.delete(ssoId);
-          return sendJson(response, 401, { errorCode: 'MFA_CODE_ATTEMPT_LIMIT' });
-        }
-        return sendJson(response, 401, { errorCode: 'SECURITY_CODE_INVALID' });
-      }
-      if (sso.account.merchantUids.length === 0) return sendJson(response, 401, { errorCode: 'NO_MERCHANTS' });
-      sendJson(response, 200, { redirectUrl: '/' }, { 'set-cookie': rotate({ stage: 'authenticated', account: sso.account, attempts: 0 }) });
-    };
-
-    if (typeof body._ph === 'string') {
-      if (!PHONE_FORMAT.test(body._ph)) return sendJson(response, 400, { errorCode: 'PHONE_INVALID' });
-      const account = ACCOUNTS.find((candidate) => candidate.kind === 'sms' && candidate.phone === body._ph);
-      if (!account) return sendJson(response, 400, { errorCode: 'PHONE_NOT_FOUND' });
-      return sendCode(body._ph, account, { phone: body._ph });
-    }
-    if (body._c !== undefined) return checkCode(body._c);
-    if (typeof body._u === 'string' && body._p !== undefined) {
-      const account = ACCOUNTS.find((candidate) => candidate.kind === 'email' && candidate.email === String(body._u).toLowerCase());
-      if (!account || account.kind !== 'email' || account.password !== body._p) return sendJson(response, 401, { errorCode: 'CREDENTIALS_INVALID' });
-      if (!account.mfa) return sendJson(response, 200, { redirectUrl: '/' }, { 'set-cookie': rotate({ stage: 'authenticated', account, attempts: 0 }) });
-      return sendCode(account.email, account, { email: account.email.replace(/^(.).*@/, '$1***@') });
-    }
-    if (typeof body._u === 'string' && body._m_c !== undefined) return checkCode(body._m_c);
-    sendJson(response, 400, { errorCode: 'BAD_REQUEST' });
   }
 
   // ---- mc (cabinet) ---------------------------------------------------------------------------------
@@ -317,10 +242,9 @@ class Sandbox {
       'GET /login/oauth2/code/1': (request, response, url) => {
         const code = url.searchParams.get('code') ?? '';
         const state = url.searchParams.get('state') ?? '';
-        const account = this.oauthCodes.get(code);
+        const account = this.idmc.takeAuthorizationCode(code);
         const target = this.oauthStates.get(state);
         if (!account || target === undefined || cookiesOf(request).mc_arr !== state) return redirect(response, `${this.urls.idmc}/login`);
-        this.oauthCodes.delete(code);
         this.oauthStates.delete(state);
         const session = this.token();
         const sid = this.token(8);
@@ -351,14 +275,16 @@ class Sandbox {
                   id: merchant.uid,
                   name: merchant.name,
                   logo: { url: null },
-                  points: merchant.points.map((point) => ({
-                    id: `${merchant.uid}_${point.code}`,
-                    name: point.code,
-                    enabled: true,
-                    virtual: false,
-                    type: 'PICKUP_POINT',
-                    city: { id: point.cityId, name: point.cityName },
-                  })),
+                  points: merchant.points.map((point) =>
+                    sparseMerchantPoint(this.options.seed ?? 1, {
+                      id: `${merchant.uid}_${point.code}`,
+                      name: point.code,
+                      enabled: true,
+                      virtual: false,
+                      type: 'PICKUP_POINT',
+                      city: { id: point.cityId, name: point.cityName },
+                    }),
+                  ),
                 },
               },
             },
@@ -377,7 +303,8 @@ class Sandbox {
           const text = url.searchParams.get('t')?.toLowerCase();
           const all = this.offers.get(url.searchParams.get('m')!)!.filter((offer) => isOnSale(offer) === onSale);
           const matching = text ? all.filter((offer) => offer.sku.toLowerCase().includes(text) || offer.model.toLowerCase().includes(text)) : all;
-          sendJson(response, 200, { data: structuredClone(matching.slice(page * limit, (page + 1) * limit)), total: matching.length }, refresh);
+          const data = matching.slice(page * limit, (page + 1) * limit).map((offer) => sparseCabinetOffer(this.options.seed ?? 1, offer));
+          sendJson(response, 200, this.drift('cabinet', { data, total: matching.length }), refresh);
         }),
       'GET /bff/offer-view/details': (request, response, url) =>
         this.cabinet(request, response, url.searchParams.get('m') ?? undefined, (_session, refresh) => {
@@ -388,7 +315,7 @@ class Sandbox {
           sendJson(
             response,
             200,
-            {
+            this.drift('cabinet', {
               masterSku: offer.masterSku,
               title: offer.model,
               availabilities: structuredClone(offer.availabilities),
@@ -399,26 +326,16 @@ class Sandbox {
                   .filter((point) => point.cityId === cityId)
                   .map((point) => ({ name: point.code, available: offer.availabilities.find((a) => a.storeId === `${merchant.uid}_${point.code}`)?.available === 'yes' })),
               })),
-            },
+            }),
             refresh,
           );
         }),
       'POST /pricefeed/upload/merchant/process': async (request, response) => this.priceWrite(request, response, 'process'),
       'POST /pricefeed/upload/merchant/process/process/batch': async (request, response) => this.priceWrite(request, response, 'batch'),
       'POST /offer-validation-api/merchant/offer/validate/v2': async (request, response) => {
-        const body = (await readJson(request)) as { merchantUid?: string; offers?: { masterSku?: string; availabilities?: { storeId?: string; price?: number }[] }[] } | undefined;
+        const body = (await readJson(request)) as { merchantUid?: string; action?: unknown; offers?: unknown } | undefined;
         return this.cabinet(request, response, body?.merchantUid, (_session, refresh) => {
-          const merchant = MERCHANTS.find((candidate) => candidate.uid === body?.merchantUid)!;
-          const errorOffers = (body?.offers ?? [])
-            .map((offer) => ({
-              masterSku: offer.masterSku,
-              errors: (offer.availabilities ?? []).flatMap((availability) => [
-                ...(typeof availability.price !== 'number' || availability.price < 10 ? ['PRICE_TOO_LOW'] : []),
-                ...(merchant.points.some((point) => point.code === availability.storeId) ? [] : ['UNKNOWN_POINT']),
-              ]),
-            }))
-            .filter((offer) => offer.errors.length > 0);
-          sendJson(response, 200, errorOffers.length ? { valid: false, errorOffers } : { valid: true }, refresh);
+          sendJson(response, 200, this.pricefeed.validate(String(body?.merchantUid), body?.action, body?.offers), refresh);
         });
       },
       'POST /pricefeed/upload/merchant/upload': async (request, response, url) => this.fileUpload(request, response, url),
@@ -442,7 +359,7 @@ class Sandbox {
     const session = cookies['mc-session'] ? this.sessions.get(cookies['mc-session']) : undefined;
     const now = Date.now();
     if (!session || session.sid !== cookies['mc-sid'] || session.expiresAt <= now || (session.diesAt !== undefined && session.diesAt <= now)) {
-      return sendJson(response, 401, { errorCode: 'UNAUTHORIZED' });
+      return this.sessionOver(request, response, session?.expiredAs ?? this.options.expiredSessionShape ?? '401');
     }
     if (request.headers['x-auth-version'] !== '3') return sendJson(response, 400, { errorCode: 'AUTH_VERSION_REQUIRED' });
     if (merchantUid !== undefined && !session.account.merchantUids.includes(merchantUid)) return sendJson(response, 403, { errorCode: 'FORBIDDEN' });
@@ -459,9 +376,21 @@ class Sandbox {
     serve(session, refresh);
   }
 
-  expireSessions(merchantUid?: string): void {
+  /** Each way Kaspi's cabinet answers a request whose session is over (the client must read all as «log in again»). */
+  private sessionOver(request: IncomingMessage, response: ServerResponse, shape: ExpiredSessionShape): void {
+    const path = new URL(request.url ?? '/', this.urls.mc).pathname;
+    if (shape === '403') {
+      // Spring Security's own refusal body.
+      return sendJson(response, 403, { timestamp: new Date().toISOString(), status: 403, error: 'Forbidden', message: 'Access Denied', path });
+    }
+    if (shape === 'redirect') return redirect(response, `${this.urls.idmc}/login`);
+    if (shape === 'login-page') return sendHtml(response, 200, loginPageHtml(this.urls.mc, this.urls.shop));
+    sendJson(response, 401, { errorCode: 'UNAUTHORIZED' });
+  }
+
+  expireSessions(merchantUid?: string, shape: ExpiredSessionShape = this.options.expiredSessionShape ?? '401'): void {
     for (const session of this.sessions.values()) {
-      if (merchantUid === undefined || session.account.merchantUids.includes(merchantUid)) session.expiresAt = 0;
+      if (merchantUid === undefined || session.account.merchantUids.includes(merchantUid)) Object.assign(session, { expiresAt: 0, expiredAs: shape });
     }
   }
 
@@ -501,54 +430,15 @@ class Sandbox {
     if (items.some((item) => String(item.merchantUid) !== merchantUid)) return sendJson(response, 400, { errorCode: 'MIXED_MERCHANTS' });
     this.cabinet(request, response, merchantUid, (_session, refresh) => {
       for (const item of items) {
-        const problem = validateItem(merchantUid, item);
+        const problem = this.pricefeed.refusal(merchantUid, item, endpoint);
         if (problem) return sendJson(response, 400, { errorCode: problem, errorData: { sku: item.sku } });
       }
       if (!this.writeAllowed(merchantUid, items.length, response)) return;
       const jobId = this.token(12);
       this.writeLog.push({ at: Date.now(), endpoint, merchantUid, body: structuredClone(body) });
-      if (!this.faults.get('cabinet')?.dropWrites) this.later(this.options.applyDelayMs ?? 5_000, () => items.forEach((item) => this.applyItem(merchantUid, item, endpoint)));
+      if (!this.faults.get('cabinet')?.dropWrites) this.later(this.options.applyDelayMs ?? 5_000, () => items.forEach((item) => this.pricefeed.apply(merchantUid, item, endpoint)));
       sendJson(response, 200, { id: jobId }, refresh);
     });
-  }
-
-  /** Applies one accepted item, including the pitfalls that took real offers off sale (REFERENCE §3.4). */
-  private applyItem(merchantUid: string, item: Record<string, unknown>, endpoint: 'process' | 'batch'): void {
-    const offer = this.offers.get(merchantUid)?.find((candidate) => candidate.sku === item.sku);
-    if (!offer) return;
-    if (typeof item.price === 'number') {
-      offer.price = item.price;
-      offer.minPrice = item.price;
-    }
-    for (const cityPrice of (item.cityPrices as { cityId: string; value: number }[] | undefined) ?? []) {
-      offer.allCityPrices[cityPrice.cityId] = { price: cityPrice.value, oldPrice: null, discount: 0 };
-    }
-    const sent = item.availabilities as Record<string, unknown>[] | undefined;
-    if (!sent) {
-      // Without availabilities the offer is «sent to Archived».
-      for (const availability of offer.availabilities) availability.available = 'no';
-      offer.available = false;
-      return;
-    }
-    if (endpoint === 'batch' && sent.some((availability) => 'stockCount' in availability)) {
-      // «Не указано наличие в прайс листе»: Kaspi takes such offers off sale everywhere.
-      for (const availability of offer.availabilities) availability.available = 'no';
-      offer.available = false;
-      return;
-    }
-    for (const availability of offer.availabilities) {
-      const update = sent.find((candidate) => candidate.storeId === availability.storeId);
-      if (!update) {
-        // A point left out of the write becomes «unspecified»: stock 0, off sale there.
-        availability.available = 'no';
-        availability.stockCount = 0;
-        continue;
-      }
-      availability.available = update.available === 'yes' ? 'yes' : 'no';
-      if (typeof update.preOrder === 'number') availability.preOrder = update.preOrder;
-      if (endpoint === 'process' && typeof update.stockCount === 'number') availability.stockCount = update.stockCount;
-    }
-    offer.available = isOnSale(offer);
   }
 
   private async fileUpload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -567,46 +457,13 @@ class Sandbox {
       this.files.set(id, record);
       this.writeLog.push({ at: Date.now(), endpoint: 'upload', merchantUid, body: { filename: file.filename, bytes: file.data.length } });
       this.later(this.options.applyDelayMs ?? 5_000, () => {
-        void this.applyPriceList(merchantUid, file.data).then(
+        void this.pricefeed.applyPriceList(merchantUid, file.data).then(
           (errors) => Object.assign(record, { status: errors.length ? 'ERROR' : 'FLUSHED', errors }),
           (error: unknown) => Object.assign(record, { status: 'ERROR', errors: [String(error)] }),
         );
       });
       sendJson(response, 200, { id });
     });
-  }
-
-  /** Applies a `SKU | model | brand | price | PP1..PP5 | preorder` workbook (REFERENCE §5.3). */
-  private async applyPriceList(merchantUid: string, data: Buffer): Promise<string[]> {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(data as never);
-    const sheet = workbook.worksheets[0];
-    if (!sheet) return ['no sheet'];
-    const header = (sheet.getRow(1).values as unknown[]).map((value) => String(value ?? '').trim());
-    const column = (name: string) => header.indexOf(name);
-    if (column('SKU') < 0 || column('price') < 0) return ['header must start with SKU | model | brand | price'];
-    const errors: string[] = [];
-    sheet.eachRow((row, index) => {
-      if (index === 1) return;
-      const value = (name: string) => (column(name) >= 0 ? row.getCell(column(name)).value : undefined);
-      const sku = String(value('SKU') ?? '');
-      const offer = this.offers.get(merchantUid)?.find((candidate) => candidate.sku === sku);
-      if (!offer) return void errors.push(`row ${index}: unknown SKU ${sku}`);
-      const price = Number(value('price'));
-      if (Number.isInteger(price) && price >= 10) offer.price = price;
-      const preorder = Number(value('preorder') ?? 0);
-      for (let point = 1; point <= 5; point++) {
-        const cell = value(`PP${point}`);
-        const availability = offer.availabilities.find((candidate) => candidate.storeId === `${merchantUid}_PP${point}`);
-        if (!availability || cell === undefined || cell === null || cell === '') continue;
-        const text = String(cell).toLowerCase();
-        availability.available = text === 'no' || text === '0' ? 'no' : 'yes';
-        if (/^\d+$/.test(text)) availability.stockCount = Number(text);
-        availability.preOrder = Number.isInteger(preorder) && preorder >= 0 && preorder <= 30 ? preorder : 0;
-      }
-      offer.available = isOnSale(offer);
-    });
-    return errors;
   }
 
   // ---- storefront -----------------------------------------------------------------------------------
@@ -649,7 +506,7 @@ class Sandbox {
   }
 
   storefront(masterSku: string, cityId: string): Record<string, unknown>[] {
-    const listed: { price: number; offer: Record<string, unknown> }[] = [];
+    const listed: { price: number; offer: Record<string, unknown>; verbatim?: boolean }[] = [];
     const rivals = this.rivals.get(rivalKey(masterSku, cityId)) ?? [];
     let category = 'Master - Products';
     let title = `Товар ${masterSku}`;
@@ -680,6 +537,7 @@ class Sandbox {
     for (const rival of rivals) {
       listed.push({
         price: rival.price,
+        verbatim: rival.verbatim !== undefined,
         offer: rival.verbatim
           ? structuredClone(rival.verbatim)
           : storefrontOffer(
@@ -692,7 +550,7 @@ class Sandbox {
             ),
       });
     }
-    return listed.sort((a, b) => a.price - b.price).map((entry) => entry.offer);
+    return listed.sort((a, b) => a.price - b.price).map((entry) => (entry.verbatim ? entry.offer : sparseStorefrontOffer(this.options.seed ?? 1, entry.offer)));
   }
 
   /** One step of the market: dempers answer our undercuts (never below their floor); others drift. */
@@ -732,7 +590,7 @@ class Sandbox {
   }
 
   lastCode(identity: string): string | undefined {
-    return this.codes.get(identity) ?? this.codes.get(identity.toLowerCase());
+    return this.idmc.lastCode(identity);
   }
 
   writes(merchantUid?: string): SandboxWriteRecord[] {
@@ -742,22 +600,6 @@ class Sandbox {
 
 function isOnSale(offer: SandboxOffer): boolean {
   return offer.availabilities.some((availability) => availability.available === 'yes');
-}
-
-function validateItem(merchantUid: string, item: Record<string, unknown>): string | undefined {
-  if (typeof item.sku !== 'string' || item.sku === '') return 'SKU_REQUIRED';
-  if (item.price !== undefined && (typeof item.price !== 'number' || item.price < 10)) return 'PRICE_TOO_LOW';
-  for (const cityPrice of (item.cityPrices as { value?: unknown }[] | undefined) ?? []) {
-    if (typeof cityPrice.value !== 'number' || cityPrice.value < 10) return 'PRICE_TOO_LOW';
-  }
-  for (const availability of (item.availabilities as Record<string, unknown>[] | undefined) ?? []) {
-    if (typeof availability.storeId !== 'string' || !availability.storeId.startsWith(`${merchantUid}_`)) return 'INVALID_STORE_ID';
-    if (availability.available !== 'yes' && availability.available !== 'no') return 'INVALID_AVAILABILITY';
-    if (availability.preOrder !== undefined && (!Number.isInteger(availability.preOrder) || (availability.preOrder as number) < 0 || (availability.preOrder as number) > 30)) {
-      return 'INVALID_PREORDER';
-    }
-  }
-  return undefined;
 }
 
 async function listen(server: Server, host: string, port: number): Promise<string> {
@@ -799,8 +641,9 @@ export async function startKaspiSandbox(options: KaspiSandboxOptions = {}): Prom
     writes: (merchantUid) => sandbox.writes(merchantUid),
     stats: () => structuredClone(sandbox.counters),
     injectFaults: (faults) => sandbox.injectFaults(faults),
-    expireSessions: (merchantUid) => sandbox.expireSessions(merchantUid),
+    expireSessions: (merchantUid, shape) => sandbox.expireSessions(merchantUid, shape),
     setRivalPrice: (masterSku, cityId, merchantId, price) => sandbox.setRivalPrice(masterSku, cityId, merchantId, price),
+    blockOffer: (merchantUid, sku) => sandbox.pricefeed.blockOffer(merchantUid, sku),
     tickRivals: () => sandbox.tickRivals(),
     async close() {
       if (loop) clearInterval(loop);

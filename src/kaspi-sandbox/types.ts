@@ -10,6 +10,8 @@ export interface SandboxLimits {
   storefrontLimitMax: number;
   sessionTtlMs: number;
   smsResendMs: number;
+  /** How long an SMS or e-mailed code is accepted; later it is TIMEOUT_EXCEEDED. */
+  codeTtlMs: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -22,6 +24,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   storefrontLimitMax: 64,
   sessionTtlMs: 24 * 60 * 60_000,
   smsResendMs: 60_000,
+  codeTtlMs: 10 * 60_000,
 };
 
 export interface KaspiSandboxOptions {
@@ -37,12 +40,22 @@ export interface KaspiSandboxOptions {
   applyDelayMs?: number;
   /** Rival moves every this many ms (before scaling); 0 = only when `tickRivals()` is called. */
   rivalTickMs?: number;
+  /** How expired and unknown cabinet sessions are answered unless `expireSessions` names a shape; `401` by default. */
+  expiredSessionShape?: ExpiredSessionShape;
   logger?: Logger;
 }
 
 export type SandboxAccount =
-  | { kind: 'sms'; phone: string; merchantUids: string[] }
-  | { kind: 'email'; email: string; password: string; merchantUids: string[]; mfa: boolean };
+  | { kind: 'sms'; phone: string; merchantUids: string[]; chooseAtLogin?: boolean; mfaEmail?: string }
+  | { kind: 'email'; email: string; password: string; merchantUids: string[]; mfa: boolean; chooseAtLogin?: boolean };
+/*
+ * `chooseAtLogin`: the login service asks which merchant (`200 {su: […]}`) before it hands out a session, and the
+ * session then covers the chosen merchant only. `mfaEmail`: after the SMS code Kaspi also e-mails a code there.
+ */
+
+/** How an expired cabinet session is answered (each shape seen from Kaspi's cabinet). */
+export type ExpiredSessionShape = '401' | '403' | 'redirect' | 'login-page';
+export const EXPIRED_SESSION_SHAPES: readonly ExpiredSessionShape[] = ['401', '403', 'redirect', 'login-page'];
 
 export interface SandboxAvailability {
   storeId: string;
@@ -87,6 +100,8 @@ export interface SandboxFaults {
   delayedRequests?: number;
   dropWrites?: boolean;
   drift?: { from: string; to: string } | null;
+  /** idmc only: the next `/api/p/login` calls answer these refusals, in order (MFA_*, TIMEOUT_EXCEEDED, …). */
+  loginErrors?: { errorCode: string; status?: number; breakTimeSeconds?: number }[];
 }
 
 export interface KaspiSandbox {
@@ -101,8 +116,11 @@ export interface KaspiSandbox {
   writes(merchantUid?: string): SandboxWriteRecord[];
   stats(): { storefront403: number; cabinet429: number; requests: Record<string, number> };
   injectFaults(faults: SandboxFaults): void;
-  expireSessions(merchantUid?: string): void;
+  /** Ends cabinet sessions (of one merchant, or all); later requests with them get `shape` (default `401`). */
+  expireSessions(merchantUid?: string, shape?: ExpiredSessionShape): void;
   setRivalPrice(masterSku: string, cityId: string, merchantId: string, price: number): void;
+  /** Kaspi's moderation refuses this offer's sale from now on: `validate/v2` answers `OFFER_BLOCKED`. */
+  blockOffer(merchantUid: string, sku: string): void;
   tickRivals(): void;
   close(): Promise<void>;
 }

@@ -1,17 +1,21 @@
 import type { StorePoint } from '../db/entities/store.js';
 import type { Logger } from '../logger.js';
+import { kaspiSchemaErrors } from '../metrics.js';
 import type { CookieJar } from './cookie-jar.js';
-import { KaspiRateLimitedError, KaspiTransientError } from './errors.js';
+import { KaspiRateLimitedError } from './errors.js';
 import type { KaspiHttp, KaspiRequest } from './http.js';
+import { readItems, rawKey, type ItemProblem } from './item-reads.js';
 import type { KaspiLimits } from './limits/kaspi-limits.js';
-import type { PricefeedItem } from './offer-writes.js';
+import type { PointSaveBody, PricefeedItem, ValidationOffer } from './offer-writes.js';
 import {
+  cabinetOffer,
   fileStatusResponse,
   getMerchantResponse,
   jobResponse,
+  merchantPoint,
   merchantsResponse,
   offerDetailsResponse,
-  offerListResponse,
+  offerListPage,
   parseKaspi,
   validationResponse,
   type CabinetOffer,
@@ -19,6 +23,8 @@ import {
 
 /** Kaspi's list returns exactly 100 per page at l=100 (REFERENCE §2.1). */
 export const OFFER_PAGE_SIZE = 100;
+/** A list of 20,000 offers; past it the pages stop even when Kaspi's `total` is missing or absurd. */
+const MAX_LIST_PAGES = 200;
 /** No source states a maximum batch length; stay small (REFERENCE §3.2). */
 export const MAX_BATCH_ITEMS = 50;
 
@@ -30,14 +36,34 @@ export interface CabinetClientOptions {
   logger: Logger;
 }
 
-export interface WriteResult {
+export interface WriteResult<Item = PricefeedItem> {
   /** Kaspi's job id for the accepted write. */
   jobId: string;
   /** Items sent in this write. */
-  sent: PricefeedItem[];
+  sent: Item[];
   /** Items not sent because the store's 30-minute change budget is spent; retry after `retryInMs`. */
-  deferred: PricefeedItem[];
+  deferred: Item[];
   retryInMs: number;
+}
+
+/** One cabinet list as read: what could be read, what could not, and whether the pages add up to Kaspi's total. */
+export interface OfferListRead {
+  onSale: boolean;
+  offers: CabinetOffer[];
+  /** Kaspi's `total` for this list; undefined when no page carried one (the read cannot be verified). */
+  total: number | undefined;
+  /** Distinct items seen, read or not. */
+  listed: number;
+  /** SKUs of items that could not be read: those products are left as they are, never marked removed. */
+  unreadSkus: string[];
+  /** Why each unreadable item failed (its first field), in list order. */
+  problems: ItemProblem[];
+  /** Unreadable items without even a SKU: nobody can tell which product they are. */
+  anonymous: number;
+  /** Pages read a second time because they came back shorter than `total` implies. */
+  rereads: number;
+  /** The pages add up to `total`. */
+  complete: boolean;
 }
 
 export interface ListProgress {
@@ -69,61 +95,117 @@ export class KaspiCabinetClient {
       query: 'query getMerchant($id: String!) { merchant(id: $id) { id name logo { url } points { id name enabled virtual type city { id name } } } }',
     });
     const merchant = parseKaspi(getMerchantResponse, response.json, 'cabinet.get-merchant').data.merchant;
-    return {
-      uid: merchant.id,
-      name: merchant.name,
-      logoUrl: merchant.logo?.url ?? undefined,
-      points: merchant.points.map((point) => {
-        const code = point.id.startsWith(`${merchantUid}_`) ? point.id.slice(merchantUid.length + 1) : point.name;
-        return {
-          storeId: `${merchantUid}_${code}`,
-          code,
-          name: point.name,
-          cityId: point.city.id,
-          cityName: point.city.name,
-          enabled: point.enabled ?? true,
-        };
-      }),
-    };
+    const { read, problems } = readItems(merchantPoint, merchant.points ?? [], 'data.merchant.points', (raw) => rawKey(raw, 'id'));
+    const points: StorePoint[] = [];
+    const cityless: string[] = [];
+    for (const { item: point } of read) {
+      const code = point.id.startsWith(`${merchantUid}_`) ? point.id.slice(merchantUid.length + 1) : (point.name ?? point.id);
+      // A point whose city is unknown cannot be priced: it is left out rather than given a made-up city.
+      if (!point.city) {
+        cityless.push(point.id);
+        continue;
+      }
+      points.push({
+        storeId: `${merchantUid}_${code}`,
+        code,
+        name: point.name ?? code,
+        cityId: point.city.id,
+        cityName: point.city.name ?? point.city.id,
+        enabled: point.enabled ?? true,
+      });
+    }
+    if (problems.length > 0 || cityless.length > 0) {
+      if (problems.length + cityless.length > (merchant.points ?? []).length / 2) kaspiSchemaErrors.inc({ endpoint: 'cabinet.get-merchant' });
+      this.options.logger.warn(
+        { merchantUid, unreadable: problems.map((problem) => problem.field), withoutCity: cityless },
+        'getMerchant: some pickup points could not be read and were left out',
+      );
+    }
+    return { uid: merchant.id, name: merchant.name ?? merchant.id, logoUrl: merchant.logo?.url, points };
   }
 
   /**
-   * Every offer of one list (`a=true`: on sale, `a=false`: off sale), all pages. Throws if the pages do not add
-   * up to Kaspi's `total`, so a partial read can never be mistaken for removed products.
+   * Every offer of one list (`a=true`: on sale, `a=false`: off sale), all pages, read item by item: an item that
+   * cannot be read is reported in `problems`, not thrown. A page shorter than Kaspi's `total` implies is read
+   * once more; `complete` says whether the pages then add up, so a partial read is never taken for removals.
    */
-  async listOffers(jar: CookieJar, merchantUid: string, onSale: boolean, onProgress?: (progress: ListProgress) => void): Promise<CabinetOffer[]> {
-    const offers: CabinetOffer[] = [];
+  async readOfferList(jar: CookieJar, merchantUid: string, onSale: boolean, onProgress?: (progress: ListProgress) => void): Promise<OfferListRead> {
+    const list: OfferListRead = { onSale, offers: [], total: undefined, listed: 0, unreadSkus: [], problems: [], anonymous: 0, rereads: 0, complete: false };
     const seen = new Set<string>();
-    let total = 0;
-    for (let page = 0; ; page++) {
-      const query = new URLSearchParams({ m: merchantUid, p: String(page), l: String(OFFER_PAGE_SIZE), a: String(onSale) });
-      const response = await this.read(jar, 'cabinet.offer-list', 'GET', `/bff/offer-view/list?${query}`);
-      const body = parseKaspi(offerListResponse, response.json, 'cabinet.offer-list');
-      total = body.total;
-      for (const offer of body.data) {
-        if (seen.has(offer.sku)) continue; // an offer can shift pages while we read
-        seen.add(offer.sku);
-        offers.push(offer);
+    const take = (data: unknown[], page: number) => {
+      let anonymous = 0;
+      const { read, problems } = readItems(cabinetOffer, data, 'data', (raw) => rawKey(raw, 'sku'));
+      for (const { item } of read) {
+        if (seen.has(item.sku) && !list.unreadSkus.includes(item.sku)) continue; // an offer can shift pages while we read
+        if (seen.has(item.sku)) {
+          // Unreadable before, whole now (a re-read, or the offer moved pages): the whole read wins.
+          list.unreadSkus = list.unreadSkus.filter((sku) => sku !== item.sku);
+          list.problems = list.problems.filter((problem) => problem.key !== item.sku);
+        }
+        seen.add(item.sku);
+        list.offers.push(item);
       }
-      onProgress?.({ onSale, fetched: offers.length, total });
-      if (body.data.length < OFFER_PAGE_SIZE || offers.length >= total) break;
-      if (page > total / OFFER_PAGE_SIZE + 5) break;
+      for (const problem of problems) {
+        // Numbered across pages, so the log points at one item of the whole list.
+        const field = problem.field.replace(/^data\.(\d+)/, (_match, index: string) => `data.${page * OFFER_PAGE_SIZE + Number(index)}`);
+        if (problem.key === undefined) anonymous++;
+        else if (seen.has(problem.key)) continue;
+        else {
+          seen.add(problem.key);
+          list.unreadSkus.push(problem.key);
+        }
+        list.problems.push({ ...problem, field });
+      }
+      return anonymous;
+    };
+    const maxPages = (total: number | undefined) => (total === undefined ? MAX_LIST_PAGES : Math.min(MAX_LIST_PAGES, Math.ceil(total / OFFER_PAGE_SIZE) + 5));
+    for (let page = 0; page < maxPages(list.total); page++) {
+      const first = await this.listPage(jar, merchantUid, onSale, page);
+      list.total = first.total ?? list.total;
+      let anonymous = take(first.data, page);
+      let length = first.data.length;
+      const expected = list.total === undefined ? undefined : Math.min(OFFER_PAGE_SIZE, Math.max(0, list.total - page * OFFER_PAGE_SIZE));
+      if (expected !== undefined && length < expected) {
+        // Fewer than Kaspi says are there: offers moved while we read, or Kaspi cut the page short. Once more.
+        list.rereads++;
+        const again = await this.listPage(jar, merchantUid, onSale, page);
+        list.total = again.total ?? list.total;
+        anonymous = Math.max(anonymous, take(again.data, page));
+        length = Math.max(length, again.data.length);
+      }
+      list.anonymous += anonymous;
+      list.listed = seen.size + list.anonymous;
+      onProgress?.({ onSale, fetched: list.listed, total: list.total ?? 0 });
+      if (length === 0 || (list.total === undefined ? length < OFFER_PAGE_SIZE : list.listed >= list.total || (page + 1) * OFFER_PAGE_SIZE >= list.total)) break;
     }
-    if (offers.length !== total) {
-      throw new KaspiTransientError(`offer list (a=${onSale}) is incomplete: read ${offers.length} of ${total}`, 'cabinet.offer-list', undefined);
-    }
-    return offers;
+    list.complete = list.total !== undefined && list.listed >= list.total;
+    return list;
   }
 
-  /** One offer by SKU, as the list returns it (used to re-read before a write and to verify after it). */
+  /** The readable offers of one list (see `readOfferList` for what could not be read and whether all was). */
+  async listOffers(jar: CookieJar, merchantUid: string, onSale: boolean, onProgress?: (progress: ListProgress) => void): Promise<CabinetOffer[]> {
+    return (await this.readOfferList(jar, merchantUid, onSale, onProgress)).offers;
+  }
+
+  /**
+   * One offer by SKU, as the list returns it (used to re-read before a write and to verify after it). Only that
+   * item is read: another odd item of the search does not matter, but this one must be whole to be written.
+   */
   async findOffer(jar: CookieJar, merchantUid: string, sku: string): Promise<CabinetOffer | undefined> {
     for (const onSale of [true, false]) {
       const query = new URLSearchParams({ m: merchantUid, p: '0', l: String(OFFER_PAGE_SIZE), a: String(onSale), t: sku });
       const response = await this.read(jar, 'cabinet.offer-search', 'GET', `/bff/offer-view/list?${query}`);
-      const match = parseKaspi(offerListResponse, response.json, 'cabinet.offer-search').data.find((offer) => offer.sku === sku);
-      if (match) return match;
+      const data = parseKaspi(offerListPage, response.json, 'cabinet.offer-search').data;
+      const index = data.findIndex((raw) => rawKey(raw, 'sku') === sku);
+      if (index >= 0) return parseKaspi(cabinetOffer, data[index], 'cabinet.offer-search', ['data', index]);
     }
     return undefined;
+  }
+
+  private async listPage(jar: CookieJar, merchantUid: string, onSale: boolean, page: number) {
+    const query = new URLSearchParams({ m: merchantUid, p: String(page), l: String(OFFER_PAGE_SIZE), a: String(onSale) });
+    const response = await this.read(jar, 'cabinet.offer-list', 'GET', `/bff/offer-view/list?${query}`);
+    return parseKaspi(offerListPage, response.json, 'cabinet.offer-list');
   }
 
   async offerDetails(jar: CookieJar, merchantUid: string, sku: string) {
@@ -132,14 +214,24 @@ export class KaspiCabinetClient {
     return parseKaspi(offerDetailsResponse, response.json, 'cabinet.offer-details');
   }
 
-  async validate(jar: CookieJar, merchantUid: string, action: 'ON_SALE__BATCH' | 'ON_SALE__PRICE_SAVE', offers: unknown[]) {
+  /** The cabinet's check before a save (`ON_SALE__PRICE_SAVE`) or before offers go on sale (`ON_SALE__BATCH`). */
+  async validate(jar: CookieJar, merchantUid: string, action: 'ON_SALE__BATCH' | 'ON_SALE__PRICE_SAVE', offers: ValidationOffer[]) {
     const response = await this.read(jar, 'cabinet.validate', 'POST', '/offer-validation-api/merchant/offer/validate/v2', { merchantUid, action, offers });
     return parseKaspi(validationResponse, response.json, 'cabinet.validate');
   }
 
-  /** Single offer write (`pricefeed/upload/merchant/process`). */
-  async writeOffer(jar: CookieJar, merchantUid: string, item: PricefeedItem): Promise<WriteResult> {
-    return this.write(jar, merchantUid, [item], 'cabinet.pricefeed-process', '/pricefeed/upload/merchant/process', (items) => items[0]);
+  /**
+   * The cabinet's «Цена и остатки» save of one point (`pricefeed/upload/merchant/process`), after the same
+   * `validate/v2` the cabinet asks first; refused offers come back as `refused` and nothing is written.
+   */
+  async savePoint(
+    jar: CookieJar,
+    merchantUid: string,
+    save: { body: PointSaveBody; validation: ValidationOffer },
+  ): Promise<WriteResult<PointSaveBody> & { refused?: unknown[] }> {
+    const checked = await this.validate(jar, merchantUid, 'ON_SALE__PRICE_SAVE', [save.validation]);
+    if (!checked.valid) return { jobId: '', sent: [], deferred: [], retryInMs: 0, refused: checked.errorOffers ?? [] };
+    return this.write(jar, merchantUid, [save.body], 'cabinet.pricefeed-process', '/pricefeed/upload/merchant/process', (items) => items[0]);
   }
 
   /** Batch write (`…/process/process/batch`), at most MAX_BATCH_ITEMS items per request. */
@@ -179,14 +271,14 @@ export class KaspiCabinetClient {
     return parseKaspi(fileStatusResponse, response.json, 'cabinet.price-list-status');
   }
 
-  private async write<T>(
+  private async write<Item extends { merchantUid: string; sku: string }>(
     jar: CookieJar,
     merchantUid: string,
-    items: PricefeedItem[],
+    items: Item[],
     endpoint: string,
     path: string,
-    body: (items: PricefeedItem[]) => T,
-  ): Promise<WriteResult> {
+    body: (items: Item[]) => unknown,
+  ): Promise<WriteResult<Item>> {
     for (const item of items) if (item.merchantUid !== merchantUid) throw new Error(`item ${item.sku} belongs to merchant ${item.merchantUid}, not ${merchantUid}`);
     await this.options.limits.assertWritesAllowed(merchantUid);
     const { granted, retryInMs } = await this.options.limits.takeChanges(merchantUid, items.length);

@@ -101,7 +101,10 @@ export class KaspiSchemaError extends KaspiError {
   }
 }
 
-/** Login refused; `errorCode` is Kaspi's (MFA_SEND_FLOOD, SECURITY_CODE_INVALID, NO_MERCHANTS, …). */
+/**
+ * Login refused; `errorCode` is Kaspi's (MFA_SEND_FLOOD, SECURITY_CODE_INVALID, NO_MERCHANTS, …) or one of ours for
+ * what happened on this side (LOGIN_EXPIRED, BROWSER_UNAVAILABLE, PAGE_TIMEOUT, MERCHANT_CHOICE_REQUIRED, …).
+ */
 export class KaspiLoginError extends KaspiError {
   readonly kind = 'login';
   constructor(
@@ -119,23 +122,54 @@ export class KaspiLoginError extends KaspiError {
   }
 }
 
-/** Kaspi's login error codes (REFERENCE §1.2–1.3) → locale keys with a clear explanation for the seller. */
+/** Login error codes (Kaspi's: REFERENCE §1.2–1.3; then ours) → locale keys with a clear explanation for the seller. */
 const LOGIN_ERROR_MESSAGES: Record<string, string> = {
   MFA_SEND_FLOOD: 'kaspi-login-flood',
   MFA_CODE_TOO_MANY_SEND: 'kaspi-login-flood',
   SECURITY_CODE_INVALID: 'kaspi-login-code-invalid',
+  MFA_CODE_INVALID: 'kaspi-login-code-invalid',
   MFA_CODE_ATTEMPT_LIMIT: 'kaspi-login-code-attempts',
   CREDENTIALS_INVALID: 'kaspi-login-credentials-invalid',
   NO_MERCHANTS: 'kaspi-login-no-merchants',
   INSUFFICIENT_PERMISSIONS: 'kaspi-login-no-permissions',
   PHONE_NOT_FOUND: 'kaspi-login-phone-unknown',
   PHONE_INVALID: 'kaspi-login-phone-invalid',
-  TIMEOUT_EXCEEDED: 'kaspi-login-timeout',
+  // Kaspi's: the code is no longer good. A new code is the way on, not a new login.
+  TIMEOUT_EXCEEDED: 'kaspi-login-code-expired',
+  INACTIVE_CODE_ERROR: 'kaspi-login-code-expired',
   NO_SESSION: 'kaspi-login-restart',
   FAILED: 'kaspi-login-restart',
   MISSING_COOKIES: 'kaspi-login-failed',
   LOGIN_IN_PROGRESS: 'kaspi-login-in-progress',
+  LOGIN_EXPIRED: 'kaspi-login-timeout',
+  PAGE_TIMEOUT: 'kaspi-login-page-slow',
+  LOGIN_PAGE_BLOCKED: 'kaspi-error-ip-blocked',
+  BROWSER_UNAVAILABLE: 'kaspi-login-email-unavailable',
+  MERCHANT_CHOICE_REQUIRED: 'kaspi-login-choose-merchant',
 };
+
+/**
+ * What a login conversation does after a refused step — the same in the SMS and the e-mail flows: `retry` asks
+ * for the same input again, `new-code` gets a fresh code, `wait` waits out Kaspi's pause and then tries the same
+ * step, `restart` ends the conversation (its message says /login).
+ */
+export type LoginNextStep = 'retry' | 'new-code' | 'wait' | 'restart';
+const LOGIN_NEXT_STEPS: Record<string, LoginNextStep> = {
+  SECURITY_CODE_INVALID: 'retry',
+  MFA_CODE_INVALID: 'retry',
+  CREDENTIALS_INVALID: 'retry',
+  PHONE_INVALID: 'retry',
+  PHONE_NOT_FOUND: 'retry',
+  TIMEOUT_EXCEEDED: 'new-code',
+  INACTIVE_CODE_ERROR: 'new-code',
+  MFA_SEND_FLOOD: 'wait',
+  MFA_CODE_TOO_MANY_SEND: 'wait',
+  LOGIN_IN_PROGRESS: 'wait',
+};
+
+export function loginNextStep(errorCode: string): LoginNextStep {
+  return LOGIN_NEXT_STEPS[errorCode] ?? 'restart';
+}
 
 /**
  * The locale key and variables that explain `error` to a seller. `reading`: the failed step only read (a sync,

@@ -1,7 +1,9 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig } from 'axios';
 
+import { BROWSER_ACCEPT_LANGUAGE, BROWSER_USER_AGENT } from '../browser/desktop-chrome.js';
 import type { Logger } from '../logger.js';
 import { kaspiRequests, kaspiRequestSeconds } from '../metrics.js';
+import { answerRow, answerShape, looksLikeHtml, type AnswerShape, type KaspiExpect, type KaspiService } from './answers.js';
 import type { CookieJar } from './cookie-jar.js';
 import {
   KaspiBadRequestError,
@@ -11,12 +13,9 @@ import {
   KaspiTransientError,
 } from './errors.js';
 
-/** A desktop Chrome, as the storefront expects (REFERENCE §4.1: self-identifying agents get 429). */
-export const BROWSER_USER_AGENT =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
-
-/** How a failure is read depends on which Kaspi service answered. */
-export type KaspiService = 'login' | 'cabinet' | 'storefront';
+/** Kept here for callers that read it with the client. */
+export { BROWSER_USER_AGENT } from '../browser/desktop-chrome.js';
+export type { KaspiService } from './answers.js';
 
 export interface ExitProxy {
   /** Stable id for limits and logs (the proxy URL without credentials, or `direct`). */
@@ -40,7 +39,7 @@ export interface KaspiRequest {
   /** Only reads are retried on transient failures; a write is never re-sent blindly. */
   retry: boolean;
   /** `redirect`: a 3xx is the expected answer (OAuth hand-off); otherwise a redirect to login means expiry. */
-  expect: 'json' | 'redirect' | 'text';
+  expect: KaspiExpect;
   timeoutMs?: number;
 }
 
@@ -110,7 +109,7 @@ export class KaspiHttp {
 
   private async sendOnce(request: KaspiRequest): Promise<KaspiResponse> {
     const started = performance.now();
-    const headers: Record<string, string> = { 'user-agent': BROWSER_USER_AGENT, 'accept-language': 'ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7', ...request.headers };
+    const headers: Record<string, string> = { 'user-agent': BROWSER_USER_AGENT, 'accept-language': BROWSER_ACCEPT_LANGUAGE, ...request.headers };
     const cookie = request.jar?.header();
     if (cookie) headers.cookie = cookie;
     let data = request.body;
@@ -146,7 +145,7 @@ export class KaspiHttp {
       'kaspi request',
     );
 
-    const looksHtml = contentType.includes('text/html') || /^\s*</.test(text);
+    const looksHtml = looksLikeHtml(contentType, text);
     let json: unknown;
     if (!looksHtml && text.trim() !== '') {
       try {
@@ -156,46 +155,33 @@ export class KaspiHttp {
       }
     }
     const result: KaspiResponse = { status: response.status, text, json, location, headers: response.headers as KaspiResponse['headers'] };
-    this.classify(request, result, looksHtml);
+    this.classify(request, result, answerShape(response.status, text, looksHtml, json, location, request.url));
     return result;
   }
 
-  private classify(request: KaspiRequest, response: KaspiResponse, looksHtml: boolean): void {
+  /** Reads the answer by the one table of what Kaspi's answers mean (answers.ts). */
+  private classify(request: KaspiRequest, response: KaspiResponse, shape: AnswerShape): void {
     const { status } = response;
-    const exitIp = request.exit?.id ?? 'direct';
-    const describe = `Kaspi ${request.endpoint} answered ${status}`;
-
-    if (status >= 500) throw new KaspiTransientError(describe, request.endpoint, status);
-    if (status === 429) {
-      const cooldown = parseRetryAfter(response.headers['retry-after']) ?? (request.service === 'storefront' ? this.storefrontCooldownMs : this.cabinetCooldownMs);
-      const scope = request.service === 'storefront' ? 'storefront' : errorCodeOf(response.json) === 'TOO_MANY_CHANGES' ? 'store-changes' : 'merchant-writes';
-      throw new KaspiRateLimitedError(`${describe} (rate limited)`, request.endpoint, cooldown, scope);
-    }
-    if (status >= 300 && status < 400) {
-      if (request.expect === 'redirect') return;
-      if (request.service === 'cabinet' && isLoginRedirect(response.location)) {
-        throw new KaspiSessionExpiredError(`${describe}: redirected to login`, request.endpoint);
+    const row = answerRow(request.service, status, shape, request.expect);
+    const describe = `Kaspi ${request.endpoint} answered ${status}: ${row.why}`;
+    const errorCode = errorCodeOf(response.json);
+    switch (row.meaning) {
+      case 'pass':
+        return;
+      case 'transient':
+        throw new KaspiTransientError(describe, request.endpoint, status);
+      case 'rate-limited': {
+        const storefront = request.service === 'storefront';
+        const cooldown = parseRetryAfter(response.headers['retry-after']) ?? (storefront ? this.storefrontCooldownMs : this.cabinetCooldownMs);
+        const scope = storefront ? 'storefront' : errorCode === 'TOO_MANY_CHANGES' ? 'store-changes' : 'merchant-writes';
+        throw new KaspiRateLimitedError(describe, request.endpoint, cooldown, scope);
       }
-      throw new KaspiBadRequestError(`${describe}: unexpected redirect`, request.endpoint, status, undefined, undefined);
-    }
-    if ((status === 403 || status === 405) && looksHtml) {
-      throw new KaspiIpBlockedError(`${describe}: blocked by an anti-bot page`, request.endpoint, status, exitIp);
-    }
-    if (request.service === 'login') return; // the login flow reads Kaspi's errorCode itself
-    if (status === 401) throw new KaspiSessionExpiredError(`${describe}: session expired`, request.endpoint);
-    if (status === 403 || status === 405) {
-      if (request.service === 'storefront') {
-        throw new KaspiIpBlockedError(`${describe}: blocked`, request.endpoint, status, exitIp);
-      }
-      throw new KaspiBadRequestError(`${describe}: forbidden`, request.endpoint, status, errorCodeOf(response.json), response.json);
-    }
-    if (status >= 400) {
-      throw new KaspiBadRequestError(`${describe}: ${errorCodeOf(response.json) ?? 'refused'}`, request.endpoint, status, errorCodeOf(response.json), response.json);
-    }
-    if (request.expect === 'json' && (looksHtml || response.json === undefined)) {
-      // A 200 HTML page where JSON belongs is Kaspi's anti-bot interstitial (REFERENCE §4.2).
-      if (looksHtml) throw new KaspiIpBlockedError(`${describe} with an HTML page instead of JSON`, request.endpoint, status, exitIp);
-      throw new KaspiTransientError(`${describe} with a body that is not JSON`, request.endpoint, status);
+      case 'session-expired':
+        throw new KaspiSessionExpiredError(describe, request.endpoint);
+      case 'ip-blocked':
+        throw new KaspiIpBlockedError(describe, request.endpoint, status, request.exit?.id ?? 'direct');
+      case 'bad-request':
+        throw new KaspiBadRequestError(`${describe} (${errorCode ?? 'no errorCode'})`, request.endpoint, status, errorCode, response.json);
     }
   }
 
@@ -204,10 +190,6 @@ export class KaspiHttp {
     const reason = code && NETWORK_CODES.has(code) ? code : error instanceof Error ? error.message : String(error);
     return new KaspiTransientError(`Kaspi ${request.endpoint} did not answer (${reason})`, request.endpoint, undefined);
   }
-}
-
-function isLoginRedirect(location: string | undefined): boolean {
-  return location !== undefined && /\/login|\/oauth2\//.test(location);
 }
 
 function errorCodeOf(json: unknown): string | undefined {

@@ -1,10 +1,10 @@
 import type { Store } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { EmailLogin } from './auth/email-login.js';
+import type { EmailLogin, EmailLoginStep } from './auth/email-login.js';
 import type { LoginLock } from './auth/login-lock.js';
 import { maskPhone, normalizeKazakhPhone } from './auth/phone.js';
-import type { LoggedIn, PendingSmsLogin, SmsLogin } from './auth/sms-login.js';
+import type { LoggedIn, PendingSmsLogin, SmsLogin, SmsLoginStep } from './auth/sms-login.js';
 import { KaspiLoginError } from './errors.js';
 import type { KaspiSessionManager } from './session-manager.js';
 
@@ -14,17 +14,21 @@ import type { KaspiSessionManager } from './session-manager.js';
  */
 export type SealedToken = string;
 
+type Merchants = { uid: string; name: string | undefined }[];
+
 export type LoginOutcome =
   | { status: 'connected'; store: Store }
-  | { status: 'choose-merchant'; merchants: { uid: string; name: string | undefined }[]; token: SealedToken };
+  | { status: 'choose-merchant'; merchants: Merchants; token: SealedToken }
+  /** SMS login: after the SMS code Kaspi e-mailed a code as well (to `email`, masked as Kaspi wrote it). */
+  | { status: 'email-code'; email: string; token: SealedToken };
 
-interface LoggedInToken {
-  login: LoggedIn;
-  method: 'sms' | 'email';
-  identity: string;
-  password?: string;
-  at: number;
-}
+export type EmailLoginOutcome = LoginOutcome | { status: 'code-required'; loginId: string };
+
+/** What «which store?» continues: a finished login, the login service's own question (`su`), or a browser page. */
+type MerchantToken =
+  | { kind?: 'done'; login: LoggedIn; method: 'sms' | 'email'; identity: string; password?: string; at: number }
+  | { kind: 'idmc'; pending: PendingSmsLogin; at: number }
+  | { kind: 'browser'; loginId: string; at: number };
 
 const TOKEN_TTL_MS = 15 * 60_000;
 
@@ -39,6 +43,11 @@ export class KaspiLoginService {
     private readonly logger: Logger,
   ) {}
 
+  /** False when this machine has no browser: the e-mail login is then offered as unavailable, before any password. */
+  get emailLoginAvailable(): boolean {
+    return this.email.available;
+  }
+
   /** Step 1 of the SMS login: Kaspi sends the code. */
   async startSms(sellerId: number, phoneInput: string): Promise<{ phone: string; token: SealedToken }> {
     const phone = normalizeKazakhPhone(phoneInput);
@@ -47,11 +56,18 @@ export class KaspiLoginService {
     return { phone: maskPhone(phone), token: this.secretBox.sealJson(pending, aad(sellerId, 'sms')) };
   }
 
-  /** Step 2 of the SMS login: the code; connects the store, or asks which merchant when there are several. */
+  /** Step 2 of the SMS login: the code; connects the store, or asks which merchant, or for Kaspi's e-mailed code. */
   async verifySms(sellerId: number, token: SealedToken, code: string): Promise<LoginOutcome> {
     const pending = this.openToken<PendingSmsLogin>(sellerId, 'sms', token, (value) => value.startedAt);
-    const login = await this.lock.run(`phone:${pending.phone}`, () => this.sms.verify(pending, code));
-    return this.finish(sellerId, { login, method: 'sms', identity: pending.phone, at: Date.now() });
+    const step = await this.lock.run(`phone:${pending.phone}`, () => this.sms.verifyStep(pending, code));
+    return this.afterSmsStep(sellerId, step, pending.phone);
+  }
+
+  /** The code Kaspi e-mailed after the SMS one (`email-code`). */
+  async verifySmsEmailCode(sellerId: number, token: SealedToken, code: string): Promise<LoginOutcome> {
+    const pending = this.openToken<PendingSmsLogin>(sellerId, 'sms', token, (value) => value.startedAt);
+    const step = await this.lock.run(`phone:${pending.phone}`, () => this.sms.submitEmailCode(pending, code));
+    return this.afterSmsStep(sellerId, step, pending.phone);
   }
 
   /** «Отправить код снова»: a new SMS for the phone of a pending login (Kaspi's flood limits still apply). */
@@ -60,23 +76,28 @@ export class KaspiLoginService {
     return this.startSms(sellerId, pending.phone);
   }
 
-  /** E-mail login: either done at once, or Kaspi e-mailed a code (`loginId` names the open browser page). */
-  async startEmail(sellerId: number, email: string, password: string): Promise<LoginOutcome | { status: 'code-required'; loginId: string }> {
+  /** E-mail login: done at once, or Kaspi e-mailed a code (`loginId` names the open browser page), or asks which merchant. */
+  async startEmail(sellerId: number, email: string, password: string): Promise<EmailLoginOutcome> {
     const account = email.trim().toLowerCase();
-    const started = await this.lock.run(`email:${account}`, () => this.email.start(account, password));
-    if (started.status === 'code-required') {
-      this.pendingPasswords.set(started.loginId, { sellerId, email: account, password });
-      return started;
-    }
-    return this.finish(sellerId, { login: started.result, method: 'email', identity: account, password, at: Date.now() });
+    const step = await this.lock.run(`email:${account}`, () => this.email.begin(account, password));
+    return this.afterEmailStep(sellerId, step, { sellerId, email: account, password });
   }
 
   async verifyEmailCode(sellerId: number, loginId: string, code: string): Promise<LoginOutcome> {
-    const pending = this.pendingPasswords.get(loginId);
-    if (!pending || pending.sellerId !== sellerId) throw new KaspiLoginError('the login page expired', 'login.email', 'TIMEOUT_EXCEEDED');
-    const login = await this.email.submitCode(loginId, code);
-    this.pendingPasswords.delete(loginId);
-    return this.finish(sellerId, { login, method: 'email', identity: pending.email, password: pending.password, at: Date.now() });
+    const pending = this.pendingPassword(sellerId, loginId);
+    const step = await this.email.submitCode(loginId, code);
+    if (step.status === 'done') this.pendingPasswords.delete(loginId);
+    return this.afterEmailStep(sellerId, step, pending) as Promise<LoginOutcome>;
+  }
+
+  /**
+   * Kaspi's e-mailed code expired (TIMEOUT_EXCEEDED): the login starts over with the password it is waiting with,
+   * so Kaspi e-mails a fresh code, and the seller is not asked for the password again.
+   */
+  async renewEmailCode(sellerId: number, loginId: string): Promise<EmailLoginOutcome> {
+    const pending = this.pendingPassword(sellerId, loginId);
+    await this.cancelEmail(loginId);
+    return this.startEmail(sellerId, pending.email, pending.password);
   }
 
   async cancelEmail(loginId: string): Promise<void> {
@@ -84,26 +105,74 @@ export class KaspiLoginService {
     await this.email.cancel(loginId);
   }
 
-  /** After «which store?»: connects the chosen merchant of a finished login. */
+  /** After «which store?»: connects the chosen merchant of a finished login, or tells Kaspi the choice first. */
   async chooseMerchant(sellerId: number, token: SealedToken, merchantUid: string): Promise<Store> {
-    const done = this.openToken<LoggedInToken>(sellerId, 'merchant', token, (value) => value.at);
+    const done = this.openToken<MerchantToken>(sellerId, 'merchant', token, (value) => value.at);
+    if (done.kind === 'idmc') {
+      const login = await this.lock.run(`phone:${done.pending.phone}`, () => this.sms.chooseMerchant(done.pending, merchantUid));
+      return this.connect(sellerId, { login, method: 'sms', identity: done.pending.phone, at: Date.now() }, merchantUid);
+    }
+    if (done.kind === 'browser') {
+      const pending = this.pendingPassword(sellerId, done.loginId);
+      const login = await this.email.chooseMerchant(done.loginId, merchantUid);
+      this.pendingPasswords.delete(done.loginId);
+      return this.connect(sellerId, { login, method: 'email', identity: pending.email, password: pending.password, at: Date.now() }, merchantUid);
+    }
     if (!done.login.merchants.some((merchant) => merchant.uid === merchantUid)) {
       throw new KaspiLoginError(`merchant ${merchantUid} is not in this login`, 'login.merchant', 'INSUFFICIENT_PERMISSIONS');
     }
     return this.connect(sellerId, done, merchantUid);
   }
 
+  /** «Отмена» at «which store?»: a browser page waiting for the answer is closed now rather than at its timeout. */
+  async abandonMerchantChoice(sellerId: number, token: SealedToken): Promise<void> {
+    try {
+      const done = this.openToken<MerchantToken>(sellerId, 'merchant', token, (value) => value.at);
+      if (done.kind === 'browser') await this.cancelEmail(done.loginId);
+    } catch {
+      // An expired or foreign token holds nothing to close.
+    }
+  }
+
   /** Passwords wait here (in memory, never in conversation state) while Kaspi's e-mailed code is pending. */
   private readonly pendingPasswords = new Map<string, { sellerId: number; email: string; password: string }>();
 
-  private async finish(sellerId: number, done: LoggedInToken): Promise<LoginOutcome> {
+  private pendingPassword(sellerId: number, loginId: string): { sellerId: number; email: string; password: string } {
+    const pending = this.pendingPasswords.get(loginId);
+    if (!pending || pending.sellerId !== sellerId) throw new KaspiLoginError('the login page expired', 'login.email', 'LOGIN_EXPIRED');
+    return pending;
+  }
+
+  private async afterSmsStep(sellerId: number, step: SmsLoginStep, phone: string): Promise<LoginOutcome> {
+    if (step.status === 'email-code') return { status: 'email-code', email: step.email, token: this.secretBox.sealJson(step.pending, aad(sellerId, 'sms')) };
+    if (step.status === 'choose-merchant') {
+      const token: MerchantToken = { kind: 'idmc', pending: step.pending, at: Date.now() };
+      return { status: 'choose-merchant', merchants: step.merchants, token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')) };
+    }
+    return this.finish(sellerId, { login: step.login, method: 'sms', identity: phone, at: Date.now() });
+  }
+
+  private async afterEmailStep(sellerId: number, step: EmailLoginStep, account: { sellerId: number; email: string; password: string }): Promise<EmailLoginOutcome> {
+    if (step.status === 'code-required') {
+      this.pendingPasswords.set(step.loginId, account);
+      return step;
+    }
+    if (step.status === 'choose-merchant') {
+      this.pendingPasswords.set(step.loginId, account);
+      const token: MerchantToken = { kind: 'browser', loginId: step.loginId, at: Date.now() };
+      return { status: 'choose-merchant', merchants: step.merchants, token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')) };
+    }
+    return this.finish(sellerId, { login: step.result, method: 'email', identity: account.email, password: account.password, at: Date.now() });
+  }
+
+  private async finish(sellerId: number, done: Extract<MerchantToken, { login: LoggedIn }>): Promise<LoginOutcome> {
     if (done.login.merchants.length === 1) {
       return { status: 'connected', store: await this.connect(sellerId, done, done.login.merchants[0]!.uid) };
     }
     return { status: 'choose-merchant', merchants: done.login.merchants, token: this.secretBox.sealJson(done, aad(sellerId, 'merchant')) };
   }
 
-  private async connect(sellerId: number, done: LoggedInToken, merchantUid: string): Promise<Store> {
+  private async connect(sellerId: number, done: Extract<MerchantToken, { login: LoggedIn }>, merchantUid: string): Promise<Store> {
     const store = await this.sessions.connectStore({
       sellerId,
       merchantUid,
@@ -123,7 +192,7 @@ export class KaspiLoginService {
     } catch {
       throw new KaspiLoginError('login state is not valid for this seller', 'login.token', 'NO_SESSION');
     }
-    if (Date.now() - startedAt(value) > TOKEN_TTL_MS) throw new KaspiLoginError('login state expired', 'login.token', 'TIMEOUT_EXCEEDED');
+    if (Date.now() - startedAt(value) > TOKEN_TTL_MS) throw new KaspiLoginError('login state expired', 'login.token', 'LOGIN_EXPIRED');
     return value;
   }
 }

@@ -5,7 +5,9 @@ import { KaspiSchemaError } from './errors.js';
 
 /**
  * What we rely on in Kaspi's answers (REFERENCE §1–5). Unknown fields are allowed and kept (`looseObject`),
- * because writes must echo an offer's availabilities exactly as read; a missing or mistyped field we rely on
+ * because writes must echo an offer's availabilities exactly as read. Reads are forgiving: a field public
+ * clients treat as optional may be missing or null (`maybe`), and one that only labels things may even be
+ * mistyped (`loose`); list items are read one by one (item-reads.ts). A missing or mistyped field we rely on
  * becomes a `KaspiSchemaError` naming it.
  */
 
@@ -13,26 +15,36 @@ import { KaspiSchemaError } from './errors.js';
 const kaspiId = z.union([z.string().min(1), z.number().int()]).transform(String);
 const tenge = z.number().finite();
 
+/** Missing or null: read as absent. A wrong type still fails, for fields something is decided on. */
+const maybe = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
+/** Missing, null or unreadable: read as absent. Only for fields that merely label or describe. */
+const loose = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .catch(undefined)
+    .transform((value): z.output<T> | undefined => value ?? undefined);
+
 export const merchantsResponse = z.looseObject({
   merchants: z.array(z.looseObject({ uid: kaspiId, name: z.string().optional() })),
+});
+
+/** A pickup point of getMerchant; read one by one, so a point without its city does not hide the others. */
+export const merchantPoint = z.looseObject({
+  id: kaspiId,
+  name: loose(z.string()),
+  enabled: maybe(z.boolean()),
+  virtual: loose(z.boolean()),
+  type: loose(z.string()),
+  city: maybe(z.looseObject({ id: kaspiId, name: loose(z.string()) })),
 });
 
 export const getMerchantResponse = z.looseObject({
   data: z.looseObject({
     merchant: z.looseObject({
       id: kaspiId,
-      name: z.string(),
-      logo: z.looseObject({ url: z.string().nullable().optional() }).nullable().optional(),
-      points: z.array(
-        z.looseObject({
-          id: kaspiId,
-          name: z.string(),
-          enabled: z.boolean().optional(),
-          virtual: z.boolean().optional(),
-          type: z.string().optional(),
-          city: z.looseObject({ id: kaspiId, name: z.string() }),
-        }),
-      ),
+      name: loose(z.string()),
+      logo: loose(z.looseObject({ url: loose(z.string()) })),
+      points: maybe(z.array(z.unknown())),
     }),
   }),
 });
@@ -40,48 +52,54 @@ export const getMerchantResponse = z.looseObject({
 export const offerAvailability = z.looseObject({
   storeId: z.string().min(1),
   available: z.enum(['yes', 'no']),
-  preOrder: z.number().int().min(0).optional(),
+  preOrder: maybe(z.number().int().min(0)),
   stockCount: z.number().nullable().optional(),
-  stockSpecified: z.boolean().optional(),
-  stockEnabled: z.boolean().optional(),
+  stockSpecified: maybe(z.boolean()),
+  stockEnabled: maybe(z.boolean()),
 });
 
+/**
+ * One item of `bff/offer-view/list`. Needed: `sku`, `masterSku` (the storefront's id) and readable points
+ * (writes echo them). The price may come as `price`, else `minPrice`, else the cities' prices (REFERENCE §2.2),
+ * or not at all: `currentPrice` then says 0, which no caller may take for a price.
+ */
 export const cabinetOffer = z.looseObject({
   sku: z.string().min(1),
   masterSku: kaspiId,
-  masterTitle: z.string().nullable().optional(),
-  model: z.string().nullable().optional(),
-  title: z.string().nullable().optional(),
-  brand: z.string().nullable().optional(),
-  brandName: z.string().nullable().optional(),
-  price: tenge,
-  minPrice: tenge.nullable().optional(),
-  available: z.boolean().optional(),
-  availabilities: z.array(offerAvailability).default([]),
-  allCityPrices: z
-    .record(z.string(), z.looseObject({ price: tenge, oldPrice: tenge.nullable().optional(), discount: z.number().nullable().optional() }))
-    .nullable()
-    .optional(),
-  stocks: z.array(z.looseObject({ stockLevel: z.record(z.string(), z.looseObject({ value: z.number() })).optional() })).optional(),
-  shopLink: z.string().nullable().optional(),
-  offerId: z.string().nullable().optional(),
+  masterTitle: maybe(z.string()),
+  model: maybe(z.string()),
+  title: maybe(z.string()),
+  brand: loose(z.string()),
+  brandName: loose(z.string()),
+  price: maybe(tenge),
+  minPrice: maybe(tenge),
+  available: loose(z.boolean()),
+  availabilities: z.array(offerAvailability).nullish().transform((value) => value ?? []),
+  allCityPrices: maybe(z.record(z.string(), z.looseObject({ price: maybe(tenge), oldPrice: loose(tenge), discount: loose(z.number()) }))),
+  stocks: maybe(z.array(z.looseObject({ stockLevel: maybe(z.record(z.string(), z.looseObject({ value: z.number() }))) }))),
+  shopLink: loose(z.string()),
+  offerId: loose(z.string()),
 });
 
-export const offerListResponse = z.looseObject({
-  data: z.array(cabinetOffer),
-  total: z.number().int().min(0),
+/** The list's envelope; the client reads its items one by one. `total` may be missing: the read is then unverified. */
+export const offerListPage = z.looseObject({
+  data: z.array(z.unknown()),
+  total: loose(z.number().int().min(0)),
 });
+
+/** A whole list answer with every item read (fixtures and tests; the client reads `offerListPage`). */
+export const offerListResponse = offerListPage.extend({ data: z.array(cabinetOffer) });
 
 export const offerDetailsResponse = z.looseObject({
   masterSku: kaspiId,
-  title: z.string().nullable().optional(),
-  availabilities: z.array(offerAvailability).optional(),
+  title: maybe(z.string()),
+  availabilities: maybe(z.array(offerAvailability)),
   cityInfo: z
     .array(
       z.looseObject({
         id: kaspiId,
-        price: tenge.nullable().optional(),
-        pickupPoints: z.array(z.looseObject({ name: z.string(), available: z.union([z.boolean(), z.string()]) })).optional(),
+        price: maybe(tenge),
+        pickupPoints: maybe(z.array(z.looseObject({ name: loose(z.string()), available: maybe(z.union([z.boolean(), z.string()])) }))),
       }),
     )
     .optional(),
@@ -99,26 +117,27 @@ export const fileStatusResponse = z.looseObject({
   errors: z.array(z.unknown()).optional(),
 });
 
+/** One competitor offer. Needed: `merchantId` and `price`; the rest describes the offer and may be missing. */
 export const storefrontOffer = z.looseObject({
-  masterSku: kaspiId,
+  masterSku: loose(kaspiId),
   merchantId: kaspiId,
-  merchantName: z.string(),
-  merchantSku: z.string().optional(),
-  merchantRating: z.number().nullable().optional(),
-  merchantReviewsQuantity: z.number().int().nullable().optional(),
-  title: z.string().optional(),
+  merchantName: loose(z.string()),
+  merchantSku: loose(z.string()),
+  merchantRating: maybe(z.number()),
+  merchantReviewsQuantity: maybe(z.number().int()),
+  title: loose(z.string()),
   price: tenge,
-  preorder: z.number().int().min(0).nullable().optional(),
-  deliveryType: z.string().nullable().optional(),
-  deliveryDuration: z.string().nullable().optional(),
-  kdPoints: z.array(z.string()).optional(),
-  locatedInPoint: z.string().nullable().optional(),
+  preorder: maybe(z.number().int().min(0)),
+  deliveryType: loose(z.string()),
+  deliveryDuration: maybe(z.string()),
+  kdPoints: loose(z.array(z.string())),
+  locatedInPoint: loose(z.string()),
 });
 
 export const storefrontOffersResponse = z.looseObject({
-  offers: z.array(storefrontOffer),
-  total: z.number().int().min(0),
-  offersCount: z.number().int().min(0).optional(),
+  offers: z.array(z.unknown()),
+  total: loose(z.number().int().min(0)),
+  offersCount: loose(z.number().int().min(0)),
 });
 
 /** Every answer of `POST /api/p/login`: success variants and Kaspi's `{errorCode, errorData}` failures. */
@@ -134,12 +153,13 @@ export const loginResponse = z.looseObject({
 export type CabinetOffer = z.infer<typeof cabinetOffer>;
 export type OfferAvailabilityRead = z.infer<typeof offerAvailability>;
 export type StorefrontOfferRead = z.infer<typeof storefrontOffer>;
-export type MerchantPointRead = z.infer<typeof getMerchantResponse>['data']['merchant']['points'][number];
+export type MerchantPointRead = z.infer<typeof merchantPoint>;
 
-export function parseKaspi<T extends z.ZodType>(schema: T, data: unknown, endpoint: string): z.infer<T> {
+/** Parses a whole answer; `at` is where `data` sits in it (e.g. `data.3` for one list item), for the field path. */
+export function parseKaspi<T extends z.ZodType>(schema: T, data: unknown, endpoint: string, at: (string | number)[] = []): z.infer<T> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   kaspiSchemaErrors.inc({ endpoint });
-  throw new KaspiSchemaError(endpoint, issue.path.map(String).join('.'), issue.message);
+  throw new KaspiSchemaError(endpoint, [...at, ...issue.path].map(String).join('.'), issue.message);
 }

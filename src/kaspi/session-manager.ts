@@ -59,6 +59,9 @@ export class KaspiSessionManager {
     store.passwordSealed = input.password ? this.secretBox.seal(input.password, passwordAad(store.id)) : null;
     store.sessionState = 'active';
     store.sessionCheckedAt = new Date();
+    // A new session starts a new episode: its expiry is told again, and may be renewed again.
+    store.reloginAskedAt = null;
+    store.renewalBlocked = null;
     await em.flush();
     this.logger.info({ storeId: store.id, merchantUid: store.merchantUid, points: merchant.points.length }, 'Kaspi store connected');
     return store;

@@ -1,8 +1,10 @@
 import type { Logger } from '../logger.js';
-import { KaspiIpBlockedError, KaspiRateLimitedError, KaspiTransientError } from './errors.js';
+import { kaspiSchemaErrors } from '../metrics.js';
+import { KaspiIpBlockedError, KaspiRateLimitedError, KaspiSchemaError, KaspiTransientError } from './errors.js';
 import type { KaspiHttp } from './http.js';
+import { fieldOfEveryItem, formatChanges, rawKey, readItems } from './item-reads.js';
 import { NoExitAvailableError, type ProxyPool } from './proxy-pool.js';
-import { parseKaspi, storefrontOffersResponse, type StorefrontOfferRead } from './schemas.js';
+import { parseKaspi, storefrontOffer, storefrontOffersResponse, type StorefrontOfferRead } from './schemas.js';
 
 /** Kaspi answers 400 above 64 (REFERENCE §4.1). */
 export const STOREFRONT_PAGE_LIMIT = 64;
@@ -54,15 +56,34 @@ export class KaspiStorefrontClient {
     if (!/^\d{1,20}$/.test(masterSku)) throw new Error(`"${masterSku}" is not a Kaspi product id (masterSku)`);
     if (!/^\d{9}$/.test(cityId)) throw new Error(`"${cityId}" is not a Kaspi city id (9-digit KATO code)`);
     const collected: StorefrontOfferRead[] = [];
-    let total = 0;
+    let listed = 0;
+    let total: number | undefined;
     const maxPages = this.options.maxPages ?? 10;
     for (let page = 0; page < maxPages; page++) {
       const response = await this.fetchPage(masterSku, cityId, page, signal);
-      total = response.total;
-      collected.push(...response.offers);
-      if (response.offers.length < STOREFRONT_PAGE_LIMIT || collected.length >= total) break;
+      total = response.total ?? total;
+      listed += response.offers.length;
+      collected.push(...this.readOffers(masterSku, page, response.offers));
+      if (response.offers.length < STOREFRONT_PAGE_LIMIT || (total !== undefined && listed >= total)) break;
     }
-    return { masterSku, cityId, offers: cheapestPerMerchant(collected), total, fetchedAt: new Date() };
+    return { masterSku, cityId, offers: cheapestPerMerchant(collected), total: total ?? listed, fetchedAt: new Date() };
+  }
+
+  /**
+   * The offers of one page, one by one: an odd offer (no merchant, no price) is left out, but when most offers
+   * miss the same field Kaspi changed its answer, and nothing may act on the rest as if it were the market.
+   */
+  private readOffers(masterSku: string, page: number, raw: unknown[]): StorefrontOfferRead[] {
+    const { read, problems } = readItems(storefrontOffer, raw, 'offers', (item) => rawKey(item, 'merchantId'));
+    if (problems.length === 0) return read.map(({ item }) => item);
+    const [changed] = formatChanges(problems, raw.length);
+    if (changed) {
+      const first = problems.find((problem) => fieldOfEveryItem(problem.field) === changed.field)!;
+      kaspiSchemaErrors.inc({ endpoint: 'storefront.offers' });
+      throw new KaspiSchemaError('storefront.offers', first.field, `${first.message} (${changed.missing} of ${changed.of} offers)`);
+    }
+    this.options.logger.debug({ masterSku, page, skipped: problems.map((problem) => problem.field) }, 'storefront offers left out: unreadable');
+    return read.map(({ item }) => item);
   }
 
   private async fetchPage(masterSku: string, cityId: string, page: number, signal?: AbortSignal) {
@@ -133,7 +154,7 @@ function cheapestPerMerchant(offers: StorefrontOfferRead[]): MarketOffer[] {
     if (current && current.price <= price) continue;
     byMerchant.set(offer.merchantId, {
       merchantId: offer.merchantId,
-      merchantName: offer.merchantName,
+      merchantName: offer.merchantName ?? offer.merchantId, // a nameless seller is still told apart by its id
       merchantSku: offer.merchantSku,
       price,
       rating: offer.merchantRating ?? null,

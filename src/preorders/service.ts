@@ -7,7 +7,7 @@ import type { CookieJar } from '../kaspi/cookie-jar.js';
 import { buildPricefeedItem, currentPrice, MAX_PREORDER_DAYS, OfferWriteError, prefixStoreId, type PricefeedItem } from '../kaspi/offer-writes.js';
 import type { CabinetOffer } from '../kaspi/schemas.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
-import { buildPriceListFile, fitsPriceListFile } from './price-list-file.js';
+import { buildPriceListFile, priceListFileMisfit } from './price-list-file.js';
 
 export interface PreorderOnKaspi {
   product: Product;
@@ -148,7 +148,7 @@ export class PreorderService {
         }
         try {
           const days = Object.fromEntries(preorder.points.map((point) => [point.storeId, point.days]));
-          ready.push({ preorder, item: buildPricefeedItem(merchantUid, fresh, { preOrderDays: days }, store.points, { batch: true }) });
+          ready.push({ preorder, item: buildPricefeedItem(merchantUid, fresh, { preOrderDays: days }, store.points) });
         } catch (error) {
           if (!(error instanceof OfferWriteError)) throw error;
           this.fail(preorder, error.message);
@@ -203,8 +203,9 @@ export class PreorderService {
           outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'not-found' });
           continue;
         }
-        if (!fitsPriceListFile(merchantUid, offer, preorder.points)) {
-          outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'refused', why: 'mixed-days' });
+        const misfit = priceListFileMisfit(merchantUid, offer, preorder.points, store.points);
+        if (misfit) {
+          outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'refused', why: misfit });
           continue;
         }
         rows.push({ preorder, offer, days: preorder.points[0]!.days });

@@ -153,11 +153,11 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     // Read-backs sooner than against Kaspi, which applies writes in seconds to minutes; the sandbox takes one.
     const deps = createBotDeps(infrastructure, undefined, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
     const bot = createBot(SANDBOX_BOT_TOKEN, deps);
-    const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN), deps.kaspi, { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 });
+    const { engine, keepAlive } = createDemper(infrastructure, createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN), deps.kaspi, { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 });
     // /healthz and /metrics on the sandbox's own interface: the page is local by default, so are these.
     const running = await runBot(bot, deps, infrastructure, { httpHost: options.host ?? '127.0.0.1' });
     stack.push({ name: 'bot', close: () => running.stop() });
-    const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, logger });
+    const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, keepAlive, logger });
     stack.push({ name: 'demper-scheduler', close: async () => void (await scheduler.stop()) });
 
     return {

@@ -4,7 +4,7 @@ import { createChatNotifier } from '../../src/bot/demper-notifier.js';
 import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
 import type { DemperEngine } from '../../src/demper/engine.js';
 import { createDemper } from '../../src/demper/wiring.js';
-import { BOT_TOKEN, type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, say, startBotHarness } from '../helpers/bot-harness.js';
+import { BOT_TOKEN, type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, say, sellOnlyAtFirstPoint, startBotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const MERCHANT = '30067228';
@@ -18,6 +18,8 @@ beforeAll(async () => {
   await loginAndSync(harness, seller);
   // The demper of this process, telling the chat through the same fake Telegram.
   ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure, BOT_TOKEN), harness.deps.kaspi, { verifyAfterMs: 100 }));
+  // These tests follow one market (Almaty); the per-city decisions have tests of their own.
+  await sellOnlyAtFirstPoint(harness, [await product()]);
 }, 120_000);
 
 afterAll(async () => {
@@ -90,7 +92,7 @@ describe('the demper from the chat', () => {
     expect(digest.text).toContain(`→ ${(rival.price - 10).toLocaleString('ru-RU').replace(/\s/g, '\u202f')}`);
     expect(digest.text).toMatch(/дешевле, чтобы быть первыми/);
     const writes = sandbox.writes(MERCHANT).filter((write) => JSON.stringify(write.body).includes(target.sku));
-    expect(writes.at(-1)!.body).toEqual([expect.objectContaining({ sku: target.sku, price: rival.price - 10 })]);
+    expect(writes.at(-1)!.body).toEqual([expect.objectContaining({ sku: target.sku, cityPrices: expect.arrayContaining([{ cityId: ALMATY, value: rival.price - 10 }]) })]);
 
     await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
     const ask = await press(telegram, seller, digest, 'Вернуть прежние цены', /Вернуть цены, которые были до последней проверки демпера/);
@@ -141,7 +143,7 @@ describe('the demper from the chat', () => {
 
     const sent = await press(telegram, seller, digest, '✅ 1.', /отправил/);
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
-    expect(JSON.stringify(sandbox.writes(MERCHANT).at(-1)!.body)).toContain(`"price":${rival.price - 10}`);
+    expect(JSON.stringify(sandbox.writes(MERCHANT).at(-1)!.body)).toContain(`{"cityId":"${ALMATY}","value":${rival.price - 10}}`);
     // Decided once: its ✅/❌ left the digest; a repeat tap (a stale client) sends nothing and says so.
     const decided = telegram.messages(seller.id).find((message) => message.message_id === digest.message_id)!;
     expect(JSON.stringify(decided.reply_markup ?? {})).not.toMatch(new RegExp(`"1:p[yn]:${productId}(:|")`));

@@ -55,6 +55,7 @@ describe('products in Excel and back', () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
       'SKU', 'Название', 'Цена', 'В продаже', 'Минимум', 'Максимум', 'Шаг', 'Демпер', 'Стратегия',
       'Предзаказ PP1 Алматы, дн.', 'Предзаказ PP2 Астана, дн.', 'Место', 'Конкурент, ₸',
+      'Цена, Алматы', 'Цена, Астана', 'Минимум, Алматы', 'Минимум, Астана',
     ]);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const all = await products();
@@ -62,7 +63,12 @@ describe('products in Excel and back', () => {
     for (const product of all) {
       const row = rowOf(sheet, product.sku);
       expect(row.getCell(2).value).toBe(product.title);
-      expect(row.getCell(3).value).toBe(product.price);
+      // «Цена» is the price in every city; where the cities differ it is empty and each city's column says it.
+      const cityPrices = new Set(product.cityPrices.map((entry) => entry.price));
+      expect(row.getCell(3).value).toBe(cityPrices.size > 1 ? null : product.price);
+      for (const [index, cityId] of ['750000000', '710000000'].entries()) {
+        expect(row.getCell(14 + index).value).toBe(product.cityPrices.find((entry) => entry.cityId === cityId)?.price ?? product.price);
+      }
       expect(row.getCell(4).value).toBe(product.onSale ? 'да' : 'нет');
       expect(row.getCell(8).value).toBe('нет');
       expect(row.getCell(9).value).toBe('первое место');
@@ -154,6 +160,35 @@ describe('products in Excel and back', () => {
     expect(preview.text).toContain(`мин. ${formatPrice(moved!.price - 1000)}`);
     expect(preview.text).toContain(`(${other!.sku}): цена изменилась после выгрузки файла`);
     await press(harness.telegram, seller, preview, 'Отмена', /^Отменено/);
+  });
+
+  it('each city has its own price and floor columns: an edit moves only that city', async () => {
+    const { sandbox } = harness;
+    const [ALMATY, ASTANA] = ['750000000', '710000000'];
+    const product = (await products()).find((candidate) => candidate.onSale && candidate.minPrice === null && candidate.availabilities.every((point) => point.available === 'yes'))!;
+    const kaspi = () => sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.allCityPrices;
+    const before = { almaty: kaspi()[ALMATY]!.price, astana: kaspi()[ASTANA]!.price };
+    const workbook = await exportWorkbook();
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    const column = (name: string) => header.indexOf(name);
+    const row = rowOf(sheet, product.sku);
+    expect(row.getCell(column('Цена, Астана')).value).toBe(before.astana);
+    row.getCell(column('Цена, Астана')).value = before.astana - 30;
+    row.getCell(column('Минимум, Астана')).value = before.astana - 500;
+    const preview = await sendBack(workbook, 'cities.xlsx', /Изменится товаров: 1/);
+    expect(preview.text).toContain(`Астана: ${formatPrice(before.astana)} → ${formatPrice(before.astana - 30)}`);
+    expect(preview.text).toContain(`Астана: мин. ${formatPrice(before.astana - 500)}`);
+    await press(harness.telegram, seller, preview, /Применить/, /Готово/, 30_000);
+    const deadline = Date.now() + 10_000;
+    while (kaspi()[ASTANA]!.price !== before.astana - 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(kaspi()[ASTANA]!.price).toBe(before.astana - 30);
+    expect(kaspi()[ALMATY]!.price).toBe(before.almaty);
+    const saved = await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, product.id);
+    expect(saved.cityOverrides).toEqual({ [ASTANA]: { minPrice: before.astana - 500 } });
+    expect(saved.minPrice).toBeNull();
+    const changes = await harness.infrastructure.database.orm.em.fork().find(PriceChangeSchema, { product: product.id, source: 'import' });
+    expect(changes.map((change) => change.cityId)).toEqual([ASTANA]);
   });
 
   it('refuses a broken file, a foreign workbook and a non-Excel file without changing anything', async () => {

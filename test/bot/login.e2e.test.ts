@@ -131,3 +131,108 @@ describe('logging in to Kaspi from the chat', () => {
     expect(telegram.messages(user.id).filter((message) => message.from === 'bot' && /прерван/.test(message.text ?? ''))).toHaveLength(1);
   });
 });
+
+describe('the login service’s other answers in the chat', () => {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 1_100)); // Kaspi's pause between two codes (scaled)
+
+  async function askPhone(user: ReturnType<typeof newUser>) {
+    const method = await say(harness.telegram, user, '/login', /Как войти/);
+    await press(harness.telegram, user, method, 'SMS', /номер телефона/);
+  }
+
+  it('by SMS: Kaspi asks which merchant (`su`) — its list becomes the buttons, and the chosen store is connected', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    await askPhone(user);
+    await say(telegram, user, '+7 701 000 00 04', /Введите код/);
+    const choose = await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-04')!, /несколько магазинов/);
+    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
+    expect(labels).toHaveLength(3); // two stores and «Отмена»
+    await press(telegram, user, choose, labels[1]!, /подключён/);
+    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    expect(store.merchantUid).toBe('30463421');
+  });
+
+  it('by SMS: Kaspi e-mails a code after the SMS one — the chat asks for it, a wrong one is asked again', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    await askPhone(user);
+    await say(telegram, user, '+7 701 000 00 05', /Введите код/);
+    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-05')!, /Kaspi также отправил код на почту p\*\*\*@example\.kz/);
+    const code = sandbox.lastCode('phone-owner@example.kz')!;
+    await say(telegram, user, code === '111111' ? '222222' : '111111', /Неверный код из письма Kaspi/);
+    await say(telegram, user, code, /подключён/);
+    expect(logs.text()).not.toContain(code);
+  });
+
+  it('by SMS: a code Kaspi calls expired (TIMEOUT_EXCEEDED) is renewed by «Отправить код снова»', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    await askPhone(user);
+    await pause();
+    await say(telegram, user, '+7 701 000 00 01', /Введите код/);
+    sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'TIMEOUT_EXCEEDED' }] });
+    const expired = await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /Код из SMS больше не действует/);
+    await pause();
+    await press(telegram, user, expired, 'Отправить код снова', /Новый код отправлен/);
+    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
+  });
+
+  it('by SMS: Kaspi’s MFA_CODE_ATTEMPT_LIMIT ends the login with what to do, not «something went wrong»', async () => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    await askPhone(user);
+    await pause();
+    await say(telegram, user, '+7 701 000 00 01', /Введите код/);
+    sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'MFA_CODE_ATTEMPT_LIMIT' }] });
+    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /Слишком много неверных кодов\. Начните вход заново: \/login/);
+    await say(telegram, user, '123456', /Не понял сообщение/); // the login is over
+  });
+
+  it('by e-mail: `su` after the password, Kaspi’s pause before a code, and an expired e-mailed code renewed without the password', async () => {
+    const { telegram, sandbox } = harness;
+    const owner = newUser();
+    const method = await say(telegram, owner, '/login', /Как войти/);
+    await press(telegram, owner, method, 'e-mail', /Введите e-mail/);
+    await say(telegram, owner, 'owner@example.kz', /Введите пароль/);
+    const choose = await say(telegram, owner, 'Sandbox-Pass-3', /несколько магазинов/, 60_000);
+    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
+    await press(telegram, owner, choose, labels[0]!, /подключён/, 60_000);
+    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: owner.id } });
+    expect(store.loginMethod).toBe('email');
+    expect(store.merchantUid).toBe('30067228');
+
+    const seller = newUser();
+    const again = await say(telegram, seller, '/login', /Как войти/);
+    await press(telegram, seller, again, 'e-mail', /Введите e-mail/);
+    await say(telegram, seller, 'seller@example.kz', /Введите пароль/);
+    sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'MFA_CODE_TOO_MANY_SEND', breakTimeSeconds: 30 }] });
+    const asked = changedSince(telegram, seller.id, /^Введите пароль/);
+    await say(telegram, seller, 'Sandbox-Pass-1', /Kaspi просит подождать перед новым кодом: ещё 30 сек\. Затем введите пароль снова/, 60_000);
+    await telegram.waitForBotMessage(seller.id, asked);
+    await pause();
+    await say(telegram, seller, 'Sandbox-Pass-1', /код подтверждения/, 60_000);
+    const first = sandbox.lastCode('seller@example.kz')!;
+    sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'TIMEOUT_EXCEEDED' }] });
+    await pause();
+    await say(telegram, seller, first, /Код устарел — Kaspi отправил новый на почту/, 60_000);
+    const second = sandbox.lastCode('seller@example.kz')!;
+    expect(second).not.toBe(first);
+    await say(telegram, seller, second, /подключён/, 60_000);
+    expect(logs.text()).not.toContain('Sandbox-Pass-1');
+  }, 180_000);
+
+  it.each(['403', 'redirect', 'login-page'] as const)('a cabinet session expired as %s: the seller reads «session expired», not «IP blocked»', async (shape) => {
+    const { telegram, sandbox } = harness;
+    const user = newUser();
+    await pause();
+    await loginBySms(harness, user, '+7 701 000 00 01');
+    sandbox.expireSessions('30067228', shape);
+    const expired = changedSince(telegram, user.id, /Сессия Kaspi истекла/);
+    await telegram.sendText(user, '/sync');
+    const notice = await telegram.waitForBotMessage(user.id, expired, { timeoutMs: 30_000 });
+    expect(buttonData(notice, 'Войти снова')).toMatch(/^1:sr:\d+$/);
+    const texts = telegram.messages(user.id).map((message) => message.text ?? '');
+    expect(texts.some((text) => /временно не отвечает|Kaspi отклонил запрос/.test(text))).toBe(false);
+  }, 60_000);
+});

@@ -32,6 +32,11 @@ async function waitUntilTrue(check: () => Promise<boolean>, timeoutMs = 10_000):
   }
 }
 
+/** Products priced alike in both cities: `/price` without a city goes straight to Kaspi for them (no «which city?»). */
+async function onePriced(telegramUserId: number): Promise<Product[]> {
+  return (await productsOf(telegramUserId)).filter((product) => new Set(product.cityPrices.map((entry) => entry.price)).size <= 1);
+}
+
 async function productsOf(telegramUserId: number): Promise<Product[]> {
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
@@ -106,7 +111,7 @@ describe('the seller’s products in the chat', () => {
 
   it('asks before a price below the seller’s floor, then sends it only once when confirmed', async () => {
     const { telegram, sandbox } = harness;
-    const product = (await productsOf(seller.id))[1]!;
+    const product = (await onePriced(seller.id))[1]!;
     const em = harness.infrastructure.database.orm.em.fork();
     await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: product.price - 100 });
     const ask = await say(telegram, seller, `/price ${product.sku} ${product.price - 200}`, /ниже вашего минимума/);
@@ -146,7 +151,7 @@ describe('the seller’s products in the chat', () => {
 
   it('asks before a price far above the current one; an old «Да» acts only on the price and floor it asked about', async () => {
     const { telegram, sandbox } = harness;
-    const product = (await productsOf(seller.id)).find((candidate) => candidate.minPrice === null && candidate.price >= 1_000 && candidate.onSale)!;
+    const product = (await onePriced(seller.id)).find((candidate) => candidate.minPrice === null && candidate.price >= 1_000 && candidate.onSale)!;
     const em = harness.infrastructure.database.orm.em.fork();
     const writes = () => sandbox.writes(MERCHANT).length;
     const writesBefore = writes();
@@ -176,7 +181,7 @@ describe('the seller’s products in the chat', () => {
 
   it('the price conversation from a card takes bad input until a good price', async () => {
     const { telegram } = harness;
-    const product = (await productsOf(seller.id))[2]!;
+    const product = (await onePriced(seller.id))[2]!;
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
     const opened = await press(telegram, seller, card, product.title.slice(0, 20), /Цена:/);
     await press(telegram, seller, opened, 'Изменить цену', /Введите новую цену/);
@@ -302,10 +307,11 @@ describe('the seller’s products in the chat', () => {
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) => press(telegram, seller, found, product.title.slice(0, 20), /Цена:/));
     expect(card.text).toContain(`Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`);
     // The price went under every rival since that check: the card says first place, not the check's third.
-    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price - 300 });
+    const inAlmaty = (price: number) => product.cityPrices.map((entry) => (entry.cityId === '750000000' ? { ...entry, price } : entry));
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price - 300, cityPrices: inAlmaty(product.price - 300) });
     const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) => press(telegram, seller, list, product.title.slice(0, 20), /Цена:/));
     expect(again.text).toContain('Место среди продавцов: 1 (');
-    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price });
+    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price, cityPrices: product.cityPrices });
   });
 
   it('refuses forged buttons for another seller’s product and store, and changes nothing', async () => {
@@ -345,7 +351,7 @@ describe('the seller’s products in the chat', () => {
   it('an expired Kaspi session gets one clear message with a «Войти снова» button', async () => {
     const { telegram, sandbox } = harness;
     sandbox.expireSessions(MERCHANT);
-    const product = (await productsOf(seller.id))[3]!;
+    const product = (await onePriced(seller.id))[3]!;
     const fresh = changedSince(telegram, seller.id, /Сессия Kaspi истекла/);
     await telegram.sendText(seller, `/price ${product.sku} ${product.price + 3}`);
     const notice = await telegram.waitForBotMessage(seller.id, fresh);

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { priceIn, pricesDiffer } from '../../src/catalog/city-prices.js';
 import { CatalogSync } from '../../src/catalog/sync.js';
 import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { formatTenge } from '../../src/demper/reasons.js';
-import { decisiveCityOf } from '../../src/demper/settings.js';
+import { demperCitiesOf } from '../../src/demper/settings.js';
 import type { Kaspi } from '../../src/kaspi/index.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SAMPLE_MASTER_SKU } from '../../src/kaspi-sandbox/catalogue.js';
@@ -36,6 +37,10 @@ let dropDatabase: (() => Promise<void>) | undefined;
 let env: Record<string, string>;
 let storeId: number;
 let product: Product;
+/** The product's cities, each with its own price before the run. */
+let cities: { cityId: string; price: number }[];
+/** The CLI's line for each city's change (it does not name the city). */
+const changeLines = () => cities.map(({ price }) => expect.stringContaining(`store ${storeId} ${product.sku}: ${formatTenge(price)} → ${formatTenge(price - 101)} — `));
 
 /** Runs the real `kaspi-bot` executable with only the variables given (plus PATH). */
 function kaspiBot(args: string[], extraEnv: Record<string, string> = env): Promise<Result> {
@@ -68,13 +73,18 @@ beforeAll(async () => {
   await new CatalogSync(database.orm, sessions, kaspi.cabinet, logger).sync(storeId);
   await em.nativeUpdate(StoreSchema, { id: storeId }, { demperEnabled: true });
 
-  // One product on the demper, a rival 100 ₸ under it: the run undercuts by the 1 ₸ step.
+  // One product on the demper, on sale in both cities; in each city a rival 100 ₸ under that city's own price:
+  // the run undercuts each city by the 1 ₸ step, from its own price.
   const products = await em.find(ProductSchema, { store: storeId, onSale: true }, { orderBy: { id: 'ASC' } });
-  product = products.find((candidate) => candidate.masterSku !== SAMPLE_MASTER_SKU && candidate.price >= 2_000)!;
-  const cityId = decisiveCityOf(product, store.points)!;
-  const rivals = sandbox.storefront(product.masterSku, cityId).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)));
-  rivals.forEach((rival, index) => sandbox.setRivalPrice(product.masterSku, cityId, String(rival.merchantId), product.price + (index === 0 ? -100 : 2_000)));
-  await em.nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, minPrice: product.price - 1_000, step: 1, nextCheckAt: null });
+  const candidates = products.filter((candidate) => candidate.masterSku !== SAMPLE_MASTER_SKU && candidate.price >= 2_000 && demperCitiesOf(candidate, store.points).length === 2);
+  product = candidates.find((candidate) => pricesDiffer(candidate, store.points)) ?? candidates[0]!;
+  cities = demperCitiesOf(product, store.points).map((cityId) => ({ cityId, price: priceIn(product, cityId) }));
+  for (const { cityId, price } of cities) {
+    const rivals = sandbox.storefront(product.masterSku, cityId).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)));
+    rivals.forEach((rival, index) => sandbox.setRivalPrice(product.masterSku, cityId, String(rival.merchantId), price + (index === 0 ? -100 : 2_000)));
+  }
+  const lowest = Math.min(...cities.map((city) => city.price));
+  await em.nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, minPrice: lowest - 1_000, step: 1, nextCheckAt: null });
 
   env = {
     DATABASE_URL: testDb.url,
@@ -99,8 +109,9 @@ describe('kaspi-bot demper', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n').filter(Boolean);
-    expect(lines[0]).toMatch(/ demper \(dry run\): 1 store\(s\), 1 checked, 0 held, 1 proposed, 0 sent, 0 deferred, 0 applied, 0 failed$/);
-    expect(lines.slice(1)).toEqual([expect.stringContaining(`store ${storeId} ${product.sku}: ${formatTenge(product.price)} → ${formatTenge(product.price - 101)} — `)]);
+    expect(lines[0]).toMatch(/ demper \(dry run\): 1 store\(s\), 2 checked, 0 held, 2 proposed, 0 sent, 0 deferred, 0 applied, 0 failed$/);
+    expect(lines.slice(1)).toHaveLength(2);
+    expect(lines.slice(1)).toEqual(expect.arrayContaining(changeLines()));
     expect(sandbox.writes()).toEqual([]);
     expect(await priceChanges()).toEqual([]);
   });
@@ -111,16 +122,24 @@ describe('kaspi-bot demper', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n').filter(Boolean);
-    expect(lines[0]).toMatch(/ demper: 1 store\(s\), 1 checked, 0 held, 1 planned, 1 sent, 0 deferred, 0 applied, 0 failed$/);
-    expect(lines.slice(1)).toEqual([expect.stringContaining(`store ${storeId} ${product.sku}: ${formatTenge(product.price)} → ${formatTenge(product.price - 101)} — `)]);
+    expect(lines[0]).toMatch(/ demper: 1 store\(s\), 2 checked, 0 held, 2 planned, 2 sent, 0 deferred, 0 applied, 0 failed$/);
+    expect(lines.slice(1)).toHaveLength(2);
+    expect(lines.slice(1)).toEqual(expect.arrayContaining(changeLines()));
 
+    // Both cities in one batch item, each at its own new price; no bare price that would flatten them.
     const writes = sandbox.writes(MERCHANT);
     expect(writes).toHaveLength(1);
     expect(writes[0]!.endpoint).toBe('batch');
-    expect(writes[0]!.body).toEqual([expect.objectContaining({ sku: product.sku, price: product.price - 101 })]);
+    const [item] = writes[0]!.body as Record<string, unknown>[];
+    expect(writes[0]!.body).toHaveLength(1);
+    expect(item).toMatchObject({ sku: product.sku });
+    expect(item).not.toHaveProperty('price');
+    const byCity = (list: { cityId: string }[]) => [...list].sort((a, b) => a.cityId.localeCompare(b.cityId));
+    expect(byCity(item!.cityPrices as { cityId: string; value: number }[])).toEqual(byCity(cities.map(({ cityId, price }) => ({ cityId, value: price - 101 }))));
     const changes = await priceChanges();
-    expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ status: 'sent', source: 'demper', oldPrice: product.price, newPrice: product.price - 101 });
+    expect(byCity(changes.map((change) => ({ cityId: change.cityId!, status: change.status, source: change.source, oldPrice: change.oldPrice, newPrice: change.newPrice })))).toEqual(
+      byCity(cities.map(({ cityId, price }) => ({ cityId, status: 'sent', source: 'demper', oldPrice: price, newPrice: price - 101 }))),
+    );
   });
 
   it('--store abc exits 1 with one line and touches nothing', async () => {

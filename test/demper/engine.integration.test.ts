@@ -6,7 +6,7 @@ import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Price
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { DemperEngine, type DemperEngineOptions } from '../../src/demper/engine.js';
 import { RecordingNotifier } from '../../src/demper/notifier.js';
-import { decisiveCityOf } from '../../src/demper/settings.js';
+import { mainCityOf } from '../../src/catalog/city-prices.js';
 import { createI18n } from '../../src/i18n.js';
 import { KaspiLoginError, KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import type { Kaspi } from '../../src/kaspi/index.js';
@@ -145,7 +145,7 @@ function catalogueOffer(world: World, sku: string): SandboxOffer {
 }
 
 async function cityOf(world: World, product: Product): Promise<string> {
-  const city = decisiveCityOf(product, (await storeOf(world)).points);
+  const city = mainCityOf(product, (await storeOf(world)).points);
   if (!city) throw new Error(`product ${product.sku} has no city`);
   return city;
 }
@@ -156,10 +156,36 @@ async function productPool(world: World): Promise<Product[]> {
   const products = await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }, { orderBy: { id: 'ASC' } });
   return products.filter((product) => {
     if (product.masterSku === SAMPLE_MASTER_SKU || product.price < 2_000) return false;
-    const city = decisiveCityOf(product, store.points);
+    const city = mainCityOf(product, store.points);
     const rivals = city ? world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))) : [];
     return rivals.length >= 2 && rivals.length <= 60;
   });
+}
+
+/**
+ * Takes the products off sale at the store's second point (Astana), as a seller does in the cabinet, and syncs: the
+ * single-market tests then see one market per product. The per-city test uses a product sold in both cities.
+ */
+async function sellOnlyAtFirstPoint(world: World, products: Product[]): Promise<void> {
+  const store = await storeOf(world);
+  await world.sessions.withSession(world.storeId, async ({ jar, merchantUid }) => {
+    const items = [];
+    for (const product of products) {
+      const read = (await world.kaspi.cabinet.findOffer(jar, merchantUid, product.sku))!;
+      const item = buildPricefeedItem(merchantUid, read, {}, store.points);
+      item.availabilities = item.availabilities.map((point) => (point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point));
+      items.push(item);
+    }
+    for (let start = 0; start < items.length; start += 50) {
+      if (start > 0) await sleep(1_100); // within a sandbox allowing one write a second
+      await world.kaspi.cabinet.writeBatch(jar, merchantUid, items.slice(start, start + 50));
+    }
+  });
+  await waitUntil(
+    () => products.every((product) => catalogueOffer(world, product.sku).availabilities.find((point) => point.storeId.endsWith('_PP2'))?.available !== 'yes'),
+    'Kaspi takes the second points off sale',
+  );
+  await new CatalogSync(world.database.orm, world.sessions, world.kaspi.cabinet, logger).sync(world.storeId);
 }
 
 /**
@@ -184,6 +210,7 @@ async function makeDue(world: World, productIds: number[]) {
 describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
   let world: World;
   let pool: Product[];
+  let bothCities: Product;
   const takeProduct = () => {
     const product = pool.shift();
     if (!product) throw new Error('the product pool is empty; raise productsPerMerchant');
@@ -193,7 +220,12 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
 
   beforeAll(async () => {
     world = await openWorld({ productsPerMerchant: 30 }, { KASPI_PRICEFEED_RPS: '5', KASPI_OFFERS_RPS: '10' });
-    pool = await productPool(world);
+    const candidates = await productPool(world);
+    // The last candidate stays on sale in both cities, for the per-city test.
+    bothCities = candidates.pop()!;
+    await sellOnlyAtFirstPoint(world, candidates);
+    const refreshed = new Map((await productPool(world)).map((product) => [product.id, product]));
+    pool = candidates.map((product) => refreshed.get(product.id)).filter((product): product is Product => product !== undefined);
   });
   afterAll(async () => {
     await world?.close();
@@ -233,16 +265,22 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const writes = world.sandbox.writes(MERCHANT).slice(writesBefore);
     expect(writes).toHaveLength(1);
     expect(writes[0]!.endpoint).toBe('batch');
-    const items = writes[0]!.body as { merchantUid: string; sku: string; price: number; cityPrices: unknown; availabilities: Record<string, unknown>[] }[];
+    const items = writes[0]!.body as Record<string, unknown>[];
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ merchantUid: MERCHANT, sku: product.sku, price: expected });
-    const points = (await storeOf(world)).points;
-    const cities = [...new Set(before.availabilities.map((read) => points.find((point) => point.storeId === read.storeId)!.cityId))].sort();
-    expect(items[0]!.cityPrices).toEqual(cities.map((cityId) => ({ cityId, value: expected })));
-    // Echoed exactly as the cabinet listed them, minus stockCount: with it a batch takes offers off sale.
+    // The cabinet's own item: no top-level price, every point with only `available`/`storeId` (and its preorder days).
+    expect(Object.keys(items[0]!).sort()).toEqual(['availabilities', 'cityPrices', 'merchantUid', 'model', 'sku']);
+    expect(items[0]).toMatchObject({ merchantUid: MERCHANT, sku: product.sku });
     expect(before.availabilities.some((read) => 'stockCount' in read)).toBe(true);
-    expect(items[0]!.availabilities).toEqual(before.availabilities.map(({ stockCount: _dropped, ...rest }) => rest));
-    for (const availability of items[0]!.availabilities) expect(availability).not.toHaveProperty('stockCount');
+    expect(items[0]!.availabilities).toEqual(
+      before.availabilities.map((read) => ({ available: read.available, storeId: read.storeId, ...(read.preOrder ? { preOrder: read.preOrder } : {}) })),
+    );
+    // Almaty moves; Astana, where the offer is off sale, keeps its own price.
+    const city = await cityOf(world, product);
+    const otherCities = Object.keys(before.allCityPrices).filter((cityId) => cityId !== city);
+    expect(items[0]!.cityPrices).toEqual(
+      [{ cityId: city, value: expected }, ...otherCities.map((cityId) => ({ cityId, value: before.allCityPrices[cityId]!.price }))].sort((a, b) => a.cityId.localeCompare(b.cityId)),
+    );
+    expect(change.cityId).toBe(city);
 
     expect(notifier.digests).toEqual([
       {
@@ -259,6 +297,8 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
             decision: expect.objectContaining({ action: 'change', price: expected, reason: 'undercut_leader' }),
             rivalName: leader.merchantName,
             rivalPrice: price - 300,
+            cityId: city,
+            cityName: 'Алматы',
           },
         ],
       },
@@ -309,7 +349,8 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
           productId: product.id,
           sku: product.sku,
           title: product.title,
-          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName },
+          cityName: 'Алматы',
+          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName, city: 'Алматы' },
         },
       },
     ]);
@@ -406,7 +447,7 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(notifier.alerts).toEqual([
       {
         storeId: world.storeId,
-        alert: { kind: 'not-applied', productId: product.id, sku: product.sku, title: product.title, details: { newPrice: price - 101, shown: price } },
+        alert: { kind: 'not-applied', productId: product.id, sku: product.sku, title: product.title, cityName: 'Алматы', details: { newPrice: price - 101, shown: price } },
       },
     ]);
     expect(writeCount()).toBe(writesBefore + 1);
@@ -420,7 +461,7 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const reachedPrice = reached.price - 11;
     await world.sessions.withSession(world.storeId, async ({ jar, merchantUid }) => {
       const read = await world.kaspi.cabinet.findOffer(jar, merchantUid, reached.sku);
-      await world.kaspi.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, read!, { price: reachedPrice }, store.points, { batch: true })]);
+      await world.kaspi.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, read!, { cityPrices: { [mainCityOf(reached, store.points)!]: reachedPrice } }, store.points)]);
     });
     await waitUntil(() => catalogueOffer(world, reached.sku).price === reachedPrice, 'Kaspi applies the dead run’s write');
 
@@ -530,12 +571,12 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     try {
       const summary = await engine.runOnce();
       expect(summary).toMatchObject({ stores: 1, checked: 1, sent: 0 });
-      expect(summary.errors).toEqual([{ storeId: world.storeId, message: expect.stringMatching(/401: session expired/) }]);
+      expect(summary.errors).toEqual([{ storeId: world.storeId, message: expect.stringMatching(/answered 401/) }]);
       expect((await storeOf(world)).sessionState).toBe('expired');
       expect(notifier.alerts).toEqual([{ storeId: world.storeId, alert: { kind: 'session-expired' } }]);
       const changes = await changesOf(world, product.id);
       expect(changes).toHaveLength(1);
-      expect(changes[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^not sent: .*session expired/) });
+      expect(changes[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^not sent: .*401/) });
       expect(writeCount()).toBe(writesBefore);
 
       // The store waits for the seller to log in again: the next run leaves it alone and says nothing more.
@@ -547,6 +588,49 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     }
     expect((await storeOf(world)).sessionState).toBe('active');
   });
+
+  it('decides each city on its own: Almaty moves, Astana keeps its own price, one batch item carries both', async () => {
+    const product = bothCities;
+    const [almaty, astana] = ['750000000', '710000000'];
+    const before = catalogueOffer(world, product.sku);
+    const almatyPrice = before.allCityPrices[almaty]!.price;
+    const astanaPrice = before.allCityPrices[astana]!.price;
+    expect(before.availabilities.every((point) => point.available === 'yes')).toBe(true);
+    // Almaty: a rival 300 ₸ under us. Astana: every rival far above, and a ceiling of its own at today's price.
+    const { leader } = await arrangeMarket(world, product, almatyPrice - 300, almatyPrice + 2_000);
+    for (const rival of world.sandbox.storefront(product.masterSku, astana).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)))) {
+      world.sandbox.setRivalPrice(product.masterSku, astana, String(rival.merchantId), astanaPrice + 5_000);
+    }
+    await enableDemper(world, product, { minPrice: Math.min(almatyPrice, astanaPrice) - 1_000, step: 7 });
+    await world.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { cityOverrides: { [astana]: { maxPrice: astanaPrice } } });
+    const writesBefore = writeCount();
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+
+    const first = await engine.runOnce();
+    expect(first).toMatchObject({ stores: 1, checked: 2, held: 1, planned: 1, sent: 1, errors: [] });
+    const changes = await changesOf(world, product.id);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ cityId: almaty, oldPrice: almatyPrice, newPrice: almatyPrice - 307, status: 'sent' });
+    const [write] = world.sandbox.writes(MERCHANT).slice(writesBefore);
+    const [item] = write!.body as { cityPrices: { cityId: string; value: number }[] }[];
+    expect(item!.cityPrices).toEqual([
+      { cityId: astana, value: astanaPrice },
+      { cityId: almaty, value: almatyPrice - 307 },
+    ]);
+    expect(notifier.digests[0]!.lines).toEqual([expect.objectContaining({ cityId: almaty, cityName: 'Алматы', rivalName: leader.merchantName })]);
+
+    await waitUntil(() => catalogueOffer(world, product.sku).allCityPrices[almaty]!.price === almatyPrice - 307, 'Kaspi applies the batch');
+    expect(catalogueOffer(world, product.sku).allCityPrices[astana]!.price).toBe(astanaPrice);
+    await waitUntil(() => Date.now() - changes[0]!.sentAt!.getTime() > 150, 'verifyAfterMs passes');
+    expect(await engine.runOnce()).toMatchObject({ applied: 1, failed: 0 });
+    const after = await productRow(world, product.id);
+    expect(after.cityPrices).toEqual([
+      { cityId: astana, price: astanaPrice },
+      { cityId: almaty, price: almatyPrice - 307 },
+    ]);
+    expect(after.cityStates[astana]).toMatchObject({ lastPlace: 1 });
+  });
 });
 
 describe('demper engine when Kaspi answers 429', () => {
@@ -555,6 +639,9 @@ describe('demper engine when Kaspi answers 429', () => {
   beforeAll(async () => {
     // One write per second per merchant: the engine's second batch of the run is over Kaspi's limit.
     world = await openWorld({ seed: 9, productsPerMerchant: 64, limits: { writeRpsPerMerchant: 1 } }, { KASPI_PRICEFEED_RPS: '20', KASPI_OFFERS_RPS: '12' });
+    // One market per product (Almaty): the counts below are products, not products × cities.
+    await sellOnlyAtFirstPoint(world, await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }));
+    await sleep(1_100);
   });
   afterAll(async () => {
     await world?.close();
@@ -572,6 +659,9 @@ describe('demper engine when Kaspi answers 429', () => {
     for (const product of firstWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
     const notifier = new RecordingNotifier();
     const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+    // The setup's own writes (taking the Astana points off sale) are not the engine's.
+    const setupWrites = world.sandbox.writes(MERCHANT).length;
+    const setupBatches = world.sandbox.stats().requests[BATCH_REQUESTS] ?? 0;
 
     const first = await engine.runOnce();
     expect(first).toMatchObject({ stores: 1, checked: 56, planned: 56, sent: 50, failed: 6, errors: [] });
@@ -583,9 +673,9 @@ describe('demper engine when Kaspi answers 429', () => {
     expect(notifier.alerts).toEqual([{ storeId: world.storeId, alert: { kind: 'rate-limited', details: { minutes: 30 } } }]);
     expect(notifier.digests).toHaveLength(1);
     expect(notifier.digests[0]!.lines).toHaveLength(50);
-    expect(world.sandbox.writes(MERCHANT)).toHaveLength(1);
+    expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
     expect(world.sandbox.stats().cabinet429).toBe(1);
-    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(2);
+    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
     await expect(world.kaspi.limits.assertWritesAllowed(MERCHANT)).rejects.toBeInstanceOf(KaspiRateLimitedError);
 
     // During the freeze every product is due again, the refused ones and products never tried before.
@@ -595,8 +685,8 @@ describe('demper engine when Kaspi answers 429', () => {
     const second = await engine.runOnce();
     expect(second).toMatchObject({ applied: 50, planned: 0, sent: 0, failed: 0, deferred: 6 + laterWave.length });
     expect(second.errors).toEqual([{ storeId: world.storeId, message: `writes of merchant ${MERCHANT} are paused (Kaspi 429 on cabinet.pricefeed-batch)` }]);
-    expect(world.sandbox.writes(MERCHANT)).toHaveLength(1);
-    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(2);
+    expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
+    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
     expect(world.sandbox.stats().cabinet429).toBe(1);
     // The seller was told when the freeze began; repeating it on every tick of the freeze is noise.
     expect(notifier.alerts).toHaveLength(1);

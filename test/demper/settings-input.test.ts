@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Product } from '../../src/db/entities/index.js';
-import { applySettings, parseDemperSettings } from '../../src/demper/settings-input.js';
+import { applySettings, parseDemperSettings, settingsProblem } from '../../src/demper/settings-input.js';
 import { createI18n, LOCALES } from '../../src/i18n.js';
 
 function running(nextCheckAt: Date): Product {
@@ -89,5 +89,29 @@ describe('settings typed the way people type', () => {
 
   it('a lone price with its currency is still asked about', () => {
     expect(parseDemperSettings('300 000 ₸')).toMatchObject({ ok: false, key: 'demper-settings-bare-number' });
+  });
+});
+
+describe('a city’s own bounds', () => {
+  it('takes «город=Астана мин=…», a city name of several words, and «сброс»; refuses product-wide settings for one city', () => {
+    expect(parseDemperSettings('город=Астана мин=310 000 шаг=5')).toEqual({ ok: true, change: { city: 'Астана', minPrice: 310_000, step: 5, stepIsPercent: false } });
+    expect(parseDemperSettings('город: Усть-Каменогорск макс=-')).toEqual({ ok: true, change: { city: 'Усть-Каменогорск', maxPrice: null } });
+    expect(parseDemperSettings('city=Nur Sultan min=100')).toEqual({ ok: true, change: { city: 'Nur Sultan', minPrice: 100 } });
+    expect(parseDemperSettings('қала=Астана тастау')).toEqual({ ok: true, change: { city: 'Астана', resetCity: true } });
+    expect(parseDemperSettings('сброс')).toMatchObject({ ok: false, key: 'demper-settings-reset-needs-city' });
+    expect(parseDemperSettings('город=Астана режим=лидер')).toMatchObject({ ok: false, key: 'demper-settings-city-bounds-only' });
+    // On/off is the product's in every city: «город=Астана выкл» would switch all of them off.
+    expect(parseDemperSettings('город=Астана выкл')).toMatchObject({ ok: false, key: 'demper-settings-city-bounds-only' });
+    expect(parseDemperSettings('город=Астана шаг=2%')).toMatchObject({ ok: false, key: 'demper-settings-city-step-tenge' });
+    // One message, one value per setting: «min» twice (or a product floor and a city's in one line) is asked about.
+    expect(parseDemperSettings('вкл мин=120000 город=Астана мин=125000')).toMatchObject({ ok: false, key: 'demper-settings-twice', variables: { name: 'min' } });
+    expect(parseDemperSettings('min=1000 мин=2000')).toMatchObject({ ok: false, key: 'demper-settings-twice' });
+  });
+
+  it('a city’s own floor does not switch the demper on without the product’s floor', () => {
+    const product = { minPrice: null, maxPrice: null, demperEnabled: false, cityOverrides: {} };
+    expect(settingsProblem(product, { enabled: true, minPrice: 125_000, city: 'Астана' }, '710000000')).toMatchObject({ ok: false, key: 'demper-settings-floor-required' });
+    expect(settingsProblem({ ...product, minPrice: 120_000 }, { enabled: true, minPrice: 125_000, city: 'Астана' }, '710000000')).toBeUndefined();
+    expect(settingsProblem({ ...product, minPrice: 120_000, maxPrice: 124_000 }, { minPrice: 125_000 }, '710000000')).toMatchObject({ ok: false, key: 'demper-settings-min-above-max' });
   });
 });

@@ -292,7 +292,7 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
               await Promise.all(
                 offers.map(async (offer) => {
                   try {
-                    await storm.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, offer, {}, store.points, { batch: true })]);
+                    await storm.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, offer, {}, store.points)]);
                   } catch (error) {
                     if (!(error instanceof KaspiRateLimitedError)) throw error;
                   }

@@ -7,12 +7,13 @@ import type { Redis } from 'ioredis';
 
 import { ChatNotifier } from '../../src/bot/demper-notifier.js';
 import { forgetExpiredNotice } from '../../src/bot/helpers/kaspi-errors.js';
+import { floorIn, mainCityOf, priceIn } from '../../src/catalog/city-prices.js';
 import { CatalogSync } from '../../src/catalog/sync.js';
-import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange, type Product } from '../../src/db/entities/index.js';
+import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange } from '../../src/db/entities/index.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { emptySummary, type DemperEngine, type RunOptions, type RunSummary } from '../../src/demper/engine.js';
-import type { DemperAlert, DemperNotifier, DigestLine } from '../../src/demper/notifier.js';
-import { decisiveCityOf } from '../../src/demper/settings.js';
+import type { DemperNotifier } from '../../src/demper/notifier.js';
+import { demperCitiesOf } from '../../src/demper/settings.js';
 import { createI18n } from '../../src/i18n.js';
 import { KaspiLoginError } from '../../src/kaspi/errors.js';
 import { createKaspi, type Kaspi } from '../../src/kaspi/index.js';
@@ -25,6 +26,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { startForwardProxy } from '../helpers/forward-proxy.js';
+import { auditScenario, kaspiAvailability, kaspiCityPrices, marketKey, type Audit, type Mark, type Notification, type SellerMessage } from './audit.js';
 import { startInterposer, type Interposer } from './interposer.js';
 import { createDatabaseOn, startPostgres, startRedis, type RestartableService } from './services.js';
 import { faultEngine, faultKaspi, TIME_SCALE, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS } from './stack.js';
@@ -35,9 +37,13 @@ import { faultEngine, faultKaspi, TIME_SCALE, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS
  * and answer our cuts, a private PostgreSQL and Redis the suite may restart, storefront exits through four
  * forward proxies (distinct source IPs), and the cabinet behind an interposer for faults on one exact request.
  *
- * Every scenario is judged the same way (`audit`): the price history (`price_change`) against Kaspi's side of
- * things — the sandbox's log of every write it accepted and its catalogue — and against what the seller was told.
+ * Every city where an offer is on sale is its own market (its own rivals, price and floor); the suite moves
+ * markets, not products. Every scenario is judged the same way (`audit`, audit.ts): the price history
+ * (`price_change`, per product and city) against Kaspi's side of things — the sandbox's log of every write it
+ * accepted and its catalogue — and against what the seller was told.
  */
+
+export type { Audit, Mark, Notification, SellerMessage } from './audit.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,10 +58,11 @@ export interface TrackedProduct {
   merchantUid: string;
   sku: string;
   masterSku: string;
+  /** The product's main city (where its one price is), its floor and leader there. */
   cityId: string;
   title: string;
   floor: number;
-  /** The rival that leads the market; the suite moves it. Empty when the product has no rivals. */
+  /** The rival that leads the main city's market. Empty when the product has no rivals there. */
   leader: string;
 }
 
@@ -65,51 +72,12 @@ export interface StoreRef {
   phone: string;
 }
 
-/** Something the seller was told, by any demper process of the suite. */
-export type Notification =
-  | { type: 'digest'; source: string; storeId: number; dryRun: boolean; lines: Pick<DigestLine, 'productId' | 'newPrice' | 'oldPrice' | 'sku'>[] }
-  | { type: 'alert'; source: string; storeId: number; alert: DemperAlert };
-
-/** A chat message the seller actually received (after the chat notifier's own de-duplication). */
-export interface SellerMessage {
-  chatId: number;
-  text: string;
-}
-
-interface WriteItem {
-  index: number;
-  /** When Kaspi accepted it (the sandbox's clock, the test process's). */
-  at: number;
-  merchantUid: string;
-  sku: string;
-  price: number;
-  cityPrices: number[];
-}
-
-export interface Mark {
-  rowId: number;
-  writes: number;
-  notifications: number;
-  messages: number;
-  /** Kaspi's price of every offer when the scenario began, by `merchantUid:sku`. */
-  prices: Map<string, number>;
-  /** Where each offer was on sale (and its preorder days) when the scenario began: the demper must not touch it. */
-  availability: Map<string, string>;
-  stats: ReturnType<KaspiSandbox['stats']>;
-  at: number;
-}
-
-export interface Audit {
-  planned: number;
-  applied: number;
-  verified: number;
-  failed: number;
-  lost: number;
-  duplicated: number;
-  belowFloor: number;
-  unsettled: number;
-  messages: number;
-  problems: { lost: string[]; duplicated: string[]; belowFloor: string[]; told: string[]; recovery: string[]; collateral: string[] };
+/** A market the suite moves: one product in one city where the demper decides it, with that city's leader. */
+export interface TrackedMarket {
+  product: TrackedProduct;
+  cityId: string;
+  floor: number;
+  leader: string;
 }
 
 export interface TableRow {
@@ -166,20 +134,6 @@ function capturingApi(messages: SellerMessage[]): Api {
   return api;
 }
 
-function itemsOf(index: number, at: number, merchantUid: string, body: unknown): WriteItem[] {
-  const items = Array.isArray(body) ? body : [body];
-  return items
-    .filter((item): item is Record<string, unknown> => Boolean(item) && typeof item === 'object' && 'sku' in (item as object))
-    .map((item) => ({
-      index,
-      at,
-      merchantUid,
-      sku: String(item.sku),
-      price: Number(item.price),
-      cityPrices: ((item.cityPrices as { value: number }[] | undefined) ?? []).map((entry) => Number(entry.value)),
-    }));
-}
-
 export class FaultWorld {
   readonly logger: Logger;
   readonly i18n = createI18n();
@@ -215,6 +169,7 @@ export class FaultWorld {
     readonly sessions: KaspiSessionManager,
     readonly stores: StoreRef[],
     readonly products: TrackedProduct[],
+    readonly markets: TrackedMarket[],
     readonly chat: ChatNotifier,
     readonly messages: SellerMessage[],
     logger: Logger,
@@ -225,7 +180,7 @@ export class FaultWorld {
     const record = (notification: Notification) => this.notifications.push(notification);
     this.notifier = {
       digest: async (storeId, lines, dryRun) => {
-        record({ type: 'digest', source: 'main', storeId, dryRun, lines: lines.map(({ productId, newPrice, oldPrice, sku }) => ({ productId, newPrice, oldPrice, sku })) });
+        record({ type: 'digest', source: 'main', storeId, dryRun, lines: lines.map(({ productId, newPrice, oldPrice, sku, cityId }) => ({ productId, newPrice, oldPrice, sku, cityId })) });
         await chat.digest(storeId, lines, dryRun);
       },
       alert: async (storeId, alert) => {
@@ -311,24 +266,32 @@ export class FaultWorld {
 
       const own = new Set(stores.map((store) => store.merchantUid));
       const products: TrackedProduct[] = [];
+      const markets: TrackedMarket[] = [];
       for (const product of await database.orm.em.fork().find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
-        const cityId = decisiveCityOf(product, product.store.points);
-        if (!cityId) continue;
-        const rivals = [...new Set(sandbox.storefront(product.masterSku, cityId).map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
-        // The market settled: the leader one step above us, everyone else above it. We hold first place.
-        if (rivals[0]) sandbox.setRivalPrice(product.masterSku, cityId, rivals[0], product.price + STEP);
-        for (const [index, rival] of rivals.slice(1).entries()) sandbox.setRivalPrice(product.masterSku, cityId, rival, product.price + STEP + 1 + ((index * 37) % 200));
-        products.push({
+        const main = mainCityOf(product, product.store.points);
+        if (!main) continue;
+        const tracked: TrackedProduct = {
           id: product.id,
           storeId: product.store.id,
           merchantUid: product.store.merchantUid,
           sku: product.sku,
           masterSku: product.masterSku,
-          cityId,
+          cityId: main,
           title: product.title,
-          floor: product.minPrice ?? 10,
-          leader: rivals[0] ?? '',
-        });
+          floor: floorIn(product, main) ?? 10,
+          leader: '',
+        };
+        // Every city the demper decides is settled: the leader one step above our price there, everyone else
+        // above it. We hold first place in each.
+        for (const cityId of demperCitiesOf(product, product.store.points)) {
+          const ours = priceIn(product, cityId);
+          const rivals = [...new Set(sandbox.storefront(product.masterSku, cityId).map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
+          if (rivals[0]) sandbox.setRivalPrice(product.masterSku, cityId, rivals[0], ours + STEP);
+          for (const [index, rival] of rivals.slice(1).entries()) sandbox.setRivalPrice(product.masterSku, cityId, rival, ours + STEP + 1 + ((index * 37) % 200));
+          if (cityId === main) tracked.leader = rivals[0] ?? '';
+          markets.push({ product: tracked, cityId, floor: floorIn(product, cityId) ?? 10, leader: rivals[0] ?? '' });
+        }
+        products.push(tracked);
       }
       const messages: SellerMessage[] = [];
       const chat = new ChatNotifier(capturingApi(messages), database.orm, createI18n(), logger, redis);
@@ -348,6 +311,7 @@ export class FaultWorld {
         sessions,
         stores,
         products,
+        markets,
         chat,
         messages,
         logger,
@@ -385,58 +349,49 @@ export class FaultWorld {
 
   // ---- the market -------------------------------------------------------------------------------------------
 
-  kaspiPrice(product: Pick<TrackedProduct, 'merchantUid' | 'sku'>): number {
-    return this.sandbox.catalogue(product.merchantUid).find((offer) => offer.sku === product.sku)!.price;
+  /** Kaspi's price of a market: the offer's price in that city. */
+  kaspiPrice(market: TrackedMarket): number {
+    const offer = this.sandbox.catalogue(market.product.merchantUid).find((candidate) => candidate.sku === market.product.sku)!;
+    return offer.allCityPrices[market.cityId]!.price;
   }
 
   /**
-   * The leaders of `perStore` products of each store undercut us (one of them below our floor); those products
-   * become due, as a contested product's next check would. Returns the moved products.
+   * The leaders of `perStore` markets of each store undercut us (one of them below our floor); their products
+   * become due, as a contested product's next check would. Returns the moved markets.
    */
-  async moveMarket(perStore: number): Promise<TrackedProduct[]> {
-    const moved: TrackedProduct[] = [];
+  async moveMarket(perStore: number): Promise<TrackedMarket[]> {
+    const moved: TrackedMarket[] = [];
     for (const store of this.stores) {
-      // Products with room to cut above their floor; markets that reached the floor in earlier scenarios rest.
-      const candidates = this.products.filter((product) => product.storeId === store.id && product.leader && this.kaspiPrice(product) - product.floor >= 40);
+      // Markets with room to cut above their floor; those that reached the floor in earlier scenarios rest.
+      const candidates = this.markets.filter((market) => market.product.storeId === store.id && market.leader && this.kaspiPrice(market) - market.floor >= 40);
       for (let i = 0; i < perStore; i++) {
-        const product = candidates[(this.cursor + i) % candidates.length]!;
-        const ours = this.kaspiPrice(product);
-        const price = i === 0 ? product.floor - 30 : Math.max(product.floor + 20, ours - this.random.int(4, 60));
-        this.sandbox.setRivalPrice(product.masterSku, product.cityId, product.leader, price);
-        moved.push(product);
+        const market = candidates[(this.cursor + i) % candidates.length]!;
+        const ours = this.kaspiPrice(market);
+        const price = i === 0 ? market.floor - 30 : Math.max(market.floor + 20, ours - this.random.int(4, 60));
+        this.sandbox.setRivalPrice(market.product.masterSku, market.cityId, market.leader, price);
+        moved.push(market);
       }
     }
     this.cursor += perStore;
-    await this.makeDue(moved.map((product) => product.id));
+    await this.makeDue([...new Set(moved.map((market) => market.product.id))]);
     return moved;
   }
 
   /** Rivals answer: where we just went under a leader, it comes back one tenge under us about half the time. */
   answerCuts(before: Map<string, number>): void {
-    for (const product of this.products) {
-      if (!product.leader) continue;
-      const key = `${product.merchantUid}:${product.sku}`;
-      const now = this.kaspiPrice(product);
-      if (before.get(key) !== undefined && now < before.get(key)! && this.random.chance(0.5) && now - 2 >= product.floor + 5) {
-        this.sandbox.setRivalPrice(product.masterSku, product.cityId, product.leader, now - 2);
+    for (const market of this.markets) {
+      if (!market.leader) continue;
+      const was = before.get(marketKey(market.product.merchantUid, market.product.sku, market.cityId));
+      const now = this.kaspiPrice(market);
+      if (was !== undefined && now < was && this.random.chance(0.5) && now - 2 >= market.floor + 5) {
+        this.sandbox.setRivalPrice(market.product.masterSku, market.cityId, market.leader, now - 2);
       }
     }
   }
 
+  /** Kaspi's price of every offer in each of its cities, by `merchantUid:sku:cityId`. */
   kaspiPrices(): Map<string, number> {
-    const prices = new Map<string, number>();
-    for (const store of this.stores) for (const offer of this.sandbox.catalogue(store.merchantUid)) prices.set(`${store.merchantUid}:${offer.sku}`, offer.price);
-    return prices;
-  }
-
-  kaspiAvailability(): Map<string, string> {
-    const availability = new Map<string, string>();
-    for (const store of this.stores) {
-      for (const offer of this.sandbox.catalogue(store.merchantUid)) {
-        availability.set(`${store.merchantUid}:${offer.sku}`, JSON.stringify(offer.availabilities.map((point) => [point.storeId, point.available, point.preOrder ?? 0])));
-      }
-    }
-    return availability;
+    return kaspiCityPrices(this.sandbox, this.stores.map((store) => store.merchantUid));
   }
 
   async makeDue(productIds: number[] | 'all'): Promise<void> {
@@ -550,7 +505,7 @@ export class FaultWorld {
       notifications: this.notifications.length,
       messages: this.messages.length,
       prices: this.kaspiPrices(),
-      availability: this.kaspiAvailability(),
+      availability: kaspiAvailability(this),
       stats: this.sandbox.stats(),
       at: Date.now(),
     };
@@ -623,179 +578,9 @@ export class FaultWorld {
     );
   }
 
-  /** The price history since `mark` against Kaspi's write log and catalogue, and against what the seller was told. */
-  async audit(mark: Mark, told: ScenarioSpec['told'] = {}): Promise<Audit> {
-    const em = this.orm.em.fork();
-    const rows = await em.find(PriceChangeSchema, { id: { $gt: mark.rowId } }, { orderBy: { id: 'ASC' } });
-    const products = await em.find(ProductSchema, {}, { populate: ['store'] });
-    const byId = new Map(products.map((product) => [product.id, product]));
-    const byKey = new Map(products.map((product) => [`${product.store.merchantUid}:${product.sku}`, product]));
-    const problems: Audit['problems'] = { lost: [], duplicated: [], belowFloor: [], told: [], recovery: [...this.recoveryProblems.splice(0)], collateral: [] };
-
-    // The demper changes prices only: where an offer is on sale (and its preorder days) stays as it was. A write
-    // that echoed a misread offer would take it off sale.
-    const availabilityNow = this.kaspiAvailability();
-    for (const [key, before] of mark.availability) {
-      const now = availabilityNow.get(key);
-      if (now !== before) problems.collateral.push(`offer ${key}: availability was ${before}, Kaspi now has ${now}`);
-    }
-    const name = (product: Product) => `${product.sku} (#${product.id})`;
-
-    const items = this.sandbox
-      .writes()
-      .map((record, index) => ({ record, index }))
-      .slice(mark.writes)
-      .filter(({ index }) => !this.foreignWrites.has(index))
-      .flatMap(({ record, index }) => itemsOf(index, record.at, record.merchantUid, record.body));
-
-    // Nothing below a floor ever reaches Kaspi, nor is even planned.
-    for (const item of items) {
-      const product = byKey.get(`${item.merchantUid}:${item.sku}`);
-      const floor = product?.minPrice ?? 10;
-      if (item.price < floor || item.cityPrices.some((value) => value < floor)) {
-        problems.belowFloor.push(`write #${item.index} sets ${item.sku} to ${item.price} (city prices ${item.cityPrices.join(', ')}) below its floor ${floor}`);
-      }
-    }
-    for (const row of rows) {
-      const floor = byId.get(row.product.id)?.minPrice ?? 10;
-      if (row.newPrice < floor) problems.belowFloor.push(`change #${row.id} planned ${row.newPrice} below the floor ${floor}`);
-    }
-
-    // Each sent change owns at most one write of its new price; writes are matched to changes in order.
-    const touched = new Set<number>([...rows.map((row) => row.product.id)]);
-    for (const item of items) {
-      const product = byKey.get(`${item.merchantUid}:${item.sku}`);
-      if (product) touched.add(product.id);
-      else problems.lost.push(`write #${item.index} for unknown offer ${item.sku}`);
-    }
-    let verified = 0;
-    let unsettled = 0;
-    for (const productId of touched) {
-      const product = byId.get(productId)!;
-      const key = `${product.store.merchantUid}:${product.sku}`;
-      const productRows = rows.filter((row) => row.product.id === productId);
-      const productItems = items.filter((item) => item.merchantUid === product.store.merchantUid && item.sku === product.sku);
-      // Applied changes first (Kaspi showed their price, so a write of it exists), then the others that were sent;
-      // a write can only belong to a change recorded before it (a racing worker's lagging clock only moves its
-      // changes earlier, never later).
-      const matched = new Map<number, WriteItem>();
-      const used = new Set<WriteItem>();
-      for (const pass of ['applied', 'other'] as const) {
-        for (const row of productRows) {
-          if (!row.sentAt || (pass === 'applied') !== (row.status === 'applied') || matched.has(row.id)) continue;
-          const item = productItems.find((candidate) => !used.has(candidate) && candidate.price === row.newPrice && candidate.at >= row.createdAt.getTime() - 5);
-          if (item) {
-            matched.set(row.id, item);
-            used.add(item);
-          }
-        }
-      }
-      for (const item of productItems) {
-        if (used.has(item)) continue;
-        const owner = productRows.find((row) => row.newPrice === item.price);
-        if (owner && matched.has(owner.id)) problems.duplicated.push(`${name(product)}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${item.index})`);
-        else problems.lost.push(`${name(product)}: write #${item.index} of ${item.price} has no sent change in the history${owner ? ` (change #${owner.id} is ${owner.status}: ${owner.error ?? ''})` : ''}`);
-      }
-
-      // Every landed change must start from the state the previous landed change left: two changes decided on
-      // the same state (two workers, a resend) are one change made twice.
-      let expectedOld = mark.prices.get(key) ?? product.price;
-      let lastLanded: PriceChange | undefined;
-      for (const row of productRows) {
-        const item = matched.get(row.id);
-        const landed = item !== undefined && !this.droppedWrites.has(item.index);
-        if (!landed) continue;
-        if (row.oldPrice !== expectedOld) {
-          problems.duplicated.push(`${name(product)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) was decided on a state an earlier change had already left (Kaspi was at ${expectedOld})`);
-        }
-        expectedOld = row.newPrice;
-        lastLanded = row;
-      }
-
-      for (const row of productRows) {
-        const item = matched.get(row.id);
-        const landed = item !== undefined && !this.droppedWrites.has(item.index);
-        if (row.status === 'planned' || row.status === 'sent') {
-          unsettled++;
-          problems.lost.push(`${name(product)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) never settled (${row.status})`);
-        } else if (row.status === 'applied') {
-          if (landed) verified++;
-          else problems.lost.push(`${name(product)}: change #${row.id} is applied in the history but Kaspi ${item ? 'dropped its write' : 'never received it'}`);
-        } else if (row.status === 'failed' && landed && row === lastLanded) {
-          problems.lost.push(`${name(product)}: change #${row.id} is failed in the history (${row.error}) but Kaspi applied ${row.newPrice}`);
-        }
-      }
-
-      // The history's last word, the product row and Kaspi agree.
-      const kaspiPrice = this.sandbox.catalogue(product.store.merchantUid).find((offer) => offer.sku === product.sku)?.price;
-      const historyPrice = lastLanded ? lastLanded.newPrice : (mark.prices.get(key) ?? product.price);
-      if (kaspiPrice !== historyPrice) problems.lost.push(`${name(product)}: Kaspi shows ${kaspiPrice}, the history says ${historyPrice}`);
-      if (kaspiPrice !== product.price) problems.lost.push(`${name(product)}: Kaspi shows ${kaspiPrice}, the product row says ${product.price}`);
-    }
-
-    // What the seller was told: every sent change once in a digest, every sent-then-failed one once as «not
-    // applied», each episode of an expired session or a write freeze once per store, all of it readable.
-    const notifications = this.notifications.slice(mark.notifications);
-    const digestLines = notifications.flatMap((notification) => (notification.type === 'digest' && !notification.dryRun ? notification.lines : []));
-    const alerts = notifications.flatMap((notification) => (notification.type === 'alert' ? [{ storeId: notification.storeId, ...notification.alert }] : []));
-    const tally = <T>(values: T[], key: (value: T) => string) => values.reduce((map, value) => map.set(key(value), (map.get(key(value)) ?? 0) + 1), new Map<string, number>());
-    // Per (product, new price): applied changes told at least once, no more digest lines than changes sent, one
-    // «not applied» per change that was sent (or recovered as maybe-sent) and then failed.
-    const keyOf = (productId: number, price: number) => `${productId} → ${price}`;
-    const toldLines = tally(digestLines, (line) => keyOf(line.productId, line.newPrice));
-    const sentRows = rows.filter((row) => row.sentAt);
-    const sentTally = tally(sentRows, (row) => keyOf(row.product.id, row.newPrice));
-    const appliedTally = tally(rows.filter((row) => row.status === 'applied'), (row) => keyOf(row.product.id, row.newPrice));
-    const failedSentTally = tally(sentRows.filter((row) => row.status === 'failed'), (row) => keyOf(row.product.id, row.newPrice));
-    const notApplied = tally(
-      alerts.filter((alert) => alert.kind === 'not-applied'),
-      (alert) => keyOf(alert.productId ?? 0, Number(alert.details?.newPrice)),
-    );
-    for (const [key, count] of appliedTally) {
-      if ((toldLines.get(key) ?? 0) < count) problems.told.push(`change ${key} applied ${count}× but was in a digest ${toldLines.get(key) ?? 0}× (the seller never heard of it)`);
-    }
-    for (const [key, count] of toldLines) {
-      if (count > (sentTally.get(key) ?? 0)) problems.told.push(`digest told ${key} ${count}× for ${sentTally.get(key) ?? 0} sent change(s)`);
-    }
-    for (const key of new Set([...failedSentTally.keys(), ...notApplied.keys()])) {
-      if ((failedSentTally.get(key) ?? 0) !== (notApplied.get(key) ?? 0)) {
-        problems.told.push(`change ${key}: ${failedSentTally.get(key) ?? 0} sent-then-failed, «not applied» told ${notApplied.get(key) ?? 0}×`);
-      }
-    }
-    // Transition alerts (floor reached, first place lost) come once per episode; the suite moves each market at
-    // most once per scenario, so a second one for the same product is the same news told twice.
-    const transitions = tally(
-      alerts.filter((alert) => alert.kind === 'floor-reached' || alert.kind === 'lost-first-place'),
-      (alert) => `${alert.kind} for product ${alert.productId}`,
-    );
-    for (const [key, count] of transitions) if (count > 1) problems.told.push(`${key} told ${count}×`);
-    const messages = this.messages.slice(mark.messages);
-    for (const store of this.stores) {
-      const storeName = (await em.findOneOrFail(StoreSchema, store.id)).name;
-      const ofStore = messages.filter((message) => message.text.includes(storeName));
-      const expired = ofStore.filter((message) => /Сессия Kaspi/.test(message.text)).length;
-      const limited = ofStore.filter((message) => /временно ограничил/.test(message.text)).length;
-      const expectedExpired = told.sessionExpired?.[store.merchantUid] ?? 0;
-      const expectedLimited = told.rateLimited?.[store.merchantUid] ?? 0;
-      if (expired !== expectedExpired) problems.told.push(`store ${store.merchantUid}: «session expired» reached the seller ${expired} times (expected ${expectedExpired})`);
-      if (limited !== expectedLimited) problems.told.push(`store ${store.merchantUid}: «rate limited» reached the seller ${limited} times (expected ${expectedLimited})`);
-    }
-    for (const message of messages) {
-      if (/undefined|NaN|\{\s*\$|\[object/.test(message.text) || message.text.trim() === '') problems.told.push(`unclear message: ${message.text.slice(0, 120)}`);
-    }
-
-    return {
-      planned: rows.length,
-      applied: rows.filter((row) => row.status === 'applied').length,
-      verified,
-      failed: rows.filter((row) => row.status === 'failed').length,
-      lost: problems.lost.length,
-      duplicated: problems.duplicated.length,
-      belowFloor: problems.belowFloor.length,
-      unsettled,
-      messages: messages.length,
-      problems,
-    };
+  /** The price history since `mark` against Kaspi's write log and catalogue, and against what the seller was told (audit.ts). */
+  audit(mark: Mark, told: ScenarioSpec['told'] = {}): Promise<Audit> {
+    return auditScenario(this, mark, told);
   }
 
   // ---- scenarios --------------------------------------------------------------------------------------------------

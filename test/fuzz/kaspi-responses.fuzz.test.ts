@@ -62,7 +62,7 @@ async function perform(operation: Operation, product: Product, delta: number): P
     return (await telegram.waitForBotMessage(seller.id, done, { timeoutMs: 30_000 })).text ?? '';
   }
   if (operation === 'price') {
-    const done = changedSince(telegram, seller.id, /Отправлено в Kaspi|уже|Kaspi|не изменилась|Цена/);
+    const done = changedSince(telegram, seller.id, /Отправлено в Kaspi|уже|Kaspi|не изменилась|Цена|цены по городам разные/);
     await telegram.sendText(seller, `/price ${product.sku} ${product.price + delta}`);
     return (await telegram.waitForBotMessage(seller.id, done, { timeoutMs: 30_000 })).text ?? '';
   }
@@ -133,5 +133,42 @@ describe('Kaspi answering badly', () => {
     const failures = logs.lines().filter((line) => ['update failed', 'unhandled bot error', 'background task failed'].includes(String(line.msg)));
     expect(failures.map((line) => JSON.stringify(line).slice(0, 600))).toEqual([]);
     expect(rejections.reasons).toEqual([]);
+  });
+});
+
+describe('a sync that reads less than all of it', () => {
+  const sync = async () => perform('sync', (await ownProducts())[0]!, 1);
+  const removedCount = async () => Number((await sql.query('select count(*) from product where removed_at is not null')).rows[0].count);
+
+  it('without Kaspi’s total: products updated, none marked removed, and the seller told why in the result', async () => {
+    const removed = await removedCount();
+    harness.sandbox.injectFaults({ target: 'cabinet', drift: { from: 'total', to: 'count' } });
+    let text: string;
+    try {
+      text = await sync();
+    } finally {
+      clearFaults();
+    }
+    expect(text).toMatch(/товаров синхронизировано — \d+\. Новых/);
+    expect(text).toContain('Kaspi не сообщил, сколько всего товаров, поэтому удалённые не отмечены.');
+    expect(await removedCount()).toBe(removed);
+  });
+
+  it('a needed field gone from every item: the sync finishes and names the field once, not once per product', async () => {
+    const before = JSON.parse(await sellerSnapshot(sql, seller.id)) as { products: unknown };
+    harness.sandbox.injectFaults({ target: 'cabinet', drift: { from: 'masterSku', to: 'masterSKU' } });
+    let text: string;
+    try {
+      text = await sync();
+    } finally {
+      clearFaults();
+    }
+    const listed = harness.sandbox.catalogue(MERCHANT).length;
+    expect(text).toMatch(/товаров синхронизировано — 0\. Новых: 0, изменилось: 0, удалено: 0\./);
+    expect(text.match(/Kaspi изменил формат ответа/g)).toHaveLength(1);
+    expect(text).toContain(`поля data.*.masterSku нет у ${listed} из ${listed} товаров`);
+    expect(text).toContain(`Не удалось прочитать товаров: ${listed}`);
+    expect((JSON.parse(await sellerSnapshot(sql, seller.id)) as { products: unknown }).products).toEqual(before.products);
+    expect(await sync()).not.toMatch(/⚠️/); // Kaspi is back
   });
 });

@@ -8,6 +8,7 @@ import { runBot, type RunningBot } from '../../src/bot/run.js';
 import { createBotDeps } from '../../src/bot/wiring.js';
 import { loadConfig } from '../../src/config.js';
 import { createKaspi } from '../../src/kaspi/index.js';
+import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -168,4 +169,31 @@ export async function productsOf(harness: BotHarness, telegramUserId: number, fi
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
   return em.find(ProductSchema, { store: { seller: owner }, ...filter }, { orderBy: { title: 'ASC', id: 'ASC' } });
+}
+
+/**
+ * Takes products off sale at their store's second point (Astana), as a seller does in the cabinet, then syncs:
+ * a test about one market sees one city per product (the demper decides every city where an offer is on sale).
+ */
+export async function sellOnlyAtFirstPoint(harness: BotHarness, products: Product[]): Promise<void> {
+  const { deps, sandbox } = harness;
+  const storeId = products[0]!.store.id;
+  await deps.sessions.withSession(storeId, async ({ jar, merchantUid, store }) => {
+    const items = [];
+    for (const product of products) {
+      const item = buildPricefeedItem(merchantUid, (await deps.kaspi.cabinet.findOffer(jar, merchantUid, product.sku))!, {}, store.points);
+      item.availabilities = item.availabilities.map((point) => (point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point));
+      items.push(item);
+    }
+    await deps.kaspi.cabinet.writeBatch(jar, merchantUid, items);
+  });
+  const merchantUid = (await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, products[0]!.id, { populate: ['store'] })).store.merchantUid;
+  const deadline = Date.now() + 10_000;
+  const offSale = () =>
+    products.every((product) => sandbox.catalogue(merchantUid).find((offer) => offer.sku === product.sku)?.availabilities.find((point) => point.storeId.endsWith('_PP2'))?.available !== 'yes');
+  while (!offSale()) {
+    if (Date.now() > deadline) throw new Error('Kaspi did not take the second points off sale');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await deps.catalog.sync(storeId);
 }

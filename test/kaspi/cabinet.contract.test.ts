@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
@@ -7,8 +6,9 @@ import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { CookieJar } from '../../src/kaspi/cookie-jar.js';
 import { KaspiRateLimitedError, KaspiSchemaError, KaspiSessionExpiredError } from '../../src/kaspi/errors.js';
 import type { Kaspi } from '../../src/kaspi/index.js';
-import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
+import { buildPointSave, buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
+import { buildPriceListFile } from '../../src/preorders/price-list-file.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { renderMetrics } from '../../src/metrics.js';
@@ -18,6 +18,8 @@ import { createTestDatabase } from '../helpers/postgres.js';
 import { metricSum } from '../helpers/metrics.js';
 
 const MERCHANT = '30067228';
+const ALMATY = '750000000';
+const ASTANA = '710000000';
 const TIME_SCALE = 200;
 
 let sandbox: KaspiSandbox;
@@ -98,20 +100,24 @@ describe('cabinet client against the Kaspi sandbox', () => {
     });
   });
 
-  it('changes a price with a single write: applied after Kaspi’s delay, nothing else changed', async () => {
-    const before = sandbox.catalogue(MERCHANT).find((offer) => offer.availabilities.some((a) => a.available === 'yes') && offer.availabilities.length === 2)!;
+  it('changes one city’s price with the single-point save: validated first, applied after Kaspi’s delay, nothing else changed', async () => {
+    const before = sandbox.catalogue(MERCHANT).find((offer) => offer.availabilities.every((a) => a.available === 'yes') && offer.availabilities.length === 2)!;
     const store = await database.orm.em.fork().findOneOrFail(StoreSchema, storeId);
-    const newPrice = Math.round(before.price) - 7;
+    const newPrice = before.allCityPrices[ALMATY]!.price - 7;
+    const writesBefore = sandbox.writes(MERCHANT).length;
     await sessions.withSession(storeId, async ({ jar, merchantUid }) => {
       const read = (await kaspi.cabinet.findOffer(jar, merchantUid, before.sku))!;
-      const item = buildPricefeedItem(merchantUid, read, { price: newPrice }, store.points, { batch: false });
-      const result = await kaspi.cabinet.writeOffer(jar, merchantUid, item);
+      const save = buildPointSave(merchantUid, read, `${MERCHANT}_PP1`, newPrice, store.points);
+      const result = await kaspi.cabinet.savePoint(jar, merchantUid, save);
+      expect(result.refused).toBeUndefined();
       expect(result.jobId).not.toBe('');
+      expect(sandbox.writes(MERCHANT).slice(writesBefore)).toEqual([expect.objectContaining({ endpoint: 'process', body: save.body })]);
     });
-    await waitFor(() => sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!.price === newPrice);
+    await waitFor(() => sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!.allCityPrices[ALMATY]!.price === newPrice);
     const after = sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!;
     expect(after.availabilities).toEqual(before.availabilities);
-    expect(after.allCityPrices?.['750000000']?.price).toBe(newPrice);
+    expect(after.stocks).toEqual(before.stocks);
+    expect(after.allCityPrices[ASTANA]).toEqual(before.allCityPrices[ASTANA]);
   });
 
   it('takes three offers off sale in one batch: off at every point, stock and other offers untouched', async () => {
@@ -123,7 +129,7 @@ describe('cabinet client against the Kaspi sandbox', () => {
       const items = [];
       for (const target of targets) {
         const read = (await kaspi.cabinet.findOffer(jar, merchantUid, target.sku))!;
-        items.push(buildPricefeedItem(merchantUid, read, { available: false }, store.points, { batch: true }));
+        items.push(buildPricefeedItem(merchantUid, read, { available: false }, store.points));
       }
       const result = await kaspi.cabinet.writeBatch(jar, merchantUid, items);
       expect(result.sent).toHaveLength(3);
@@ -137,6 +143,8 @@ describe('cabinet client against the Kaspi sandbox', () => {
       expect(after.availabilities.map((a) => a.storeId)).toEqual(target.availabilities.map((a) => a.storeId));
       expect(after.availabilities.map((a) => a.stockCount)).toEqual(target.availabilities.map((a) => a.stockCount));
       expect(after.availabilities.map((a) => a.preOrder)).toEqual(target.availabilities.map((a) => a.preOrder));
+      expect(after.stocks).toEqual(target.stocks);
+      expect(after.allCityPrices).toEqual(target.allCityPrices); // an on/off never moves a price, in any city
     }
     const others = (list: typeof catalogueBefore) => list.filter((offer) => !skus.has(offer.sku)).map((offer) => [offer.sku, offer.availabilities]);
     expect(others(catalogueAfter).filter(([sku]) => sku !== catalogueBefore[0]!.sku)).toEqual(
@@ -165,12 +173,10 @@ describe('cabinet client against the Kaspi sandbox', () => {
       const client = kaspiFor(slow, logger, { KASPI_PRICEFEED_RPS: '5' });
       const pending = await client.smsLogin.start('+7 701 000 00 01');
       const jar = new CookieJar((await client.smsLogin.verify(pending, slow.lastCode('+7 (701) 000-00-01')!)).cookies);
-      const offer = slow.catalogue(MERCHANT).find((candidate) => candidate.availabilities.length === 2)!;
-      const workbook = new ExcelJS.Workbook();
-      const sheet = workbook.addWorksheet('prices');
-      sheet.addRow(['SKU', 'model', 'brand', 'price', 'PP1', 'PP2', 'PP3', 'PP4', 'PP5', 'preorder']);
-      sheet.addRow([offer.sku, offer.model, offer.brand, Math.round(offer.price), 'yes', 'yes', '', '', '', 9]);
-      const file = Buffer.from(await workbook.xlsx.writeBuffer());
+      // One price in both cities: a file can say only one (an offer priced apart goes by the price feed).
+      const offer = slow.catalogue(MERCHANT).find((candidate) => candidate.availabilities.length === 2 && new Set(Object.values(candidate.allCityPrices).map((entry) => entry.price)).size === 1)!;
+      const points = (await client.cabinet.getMerchant(jar, MERCHANT)).points;
+      const file = await buildPriceListFile(MERCHANT, [{ offer: (await client.cabinet.findOffer(jar, MERCHANT, offer.sku))!, preorderDays: 9 }], points);
 
       const upload = await client.cabinet.uploadPriceList(jar, MERCHANT, file, 'preorders.xlsx', 1);
       if (!('fileId' in upload)) throw new Error('expected a file id');
@@ -178,6 +184,9 @@ describe('cabinet client against the Kaspi sandbox', () => {
       expect((await client.cabinet.priceListStatus(jar, MERCHANT, upload.fileId)).status).toBe('PROCESSING');
       await waitFor(() => slow.catalogue(MERCHANT).find((candidate) => candidate.sku === offer.sku)!.availabilities.every((a) => a.preOrder === 9));
       expect((await client.cabinet.priceListStatus(jar, MERCHANT, upload.fileId)).status).toBe('FLUSHED');
+      const after = slow.catalogue(MERCHANT).find((candidate) => candidate.sku === offer.sku)!;
+      expect(after.availabilities).toEqual(offer.availabilities.map((availability) => ({ ...availability, preOrder: 9 }))); // stock tracking kept
+      expect(after.allCityPrices).toEqual(offer.allCityPrices);
       expect(slow.writes(MERCHANT).map((write) => write.endpoint)).toEqual(['upload']);
     } finally {
       await slow.close();
@@ -236,7 +245,7 @@ describe('cabinet write limits against the sandbox', () => {
     const before = sandbox.stats().cabinet429;
     const started = performance.now();
     // Eight writes fired at once: the limiter spaces them 400 ms apart (2.5/s against Kaspi's 3/s).
-    await Promise.all(offers.map((offer) => steady.cabinet.writeBatch(jar, MERCHANT, [buildPricefeedItem(MERCHANT, offer, {}, points, { batch: true })])));
+    await Promise.all(offers.map((offer) => steady.cabinet.writeBatch(jar, MERCHANT, [buildPricefeedItem(MERCHANT, offer, {}, points)])));
     expect(sandbox.stats().cabinet429 - before).toBe(0);
     expect(performance.now() - started).toBeGreaterThan(7 * 400 * 0.95);
   });
@@ -252,7 +261,7 @@ describe('cabinet write limits against the sandbox', () => {
     const merchant = '30463421';
     const points = (await fast.cabinet.getMerchant(jar, merchant)).points;
     const offer = (await fast.cabinet.listOffers(jar, merchant, true))[0]!;
-    const item = buildPricefeedItem(merchant, offer, {}, points, { batch: true });
+    const item = buildPricefeedItem(merchant, offer, {}, points);
 
     let limited: KaspiRateLimitedError | undefined;
     for (let i = 0; i < 10 && !limited; i++) {
@@ -277,7 +286,7 @@ describe('cabinet write limits against the sandbox', () => {
     const jar = new CookieJar(login.cookies);
     const points = (await budgeted.cabinet.getMerchant(jar, MERCHANT)).points;
     const offers = (await budgeted.cabinet.listOffers(jar, MERCHANT, true)).slice(10, 16);
-    const items = offers.map((offer) => buildPricefeedItem(MERCHANT, offer, {}, points, { batch: true }));
+    const items = offers.map((offer) => buildPricefeedItem(MERCHANT, offer, {}, points));
     const first = await budgeted.cabinet.writeBatch(jar, MERCHANT, items);
     expect(first.sent).toHaveLength(4);
     expect(first.deferred).toHaveLength(2);

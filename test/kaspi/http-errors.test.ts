@@ -102,11 +102,12 @@ describe('KaspiHttp classifies every Kaspi failure', () => {
     await expect(send('/to-login')).rejects.toBeInstanceOf(KaspiSessionExpiredError);
   });
 
-  it('403/405 HTML and a 200 HTML wall → IP blocked; a 403 JSON from the cabinet → bad request', async () => {
+  it('403/405 HTML and a 200 HTML wall → IP blocked; a 403 JSON from the cabinet → session expired (see answers.test.ts)', async () => {
     await expect(send('/403-html')).rejects.toBeInstanceOf(KaspiIpBlockedError);
     await expect(send('/405', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 405 });
     await expect(send('/wall', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 200 });
-    await expect(send('/403-json')).rejects.toMatchObject({ kind: 'bad-request', status: 403, errorCode: 'FORBIDDEN' });
+    await expect(send('/403-json')).rejects.toBeInstanceOf(KaspiSessionExpiredError);
+    await expect(send('/403-json', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 403 });
   });
 
   it('4xx with Kaspi’s errorCode → bad request carrying the code and data', async () => {

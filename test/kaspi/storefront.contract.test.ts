@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
+import { startInterposer } from '../faults/interposer.js';
 import { startForwardProxy } from '../helpers/forward-proxy.js';
 import { kaspiFor } from '../helpers/kaspi.js';
 import { captureLogger } from '../helpers/logs.js';
@@ -62,6 +63,34 @@ describe('storefront client against the Kaspi sandbox', () => {
     if (!busy) return expect(sandbox.storefront('102298404', ALMATY).length).toBeGreaterThan(0);
     const view = await kaspi.storefront.offers(String(busy.masterSku), ALMATY);
     expect(view.total).toBe(sandbox.storefront(String(busy.masterSku), ALMATY).length);
+  });
+
+  it('reads a page with one odd offer without it, a nameless seller by its id, and an answer without `total`', async () => {
+    const interposer = await startInterposer(sandbox.shopUrl);
+    const kaspi = kaspiFor({ ...sandbox, shopUrl: interposer.url }, logger);
+    try {
+      interposer.add({
+        method: 'POST',
+        path: /^\/yml\/offer-view\/offers\/102298404$/,
+        action: 'rewrite-after',
+        rewrite: (json) => {
+          const { offers } = json as { offers: Record<string, unknown>[] };
+          const [first, odd, nameless, ...rest] = offers;
+          const { merchantId: _gone, ...withoutMerchant } = odd!;
+          const { merchantName: _name, ...withoutName } = nameless!;
+          return { offers: [first, withoutMerchant, withoutName, ...rest] };
+        },
+      });
+      const view = await kaspi.storefront.offers('102298404', ALMATY);
+      const listed = sandbox.storefront('102298404', ALMATY);
+      const merchants = listed.map((offer) => String(offer.merchantId));
+      expect(view.offers.map((offer) => offer.merchantId).sort()).toEqual(merchants.filter((id) => id !== merchants[1]).sort());
+      expect(view.offers.find((offer) => offer.merchantId === merchants[2])!.merchantName).toBe(merchants[2]);
+      expect(view.total).toBe(listed.length); // what Kaspi listed, the odd one included
+    } finally {
+      await kaspi.close();
+      await interposer.close();
+    }
   });
 
   it('refuses ids that are not Kaspi ids before any request', async () => {

@@ -130,7 +130,16 @@ describe('kaspi-bot sandbox in a browser', () => {
     // A product on sale with rivals in Almaty (where the demper looks), priced well above Kaspi's minimum.
     target = sandbox.kaspi
       .catalogue(MERCHANT)
-      .find((offer) => offer.available && offer.price >= 20_000 && offer.masterSku !== SAMPLE_MASTER_SKU && sandbox.kaspi.storefront(offer.masterSku, CITIES[0]!).length > 2)!;
+      .find(
+        (offer) =>
+          offer.available &&
+          offer.price >= 20_000 &&
+          offer.masterSku !== SAMPLE_MASTER_SKU &&
+          sandbox.kaspi.storefront(offer.masterSku, CITIES[0]!).length > 2 &&
+          // One price in both cities and on sale in both: a new price goes to every city without asking which.
+          offer.availabilities.every((point) => point.available === 'yes') &&
+          new Set(Object.values(offer.allCityPrices).map((entry) => entry.price)).size === 1,
+      )!;
     expect(target).toBeDefined();
     await type(`/products ${target.sku}`);
     const found = await awaitBot(/Поиск/);
@@ -169,9 +178,11 @@ describe('kaspi-bot sandbox in a browser', () => {
     await type('/demper');
     await tap(await awaitBot(/Демпер магазина Sandbox Electronics выключен/), 'Включить демпер');
     await awaitBot(/Демпер магазина Sandbox Electronics включён/);
-    const digest = await awaitBot(/Демпер · Sandbox Electronics: изменено цен — 1/, 30_000);
+    // Each city is its own market: both move, each named.
+    const digest = await awaitBot(/Демпер · Sandbox Electronics: изменено цен — 2/, 30_000);
     const text = digits(await digest.textContent());
-    expect(text).toContain(`${manualPrice}₸→${rivalPrice - 10}₸`);
+    expect(text).toContain(`Алматы:${manualPrice}₸→${rivalPrice - 10}₸`);
+    expect(text).toContain(`Астана:${manualPrice}₸→${rivalPrice - 10}₸`);
     expect(await textOf(digest)).toMatch(/дешевле, чтобы быть первыми/);
     expect(await digest.locator('.ik-button').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Остановить демпер'), expect.stringContaining('Вернуть прежние цены')]));
     await eventually(() => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price, 20_000).toBe(rivalPrice - 10);

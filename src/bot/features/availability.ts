@@ -7,6 +7,7 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext, SessionData } from '../context.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { refusedLines } from '../helpers/refusals.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 import { PAGE_SIZE, verifyAvailabilityLater } from './products.js';
 
@@ -178,7 +179,8 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) =
     const lines = [ctx.t(`batch-done-${selection.mode}`, { count: result.sent.length + result.unchanged.length })];
     if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
     if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
-    await ctx.reply(lines.join('\n'));
+    lines.push(...refusedLines(ctx, result.skipped));
+    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
     const sentIds = result.sent.map((product) => product.id);
     if (sentIds.length) ctx.deps.background.start(`verify-availability:${store.id}:${sentIds.join(',').slice(0, 200)}`, () => verifyAvailabilityLater(ctx, store.id, sentIds, available));
   } catch (error) {

@@ -2,10 +2,13 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import { PriceChangeSchema, ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
+import { cityNameOf, findCity, priceIn } from '../../catalog/city-prices.js';
 import { applySettings, parseDemperSettings, settingsProblem } from '../../demper/settings-input.js';
+import { demperCitiesOf, demperSettingsOf } from '../../demper/settings.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import { titleInCity, unknownCityText } from '../helpers/city-price-label.js';
 import { formatPrice, html, zonedFormat } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { onePress } from '../helpers/repeated-press.js';
@@ -43,12 +46,21 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
   const em = ctx.deps.orm.em.fork();
   const product = await em.findOne(ProductSchema, { id: productId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
   if (!product) return void (await refuse(ctx));
-  const problem = settingsProblem(product, parsed.change);
+  // `город=Астана`: the bounds are that city's own; the city must be one the store sells in.
+  let cityId: string | undefined;
+  if (parsed.change.city !== undefined) {
+    cityId = findCity(product.store.points, parsed.change.city);
+    if (!cityId) {
+      await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city), { parse_mode: 'HTML' });
+      return undefined;
+    }
+  }
+  const problem = settingsProblem(product, parsed.change, cityId);
   if (problem && !problem.ok) {
     await ctx.reply(ctx.t(problem.key, { ...problem.variables, min: formatPrice(Number(problem.variables.min ?? 0)), max: formatPrice(Number(problem.variables.max ?? 0)) }));
     return undefined;
   }
-  applySettings(product, parsed.change);
+  applySettings(product, parsed.change, new Date(), cityId);
   await em.flush();
   ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
   await warnOfForcedMove(ctx, product);
@@ -63,12 +75,17 @@ async function warnOfForcedMove(ctx: BotContext, product: Product & { store: Sto
   // Only a running demper moves anything; in trial mode it proposes the move instead of making it.
   if (!product.demperEnabled || !product.store.demperEnabled) return;
   const mode = product.store.demperDryRun ? '-dry' : '';
-  const title = html(product.title);
-  const price = formatPrice(product.price);
-  if (product.minPrice !== null && product.minPrice !== undefined && product.price < product.minPrice) {
-    await ctx.reply(ctx.t(`demper-floor-above-price${mode}`, { title, price, floor: formatPrice(product.minPrice) }), { parse_mode: 'HTML' });
-  } else if (product.maxPrice !== null && product.maxPrice !== undefined && product.price > product.maxPrice) {
-    await ctx.reply(ctx.t(`demper-ceiling-below-price${mode}`, { title, price, ceiling: formatPrice(product.maxPrice) }), { parse_mode: 'HTML' });
+  const points = product.store.points;
+  // Only the cities the demper decides (those where the offer is on sale) can see their price moved.
+  for (const cityId of demperCitiesOf(product, points)) {
+    const settings = demperSettingsOf(product, cityId);
+    const cityPrice = priceIn(product, cityId);
+    const variables = { title: titleInCity(product.title, points, cityId), price: formatPrice(cityPrice) };
+    if (settings && cityPrice < settings.minPrice) {
+      await ctx.reply(ctx.t(`demper-floor-above-price${mode}`, { ...variables, floor: formatPrice(settings.minPrice) }), { parse_mode: 'HTML' });
+    } else if (settings?.maxPrice !== null && settings?.maxPrice !== undefined && cityPrice > settings.maxPrice) {
+      await ctx.reply(ctx.t(`demper-ceiling-below-price${mode}`, { ...variables, ceiling: formatPrice(settings.maxPrice) }), { parse_mode: 'HTML' });
+    }
   }
 }
 
@@ -81,7 +98,21 @@ export function productDemperText(ctx: BotContext, product: Product): string {
     step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
     strategy,
     minutes: Math.round(product.checkIntervalSeconds / 60),
-  });
+  }) + cityOverrideLines(ctx, product);
+}
+
+/** Each city with bounds of its own, as «Астана: мин. 310 000 ₸, макс. —, шаг 1 ₸». */
+function cityOverrideLines(ctx: BotContext, product: Product): string {
+  const points = (product.store as Store | undefined)?.points ?? [];
+  const lines = Object.entries(product.cityOverrides ?? {}).map(([cityId, override]) =>
+    ctx.t('demper-city-override', {
+      city: html(cityNameOf(points, cityId)),
+      min: formatPrice(override.minPrice ?? product.minPrice ?? 0),
+      max: override.maxPrice !== undefined ? (override.maxPrice === null ? '—' : formatPrice(override.maxPrice)) : product.maxPrice ? formatPrice(product.maxPrice) : '—',
+      step: override.step !== undefined ? formatPrice(override.step) : product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
+    }),
+  );
+  return lines.length ? `\n${lines.join('\n')}` : '';
 }
 
 async function showProductDemper(ctx: BotContext, product: Product): Promise<void> {
@@ -201,7 +232,7 @@ demperFeature.callbackQuery(
 );
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
-  const [id, , issued] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const [id, , issued, cityId] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const product = await ownProduct(ctx, idArg(id));
   if (!product) return refuse(ctx);
   const age = (Math.floor(Date.now() / 60_000) % 100_000) - Number(issued);
@@ -211,7 +242,7 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
   await dropDecidedButtons(ctx, product.id);
   try {
-    const outcome = await ctx.deps.demper.confirmProposal(product.id, ctx.seller.language as Locale);
+    const outcome = await ctx.deps.demper.confirmProposal(product.id, ctx.seller.language as Locale, cityId || undefined);
     if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
     if (outcome.status === 'market-moved') return void (await ctx.reply(ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }), { parse_mode: 'HTML' }));
     // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.

@@ -1,10 +1,12 @@
 import { Composer, InputFile } from 'grammy';
 
+import { cityLabel, floorIn, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { CompetitorSnapshotSchema, PriceChangeSchema, type PriceChange, type Product } from '../../db/entities/index.js';
 import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import { cityPricesLabel } from '../helpers/city-price-label.js';
 import { formatPrice, html, truncate, zonedFormat } from '../helpers/format.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 import { renderPriceChart } from '../helpers/price-chart.js';
@@ -46,10 +48,15 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
   const format = zonedFormat(locale, ctx.seller.timezone, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
   const when = (date: Date) => format.format(date);
-  const lines = [ctx.t('history-header', { title: html(truncate(product.title, 80)), price: formatPrice(product.price) })];
+  const points = product.store.points;
+  const lines = [ctx.t('history-header', { title: html(truncate(product.title, 80)), price: cityPricesLabel(product, points) })];
   if (changes.length === 0) lines.push(ctx.t('history-empty'));
   for (const change of changes.slice(0, SHOWN)) {
+    // Each city's price has its own history: a store selling in several cities reads which one moved.
+    const cityName = change.cityId ? cityLabel(points, change.cityId) : undefined;
+    const city = cityName ? `${html(cityName)}: ` : '';
     lines.push(
+      city +
       ctx.t('history-line', {
         at: when(change.createdAt),
         old: formatPrice(change.oldPrice),
@@ -62,16 +69,21 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
 
+  // The chart follows the product's main city (the city the card speaks of).
+  const mainCity = mainCityOf(product, points);
+  const inMain = (cityId: string | null | undefined) => !mainCity || !cityId || cityId === mainCity;
   const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
-  const snapshots = await em.find(CompetitorSnapshotSchema, { product: product.id, takenAt: { $gte: since } }, { orderBy: { takenAt: 'ASC' }, limit: 2_000 });
-  const applied = changes.filter((change) => change.status === 'applied' && change.createdAt >= since).reverse();
+  const snapshots = await em.find(CompetitorSnapshotSchema, { product: product.id, takenAt: { $gte: since }, ...(mainCity ? { cityId: mainCity } : {}) }, { orderBy: { takenAt: 'ASC' }, limit: 2_000 });
+  const applied = changes.filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId)).reverse();
   if (applied.length === 0 && snapshots.length === 0) return;
   // Our line starts from the price before the first change in range, so the chart shows where we came from.
   const ours = [
-    ...(applied[0] ? [{ at: since, price: applied[0].oldPrice }] : [{ at: snapshots[0]?.takenAt ?? since, price: product.price }]),
+    ...(applied[0] ? [{ at: since, price: applied[0].oldPrice }] : [{ at: snapshots[0]?.takenAt ?? since, price: priceIn(product, mainCity) }]),
     ...applied.map((change) => ({ at: change.settledAt ?? change.createdAt, price: change.newPrice })),
   ];
   const rival = snapshots.filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined).map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
-  const chart = renderPriceChart({ ours, rival, floor: product.minPrice ?? null, now: new Date(), timeZone: ctx.seller.timezone });
-  await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption: ctx.t('history-chart-caption', { days: CHART_DAYS }) });
+  const chart = renderPriceChart({ ours, rival, floor: floorIn(product, mainCity), now: new Date(), timeZone: ctx.seller.timezone });
+  const mainCityName = mainCity ? cityLabel(points, mainCity) : undefined;
+  const caption = ctx.t('history-chart-caption', { days: CHART_DAYS }) + (mainCityName ? ` · ${mainCityName}` : '');
+  await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption });
 }

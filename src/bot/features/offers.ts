@@ -1,9 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
 import { StoreSchema, type Product } from '../../db/entities/index.js';
-import { decisiveCityOf } from '../../demper/settings.js';
+import { cityNameOf, findCity, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import { unknownCityText } from '../helpers/city-price-label.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
 import { whileWorking } from '../helpers/chat-action.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
@@ -11,34 +12,47 @@ import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/own
 
 const SHOWN = 15;
 
-/** `/offers <sku>` and «Конкуренты» on a card: the market in the store's city, cheapest first, own offers marked. */
+/**
+ * `/offers <sku> [город]` and «Конкуренты» on a card: the market in one of the store's cities (its main city
+ * unless named), cheapest first, own offers marked, with a button for each other city.
+ */
 export const offersFeature = new Composer<BotContext>();
 
 offersFeature.command('offers', async (ctx) => {
-  const sku = ctx.match.trim().split(/\s+/)[0];
+  const [sku, ...cityWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
   if (!sku) return void (await ctx.reply(ctx.t('offers-usage')));
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
-  await showCompetitors(ctx, product);
+  let cityId: string | undefined;
+  if (cityWords.length) {
+    cityId = findCity(store.points, cityWords.join(' '));
+    if (!cityId) {
+      return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' ')), { parse_mode: 'HTML' }));
+    }
+  }
+  await showCompetitors(ctx, product, cityId);
 });
 
 offersFeature.callbackQuery(actionPattern(ACTIONS.competitors), async (ctx) => {
-  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(args[0]));
   if (!product) return refuse(ctx);
   await ctx.answerCallbackQuery();
-  await showCompetitors(ctx, product);
+  // A city id from a button is only used when it is one of the store's own cities.
+  const cityId = args[1] && product.store.points.some((point) => point.cityId === args[1]) ? args[1] : undefined;
+  await showCompetitors(ctx, product, cityId);
 });
 
-async function showCompetitors(ctx: BotContext, product: Product): Promise<void> {
+async function showCompetitors(ctx: BotContext, product: Product, chosenCity?: string): Promise<void> {
   const wait = await ctx.deps.limiter.take(ctx.seller.id, 'offers');
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
   const em = ctx.deps.orm.em.fork();
   const stores = await em.find(StoreSchema, { seller: ctx.seller.id });
   const store = stores.find((candidate) => candidate.id === product.store.id)!;
-  const cityId = decisiveCityOf(product, store.points) ?? store.points[0]?.cityId ?? '750000000';
-  const cityName = store.points.find((point) => point.cityId === cityId)?.cityName ?? cityId;
+  const cityId = chosenCity ?? mainCityOf(product, store.points) ?? store.points[0]?.cityId ?? '750000000';
+  const cityName = cityNameOf(store.points, cityId);
   const own = new Set(stores.map((candidate) => candidate.merchantUid));
   let view;
   try {
@@ -48,6 +62,7 @@ async function showCompetitors(ctx: BotContext, product: Product): Promise<void>
     throw error;
   }
   const lines = [ctx.t('offers-header', { title: html(truncate(product.title, 80)), city: html(cityName), total: view.offers.length })];
+  lines.push(ctx.t('offers-our-price', { price: formatPrice(priceIn(product, cityId)) }));
   if (view.offers.length === 0) lines.push(ctx.t('offers-none'));
   view.offers.slice(0, SHOWN).forEach((offer, index) => {
     const mine = own.has(offer.merchantId);
@@ -55,6 +70,10 @@ async function showCompetitors(ctx: BotContext, product: Product): Promise<void>
     lines.push(`${index + 1}. ${mine ? `<b>${name} — ${ctx.t('offers-yours')}</b>` : name} · ${formatPrice(offer.price)}${offer.preorder ? ` · ${ctx.t('offers-preorder', { days: offer.preorder })}` : ''}`);
   });
   if (view.offers.length > SHOWN) lines.push(ctx.t('offers-more', { count: view.offers.length - SHOWN }));
-  const keyboard = new InlineKeyboard().text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
+  const keyboard = new InlineKeyboard();
+  const otherCities = [...new Map(store.points.map((point) => [point.cityId, point.cityName]))].filter(([id]) => id !== cityId);
+  for (const [otherId, otherName] of otherCities) keyboard.text(`🏙 ${truncate(otherName, 20)}`, callbackData(ACTIONS.competitors, product.id, otherId));
+  if (otherCities.length) keyboard.row();
+  keyboard.text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
 }

@@ -136,7 +136,7 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
 });
 
 function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
-  return outcomes.slice(0, 20).map((outcome) => `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' ? ` — ${ctx.t('preorder-outcome-mixed-days')}` : ''}`);
+  return outcomes.slice(0, 20).map((outcome) => `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' || outcome.why === 'city-prices' || outcome.why === 'stock-unknown' ? ` — ${ctx.t(`preorder-outcome-${outcome.why}`)}` : ''}`);
 }
 
 /** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */

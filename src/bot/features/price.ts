@@ -1,7 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
+import { cityIdsOf, cityNameOf, findCity, floorIn, priceIn, pricesDiffer } from '../../catalog/city-prices.js';
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import type { Product } from '../../db/entities/index.js';
+import { refusalText } from '../helpers/refusals.js';
+import { titleInCity, unknownCityText } from '../helpers/city-price-label.js';
 import { KASPI_MIN_PRICE } from '../../kaspi/offer-writes.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -11,19 +14,49 @@ import { priceJump } from '../helpers/price-jump.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
 import { PRICE_EDIT } from '../../../conversations/price-edit.js';
 
-/** `/price <sku> <price>`, «Изменить цену» on a card, and the confirmation of a price below the floor. */
+/**
+ * `/price <sku> <price> [город]`, «Изменить цену» on a card, the question «во всех городах или только в …?» for an
+ * offer whose cities differ, and the confirmation of a price below the floor.
+ */
 export const priceFeature = new Composer<BotContext>();
+
+/** Every city of the offer (the scope a `/price` without a city means once the seller chose it). */
+const ALL_CITIES = 'all';
 
 priceFeature.command('price', async (ctx) => {
   const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
   if (!sku || rest.length === 0) return void (await ctx.reply(ctx.t('price-usage')));
-  const price = parsePrice(rest.join(' '));
-  if (price === undefined) return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), { parse_mode: 'HTML' }));
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
+  // «12 990 Астана»: the trailing words that name one of the store's cities are the city, the rest the price.
+  let city: string | undefined;
+  let priceWords = rest;
+  for (let words = Math.min(3, rest.length - 1); words >= 1 && city === undefined; words--) {
+    const named = findCity(store.points, rest.slice(-words).join(' '));
+    if (named) [city, priceWords] = [named, rest.slice(0, -words)];
+  }
+  const price = parsePrice(priceWords.join(' '));
+  if (price === undefined) {
+    const trailing = rest.at(-1)!;
+    if (rest.length > 1 && /^\p{L}/u.test(trailing)) {
+      return void (await ctx.reply(unknownCityText(ctx, store.points, trailing), { parse_mode: 'HTML' }));
+    }
+    return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), { parse_mode: 'HTML' }));
+  }
   const product = await ownProductBySku(ctx, store, sku);
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
-  await sendManualPrice(ctx, product, price);
+  await sendManualPrice(ctx, product, price, NOTHING_CONFIRMED, city);
+});
+
+priceFeature.callbackQuery(actionPattern(ACTIONS.priceCity), async (ctx) => {
+  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const product = await ownProduct(ctx, idArg(args[0]));
+  const price = idArg(args[1]);
+  const scope = args[2] === ALL_CITIES || product?.store.points.some((point) => point.cityId === args[2]) ? args[2] : undefined;
+  if (!product || price === undefined || !scope) return refuse(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => undefined); // one answer, one write
+  await sendManualPrice(ctx, product, price, NOTHING_CONFIRMED, scope === ALL_CITIES ? undefined : scope, true);
 });
 
 priceFeature.callbackQuery(actionPattern(ACTIONS.priceEdit), async (ctx) => {
@@ -43,10 +76,13 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   // A «Да» answers the question as it was asked: about this product's price then, and the floor then. A
   // button from before a later change of either (or from before this format) asks again instead of sending.
   const askedAt = args[2] !== undefined && /^\d{1,10}$/.test(args[2]) ? Number(args[2]) : undefined;
-  if (askedAt === undefined || askedAt !== product.price) {
-    return void (await ctx.reply(ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(product.price) }), { parse_mode: 'HTML' }));
+  const cityId = args[4] && args[4] !== ALL_CITIES ? args[4] : undefined;
+  if (cityId && !product.store.points.some((point) => point.cityId === cityId)) return refuse(ctx);
+  const current = cityId ? priceIn(product, cityId) : product.price;
+  if (askedAt === undefined || askedAt !== current) {
+    return void (await ctx.reply(ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(current) }), { parse_mode: 'HTML' }));
   }
-  await sendManualPrice(ctx, product, price, { floor: idArg(args[3]) ?? 0, bigChange: true });
+  await sendManualPrice(ctx, product, price, { floor: idArg(args[3]) ?? 0, bigChange: true }, cityId, args[4] !== undefined);
 });
 
 /** What the seller already said «Да» to: going under this floor (0: none), a change far from the current price. */
@@ -64,37 +100,61 @@ const NOTHING_CONFIRMED: PriceConfirmations = { floor: 0, bigChange: false };
  * `target`: a product this update already found among the sender's own, or an id to check now (a
  * conversation's product may have been removed or resynced between its steps).
  */
-export async function sendManualPrice(ctx: BotContext, target: Product | number, price: number, confirmed: PriceConfirmations = NOTHING_CONFIRMED): Promise<void> {
+export async function sendManualPrice(
+  ctx: BotContext,
+  target: Product | number,
+  price: number,
+  confirmed: PriceConfirmations = NOTHING_CONFIRMED,
+  cityId?: string,
+  scopeChosen = false,
+): Promise<void> {
   const product = typeof target === 'number' ? await ownProduct(ctx, target) : target;
   if (!product) return refuse(ctx);
-  const title = html(product.title);
-  const floor = product.minPrice ?? null;
+  const points = product.store.points;
+  // An offer priced differently per city: the seller says where the new price goes before anything is asked or sent.
+  if (cityId === undefined && !scopeChosen && pricesDiffer(product, points)) return askCityScope(ctx, product, price);
+  const cities = cityId ? [cityId] : cityIdsOf(product, points);
+  const title = titleInCity(product.title, points, cityId);
+  const floors = cities.map((city) => floorIn(product, city)).filter((value): value is number => value !== null && price < value);
+  const floor = floors.length ? Math.max(...floors) : (floorIn(product, cityId) ?? null);
   const belowFloor = floor !== null && price < floor;
+  const currentPrice = cityId ? priceIn(product, cityId) : product.price;
   // Below the floor the floor's own question is asked (its «Да» covers a big change too: the stronger
   // warning is the one shown). It must name today's floor: a floor raised since the question asks again.
   if (belowFloor && confirmed.floor !== floor && price >= KASPI_MIN_PRICE) {
     return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(floor) }), {
       parse_mode: 'HTML',
-      reply_markup: confirmKeyboard(ctx, product, price, floor),
+      reply_markup: confirmKeyboard(ctx, product, price, floor, cityId, scopeChosen),
     }));
   }
   // A missing or an extra zero costs real money: a price far below or far above the current one is asked again.
-  const jump = !belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE ? priceJump(product.price, price) : undefined;
+  const jump = !belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE ? priceJump(currentPrice, price) : undefined;
   if (jump) {
-    const variables: Record<string, string | number> = { title, price: formatPrice(price), old: formatPrice(product.price), ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }) };
+    const variables: Record<string, string | number> = { title, price: formatPrice(price), old: formatPrice(currentPrice), ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }) };
     return void (await ctx.reply(ctx.t(jump.kind === 'drop' ? 'price-big-drop' : 'price-big-rise', variables), {
       parse_mode: 'HTML',
-      reply_markup: confirmKeyboard(ctx, product, price, 0),
+      reply_markup: confirmKeyboard(ctx, product, price, 0, cityId, scopeChosen),
     }));
   }
   let result;
   try {
-    result = await ctx.deps.offers.setPrice(product.id, price, { confirmedFloor: belowFloor ? floor : undefined, reasonText: ctx.t('price-reason-manual') });
+    result = await ctx.deps.offers.setPrice(product.id, price, { cityId, confirmedFloor: belowFloor ? floor : undefined, reasonText: ctx.t('price-reason-manual') });
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
   }
-  await reportPriceResult(ctx, product, price, result);
+  await reportPriceResult(ctx, product, price, result, undefined, cityId);
+}
+
+/** «Во всех городах или только в …?»: one button for every city, one for each city alone. */
+async function askCityScope(ctx: BotContext, product: Product, price: number): Promise<void> {
+  const points = product.store.points;
+  const cities = cityIdsOf(product, points);
+  const now = cities.map((city) => `${html(cityNameOf(points, city))} — ${formatPrice(priceIn(product, city))}`).join('\n');
+  const keyboard = new InlineKeyboard().text(ctx.t('button-price-all-cities'), callbackData(ACTIONS.priceCity, product.id, price, ALL_CITIES)).row();
+  for (const city of cities) keyboard.text(ctx.t('button-price-one-city', { city: cityNameOf(points, city) }), callbackData(ACTIONS.priceCity, product.id, price, city)).row();
+  keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
+  await ctx.reply(ctx.t('price-which-cities', { title: html(product.title), price: formatPrice(price), now }), { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
 /**
@@ -102,9 +162,10 @@ export async function sendManualPrice(ctx: BotContext, target: Product | number,
  * one is read back in the background and its message edited to what Kaspi shows. `sentText` replaces the
  * manual «Отправлено в Kaspi» line.
  */
-export async function reportPriceResult(ctx: BotContext, product: Product, price: number, result: SetPriceResult, sentText?: string): Promise<void> {
+export async function reportPriceResult(ctx: BotContext, product: Product, price: number, result: SetPriceResult, sentText?: string, cityId?: string): Promise<void> {
   const { deps } = ctx;
-  const title = html(product.title);
+  const points = product.store.points;
+  const title = titleInCity(product.title, points, cityId);
   switch (result.status) {
     case 'below-kaspi-minimum':
       return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(KASPI_MIN_PRICE) })));
@@ -112,8 +173,14 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
       // The floor was raised between the question and the write: asked again, about the new floor.
       return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }), {
         parse_mode: 'HTML',
-        reply_markup: confirmKeyboard(ctx, product, price, result.floor),
+        reply_markup: confirmKeyboard(ctx, product, price, result.floor, cityId, true),
       }));
+    case 'city-not-sold':
+      return void (await ctx.reply(ctx.t('price-city-not-sold', { title, city: html(cityNameOf(points, result.cityId)) }), { parse_mode: 'HTML' }));
+    case 'refused':
+      return void (await ctx.reply(ctx.t('price-refused', { title, reasons: refusalText(ctx, result.codes) }), { parse_mode: 'HTML' }));
+    case 'cannot-write':
+      return void (await ctx.reply(ctx.t('price-cannot-write', { title }), { parse_mode: 'HTML' }));
     case 'not-found':
       return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
     case 'unchanged':
@@ -125,22 +192,28 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
     case 'budget-spent':
       return void (await ctx.reply(ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes })));
     case 'sent': {
-      const report = await ctx.reply(sentText ?? ctx.t('price-sent', { title, old: formatPrice(result.oldPrice), new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
+      // Several cities moved from prices of their own: each city's old price is named.
+      const old =
+        result.cities.length > 1 && new Set(result.cities.map((city) => city.oldPrice)).size > 1
+          ? result.cities.map((city) => `${html(cityNameOf(points, city.cityId))} ${formatPrice(city.oldPrice)}`).join(', ')
+          : formatPrice(result.oldPrice);
+      const report = await ctx.reply(sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
       const chatId = report.chat.id;
       const changeId = result.changeId;
+      const changeIds = result.changeIds;
       const api = ctx.api;
       const t = ctx.t.bind(ctx);
       deps.background.start(`verify-price:${changeId}`, async () => {
         let wait = deps.verifyFirstAfterMs;
         for (;;) {
           await new Promise((resolve) => setTimeout(resolve, wait));
-          const { outcome, change } = await deps.offers.verifyPriceChange(changeId, deps.verifyTimeoutMs);
+          const { outcome } = await deps.offers.verifyPriceChange(changeIds, deps.verifyTimeoutMs);
           if (outcome === 'pending') {
             wait = Math.min(wait * 2, 60_000);
             continue;
           }
           const key = outcome === 'applied' ? 'price-applied' : 'price-not-applied';
-          await api.editMessageText(chatId, report.message_id, t(key, { title, new: formatPrice(change.newPrice), old: formatPrice(change.oldPrice) }), { parse_mode: 'HTML' });
+          await api.editMessageText(chatId, report.message_id, t(key, { title, new: formatPrice(result.newPrice), old }), { parse_mode: 'HTML' });
           return;
         }
       });
@@ -154,9 +227,12 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
  * «Да, поставить N ₸» / «Отмена». The button carries the price the question was asked at and the floor it
  * warned about, so pressing it later acts only on that situation.
  */
-function confirmKeyboard(ctx: BotContext, product: Pick<Product, 'id' | 'price'>, price: number, floor: number): InlineKeyboard {
+function confirmKeyboard(ctx: BotContext, product: Pick<Product, 'id' | 'price' | 'cityPrices'>, price: number, floor: number, cityId: string | undefined, scopeChosen: boolean): InlineKeyboard {
+  // The city (or «all», once the seller chose every city) travels with the «Да»: it answers that one question.
+  const scope = cityId ?? (scopeChosen ? ALL_CITIES : undefined);
+  const asked = cityId ? priceIn(product, cityId) : product.price;
   return new InlineKeyboard()
-    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price, product.price, floor))
+    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price, asked, floor, ...(scope ? [scope] : [])))
     .row()
     .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
 }

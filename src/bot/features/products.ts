@@ -1,11 +1,14 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { CompetitorSnapshotSchema, ProductSchema, type Product, type Store } from '../../db/entities/index.js';
+import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
+import { CompetitorSnapshotSchema, ProductSchema, type Product, type Store, type StorePoint } from '../../db/entities/index.js';
+import { cityPricesLabel, shortPriceLabel } from '../helpers/city-price-label.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
+import { refusedLines } from '../helpers/refusals.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
 import { onePress } from '../helpers/repeated-press.js';
 
@@ -65,7 +68,8 @@ productsFeature.callbackQuery(
             ? 'availability-on-done'
             : 'availability-off-done'
           : 'availability-failed';
-      await ctx.reply(ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), { parse_mode: 'HTML' });
+      const refused = refusedLines(ctx, result.skipped);
+      await ctx.reply([ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), ...refused].join('\n'), { parse_mode: 'HTML' });
       // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
       const card = ctx.callbackQuery.message;
       // The redrawn card keeps its «К списку» page, read off the card's own back button.
@@ -96,6 +100,11 @@ export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, 
   else await onApplied?.();
 }
 
+/** The store's points of a product loaded with its store (none when the store is a bare reference). */
+function pointsOf(product: Product): StorePoint[] {
+  return (product.store as Store | undefined)?.points ?? [];
+}
+
 function searchFilter(store: Store, search: string | undefined): FilterQuery<Product> {
   const filter: FilterQuery<Product> = { store: store.id, removedAt: null };
   if (!search) return filter;
@@ -111,7 +120,7 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
   const pageAt = async (at: number) =>
     em.findAndCount(ProductSchema, searchFilter(store, search), {
       // Only what a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate.
-      fields: ['id', 'title', 'onSale', 'price'],
+      fields: ['id', 'title', 'onSale', 'price', 'cityPrices', 'availabilities'],
       orderBy: { title: 'ASC', id: 'ASC' },
       limit: PAGE_SIZE,
       offset: at * PAGE_SIZE,
@@ -129,7 +138,7 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
   else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: current + 1, pages, search: html(search ?? '') });
   const keyboard = new InlineKeyboard();
   for (const product of products) {
-    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.product, product.id, current)).row();
+    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${shortPriceLabel(product, store.points)}`, callbackData(ACTIONS.product, product.id, current)).row();
   }
   if (pages > 1) {
     const scope = search ? LIST_SEARCH : LIST_ALL;
@@ -157,12 +166,15 @@ export interface CardMarket {
  * or by hand) the card would otherwise show the place the old price had until the next check.
  */
 export async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
+  // The card speaks of the product's main city; /offers shows every other city.
+  const cityId = mainCityOf(product, pointsOf(product));
   const snapshot = await ctx.deps.orm.em
     .fork()
-    .findOne(CompetitorSnapshotSchema, { product: product.id }, { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] });
+    .findOne(CompetitorSnapshotSchema, { product: product.id, ...(cityId ? { cityId } : {}) }, { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] });
   if (!snapshot) return undefined;
+  const price = priceIn(product, cityId);
   return {
-    place: 1 + snapshot.offers.filter((offer) => offer.price < product.price).length,
+    place: 1 + snapshot.offers.filter((offer) => offer.price < price).length,
     cheapestRival: snapshot.cheapestRivalPrice ?? null,
     checkedAt: snapshot.takenAt,
   };
@@ -172,7 +184,7 @@ export function productCardText(ctx: BotContext, product: Product, market: CardM
   const lines = [
     `<b>${html(product.title)}</b>`,
     ctx.t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
-    ctx.t('card-price', { price: formatPrice(product.price) }),
+    ctx.t('card-price', { price: cityPricesLabel(product, pointsOf(product)) }),
     ctx.t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
   ];
   if (market) {

@@ -3,12 +3,13 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { SellerSchema, StoreSchema, type Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html } from '../helpers/format.js';
+import { html, localTimeOrDate } from '../helpers/format.js';
 import { forgetExpiredNotice } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 import { onePress } from '../helpers/repeated-press.js';
 import { EMAIL_LOGIN } from '../../../conversations/email-login.js';
 import { SMS_LOGIN } from '../../../conversations/sms-login.js';
+import { renewsByItself } from '../../kaspi/session-keeper.js';
 
 /** `/login`, `/stores`, `/logout`: connecting Kaspi stores, choosing the active one, logging in again, removing. */
 export const storesFeature = new Composer<BotContext>();
@@ -52,13 +53,23 @@ async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: In
   const lines = [ctx.t('stores-header')];
   for (const store of stores) {
     const isActive = store.id === active?.id;
-    lines.push(ctx.t(`stores-line-${store.sessionState}`, { name: html(store.name), merchant: store.merchantUid, active: isActive ? '✅ ' : '' }));
+    const line = ctx.t(`stores-line-${store.sessionState}`, { name: html(store.name), merchant: store.merchantUid, active: isActive ? '✅ ' : '' });
+    lines.push([line, sessionNote(ctx, store)].filter(Boolean).join(' · '));
     // Every row starts with its store's name, so «Войти снова» and «Удалить» never leave a doubt which store.
     keyboard.text(isActive ? `✅ ${store.name.slice(0, 24)}` : ctx.t('button-make-active', { name: store.name.slice(0, 24) }), callbackData(ACTIONS.store, store.id));
     keyboard.text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id)).text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id)).row();
   }
   keyboard.text(ctx.t('button-add-store'), callbackData(ACTIONS.menu, 'login'));
   return { text: lines.join('\n'), keyboard };
+}
+
+/** When Kaspi last confirmed a live session (seller's clock), or that an expired e-mail store logs in by itself. */
+function sessionNote(ctx: BotContext, store: Store): string | undefined {
+  if (store.sessionState === 'active' && store.sessionCheckedAt) {
+    return ctx.t('stores-session-confirmed', { at: localTimeOrDate(store.sessionCheckedAt, ctx.seller.timezone) });
+  }
+  if (store.sessionState === 'expired' && renewsByItself(store, new Date())) return ctx.t('stores-session-renewing');
+  return undefined;
 }
 
 export async function showStores(ctx: BotContext, edit = false): Promise<void> {

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
+import type { SyncSummary } from '../../catalog/sync.js';
 import type { Store } from '../../db/entities/index.js';
 import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
@@ -50,10 +51,8 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
         pendingEdit = pendingEdit.then(() => edit(t('sync-progress', { store: html(store.name), fetched: progress.fetched, total: progress.total })));
       });
       await pendingEdit;
-      await edit(
-        t('sync-done', { store: html(store.name), total: summary.total, added: summary.added, changed: summary.changed, removed: summary.removed }),
-        new InlineKeyboard().text(t('button-products'), callbackData(ACTIONS.list, 0)),
-      );
+      const done = t('sync-done', { store: html(store.name), total: summary.total, added: summary.added, changed: summary.changed, removed: summary.removed });
+      await edit([done, ...syncWarnings(t, summary)].join('\n'), new InlineKeyboard().text(t('button-products'), callbackData(ACTIONS.list, 0)));
     } catch (error) {
       await pendingEdit;
       if (error instanceof KaspiSessionExpiredError) {
@@ -69,4 +68,17 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
       }
     }
   });
+}
+
+/** What the seller should know about a sync that read less than all: one line each, never one per product. */
+export function syncWarnings(t: BotContext['t'], summary: SyncSummary): string[] {
+  const lines: string[] = [];
+  for (const change of summary.formatChanges) lines.push(t('sync-warning-format', { field: html(change.field), missing: change.missing, of: change.of }));
+  const gap = summary.incomplete;
+  if (gap?.reason === 'short') lines.push(t('sync-warning-short', { read: gap.read, total: gap.total ?? 0 }));
+  else if (gap?.reason === 'no-total') lines.push(t('sync-warning-no-total'));
+  else if (gap?.reason === 'unidentified') lines.push(t('sync-warning-unidentified', { count: gap.unidentified ?? 0 }));
+  if (summary.skipped > 0) lines.push(t('sync-warning-skipped', { count: summary.skipped }));
+  if (summary.unpriced > 0) lines.push(t('sync-warning-unpriced', { count: summary.unpriced }));
+  return lines;
 }

@@ -14,12 +14,14 @@ export type PriceChangeStatus = (typeof PRICE_CHANGE_STATUSES)[number];
 export const PriceChangeSchema = defineEntity({
   name: 'PriceChange',
   tableName: 'price_change',
-  indexes: [{ properties: ['product', 'createdAt'] }, { properties: ['store', 'status'] }],
+  indexes: [{ properties: ['product', 'createdAt'] }, { properties: ['store', 'status'] }, { properties: ['product', 'cityId', 'id'] }],
   checks: [{ name: 'price_change_new_price_check', expression: 'new_price >= 10' }],
   properties: {
     id: p.integer().primary(),
     store: () => p.manyToOne(StoreSchema).deleteRule('cascade'),
     product: () => p.manyToOne(ProductSchema).deleteRule('cascade'),
+    /** The city whose price this change moves; every city's price is its own change and its own history. */
+    cityId: p.string().length(16).nullable(),
     oldPrice: p.integer(),
     newPrice: p.integer(),
     reasonCode: p.string().length(64),

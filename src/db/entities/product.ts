@@ -23,6 +23,25 @@ export interface CityPrice {
   price: number;
 }
 
+/** A city's own demper bounds; a field left out falls back to the product's. */
+export interface CityOverride {
+  minPrice?: number;
+  maxPrice?: number | null;
+  step?: number;
+}
+
+/** What the demper saw at its last check of one city's market (each city is decided on its own). */
+export interface CityDemperState {
+  lastPlace?: number | null;
+  lastCheapestRivalPrice?: number | null;
+  /** ISO times. */
+  lastCheckedAt?: string;
+  lastCutAt?: string;
+  rivalMovedAt?: string;
+  floorReached?: boolean;
+  lostFirstPlace?: boolean;
+}
+
 /** Demper options beyond the common ones; defaults in `src/demper/settings.ts`. */
 export interface DemperOptions {
   autoRaise?: boolean;
@@ -67,6 +86,7 @@ export const ProductSchema = defineEntity({
     brand: p.string().length(256).nullable(),
     /** Whole tenge. */
     price: p.integer(),
+    /** Each city's own price, for the cities where the store has a point (Kaspi prices offers per city). */
     cityPrices: p.json<CityPrice[]>().default('[]'),
     availabilities: p.json<OfferAvailability[]>().default('[]'),
     onSale: p.boolean(),
@@ -91,6 +111,10 @@ export const ProductSchema = defineEntity({
     lastCheckedAt: p.datetime().columnType('timestamptz').nullable(),
     demperOptions: p.json<DemperOptions>().default('{}'),
     demperAlerts: p.json<DemperAlertState>().default('{}'),
+    /** Per-city demper bounds set by the seller (`/demper <sku> город=Астана мин=…`), by city id. */
+    cityOverrides: p.json<Record<string, CityOverride>>().default('{}'),
+    /** Per-city market state of the last checks, by city id; the product-level fields mirror the main city. */
+    cityStates: p.json<Record<string, CityDemperState>>().default('{}'),
     /** When the demper last lowered the price (auto-raise waits after a cut). */
     lastCutAt: p.datetime().columnType('timestamptz').nullable(),
     /** When a rival's price last moved; recently moved products are checked more often. */

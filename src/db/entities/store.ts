@@ -38,7 +38,14 @@ export const StoreSchema = defineEntity({
     /** Cabinet cookie jar (mc-session, mc-sid, …), sealed with AES-256-GCM. */
     sessionSealed: p.text().nullable(),
     sessionState: p.enum([...SESSION_STATES]).default('none'),
+    /** When Kaspi last confirmed the session (a login, a keep-alive read), or found it expired. */
     sessionCheckedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** The seller was asked to log in again for the current expiry: one message per expiry; a login clears it. */
+    reloginAskedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** Epoch ms of the automatic e-mail logins tried in the last hour (at most RENEWALS_PER_HOUR kept). */
+    renewalTries: p.json<number[]>().default('[]'),
+    /** Why this expiry cannot be renewed without the seller (`code-required`, `credentials-invalid`, …); a login clears it. */
+    renewalBlocked: p.string().length(32).nullable(),
     /** Store-wide demper switch; the per-product switch is on Product. */
     demperEnabled: p.boolean().default(false),
     /** Dry run: the demper proposes changes in the chat and applies only what the seller confirms. */

@@ -3,24 +3,34 @@ import type { KaspiCabinetClient } from '../cabinet-client.js';
 import { CookieJar } from '../cookie-jar.js';
 import { KaspiLoginError } from '../errors.js';
 import type { KaspiHttp, KaspiResponse } from '../http.js';
-import { loginResponse, parseKaspi } from '../schemas.js';
+import { checkLoginAnswer, nextLoginStep, type MerchantChoice } from './login-answer.js';
 import { walkOAuthHandoff, type KaspiUrls } from './oauth-handoff.js';
 import { maskPhone, normalizeKazakhPhone } from './phone.js';
 
+export { checkLoginAnswer } from './login-answer.js';
+
 /**
- * What must survive between "send the code" and "check the code" (two chat messages, possibly two processes):
- * the cookie jar of step 2 — without it Kaspi answers FAILED. The caller seals it before storing it.
+ * What must survive between two steps of the login (two chat messages, possibly two processes): the cookie jar
+ * of the last step — without it Kaspi answers FAILED. The caller seals it before storing it.
  */
 export interface PendingSmsLogin {
   phone: string;
   cookies: Record<string, string>;
   startedAt: number;
+  /** Set when Kaspi e-mailed a code after the SMS: the address it named, sent back with that code. */
+  mfaUser?: string;
 }
 
 export interface LoggedIn {
   cookies: Record<string, string>;
   merchants: { uid: string; name: string | undefined }[];
 }
+
+/** Where the login stands after a step the login service accepted. */
+export type SmsLoginStep =
+  | { status: 'done'; login: LoggedIn }
+  | { status: 'email-code'; email: string; pending: PendingSmsLogin }
+  | { status: 'choose-merchant'; merchants: MerchantChoice[]; pending: PendingSmsLogin };
 
 /** Phone + SMS login over plain HTTP (REFERENCE §1.2), no browser. */
 export class SmsLogin {
@@ -46,15 +56,42 @@ export class SmsLogin {
     return { phone, cookies: jar.toJSON(), startedAt: Date.now() };
   }
 
-  /** Sends the code, walks the OAuth hand-off and lists the account's merchants. */
+  /** The SMS code, for callers that expect the login to end there (a test, a script); the bot uses `verifyStep`. */
   async verify(pending: PendingSmsLogin, codeInput: string): Promise<LoggedIn> {
-    const code = codeInput.replace(/\s|-/g, '');
-    if (!/^\d{4,8}$/.test(code)) throw new KaspiLoginError('the SMS code is digits only', 'login.code', 'SECURITY_CODE_INVALID');
+    const step = await this.verifyStep(pending, codeInput);
+    if (step.status !== 'done') throw new KaspiLoginError(`Kaspi asks for another step (${step.status})`, 'login.api', 'FAILED');
+    return step.login;
+  }
+
+  /** Sends the SMS code; Kaspi may then want the code it e-mailed, or which merchant, before the hand-off. */
+  async verifyStep(pending: PendingSmsLogin, codeInput: string): Promise<SmsLoginStep> {
+    const code = digitsOf(codeInput);
     const jar = new CookieJar(pending.cookies);
-    const response = await this.postLogin(jar, { _c: code });
-    const body = checkLoginAnswer(response);
-    if (body.redirectUrl === undefined) throw new KaspiLoginError('Kaspi accepted the code but gave no redirect', 'login.api', 'FAILED');
-    return completeLogin(this.http, this.cabinet, jar, this.urls);
+    return this.next(pending, jar, await this.postLogin(jar, { _c: code }));
+  }
+
+  /** The code Kaspi e-mailed after the SMS one: sent with the address its answer named, as the login page does. */
+  async submitEmailCode(pending: PendingSmsLogin, codeInput: string): Promise<SmsLoginStep> {
+    if (!pending.mfaUser) throw new KaspiLoginError('no e-mailed code was asked for', 'login.api', 'FAILED');
+    const code = digitsOf(codeInput);
+    const jar = new CookieJar(pending.cookies);
+    return this.next(pending, jar, await this.postLogin(jar, { _u: pending.mfaUser, _m_c: code, _r_d: true }));
+  }
+
+  /** The merchant the seller chose when the login service asked (`su`); the session then covers it. */
+  async chooseMerchant(pending: PendingSmsLogin, merchantUid: string): Promise<LoggedIn> {
+    const jar = new CookieJar(pending.cookies);
+    const step = await this.next(pending, jar, await this.postLogin(jar, { _s_m: merchantUid }));
+    if (step.status !== 'done') throw new KaspiLoginError(`Kaspi asks for another step after the merchant (${step.status})`, 'login.api', 'FAILED');
+    return step.login;
+  }
+
+  private async next(pending: PendingSmsLogin, jar: CookieJar, response: KaspiResponse): Promise<SmsLoginStep> {
+    const step = nextLoginStep(checkLoginAnswer(response));
+    const carried = { ...pending, cookies: jar.toJSON() };
+    if (step.next === 'email-code') return { status: 'email-code', email: step.email, pending: { ...carried, mfaUser: step.email } };
+    if (step.next === 'choose-merchant') return { status: 'choose-merchant', merchants: step.merchants, pending: carried };
+    return { status: 'done', login: await completeLogin(this.http, this.cabinet, jar, this.urls) };
   }
 
   private async primeSession(jar: CookieJar): Promise<void> {
@@ -87,17 +124,10 @@ export class SmsLogin {
   }
 }
 
-/** Reads `POST /api/p/login`: Kaspi's errorCode becomes a KaspiLoginError with a seller-readable key. */
-export function checkLoginAnswer(response: KaspiResponse) {
-  if (response.status >= 400 || response.json === undefined) {
-    const parsed = loginResponse.safeParse(response.json);
-    const errorCode = (parsed.success ? parsed.data.errorCode : undefined) ?? 'FAILED';
-    const breakTime = parsed.success ? (parsed.data.errorData?.breakTimeSeconds ?? undefined) : undefined;
-    throw new KaspiLoginError(`Kaspi refused the login step (${response.status} ${errorCode})`, 'login.api', errorCode, breakTime);
-  }
-  const body = parseKaspi(loginResponse, response.json, 'login.api');
-  if (body.errorCode) throw new KaspiLoginError(`Kaspi refused the login step (${body.errorCode})`, 'login.api', body.errorCode, body.errorData?.breakTimeSeconds ?? undefined);
-  return body;
+function digitsOf(codeInput: string): string {
+  const code = codeInput.replace(/\s|-/g, '');
+  if (!/^\d{4,8}$/.test(code)) throw new KaspiLoginError('the code is digits only', 'login.code', 'SECURITY_CODE_INVALID');
+  return code;
 }
 
 /** After idmc accepted the account: OAuth hand-off, then the merchants the account may manage. */

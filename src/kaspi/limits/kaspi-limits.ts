@@ -59,6 +59,15 @@ export class KaspiLimits {
     if (wait! > 0) await sleep(wait!, signal);
   }
 
+  /**
+   * Whether a session keep-alive read of a store may go now: at most one per `intervalMs` per store, whichever
+   * process asks, and none while the merchant is frozen after a 429 (the block is account-wide on Kaspi).
+   */
+  async keepAliveSlot(storeKey: string, merchantUid: string, intervalMs: number): Promise<boolean> {
+    if (await this.store.frozenUntil(`merchant:${merchantUid}`)) return false;
+    return (await this.store.reserveSlot(`keepalive:${storeKey}`, intervalMs, 0)) !== undefined;
+  }
+
   async assertWritesAllowed(merchantUid: string): Promise<void> {
     const frozen = await this.store.frozenUntil(`merchant:${merchantUid}`);
     if (frozen) {

@@ -1,0 +1,148 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+
+import { cityLabel, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
+import { PriceChangeSchema, type PriceChange } from '../db/entities/index.js';
+import type { Logger } from '../logger.js';
+import { KaspiSessionExpiredError } from '../kaspi/errors.js';
+import type { Kaspi } from '../kaspi/index.js';
+import { cityPriceOf } from '../kaspi/offer-writes.js';
+import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+import type { DemperNotifier } from './notifier.js';
+
+/** A run takes seconds; a change still `planned` after this long belongs to a run that died. */
+const INTERRUPTED_AFTER_MS = 5 * 60_000;
+const INTERRUPTED_NOTE = 'outcome unknown after an interrupted run; settled by read-back';
+
+export interface ReadBackCounts {
+  applied: number;
+  failed: number;
+  errors: { storeId: number; message: string }[];
+}
+
+export interface ReadBackOptions {
+  orm: MikroORM;
+  kaspi: Kaspi;
+  sessions: KaspiSessionManager;
+  notifier: DemperNotifier;
+  logger: Logger;
+  verifyAfterMs: number;
+  verifyTimeoutMs: number;
+}
+
+/**
+ * Settles the demper's sent price changes by reading each offer back from the cabinet: applied when Kaspi shows
+ * the change's city at the new price, failed (and reported) after the timeout. Works from the database alone,
+ * so a restarted process settles what a dead one sent.
+ */
+export class DemperReadBack {
+  constructor(private readonly options: ReadBackOptions) {}
+
+  /**
+   * A run killed between recording a change and marking it sent leaves it `planned`: it may or may not have
+   * reached Kaspi. It is never re-sent blindly; it becomes `sent` with that note and the read-back settles it.
+   */
+  async recoverInterrupted(storeId?: number): Promise<void> {
+    const em = this.options.orm.em.fork();
+    // Whoever recorded it (the demper, a manual edit, an import, a rollback): the read-back settles it.
+    const stale = await em.find(PriceChangeSchema, {
+      status: 'planned',
+      createdAt: { $lt: new Date(Date.now() - INTERRUPTED_AFTER_MS) },
+      ...(storeId ? { store: storeId } : {}),
+    });
+    for (const change of stale) {
+      change.status = 'sent';
+      change.sentAt = change.createdAt;
+      change.error = INTERRUPTED_NOTE;
+    }
+    if (stale.length) {
+      await em.flush();
+      this.options.logger.warn({ changes: stale.length }, 'recovered price changes of an interrupted demper run');
+    }
+  }
+
+  async verifyPending(summary: ReadBackCounts, storeId?: number): Promise<void> {
+    const em = this.options.orm.em.fork();
+    const cutoff = new Date(Date.now() - this.options.verifyAfterMs);
+    const pending = await em.find(
+      PriceChangeSchema,
+      { status: 'sent', sentAt: { $lte: cutoff }, ...(storeId ? { store: storeId } : {}) },
+      { populate: ['product', 'store'], orderBy: { id: 'ASC' } },
+    );
+    const byStore = new Map<number, PriceChange[]>();
+    for (const change of pending) byStore.set(change.store.id, [...(byStore.get(change.store.id) ?? []), change]);
+    for (const [id, changes] of byStore) {
+      const recoveredApplied: PriceChange[] = [];
+      try {
+        await this.options.sessions.withSession(id, async ({ jar, merchantUid, store }) => {
+          const reads = new Map<string, Awaited<ReturnType<Kaspi['cabinet']['findOffer']>>>();
+          for (const change of changes) {
+            const { product } = change;
+            // One read per offer, whatever number of its cities moved.
+            if (!reads.has(product.sku)) reads.set(product.sku, await this.options.kaspi.cabinet.findOffer(jar, merchantUid, product.sku));
+            const fresh = reads.get(product.sku);
+            const cityId = change.cityId ?? mainCityOf(product, store.points);
+            const shown = fresh && cityId ? cityPriceOf(merchantUid, fresh, store.points, cityId) : undefined;
+            if (shown === change.newPrice) {
+              if (!(await claimSettlement(em, change, 'applied'))) continue;
+              setCityPrice(product, store.points, cityId!, change.newPrice);
+              if (change.newPrice < change.oldPrice) {
+                const cutAt = change.sentAt ?? new Date();
+                product.lastCutAt = cutAt;
+                product.cityStates = { ...product.cityStates, [cityId!]: { ...product.cityStates?.[cityId!], lastCutAt: cutAt.toISOString() } };
+              }
+              summary.applied++;
+              if (change.error === INTERRUPTED_NOTE) recoveredApplied.push(change);
+            } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.options.verifyTimeoutMs) {
+              if (!(await claimSettlement(em, change, 'failed', `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`))) continue;
+              if (shown !== undefined && cityId) setCityPrice(product, store.points, cityId, shown);
+              summary.failed++;
+              await this.options.notifier.alert(id, {
+                kind: 'not-applied',
+                productId: product.id,
+                sku: product.sku,
+                title: product.title,
+                cityName: cityId ? cityLabel(store.points, cityId) : undefined,
+                details: { newPrice: change.newPrice, ...(shown !== undefined ? { shown } : {}) },
+              });
+            }
+          }
+        });
+      } catch (error) {
+        summary.errors.push({ storeId: id, message: `verification: ${error instanceof Error ? error.message : String(error)}` });
+        if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(id, { kind: 'session-expired' });
+      }
+      await em.flush();
+      // The run that sent these died before its digest: without this the seller never hears that Kaspi took them.
+      if (recoveredApplied.length) {
+        await this.options.notifier.digest(
+          id,
+          recoveredApplied.map((change) => ({
+            productId: change.product.id,
+            sku: change.product.sku,
+            title: change.product.title,
+            oldPrice: change.oldPrice,
+            newPrice: change.newPrice,
+            reason: change.reasonText,
+            rivalName: undefined,
+            rivalPrice: change.cheapestRivalPrice ?? undefined,
+            cityId: change.cityId ?? undefined,
+            cityName: change.cityId ? cityLabel(change.store.points, change.cityId) : undefined,
+          })),
+          false,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Settles a sent change in the database first, conditionally on it still being `sent`: two runs reading the
+ * same store back at once (racing workers) both saw it pending, and only the one whose update lands may count
+ * it and tell the seller (a second «not applied» alert, or a second digest of a recovered change, otherwise).
+ */
+async function claimSettlement(em: EntityManager, change: PriceChange, status: 'applied' | 'failed', error?: string): Promise<boolean> {
+  // The loaded entity is left as it was: this fork is dropped after the read-back, and its flush only stores
+  // the products' prices.
+  const claimed = await em.nativeUpdate(PriceChangeSchema, { id: change.id, status: 'sent' }, { status, settledAt: new Date(), ...(error ? { error } : {}) });
+  return claimed === 1;
+}
