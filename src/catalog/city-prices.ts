@@ -13,7 +13,7 @@ export function cityIdsOf(product: Pick<Product, 'availabilities' | 'cityPrices'
   const pointIds = new Set(product.availabilities.map((availability) => availability.storeId));
   const cities: string[] = [];
   for (const point of points) if (pointIds.has(point.storeId) && !cities.includes(point.cityId)) cities.push(point.cityId);
-  if (cities.length === 0) for (const entry of product.cityPrices) if (!cities.includes(entry.cityId)) cities.push(entry.cityId);
+  if (cities.length === 0) for (const entry of product.cityPrices ?? []) if (!cities.includes(entry.cityId)) cities.push(entry.cityId);
   return cities;
 }
 
@@ -27,12 +27,12 @@ export function mainCityOf(product: Pick<Product, 'availabilities' | 'cityPrices
     const city = cityOf(availability.storeId);
     if (city) return city;
   }
-  return product.cityPrices[0]?.cityId;
+  return product.cityPrices?.[0]?.cityId;
 }
 
 /** The product's price in one city (its one price where Kaspi reported no city prices). */
 export function priceIn(product: Pick<Product, 'price' | 'cityPrices'>, cityId: string | undefined): number {
-  return product.cityPrices.find((entry) => entry.cityId === cityId)?.price ?? product.price;
+  return product.cityPrices?.find((entry) => entry.cityId === cityId)?.price ?? product.price;
 }
 
 /** Each of the offer's cities with its own price. */
@@ -47,7 +47,7 @@ export function pricesDiffer(product: PricedProduct, points: Pick<StorePoint, 's
 
 /** Records that Kaspi shows `price` in `cityId`; the product's one price follows its main city. */
 export function setCityPrice(product: PricedProduct, points: Pick<StorePoint, 'storeId' | 'cityId'>[], cityId: string, price: number): void {
-  const others = product.cityPrices.filter((entry) => entry.cityId !== cityId);
+  const others = (product.cityPrices ?? []).filter((entry) => entry.cityId !== cityId);
   product.cityPrices = [...others, { cityId, price }].sort((a, b) => a.cityId.localeCompare(b.cityId));
   const main = mainCityOf(product, points);
   if (main === undefined || main === cityId) product.price = price;

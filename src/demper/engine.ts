@@ -122,12 +122,14 @@ export class DemperEngine {
     const dryRun = runDryRun || store.demperDryRun;
     const products = await em.find(ProductSchema, { id: { $in: productIds } });
     const ownMerchantIds = (await em.find(StoreSchema, { seller: store.seller })).map((own) => own.merchantUid);
+    // Read before the unsettled changes: a change another run records in between then shows up as unsettled
+    // (the product waits), never as a newer history this run would key its own change after.
+    const lastChange = await this.lastChangeIds(em, productIds);
     const unsettled = new Set(
       (await em.find(PriceChangeSchema, { product: { $in: productIds }, status: { $in: ['planned', 'sent'] } }, { fields: ['product'] })).map(
         (change) => change.product.id,
       ),
     );
-    const lastChange = await this.lastChangeIds(em, productIds);
     const now = new Date();
     const check: CheckContext = { em, notifier: this.options.notifier, store, ownMerchantIds, now };
     const plans: PlannedChange[] = [];
