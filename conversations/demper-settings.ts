@@ -56,9 +56,13 @@ export function demperSettingsConversation(deps: BotDeps) {
         continue;
       }
       await conversation.external(async (outer) => {
-        const { saveProductSettings, productDemperText } = await import('../src/bot/features/demper.js');
+        const { saveProductSettings, productDemperReply } = await import('../src/bot/features/demper.js');
         const saved = await saveProductSettings(outer, productId, text);
-        if (saved) await outer.reply(`✅ ${productDemperText(outer, saved)}`, { parse_mode: 'HTML' });
+        if (!saved) return;
+        // The same reply as `/demper <sku> …`: a raised floor, the store's switch off (with its button), the first check.
+        const reply = productDemperReply(outer, saved.product, saved);
+        const keyboard = reply.storeButton ? new InlineKeyboard().text(reply.storeButton.text, reply.storeButton.data) : undefined;
+        await outer.reply(`✅ ${reply.text}`, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
       });
       return;
     }

@@ -6,12 +6,14 @@ import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
 import { priceJump } from '../src/bot/helpers/price-jump.js';
+import { importDemperNote } from '../src/bot/features/demper-store.js';
 import { ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { pricesBeforeChangesSince } from '../src/catalog/price-history.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
+import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
 import { remind } from './common.js';
 
 export const EXCEL_IMPORT = 'excel-import';
@@ -106,6 +108,11 @@ export function excelImportConversation(deps: BotDeps) {
         if (change.minPrice !== undefined) parts.push(ctx.t('import-demper-min', { value: bound(change.minPrice) }));
         if (change.maxPrice !== undefined) parts.push(ctx.t('import-demper-max', { value: bound(change.maxPrice) }));
         for (const city of change.cityMins ?? []) parts.push(`${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${ctx.t('import-demper-min', { value: bound(city.minPrice) })}`);
+        // A floor typed under Kaspi's 10 ₸ is 10 ₸: said where the seller confirms it.
+        for (const raised of change.raisedFloors ?? []) {
+          const note = ctx.t('import-floor-raised', { typed: formatPrice(raised.typed), floor: formatPrice(KASPI_MIN_PRICE) });
+          parts.push(raised.cityId ? `${html(planned.cityNames[raised.cityId] ?? raised.cityId)}: ${note}` : note);
+        }
         if (change.step) parts.push(ctx.t('import-demper-step', { value: change.step.percent ? `${change.step.value}%` : formatPrice(change.step.value) }));
         if (change.strategy) parts.push(ctx.t(`demper-strategy-${change.strategy.strategy.replace(/_/g, '-')}`, { place: change.strategy.place }));
         if (change.preorder) {
@@ -179,6 +186,14 @@ export function excelImportConversation(deps: BotDeps) {
           failed: summary.settingsRefused + summary.availability.skipped + summary.prices.failed + summary.preorders.other,
         }),
       );
+      if (summary.demper.switchedOn > 0) {
+        // Products switched on here: the store's switch off says so (with its button), else when they are checked.
+        await conversation.external(async (outer) => {
+          const store = await outer.deps.orm.em.fork().findOne(StoreSchema, { id: storeId, seller: outer.seller.id });
+          const note = store && importDemperNote(outer, store, summary.demper.switchedOn, summary.demper.spreadSeconds);
+          if (note) await outer.reply(note.text, { parse_mode: 'HTML', ...(note.keyboard ? { reply_markup: note.keyboard } : {}) });
+        });
+      }
     }
   };
 }

@@ -275,7 +275,7 @@ demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propo
        *[other] changes
     }. Tap ✅ to apply — I will check the market again first.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
-demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }. We do not go lower.
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, and the repricer cannot go below your minimum.
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the price { $newPrice } did not appear on Kaspi. Kaspi now shows: { $shown }.
 demper-alert-session-expired = 🔑 The Kaspi session of <b>{ $store }</b> expired — the repricer is paused. Log in again.
@@ -563,3 +563,28 @@ demper-city-override = 🏙 { $city }: min { $min }, max { $max }, step { $step 
 demper-settings-reset-needs-city = “reset” returns a city to the product’s own settings — name the city: city=Astana reset
 demper-settings-city-bounds-only = A city can only have its own min, max and step. Set the strategy and the interval for the whole product, without “city=”.
 demper-settings-city-step-tenge = A city’s own step is in tenge, for example: city=Astana step=10
+
+# --- demper-v2-ui ---
+button-demper-store-on = ▶️ Turn on the store's repricer
+button-demper-filter-intercity = Ignore sellers from another city: { $state }
+button-demper-filter-unproven = Ignore sellers rated below 4.0 with < 10 reviews: { $state }
+demper-filter-switched-on = Filter on
+demper-filter-switched-off = Filter off
+demper-floor-raised = Minimum { $typed } is below Kaspi's lowest price — set to { $floor }.
+import-floor-raised = minimum { $typed } is below Kaspi's lowest price — will be { $floor }
+demper-store-switch-off = ⏸ The repricer of <b>{ $store }</b> is off: while it is off, no product is checked.
+demper-first-check = First check within { $minutes } min.
+demper-store-first-check = Products with the repricer on: { $count }. First check within { $minutes } min.
+demper-store-switched-on = ▶️ The repricer of <b>{ $store }</b> is on.
+demper-product-filters = Ignored sellers: from another city { $intercity }, rated below 4.0 with fewer than 10 reviews { $unproven }
+demper-alert-floor-need = First place only with a minimum below { $needFloor }.
+demper-alert-floor-hold-place = Holding place { $place } at { $price }.
+demper-alert-floor-hold = We do not go below your minimum.
+demper-reason-price-war-probe = { $rival } answers each of our cuts within one check — it is a bot. We go once to your minimum { $new } to see where it stops, then settle just under its floor.
+demper-reason-price-war-end = { $rival } does not go below { $rivalFloor } — setting { $new }, { $step } under it, and holding. The price war is over.
+demper-reason-price-war-retreat = { $rival } goes below your minimum { $floor } in answer to every cut — we stop fighting: place { $place } at { $new }, just under { $anchor } ({ $anchorPrice }). We will look again later.
+demper-reason-unreachable-first = { $rival } sells at { $rivalPrice }, below your minimum { $floor }: first place only with a minimum below { $needFloor }. Taking place { $place } at { $new }, { $step } under { $anchor } ({ $anchorPrice }).
+demper-reason-unreachable-ceiling = { $rival } sells at { $rivalPrice }, below your minimum { $floor }: first place only with a minimum below { $needFloor }. No seller above your minimum to sit under — setting your maximum { $new }.
+demper-reason-rival-raised = { $rival } (now the cheapest rival) raised to { $rivalPrice } — raising to { $new }, still first.
+demper-reason-reversal-limit = Our price already went up and down in the last hour (reversals: { $count }) — holding { $old } so as not to rock the market.
+demper-digest-waited = { $count } more changes wait: Kaspi allows 250 changes in 30 minutes; we will make them in the next checks.

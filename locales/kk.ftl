@@ -254,7 +254,7 @@ button-demper-configure = ⚙️ Баптау
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағалар — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
-demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағасымен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен. Одан төмен түспейміз.
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағасымен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз, ал демпер минимумнан төмен түсе алмайды.
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
@@ -536,3 +536,28 @@ demper-city-override = 🏙 { $city }: минимум { $min }, максимум
 demper-settings-reset-needs-city = «Тастау» қаланы тауардың жалпы баптауларына қайтарады — қаланы көрсетіңіз: қала=Астана тастау
 demper-settings-city-bounds-only = Жеке қала үшін тек min, max және step беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
 demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана step=10
+
+# --- demper-v2-ui ---
+button-demper-store-on = ▶️ Дүкен демперін қосу
+button-demper-filter-intercity = Басқа қаладан сататындарды есептемеу: { $state }
+button-demper-filter-unproven = Рейтингі 4.0-ден төмен, пікірі < 10 сатушыларды есептемеу: { $state }
+demper-filter-switched-on = Сүзгі қосылды
+demper-filter-switched-off = Сүзгі өшірілді
+demper-floor-raised = { $typed } минимумы Kaspi-дің ең төменгі бағасынан төмен — { $floor } қойдық.
+import-floor-raised = { $typed } минимумы Kaspi-дің ең төменгі бағасынан төмен — { $floor } болады
+demper-store-switch-off = ⏸ <b>{ $store }</b> дүкенінің демпері өшірулі: ол өшірулі тұрғанда тауарлар тексерілмейді.
+demper-first-check = Алғашқы тексеріс — { $minutes } мин. ішінде.
+demper-store-first-check = Демпері қосулы тауарлар: { $count }. Алғашқы тексеріс — { $minutes } мин. ішінде.
+demper-store-switched-on = ▶️ <b>{ $store }</b> дүкенінің демпері қосылды.
+demper-product-filters = Есептемейміз: басқа қаладан сататындар { $intercity }, рейтингі 4.0-ден төмен және пікірі 10-нан аз сатушылар { $unproven }
+demper-alert-floor-need = Бірінші орын — тек минимум { $needFloor } бағасынан төмен болса.
+demper-alert-floor-hold-place = { $place }-орынды { $price } бағасымен ұстаймыз.
+demper-alert-floor-hold = Минимумнан төмен түспейміз.
+demper-reason-price-war-probe = { $rival } біздің әр төмендетуімізге бір тексеріс ішінде жауап береді — бұл бот. Оның қай жерде тоқтайтынын көру үшін бір рет сіздің минимумыңызды ({ $new }) қоямыз, содан кейін оның минимумынан сәл төмен тұрамыз.
+demper-reason-price-war-end = { $rival } { $rivalFloor } бағасынан төмен түспейді — { $new } қоямыз, { $step } арзан, және ұстаймыз. Баға соғысы аяқталды.
+demper-reason-price-war-retreat = { $rival } әр төмендетуге жауап ретінде сіздің { $floor } минимумыңыздан төмен түседі — соғыспаймыз: { $place }-орын, { $new }, { $anchor } ({ $anchorPrice }) бағасынан сәл арзан. Кейінірек қайта қараймыз.
+demper-reason-unreachable-first = { $rival } { $rivalPrice } бағасымен сатады — сіздің { $floor } минимумыңыздан төмен: бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін. { $place }-орынды аламыз: { $new }, { $anchor } ({ $anchorPrice }) бағасынан { $step } арзан.
+demper-reason-unreachable-ceiling = { $rival } { $rivalPrice } бағасымен сатады — сіздің { $floor } минимумыңыздан төмен: бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін. Минимумнан жоғары астына тұратын сатушы жоқ — максимумды ({ $new }) қоямыз.
+demper-reason-rival-raised = { $rival } (енді ең арзан бәсекелес) бағасын { $rivalPrice } дейін көтерді — { $new } дейін көтереміз, әлі де біріншіміз.
+demper-reason-reversal-limit = Соңғы сағатта баға жоғары-төмен өзгерді (бұрылыстар: { $count }) — нарықты шайқалтпау үшін { $old } ұстаймыз.
+demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30 минутта 250 өзгеріске рұқсат береді, оларды келесі тексерістерде жасаймыз.

@@ -282,7 +282,7 @@ button-demper-configure = ⚙️ Настроить
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
-demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }. Дальше не опускаемся.
+demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }.
 demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые, и демпер не может опуститься ниже минимума.
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: цена { $newPrice } не появилась на Kaspi. Сейчас на Kaspi: { $shown }.
 demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
@@ -567,3 +567,28 @@ demper-city-override = 🏙 { $city }: мин. { $min }, макс. { $max }, ш�
 demper-settings-reset-needs-city = «Сброс» возвращает город к общим настройкам товара — укажите город: город=Астана сброс
 demper-settings-city-bounds-only = Для отдельного города можно задать только мин., макс. и шаг. Стратегию и интервал задайте для товара целиком, без «город=».
 demper-settings-city-step-tenge = Шаг для отдельного города задаётся в тенге, например: город=Астана шаг=10
+
+# --- demper-v2-ui ---
+button-demper-store-on = ▶️ Включить демпер магазина
+button-demper-filter-intercity = Не учитывать продавцов из другого города: { $state }
+button-demper-filter-unproven = Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: { $state }
+demper-filter-switched-on = Фильтр включён
+demper-filter-switched-off = Фильтр выключен
+demper-floor-raised = Минимум { $typed } ниже минимальной цены Kaspi — поставили { $floor }.
+import-floor-raised = минимум { $typed } ниже минимальной цены Kaspi — будет { $floor }
+demper-store-switch-off = ⏸ Демпер магазина <b>{ $store }</b> выключен: пока он выключен, товары не проверяются.
+demper-first-check = Первая проверка — в течение { $minutes } мин.
+demper-store-first-check = Товаров с демпером: { $count }. Первая проверка — в течение { $minutes } мин.
+demper-store-switched-on = ▶️ Демпер магазина <b>{ $store }</b> включён.
+demper-product-filters = Не учитываем продавцов: из другого города { $intercity }, с рейтингом ниже 4.0 и меньше чем 10 отзывами { $unproven }
+demper-alert-floor-need = Первое место — только при мин. ниже { $needFloor }.
+demper-alert-floor-hold-place = Держим { $place }-е место за { $price }.
+demper-alert-floor-hold = Ниже минимума не опускаемся.
+demper-reason-price-war-probe = { $rival } отвечает на каждое наше снижение в течение одной проверки — это бот. Один раз ставим ваш минимум { $new }, чтобы увидеть, где он остановится, а потом встанем чуть ниже его минимума.
+demper-reason-price-war-end = { $rival } не опускается ниже { $rivalFloor } — ставим { $new }, на { $step } дешевле, и держим. Ценовая война окончена.
+demper-reason-price-war-retreat = { $rival } в ответ на каждое снижение уходит ниже вашего минимума { $floor } — перестаём воевать: { $place }-е место за { $new }, чуть дешевле { $anchor } ({ $anchorPrice }). Позже посмотрим снова.
+demper-reason-unreachable-first = { $rival } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }: первое место — только при мин. ниже { $needFloor }. Берём { $place }-е место: { $new }, на { $step } дешевле { $anchor } ({ $anchorPrice }).
+demper-reason-unreachable-ceiling = { $rival } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }: первое место — только при мин. ниже { $needFloor }. Выше минимума нет продавца, под которым можно встать, — ставим максимум { $new }.
+demper-reason-rival-raised = { $rival } (теперь самый дешёвый конкурент) поднял цену до { $rivalPrice } — поднимаем до { $new }, всё ещё первые.
+demper-reason-reversal-limit = Цена за последний час уже ходила вверх и вниз (разворотов: { $count }) — держим { $old }, чтобы не раскачивать рынок.
+demper-digest-waited = Ещё { $count } изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.

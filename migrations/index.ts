@@ -5,6 +5,8 @@ import { Migration20261125023538 } from './Migration20261125023538.js';
 import { Migration20261125223854 } from './Migration20261125223854.js';
 import { Migration20261206000100 } from './Migration20261206000100.js';
 import { Migration20261207000100 } from './Migration20261207000100.js';
+import { Migration20261208120000 } from './Migration20261208120000.js';
+import { Migration20261209000100 } from './Migration20261209000100.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
@@ -16,4 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125223854', class: Migration20261125223854 },
   { name: 'Migration20261206000100', class: Migration20261206000100 },
   { name: 'Migration20261207000100', class: Migration20261207000100 },
+  { name: 'Migration20261208120000', class: Migration20261208120000 },
+  { name: 'Migration20261209000100', class: Migration20261209000100 },
 ];

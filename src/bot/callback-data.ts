@@ -29,7 +29,7 @@ export const ACTIONS = {
   batchDone: 'bd',
   batchYes: 'by',
   batchNo: 'bn',
-  demper: 'dm', // dm:<storeId>:on|off|dry|live     store-wide switches
+  demper: 'dm', // dm:<storeId>:on[:p]|off|dry|live|fi|fu   store-wide switches (p: under a product's reply), rival filters
   demperProduct: 'dp', // dp:<productId>              open the product's demper settings
   demperStop: 'ds', // ds:<storeId>                  panic: stop every change of the store
   demperRollback: 'dr', // dr:<storeId>              ask to restore prices before the last cycle

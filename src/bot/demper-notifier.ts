@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Infrastructure } from '../app.js';
 
 import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
-import type { DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
+import type { DigestExtra, DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
 import { explainDecision } from '../demper/reasons.js';
 import { createI18n, type Locale } from '../i18n.js';
 import { claimReloginNotice, RENEWALS_PER_HOUR, renewalNote, renewsByItself } from '../kaspi/session-keeper.js';
@@ -52,7 +52,8 @@ export class ChatNotifier implements DemperNotifier {
     private readonly redis?: Redis,
   ) {}
 
-  async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
+  async digest(storeId: number, lines: DigestLine[], dryRun: boolean, extra?: DigestExtra): Promise<void> {
+    // Changes that only waited for the budget are told with the next digest that has news, not on their own.
     if (lines.length === 0) return;
     const target = await this.target(storeId);
     if (!target) return;
@@ -73,6 +74,7 @@ export class ChatNotifier implements DemperNotifier {
         }),
       ),
       ...(lines.length > DIGEST_LINES ? [t('offers-more', { count: lines.length - DIGEST_LINES })] : []),
+      ...(extra?.waited ? [t('demper-digest-waited', { count: extra.waited })] : []),
     ].join('\n');
     const keyboard = new InlineKeyboard();
     if (dryRun) {
@@ -116,7 +118,7 @@ export class ChatNotifier implements DemperNotifier {
     const keyboard = new InlineKeyboard();
     if (alert.kind === 'session-expired') keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
     else if (alert.productId) keyboard.text(t('button-open-product'), callbackData(ACTIONS.product, alert.productId));
-    let text = t(`demper-alert-${alert.kind}`, variables);
+    let text = alert.kind === 'floor-reached' ? floorReachedText(t, variables, details) : t(`demper-alert-${alert.kind}`, variables);
     const note = alert.kind === 'session-expired' ? renewalNote(store, new Date()) : undefined;
     if (note) text += `\n${t('demper-alert-session-renewal', { reason: note, tries: RENEWALS_PER_HOUR })}`;
     await this.send(seller, text, keyboard);
@@ -155,6 +157,21 @@ export class ChatNotifier implements DemperNotifier {
       this.logger.warn({ err: error, sellerId: seller.id }, 'could not deliver a demper notification');
     }
   }
+}
+
+/**
+ * «Rival sells below your floor»: then what first place would take (`needFloor`) and what we hold instead (`place`
+ * at `price`); an alert without them (an older run, a hold) says only that we do not go below the floor.
+ */
+function floorReachedText(t: (key: string, variables?: Record<string, string | number>) => string, variables: Record<string, string | number>, details: Record<string, string | number>): string {
+  const amount = (value: unknown) => (typeof value === 'number' && value > 0 ? formatPrice(value) : undefined);
+  const needFloor = amount(details.needFloor);
+  const price = amount(details.price);
+  const place = typeof details.place === 'number' && details.place > 0 ? details.place : undefined;
+  const lines = [t('demper-alert-floor-reached', variables)];
+  if (needFloor) lines.push(t('demper-alert-floor-need', { needFloor }));
+  lines.push(price && place ? t('demper-alert-floor-hold-place', { place, price }) : t('demper-alert-floor-hold'));
+  return lines.join(' ');
 }
 
 /** The notifier of a process that runs the demper (bot, worker): Bot API calls only, no polling. */

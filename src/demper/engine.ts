@@ -13,12 +13,14 @@ import { buildPricefeedItem, offerCityPrices, OfferWriteError, type PricefeedIte
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { MarketView } from '../kaspi/storefront-client.js';
 import { findDueProducts, nextCheckAfter } from './due.js';
-import { recentRounds, recordCheck, type CheckContext } from './market-check.js';
+import { pickProductsWithinBudget, runAllowance } from './budget.js';
+import { recordCheck, type CheckContext } from './market-check.js';
 import type { DemperNotifier, DigestLine } from './notifier.js';
 import { DemperReadBack } from './read-back.js';
 import { explainDecision, reasonDetailsOf } from './reasons.js';
 import { demperCitiesOf, demperSettingsOf } from './settings.js';
 import { decide, type Decision } from './strategy.js';
+import { cheapestAtLastCheck } from './strategy-memory.js';
 
 export interface DemperEngineOptions {
   orm: MikroORM;
@@ -51,6 +53,8 @@ export interface RunSummary {
   deferred: number;
   applied: number;
   failed: number;
+  /** Products whose change waited for the store's change budget. */
+  waited?: number;
   errors: { storeId: number; message: string }[];
 }
 
@@ -131,8 +135,12 @@ export class DemperEngine {
       ),
     );
     const now = new Date();
+    // Decided with the budget left in Kaspi's rolling window (the seller's own edits, on/off and preorders count too).
+    const changesLeft = await this.options.kaspi.limits.changesLeft(store.merchantUid);
+    const spareBudget = changesLeft >= this.options.kaspi.limits.changesPerWindow / 2;
     const check: CheckContext = { em, notifier: this.options.notifier, store, ownMerchantIds, now };
-    const plans: PlannedChange[] = [];
+    let plans: PlannedChange[] = [];
+    const recheck: number[] = [];
 
     products: for (const product of products) {
       if (unsettled.has(product.id)) {
@@ -155,18 +163,25 @@ export class DemperEngine {
           if (error instanceof KaspiRateLimitedError) break products; // every exit is resting: leave the rest for the next tick
           continue products;
         }
-        const rounds = await recentRounds(em, product, cityId);
         const ourPrice = priceIn(product, cityId);
-        const state = product.cityStates?.[cityId];
-        const lastCutAt = state?.lastCutAt ? Date.parse(state.lastCutAt) : cityId === main ? (product.lastCutAt?.getTime() ?? null) : null;
-        const decision = decide({ ourPrice, ownMerchantIds, offers: view.offers, settings, now: now.getTime(), lastCutAt, recentRounds: rounds });
+        const memory = product.demperMemory?.[cityId];
+        const decision = decide(settings, memory, { ourPrice, ownMerchantIds, offers: view.offers, spareBudget }, now.getTime());
         summary.checked++;
-        await recordCheck(check, product, cityId, cityId === main, view, decision, rounds);
-        if (decision.action === 'change') plans.push({ product, cityId, oldPrice: ourPrice, decision, after: lastChange.get(`${product.id}:${cityId}`) ?? 0 });
-        else summary.held++;
+        await recordCheck(check, product, cityId, cityId === main, view, decision, cheapestAtLastCheck(memory));
+        if (decision.action === 'change') {
+          plans.push({ product, cityId, oldPrice: ourPrice, decision, after: lastChange.get(`${product.id}:${cityId}`) ?? 0 });
+        } else {
+          rememberDecision(product, cityId, decision);
+          summary.held++;
+        }
+        if (decision.recheckInMs !== undefined) recheck.push(decision.recheckInMs);
+        else recheck.push(0);
       }
       product.lastCheckedAt = now;
       product.nextCheckAt = nextCheckAfter(product, now);
+      // A market best left alone (a bot we do not fight) is looked at less often, unless another city needs us.
+      const later = Math.min(...recheck.splice(0));
+      if (Number.isFinite(later) && later > product.nextCheckAt.getTime() - now.getTime()) product.nextCheckAt = new Date(now.getTime() + later);
     }
     await em.flush();
     if (plans.length === 0) return;
@@ -194,11 +209,28 @@ export class DemperEngine {
       return;
     }
 
+    // Kaspi's rolling budget is shared with the seller's own edits: spend part of what is left, the most valuable first.
+    const allowance = runAllowance(await this.options.kaspi.limits.changesLeft(store.merchantUid));
+    const picked = pickProductsWithinBudget(plans, allowance, (plan) => demperSettingsOf(plan.product, plan.cityId)?.minPrice);
+    for (const plan of picked.waiting) plan.product.nextCheckAt = now;
+    summary.deferred += picked.waiting.length;
+    summary.waited = (summary.waited ?? 0) + new Set(picked.waiting.map((plan) => plan.product.id)).size;
+    plans = picked.now;
+    if (plans.length === 0) {
+      await em.flush();
+      if (picked.waiting.length) await this.options.notifier.digest(storeId, [], false, { waited: summary.waited });
+      return;
+    }
+
     const recorded = await this.recordPlanned(em, store, plans, now);
+    // The strategy's memory moves on only with a change that is really going out (one that waits is decided again).
+    for (const plan of recorded) rememberDecision(plan.product, plan.cityId, plan.decision);
+    await em.flush();
     summary.planned += recorded.length;
     if (recorded.length === 0) return;
     const sent = await this.send(em, store, recorded, summary);
-    if (sent.length) await this.options.notifier.digest(storeId, sent.map((plan) => this.digestLine(store, plan)), false);
+    const waited = new Set(picked.waiting.map((plan) => plan.product.id)).size;
+    if (sent.length || waited) await this.options.notifier.digest(storeId, sent.map((plan) => this.digestLine(store, plan)), false, waited ? { waited } : undefined);
   }
 
   /** The id of the latest price change of each product in each city (`<product>:<city>`), whatever its status. */
@@ -400,4 +432,9 @@ export class DemperEngine {
       cityName: cityLabel(store.points, plan.cityId),
     };
   }
+}
+
+/** The strategy's memory of this city after `decision`, kept on the product (one JSON value per city). */
+function rememberDecision(product: Product, cityId: string, decision: Decision): void {
+  product.demperMemory = { ...product.demperMemory, [cityId]: decision.memory };
 }

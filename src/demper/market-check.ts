@@ -1,26 +1,10 @@
-import { FlushMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 import { cityLabel, priceIn } from '../catalog/city-prices.js';
 import { CompetitorSnapshotSchema, type CityDemperState, type Product, type Store } from '../db/entities/index.js';
 import type { MarketView } from '../kaspi/storefront-client.js';
 import type { DemperNotifier } from './notifier.js';
-import type { Decision, MarketRound } from './strategy.js';
-
-const RECENT_ROUNDS = 6;
-
-/** The last checks of one product in one city, oldest first: what we charged and who led. */
-export async function recentRounds(em: EntityManager, product: Product, cityId: string): Promise<MarketRound[]> {
-  // Snapshots of this run are only added after this read, so nothing pending needs flushing first: without
-  // COMMIT mode MikroORM flushes before every query, one transaction per product (bench: 0.52 → 0.93 × limit).
-  const snapshots = await em.find(CompetitorSnapshotSchema, { product, cityId }, { orderBy: { takenAt: 'DESC' }, limit: RECENT_ROUNDS, flushMode: FlushMode.COMMIT });
-  return snapshots.reverse().map((snapshot) => ({
-    at: snapshot.takenAt.getTime(),
-    ourPrice: snapshot.ourPrice ?? priceIn(product, cityId),
-    leaderMerchantId: snapshot.offers[0]?.merchantId ?? null,
-    leaderPrice: snapshot.cheapestRivalPrice ?? null,
-  }));
-}
+import type { Decision } from './strategy.js';
 
 export interface CheckContext {
   em: EntityManager;
@@ -35,7 +19,15 @@ export interface CheckContext {
  * state (place, cheapest rival, rival moves), and sends each alert once per episode. The product's own fields
  * mirror its main city, where the card and the list read them.
  */
-export async function recordCheck(context: CheckContext, product: Product, cityId: string, main: boolean, view: MarketView, decision: Decision, rounds: MarketRound[]): Promise<void> {
+export async function recordCheck(
+  context: CheckContext,
+  product: Product,
+  cityId: string,
+  main: boolean,
+  view: MarketView,
+  decision: Decision,
+  previousCheapest: number | null,
+): Promise<void> {
   const { em, store, ownMerchantIds, now } = context;
   const ourPrice = priceIn(product, cityId);
   // The seller's other stores are not rivals here either: our place must agree with what the strategy saw.
@@ -53,6 +45,7 @@ export async function recordCheck(context: CheckContext, product: Product, cityI
       reviews: offer.reviews,
       deliveryDuration: offer.deliveryDuration,
       preorder: offer.preorder,
+      intercity: offer.intercity,
     })),
     ourPrice,
     ourPlace: place,
@@ -60,8 +53,7 @@ export async function recordCheck(context: CheckContext, product: Product, cityI
   });
   const state: CityDemperState = { ...product.cityStates?.[cityId] };
   const wasFirst = state.lastPlace === 1;
-  const previousLeader = rounds.at(-1)?.leaderPrice;
-  if (decision.leader && previousLeader !== undefined && previousLeader !== null && previousLeader !== decision.leader.price) {
+  if (decision.leader && previousCheapest !== null && previousCheapest !== decision.leader.price) {
     state.rivalMovedAt = now.toISOString();
     product.rivalMovedAt = now;
   }
@@ -79,11 +71,19 @@ export async function recordCheck(context: CheckContext, product: Product, cityI
     await context.notifier.alert(store.id, {
       kind: 'floor-reached',
       ...alert,
-      details: { floor: decision.details.floor ?? product.minPrice ?? 0, rivalPrice: decision.leader?.price ?? 0, rivalName: decision.leader?.merchantName ?? '', ...(alert.cityName ? { city: alert.cityName } : {}) },
+      details: {
+        floor: decision.details.floor ?? product.minPrice ?? 0,
+        rivalPrice: decision.leader?.price ?? 0,
+        rivalName: decision.leader?.merchantName ?? '',
+        place: decision.place,
+        price: decision.price,
+        ...(decision.details.needFloor !== undefined ? { needFloor: decision.details.needFloor } : {}),
+        ...(alert.cityName ? { city: alert.cityName } : {}),
+      },
     });
   }
   state.floorReached = decision.floorReached;
-  const losesFirst = decision.place > 1 && (decision.action === 'hold' || decision.floorReached);
+  const losesFirst = decision.place > 1 && (decision.action === 'hold' || decision.floorReached || decision.reason === 'price_war_retreat');
   if (losesFirst && wasFirst && !state.lostFirstPlace && (await claimCityAlert(em, product.id, cityId, 'lostFirstPlace'))) {
     await context.notifier.alert(store.id, { kind: 'lost-first-place', ...alert, ...(alert.cityName ? { details: { city: alert.cityName } } : {}) });
   }

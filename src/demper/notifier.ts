@@ -29,8 +29,13 @@ export interface DemperAlert {
   details?: Record<string, string | number>;
 }
 
+export interface DigestExtra {
+  waited?: number;
+}
+
 export interface DemperNotifier {
-  digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void>;
+  /** `extra.waited`: how many products' changes wait for the store's change budget (Kaspi's 250 per 30 min). */
+  digest(storeId: number, lines: DigestLine[], dryRun: boolean, extra?: DigestExtra): Promise<void>;
   alert(storeId: number, alert: DemperAlert): Promise<void>;
   /** The store's expired session was renewed without the seller: a later expiry is news again. */
   sessionRestored?(storeId: number): Promise<void>;
@@ -38,12 +43,12 @@ export interface DemperNotifier {
 
 /** Used by the CLI and tests: keeps what would have been sent. */
 export class RecordingNotifier implements DemperNotifier {
-  readonly digests: { storeId: number; lines: DigestLine[]; dryRun: boolean }[] = [];
+  readonly digests: { storeId: number; lines: DigestLine[]; dryRun: boolean; waited?: number }[] = [];
   readonly alerts: { storeId: number; alert: DemperAlert }[] = [];
   readonly restored: number[] = [];
 
-  async digest(storeId: number, lines: DigestLine[], dryRun: boolean): Promise<void> {
-    this.digests.push({ storeId, lines, dryRun });
+  async digest(storeId: number, lines: DigestLine[], dryRun: boolean, extra?: DigestExtra): Promise<void> {
+    this.digests.push({ storeId, lines, dryRun, ...(extra?.waited ? { waited: extra.waited } : {}) });
   }
 
   async alert(storeId: number, alert: DemperAlert): Promise<void> {

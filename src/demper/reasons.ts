@@ -6,7 +6,7 @@ import type { Decision } from './strategy.js';
 
 /** What a recorded change keeps of its decision, so the reason can be told again in another language. */
 export function reasonDetailsOf(decision: Pick<Decision, 'place' | 'details'>): PriceReasonDetails {
-  return { place: decision.place, ...decision.details };
+  return { ...decision.details, place: decision.place };
 }
 
 /** A recorded demper change's reason in `locale`, from its code and details. */
@@ -25,8 +25,13 @@ export function explainDecision(i18n: I18n, locale: Locale, decision: Decision, 
     rivalPrice: details.rivalPrice !== undefined ? formatTenge(details.rivalPrice) : '—',
     floor: details.floor !== undefined ? formatTenge(details.floor) : '—',
     ceiling: details.ceiling !== undefined ? formatTenge(details.ceiling) : '—',
-    place: details.place ?? decision.place,
+    place: decision.place ?? details.place,
     step: details.step !== undefined ? formatTenge(details.step) : '—',
+    anchor: details.anchorName ?? '—',
+    anchorPrice: details.anchorPrice !== undefined ? formatTenge(details.anchorPrice) : '—',
+    needFloor: details.needFloor !== undefined ? formatTenge(details.needFloor) : '—',
+    rivalFloor: details.rivalFloor !== undefined ? formatTenge(details.rivalFloor) : '—',
+    count: details.count ?? 0,
   });
 }
 

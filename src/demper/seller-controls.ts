@@ -84,18 +84,9 @@ export class DemperControls {
     const settings = demperSettingsOf(product, cityId);
     if (!settings || !cityId) return { status: 'not-configured' };
     const ourPrice = priceIn(product, cityId);
-    const lastCut = product.cityStates?.[cityId]?.lastCutAt;
     const own = (await em.find(StoreSchema, { seller: product.store.seller })).map((store) => store.merchantUid);
     const view = await this.storefront.offers(product.masterSku, cityId);
-    const decision = decide({
-      ourPrice,
-      ownMerchantIds: own,
-      offers: view.offers,
-      settings,
-      now: Date.now(),
-      lastCutAt: lastCut ? Date.parse(lastCut) : (product.lastCutAt?.getTime() ?? null),
-      recentRounds: [],
-    });
+    const decision = decide(settings, product.demperMemory?.[cityId], { ourPrice, ownMerchantIds: own, offers: view.offers }, Date.now());
     const reason = explainDecision(this.i18n, locale, decision, ourPrice);
     if (decision.action !== 'change') return { status: 'market-moved', reason };
     const result = await this.offers.setPrice(product.id, decision.price, {
@@ -105,6 +96,10 @@ export class DemperControls {
       reasonCode: decision.reason,
       reasonDetails: reasonDetailsOf(decision),
     });
+    if (result.status === 'sent') {
+      product.demperMemory = { ...product.demperMemory, [cityId]: decision.memory };
+      await em.flush();
+    }
     return { status: 'sent', result, price: decision.price, reason };
   }
 }

@@ -16,6 +16,8 @@ export interface DemperSettingsChange {
   city?: string;
   /** `город=Астана сброс`: the city goes back to the product's own floor, ceiling and step. */
   resetCity?: boolean;
+  /** The floor as typed when it was under Kaspi's minimum (`мин=5`): `minPrice` is KASPI_MIN_PRICE, and the reply says so. */
+  raisedMinFrom?: number;
 }
 
 export type ParsedSettings = { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
@@ -25,7 +27,7 @@ const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
 const RESET = new Set(['reset', 'сброс', 'сбросить', 'тастау']);
 /** Settings a city may have of its own; the others are the product's everywhere. */
 // On/off is the product's everywhere: «город=Астана выкл» would switch every city off, so it is refused.
-const CITY_SETTINGS = new Set<keyof DemperSettingsChange>(['minPrice', 'maxPrice', 'step', 'stepIsPercent', 'city', 'resetCity']);
+const CITY_SETTINGS = new Set<keyof DemperSettingsChange>(['minPrice', 'maxPrice', 'step', 'stepIsPercent', 'city', 'resetCity', 'raisedMinFrom']);
 /** `mode=` values, as the usage text of each language shows them. */
 const STRATEGIES: Record<string, DemperStrategy> = {
   first: 'first_place',
@@ -46,6 +48,17 @@ const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
 
 const fail = (key: string, variables: Record<string, string | number> = {}): ParsedSettings => ({ ok: false, key, variables });
+
+/**
+ * A floor as typed: a whole price of at least 1 ₸. Under Kaspi's minimum it becomes that minimum (no price can be
+ * lower, so a lower floor would only leave the product unable to run); `raisedFrom` keeps what was typed so the
+ * reply can say so. Anything else (letters, 0, negatives, fractions) is undefined.
+ */
+export function floorOf(text: string): { price: number; raisedFrom?: number } | undefined {
+  const price = parsePriceText(text);
+  if (price === undefined || price < 1) return undefined;
+  return price < KASPI_MIN_PRICE ? { price: KASPI_MIN_PRICE, raisedFrom: price } : { price };
+}
 
 /**
  * Parses the settings part of `/demper <sku> …`. Prices accept the seller's usual spellings («12 000», «12000₸»);
@@ -105,9 +118,10 @@ export function parseDemperSettings(text: string): ParsedSettings {
     const [, rawName, value] = match as unknown as [string, string, string];
     const name = rawName.toLowerCase();
     if (name === 'min' || name === 'мин') {
-      const price = parsePriceText(value);
-      if (price === undefined || price < KASPI_MIN_PRICE) return fail('demper-settings-bad-price', { name: 'min', value: value.slice(0, 20) });
-      change.minPrice = price;
+      const floor = floorOf(value);
+      if (floor === undefined) return fail('demper-settings-bad-price', { name: 'min', value: value.slice(0, 20) });
+      change.minPrice = floor.price;
+      if (floor.raisedFrom !== undefined) change.raisedMinFrom = floor.raisedFrom;
     } else if (name === 'max' || name === 'макс') {
       if (value === '-') change.maxPrice = null;
       else {
@@ -205,6 +219,6 @@ export function applySettings(product: Product, change: DemperSettingsChange, no
     product.demperEnabled = change.enabled;
   }
   // New settings of a running demper take effect on the next tick, not at the check the old ones scheduled.
-  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && key !== 'city' && value !== undefined);
+  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && key !== 'city' && key !== 'raisedMinFrom' && value !== undefined);
   if (product.demperEnabled && retuned && (!product.nextCheckAt || product.nextCheckAt > now)) product.nextCheckAt = now;
 }

@@ -1,18 +1,38 @@
-import type { Product } from '../db/entities/index.js';
+import type { DemperFilters, Product } from '../db/entities/index.js';
 import { mainCityOf } from '../catalog/city-prices.js';
 import type { DemperSettings } from './strategy.js';
 
 export const DEFAULT_RAISE_COOLDOWN_SECONDS = 30 * 60;
 
+/** The store's side of the rival filters: what `/demper` toggles. */
+export interface StoreFilterSource {
+  demperFilters?: DemperFilters | null;
+}
+
+/**
+ * The rival filters that apply to a product: its own `demperOptions` value, else the store's switch, else on.
+ * Without `store`, a loaded `product.store` is read (an unloaded reference has no filters: both on).
+ */
+export function rivalFiltersOf(product: Product, store?: StoreFilterSource): Required<DemperFilters> {
+  const options = product.demperOptions ?? {};
+  const filters = (store ?? (product.store as StoreFilterSource | undefined))?.demperFilters ?? {};
+  return {
+    ignoreIntercity: options.ignoreIntercity ?? filters.ignoreIntercity ?? true,
+    ignoreUnproven: options.ignoreUnproven ?? filters.ignoreUnproven ?? true,
+  };
+}
+
 /**
  * The strategy's settings for a product in one city: the product's own, with the seller's override for that city
- * (floor, ceiling, step) where one is set; undefined while no floor applies there.
+ * (floor, ceiling, step) where one is set; undefined while no floor applies there. `store`: whose rival filters
+ * apply where the product has none of its own (default: the loaded `product.store`, else both on).
  */
-export function demperSettingsOf(product: Product, cityId?: string): DemperSettings | undefined {
+export function demperSettingsOf(product: Product, cityId?: string, store?: StoreFilterSource): DemperSettings | undefined {
   const override = cityId === undefined ? undefined : product.cityOverrides?.[cityId];
   const minPrice = override?.minPrice ?? product.minPrice;
   if (minPrice === null || minPrice === undefined) return undefined;
   const options = product.demperOptions ?? {};
+  const filters = rivalFiltersOf(product, store);
   return {
     minPrice,
     maxPrice: override?.maxPrice !== undefined ? override.maxPrice : (product.maxPrice ?? null),
@@ -24,13 +44,15 @@ export function demperSettingsOf(product: Product, cityId?: string): DemperSetti
     excludedMerchants: product.excludedMerchants,
     autoRaise: options.autoRaise ?? true,
     raiseCooldownMs: (options.raiseCooldownSeconds ?? DEFAULT_RAISE_COOLDOWN_SECONDS) * 1000,
-    whenAlone: options.whenAlone ?? 'hold',
+    whenAlone: options.whenAlone ?? 'ceiling',
     maxDropPerChange: options.maxDropPerChange ?? null,
     priceWar: options.priceWar ?? 'jump',
     rivalFilter: {
       minRating: options.minRating ?? null,
       minReviews: options.minReviews ?? null,
       maxDeliveryRank: options.maxDeliveryRank ?? null,
+      ignoreIntercity: filters.ignoreIntercity,
+      ignoreUnproven: filters.ignoreUnproven,
     },
   };
 }

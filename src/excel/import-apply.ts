@@ -4,6 +4,7 @@ import type { OfferActions } from '../catalog/offer-actions.js';
 import { ProductSchema } from '../db/entities/index.js';
 import { applySettings, settingsProblem, type DemperSettingsChange } from '../demper/settings-input.js';
 import { staggeredFirstCheck } from '../demper/due.js';
+import { STAGGER_ABOVE } from '../demper/store-switch.js';
 import type { Logger } from '../logger.js';
 import type { PreorderService } from '../preorders/service.js';
 import type { ImportChange } from './products-import.js';
@@ -14,6 +15,8 @@ export interface ImportSummary {
   availability: { sent: number; unchanged: number; deferred: number; skipped: number };
   prices: { sent: number; unchanged: number; deferred: number; failed: number };
   preorders: { sent: number; other: number };
+  /** Products whose demper this import switched on, and over how long their first checks are spread (0: the next tick). */
+  demper: { switchedOn: number; spreadSeconds: number };
 }
 
 /**
@@ -33,8 +36,12 @@ export async function applyImport(
     availability: { sent: 0, unchanged: 0, deferred: 0, skipped: 0 },
     prices: { sent: 0, unchanged: 0, deferred: 0, failed: 0 },
     preorders: { sent: 0, other: 0 },
+    demper: { switchedOn: 0, spreadSeconds: 0 },
   };
   const now = new Date();
+  // A few products switched on are looked at on the next tick, as from the chat; hundreds at once must not hit
+  // the storefront in one burst, so their first checks spread over one interval.
+  const stagger = changes.filter((change) => change.demperEnabled === true).length > STAGGER_ABOVE;
   await services.orm.em.fork().transactional(async (em) => {
     for (const change of changes) {
       const settings: DemperSettingsChange = {};
@@ -53,8 +60,13 @@ export async function applyImport(
       const enabling = settings.enabled === true && !product.demperEnabled;
       applySettings(product, settings, now);
       for (const city of change.cityMins ?? []) applySettings(product, { minPrice: city.minPrice }, now, city.cityId);
-      // Hundreds of products switched on at once must not hit the storefront in one burst.
-      if (enabling) product.nextCheckAt = staggeredFirstCheck(product.id, product.checkIntervalSeconds, now);
+      if (enabling) {
+        summary.demper.switchedOn++;
+        if (stagger) {
+          product.nextCheckAt = staggeredFirstCheck(product.id, product.checkIntervalSeconds, now);
+          summary.demper.spreadSeconds = Math.max(summary.demper.spreadSeconds, product.checkIntervalSeconds);
+        }
+      }
       summary.settings++;
     }
   });

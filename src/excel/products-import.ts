@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 
 import type { DemperStrategy, Product, StorePoint } from '../db/entities/index.js';
 import { parsePriceText } from '../demper/price-text.js';
+import { floorOf } from '../demper/settings-input.js';
 import { formatTenge } from '../demper/reasons.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
 import { cityIdsOf, priceIn } from '../catalog/city-prices.js';
@@ -24,6 +25,8 @@ export interface ImportChange {
   cityPrices?: { cityId: string; from: number; to: number }[];
   /** One city's own floor («Минимум, Астана»); null: back to the product's. */
   cityMins?: { cityId: string; minPrice: number | null }[];
+  /** Floors typed under Kaspi's 10 ₸ (the product's, or a city's): set to 10 ₸, and the preview says so. */
+  raisedFloors?: { cityId?: string; typed: number }[];
   onSale?: boolean;
   minPrice?: number | null;
   maxPrice?: number | null;
@@ -201,20 +204,27 @@ export async function planImport(
     const demper = yesNo('import-row-bad-yes-no', 'demper');
     if (demper !== undefined && demper !== product.demperEnabled) change.demperEnabled = demper;
 
+    let minTypedUnderKaspi: number | undefined;
     const bound = (column: 'min' | 'max'): number | null | undefined => {
       const text = read(column);
       if (text === undefined) return undefined;
       if (text === '') return null;
-      const value = parsePriceText(text);
+      // A floor under Kaspi's 10 ₸ becomes 10 ₸ (no price can be lower); a ceiling there is refused.
+      const floor = column === 'min' ? floorOf(text) : undefined;
+      const value = floor?.price ?? parsePriceText(text);
       if (value === undefined || value < KASPI_MIN_PRICE) {
         fail('import-row-bad-bound', { column, value: text.slice(0, 20) });
         return undefined;
       }
+      if (column === 'min') minTypedUnderKaspi = floor?.raisedFrom;
       return value;
     };
     const min = bound('min');
     const max = bound('max');
-    if (min !== undefined && min !== (product.minPrice ?? null)) change.minPrice = min;
+    if (min !== undefined && min !== (product.minPrice ?? null)) {
+      change.minPrice = min;
+      if (minTypedUnderKaspi !== undefined) (change.raisedFloors ??= []).push({ typed: minTypedUnderKaspi });
+    }
     if (max !== undefined && max !== (product.maxPrice ?? null)) change.maxPrice = max;
 
     const stepText = read('step');
@@ -250,10 +260,14 @@ export async function planImport(
       }
       const minText = read(`cityMin:${city.cityId}`);
       if (minText !== undefined) {
-        const value = minText === '' ? null : parsePriceText(minText);
+        const floor = minText === '' ? undefined : floorOf(minText);
+        const value = minText === '' ? null : floor?.price;
         const own = product.cityOverrides?.[city.cityId]?.minPrice ?? null;
-        if (value === undefined || (value !== null && value < KASPI_MIN_PRICE)) fail('import-row-bad-bound', { column: 'min', value: minText.slice(0, 20) });
-        else if (value !== own) (change.cityMins ??= []).push({ cityId: city.cityId, minPrice: value });
+        if (value === undefined) fail('import-row-bad-bound', { column: 'min', value: minText.slice(0, 20) });
+        else if (value !== own) {
+          (change.cityMins ??= []).push({ cityId: city.cityId, minPrice: value });
+          if (floor?.raisedFrom !== undefined) (change.raisedFloors ??= []).push({ cityId: city.cityId, typed: floor.raisedFrom });
+        }
       }
     }
 

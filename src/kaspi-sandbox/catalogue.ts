@@ -29,6 +29,8 @@ export interface Rival {
   demper: boolean;
   floor: number;
   step: number;
+  /** Ships to this city from another one: its storefront offer has no `pickup` and no `pointsWithAvailability`. */
+  intercity?: boolean;
   verbatim?: Record<string, unknown>;
 }
 
@@ -153,6 +155,7 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
   }
 
   priceSomeCitiesApart(seed, offers, rivals);
+  placeIntercitySellers(seed, rivals);
 
   // The recorded real product: our demo electronics store sells it in Almaty, against the real four rivals.
   const electronics = offers.get('30067228')!;
@@ -203,7 +206,7 @@ export function storefrontOffer(
   title: string,
   seller: { merchantId: string; merchantName: string; merchantSku: string; rating: number | null; reviews: number | null },
   price: number,
-  delivery: { type: string; duration: string; preorder: number; point: string; kaspiDelivery: boolean },
+  delivery: { type: string; duration: string; preorder: number; point: string; kaspiDelivery: boolean; intercity?: boolean },
 ): Record<string, unknown> {
   const offer: Record<string, unknown> = {
     masterSku,
@@ -221,10 +224,10 @@ export function storefrontOffer(
     deliveryMovedBySlot: false,
     kdPickupDate: '2026-11-26T15:00:00.000+00:00',
     availabilityDate: '2026-11-25T17:52:23.745+00:00',
-    pickup: '2026-11-25T19:00:00.000+00:00',
+    ...(delivery.intercity ? {} : { pickup: '2026-11-25T19:00:00.000+00:00' }),
     kaspiDelivery: delivery.kaspiDelivery,
     kdPoints: [delivery.point],
-    pointsWithAvailability: [delivery.point],
+    ...(delivery.intercity ? {} : { pointsWithAvailability: [delivery.point] }),
     preorder: delivery.preorder,
     locatedInPoint: delivery.point,
     deliveryType: delivery.type,
@@ -252,6 +255,40 @@ function priceSomeCitiesApart(seed: number, offers: Map<string, SandboxOffer[]>,
         rival.price = Math.max(10, Math.round(rival.price * factor));
         rival.floor = Math.max(10, Math.round(rival.floor * factor));
       }
+    }
+  }
+}
+
+/** Share of generated rival slots that ship from another city. */
+const INTERCITY_SHARE = 0.04;
+
+/**
+ * Cheap sellers who ship from another city (like the recorded Tehno Trade offer: TO_DOOR in days, no pickup, no
+ * stock at a point here): a few percent of rival slots, weakly rated, 3–8 % under the cheapest local rival, so
+ * chasing them would be a mistake the demper must not make. A stream of its own, so the rest of the seeded world
+ * stays as it was; a city keeps at least one local rival. Runs before the recorded product is added, which stays
+ * verbatim.
+ */
+function placeIntercitySellers(seed: number, rivals: Map<string, Rival[]>): void {
+  const random = new SeededRandom(seed * 15_485_863 + 7);
+  for (const cityRivals of rivals.values()) {
+    const chosen = cityRivals.filter(() => random.chance(INTERCITY_SHARE));
+    const local = cityRivals.filter((rival) => !chosen.includes(rival));
+    if (chosen.length === 0 || local.length === 0) continue;
+    const cheapestLocal = Math.min(...local.map((rival) => rival.price));
+    for (const rival of chosen) {
+      const price = Math.max(10, Math.round(cheapestLocal * (1 - (3 + random.next() * 5) / 100)));
+      Object.assign(rival, {
+        intercity: true,
+        price,
+        rating: Math.round((3 + random.next() * 0.6) * 10) / 10,
+        reviews: random.int(1, 8),
+        deliveryType: 'TO_DOOR',
+        deliveryDuration: random.pick(['TILL_5_DAYS', 'TILL_7_DAYS']),
+        preorder: 0,
+        demper: false, // they sell on price from afar and do not chase anyone
+        floor: Math.max(10, Math.round(price * 0.97)),
+      });
     }
   }
 }

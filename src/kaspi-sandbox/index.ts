@@ -546,7 +546,7 @@ class Sandbox {
               title,
               { merchantId: rival.merchantId, merchantName: rival.merchantName, merchantSku: `${masterSku}_${rival.merchantId}`, rating: rival.rating, reviews: rival.reviews },
               rival.price,
-              { type: rival.deliveryType, duration: rival.deliveryDuration, preorder: rival.preorder, point: `${rival.merchantId}_PP1`, kaspiDelivery: rival.deliveryType !== 'PICKUP' },
+              { type: rival.deliveryType, duration: rival.deliveryDuration, preorder: rival.preorder, point: `${rival.merchantId}_PP1`, kaspiDelivery: rival.deliveryType !== 'PICKUP', intercity: rival.intercity },
             ),
       });
     }

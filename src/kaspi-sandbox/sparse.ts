@@ -55,6 +55,8 @@ export function sparseStorefrontOffer(seed: number, offer: Record<string, unknow
   const random = randomFor(seed, `shop:${String(offer.masterSku)}:${String(offer.merchantId)}`);
   omit(item, random, ['masterSku', 'masterCategory', 'merchantSku', 'title', 'kaspiDelivery', 'deliveryType'], 0.12);
   omit(item, random, ['delivery', 'deliveryMovedBySlot', 'kdPickupDate', 'availabilityDate', 'pickup', 'postomat', 'pointsWithAvailability'], 0.2);
+  // A seller with stock here keeps one of the two: with neither it would read as shipping from another city.
+  if (!('pickup' in item) && !('pointsWithAvailability' in item) && 'pointsWithAvailability' in offer) item.pointsWithAvailability = offer.pointsWithAvailability;
   if (random.chance(0.1)) delete item.kdPoints;
   else if (random.chance(0.1)) delete item.locatedInPoint;
   if (item.preorder === 0 && random.chance(0.2)) delete item.preorder;

@@ -117,7 +117,15 @@ export const fileStatusResponse = z.looseObject({
   errors: z.array(z.unknown()).optional(),
 });
 
-/** One competitor offer. Needed: `merchantId` and `price`; the rest describes the offer and may be missing. */
+/** One way an offer reaches the buyer (typed public clients: `deliveryOptions{<key>:{…, interCity}}`). */
+const storefrontDeliveryOption = z.looseObject({ interCity: loose(z.boolean()) });
+
+/**
+ * One competitor offer. Needed: `merchantId` and `price`; the rest describes the offer and may be missing.
+ * `pickup`, `pointsWithAvailability` and `deliveryOptions` only tell whether the seller has stock in the buyer's
+ * city (storefront-client.ts decides that over the whole answer), so each reads as absent when unreadable;
+ * `deliveryOptions` is read as a list whether it comes keyed (as public clients show it) or as an array.
+ */
 export const storefrontOffer = z.looseObject({
   masterSku: loose(kaspiId),
   merchantId: kaspiId,
@@ -132,6 +140,13 @@ export const storefrontOffer = z.looseObject({
   deliveryDuration: maybe(z.string()),
   kdPoints: loose(z.array(z.string())),
   locatedInPoint: loose(z.string()),
+  pickup: loose(z.union([z.string().min(1), z.number()])),
+  pointsWithAvailability: loose(z.array(z.unknown())),
+  deliveryOptions: loose(
+    z
+      .union([z.array(storefrontDeliveryOption), z.record(z.string(), storefrontDeliveryOption)])
+      .transform((options) => (Array.isArray(options) ? options : Object.values(options))),
+  ),
 });
 
 export const storefrontOffersResponse = z.looseObject({

@@ -22,6 +22,8 @@ export interface MarketOffer {
   /** Preorder days; 0 = in stock. */
   preorder: number;
   points: string[];
+  /** Delivers to this city only from another one (Kaspi's `deliveryOptions`, else no pickup and no stock here; see `intercityReader`). */
+  intercity: boolean;
 }
 
 export interface MarketView {
@@ -47,6 +49,8 @@ export interface StorefrontClientOptions {
 /** Competitors' offers from the public storefront (`POST {shop}/yml/offer-view/offers/{masterSku}`). */
 export class KaspiStorefrontClient {
   private readonly origin: string;
+  /** Fields whose disappearance from every offer was already logged; cleared once an answer carries them again. */
+  private readonly missingLocalFields = new Set<string>();
 
   constructor(private readonly options: StorefrontClientOptions) {
     this.origin = new URL(options.shopUrl).origin;
@@ -66,7 +70,39 @@ export class KaspiStorefrontClient {
       collected.push(...this.readOffers(masterSku, page, response.offers));
       if (response.offers.length < STOREFRONT_PAGE_LIMIT || (total !== undefined && listed >= total)) break;
     }
-    return { masterSku, cityId, offers: cheapestPerMerchant(collected), total: total ?? listed, fetchedAt: new Date() };
+    const intercity = this.intercityReader(masterSku, cityId, collected);
+    return { masterSku, cityId, offers: cheapestPerMerchant(collected, intercity), total: total ?? listed, fetchedAt: new Date() };
+  }
+
+  /**
+   * Who delivers to this city only from another one. Kaspi says it plainly in `deliveryOptions` when an answer
+   * has them (typed public clients): intercity when every option is `interCity: true`. Otherwise a seller with
+   * stock here shows `pickup` and/or points with availability (the recorded capture: Tehno Trade, TO_DOOR in
+   * 5 days, has neither). That reading is trusted only while some offer of the same answer still carries those
+   * fields: if none does, Kaspi more likely dropped them than every seller moved away, and hiding every rival
+   * would let the demper act on an empty market. Then nobody is intercity and the change is logged once.
+   */
+  private intercityReader(masterSku: string, cityId: string, offers: StorefrontOfferRead[]): (offer: StorefrontOfferRead) => boolean {
+    const stated = (offer: StorefrontOfferRead) => (offer.deliveryOptions?.length ?? 0) > 0;
+    const local = (offer: StorefrontOfferRead) => offer.pickup !== undefined || (offer.pointsWithAvailability?.length ?? 0) > 0;
+    const unstated = offers.filter((offer) => !stated(offer));
+    const fieldsSeen = offers.some(local);
+    if (fieldsSeen) this.missingLocalFields.clear();
+    // A single offer without them proves nothing about the format: one seller may well ship from elsewhere.
+    else if (unstated.length >= 2) this.reportMissingLocalFields(masterSku, cityId, unstated.length);
+    return (offer) => (stated(offer) ? offer.deliveryOptions!.every((option) => option.interCity === true) : fieldsSeen && !local(offer));
+  }
+
+  private reportMissingLocalFields(masterSku: string, cityId: string, of: number): void {
+    const problems = Array.from({ length: of }, (_, index) => [`offers.${index}.pickup`, `offers.${index}.pointsWithAvailability`]).flat();
+    const fresh = formatChanges(problems.map((field) => ({ field })), of).filter((change) => !this.missingLocalFields.has(change.field));
+    if (fresh.length === 0) return;
+    for (const change of fresh) this.missingLocalFields.add(change.field);
+    kaspiSchemaErrors.inc({ endpoint: 'storefront.offers' });
+    this.options.logger.warn(
+      { masterSku, cityId, fields: fresh },
+      `Kaspi changed the storefront offers: ${fresh.map((change) => change.field).join(', ')} missing on every offer; intercity sellers cannot be told apart`,
+    );
   }
 
   /**
@@ -146,7 +182,7 @@ export class KaspiStorefrontClient {
   }
 }
 
-function cheapestPerMerchant(offers: StorefrontOfferRead[]): MarketOffer[] {
+function cheapestPerMerchant(offers: StorefrontOfferRead[], intercity: (offer: StorefrontOfferRead) => boolean): MarketOffer[] {
   const byMerchant = new Map<string, MarketOffer>();
   for (const offer of offers) {
     const current = byMerchant.get(offer.merchantId);
@@ -163,6 +199,7 @@ function cheapestPerMerchant(offers: StorefrontOfferRead[]): MarketOffer[] {
       deliveryDuration: offer.deliveryDuration ?? null,
       preorder: offer.preorder ?? 0,
       points: offer.kdPoints ?? (offer.locatedInPoint ? [offer.locatedInPoint] : []),
+      intercity: intercity(offer),
     });
   }
   return [...byMerchant.values()].sort((a, b) => a.price - b.price || a.merchantId.localeCompare(b.merchantId));

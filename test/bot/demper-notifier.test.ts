@@ -6,6 +6,7 @@ import { ChatNotifier, inQuietHours } from '../../src/bot/demper-notifier.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { SellerSchema, StoreSchema, type Seller } from '../../src/db/entities/index.js';
 import type { DigestLine } from '../../src/demper/notifier.js';
+import { emptyMemory } from '../../src/demper/strategy-memory.js';
 import { createI18n } from '../../src/i18n.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
@@ -63,6 +64,8 @@ const line: DigestLine = {
     place: 1,
     floorReached: false,
     priceWar: false,
+    ignored: 0,
+    memory: emptyMemory(),
   },
   rivalName: 'Rival Shop',
   rivalPrice: 11_500,
@@ -113,6 +116,25 @@ describe('the demper’s chat notifier', () => {
       'Чайник: цена 11\u202f490\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: —.',
       'Кофеварка: цена 20\u202f000\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: 21\u202f000\u00a0₸.',
     ].map((text) => `⚠️ ${text}`));
+  });
+
+  it('a rival below the floor: what first place would take and the place we hold, in each language; without them, no claim of a move', async () => {
+    const { chatId, storeId } = await sellerWithStore({});
+    const details = { rivalName: 'Sulpak Store', rivalPrice: 292_786, floor: 300_000, needFloor: 292_786, place: 3, price: 323_832, city: 'Алматы' };
+    await notifier.alert(storeId, { kind: 'floor-reached', productId: 1, title: 'Телевизор', cityName: 'Алматы', details });
+    await notifier.alert(storeId, { kind: 'floor-reached', productId: 2, title: 'Чайник', details: { rivalName: 'R', rivalPrice: 10_500, floor: 11_000 } });
+    expect(botMessages(chatId).map((message) => message.text)).toEqual([
+      '⚠️ Телевизор · Алматы: Sulpak Store продаёт за 292\u202f786\u00a0₸ — ниже вашего минимума 300\u202f000\u00a0₸. Первое место — только при мин. ниже 292\u202f786\u00a0₸. Держим 3-е место за 323\u202f832\u00a0₸.',
+      '⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000\u00a0₸. Ниже минимума не опускаемся.',
+    ]);
+    for (const language of ['kk', 'en']) {
+      const other = await sellerWithStore({ language } as Partial<Seller>);
+      await notifier.alert(other.storeId, { kind: 'floor-reached', productId: 1, title: 'TV', details });
+      const text = botMessages(other.chatId)[0]!.text ?? '';
+      expect(text, language).toContain('292\u202f786\u00a0₸');
+      expect(text, language).toContain('323\u202f832\u00a0₸');
+      expect(text, language).not.toMatch(/\{|\$/);
+    }
   });
 
   it('in quiet hours delivers silently instead of dropping; a dry-run digest carries ✅/❌ per proposal', async () => {

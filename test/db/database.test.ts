@@ -63,7 +63,7 @@ describe.each(targets)('database on $name', (target) => {
     expect(before).toHaveLength(0);
 
     const applied = await migrate(database);
-    expect(applied).toEqual(['Migration20261125020540', 'Migration20261125023538', 'Migration20261125223854', 'Migration20261206000100', 'Migration20261207000100']);
+    expect(applied).toEqual(['Migration20261125020540', 'Migration20261125023538', 'Migration20261125223854', 'Migration20261206000100', 'Migration20261207000100', 'Migration20261208120000', 'Migration20261209000100']);
     expect(await migrate(database)).toEqual([]);
 
     const tables = await connection.execute<{ table_name: string }[]>(

@@ -1,3 +1,4 @@
+import { countedRivalsFirst } from '../helpers/counted-rivals.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +81,7 @@ beforeAll(async () => {
   product = candidates.find((candidate) => pricesDiffer(candidate, store.points)) ?? candidates[0]!;
   cities = demperCitiesOf(product, store.points).map((cityId) => ({ cityId, price: priceIn(product, cityId) }));
   for (const { cityId, price } of cities) {
-    const rivals = sandbox.storefront(product.masterSku, cityId).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)));
+    const rivals = countedRivalsFirst(sandbox.storefront(product.masterSku, cityId).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))));
     rivals.forEach((rival, index) => sandbox.setRivalPrice(product.masterSku, cityId, String(rival.merchantId), price + (index === 0 ? -100 : 2_000)));
   }
   const lowest = Math.min(...cities.map((city) => city.price));

@@ -1,3 +1,4 @@
+import { countedRivalsFirst } from '../helpers/counted-rivals.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -194,7 +195,7 @@ async function sellOnlyAtFirstPoint(world: World, products: Product[]): Promise<
  */
 async function arrangeMarket(world: World, product: Product, leaderPrice: number, othersPrice: number) {
   const city = await cityOf(world, product);
-  const rivals = world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)));
+  const rivals = countedRivalsFirst(world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))));
   rivals.forEach((rival, index) => world.sandbox.setRivalPrice(product.masterSku, city, String(rival.merchantId), index === 0 ? leaderPrice : othersPrice));
   return { city, leader: { merchantId: String(rivals[0]!.merchantId), merchantName: String(rivals[0]!.merchantName) } };
 }
@@ -329,18 +330,20 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(grew('kaspi_bot_kaspi_requests_total', { endpoint: 'cabinet.pricefeed-batch', status: '200' })).toBe(1);
   });
 
-  it('never goes below the floor: holds, writes nothing, alerts floor-reached once per episode', async () => {
+  it('never goes below the floor: takes the best place above it, says once what first place would take, then holds', async () => {
     const product = takeProduct();
     const price = product.price;
     const floor = price - 100;
-    const { leader } = await arrangeMarket(world, product, price - 400, price + 2_000);
+    const { leader, city } = await arrangeMarket(world, product, price - 400, price + 2_000);
     await enableDemper(world, product, { minPrice: floor, maxPrice: price + 5_000, step: 1 });
     const writesBefore = writeCount();
     const notifier = new RecordingNotifier();
-    const engine = engineFor(world, notifier);
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+    // Just under the next seller above the floor, never at the floor losing.
+    const expected = price + 2_000 - 1;
 
     const first = await engine.runOnce();
-    expect(first).toMatchObject({ stores: 1, checked: 1, held: 1, planned: 0, sent: 0, errors: [] });
+    expect(first).toMatchObject({ stores: 1, checked: 1, held: 0, planned: 1, sent: 1, errors: [] });
     expect(notifier.alerts).toEqual([
       {
         storeId: world.storeId,
@@ -350,24 +353,29 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
           sku: product.sku,
           title: product.title,
           cityName: 'Алматы',
-          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName, city: 'Алматы' },
+          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName, place: 2, price: expected, needFloor: price - 400, city: 'Алматы' },
         },
       },
     ]);
+    const [change] = await changesOf(world, product.id);
+    expect(change).toMatchObject({ status: 'sent', oldPrice: price, newPrice: expected, reasonCode: 'unreachable_first' });
+    expect(change!.reasonText).toContain('только при мин. ниже');
+    expect(change!.newPrice).toBeGreaterThanOrEqual(floor);
     const held = await productRow(world, product.id);
-    expect(held.price).toBe(price);
     expect(held.demperAlerts.floorReached).toBe(true);
     expect(held.lastCheapestRivalPrice).toBe(price - 400);
 
-    // The same market at the next check: still held, and the seller is not told a second time.
+    // Applied; the same market at the next check: held, and the seller is not told a second time.
+    await waitUntil(() => catalogueOffer(world, product.sku).allCityPrices[city]?.price === expected, 'Kaspi applies the batch');
+    await waitUntil(() => Date.now() - change!.sentAt!.getTime() > 150, 'verifyAfterMs passes');
+    await engine.runOnce();
     await makeDue(world, [product.id]);
     const second = await engine.runOnce();
     expect(second).toMatchObject({ checked: 1, held: 1, planned: 0, sent: 0 });
     expect(notifier.alerts).toHaveLength(1);
-    expect(notifier.digests).toEqual([]);
-    expect(await changesOf(world, product.id)).toEqual([]);
-    expect(writeCount()).toBe(writesBefore);
-    expect(catalogueOffer(world, product.sku).price).toBe(price);
+    expect(await changesOf(world, product.id)).toHaveLength(1);
+    expect(writeCount()).toBe(writesBefore + 1);
+    expect(catalogueOffer(world, product.sku).allCityPrices[city]?.price).toBe(expected);
   });
 
   it('never undercuts its own offer when it is the cheapest in the market', async () => {
@@ -587,6 +595,37 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
       await world.relogin();
     }
     expect((await storeOf(world)).sessionState).toBe('active');
+  });
+
+  it("spends the store's change budget where it is worth most: the rest wait, are told in the digest, and go at a later run", async () => {
+    const products = [takeProduct(), takeProduct(), takeProduct(), takeProduct()];
+    // The same cut on each; the margin over the floor differs, and so does what each change is worth.
+    const margins = [50, 900, 300, 2_000];
+    for (const [index, product] of products.entries()) {
+      await arrangeMarket(world, product, product.price - 100, product.price + 2_000);
+      await enableDemper(world, product, { minPrice: product.price - 100 - margins[index]!, maxPrice: product.price + 5_000, step: 1 });
+    }
+    // Spent elsewhere (the seller's own edits, on/off): 14 changes left, 10 kept for the seller, half of the rest now.
+    const left = await world.kaspi.limits.changesLeft(MERCHANT);
+    await world.kaspi.limits.takeChanges(MERCHANT, left - 14);
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier);
+
+    const first = await engine.runOnce();
+    expect(first).toMatchObject({ checked: 4, planned: 2, sent: 2, deferred: 2, waited: 2, errors: [] });
+    const sentIds = (await world.database.orm.em.fork().find(PriceChangeSchema, { product: { $in: products.map((product) => product.id) }, status: 'sent' })).map((change) => change.product.id);
+    // The two widest margins went first.
+    expect(sentIds.sort()).toEqual([products[1]!.id, products[3]!.id].sort());
+    expect(notifier.digests).toHaveLength(1);
+    expect(notifier.digests[0]).toMatchObject({ waited: 2 });
+    expect(notifier.digests[0]!.lines.map((line) => line.productId).sort()).toEqual(sentIds.sort());
+    // The two that waited were not recorded and are due at the next run.
+    for (const product of [products[0]!, products[2]!]) {
+      expect(await changesOf(world, product.id)).toEqual([]);
+      expect((await productRow(world, product.id)).nextCheckAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    // Never more than the budget allows: the reserve stays free for the seller.
+    expect(await world.kaspi.limits.changesLeft(MERCHANT)).toBeGreaterThanOrEqual(10);
   });
 
   it('decides each city on its own: Almaty moves, Astana keeps its own price, one batch item carries both', async () => {

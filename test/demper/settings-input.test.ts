@@ -115,3 +115,50 @@ describe('a city’s own bounds', () => {
     expect(settingsProblem({ ...product, minPrice: 120_000, maxPrice: 124_000 }, { minPrice: 125_000 }, '710000000')).toMatchObject({ ok: false, key: 'demper-settings-min-above-max' });
   });
 });
+
+describe('a floor under Kaspi’s 10 ₸', () => {
+  const i18n = createI18n();
+
+  it.each([
+    ['мин=5', 5],
+    ['min=9', 9],
+    ['вкл мин 1', 1],
+    ['min=9₸', 9],
+  ])('%s becomes 10 ₸ and remembers what was typed', (text, typed) => {
+    const parsed = parseDemperSettings(text);
+    expect(parsed).toMatchObject({ ok: true, change: { minPrice: 10, raisedMinFrom: typed } });
+  });
+
+  it('a floor of 10 ₸ or more is taken as typed, with nothing to say', () => {
+    expect(parseDemperSettings('мин=10')).toEqual({ ok: true, change: { minPrice: 10 } });
+    expect(parseDemperSettings('мин=11')).toEqual({ ok: true, change: { minPrice: 11 } });
+  });
+
+  it('a city’s floor under 10 ₸ becomes 10 ₸ too', () => {
+    expect(parseDemperSettings('город=Астана мин=3')).toEqual({ ok: true, change: { city: 'Астана', minPrice: 10, raisedMinFrom: 3 } });
+  });
+
+  it.each(['мин=abc', 'мин=0', 'мин=-5', 'мин=5.5', 'мин=9,99', 'мин=5.', 'min=½'])('%s is still refused as no price', (text) => {
+    const parsed = parseDemperSettings(text);
+    expect(parsed).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'min' } });
+    if (!parsed.ok) expect(i18n.t('ru', parsed.key, parsed.variables)).toMatch(/— не цена/);
+  });
+
+  it('a ceiling under 10 ₸ is still refused', () => {
+    expect(parseDemperSettings('макс=9')).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'max', value: '9' } });
+    expect(parseDemperSettings('мин=5 макс=8')).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'max' } });
+  });
+
+  it('a raised floor is a retune like any floor: a running demper looks at the product on the next tick', () => {
+    const now = new Date('2026-11-25T22:00:00Z');
+    const product = running(new Date('2026-11-25T22:14:00Z'));
+    applySettings(product, changeOf('мин=5'), now);
+    expect(product.minPrice).toBe(10);
+    expect(product.nextCheckAt).toEqual(now);
+  });
+
+  it('the reply’s note reads right in each language', () => {
+    expect(i18n.t('ru', 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toBe('Минимум 5 ₸ ниже минимальной цены Kaspi — поставили 10 ₸.');
+    for (const locale of LOCALES) expect(i18n.t(locale, 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toMatch(/5 ₸.*10 ₸/);
+  });
+});

@@ -1,3 +1,4 @@
+import { countedRivalsFirst } from '../helpers/counted-rivals.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -285,7 +286,8 @@ export class FaultWorld {
         // above it. We hold first place in each.
         for (const cityId of demperCitiesOf(product, product.store.points)) {
           const ours = priceIn(product, cityId);
-          const rivals = [...new Set(sandbox.storefront(product.masterSku, cityId).map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
+          const listed = countedRivalsFirst(sandbox.storefront(product.masterSku, cityId));
+          const rivals = [...new Set(listed.map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
           if (rivals[0]) sandbox.setRivalPrice(product.masterSku, cityId, rivals[0], ours + STEP);
           for (const [index, rival] of rivals.slice(1).entries()) sandbox.setRivalPrice(product.masterSku, cityId, rival, ours + STEP + 1 + ((index * 37) % 200));
           if (cityId === main) tracked.leader = rivals[0] ?? '';

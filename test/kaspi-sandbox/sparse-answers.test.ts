@@ -119,6 +119,13 @@ describe('Kaspi sandbox answers with optional fields left out', () => {
       expect(typeof offer.price).toBe('number');
       expect('deliveryDuration' in offer).toBe(true); // a decision input: its absence would mean something else
     }
+    // `pickup` or `pointsWithAvailability` may be left out, never both: that is how a seller shipping from another
+    // city reads (Tehno Trade in the recorded capture), and only the sandbox's intercity rivals look so.
+    expect(offers.filter((offer) => !('pickup' in offer)).length).toBeGreaterThan(0);
+    expect(offers.filter((offer) => !('pointsWithAvailability' in offer)).length).toBeGreaterThan(0);
+    const fromElsewhere = offers.filter((offer) => !('pickup' in offer) && !('pointsWithAvailability' in offer));
+    expect(fromElsewhere.length).toBeGreaterThan(0);
+    for (const offer of fromElsewhere) expect(['TILL_5_DAYS', 'TILL_7_DAYS']).toContain(offer.deliveryDuration);
     // What tests read from the sandbox directly is what the storefront answers.
     expect(await storefront(skus[0]!)).toEqual(sandbox.storefront(skus[0]!, ALMATY).slice(0, 64));
   });

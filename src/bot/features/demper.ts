@@ -1,19 +1,21 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
-import { PriceChangeSchema, ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
+import { ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
 import { cityNameOf, findCity, priceIn } from '../../catalog/city-prices.js';
-import { applySettings, parseDemperSettings, settingsProblem } from '../../demper/settings-input.js';
+import { applySettings, parseDemperSettings, settingsProblem, type DemperSettingsChange } from '../../demper/settings-input.js';
 import { demperCitiesOf, demperSettingsOf } from '../../demper/settings.js';
+import { switchStoreDemperOn, toggleStoreFilter } from '../../demper/store-switch.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { titleInCity, unknownCityText } from '../helpers/city-price-label.js';
-import { formatPrice, html, zonedFormat } from '../helpers/format.js';
+import { formatPrice, html } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { onePress } from '../helpers/repeated-press.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
 import { reportPriceResult } from './price.js';
+import { FILTER_OF, FROM_PRODUCT, productFiltersLine, productNotes, showStoreDemper, storeOnButton, STORE_SWITCHES, tickMinutesOf } from './demper-store.js';
 import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
 
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
@@ -33,11 +35,19 @@ demperFeature.command('demper', async (ctx) => {
   const parsed = parseDemperSettings(rest.join(' '));
   if (!parsed.ok) return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
   const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
-  if (saved) await showProductDemper(ctx, saved);
+  if (saved) await showProductDemper(ctx, saved.product, saved);
 });
 
+/** A change the seller's message made: what the reply says about it (a raised floor, the first check). */
+export interface SavedSettings {
+  product: Product & { store: Store };
+  change: DemperSettingsChange;
+  /** This message switched the product's demper on. */
+  enabledNow: boolean;
+}
+
 /** Parses, checks and saves; replies with the problem and returns undefined when the text is refused. */
-export async function saveProductSettings(ctx: BotContext, productId: number, text: string): Promise<Product | undefined> {
+export async function saveProductSettings(ctx: BotContext, productId: number, text: string): Promise<SavedSettings | undefined> {
   const parsed = parseDemperSettings(text);
   if (!parsed.ok) {
     await ctx.reply(ctx.t(parsed.key, parsed.variables));
@@ -60,11 +70,23 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
     await ctx.reply(ctx.t(problem.key, { ...problem.variables, min: formatPrice(Number(problem.variables.min ?? 0)), max: formatPrice(Number(problem.variables.max ?? 0)) }));
     return undefined;
   }
+  const wasEnabled = product.demperEnabled;
+  // Both switches on: the product is looked at on the next tick (applySettings), and the reply says when.
   applySettings(product, parsed.change, new Date(), cityId);
   await em.flush();
   ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
   await warnOfForcedMove(ctx, product);
-  return product;
+  return { product, change: parsed.change, enabledNow: product.demperEnabled && !wasEnabled };
+}
+
+/**
+ * A product's demper reply: its settings, the rival filters that apply, and below them what the seller must know
+ * (a floor raised to Kaspi's minimum, the store's switch off — with its button — or when the first check comes).
+ */
+export function productDemperReply(ctx: BotContext, product: Product & { store: Store }, saved?: Pick<SavedSettings, 'change' | 'enabledNow'>): { text: string; storeButton?: { text: string; data: string } } {
+  const notes = productNotes(ctx, product, product.store, saved?.change, saved?.enabledNow);
+  const text = [`${productDemperText(ctx, product)}\n${productFiltersLine(ctx, product, product.store)}`, ...notes.lines].join('\n');
+  return { text, ...(notes.storeButton ? { storeButton: storeOnButton(ctx, product.store.id) } : {}) };
 }
 
 /**
@@ -115,59 +137,60 @@ function cityOverrideLines(ctx: BotContext, product: Product): string {
   return lines.length ? `\n${lines.join('\n')}` : '';
 }
 
-async function showProductDemper(ctx: BotContext, product: Product): Promise<void> {
-  const keyboard = new InlineKeyboard()
+async function showProductDemper(ctx: BotContext, product: Product & { store: Store }, saved?: SavedSettings): Promise<void> {
+  const reply = productDemperReply(ctx, product, saved);
+  const keyboard = new InlineKeyboard();
+  if (reply.storeButton) keyboard.text(reply.storeButton.text, reply.storeButton.data).row();
+  keyboard
     .text(ctx.t('button-demper-configure'), callbackData(ACTIONS.demperProduct, product.id))
     .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
     .text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
-  await ctx.reply(`${productDemperText(ctx, product)}\n\n${ctx.t('demper-settings-usage')}`, { parse_mode: 'HTML', reply_markup: keyboard });
-}
-
-async function showStoreDemper(ctx: BotContext, store: Store, edit: boolean): Promise<void> {
-  const em = ctx.deps.orm.em.fork();
-  const [enabled, total] = await Promise.all([
-    em.count(ProductSchema, { store: store.id, removedAt: null, demperEnabled: true }),
-    em.count(ProductSchema, { store: store.id, removedAt: null }),
-  ]);
-  const latest = await em.findOne(PriceChangeSchema, { store: store.id, source: 'demper' }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
-  const lines = [ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total })];
-  if (store.demperDryRun) lines.push(ctx.t(ctx.seller.notifyLevel === 'off' ? 'demper-store-dry-run-silent' : 'demper-store-dry-run'));
-  if (latest) {
-    const cycle = await em.find(PriceChangeSchema, { store: store.id, source: 'demper', createdAt: latest.createdAt });
-    const count = (status: string) => cycle.filter((change) => change.status === status).length;
-    lines.push(
-      ctx.t('demper-store-last-cycle', {
-        at: zonedFormat(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', ctx.seller.timezone, { dateStyle: 'short', timeStyle: 'short' }).format(latest.createdAt),
-        changes: cycle.length,
-        applied: count('applied'),
-        failed: count('failed'),
-      }),
-    );
-  } else lines.push(ctx.t('demper-store-no-cycles'));
-  if (enabled === 0) lines.push(ctx.t('demper-store-how-to'));
-  const keyboard = new InlineKeyboard()
-    .text(ctx.t(store.demperEnabled ? 'button-demper-off' : 'button-demper-on'), callbackData(ACTIONS.demper, store.id, store.demperEnabled ? 'off' : 'on'))
-    .text(ctx.t(store.demperDryRun ? 'button-demper-live' : 'button-demper-dry'), callbackData(ACTIONS.demper, store.id, store.demperDryRun ? 'live' : 'dry'))
-    .row()
-    .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
-    .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options).catch(() => undefined);
-  else await ctx.reply(lines.join('\n'), options);
+  await ctx.reply(`${reply.text}\n\n${ctx.t('demper-settings-usage')}`, { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
-  const [id, switchTo] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+  const [id, switchTo, from] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const store = await ownStore(ctx, idArg(id));
-  if (!store || !['on', 'off', 'dry', 'live'].includes(switchTo ?? '')) return refuse(ctx);
+  if (!store || !(STORE_SWITCHES as readonly string[]).includes(switchTo ?? '')) return refuse(ctx);
   const em = ctx.deps.orm.em.fork();
-  const changes = switchTo === 'on' || switchTo === 'off' ? { demperEnabled: switchTo === 'on' } : { demperDryRun: switchTo === 'dry' };
-  if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
-  else await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, changes);
-  await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
+  if (switchTo === 'on') return storeSwitchedOn(ctx, store, from === FROM_PRODUCT);
+  const filter = FILTER_OF[switchTo!];
+  if (filter) {
+    const filters = await toggleStoreFilter(em, store.id, ctx.seller.id, filter);
+    if (!filters) return refuse(ctx);
+    ctx.logger.info({ storeId: store.id, filters }, 'demper rival filters changed');
+    await ctx.answerCallbackQuery({ text: ctx.t(filters[filter] ? 'demper-filter-switched-on' : 'demper-filter-switched-off') });
+  } else {
+    if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
+    else await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, { demperDryRun: switchTo === 'dry' });
+    await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
+  }
   await showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true);
 });
+
+/**
+ * The store's switch on, from the `/demper` panel or from «▶️ Включить демпер магазина» under a product's reply:
+ * its products on are looked at within one tick, and the answer says when. Under a product's reply the reply
+ * stays (only the button leaves it) and the result is a message of its own.
+ */
+async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boolean): Promise<void> {
+  const minutes = tickMinutesOf(ctx);
+  const switched = await switchStoreDemperOn(ctx.deps.orm.em.fork(), store.id, ctx.seller.id, new Date(), minutes);
+  if (!switched.owned) return refuse(ctx);
+  ctx.logger.info({ storeId: store.id, products: switched.products, fromProduct }, 'store demper switched on');
+  await ctx.answerCallbackQuery({ text: ctx.t('demper-switched-on') });
+  // The panel already counts the products on; a message of its own says how many.
+  if (!fromProduct) return showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true, switched.products > 0 ? [ctx.t('demper-first-check', { minutes })] : []);
+  const firstCheck = switched.products > 0 ? [ctx.t('demper-store-first-check', { count: switched.products, minutes })] : [];
+  const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard;
+  if (rows) {
+    const left = rows.map((row) => row.filter((button) => !('callback_data' in button) || button.callback_data !== ctx.callbackQuery?.data)).filter((row) => row.length > 0);
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: left } }).catch(() => undefined);
+  }
+  const dryRun = store.demperDryRun ? [ctx.t('demper-store-dry-run')] : [];
+  await ctx.reply([ctx.t('demper-store-switched-on', { store: html(store.name) }), ...firstCheck, ...dryRun].join('\n'), { parse_mode: 'HTML' });
+}
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
   const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));

@@ -11,6 +11,8 @@ export interface SnapshotOffer {
   reviews: number | null;
   deliveryDuration: string | null;
   preorder: number;
+  /** Delivers to this city only from another one; absent in snapshots taken before it was read. */
+  intercity?: boolean;
 }
 
 /** What the storefront showed for a product in one city at one moment; feeds the demper and the chart. */

@@ -53,4 +53,9 @@ export interface PriceReasonDetails {
   floor?: number;
   ceiling?: number;
   step?: number;
+  anchorName?: string;
+  anchorPrice?: number;
+  needFloor?: number;
+  rivalFloor?: number;
+  count?: number;
 }

@@ -52,6 +52,9 @@ export interface DemperOptions {
   minRating?: number | null;
   minReviews?: number | null;
   maxDeliveryRank?: number | null;
+  /** Rival filters, on unless the seller switched them off. */
+  ignoreIntercity?: boolean;
+  ignoreUnproven?: boolean;
 }
 
 /** Which alerts are active, so each is sent once per episode (on the transition), not every cycle. */
@@ -115,6 +118,8 @@ export const ProductSchema = defineEntity({
     cityOverrides: p.json<Record<string, CityOverride>>().default('{}'),
     /** Per-city market state of the last checks, by city id; the product-level fields mirror the main city. */
     cityStates: p.json<Record<string, CityDemperState>>().default('{}'),
+    /** The strategy's memory of each city's market (plain JSON owned by src/demper/strategy-memory.ts), by city id. */
+    demperMemory: p.json<Record<string, unknown>>().default('{}'),
     /** When the demper last lowered the price (auto-raise waits after a cut). */
     lastCutAt: p.datetime().columnType('timestamptz').nullable(),
     /** When a rival's price last moved; recently moved products are checked more often. */

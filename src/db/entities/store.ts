@@ -19,6 +19,17 @@ export interface StorePoint {
   enabled: boolean;
 }
 
+/**
+ * The store's rival filters for its demper (`/demper` toggles them). An absent key is on: the best peers ship both
+ * on, and a 3 ★ seller with 5 reviews delivering from another city should not pull every price down.
+ */
+export interface DemperFilters {
+  /** Leave out sellers who deliver to the city only from another one. */
+  ignoreIntercity?: boolean;
+  /** Leave out sellers under 4.0 ★ with fewer than 10 reviews. */
+  ignoreUnproven?: boolean;
+}
+
 /** A Kaspi merchant account connected by a seller. */
 export const StoreSchema = defineEntity({
   name: 'Store',
@@ -50,6 +61,8 @@ export const StoreSchema = defineEntity({
     demperEnabled: p.boolean().default(false),
     /** Dry run: the demper proposes changes in the chat and applies only what the seller confirms. */
     demperDryRun: p.boolean().default(false),
+    /** Rival filters of the store's demper; a product's own `demperOptions` value wins over these. */
+    demperFilters: p.json<DemperFilters>().default('{}'),
     lastSyncAt: p.datetime().columnType('timestamptz').nullable(),
     ...timestamps,
   },

@@ -89,6 +89,11 @@ export class KaspiLimits {
     return this.store.takeFromWindow(`changes:${storeKey}`, wanted, this.options.changesPerWindow, this.changeWindowMs);
   }
 
+  /** Kaspi's limit of changes per store in the rolling window. */
+  get changesPerWindow(): number {
+    return this.options.changesPerWindow;
+  }
+
   async changesLeft(storeKey: string): Promise<number> {
     return this.options.changesPerWindow - (await this.store.usedInWindow(`changes:${storeKey}`, this.changeWindowMs));
   }
