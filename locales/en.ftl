@@ -588,3 +588,4 @@ demper-reason-unreachable-ceiling = { $rival } sells at { $rivalPrice }, below y
 demper-reason-rival-raised = { $rival } (now the cheapest rival) raised to { $rivalPrice } — raising to { $new }, still first.
 demper-reason-reversal-limit = Our price already went up and down in the last hour (reversals: { $count }) — holding { $old } so as not to rock the market.
 demper-digest-waited = { $count } more changes wait: Kaspi allows 250 changes in 30 minutes; we will make them in the next checks.
+demper-reason-undercut-filtered = { $rival } sells at { $rivalPrice } but ships from another city or has almost no reviews: a buyer pays about 10 % more not to wait. We set { $new } — first for the buyer (adjusted — { $anchorPrice }).

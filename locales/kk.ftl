@@ -561,3 +561,4 @@ demper-reason-unreachable-ceiling = { $rival } { $rivalPrice } бағасыме�
 demper-reason-rival-raised = { $rival } (енді ең арзан бәсекелес) бағасын { $rivalPrice } дейін көтерді — { $new } дейін көтереміз, әлі де біріншіміз.
 demper-reason-reversal-limit = Соңғы сағатта баға жоғары-төмен өзгерді (бұрылыстар: { $count }) — нарықты шайқалтпау үшін { $old } ұстаймыз.
 demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30 минутта 250 өзгеріске рұқсат береді, оларды келесі тексерістерде жасаймыз.
+demper-reason-undercut-filtered = { $rival } { $rivalPrice } бағасымен сатады, бірақ басқа қаладан жеткізеді немесе пікірі аз: сатып алушы күтпеу үшін шамамен 10 % артық төлейді. { $new } қоямыз — сатып алушы үшін біріншіміз (түзетумен — { $anchorPrice }).

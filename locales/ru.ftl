@@ -592,3 +592,4 @@ demper-reason-unreachable-ceiling = { $rival } продаёт за { $rivalPrice
 demper-reason-rival-raised = { $rival } (теперь самый дешёвый конкурент) поднял цену до { $rivalPrice } — поднимаем до { $new }, всё ещё первые.
 demper-reason-reversal-limit = Цена за последний час уже ходила вверх и вниз (разворотов: { $count }) — держим { $old }, чтобы не раскачивать рынок.
 demper-digest-waited = Ещё { $count } изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.
+demper-reason-undercut-filtered = { $rival } продаёт за { $rivalPrice }, но везёт из другого города или почти без отзывов: покупатель доплатит около 10 %, чтобы не ждать. Ставим { $new } — первые для покупателя (с поправкой — { $anchorPrice }).

@@ -18,7 +18,12 @@ export interface MarketOfferInput {
   deliveryDuration: string | null;
   /** Delivers to this city only from another one (the storefront shows no pickup or stock here). */
   intercity?: boolean;
+  /** Set on a filtered seller counted at what it costs a buyer (`price`): the price it lists. */
+  listedPrice?: number;
 }
+
+/** What a buyer pays, about, to get it tomorrow from a seller with a record instead of a filtered one. */
+export const FILTERED_PREMIUM_PERCENT = 10;
 
 export interface RivalFilter {
   minRating: number | null;
@@ -61,8 +66,9 @@ export function filteredOut(offer: MarketOfferInput, filter: RivalFilter): 'inte
 }
 
 /**
- * Rivals that count: not the seller's (any of their stores), not excluded, passing the filters, one (cheapest)
- * offer per merchant, cheapest first. `ignored` counts the offers the filters left out.
+ * Rivals that count: not the seller's (any of their stores), not excluded, one (cheapest) offer per merchant,
+ * cheapest first; a seller the other-city or thin-record filter catches counts at its price plus
+ * FILTERED_PREMIUM_PERCENT (`listedPrice` keeps its own). `ignored` counts the offers the filters caught.
  */
 export function countedRivals(
   offers: MarketOfferInput[],
@@ -74,12 +80,16 @@ export function countedRivals(
   const excluded = new Set(excludedMerchants);
   const cheapest = new Map<string, MarketOfferInput>();
   let ignored = 0;
-  for (const offer of offers) {
+  for (let offer of offers) {
     if (own.has(offer.merchantId) || excluded.has(offer.merchantId)) continue;
     if (!Number.isFinite(offer.price) || offer.price <= 0) continue;
-    if (filteredOut(offer, filter)) {
+    const why = filteredOut(offer, filter);
+    if (why) {
       ignored++;
-      continue;
+      // A seller the default filters leave out still takes buyers when it is far cheaper: it counts at its price
+      // plus what a buyer pays to avoid the wait or the thin record.
+      if (why !== 'intercity' && why !== 'unproven') continue;
+      offer = { ...offer, listedPrice: offer.price, price: Math.ceil((offer.price * (100 + FILTERED_PREMIUM_PERCENT)) / 100) };
     }
     const current = cheapest.get(offer.merchantId);
     if (!current || offer.price < current.price) cheapest.set(offer.merchantId, offer);

@@ -76,6 +76,7 @@ export interface MarketObservation {
 
 export type ReasonCode =
   | 'undercut_leader'
+  | 'undercut_filtered'
   | 'match_leader'
   | 'target_place'
   | 'raise_to_gap'
@@ -178,7 +179,7 @@ export function decide(settings: DemperSettings, memoryIn: unknown, observation:
   const { ourPrice } = observation;
   const { rivals, ignored } = countedRivals(observation.offers, observation.ownMerchantIds, settings.excludedMerchants, settings.rivalFilter);
   const learned = learn(readMemory(memoryIn), ourPrice, rivals, now);
-  const leader = rivals[0] ? { merchantId: rivals[0].merchantId, merchantName: rivals[0].merchantName, price: rivals[0].price } : null;
+  const leader = rivals[0] ? { merchantId: rivals[0].merchantId, merchantName: rivals[0].merchantName, price: rivals[0].listedPrice ?? rivals[0].price } : null;
   const placeAt = (price: number) => 1 + rivals.filter((rival) => rival.price < price).length;
   const finish = (wanted: Wanted): Decision => {
     let memory = remember(learned, ourPrice, wanted.price, rivals, now);
@@ -250,7 +251,7 @@ function wantedPrice(context: Context): Wanted {
   let target = settings.strategy === 'match_leader' ? anchor.price : anchor.price - step;
   if (ceiling !== null) target = Math.min(ceiling, target);
   const baseReason: ReasonCode = settings.strategy === 'match_leader' ? 'match_leader' : settings.strategy === 'target_place' ? 'target_place' : 'undercut_leader';
-  const details: DecisionDetails = { rivalName: anchor.merchantName, rivalPrice: anchor.price, step };
+  const details: DecisionDetails = { rivalName: anchor.merchantName, rivalPrice: anchor.listedPrice ?? anchor.price, step };
 
   const bot = settings.priceWar !== 'off' && isBot(memory.rivals[anchor.merchantId], now);
   // Checked before climbing: a price under the floor is repaired straight to the best place above it.
@@ -268,6 +269,8 @@ function wantedPrice(context: Context): Wanted {
   if (settings.maxDropPerChange !== null && ourPrice - target > settings.maxDropPerChange) {
     return { price: ourPrice - settings.maxDropPerChange, reason: 'max_drop_limited', details };
   }
+  // Ahead of a filtered seller by what a buyer pays to avoid it, not by its listed price.
+  if (anchor.listedPrice !== undefined && baseReason === 'undercut_leader') return { price: target, reason: 'undercut_filtered', details: { ...details, anchorPrice: anchor.price } };
   return { price: target, reason: baseReason, details };
 }
 
@@ -326,7 +329,7 @@ function retreatPlace(context: Context, others: MarketOfferInput[], bot: MarketO
   const above = bestPlaceAbove(context, others);
   const details: DecisionDetails = { rivalName: bot.merchantName, rivalPrice: bot.price, floor: context.floor };
   const base = { reason: 'price_war_retreat' as const, priceWar: true, recheckInMs: RETREAT_RECHECK_MS };
-  if (above) return { ...base, price: above.price, details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.price, step: above.step } };
+  if (above) return { ...base, price: above.price, details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.listedPrice ?? above.anchor.price, step: above.step } };
   return { ...unreachable(context, [], bot), priceWar: true, recheckInMs: RETREAT_RECHECK_MS };
 }
 
@@ -334,7 +337,7 @@ function retreatPlace(context: Context, others: MarketOfferInput[], bot: MarketO
 function unreachable(context: Context, candidates: MarketOfferInput[], leader: MarketOfferInput): Wanted {
   const { settings, floor, ceiling, ourPrice } = context;
   const needFloor = leader.price - stepAmount(settings, leader.price) + 1;
-  const details: DecisionDetails = { rivalName: leader.merchantName, rivalPrice: leader.price, floor, needFloor };
+  const details: DecisionDetails = { rivalName: leader.merchantName, rivalPrice: leader.listedPrice ?? leader.price, floor, needFloor };
   const above = bestPlaceAbove(context, candidates);
   if (above) {
     return { price: above.price, reason: 'unreachable_first', details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.price, step: above.step }, floorReached: true };

@@ -39,6 +39,8 @@ const botMarket = (botFloor: number, changes: Partial<DemperSettings> = {}) =>
 
 /** Every reason code, each from a market that makes `decide` give it. */
 const PRODUCERS: Record<ReasonCode, () => Produced> = {
+  // A 3.2 ★ seller with 4 reviews shipping from another city, at 1 000 ₸: a buyer weighs it at 1 100 ₸.
+  undercut_filtered: () => once(1_300, [offer('Far Away', 1_000, { rating: 3.2, reviews: 4, intercity: true }), offer('Alma Market', 1_250)]),
   undercut_leader: () => once(1_200, [offer('Tehno Trade', 1_100)]),
   match_leader: () => once(1_200, [offer('Tehno Trade', 1_100)], { strategy: 'match_leader' }),
   target_place: () => once(1_400, [offer('A', 1_000), offer('B', 1_100)], { strategy: 'target_place', targetPlace: 2 }),

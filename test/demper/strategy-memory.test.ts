@@ -147,11 +147,11 @@ describe('what else one check leaves', () => {
     expect(JSON.stringify(memory).length).toBeLessThan(3_000);
   });
 
-  it('records counted rivals only: not our stores, not the ones the filters leave out', () => {
+  it('records counted rivals only: not our stores; a filtered seller at what a buyer weighs it (its price + 10 %)', () => {
     const offers = [offer('Наш второй магазин', 950, { merchantId: OWN[1]! }), offer('Astana Express', 960, { intercity: true }), offer('Tehno Trade', 1_100)];
     const memory = check(undefined, 1_200, offers, NOW).memory;
-    expect(memory.lastCheck).toEqual({ at: NOW, ourPrice: 1_200, rivals: { 'm-Tehno Trade': 1_100 } });
-    expect(Object.keys(memory.rivals)).toEqual(['m-Tehno Trade']);
+    expect(memory.lastCheck).toEqual({ at: NOW, ourPrice: 1_200, rivals: { 'm-Astana Express': 1_056, 'm-Tehno Trade': 1_100 } });
+    expect(Object.keys(memory.rivals).sort()).toEqual(['m-Astana Express', 'm-Tehno Trade']);
   });
 
   it('remembers the last move, cuts and turnarounds: a hold changes only the last check', () => {
@@ -167,8 +167,9 @@ describe('what else one check leaves', () => {
   });
 
   it('tells the cheapest counted rival at the last check, from whatever is stored', () => {
+    // The other-city seller at 900 weighs 990 for a buyer.
     const memory = check(undefined, 1_200, [offer('ProUnit', 1_300), offer('Tehno Trade', 1_100), offer('Astana Express', 900, { intercity: true })], NOW).memory;
-    expect(cheapestAtLastCheck(JSON.parse(JSON.stringify(memory)))).toBe(1_100);
+    expect(cheapestAtLastCheck(JSON.parse(JSON.stringify(memory)))).toBe(990);
     expect(cheapestAtLastCheck(check(undefined, 1_200, [], NOW).memory)).toBeNull();
     for (const stored of [undefined, null, 'x', {}, { version: 1 }]) expect(cheapestAtLastCheck(stored)).toBeNull();
   });

@@ -149,21 +149,24 @@ describe('demper strategy, by example', () => {
     expect(turnaroundsPerHour(market)).toBeLessThanOrEqual(4);
   });
 
-  it('leaves out sellers delivering only from another city and unproven sellers by default; counts them with the filters off', () => {
+  it('weighs sellers delivering only from another city and unproven sellers at their price + 10 % by default; at their price with the filters off', () => {
     const offers = [
       offer('Astana Express', 950, { intercity: true, deliveryDuration: 'TILL_7_DAYS' }),
       offer('New Seller', 980, { rating: 3.5, reviews: 4 }),
       offer('Tehno Trade', 1_100),
     ];
     const filters = (ignoreIntercity: boolean, ignoreUnproven: boolean) => ({ rivalFilter: { ...base.rivalFilter, ignoreIntercity, ignoreUnproven } });
-    expect(once(1_200, offers)).toMatchObject({ price: 1_099, ignored: 2, leader: { merchantName: 'Tehno Trade' } });
+    // Astana Express weighs 1 045 for a buyer, New Seller 1 078: one step under 1 045, and the reason says why.
+    expect(once(1_200, offers)).toMatchObject({ price: 1_044, ignored: 2, reason: 'undercut_filtered', details: { rivalPrice: 950, anchorPrice: 1_045 } });
     expect(once(1_200, offers, filters(false, true))).toMatchObject({ price: 949, ignored: 1, leader: { merchantName: 'Astana Express' } });
     expect(once(1_200, offers, filters(true, false))).toMatchObject({ price: 979, ignored: 1, leader: { merchantName: 'New Seller' } });
     expect(once(1_200, offers, filters(false, false))).toMatchObject({ price: 949, ignored: 0 });
+    // Far cheaper than the rest, a filtered seller still sets the price; not far cheaper, it does not.
+    expect(once(1_200, [offer('Far', 1_050, { intercity: true }), offer('Tehno Trade', 1_100)])).toMatchObject({ price: 1_099, reason: 'undercut_leader' });
     // Unproven = under 4.0 ★ and fewer than 10 reviews; either one proves the seller.
     expect(once(1_200, [offer('A', 1_000, { rating: 3.9, reviews: 10 })]).price).toBe(999);
     expect(once(1_200, [offer('A', 1_000, { rating: 4.0, reviews: 0 })]).price).toBe(999);
-    expect(once(1_200, [offer('A', 1_000, { rating: null, reviews: null }), offer('B', 1_100)])).toMatchObject({ price: 1_099, ignored: 1 });
+    expect(once(1_200, [offer('A', 1_000, { rating: null, reviews: null }), offer('B', 1_200)])).toMatchObject({ price: 1_099, ignored: 1, reason: 'undercut_filtered' });
   });
 
   it('matches the leader, or holds a target place', () => {
