@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
+import type { DecisionDetails } from '../../demper/strategy.js';
 import { ProductSchema } from './product.js';
 import { StoreSchema } from './store.js';
 
@@ -46,16 +47,5 @@ export const PriceChangeSchema = defineEntity({
 
 export type PriceChange = InferEntity<typeof PriceChangeSchema>;
 
-export interface PriceReasonDetails {
-  place: number;
-  rivalName?: string;
-  rivalPrice?: number;
-  floor?: number;
-  ceiling?: number;
-  step?: number;
-  anchorName?: string;
-  anchorPrice?: number;
-  needFloor?: number;
-  rivalFloor?: number;
-  count?: number;
-}
+/** The numbers of a demper decision's reason (see DecisionDetails), kept so it can be told again in any language. */
+export type PriceReasonDetails = DecisionDetails & { place: number };
