@@ -137,7 +137,7 @@ function tick(cards: SimCard[], states: CardState[], pricer: Pricer, minute: num
   if (pricer.budgetAware) {
     const value = ({ index, decision }: (typeof proposals)[number]) =>
       changeValue({ oldPrice: states[index]!.price, newPrice: decision.price!, floor: cards[index]!.floor, reason: decision.reason as never, place: decision.place ?? 1, contested: minute - states[index]!.rivalMovedAt < CONTESTED_MINUTES, walkingWithBot: decision.walkingWithBot ?? false });
-    const picked = pickWithinBudget(proposals, runAllowance(KASPI_LIMIT - changeTimes.length), value);
+    const picked = pickWithinBudget(proposals, runAllowance(KASPI_LIMIT - changeTimes.length, { limit: KASPI_LIMIT, runsPerWindow: WINDOW_MINUTES / TICK_MINUTES }), value);
     going = picked.now;
     figures.waited += picked.waiting.length;
     for (const { index } of picked.waiting) states[index]!.nextCheck = minute + TICK_MINUTES;

@@ -35,6 +35,8 @@ export interface DemperEngineOptions {
   verifyTimeoutMs?: number;
   /** Products looked at per run (keeps one tick within the storefront budget). */
   maxProductsPerRun?: number;
+  /** The longest gap between the clock's runs, in minutes: how many runs share Kaspi's change window. */
+  tickMinutes?: number;
 }
 
 export interface RunOptions {
@@ -210,7 +212,9 @@ export class DemperEngine {
     }
 
     // Kaspi's rolling budget is shared with the seller's own edits: spend part of what is left, the most valuable first.
-    const allowance = runAllowance(await this.options.kaspi.limits.changesLeft(store.merchantUid));
+    const { limits } = this.options.kaspi;
+    const runsPerWindow = limits.changeWindowMs / 60_000 / (this.options.tickMinutes ?? 1);
+    const allowance = runAllowance(await limits.changesLeft(store.merchantUid), { limit: limits.changesPerWindow, runsPerWindow });
     const picked = pickProductsWithinBudget(plans, allowance, (plan) => demperSettingsOf(plan.product, plan.cityId)?.minPrice);
     for (const plan of picked.waiting) plan.product.nextCheckAt = now;
     summary.deferred += picked.waiting.length;

@@ -16,10 +16,11 @@
  * What it does: first place at the highest margin. Rivals that count pass the filters (other-city-only sellers
  * and sellers under 4.0 ★ with fewer than 10 reviews are left out by default). We go one step under the one to
  * beat and climb back up as soon as a rival raises or leaves. A rival that answers each cut within one check is
- * a bot: once its floor is known and above ours we settle one step under it and hold (it cannot follow). While
- * the store's change budget is tight, one probe at our floor shows where it stops (the war ends in one move);
- * with budget to spare, and against a bot that goes under our floor, we keep stepping under it (each cut holds
- * first place until its answer) and, at our floor, stop fighting and take the best place above it.
+ * a bot: once its floor is known and above ours we settle one step under it and hold (it cannot follow). Far
+ * above our floor we step under it (each cut holds first place until its answer, and the market stays high);
+ * within 8 % of our floor, while the store's change budget is tight, one probe at our floor shows where it
+ * stops (the war ends in one move); against a bot that goes under our floor, at our floor we stop fighting and
+ * take the best place above it.
  * When first place is out of reach (a rival below our floor) we sit just under the next seller above the floor,
  * never at the floor losing. At most 4 turnarounds per hour.
  *
@@ -141,6 +142,13 @@ export interface Decision {
 /** After leaving a bot under our floor, the next look comes this much later (it follows us up meanwhile). */
 export const RETREAT_RECHECK_MS = 15 * 60_000;
 export const MAX_REVERSALS_PER_HOUR = 4;
+/**
+ * A probe at our floor is tried only once our price is this close to it (a share of the floor): the probe shows
+ * every slow rival a low price, and they follow it down for good. Far above the floor, stepping with the bot
+ * keeps the whole market high and earns more (measured in the market simulator).
+ */
+const PROBE_WITHIN_FLOOR_SHARE = 0.08;
+
 /** A probe not answered clearly within this long (a bot that never holds one price) is given up. */
 export const PROBE_WAIT_MS = 10 * 60_000;
 
@@ -303,10 +311,10 @@ function rivalRaisedSinceLastCheck(memory: StrategyMemory, anchor: MarketOfferIn
 
 /**
  * A bot answers each cut within one check. Its floor known and above ours: one step under it, and hold — it
- * cannot follow (the war is over). Unknown while the store's budget is tight: one probe at our floor shows where
- * it stops (the war ends in one move). Otherwise, and for a bot that goes under our floor, we keep stepping under
- * it: each cut buys first place until its answer; `priceWar` marks the change as the least valuable for the
- * budget, and at our floor we stop and take the best place above it.
+ * cannot follow (the war is over). Unknown, close to our floor and while the store's budget is tight: one probe
+ * at our floor shows where it stops (the war ends in one move). Otherwise, and for a bot that goes under our
+ * floor, we keep stepping under it: each cut buys first place until its answer; `priceWar` marks the change as
+ * the least valuable for the budget, and at our floor we stop and take the best place above it.
  */
 function endWar(context: Context, bot: MarketOfferInput, target: number, details: DecisionDetails): Wanted {
   const { settings, floor, memory } = context;
@@ -319,7 +327,8 @@ function endWar(context: Context, bot: MarketOfferInput, target: number, details
   // Stepping under it buys first place until each answer (about two thirds of the time) at a margin that
   // shrinks one step per check: worth more than settling low while the budget has room for it, and the way to
   // meet a bot that goes lower than our floor at all.
-  if (known.lowest < floor || known.floor !== null || context.spareBudget) return { price: target, reason: 'undercut_leader', details, priceWar: true };
+  const roomAboveFloor = (context.ourPrice - floor) / floor;
+  if (known.lowest < floor || known.floor !== null || context.spareBudget || roomAboveFloor > PROBE_WITHIN_FLOOR_SHARE) return { price: target, reason: 'undercut_leader', details, priceWar: true };
   const probe = settings.maxDropPerChange !== null ? Math.max(floor, context.ourPrice - settings.maxDropPerChange) : floor;
   return { price: probe, reason: 'price_war_probe', details: { ...details, floor }, priceWar: true, probe: bot.merchantId };
 }

@@ -5,6 +5,7 @@ import { KaspiSessionManager } from '../kaspi/session-manager.js';
 import { SessionKeeper } from '../kaspi/session-keeper.js';
 import { DemperEngine, type DemperEngineOptions } from './engine.js';
 import { SessionKeepAlive } from './keep-alive.js';
+import { demperTickMinutes } from './store-switch.js';
 import type { DemperNotifier } from './notifier.js';
 
 /**
@@ -30,6 +31,7 @@ export function createDemper(
     logger: logger.child({ component: 'demper' }),
     // One run may only take what the storefront budget allows in about a minute over all exits.
     maxProductsPerRun: Math.max(10, Math.floor(config.kaspi.offersRps * Math.max(1, config.kaspi.proxies.length) * 50)),
+    tickMinutes: demperTickMinutes(config.demperCron),
     ...timings,
   });
   const keeper = new SessionKeeper(database.orm, sessions, layer.emailLogin, layer.loginLock, logger.child({ component: 'session-keeper' }));

@@ -27,7 +27,7 @@ describe('how much one run may spend', () => {
   });
 
   it('spends at most half of what is left above the reserve (at least 2, when there are 2)', () => {
-    expect([13, 14, 20, 50, 250].map(runAllowance)).toEqual([2, 2, 5, 20, 120]);
+    expect([13, 14, 20, 50, 250].map((left) => runAllowance(left))).toEqual([2, 2, 5, 20, 120]);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 250 }), (left) => {
         const allowance = runAllowance(left);
@@ -52,6 +52,34 @@ describe('how much one run may spend', () => {
     expect(runs.reduce((a, b) => a + b, 0)).toBe(240);
     expect(runs.length).toBeGreaterThan(6);
   });
+
+  it('with the clock’s pace, a run never takes less than its fair share of the window, and never more than is left', () => {
+    const pace = { limit: 250, runsPerWindow: 30 }; // a run every minute: (250 − 10) / 30 = 8 each
+    expect([5, 12, 15, 20, 30, 250].map((left) => runAllowance(left, pace))).toEqual([0, 2, 5, 8, 10, 120]);
+    expect(runAllowance(250, { limit: 250, runsPerWindow: 1 })).toBe(240);
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 250 }), fc.integer({ min: 1, max: 60 }), (left, runsPerWindow) => {
+        const allowance = runAllowance(left, { limit: 250, runsPerWindow });
+        expect(allowance).toBeLessThanOrEqual(Math.max(0, left - BUDGET_RESERVE));
+        expect(allowance).toBeGreaterThanOrEqual(runAllowance(left));
+      }),
+    );
+  });
+
+  it('within one window, the last of the budget goes in its fair share, not in a trickle of 4, 2, 1 while changes wait', () => {
+    const runsOf = (pace?: { limit: number; runsPerWindow: number }) => {
+      let left = 250;
+      const runs: number[] = [];
+      while (runAllowance(left, pace) > 0) {
+        runs.push(runAllowance(left, pace));
+        left -= runs.at(-1)!;
+      }
+      return { runs, left };
+    };
+    expect(runsOf({ limit: 250, runsPerWindow: 10 })).toEqual({ runs: [120, 60, 30, 24, 6], left: BUDGET_RESERVE });
+    expect(runsOf()).toEqual({ runs: [120, 60, 30, 15, 8, 4, 2, 1], left: BUDGET_RESERVE });
+  });
+
 });
 
 describe('which changes go first', () => {
@@ -100,13 +128,13 @@ describe('which changes go first', () => {
 
   it('a cut under a bot that goes lower than our floor is recognised from the decision', () => {
     // With room in the budget we step under a bot each check: those cuts are `walkingWithBot`.
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(800))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(800))]);
     market.spareBudget = true;
     const decisions = market.run(6);
     expect(decisions.slice(0, 2).map(walkingWithBot)).toEqual([false, false]); // not yet a bot
     expect(decisions.slice(2).every(walkingWithBot)).toBe(true);
     // A plain cut, a probe and a settle are not.
-    const probe = new Market(settingsWith(), 1_200, [seller(offer('Bot', 1_150), naiveBot(1_000))]).run(4);
+    const probe = new Market(settingsWith(), 960, [seller(offer('Bot', 950), naiveBot(930))]).run(4);
     expect(probe.map((d) => `${d.reason} ${walkingWithBot(d)}`)).toEqual(['undercut_leader false', 'undercut_leader false', 'price_war_probe false', 'price_war_end false']);
   });
 

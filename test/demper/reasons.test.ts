@@ -35,7 +35,7 @@ function until(market: Market, reason: ReasonCode, checks = 30): Produced {
 }
 
 const botMarket = (botFloor: number, changes: Partial<DemperSettings> = {}) =>
-  new Market(settingsWith(changes), 1_200, [seller(offer('Bot', 1_150), naiveBot(botFloor)), seller(offer('Alma Market', 1_300))]);
+  new Market(settingsWith(changes), 960, [seller(offer('Bot', 950), naiveBot(botFloor)), seller(offer('Alma Market', 1_300))]);
 
 /** Every reason code, each from a market that makes `decide` give it. */
 const PRODUCERS: Record<ReasonCode, () => Produced> = {
@@ -62,8 +62,8 @@ const PRODUCERS: Record<ReasonCode, () => Produced> = {
   below_floor_fix: () => once(800, [offer('Sulpak Store', 901)]),
   above_ceiling_fix: () => once(2_000, [offer('Tehno Trade', 3_000)], { autoRaise: false }),
   max_drop_limited: () => once(1_400, [offer('Tehno Trade', 1_000)], { maxDropPerChange: 100 }),
-  price_war_probe: () => until(botMarket(1_000), 'price_war_probe'),
-  price_war_end: () => until(botMarket(1_000), 'price_war_end'),
+  price_war_probe: () => until(botMarket(930), 'price_war_probe'),
+  price_war_end: () => until(botMarket(930), 'price_war_end'),
   price_war_retreat: () => until(botMarket(800), 'price_war_retreat'),
   price_war_hold: () => until(botMarket(800, { priceWar: 'hold' }), 'price_war_hold'),
   reversal_limit: () => until(new Market(base, 1_200, [seller(offer('Tehno Trade', 1_100), script(1_100, 1_200, 1_100, 1_200, 1_100, 1_200))]), 'reversal_limit'),
@@ -177,14 +177,14 @@ describe('why this price: bugs found and fixed', () => {
   });
 
   it('price_war_end against a known floor names the step it took (a percent step of the floor, not of the bot’s price)', () => {
-    // Floor 1 000 learned with a 1 % step; the bot comes back at 1 400 and answers again: we settle at 990
-    // (1 000 − 10), while the message says «на 13 ₸ дешевле» (1 % of the bot's 1 380).
-    const market = new Market(settingsWith({ step: 1, stepIsPercent: true, maxPrice: 2_000 }), 1_200, [
-      seller(offer('Bot', 1_150), script(1_150, 1_130, 1_110, 1_000, 1_000, 1_000, 1_400, 1_380, 1_360)),
+    // Floor 930 learned by the probe with a 1 % step; the bot comes back at 1 400 and answers again: we settle at
+    // 921 (930 − 9), not at a step of the bot's 1 380 (1 % of it is 13).
+    const market = new Market(settingsWith({ step: 1, stepIsPercent: true, maxPrice: 2_000 }), 1_000, [
+      seller(offer('Bot', 960), script(960, 945, 930, 930, 930, 930, 1_400, 1_380, 1_360)),
     ]);
-    expect(until(market, 'price_war_end').decision).toMatchObject({ price: 990, details: { rivalFloor: 1_000, step: 10 } }); // the first settle
+    expect(until(market, 'price_war_end').decision).toMatchObject({ price: 921, details: { rivalFloor: 930, step: 9 } }); // the first settle
     const { decision } = until(market, 'price_war_end');
-    expect(decision.price).toBe(990);
+    expect(decision).toMatchObject({ price: 921, details: { rivalFloor: 930, step: 9, rivalPrice: 1_380 } });
     expect(decision.details.rivalFloor! - decision.details.step!).toBe(decision.price);
   });
 });

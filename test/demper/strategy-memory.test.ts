@@ -33,7 +33,7 @@ describe('reading a stored memory', () => {
   });
 
   it('reads back what decide stored, through JSON, unchanged', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(1_000)), seller(offer('Alma Market', 1_300))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(930)), seller(offer('Alma Market', 1_300))]);
     market.run(4);
     const stored = JSON.parse(JSON.stringify(market.memory)) as unknown;
     expect(readMemory(stored)).toEqual(market.memory);
@@ -87,7 +87,7 @@ describe('answers to our cuts', () => {
   });
 
   it('two within an hour make a bot; older ones are forgotten', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(800))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(800))]);
     market.run(3);
     const bot = market.memory!.rivals['m-Bot']!;
     expect(bot.answers).toEqual([NOW + CHECK_MS, NOW + 2 * CHECK_MS]);
@@ -101,20 +101,20 @@ describe('answers to our cuts', () => {
 
 describe('a bot’s floor', () => {
   it('is where it stopped, above us, after coming down in answer to our cut', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(1_000))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(930))]);
     market.run(3); // two answers, then our probe at 900
     expect(market.memory!.rivals['m-Bot']!.floor).toBeNull();
-    expect(market.price('Bot')).toBe(1_000);
-    expect(market.check().memory.rivals['m-Bot']!.floor).toBe(1_000);
+    expect(market.price('Bot')).toBe(930);
+    expect(market.check().memory.rivals['m-Bot']!.floor).toBe(930);
   });
 
   it('is where it held for two checks while we sat under it during a probe', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), script(1_150, 1_148, 1_146, 1_146, 1_146))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), script(950, 948, 946, 946, 946))]);
     market.run(3);
     expect(market.check()).toMatchObject({ action: 'hold', reason: 'price_war_probe' }); // one check: not yet
     const settle = market.check();
-    expect(settle.memory.rivals['m-Bot']!.floor).toBe(1_146);
-    expect(settle).toMatchObject({ price: 1_145, reason: 'price_war_end' });
+    expect(settle.memory.rivals['m-Bot']!.floor).toBe(946);
+    expect(settle).toMatchObject({ price: 945, reason: 'price_war_end' });
   });
 
   it('is not inferred for a seller that is not a bot', () => {
@@ -125,12 +125,12 @@ describe('a bot’s floor', () => {
   });
 
   it('is dropped when the bot is seen lower than it', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(1_000))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(930))]);
     market.run(4);
-    expect(market.memory!.rivals['m-Bot']!.floor).toBe(1_000);
-    const lower = check(market.memory, market.ourPrice, [offer('Bot', 995)], market.now);
+    expect(market.memory!.rivals['m-Bot']!.floor).toBe(930);
+    const lower = check(market.memory, market.ourPrice, [offer('Bot', 925)], market.now);
     expect(lower.memory.rivals['m-Bot']!.floor).toBeNull();
-    expect(lower.memory.rivals['m-Bot']!.lowest).toBe(995);
+    expect(lower.memory.rivals['m-Bot']!.lowest).toBe(925);
   });
 });
 

@@ -101,17 +101,31 @@ describe('demper strategy, by example', () => {
   });
 
   it('a naive bot with a floor above ours: recognised after two answers, one probe at our floor, one step under its floor, war over', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(1_000))]);
-    expect(market.run(2).map((d) => `${d.reason} ${d.price}`)).toEqual(['undercut_leader 1149', 'undercut_leader 1147']);
+    // Close to our floor (within 8 %), so the tight budget calls for the probe.
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(930))]);
+    expect(market.run(2).map((d) => `${d.reason} ${d.price}`)).toEqual(['undercut_leader 949', 'undercut_leader 947']);
     const probe = market.check();
     expect(probe).toMatchObject({ action: 'change', price: 900, reason: 'price_war_probe', priceWar: true, details: { rivalName: 'Bot', floor: 900 } });
     expect(probe.memory.rivals['m-Bot']!.answers).toHaveLength(2);
-    expect(market.price('Bot')).toBe(1_000); // it stops at its floor
-    expect(market.check()).toMatchObject({ action: 'change', price: 999, reason: 'price_war_end', priceWar: true, place: 1, details: { rivalFloor: 1_000 } });
+    expect(market.price('Bot')).toBe(930); // it stops at its floor
+    expect(market.check()).toMatchObject({ action: 'change', price: 929, reason: 'price_war_end', priceWar: true, place: 1, details: { rivalFloor: 930 } });
     const after = market.run(20);
     expect(after.filter((d) => d.action === 'change')).toEqual([]);
-    expect(market.ourPrice).toBe(999);
-    expect(market.price('Bot')).toBe(1_000);
+    expect(market.ourPrice).toBe(929);
+    expect(market.price('Bot')).toBe(930);
+  });
+
+  it('far above our floor, the bot is walked down even when the budget is tight: no probe until the price is within 8 % of the floor', () => {
+    // A probe shows every slow rival a low price, and they follow it for good; a walk keeps the market high.
+    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(930))]);
+    const checks = market.run(150);
+    const firstProbe = checks.findIndex((d) => d.reason === 'price_war_probe');
+    expect(firstProbe).toBeGreaterThan(50);
+    expect(checks.slice(0, firstProbe).every((d) => d.action === 'change' && d.reason === 'undercut_leader')).toBe(true);
+    expect(market.checks[firstProbe]!.before).toBeLessThanOrEqual(900 * 1.08);
+    expect(market.checks[firstProbe - 1]!.before).toBeGreaterThan(900 * 1.08 - 3);
+    expect(checks.slice(firstProbe).some((d) => d.reason === 'price_war_end' && d.price === 929)).toBe(true);
+    expect(market.ourPrice).toBe(929);
   });
 
   it('with room in the store’s budget, the bot above our floor is walked down instead, and the war ends one step under it', () => {
@@ -125,7 +139,7 @@ describe('demper strategy, by example', () => {
   });
 
   it('a naive bot with a floor below ours: after the probe it follows under, we retreat just under the next seller and look later', () => {
-    const market = new Market(base, 1_200, [seller(offer('Bot', 1_150), naiveBot(800)), seller(offer('Alma Market', 1_300))]);
+    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(800)), seller(offer('Alma Market', 1_300))]);
     market.run(2);
     expect(market.check()).toMatchObject({ price: 900, reason: 'price_war_probe' });
     expect(market.price('Bot')).toBe(899);

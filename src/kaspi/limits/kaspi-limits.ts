@@ -22,7 +22,8 @@ export interface KaspiLimitsOptions {
  * paced, never burst: a slot is reserved on a shared schedule and the caller sleeps until it.
  */
 export class KaspiLimits {
-  private readonly changeWindowMs: number;
+  /** The rolling window Kaspi counts a store's changes in. */
+  readonly changeWindowMs: number;
   private readonly exitPauseMs: number;
 
   constructor(
