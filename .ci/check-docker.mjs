@@ -23,13 +23,14 @@ for (const match of dockerfile.matchAll(/^(?:CMD|ENTRYPOINT)\s+(\[.*\])$/gm)) {
   const words = JSON.parse(match[1]);
   const index = words.indexOf('bin/kaspi-bot.js');
   if (words.includes('node') && index < 0) problems.push(`${match[0]} does not run bin/kaspi-bot.js`);
-  if (index >= 0 && words[index + 1] && !cliCommands.has(words[index + 1])) problems.push(`${match[0]}: unknown command ${words[index + 1]}`);
+  if (index >= 0 && words[index + 1] && !cliCommands.has(words[index + 1]))
+    problems.push(`${match[0]}: unknown command ${words[index + 1]}`);
 }
 for (const match of dockerfile.matchAll(/^CMD\s+\["([a-z-]+)"/gm)) {
   if (!cliCommands.has(match[1])) problems.push(`CMD runs unknown kaspi-bot command "${match[1]}"`);
 }
 // Services built from this image (`<<: *app`) run kaspi-bot commands; postgres and redis run their own.
-for (const block of compose.split(/^(?=  [a-z][\w-]*:\s*$)/m)) {
+for (const block of compose.split(/^(?= {2}[a-z][\w-]*:\s*$)/m)) {
   if (!block.includes('<<: *app')) continue;
   const command = block.match(/^\s+command:\s*\["([a-z-]+)"/m)?.[1];
   if (!command) problems.push(`docker-compose.yml service ${block.trim().split(':')[0]} has no command`);
@@ -39,14 +40,22 @@ const nodeMajor = dockerfile.match(/^FROM node:(\d+)/m)?.[1];
 if (nodeMajor !== '24') problems.push(`Dockerfile must build on Node 24 LTS, found node:${nodeMajor}`);
 if (!/apt-get install[^\n]*\bchromium\b/.test(dockerfile)) problems.push('Dockerfile must install Debian chromium');
 // Offline machines and the image use Debian's chromium; nothing may download a browser (it fails offline).
-for (const [where, text] of [['Dockerfile', dockerfile], ['.ci/run', readFileSync('.ci/run', 'utf8')], ...Object.entries(pkg.scripts ?? {}).map(([name, script]) => [`npm script "${name}"`, script])]) {
-  if (/playwright(-core)?\s+install|puppeteer\s+browsers\s+install/.test(text)) problems.push(`${where} downloads a browser (playwright install); use Debian's chromium`);
+for (const [where, text] of [
+  ['Dockerfile', dockerfile],
+  ['.ci/run', readFileSync('.ci/run', 'utf8')],
+  ...Object.entries(pkg.scripts ?? {}).map(([name, script]) => [`npm script "${name}"`, script]),
+]) {
+  if (/playwright(-core)?\s+install|puppeteer\s+browsers\s+install/.test(text))
+    problems.push(`${where} downloads a browser (playwright install); use Debian's chromium`);
 }
-if (pkg.dependencies?.playwright || pkg.devDependencies?.playwright) problems.push('package.json depends on "playwright", whose install downloads browsers; use playwright-core');
+if (pkg.dependencies?.playwright || pkg.devDependencies?.playwright)
+  problems.push('package.json depends on "playwright", whose install downloads browsers; use playwright-core');
 if (!/^USER\s+(?!root)\S+/m.test(dockerfile)) problems.push('Dockerfile must run as a non-root user');
 
 if (problems.length) {
   for (const problem of problems) console.error(`check-docker: ${problem}`);
   process.exit(1);
 }
-console.log(`check-docker: Dockerfile and docker-compose.yml agree with package.json and ${cliCommands.size} CLI commands`);
+console.log(
+  `check-docker: Dockerfile and docker-compose.yml agree with package.json and ${cliCommands.size} CLI commands`,
+);

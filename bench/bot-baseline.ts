@@ -76,8 +76,13 @@ function settingsText(level: Level): string {
 }
 
 function settingsKeyboard(level: Level): InlineKeyboard {
-  const keyboard = new InlineKeyboard().text('✅ Русский', 'set:lang:ru').text('Қазақша', 'set:lang:kk').text('English', 'set:lang:en').row();
-  for (const key of Object.keys(LEVELS) as Level[]) keyboard.text(`${key === level ? '✅ ' : ''}${LEVELS[key]}`, `set:notify:${key}`);
+  const keyboard = new InlineKeyboard()
+    .text('✅ Русский', 'set:lang:ru')
+    .text('Қазақша', 'set:lang:kk')
+    .text('English', 'set:lang:en')
+    .row();
+  for (const key of Object.keys(LEVELS) as Level[])
+    keyboard.text(`${key === level ? '✅ ' : ''}${LEVELS[key]}`, `set:notify:${key}`);
   return keyboard;
 }
 
@@ -87,7 +92,10 @@ export function createBaselineBot(token: string, apiRoot: string): Bot {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
   bot.command('start', (ctx) =>
-    ctx.reply(`С возвращением, ${escape(ctx.from?.first_name ?? '')}! Активный магазин: <b>${STORE}</b>.`, { parse_mode: 'HTML', reply_markup: menu }),
+    ctx.reply(`С возвращением, ${escape(ctx.from?.first_name ?? '')}! Активный магазин: <b>${STORE}</b>.`, {
+      parse_mode: 'HTML',
+      reply_markup: menu,
+    }),
   );
   bot.command('products', (ctx) => ctx.reply(listText(0), { parse_mode: 'HTML', reply_markup: listKeyboard(0) }));
   bot.callbackQuery(/^1:pl:(\d+)$/, async (ctx) => {
@@ -104,21 +112,38 @@ export function createBaselineBot(token: string, apiRoot: string): Bot {
     await ctx.replyWithChatAction('typing');
     const lines = [`<b>Товар</b> — Алматы, продавцов: 6`];
     for (let index = 1; index <= 6; index++) lines.push(`${index}. Продавец ${index} · ${tenge(10_000 + index * 70)}`);
-    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text('◀️ К товару', '1:p:1') });
+    await ctx.reply(lines.join('\n'), {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text('◀️ К товару', '1:p:1'),
+    });
   });
   bot.command('price', async (ctx) => {
     const [sku, text] = ctx.match.trim().split(/\s+/);
     const price = Number(text);
     if (!sku || !text) return void (await ctx.reply('Формат: /price SKU цена. Например: /price 123456 12 990'));
-    if (!Number.isInteger(price) || price <= 0) return void (await ctx.reply(`«${escape(text)}» — не цена. Введите целое число тенге, например 12 990.`, { parse_mode: 'HTML' }));
+    if (!Number.isInteger(price) || price <= 0)
+      return void (await ctx.reply(`«${escape(text)}» — не цена. Введите целое число тенге, например 12 990.`, {
+        parse_mode: 'HTML',
+      }));
     if (price < 10) return void (await ctx.reply(`Kaspi не принимает цену ниже ${tenge(10)}.`));
-    await ctx.reply(`⏳ <b>Товар</b>: ${tenge(10_000)} → ${tenge(price)}. Отправлено в Kaspi, проверяю, что цена применилась…`, { parse_mode: 'HTML' });
+    await ctx.reply(
+      `⏳ <b>Товар</b>: ${tenge(10_000)} → ${tenge(price)}. Отправлено в Kaspi, проверяю, что цена применилась…`,
+      { parse_mode: 'HTML' },
+    );
   });
   bot.command('demper', (ctx) =>
-    ctx.reply(`🤖 Демпер магазина <b>${STORE}</b> выключен. Товаров с настройками: 0 из ${PRODUCTS}.\nДемпер ещё ничего не менял.`, {
-      parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text('▶️ Включить демпер', '1:dm:1:on').text('🧪 Пробный режим', '1:dm:1:dry').row().text('⛔ Остановить демпер', '1:ds:1').text('↩️ Вернуть прежние цены', '1:dr:1'),
-    }),
+    ctx.reply(
+      `🤖 Демпер магазина <b>${STORE}</b> выключен. Товаров с настройками: 0 из ${PRODUCTS}.\nДемпер ещё ничего не менял.`,
+      {
+        parse_mode: 'HTML',
+        reply_markup: new InlineKeyboard()
+          .text('▶️ Включить демпер', '1:dm:1:on')
+          .text('🧪 Пробный режим', '1:dm:1:dry')
+          .row()
+          .text('⛔ Остановить демпер', '1:ds:1')
+          .text('↩️ Вернуть прежние цены', '1:dr:1'),
+      },
+    ),
   );
   bot.command('settings', (ctx) => {
     const level = levels.get(ctx.chat.id) ?? 'all';
@@ -132,10 +157,13 @@ export function createBaselineBot(token: string, apiRoot: string): Bot {
   });
   bot.callbackQuery('1:m:help', async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.reply('<b>Что я умею</b>\n/products — товары и поиск\n/price &lt;SKU&gt; &lt;цена&gt; — изменить цену\n/offers &lt;SKU&gt; — конкуренты', {
-      parse_mode: 'HTML',
-      reply_markup: menu,
-    });
+    await ctx.reply(
+      '<b>Что я умею</b>\n/products — товары и поиск\n/price &lt;SKU&gt; &lt;цена&gt; — изменить цену\n/offers &lt;SKU&gt; — конкуренты',
+      {
+        parse_mode: 'HTML',
+        reply_markup: menu,
+      },
+    );
   });
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   bot.on('message', (ctx) => ctx.reply('Не понял. Список команд: /help'));

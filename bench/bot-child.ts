@@ -7,7 +7,20 @@ import { run } from '@grammyjs/runner';
 import { Api } from 'grammy';
 
 import { createBaselineBot } from './bot-baseline.js';
-import { instrumentHttp, instrumentPg, instrumentUpdates, report, sampleMemory, startPhase, startProfile, state, watchProcess, type ChildConfig, type ChildMessage, type ParentMessage } from './bot-probe.js';
+import {
+  instrumentHttp,
+  instrumentPg,
+  instrumentUpdates,
+  report,
+  sampleMemory,
+  startPhase,
+  startProfile,
+  state,
+  watchProcess,
+  type ChildConfig,
+  type ChildMessage,
+  type ParentMessage,
+} from './bot-probe.js';
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -34,7 +47,8 @@ async function startBaselineBot(config: ChildConfig): Promise<{ stop(): Promise<
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_BOT_CHILD ?? '{}') as ChildConfig;
-  if (config.mode !== 'bot' && config.mode !== 'baseline') throw new Error('bench/bot-child.ts is started by bench/bot.ts (BENCH_BOT_CHILD is missing)');
+  if (config.mode !== 'bot' && config.mode !== 'baseline')
+    throw new Error('bench/bot-child.ts is started by bench/bot.ts (BENCH_BOT_CHILD is missing)');
   watchProcess();
   instrumentHttp(new URL(config.apiRoot).host);
   startPhase('setup');
@@ -58,7 +72,8 @@ async function main(): Promise<void> {
     }
     void (async () => {
       // An update whose answer the seller already saw may still be saving its session: let it finish.
-      for (const deadline = Date.now() + 30_000; state.inFlight > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const deadline = Date.now() + 30_000; state.inFlight > 0 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       startPhase('stopping');
       clearInterval(memoryTimer);
       // The report first: stopping is not part of any measured phase.

@@ -75,7 +75,13 @@ export class Driver {
    * Does `act` and waits for a bot message, new or edited after this moment, that is the expected answer, a
    * notice, or `error-generic`. Throws StepFailed unless the answer is `ok` (or a notice the step tolerates).
    */
-  async step(user: FakeUser, name: string, act: () => Promise<unknown>, ok: RegExp, options: { tolerateNotice?: boolean; timeoutMs?: number } = {}): Promise<ChatMessage> {
+  async step(
+    user: FakeUser,
+    name: string,
+    act: () => Promise<unknown>,
+    ok: RegExp,
+    options: { tolerateNotice?: boolean; timeoutMs?: number } = {},
+  ): Promise<ChatMessage> {
     const { telegram } = this.options;
     const seen = new Map(telegram.messages(user.id).map((message) => [message.message_id, message.edits]));
     const fresh = (message: ChatMessage) => {
@@ -89,11 +95,19 @@ export class Driver {
     let message: ChatMessage;
     try {
       await act();
-      message = await telegram.waitForBotMessage(user.id, fresh, { timeoutMs: options.timeoutMs ?? this.options.stepTimeoutMs });
+      message = await telegram.waitForBotMessage(user.id, fresh, {
+        timeoutMs: options.timeoutMs ?? this.options.stepTimeoutMs,
+      });
     } catch (error) {
       const timedOut = error instanceof Error && /no matching bot message/.test(error.message);
       const detail = error instanceof Error ? error.message.split('\n').slice(0, 4).join(' | ') : String(error);
-      this.results.push({ round, name, ms: performance.now() - started, outcome: timedOut ? 'timeout' : 'failed', detail });
+      this.results.push({
+        round,
+        name,
+        ms: performance.now() - started,
+        outcome: timedOut ? 'timeout' : 'failed',
+        detail,
+      });
       throw new StepFailed(`${name}: ${detail}`);
     }
     const ms = performance.now() - started;
@@ -112,15 +126,34 @@ export class Driver {
     return message;
   }
 
-  say(user: FakeUser, name: string, text: string, ok: RegExp, options?: { tolerateNotice?: boolean; timeoutMs?: number }): Promise<ChatMessage> {
+  say(
+    user: FakeUser,
+    name: string,
+    text: string,
+    ok: RegExp,
+    options?: { tolerateNotice?: boolean; timeoutMs?: number },
+  ): Promise<ChatMessage> {
     return this.step(user, name, () => this.options.telegram.sendText(user, text), ok, options);
   }
 
-  press(user: FakeUser, name: string, message: ChatMessage, pick: (button: Button, index: number, all: Button[]) => boolean, ok: RegExp, options?: { timeoutMs?: number }): Promise<ChatMessage> {
+  press(
+    user: FakeUser,
+    name: string,
+    message: ChatMessage,
+    pick: (button: Button, index: number, all: Button[]) => boolean,
+    ok: RegExp,
+    options?: { timeoutMs?: number },
+  ): Promise<ChatMessage> {
     const buttons = buttonsOf(message);
     const button = buttons.find((candidate, index) => pick(candidate, index, buttons));
     if (!button?.callback_data) {
-      this.results.push({ round: this.round, name, ms: 0, outcome: 'failed', detail: `no such button in: ${buttons.map((candidate) => candidate.text).join(' | ')}` });
+      this.results.push({
+        round: this.round,
+        name,
+        ms: 0,
+        outcome: 'failed',
+        detail: `no such button in: ${buttons.map((candidate) => candidate.text).join(' | ')}`,
+      });
       return Promise.reject(new StepFailed(`${name}: no button`));
     }
     const data = button.callback_data;
@@ -140,7 +173,8 @@ export function cardFacts(card: ChatMessage): { sku: string; price: number } {
   const text = textOf(card);
   const sku = /SKU (\S+) · /.exec(text)?.[1];
   const price = Number((/Цена: ([\d\s\u00a0\u202f]+)/.exec(text)?.[1] ?? '').replace(/\D/g, ''));
-  if (!sku || !Number.isInteger(price) || price <= 0) throw new StepFailed(`no SKU or price on the card: ${text.slice(0, 200)}`);
+  if (!sku || !Number.isInteger(price) || price <= 0)
+    throw new StepFailed(`no SKU or price on the card: ${text.slice(0, 200)}`);
   return { sku, price };
 }
 
@@ -164,15 +198,28 @@ export async function sellerScript(driver: Driver, user: FakeUser, index: number
   // A price a few tens of tenge away, different per seller and per round (never the one on the card).
   const delta = 10 * (1 + (index % 9)) * (round % 2 === 0 ? 1 : -1);
   const good = Math.max(10, price + delta === price ? price + 10 : price + delta);
-  await driver.say(user, 'price-good', `/price ${sku} ${good}`, /Отправлено в Kaspi|уже стоит цена|уже отправлена/, { tolerateNotice: true });
+  await driver.say(user, 'price-good', `/price ${sku} ${good}`, /Отправлено в Kaspi|уже стоит цена|уже отправлена/, {
+    tolerateNotice: true,
+  });
   await driver.think();
-  await driver.say(user, 'price-bad', `/price ${sku} ${index % 2 === 0 ? 'дёшево' : '5'}`, /не цена|не принимает цену ниже/);
+  await driver.say(
+    user,
+    'price-bad',
+    `/price ${sku} ${index % 2 === 0 ? 'дёшево' : '5'}`,
+    /не цена|не принимает цену ниже/,
+  );
   await driver.think();
   await driver.say(user, 'demper', '/demper', /Демпер магазина/);
   await driver.think();
   const settings = await driver.say(user, 'settings', '/settings', /Язык:/);
   await driver.think();
-  const important = await driver.press(user, 'settings-notify-important', settings, byText(/^(✅ )?Только важные$/), /Уведомления: Только важные/);
+  const important = await driver.press(
+    user,
+    'settings-notify-important',
+    settings,
+    byText(/^(✅ )?Только важные$/),
+    /Уведомления: Только важные/,
+  );
   await driver.think();
   await driver.press(user, 'settings-notify-all', important, byText(/^(✅ )?Все$/), /Уведомления: Все/);
   await driver.think();

@@ -150,7 +150,19 @@ interface Span {
 }
 
 const spans = new AsyncLocalStorage<Span>();
-const newSpan = (kind: string, phase: string): Span => ({ kind, phase, done: false, telegram: [], kaspi: [], pacing: [], db: [], pool: [], telegramCalls: 0, kaspiCalls: 0, queries: 0 });
+const newSpan = (kind: string, phase: string): Span => ({
+  kind,
+  phase,
+  done: false,
+  telegram: [],
+  kaspi: [],
+  pacing: [],
+  db: [],
+  pool: [],
+  telegramCalls: 0,
+  kaspiCalls: 0,
+  queries: 0,
+});
 
 /** Length of the union of intervals clipped to [from, to]: overlapping waits are counted once. */
 export function covered(intervals: Interval[], from: number, to: number): number {
@@ -171,7 +183,10 @@ export function covered(intervals: Interval[], from: number, to: number): number
 }
 
 /** Wraps an async function so the time its promise takes is recorded as `kind` in the calling update's span. */
-export function timedWaits<A extends unknown[], R>(kind: 'pacing' | 'pool', fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function timedWaits<A extends unknown[], R>(
+  kind: 'pacing' | 'pool',
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return (...args: A) => {
     const span = spans.getStore();
     const promise = fn(...args);
@@ -194,7 +209,19 @@ export const state = {
   logCounts: new Map<string, number>(),
   telegramFailures: new Map<string, number>(),
   background: { telegramCalls: 0, kaspiCalls: 0 },
-  demper: { ticks: 0, tickMsMax: 0, stores: 0, checked: 0, planned: 0, sent: 0, deferred: 0, applied: 0, failed: 0, errors: 0, errorSamples: [] } as DemperTotals,
+  demper: {
+    ticks: 0,
+    tickMsMax: 0,
+    stores: 0,
+    checked: 0,
+    planned: 0,
+    sent: 0,
+    deferred: 0,
+    applied: 0,
+    failed: 0,
+    errors: 0,
+    errorSamples: [],
+  } as DemperTotals,
   unhandledRejections: 0,
   uncaughtExceptions: 0,
   phase: 'setup',
@@ -253,7 +280,11 @@ export function startPhase(name: string): void {
     if (phaseHistogram) {
       phaseHistogram.disable();
       const delay = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - EVENT_LOOP_RESOLUTION_MS);
-      previous.eventLoopDelayMs = { p50: delay(phaseHistogram.percentile(50)), p99: delay(phaseHistogram.percentile(99)), max: delay(phaseHistogram.max) };
+      previous.eventLoopDelayMs = {
+        p50: delay(phaseHistogram.percentile(50)),
+        p99: delay(phaseHistogram.percentile(99)),
+        max: delay(phaseHistogram.max),
+      };
     }
     const cpu = process.cpuUsage(phaseCpu);
     previous.cpuMs = { user: cpu.user / 1000, system: cpu.system / 1000 };
@@ -345,7 +376,13 @@ function packageOf(url: string): string {
   const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (inModules) return inModules[1]!;
   const ours = /\/(src\/[^/]+|conversations|bench|migrations)\//.exec(url);
-  return ours ? ours[1]! : url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return ours
+    ? ours[1]!
+    : url
+        .replace(/^file:\/\//, '')
+        .split('/')
+        .slice(-2)
+        .join('/');
 }
 
 /** Starts the V8 sampling profiler; the returned function stops it, writes the profile and keeps a summary. */
@@ -377,8 +414,15 @@ export async function startProfile(file: string): Promise<() => Promise<void>> {
       byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
     });
     const top = (map: Map<string, number>, count: number): [string, number][] =>
-      [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, ms]) => [name, Math.round(ms)]);
-    state.profile = { sampledMs: Math.round(sampledMs), byPackage: top(byPackage, 15), byFunction: top(byFunction, 25) };
+      [...map]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, count)
+        .map(([name, ms]) => [name, Math.round(ms)]);
+    state.profile = {
+      sampledMs: Math.round(sampledMs),
+      byPackage: top(byPackage, 15),
+      byFunction: top(byFunction, 25),
+    };
   };
 }
 
@@ -425,7 +469,8 @@ export function instrumentPg(client: { prototype: object }): void {
     if (!span || span.done) return original.apply(this, args);
     span.queries++;
     if (span.phase === 'measured' && !state.sqlSamples[span.kind]) {
-      const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | undefined)?.text ?? '?');
+      const text =
+        typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | undefined)?.text ?? '?');
       (span.sql ??= []).push(text.replace(/\s+/g, ' ').slice(0, 100));
     }
     const started = performance.now();

@@ -17,7 +17,15 @@ import { createDemper } from '../src/demper/wiring.js';
 import { createKaspi } from '../src/kaspi/index.js';
 import { CHANGE_WINDOW_MS } from '../src/kaspi/limits/kaspi-limits.js';
 import { createLogger } from '../src/logger.js';
-import { countingDestination, inUpdate, instrumentUpdates, recordHold, state, timedWaits, type ChildConfig } from './bot-probe.js';
+import {
+  countingDestination,
+  inUpdate,
+  instrumentUpdates,
+  recordHold,
+  state,
+  timedWaits,
+  type ChildConfig,
+} from './bot-probe.js';
 
 export async function startProductionBot(config: ChildConfig): Promise<{ stop(): Promise<void> }> {
   const settings = config.bot!;
@@ -39,8 +47,14 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
   });
   const infrastructure = await openInfrastructure(appConfig, logger, { migrate: true });
   // The connection pool: waits for a connection (per update) and how long connections are held, and by whom.
-  type KnexClient = { acquireConnection(): Promise<object>; releaseConnection(connection: object): Promise<void>; pool?: { max?: number } };
-  const knex = (infrastructure.database.orm.em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
+  type KnexClient = {
+    acquireConnection(): Promise<object>;
+    releaseConnection(connection: object): Promise<void>;
+    pool?: { max?: number };
+  };
+  const knex = (
+    infrastructure.database.orm.em.getConnection() as unknown as { getKnex(): { client: KnexClient } }
+  ).getKnex().client;
   if (settings.poolMax && knex.pool) knex.pool.max = settings.poolMax;
   state.poolSize = knex.pool?.max ?? 0;
   const holds = new WeakMap<object, { at: number; owner: 'update' | 'background'; phase: string }>();
@@ -62,16 +76,26 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
   };
 
   // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
-  const kaspi = createKaspi({ config: appConfig, logger, redis: undefined, changeWindowMs: CHANGE_WINDOW_MS / settings.timeScale });
+  const kaspi = createKaspi({
+    config: appConfig,
+    logger,
+    redis: undefined,
+    changeWindowMs: CHANGE_WINDOW_MS / settings.timeScale,
+  });
   kaspi.pool.acquire = timedWaits('pacing', kaspi.pool.acquire.bind(kaspi.pool));
   kaspi.limits.cabinetWriteSlot = timedWaits('pacing', kaspi.limits.cabinetWriteSlot.bind(kaspi.limits));
 
   // The production limiter (sync, competitor lookups and logins per seller); read-backs sooner than Kaspi's
   // defaults so that they happen while the sellers chat.
-  const deps = createBotDeps(infrastructure, kaspi, { verifyFirstAfterMs: settings.verifyFirstAfterMs, verifyTimeoutMs: 60_000 });
+  const deps = createBotDeps(infrastructure, kaspi, {
+    verifyFirstAfterMs: settings.verifyFirstAfterMs,
+    verifyTimeoutMs: 60_000,
+  });
   const bot = createBot(config.token, deps);
   instrumentUpdates(bot);
-  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, config.token), kaspi, { verifyAfterMs: settings.demperVerifyAfterMs });
+  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, config.token), kaspi, {
+    verifyAfterMs: settings.demperVerifyAfterMs,
+  });
   const running = await runBot(bot, deps, infrastructure);
 
   let inFlight: Promise<unknown> | undefined;
@@ -82,9 +106,11 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
         const totals = state.demper;
         totals.ticks++;
         totals.tickMsMax = Math.max(totals.tickMsMax, performance.now() - started);
-        for (const key of ['stores', 'checked', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const) totals[key] += summary[key];
+        for (const key of ['stores', 'checked', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const)
+          totals[key] += summary[key];
         totals.errors += summary.errors.length;
-        for (const error of summary.errors) if (totals.errorSamples.length < 5) totals.errorSamples.push(error.message.slice(0, 300));
+        for (const error of summary.errors)
+          if (totals.errorSamples.length < 5) totals.errorSamples.push(error.message.slice(0, 300));
         return summary;
       });
       inFlight = promise.catch(() => undefined);

@@ -58,10 +58,23 @@ import { MERCHANTS } from '../src/kaspi-sandbox/catalogue.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../src/kaspi-sandbox/index.js';
 import { SeededRandom } from '../src/kaspi-sandbox/random.js';
 import { createLogger } from '../src/logger.js';
-import { startFakeTelegram, type ChatMessage, type FakeTelegram, type FakeUser } from '../src/telegram-sandbox/bot-api-server.js';
+import {
+  startFakeTelegram,
+  type ChatMessage,
+  type FakeTelegram,
+  type FakeUser,
+} from '../src/telegram-sandbox/bot-api-server.js';
 import { startForwardProxy } from '../test/helpers/forward-proxy.js';
 import type { ChildConfig, ChildMessage, ChildReport, ParentMessage, UpdateRecord } from './bot-probe.js';
-import { byText, Driver, ERROR_GENERIC_TEXTS, SCRIPT_UPDATES, sellerScript, StepFailed, type StepResult } from './bot-driver.js';
+import {
+  byText,
+  Driver,
+  ERROR_GENERIC_TEXTS,
+  SCRIPT_UPDATES,
+  sellerScript,
+  StepFailed,
+  type StepResult,
+} from './bot-driver.js';
 import { createBenchDatabase, mb, parseArgs, percentile, round, sleep, table } from './lib.js';
 
 const BOT_TOKEN = '7000000001:AAH_bench-bot-token_0123456789abcdef';
@@ -132,13 +145,16 @@ function resolveOptions(argv: string[]): BenchOptions {
     poolMax: values['pool-max'] === undefined ? undefined : Math.floor(Number(values['pool-max'])),
     profile: values.profile ? join(tmpdir(), `bench-bot-${process.pid}.cpuprofile`) : undefined,
   };
-  if (values['log-level'] !== undefined && values['log-level'] !== 'info' && values['log-level'] !== 'warn') throw new Error('--log-level takes info or warn');
+  if (values['log-level'] !== undefined && values['log-level'] !== 'info' && values['log-level'] !== 'warn')
+    throw new Error('--log-level takes info or warn');
   if (options.sellers < 1) throw new Error('--sellers must be at least 1');
   if (options.thinkMs[0] > options.thinkMs[1]) throw new Error('--think-min must not exceed --think-max');
   if (options.demperShare > 1) throw new Error('--demper-share is a fraction (0–1)');
   if (options.exits > 200) throw new Error('--exits takes 0–200 (127.0.0.2 … 127.0.0.201; 0 = direct)');
-  if (options.products < 24) throw new Error('--products must be at least 24 (the script pages to page 2; demper products come after it)');
-  if (options.tick < 1 || options.tick > 59 || 60 % options.tick !== 0) throw new Error('--tick takes seconds that divide a minute');
+  if (options.products < 24)
+    throw new Error('--products must be at least 24 (the script pages to page 2; demper products come after it)');
+  if (options.tick < 1 || options.tick > 59 || 60 % options.tick !== 0)
+    throw new Error('--tick takes seconds that divide a minute');
   if (options.timeScale < 1) throw new Error('--time-scale takes a factor ≥ 1');
   return options;
 }
@@ -150,7 +166,8 @@ function loaderFlags(): string[] {
   const flags: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
     const flag = process.execArgv[i]!;
-    if ((flag === '--require' || flag === '--import') && process.execArgv[i + 1]) flags.push(flag, process.execArgv[++i]!);
+    if ((flag === '--require' || flag === '--import') && process.execArgv[i + 1])
+      flags.push(flag, process.execArgv[++i]!);
     else if (flag.startsWith('--require=') || flag.startsWith('--import=')) flags.push(flag);
   }
   return flags;
@@ -187,10 +204,16 @@ class BotProcess {
     for (const waiter of this.waiters.splice(0)) waiter.resolve({ type: 'fatal', error: error.message });
   }
 
-  private next<T extends ChildMessage['type']>(type: T, timeoutMs = 300_000): Promise<Extract<ChildMessage, { type: T }>> {
+  private next<T extends ChildMessage['type']>(
+    type: T,
+    timeoutMs = 300_000,
+  ): Promise<Extract<ChildMessage, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the bot process sent no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the bot process sent no "${type}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         type,
         resolve: (message) => {
@@ -346,10 +369,14 @@ function cpuMeter() {
     const cores = machine && after ? (after.total - machine.total) / availableParallelism() : undefined;
     return {
       /** Busy share of all cores together (1 = every core busy). */
-      machineBusy: machine && after ? round((after.busy - machine.busy) / Math.max(1, after.total - machine.total), 2) : null,
+      machineBusy:
+        machine && after ? round((after.busy - machine.busy) / Math.max(1, after.total - machine.total), 2) : null,
       /** PostgreSQL in cores (ticks of the same clock as /proc/stat). */
       // Backends that exit meanwhile take their ticks along: a lower bound, never below 0.
-      postgresCores: cores && postgres !== undefined && postgresAfter !== undefined ? round(Math.max(0, postgresAfter - postgres) / cores, 2) : null,
+      postgresCores:
+        cores && postgres !== undefined && postgresAfter !== undefined
+          ? round(Math.max(0, postgresAfter - postgres) / cores, 2)
+          : null,
       /** This process in cores. */
       parentCores: round((used.user + used.system) / 1000 / wallMs, 2),
     };
@@ -370,7 +397,14 @@ function parentRssSampler() {
  * The warm-up (the first `--warmup` sellers), then every seller's script as the measured round, then the drain;
  * the same for the baseline and the bot. `onMeasured` starts what runs only during the measured round.
  */
-async function measuredRound(child: BotProcess, driver: Driver, sellers: SimSeller[], options: BenchOptions, random: SeededRandom, onMeasured?: () => void) {
+async function measuredRound(
+  child: BotProcess,
+  driver: Driver,
+  sellers: SimSeller[],
+  options: BenchOptions,
+  random: SeededRandom,
+  onMeasured?: () => void,
+) {
   driver.round = 'warmup';
   await child.phase('warmup');
   await runScripts(driver, sellers.slice(0, options.warmup), 0, random);
@@ -421,14 +455,25 @@ function newSellers(count: number, firstId: number): SimSeller[] {
 
 async function runBaseline(options: BenchOptions): Promise<PhaseResult> {
   const telegram = await startFakeTelegram({ token: BASELINE_TOKEN, logger: createLogger({ level: 'silent' }) });
-  const child = new BotProcess({ mode: 'baseline', token: BASELINE_TOKEN, apiRoot: telegram.apiRoot, logLevel: options.logLevel });
+  const child = new BotProcess({
+    mode: 'baseline',
+    token: BASELINE_TOKEN,
+    apiRoot: telegram.apiRoot,
+    logLevel: options.logLevel,
+  });
   const watch = watchChats(telegram);
   try {
     await child.ready();
     const random = new SeededRandom(options.seed * 7 + 1);
     const driver = new Driver({ telegram, random, stepTimeoutMs: options.stepTimeoutMs, thinkMs: options.thinkMs });
     const sellers = newSellers(options.sellers, 900_000);
-    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(child, driver, sellers, options, random);
+    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(
+      child,
+      driver,
+      sellers,
+      options,
+      random,
+    );
     return {
       report,
       cpu,
@@ -493,31 +538,73 @@ async function login(driver: Driver, sandbox: KaspiSandbox, seller: SimSeller): 
 }
 
 /** Sync, then (every `share`-th seller) the demper on a product of its own and the store's demper switched on. */
-async function syncAndDemper(driver: Driver, db: pg.Pool, seller: SimSeller, connected: ChatMessage, demperSlot: number | undefined): Promise<DemperTarget | undefined> {
+async function syncAndDemper(
+  driver: Driver,
+  db: pg.Pool,
+  seller: SimSeller,
+  connected: ChatMessage,
+  demperSlot: number | undefined,
+): Promise<DemperTarget | undefined> {
   const { user } = seller;
-  await driver.press(user, 'setup:sync', connected, byText(/Синхронизировать/), /товаров синхронизировано — \d+\. Новых/, { timeoutMs: 180_000 });
+  await driver.press(
+    user,
+    'setup:sync',
+    connected,
+    byText(/Синхронизировать/),
+    /товаров синхронизировано — \d+\. Новых/,
+    { timeoutMs: 180_000 },
+  );
   if (demperSlot === undefined) return undefined;
   // Products 0–15 by title are the script's pages 1–2: the demper takes one after them, distinct per seller.
-  const { rows } = await db.query<{ id: number; sku: string; master_sku: string; price: number; availabilities: { storeId: string; available: string }[] }>(
+  const { rows } = await db.query<{
+    id: number;
+    sku: string;
+    master_sku: string;
+    price: number;
+    availabilities: { storeId: string; available: string }[];
+  }>(
     `select p.id, p.sku, p.master_sku, p.price, p.availabilities from product p join store s on s.id = p.store_id join seller se on se.id = s.seller_id
       where se.telegram_user_id = $1 and p.removed_at is null order by p.title, p.id`,
     [user.id],
   );
-  const candidates = rows.slice(16).filter((row) => row.availabilities.some((availability) => availability.available === 'yes'));
+  const candidates = rows
+    .slice(16)
+    .filter((row) => row.availabilities.some((availability) => availability.available === 'yes'));
   const product = candidates[demperSlot % Math.max(1, candidates.length)];
   if (!product) return undefined;
   const floor = Math.max(10, Math.round((product.price * 0.7) / 10) * 10);
-  await driver.say(user, 'setup:demper-product', `/demper ${product.sku} on min=${floor} step=10 every=1`, /Демпер включён/);
+  await driver.say(
+    user,
+    'setup:demper-product',
+    `/demper ${product.sku} on min=${floor} step=10 every=1`,
+    /Демпер включён/,
+  );
   const overview = await driver.say(user, 'setup:demper', '/demper', /Демпер магазина/);
-  if (/выключен/.test(overview.text ?? '')) await driver.press(user, 'setup:demper-on', overview, byText(/Включить демпер/), /Демпер магазина .* включён/s);
+  if (/выключен/.test(overview.text ?? ''))
+    await driver.press(user, 'setup:demper-on', overview, byText(/Включить демпер/), /Демпер магазина .* включён/s);
   const merchant = MERCHANTS.find((candidate) => candidate.uid === seller.merchantUid)!;
   const onSale = product.availabilities.find((availability) => availability.available === 'yes')!;
-  const cityId = merchant.points.find((point) => `${merchant.uid}_${point.code}` === onSale.storeId)?.cityId ?? merchant.points[0]!.cityId;
-  return { productId: product.id, sku: product.sku, masterSku: product.master_sku, merchantUid: seller.merchantUid, cityId, floor };
+  const cityId =
+    merchant.points.find((point) => `${merchant.uid}_${point.code}` === onSale.storeId)?.cityId ??
+    merchant.points[0]!.cityId;
+  return {
+    productId: product.id,
+    sku: product.sku,
+    masterSku: product.master_sku,
+    merchantUid: seller.merchantUid,
+    cityId,
+    floor,
+  };
 }
 
 /** Rivals move: one demper product is undercut every `moveMs` (and is due at once); the sandbox's dempers answer. */
-function startMarket(sandbox: KaspiSandbox, db: pg.Pool, targets: DemperTarget[], options: BenchOptions, random: SeededRandom) {
+function startMarket(
+  sandbox: KaspiSandbox,
+  db: pg.Pool,
+  targets: DemperTarget[],
+  options: BenchOptions,
+  random: SeededRandom,
+) {
   const own = new Set(MERCHANTS.map((merchant) => merchant.uid));
   let moves = 0;
   let failures = 0;
@@ -634,7 +721,9 @@ async function runMain(world: World, options: BenchOptions): Promise<MainResult>
         .reduce((sum, [, count]) => sum + count, 0);
     const storefrontBefore = storefrontRequests();
     const writesBefore = sandbox.writes().length;
-    process.stderr.write(`  setup: ${ready.length}/${sellers.length} sellers logged in and synced, ${targets.length} demper products, ${round(setupSeconds, 1)} s\n`);
+    process.stderr.write(
+      `  setup: ${ready.length}/${sellers.length} sellers logged in and synced, ${targets.length} demper products, ${round(setupSeconds, 1)} s\n`,
+    );
 
     // ---- the baseline's round right before ours: the machine is in the same state for both ----
     let baseline: PhaseResult | undefined;
@@ -647,9 +736,16 @@ async function runMain(world: World, options: BenchOptions): Promise<MainResult>
     // ---- warm-up and the measured round ----
     const thinking = new Driver({ telegram, random, stepTimeoutMs: options.stepTimeoutMs, thinkMs: options.thinkMs });
     let market: ReturnType<typeof startMarket> | undefined;
-    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(child, thinking, ready, options, random, () => {
-      market = startMarket(sandbox, db, targets, options, random);
-    });
+    const { report, cpu, measuredSeconds, parentRssPeak } = await measuredRound(
+      child,
+      thinking,
+      ready,
+      options,
+      random,
+      () => {
+        market = startMarket(sandbox, db, targets, options, random);
+      },
+    );
     const marketResult = market!.stop();
     const stats = sandbox.stats();
     return {
@@ -707,7 +803,8 @@ function figures(values: number[]): Figures {
 
 const ours = (record: UpdateRecord) => Math.max(0, record.wall - record.telegram);
 const own = (record: UpdateRecord) => Math.max(0, record.wall - record.telegram - record.kaspi - record.pacing);
-const mean = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : NaN);
+const mean = (values: number[]) =>
+  values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : NaN;
 
 function summarize(result: PhaseResult) {
   const measured = result.report.records.filter((record) => record.phase === 'measured');
@@ -717,11 +814,24 @@ function summarize(result: PhaseResult) {
     wall: figures(measured.map((record) => record.wall)),
     ours: figures(measured.map(ours)),
     own: figures(measured.map(own)),
-    telegramRoundTrip: figures(measured.filter((record) => record.telegramCalls > 0).map((record) => record.telegram / record.telegramCalls)),
+    telegramRoundTrip: figures(
+      measured.filter((record) => record.telegramCalls > 0).map((record) => record.telegram / record.telegramCalls),
+    ),
     seller: figures(steps.map((step) => step.ms)),
     updatesPerSecond: round(measured.length / result.measuredSeconds, 1),
-    rss: { before: phase.rssStart, after: phase.rssEnd, peak: phase.rssPeak, heapPeak: phase.heapPeak, heapAfterGc: phase.heapAfterGc, heapBeforeAfterGc: result.report.phases.warmup?.heapAfterGc ?? null },
-    eventLoopDelayMs: { p50: round(phase.eventLoopDelayMs.p50, 1), p99: round(phase.eventLoopDelayMs.p99, 1), max: round(phase.eventLoopDelayMs.max, 1) },
+    rss: {
+      before: phase.rssStart,
+      after: phase.rssEnd,
+      peak: phase.rssPeak,
+      heapPeak: phase.heapPeak,
+      heapAfterGc: phase.heapAfterGc,
+      heapBeforeAfterGc: result.report.phases.warmup?.heapAfterGc ?? null,
+    },
+    eventLoopDelayMs: {
+      p50: round(phase.eventLoopDelayMs.p50, 1),
+      p99: round(phase.eventLoopDelayMs.p99, 1),
+      max: round(phase.eventLoopDelayMs.max, 1),
+    },
     cpuShare: round((phase.cpuMs.user + phase.cpuMs.system) / Math.max(1, phase.endedAt - phase.startedAt), 2),
     cpuMsPerUpdate: round((phase.cpuMs.user + phase.cpuMs.system) / Math.max(1, measured.length), 2),
     measured,
@@ -738,7 +848,13 @@ function byKind(records: UpdateRecord[]) {
       n: list.length,
       oursP50: round(percentile(list.map(ours), 50)!, 1),
       oursP95: round(percentile(list.map(ours), 95)!, 1),
-      wallP95: round(percentile(list.map((record) => record.wall), 95)!, 1),
+      wallP95: round(
+        percentile(
+          list.map((record) => record.wall),
+          95,
+        )!,
+        1,
+      ),
       telegram: round(mean(list.map((record) => record.telegram)), 1),
       kaspi: round(mean(list.map((record) => record.kaspi)), 1),
       pacing: round(mean(list.map((record) => record.pacing)), 1),
@@ -753,13 +869,20 @@ function errorsOf(result: PhaseResult, parentRejections: number) {
   const steps = result.steps.filter((step) => step.outcome === 'timeout' || step.outcome === 'failed');
   const errorLogs = Object.entries(result.report.logs).filter(([key]) => key.startsWith('error:'));
   const breakdown = {
-    errorGenericReplies: Math.max(result.errorGenericSeen, result.steps.filter((step) => step.outcome === 'error-generic').length),
+    errorGenericReplies: Math.max(
+      result.errorGenericSeen,
+      result.steps.filter((step) => step.outcome === 'error-generic').length,
+    ),
     stepsWithoutAnswer: steps.length,
     telegramFailedCalls: Object.values(result.telegramFailures).reduce((sum, count) => sum + count, 0),
     unhandled: result.report.unhandledRejections + result.report.uncaughtExceptions + parentRejections,
     errorLogLines: errorLogs.reduce((sum, [, count]) => sum + count, 0),
   };
-  return { total: Object.values(breakdown).reduce((sum, count) => sum + count, 0), breakdown, stepSamples: steps.slice(0, 5).map((step) => `${step.round}/${step.name}: ${step.detail ?? step.outcome}`) };
+  return {
+    total: Object.values(breakdown).reduce((sum, count) => sum + count, 0),
+    breakdown,
+    stepSamples: steps.slice(0, 5).map((step) => `${step.round}/${step.name}: ${step.detail ?? step.outcome}`),
+  };
 }
 
 /** Cores busy in the round: the bot, this process, PostgreSQL (all its databases) and anything else on the machine. */
@@ -802,7 +925,8 @@ let parentRejections = 0;
 const parentRejectionSamples: string[] = [];
 process.on('unhandledRejection', (reason) => {
   parentRejections++;
-  if (parentRejectionSamples.length < 5) parentRejectionSamples.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  if (parentRejectionSamples.length < 5)
+    parentRejectionSamples.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
 });
 
 async function main(): Promise<void> {
@@ -820,7 +944,9 @@ async function main(): Promise<void> {
     main = await runMain(world, options);
   } finally {
     for (const task of world.cleanup.reverse()) {
-      await task().catch((error: unknown) => process.stderr.write(`cleanup: ${error instanceof Error ? error.message : String(error)}\n`));
+      await task().catch((error: unknown) =>
+        process.stderr.write(`cleanup: ${error instanceof Error ? error.message : String(error)}\n`),
+      );
     }
   }
   const totalSeconds = (performance.now() - started) / 1000;
@@ -844,33 +970,67 @@ async function main(): Promise<void> {
     [
       'sellers (measured) / updates handled',
       `${main.sellersMeasured} / ${bot.ours.updates} (${bot.updatesPerSecond}/s over ${round(main.measuredSeconds, 1)} s)`,
-      base ? `throughput ${ratio(bot.updatesPerSecond, base.updatesPerSecond)} baseline ${base.updatesPerSecond}/s` : '',
+      base
+        ? `throughput ${ratio(bot.updatesPerSecond, base.updatesPerSecond)} baseline ${base.updatesPerSecond}/s`
+        : '',
     ],
     [
       'update handling, ours (excl. Bot API emulator)',
       `p50 ${bot.ours.p50} ms, p95 ${bot.ours.p95} ms, p99 ${bot.ours.p99} ms`,
       base ? `p95 ${ratio(bot.ours.p95, base.wall.p95)} baseline p95 ${base.wall.p95} ms` : '',
     ],
-    ['  whole handleUpdate (incl. emulator)', `p50 ${bot.wall.p50} ms, p95 ${bot.wall.p95} ms, p99 ${bot.wall.p99} ms`, base ? `p95 ${ratio(bot.wall.p95, base.wall.p95)} baseline` : ''],
-    ['  own (excl. emulator, Kaspi HTTP, Kaspi pacing)', `p50 ${bot.own.p50} ms, p95 ${bot.own.p95} ms, p99 ${bot.own.p99} ms`, base ? `p95 ${ratio(bot.own.p95, base.wall.p95)} baseline` : ''],
+    [
+      '  whole handleUpdate (incl. emulator)',
+      `p50 ${bot.wall.p50} ms, p95 ${bot.wall.p95} ms, p99 ${bot.wall.p99} ms`,
+      base ? `p95 ${ratio(bot.wall.p95, base.wall.p95)} baseline` : '',
+    ],
+    [
+      '  own (excl. emulator, Kaspi HTTP, Kaspi pacing)',
+      `p50 ${bot.own.p50} ms, p95 ${bot.own.p95} ms, p99 ${bot.own.p99} ms`,
+      base ? `p95 ${ratio(bot.own.p95, base.wall.p95)} baseline` : '',
+    ],
   ];
   if (base) {
     rows.push(
-      ['baseline: trivial grammY bot, handleUpdate', `p50 ${base.wall.p50} ms, p95 ${base.wall.p95} ms, p99 ${base.wall.p99} ms (${base.wall.updates} updates)`, 'the limit'],
+      [
+        'baseline: trivial grammY bot, handleUpdate',
+        `p50 ${base.wall.p50} ms, p95 ${base.wall.p95} ms, p99 ${base.wall.p99} ms (${base.wall.updates} updates)`,
+        'the limit',
+      ],
       ['  its own time (excl. emulator)', `p50 ${base.ours.p50} ms, p95 ${base.ours.p95} ms`, ''],
-      ['Bot API round trip per call (ours / baseline)', `p50 ${bot.telegramRoundTrip.p50} / ${base.telegramRoundTrip.p50} ms, p95 ${bot.telegramRoundTrip.p95} / ${base.telegramRoundTrip.p95} ms`, `p95 ${ratio(bot.telegramRoundTrip.p95, base.telegramRoundTrip.p95)}`],
-      ['seller sees the answer after (ours / baseline)', `p50 ${bot.seller.p50} / ${base.seller.p50} ms, p95 ${bot.seller.p95} / ${base.seller.p95} ms`, `p95 ${ratio(bot.seller.p95, base.seller.p95)}`],
+      [
+        'Bot API round trip per call (ours / baseline)',
+        `p50 ${bot.telegramRoundTrip.p50} / ${base.telegramRoundTrip.p50} ms, p95 ${bot.telegramRoundTrip.p95} / ${base.telegramRoundTrip.p95} ms`,
+        `p95 ${ratio(bot.telegramRoundTrip.p95, base.telegramRoundTrip.p95)}`,
+      ],
+      [
+        'seller sees the answer after (ours / baseline)',
+        `p50 ${bot.seller.p50} / ${base.seller.p50} ms, p95 ${bot.seller.p95} / ${base.seller.p95} ms`,
+        `p95 ${ratio(bot.seller.p95, base.seller.p95)}`,
+      ],
     );
   } else rows.push(['seller sees the answer after', `p50 ${bot.seller.p50} ms, p95 ${bot.seller.p95} ms`, '']);
   rows.push(
-    ['errors (must be 0)', String(errors.total), errors.total === 0 ? 'ok' : `FAIL ${JSON.stringify(errors.breakdown)}`],
+    [
+      'errors (must be 0)',
+      String(errors.total),
+      errors.total === 0 ? 'ok' : `FAIL ${JSON.stringify(errors.breakdown)}`,
+    ],
     [
       'bot RSS: before → after the round (peak)',
       `${mb(bot.rss.before)} → ${mb(bot.rss.after)} MiB (peak ${mb(bot.rss.peak)} MiB; heap peak ${mb(bot.rss.heapPeak)} MiB, live after GC ${mb(bot.rss.heapBeforeAfterGc ?? NaN)} → ${mb(bot.rss.heapAfterGc ?? NaN)} MiB)`,
       `peak ${round(bot.rss.peak / bot.rss.before, 2)} × before${base ? `; ${round(bot.rss.peak / base.rss.peak, 2)} × trivial bot ${mb(base.rss.peak)} MiB` : ''}`,
     ],
-    ['bot RSS when started (empty)', `${mb(main.readyRss)} MiB`, `before the round ${round(bot.rss.before / main.readyRss, 2)} × started`],
-    ['bot event-loop delay (measured round)', `p50 ${bot.eventLoopDelayMs.p50} ms, p99 ${bot.eventLoopDelayMs.p99} ms, max ${bot.eventLoopDelayMs.max} ms`, base ? `p99 ${ratio(bot.eventLoopDelayMs.p99, base.eventLoopDelayMs.p99)} baseline` : ''],
+    [
+      'bot RSS when started (empty)',
+      `${mb(main.readyRss)} MiB`,
+      `before the round ${round(bot.rss.before / main.readyRss, 2)} × started`,
+    ],
+    [
+      'bot event-loop delay (measured round)',
+      `p50 ${bot.eventLoopDelayMs.p50} ms, p99 ${bot.eventLoopDelayMs.p99} ms, max ${bot.eventLoopDelayMs.max} ms`,
+      base ? `p99 ${ratio(bot.eventLoopDelayMs.p99, base.eventLoopDelayMs.p99)} baseline` : '',
+    ],
     [
       'bot CPU (measured round, demper included)',
       `${bot.cpuShare} of one core, ${bot.cpuMsPerUpdate} ms per update`,
@@ -887,10 +1047,20 @@ async function main(): Promise<void> {
       `${demper.ticks} ticks (max ${round(demper.tickMsMax, 0)} ms), checked ${demper.checked}, sent ${demper.sent}, applied ${demper.applied}, failed ${demper.failed}, errors ${demper.errors}`,
       `${main.market.moves} rival moves on ${main.demperTargets} products`,
     ],
-    ['Kaspi sandbox: 403 / 429 (run), price writes / storefront requests (after setup)', `${main.sandbox.storefront403} / ${main.sandbox.cabinet429}, ${main.sandbox.writes} / ${main.sandbox.storefrontRequests}`, ''],
+    [
+      'Kaspi sandbox: 403 / 429 (run), price writes / storefront requests (after setup)',
+      `${main.sandbox.storefront403} / ${main.sandbox.cabinet429}, ${main.sandbox.writes} / ${main.sandbox.storefrontRequests}`,
+      '',
+    ],
   );
 
-  const kindRows: [string, string, string][] = [['update kind (n)', 'ours p50 / p95 ms (whole p95)', 'mean ms: telegram · kaspi · pacing · db · pool (queries, api calls)']];
+  const kindRows: [string, string, string][] = [
+    [
+      'update kind (n)',
+      'ours p50 / p95 ms (whole p95)',
+      'mean ms: telegram · kaspi · pacing · db · pool (queries, api calls)',
+    ],
+  ];
   for (const kind of kinds) {
     kindRows.push([
       `${kind.kind} (${kind.n})`,
@@ -904,16 +1074,26 @@ async function main(): Promise<void> {
       `${availableParallelism()} CPUs, load ${round(loadBefore, 1)} → ${round(loadavg()[0]!, 1)}\n\n${table(rows)}\n\n${table(kindRows)}\n`,
   );
   const notes: string[] = [];
-  if (errors.total) notes.push(`errors: ${JSON.stringify(errors.breakdown)}; ${JSON.stringify({ steps: errors.stepSamples, emulator: main.telegramFailures, samples: main.report.problemSamples, parent: parentRejectionSamples, errorGeneric: main.errorGenericSamples })}`);
-  if (baselineErrors?.total) notes.push(`baseline errors: ${JSON.stringify(baselineErrors.breakdown)} ${JSON.stringify(baselineErrors.stepSamples)}`);
+  if (errors.total)
+    notes.push(
+      `errors: ${JSON.stringify(errors.breakdown)}; ${JSON.stringify({ steps: errors.stepSamples, emulator: main.telegramFailures, samples: main.report.problemSamples, parent: parentRejectionSamples, errorGeneric: main.errorGenericSamples })}`,
+    );
+  if (baselineErrors?.total)
+    notes.push(
+      `baseline errors: ${JSON.stringify(baselineErrors.breakdown)} ${JSON.stringify(baselineErrors.stepSamples)}`,
+    );
   if (Object.keys(notices).length) notes.push(`notices (answers, not errors): ${JSON.stringify(notices)}`);
   if (Object.keys(main.callbackNotices).length) notes.push(`callback notices: ${JSON.stringify(main.callbackNotices)}`);
   const warnings = Object.entries(main.report.logs).filter(([key]) => key.startsWith('warn:'));
   if (warnings.length) notes.push(`bot warnings: ${JSON.stringify(Object.fromEntries(warnings))}`);
-  if (Object.keys(main.report.telegramFailures).length) notes.push(`Bot API non-200 seen by the bot: ${JSON.stringify(main.report.telegramFailures)}`);
+  if (Object.keys(main.report.telegramFailures).length)
+    notes.push(`Bot API non-200 seen by the bot: ${JSON.stringify(main.report.telegramFailures)}`);
   if (demper.errorSamples.length) notes.push(`demper errors: ${JSON.stringify(demper.errorSamples)}`);
   const priceSql = main.report.sqlSamples['/price ok'];
-  if (priceSql) notes.push(`SQL of one measured /price ok (${priceSql.length} statements):\n${priceSql.map((statement) => `    ${statement}`).join('\n')}`);
+  if (priceSql)
+    notes.push(
+      `SQL of one measured /price ok (${priceSql.length} statements):\n${priceSql.map((statement) => `    ${statement}`).join('\n')}`,
+    );
   const profile = main.report.profile;
   if (profile) {
     const share = (ms: number) => `${ms} ms (${round((100 * ms) / Math.max(1, profile.sampledMs), 1)}%)`;
@@ -946,7 +1126,10 @@ async function main(): Promise<void> {
       bot: strip(bot),
       baseline: base ? strip(base) : null,
       kinds,
-      steps: { measured: countBy(measuredSteps, (step) => step.outcome), all: countBy(main.steps, (step) => step.outcome) },
+      steps: {
+        measured: countBy(measuredSteps, (step) => step.outcome),
+        all: countBy(main.steps, (step) => step.outcome),
+      },
       notices,
       demper,
       market: main.market,
@@ -964,6 +1147,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:bot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench:bot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -61,7 +61,15 @@ export async function measureRss(options: { products: number; stores: number; sc
           { storeId: `${uid}_PP1`, code: 'PP1', name: 'PP1', cityId: '750000000', cityName: 'Алматы', enabled: true },
           { storeId: `${uid}_PP2`, code: 'PP2', name: 'PP2', cityId: '710000000', cityName: 'Астана', enabled: true },
         ];
-        const store = em.create(StoreSchema, { seller, merchantUid: uid, name: `Bench store ${s + 1}`, loginMethod: 'sms', points, sessionState: 'active', demperEnabled: true });
+        const store = em.create(StoreSchema, {
+          seller,
+          merchantUid: uid,
+          name: `Bench store ${s + 1}`,
+          loginMethod: 'sms',
+          points,
+          sessionState: 'active',
+          demperEnabled: true,
+        });
         await em.flush();
         storeIds.push(store.id);
       }
@@ -141,12 +149,19 @@ export async function measureRss(options: { products: number; stores: number; sc
 }
 
 /** Re-runs the scan once, catching the statement (and its parameters) the ORM sends, and EXPLAINs it. */
-async function explainDueScan(orm: Awaited<ReturnType<typeof openDatabase>>['orm'], now: Date, limit: number): Promise<string[]> {
+async function explainDueScan(
+  orm: Awaited<ReturnType<typeof openDatabase>>['orm'],
+  now: Date,
+  limit: number,
+): Promise<string[]> {
   const logger = orm.config.getLogger();
   const original = logger.logQuery.bind(logger);
   const statements: { query: string; params: unknown[] }[] = [];
   logger.logQuery = (context) => {
-    statements.push({ query: String(context.query), params: ((context as { params?: unknown[] }).params ?? []) as unknown[] });
+    statements.push({
+      query: String(context.query),
+      params: ((context as { params?: unknown[] }).params ?? []) as unknown[],
+    });
     original(context);
   };
   try {
@@ -156,7 +171,9 @@ async function explainDueScan(orm: Awaited<ReturnType<typeof openDatabase>>['orm
   }
   const statement = statements.find((entry) => /^select\b/i.test(entry.query) && entry.query.includes('"product"'));
   if (!statement) return ['(statement not captured)'];
-  const rows = (await orm.em.getConnection().execute(`explain (analyze, costs off, timing off, summary on) ${statement.query}`, statement.params)) as {
+  const rows = (await orm.em
+    .getConnection()
+    .execute(`explain (analyze, costs off, timing off, summary on) ${statement.query}`, statement.params)) as {
     'QUERY PLAN': string;
   }[];
   return rows.map((row) => row['QUERY PLAN']);
@@ -169,7 +186,11 @@ async function settle(): Promise<void> {
 // Run directly (or forked by bench/demper.ts): measure, then print or send one JSON result.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), { products: 'number', stores: 'number', limit: 'number' });
-  measureRss({ products: Number(args.products ?? 100_000), stores: Number(args.stores ?? 4), scanLimit: Number(args.limit ?? 1600) }).then(
+  measureRss({
+    products: Number(args.products ?? 100_000),
+    stores: Number(args.stores ?? 4),
+    scanLimit: Number(args.limit ?? 1600),
+  }).then(
     (result) => {
       if (process.send) process.send(result, () => process.exit(0));
       else {

@@ -69,8 +69,28 @@ interface BenchOptions {
   rss: boolean;
 }
 
-const FULL = { products: 10_000, proxies: 4, rssProducts: 100_000, contested: 100, contestedInterval: 60, tick: 5, moveWindow: 10, moved: 0.1, poolSeconds: 4 };
-const QUICK = { products: 200, proxies: 4, rssProducts: 20_000, contested: 20, contestedInterval: 10, tick: 2, moveWindow: 4, moved: 0.1, poolSeconds: 1 };
+const FULL = {
+  products: 10_000,
+  proxies: 4,
+  rssProducts: 100_000,
+  contested: 100,
+  contestedInterval: 60,
+  tick: 5,
+  moveWindow: 10,
+  moved: 0.1,
+  poolSeconds: 4,
+};
+const QUICK = {
+  products: 200,
+  proxies: 4,
+  rssProducts: 20_000,
+  contested: 20,
+  contestedInterval: 10,
+  tick: 2,
+  moveWindow: 4,
+  moved: 0.1,
+  poolSeconds: 1,
+};
 
 function resolveOptions(argv: string[]): BenchOptions {
   const values = parseArgs(argv, {
@@ -109,7 +129,8 @@ function resolveOptions(argv: string[]): BenchOptions {
   };
   if (options.products < 4) throw new Error('--products must be at least 4');
   if (options.proxies < 1 || options.proxies > 200) throw new Error('--proxies takes 1–200 (127.0.0.2 … 127.0.0.201)');
-  if (options.tick < 1 || options.tick > 59 || 60 % options.tick !== 0) throw new Error('--tick takes seconds that divide a minute (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)');
+  if (options.tick < 1 || options.tick > 59 || 60 % options.tick !== 0)
+    throw new Error('--tick takes seconds that divide a minute (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)');
   if (options.contestedInterval < 1) throw new Error('--contested-interval takes seconds ≥ 1');
   if (options.moved > 1) throw new Error('--moved is a fraction (0–1)');
   if (options.timeScale < 1) throw new Error('--time-scale takes a factor ≥ 1');
@@ -151,7 +172,8 @@ function settleMarket(sandbox: KaspiSandbox, products: Tracked[], own: Set<strin
     if (rivals.length === 0) continue;
     product.leader = rivals[0]!;
     sandbox.setRivalPrice(product.masterSku, product.cityId, product.leader, product.price + 1);
-    for (const rival of rivals.slice(1)) sandbox.setRivalPrice(product.masterSku, product.cityId, rival, product.price + 2 + random.int(0, 200));
+    for (const rival of rivals.slice(1))
+      sandbox.setRivalPrice(product.masterSku, product.cityId, rival, product.price + 2 + random.int(0, 200));
   }
 }
 
@@ -172,7 +194,9 @@ function sampleWithout<T>(items: T[], count: number, random: SeededRandom): T[] 
 /** SKUs of every item in a sandbox write body (a batch is an array, a single write one object). */
 function skusOf(body: unknown): string[] {
   const items = Array.isArray(body) ? body : [body];
-  return items.map((item) => (item && typeof item === 'object' && 'sku' in item ? String(item.sku) : '')).filter(Boolean);
+  return items
+    .map((item) => (item && typeof item === 'object' && 'sku' in item ? String(item.sku) : ''))
+    .filter(Boolean);
 }
 
 /** Sums the forward proxies' request counters (and reads this process's RSS) every 100 ms. */
@@ -208,7 +232,8 @@ function quarterRates(samples: { at: number; count: number }[]): { first: number
   const start = samples[0]!;
   const end = samples.at(-1)!;
   const span = end.at - start.at;
-  const at = (time: number) => samples.reduce((best, sample) => (Math.abs(sample.at - time) < Math.abs(best.at - time) ? sample : best));
+  const at = (time: number) =>
+    samples.reduce((best, sample) => (Math.abs(sample.at - time) < Math.abs(best.at - time) ? sample : best));
   const q1 = at(start.at + span / 4);
   const q3 = at(start.at + (3 * span) / 4);
   return {
@@ -226,7 +251,9 @@ function countStatements(orm: { config: { getLogger(): { logQuery(context: { que
     const query = String(context.query).trim();
     const kind =
       /^(insert into|update|delete from) "?(\w+)"?/i.exec(query)?.slice(1, 3).join(' ').toLowerCase() ??
-      (/^select\b/i.test(query) ? `select from ${/\bfrom "?(\w+)"?/i.exec(query)?.[1] ?? '?'}` : query.split(/\s/)[0]!.toLowerCase());
+      (/^select\b/i.test(query)
+        ? `select from ${/\bfrom "?(\w+)"?/i.exec(query)?.[1] ?? '?'}`
+        : query.split(/\s/)[0]!.toLowerCase());
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
     original(context);
   };
@@ -238,7 +265,10 @@ function countStatements(orm: { config: { getLogger(): { logQuery(context: { que
   };
 }
 
-async function timedScans(task: () => Promise<unknown[]>, repeats: number): Promise<{ firstMs: number; medianMs: number; returned: number }> {
+async function timedScans(
+  task: () => Promise<unknown[]>,
+  repeats: number,
+): Promise<{ firstMs: number; medianMs: number; returned: number }> {
   const timings: number[] = [];
   let returned = 0;
   for (let i = 0; i < repeats; i++) {
@@ -246,7 +276,11 @@ async function timedScans(task: () => Promise<unknown[]>, repeats: number): Prom
     returned = (await task()).length;
     timings.push(performance.now() - started);
   }
-  return { firstMs: round(timings[0]!, 1), medianMs: round(median(timings.slice(1).length ? timings.slice(1) : timings)!, 1), returned };
+  return {
+    firstMs: round(timings[0]!, 1),
+    medianMs: round(median(timings.slice(1).length ? timings.slice(1) : timings)!, 1),
+    returned,
+  };
 }
 
 // ---- the sandbox phases ---------------------------------------------------------------------------------------
@@ -292,7 +326,12 @@ async function runSandboxPhases(options: BenchOptions) {
     const infrastructure = await openInfrastructure(config, logs.logger, { migrate: true });
     cleanup.push(() => infrastructure.close());
     // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
-    const kaspi = createKaspi({ config, logger: logs.logger, redis: undefined, changeWindowMs: CHANGE_WINDOW_MS / options.timeScale });
+    const kaspi = createKaspi({
+      config,
+      logger: logs.logger,
+      redis: undefined,
+      changeWindowMs: CHANGE_WINDOW_MS / options.timeScale,
+    });
     cleanup.push(() => kaspi.close());
     const notifier = new RecordingNotifier();
     const { engine } = createDemper(infrastructure, notifier, kaspi);
@@ -314,7 +353,15 @@ async function runSandboxPhases(options: BenchOptions) {
     ] as const) {
       const pending = await kaspi.smsLogin.start(phone);
       const login = await kaspi.smsLogin.verify(pending, sandbox.lastCode(pending.phone)!);
-      stores.push(await sessions.connectStore({ sellerId: seller.id, merchantUid, cookies: login.cookies, loginMethod: 'sms', identity: pending.phone }));
+      stores.push(
+        await sessions.connectStore({
+          sellerId: seller.id,
+          merchantUid,
+          cookies: login.cookies,
+          loginMethod: 'sms',
+          identity: pending.phone,
+        }),
+      );
     }
     const sync = new CatalogSync(orm, sessions, kaspi.cabinet, logs.logger);
     for (const store of stores) await sync.sync(store.id);
@@ -329,7 +376,9 @@ async function runSandboxPhases(options: BenchOptions) {
 
     const own = new Set(stores.map((store) => store.merchantUid));
     const tracked: Tracked[] = [];
-    for (const product of await orm.em.fork().find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
+    for (const product of await orm.em
+      .fork()
+      .find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
       const cityId = mainCityOf(product, product.store.points);
       if (!cityId) continue;
       tracked.push({
@@ -356,16 +405,26 @@ async function runSandboxPhases(options: BenchOptions) {
       const before = proxies.map((proxy) => proxy.requests());
       const started = performance.now();
       const results = await Promise.allSettled(
-        Array.from({ length: size }, (_, i) => withRivals[(i * 7) % withRivals.length]!).map((product) => kaspi.storefront.offers(product.masterSku, product.cityId)),
+        Array.from({ length: size }, (_, i) => withRivals[(i * 7) % withRivals.length]!).map((product) =>
+          kaspi.storefront.offers(product.masterSku, product.cityId),
+        ),
       );
       const seconds = (performance.now() - started) / 1000;
       const perExit = proxies.map((proxy, i) => proxy.requests() - before[i]!);
       const requests = perExit.reduce((sum, count) => sum + count, 0);
       // The first read of each exit leaves at once; the rest are paced: count the paced ones.
       const rps = Math.max(0, requests - options.proxies) / seconds;
-      return { requests, perExit, seconds: round(seconds, 2), rps: round(rps, 2), ratio: round(rps / limitRps, 3), failed: results.filter((result) => result.status === 'rejected').length };
+      return {
+        requests,
+        perExit,
+        seconds: round(seconds, 2),
+        rps: round(rps, 2),
+        ratio: round(rps / limitRps, 3),
+        failed: results.filter((result) => result.status === 'rejected').length,
+      };
     };
-    const aligned = options.proxies * 2 ** Math.max(1, Math.floor(Math.log2((limitRps * options.poolSeconds) / options.proxies)));
+    const aligned =
+      options.proxies * 2 ** Math.max(1, Math.floor(Math.log2((limitRps * options.poolSeconds) / options.proxies)));
     const pool = [await burst(aligned), await burst(Math.round(aligned * 1.5))];
 
     // ---- run: one production engine run with every product due ---------------------------------------------
@@ -385,7 +444,9 @@ async function runSandboxPhases(options: BenchOptions) {
     const runRequests = storefrontRequests() - runBefore;
     const runPerExit = proxies.map((proxy, i) => proxy.requests() - perExitBefore[i]!);
     const checkedInRun = new Set(
-      (await connection.execute<{ id: number }[]>(`select "id" from "product" where "last_checked_at" is not null`)).map((row) => Number(row.id)),
+      (
+        await connection.execute<{ id: number }[]>(`select "id" from "product" where "last_checked_at" is not null`)
+      ).map((row) => Number(row.id)),
     );
     const runRps = Math.max(0, runRequests - options.proxies) / runSeconds;
 
@@ -399,7 +460,13 @@ async function runSandboxPhases(options: BenchOptions) {
     const contested: Tracked[] = [];
     for (const store of stores) {
       const share = Math.ceil(options.contested / stores.length);
-      contested.push(...sampleWithout(candidates.filter((product) => product.storeId === store.id), Math.min(share, options.contested - contested.length), random));
+      contested.push(
+        ...sampleWithout(
+          candidates.filter((product) => product.storeId === store.id),
+          Math.min(share, options.contested - contested.length),
+          random,
+        ),
+      );
     }
     const contestedIds = contested.map((product) => product.id);
     if (contestedIds.length) {
@@ -462,7 +529,8 @@ async function runSandboxPhases(options: BenchOptions) {
       }
       return first;
     };
-    const writeAfter = (times: Map<string, number[]>, move: Move) => times.get(move.product.sku)?.find((at) => at >= move.at);
+    const writeAfter = (times: Map<string, number[]>, move: Move) =>
+      times.get(move.product.sku)?.find((at) => at >= move.at);
     const deadline = Date.now() + (options.moveWindow + 2 * options.contestedInterval + 3 * options.tick + 10) * 1000;
     while (Date.now() < deadline) {
       await sleep(500);
@@ -497,7 +565,8 @@ async function runSandboxPhases(options: BenchOptions) {
       : [];
 
     const steadySummary = runs.reduce((total, run) => {
-      for (const key of ['stores', 'checked', 'held', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const) total[key] += run.summary[key];
+      for (const key of ['stores', 'checked', 'held', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const)
+        total[key] += run.summary[key];
       total.errors.push(...run.summary.errors);
       return total;
     }, emptySummary());
@@ -511,9 +580,19 @@ async function runSandboxPhases(options: BenchOptions) {
         exits: options.proxies,
         limitRps,
         perRun,
-        sandboxLimits: { storefrontRpsPerIp: DEFAULT_LIMITS.storefrontRpsPerIp, writeRpsPerMerchant: DEFAULT_LIMITS.writeRpsPerMerchant, changesPer30Min: DEFAULT_LIMITS.changesPer30Min },
+        sandboxLimits: {
+          storefrontRpsPerIp: DEFAULT_LIMITS.storefrontRpsPerIp,
+          writeRpsPerMerchant: DEFAULT_LIMITS.writeRpsPerMerchant,
+          changesPer30Min: DEFAULT_LIMITS.changesPer30Min,
+        },
       },
-      world: { products: tracked.length, stores: stores.length, withRivals: withRivals.length, listed: withRivals.filter((product) => product.listed).length, setupSeconds: round(setupSeconds, 1) },
+      world: {
+        products: tracked.length,
+        stores: stores.length,
+        withRivals: withRivals.length,
+        listed: withRivals.filter((product) => product.listed).length,
+        setupSeconds: round(setupSeconds, 1),
+      },
       pool,
       run: {
         due: Math.min(perRun, tracked.length),
@@ -567,7 +646,9 @@ async function runSandboxPhases(options: BenchOptions) {
     };
   } finally {
     for (const task of cleanup.reverse()) {
-      await task().catch((error: unknown) => process.stderr.write(`cleanup: ${error instanceof Error ? error.message : String(error)}\n`));
+      await task().catch((error: unknown) =>
+        process.stderr.write(`cleanup: ${error instanceof Error ? error.message : String(error)}\n`),
+      );
     }
   }
 }
@@ -579,20 +660,27 @@ function runRssChild(products: number, scanLimit: number): Promise<RssResult> {
   const loaderFlags: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
     const flag = process.execArgv[i]!;
-    if ((flag === '--require' || flag === '--import') && process.execArgv[i + 1]) loaderFlags.push(flag, process.execArgv[++i]!);
+    if ((flag === '--require' || flag === '--import') && process.execArgv[i + 1])
+      loaderFlags.push(flag, process.execArgv[++i]!);
     else if (flag.startsWith('--require=') || flag.startsWith('--import=')) loaderFlags.push(flag);
   }
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./demper-rss.ts', import.meta.url)), ['--products', String(products), '--limit', String(scanLimit)], {
-      execArgv: loaderFlags,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = fork(
+      fileURLToPath(new URL('./demper-rss.ts', import.meta.url)),
+      ['--products', String(products), '--limit', String(scanLimit)],
+      {
+        execArgv: loaderFlags,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     let result: RssResult | undefined;
     child.on('message', (message) => {
       result = message as RssResult;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`bench/demper-rss.ts exited with ${code} and no result`))));
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`bench/demper-rss.ts exited with ${code} and no result`)),
+    );
   });
 }
 
@@ -615,31 +703,79 @@ async function main(): Promise<void> {
   const tickPeriodMs = 60_000; // DEMPER_CRON's default, one tick a minute
   const rows: [string, string, string][] = [
     ['metric', 'value', 'ratio'],
-    [`storefront, demper run (${run.due} due)`, `${run.rps} rps over ${run.seconds} s`, `${run.ratio} × limit (${limitText})`],
-    ['  first → last quarter of the run', `${run.rpsFirstQuarter} → ${run.rpsLastQuarter} rps`, `${round(run.rpsFirstQuarter / config.limitRps, 3)} → ${round(run.rpsLastQuarter / config.limitRps, 3)} × limit`],
-    ['  longest storefront stall in the run', `${run.longestStallSeconds} s`, `${round(run.longestStallSeconds / run.seconds, 3)} × run time`],
-    ['  RSS during the run (sandbox in-process)', `${mb(run.rssPeakBytes)} MiB peak`, `${round(run.rssPeakBytes / run.rssBeforeBytes, 2)} × ${mb(run.rssBeforeBytes)} MiB before it`],
+    [
+      `storefront, demper run (${run.due} due)`,
+      `${run.rps} rps over ${run.seconds} s`,
+      `${run.ratio} × limit (${limitText})`,
+    ],
+    [
+      '  first → last quarter of the run',
+      `${run.rpsFirstQuarter} → ${run.rpsLastQuarter} rps`,
+      `${round(run.rpsFirstQuarter / config.limitRps, 3)} → ${round(run.rpsLastQuarter / config.limitRps, 3)} × limit`,
+    ],
+    [
+      '  longest storefront stall in the run',
+      `${run.longestStallSeconds} s`,
+      `${round(run.longestStallSeconds / run.seconds, 3)} × run time`,
+    ],
+    [
+      '  RSS during the run (sandbox in-process)',
+      `${mb(run.rssPeakBytes)} MiB peak`,
+      `${round(run.rssPeakBytes / run.rssBeforeBytes, 2)} × ${mb(run.rssBeforeBytes)} MiB before it`,
+    ],
     ...pool.map((burst): [string, string, string] => [
       `storefront, client pool alone (burst of ${burst.requests})`,
       `${burst.rps} rps over ${burst.seconds} s, per exit ${burst.perExit.join('/')}`,
       `${burst.ratio} × limit`,
     ]),
-    ['storefront, steady state (scheduler)', `${steady.rps} rps over ${steady.seconds} s`, `${steady.ratio} × limit (demand, not capacity)`],
-    ['403 / 429 received (sandbox counters)', `${limits.storefront403} / ${limits.cabinet429}`, limits.storefront403 + limits.cabinet429 === 0 ? 'ok (must be 0)' : 'FAIL (must be 0)'],
+    [
+      'storefront, steady state (scheduler)',
+      `${steady.rps} rps over ${steady.seconds} s`,
+      `${steady.ratio} × limit (demand, not capacity)`,
+    ],
+    [
+      '403 / 429 received (sandbox counters)',
+      `${limits.storefront403} / ${limits.cabinet429}`,
+      limits.storefront403 + limits.cabinet429 === 0 ? 'ok (must be 0)' : 'FAIL (must be 0)',
+    ],
     [
       `rival move → our write, p95 (${latency.written}/${latency.moved} written)`,
       `${latency.p95} s (p50 ${latency.p50} s, max ${latency.max} s)`,
       `${latency.ratio} × (interval ${latency.intervalSeconds} s + tick ${latency.tickSeconds} s)`,
     ],
-    ['  of which: waiting to be due, p95', `${latency.scheduleWaitP95} s`, `${round(latency.scheduleWaitP95 / latency.intervalSeconds, 3)} × interval`],
-    ['  of which: due → write, p95', `${latency.reactionP95} s (p50 ${latency.reactionP50} s)`, `${round(latency.reactionP95 / latency.tickSeconds, 3)} × tick`],
-    [`tick scan @${scanAtN.products} (findDueProducts ≤${scanAtN.limit})`, `${scanAtN.medianMs} ms (cold ${scanAtN.firstMs} ms)`, `${round(scanAtN.medianMs / tickPeriodMs, 5)} × 60 s tick`],
+    [
+      '  of which: waiting to be due, p95',
+      `${latency.scheduleWaitP95} s`,
+      `${round(latency.scheduleWaitP95 / latency.intervalSeconds, 3)} × interval`,
+    ],
+    [
+      '  of which: due → write, p95',
+      `${latency.reactionP95} s (p50 ${latency.reactionP50} s)`,
+      `${round(latency.reactionP95 / latency.tickSeconds, 3)} × tick`,
+    ],
+    [
+      `tick scan @${scanAtN.products} (findDueProducts ≤${scanAtN.limit})`,
+      `${scanAtN.medianMs} ms (cold ${scanAtN.firstMs} ms)`,
+      `${round(scanAtN.medianMs / tickPeriodMs, 5)} × 60 s tick`,
+    ],
   ];
   if (rss) {
     rows.push(
-      [`tick scan @${rss.products} (findDueProducts ≤${rss.scanLimit})`, `${rss.dueScanMedianMs} ms (cold ${rss.dueScanFirstMs} ms)`, `${round(rss.dueScanMedianMs / tickPeriodMs, 5)} × 60 s tick; ${round(rss.dueScanMedianMs / scanAtN.medianMs, 2)} × @${scanAtN.products}`],
-      [`  queue-mode scan @${rss.products} (storesWithDemperWork)`, `${rss.storesScanMedianMs} ms, ${rss.storesFoundByScan}/${rss.storesWithDue} stores`, `${round(rss.storesScanMedianMs / tickPeriodMs, 5)} × 60 s tick`],
-      [`RSS @${rss.products} rows after the scan`, `${mb(rss.rssAfterScanBytes)} MiB (peak ${mb(rss.maxRssBytes)} MiB)`, `${round(rss.rssAfterScanBytes / rss.rssBaselineBytes, 2)} × baseline ${mb(rss.rssBaselineBytes)} MiB at rest`],
+      [
+        `tick scan @${rss.products} (findDueProducts ≤${rss.scanLimit})`,
+        `${rss.dueScanMedianMs} ms (cold ${rss.dueScanFirstMs} ms)`,
+        `${round(rss.dueScanMedianMs / tickPeriodMs, 5)} × 60 s tick; ${round(rss.dueScanMedianMs / scanAtN.medianMs, 2)} × @${scanAtN.products}`,
+      ],
+      [
+        `  queue-mode scan @${rss.products} (storesWithDemperWork)`,
+        `${rss.storesScanMedianMs} ms, ${rss.storesFoundByScan}/${rss.storesWithDue} stores`,
+        `${round(rss.storesScanMedianMs / tickPeriodMs, 5)} × 60 s tick`,
+      ],
+      [
+        `RSS @${rss.products} rows after the scan`,
+        `${mb(rss.rssAfterScanBytes)} MiB (peak ${mb(rss.maxRssBytes)} MiB)`,
+        `${round(rss.rssAfterScanBytes / rss.rssBaselineBytes, 2)} × baseline ${mb(rss.rssBaselineBytes)} MiB at rest`,
+      ],
     );
   }
   process.stdout.write(
@@ -650,8 +786,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(rows)}\n`);
   const notes: string[] = [];
   if (Object.keys(world.warnings).length) notes.push(`log warnings/errors: ${JSON.stringify(world.warnings)}`);
-  if (run.summary.errors || steady.summary.errors) notes.push(`engine errors: run ${run.summary.errors} ${JSON.stringify(run.errorSamples)}, steady ${steady.summary.errors} ${JSON.stringify(steady.errorSamples)}`);
-  if (latency.missed) notes.push(`contested moves without a write: ${latency.missed} ${JSON.stringify(latency.missedStatus)}`);
+  if (run.summary.errors || steady.summary.errors)
+    notes.push(
+      `engine errors: run ${run.summary.errors} ${JSON.stringify(run.errorSamples)}, steady ${steady.summary.errors} ${JSON.stringify(steady.errorSamples)}`,
+    );
+  if (latency.missed)
+    notes.push(`contested moves without a write: ${latency.missed} ${JSON.stringify(latency.missedStatus)}`);
   if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
   process.stdout.write(
     `\n${JSON.stringify({
@@ -669,6 +809,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:demper failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench:demper failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

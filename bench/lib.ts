@@ -9,7 +9,8 @@ import pg from 'pg';
 import { createLogger, type Logger } from '../src/logger.js';
 
 /** The real PostgreSQL the tests use; the bench creates (and drops) its own database on it. */
-export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const BENCH_ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 export interface BenchDatabase {
   url: string;
@@ -45,7 +46,11 @@ export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
 }
 
 /** A real pino logger that writes nowhere but counts warnings and errors by message. */
-export function countingLogger(level: 'warn' | 'error' | 'debug' = 'warn'): { logger: Logger; counts: Map<string, number>; lines: string[] } {
+export function countingLogger(level: 'warn' | 'error' | 'debug' = 'warn'): {
+  logger: Logger;
+  counts: Map<string, number>;
+  lines: string[];
+} {
   const counts = new Map<string, number>();
   const lines: string[] = [];
   const destination = new Writable({
@@ -95,18 +100,33 @@ export function sleep(ms: number): Promise<void> {
 /** A left-aligned table of `[metric, value, ratio]` rows. */
 export function table(rows: [string, string, string][]): string {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** `--name value` / `--name=value` / `--flag`; unknown options are an error so typos never go unnoticed. */
-export function parseArgs(argv: string[], known: Record<string, 'number' | 'boolean' | 'string'>): Record<string, number | boolean | string> {
+export function parseArgs(
+  argv: string[],
+  known: Record<string, 'number' | 'boolean' | 'string'>,
+): Record<string, number | boolean | string> {
   const values: Record<string, number | boolean | string> = {};
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (!raw.startsWith('--')) throw new Error(`unexpected argument "${raw}"`);
     const [name, inline] = raw.slice(2).split('=', 2) as [string, string | undefined];
     const kind = known[name];
-    if (!kind) throw new Error(`unknown option --${name} (known: ${Object.keys(known).map((key) => `--${key}`).join(', ')})`);
+    if (!kind)
+      throw new Error(
+        `unknown option --${name} (known: ${Object.keys(known)
+          .map((key) => `--${key}`)
+          .join(', ')})`,
+      );
     if (kind === 'boolean') {
       values[name] = inline === undefined ? true : inline !== 'false';
       continue;
@@ -115,7 +135,8 @@ export function parseArgs(argv: string[], known: Record<string, 'number' | 'bool
     if (text === undefined) throw new Error(`--${name} needs a value`);
     if (kind === 'number') {
       const number = Number(text.replace(/_/g, ''));
-      if (!Number.isFinite(number) || number < 0) throw new Error(`--${name} takes a non-negative number, got "${text}"`);
+      if (!Number.isFinite(number) || number < 0)
+        throw new Error(`--${name} takes a non-negative number, got "${text}"`);
       values[name] = number;
     } else values[name] = text;
   }

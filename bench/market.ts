@@ -73,21 +73,36 @@ function runSeed(seed: number, print: boolean): Check[] {
   const baselines = BASELINES.map((pricer) => simulate(cards, pricer, minutes));
   const log = print ? console.log : () => undefined;
 
-  log(`bench:market — ${cardCount} cards × ${rounds} rounds of ${TICK_MINUTES} min, seed ${seed} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  log(`${'strategy'.padEnd(26)} ${'first'.padStart(8)} ${'yield'.padStart(8)} ${'changes'.padStart(7)} ${'/30min'.padStart(6)} ${'refused'.padStart(7)} ${'floor'.padStart(5)} ${'self'.padStart(5)} ${'rev/h'.padStart(6)} ${'maxh'.padStart(4)}`);
+  log(
+    `bench:market — ${cardCount} cards × ${rounds} rounds of ${TICK_MINUTES} min, seed ${seed} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  log(
+    `${'strategy'.padEnd(26)} ${'first'.padStart(8)} ${'yield'.padStart(8)} ${'changes'.padStart(7)} ${'/30min'.padStart(6)} ${'refused'.padStart(7)} ${'floor'.padStart(5)} ${'self'.padStart(5)} ${'rev/h'.padStart(6)} ${'maxh'.padStart(4)}`,
+  );
   for (const figures of [mine, unfiltered, ...baselines]) log(row(figures));
 
   log('\nyield per rival kind (cards with at least one rival of the kind):');
-  log(`${'kind'.padEnd(12)} ${'cards'.padStart(5)} ${'ours'.padStart(8)} ${'best baseline'.padStart(30)} ${'ratio'.padStart(6)}`);
+  log(
+    `${'kind'.padEnd(12)} ${'cards'.padStart(5)} ${'ours'.padStart(8)} ${'best baseline'.padStart(30)} ${'ratio'.padStart(6)}`,
+  );
   const kindChecks: Check[] = [];
   for (const kind of RIVAL_KINDS) {
-    const best = baselines.reduce((top, figures) => (figures.byKind[kind].yieldPct > top.byKind[kind].yieldPct ? figures : top));
+    const best = baselines.reduce((top, figures) =>
+      figures.byKind[kind].yieldPct > top.byKind[kind].yieldPct ? figures : top,
+    );
     const bestYield = best.byKind[kind].yieldPct;
     const ratio = bestYield > 0 ? mine.byKind[kind].yieldPct / bestYield : mine.byKind[kind].yieldPct >= 0 ? 1 : 0;
-    log(`${kind.padEnd(12)} ${String(mine.byKind[kind].cards).padStart(5)} ${`${mine.byKind[kind].yieldPct.toFixed(2)} %`.padStart(8)} ${`${best.name} ${bestYield.toFixed(2)} %`.padStart(30)} ${ratio.toFixed(2).padStart(6)}`);
+    log(
+      `${kind.padEnd(12)} ${String(mine.byKind[kind].cards).padStart(5)} ${`${mine.byKind[kind].yieldPct.toFixed(2)} %`.padStart(8)} ${`${best.name} ${bestYield.toFixed(2)} %`.padStart(30)} ${ratio.toFixed(2).padStart(6)}`,
+    );
     kindChecks.push({ name: `yield on cards with ${kind} / best baseline`, value: ratio, limit: 1 });
   }
-  log(`\nour reasons: ${Object.entries(mine.reasons).sort((a, b) => b[1] - a[1]).map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
+  log(
+    `\nour reasons: ${Object.entries(mine.reasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ')}`,
+  );
   log(`changes that waited for the budget: ${mine.waited}`);
 
   const bestYield = baselines.reduce((top, figures) => (figures.yieldPct > top.yieldPct ? figures : top));
@@ -95,7 +110,12 @@ function runSeed(seed: number, print: boolean): Check[] {
   return [
     { name: 'overall yield / best baseline', value: mine.yieldPct / bestYield.yieldPct, limit: 1.15 },
     { name: 'first-place share / best baseline', value: mine.firstShare / bestShare.firstShare, limit: 1 },
-    { name: 'changes per store per rolling 30 min / 240', value: mine.maxChangesPer30Min / 240, limit: 1, atMost: true },
+    {
+      name: 'changes per store per rolling 30 min / 240',
+      value: mine.maxChangesPer30Min / 240,
+      limit: 1,
+      atMost: true,
+    },
     { name: 'turnarounds per card in any hour / 4', value: mine.maxReversalsInAnHour / 4, limit: 1, atMost: true },
     ...kindChecks,
     { name: 'floor violations', value: mine.floorViolations, limit: 0, atMost: true },
@@ -106,19 +126,30 @@ function runSeed(seed: number, print: boolean): Check[] {
 const seeds = Array.from({ length: seedCount }, (_, index) => firstSeed + index);
 const bySeed = seeds.map((seed, index) => ({ seed, checks: runSeed(seed, index === 0) }));
 
-console.log(`\ntargets (ratios of the same run), worst of ${seeds.length} seed${seeds.length > 1 ? 's' : ''} (${seeds.join(', ')}):`);
+console.log(
+  `\ntargets (ratios of the same run), worst of ${seeds.length} seed${seeds.length > 1 ? 's' : ''} (${seeds.join(', ')}):`,
+);
 let missed = 0;
 for (const [index, { name, limit, atMost }] of bySeed[0]!.checks.entries()) {
-  const worst = bySeed.reduce((low, entry) => {
-    const check = entry.checks[index]!;
-    const worse = atMost ? check.value > low.check.value : check.value < low.check.value;
-    return worse ? { seed: entry.seed, check } : low;
-  }, { seed: bySeed[0]!.seed, check: bySeed[0]!.checks[index]! });
+  const worst = bySeed.reduce(
+    (low, entry) => {
+      const check = entry.checks[index]!;
+      const worse = atMost ? check.value > low.check.value : check.value < low.check.value;
+      return worse ? { seed: entry.seed, check } : low;
+    },
+    { seed: bySeed[0]!.seed, check: bySeed[0]!.checks[index]! },
+  );
   const failing = bySeed.filter((entry) => !passes(entry.checks[index]!)).map((entry) => entry.seed);
   if (failing.length) missed++;
-  const figure = Number.isInteger(worst.check.value) && limit === 0 ? String(worst.check.value) : worst.check.value.toFixed(2);
+  const figure =
+    Number.isInteger(worst.check.value) && limit === 0 ? String(worst.check.value) : worst.check.value.toFixed(2);
   const bound = limit === 0 ? '= 0' : `${atMost ? '≤' : '≥'} ${limit}`;
-  console.log(`  ${failing.length ? 'MISS' : 'ok  '} ${name}: ${figure} (${bound}; seed ${worst.seed}${failing.length ? `; missed on ${failing.join(', ')}` : ''})`);
+  console.log(
+    `  ${failing.length ? 'MISS' : 'ok  '} ${name}: ${figure} (${bound}; seed ${worst.seed}${failing.length ? `; missed on ${failing.join(', ')}` : ''})`,
+  );
 }
-if (values.quick) console.log('(a quick run only shows the way: the targets are judged at 200 cards × 500 rounds, where the budget binds)');
+if (values.quick)
+  console.log(
+    '(a quick run only shows the way: the targets are judged at 200 cards × 500 rounds, where the budget binds)',
+  );
 process.exitCode = missed && !values.quick ? 1 : 0;

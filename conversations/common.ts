@@ -5,7 +5,7 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt } from '../src/bot/helpers/attempt.js';
-import { clip, html } from '../src/bot/helpers/format.js';
+import { clip } from '../src/bot/helpers/format.js';
 import { activateStore, connectedText, syncKeyboard } from '../src/bot/helpers/login-finish.js';
 import type { LoginOutcome, SealedToken } from '../src/kaspi/login-service.js';
 
@@ -18,7 +18,13 @@ export type LoginStep =
   | { status: 'email-code'; email: string; token: SealedToken };
 
 export function loginStep(outcome: LoginOutcome): LoginStep {
-  if (outcome.status === 'connected') return { status: 'connected', storeId: outcome.store.id, name: outcome.store.name, points: outcome.store.points.length };
+  if (outcome.status === 'connected')
+    return {
+      status: 'connected',
+      storeId: outcome.store.id,
+      name: outcome.store.name,
+      points: outcome.store.points.length,
+    };
   return outcome;
 }
 
@@ -36,8 +42,6 @@ export function loginFailureKey(key: string, flow: 'sms-code' | 'email-code' | '
   return key;
 }
 
-
-
 export const MAX_TRIES = 5;
 
 /**
@@ -45,7 +49,10 @@ export const MAX_TRIES = 5;
  * hint as a reply; a tapped button (an older message's, or a stray double tap) gets its spinner stopped with the
  * hint as a toast, instead of spinning on the seller's phone and adding a message to the chat.
  */
-export function remind(key: string, variables?: Record<string, string | number>): (other: ConversationContext) => Promise<unknown> {
+export function remind(
+  key: string,
+  variables?: Record<string, string | number>,
+): (other: ConversationContext) => Promise<unknown> {
   return async (other) => {
     const text = other.t(key, variables);
     if (other.callbackQuery) return other.answerCallbackQuery({ text: clip(text, TOAST_LIMIT) }).catch(() => undefined);
@@ -65,18 +72,31 @@ export async function cancelledBy(update: ConversationContext): Promise<boolean>
 }
 
 /** Asks which merchant when a login holds several, connects it; then the store becomes active. */
-export async function finishLogin(conversation: LoginConversation, ctx: ConversationContext, deps: BotDeps, sellerId: number, step: FinalLoginStep): Promise<void> {
+export async function finishLogin(
+  conversation: LoginConversation,
+  ctx: ConversationContext,
+  deps: BotDeps,
+  sellerId: number,
+  step: FinalLoginStep,
+): Promise<void> {
   let connected = step.status === 'connected' ? step : undefined;
   if (step.status === 'choose-merchant') {
     // Stores this seller already has are marked: choosing one again logs it in anew, it adds nothing.
     const connectedUids = await conversation.external(async () => {
       const { StoreSchema } = await import('../src/db/entities/index.js');
-      return (await deps.orm.em.fork().find(StoreSchema, { seller: sellerId }, { fields: ['merchantUid'] })).map((store) => store.merchantUid);
+      return (await deps.orm.em.fork().find(StoreSchema, { seller: sellerId }, { fields: ['merchantUid'] })).map(
+        (store) => store.merchantUid,
+      );
     });
     const keyboard = new InlineKeyboard();
     step.merchants.forEach((merchant, index) => {
       const name = merchant.name ?? merchant.uid;
-      keyboard.text(connectedUids.includes(merchant.uid) ? ctx.t('login-merchant-connected', { name }) : name, callbackData(ACTIONS.merchant, index)).row();
+      keyboard
+        .text(
+          connectedUids.includes(merchant.uid) ? ctx.t('login-merchant-connected', { name }) : name,
+          callbackData(ACTIONS.merchant, index),
+        )
+        .row();
     });
     keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
     await ctx.reply(ctx.t('login-choose-merchant'), { reply_markup: keyboard });
@@ -121,5 +141,3 @@ export async function finishLogin(conversation: LoginConversation, ctx: Conversa
     reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),
   });
 }
-
-export { html };

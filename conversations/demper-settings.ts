@@ -7,9 +7,8 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { parseDemperSettings, settingsProblem } from '../src/demper/settings-input.js';
+import { productDemperReply, saveProductSettings } from '../src/bot/features/demper.js';
 import { remind } from './common.js';
-
-export const DEMPER_SETTINGS = 'demper-settings';
 
 const CANCEL = callbackData(ACTIONS.cancel);
 
@@ -18,11 +17,24 @@ const CANCEL = callbackData(ACTIONS.cancel);
  * until they are consistent — a floor is required before the demper may run.
  */
 export function demperSettingsConversation(deps: BotDeps) {
-  return async function demperSettings(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number): Promise<void> {
+  return async function demperSettings(
+    conversation: Conversation<BotContext, ConversationContext>,
+    ctx: ConversationContext,
+    productId: number,
+  ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const product = await conversation.external(async () => {
-      const found = await deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null });
-      return found ? { title: found.title, minPrice: found.minPrice ?? null, maxPrice: found.maxPrice ?? null, demperEnabled: found.demperEnabled } : undefined;
+      const found = await deps.orm.em
+        .fork()
+        .findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null });
+      return found
+        ? {
+            title: found.title,
+            minPrice: found.minPrice ?? null,
+            maxPrice: found.maxPrice ?? null,
+            demperEnabled: found.demperEnabled,
+          }
+        : undefined;
     });
     if (!product) return void (await ctx.reply(ctx.t('access-denied')));
     await ctx.reply(
@@ -37,9 +49,12 @@ export function demperSettingsConversation(deps: BotDeps) {
       { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('demper-settings-usage'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('demper-settings-usage'),
+        },
+      );
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
         return void (await answer.reply(answer.t('cancelled')));
@@ -50,18 +65,28 @@ export function demperSettingsConversation(deps: BotDeps) {
         await answer.reply(answer.t(parsed.key, parsed.variables));
         continue;
       }
-      const problem = settingsProblem({ minPrice: product.minPrice, maxPrice: product.maxPrice, demperEnabled: product.demperEnabled }, parsed.change);
+      const problem = settingsProblem(
+        { minPrice: product.minPrice, maxPrice: product.maxPrice, demperEnabled: product.demperEnabled },
+        parsed.change,
+      );
       if (problem && !problem.ok) {
-        await answer.reply(answer.t(problem.key, { ...problem.variables, min: formatPrice(Number(problem.variables.min ?? 0)), max: formatPrice(Number(problem.variables.max ?? 0)) }));
+        await answer.reply(
+          answer.t(problem.key, {
+            ...problem.variables,
+            min: formatPrice(Number(problem.variables.min ?? 0)),
+            max: formatPrice(Number(problem.variables.max ?? 0)),
+          }),
+        );
         continue;
       }
       await conversation.external(async (outer) => {
-        const { saveProductSettings, productDemperReply } = await import('../src/bot/features/demper.js');
         const saved = await saveProductSettings(outer, productId, text);
         if (!saved) return;
         // The same reply as `/demper <sku> …`: a raised floor, the store's switch off (with its button), the first check.
         const reply = productDemperReply(outer, saved.product, saved);
-        const keyboard = reply.storeButton ? new InlineKeyboard().text(reply.storeButton.text, reply.storeButton.data) : undefined;
+        const keyboard = reply.storeButton
+          ? new InlineKeyboard().text(reply.storeButton.text, reply.storeButton.data)
+          : undefined;
         await outer.reply(`✅ ${reply.text}`, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
       });
       return;

@@ -19,8 +19,6 @@ import {
 } from './common.js';
 import { smsLoginConversation } from './sms-login.js';
 
-export const EMAIL_LOGIN = 'email-login';
-
 const CANCEL = callbackData(ACTIONS.cancel);
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,24}$/;
 
@@ -42,9 +40,12 @@ export function emailLoginConversation(deps: BotDeps) {
     let email: string | undefined;
     for (let tries = 0; !email; tries++) {
       if (tries >= MAX_TRIES) return void (await ctx.reply(ctx.t('login-gave-up')));
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('login-email-ask-email'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('login-email-ask-email'),
+        },
+      );
       if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim();
       if (EMAIL.test(text)) email = text.toLowerCase();
@@ -57,15 +58,22 @@ export function emailLoginConversation(deps: BotDeps) {
         outer.session.sensitive = 'password';
       });
       await ctx.reply(ctx.t('login-email-ask-password'), { reply_markup: cancelKeyboard });
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('login-email-ask-password'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('login-email-ask-password'),
+        },
+      );
       if (await cancelledBy(answer)) return;
       const sealed = answer.message!.text!;
       const account = email;
       await answer.reply(answer.t('login-email-wait'));
       const started: Attempt<EmailStep> = await conversation.external(() =>
-        attempt(async () => asEmailStep(await deps.logins.startEmail(sellerId, account, openSensitiveInput(deps.secretBox, userId, sealed)))),
+        attempt(async () =>
+          asEmailStep(
+            await deps.logins.startEmail(sellerId, account, openSensitiveInput(deps.secretBox, userId, sealed)),
+          ),
+        ),
       );
       if (!started.ok) {
         if (started.code === 'BROWSER_UNAVAILABLE') return smsInstead(conversation, answer);
@@ -74,7 +82,10 @@ export function emailLoginConversation(deps: BotDeps) {
         if (loginNextStep(started.code) === 'restart') return;
         continue;
       }
-      const step = started.value.status === 'code-required' ? await askCode(conversation, answer, started.value.loginId) : started.value;
+      const step =
+        started.value.status === 'code-required'
+          ? await askCode(conversation, answer, started.value.loginId)
+          : started.value;
       if (step === 'password') continue;
       if (step) await finishLogin(conversation, answer, deps, sellerId, step);
       return;
@@ -91,19 +102,26 @@ export function emailLoginConversation(deps: BotDeps) {
    * The code Kaspi e-mailed: a wrong one is asked for again, an expired one is replaced by a fresh e-mail.
    * `password`: the fresh code has to wait for Kaspi's pause, so the login starts over from the password.
    */
-  async function askCode(conversation: LoginConversation, ctx: ConversationContext, firstLoginId: string): Promise<FinalLoginStep | 'password' | undefined> {
+  async function askCode(
+    conversation: LoginConversation,
+    ctx: ConversationContext,
+    firstLoginId: string,
+  ): Promise<FinalLoginStep | 'password' | undefined> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const userId = ctx.from!.id;
     const cancelKeyboard = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
     let loginId = firstLoginId;
     await ctx.reply(ctx.t('login-email-ask-code'), { reply_markup: cancelKeyboard });
-    for (let codeTries = 0; codeTries < MAX_TRIES; ) {
+    for (let codeTries = 0; codeTries < MAX_TRIES;) {
       await conversation.external((outer) => {
         outer.session.sensitive = 'code';
       });
-      const codeAnswer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('login-email-ask-code'),
-      });
+      const codeAnswer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('login-email-ask-code'),
+        },
+      );
       const current = loginId;
       if (await cancelledBy(codeAnswer)) {
         await conversation.external(() => deps.logins.cancelEmail(current));
@@ -127,7 +145,9 @@ export function emailLoginConversation(deps: BotDeps) {
       }
       const next = loginNextStep(verified.code);
       if (next === 'new-code') {
-        const renewed: Attempt<EmailStep> = await conversation.external(() => attempt(async () => asEmailStep(await deps.logins.renewEmailCode(sellerId, current))));
+        const renewed: Attempt<EmailStep> = await conversation.external(() =>
+          attempt(async () => asEmailStep(await deps.logins.renewEmailCode(sellerId, current))),
+        );
         if (renewed.ok) {
           if (renewed.value.status !== 'code-required') return renewed.value;
           loginId = renewed.value.loginId;

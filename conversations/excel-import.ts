@@ -14,9 +14,8 @@ import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/pr
 import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
+import { preorderUploadKey, readBackPreorders } from '../src/bot/features/preorders.js';
 import { remind } from './common.js';
-
-export const EXCEL_IMPORT = 'excel-import';
 
 const CANCEL = callbackData(ACTIONS.cancel);
 const APPLY = callbackData(ACTIONS.save);
@@ -34,14 +33,23 @@ export interface IncomingFile {
  * rows are wrong → «Применить» → applied through the same services as manual edits, recorded as `import`.
  */
 export function excelImportConversation(deps: BotDeps) {
-  return async function excelImport(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, incoming: IncomingFile | null): Promise<void> {
+  return async function excelImport(
+    conversation: Conversation<BotContext, ConversationContext>,
+    ctx: ConversationContext,
+    incoming: IncomingFile | null,
+  ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     let file = incoming;
     if (!file) {
-      await ctx.reply(ctx.t('import-ask-file'), { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) });
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.document) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('import-ask-file'),
+      await ctx.reply(ctx.t('import-ask-file'), {
+        reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL),
       });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.document) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('import-ask-file'),
+        },
+      );
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
         return void (await answer.reply(answer.t('cancelled')));
@@ -52,7 +60,8 @@ export function excelImportConversation(deps: BotDeps) {
     for (;;) {
       const chosen: IncomingFile = file;
       if (!/\.xlsx$/i.test(chosen.fileName)) return void (await ctx.reply(ctx.t('import-not-xlsx')));
-      if (chosen.fileSize > MAX_IMPORT_BYTES) return void (await ctx.reply(ctx.t('import-too-big', { mb: MAX_IMPORT_BYTES / 1024 / 1024 })));
+      if (chosen.fileSize > MAX_IMPORT_BYTES)
+        return void (await ctx.reply(ctx.t('import-too-big', { mb: MAX_IMPORT_BYTES / 1024 / 1024 })));
       await ctx.replyWithChatAction('typing').catch(() => undefined);
 
       const planned = await conversation.external(async (outer) => {
@@ -63,20 +72,29 @@ export function excelImportConversation(deps: BotDeps) {
         if (!store) return { ok: false as const, key: 'no-store', variables: {} };
         const telegramFile = await outer.api.getFile(chosen.fileId);
         if (!telegramFile.file_path) return { ok: false as const, key: 'import-broken', variables: {} };
-        const response = await fetch(`${deps.config.telegramApiRoot}/file/bot${outer.api.token}/${telegramFile.file_path}`);
+        const response = await fetch(
+          `${deps.config.telegramApiRoot}/file/bot${outer.api.token}/${telegramFile.file_path}`,
+        );
         if (!response.ok) return { ok: false as const, key: 'import-broken', variables: {} };
         const data = Buffer.from(await response.arrayBuffer());
         const products = await em.find(ProductSchema, { store, removedAt: null });
-        const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables));
-        const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) => pricesBeforeChangesSince(deps.orm, store.id, since));
+        const translators = LOCALES.map(
+          (locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables),
+        );
+        const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) =>
+          pricesBeforeChangesSince(deps.orm, store.id, since),
+        );
         // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
         const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
         const cityNames = Object.fromEntries(store.points.map((point) => [point.cityId, point.cityName]));
-        return plan.ok ? { ...plan, storeId: store.id, storeName: store.name, pointCodes, cityNames } : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
+        return plan.ok
+          ? { ...plan, storeId: store.id, storeName: store.name, pointCodes, cityNames }
+          : { ok: false as const, key: plan.key, variables: plan.variables ?? {} };
       });
       if (!planned.ok) return void (await ctx.reply(ctx.t(planned.key, planned.variables)));
 
-      const count = (pick: (change: ImportChange) => unknown) => planned.changes.filter((change) => pick(change) !== undefined).length;
+      const count = (pick: (change: ImportChange) => unknown) =>
+        planned.changes.filter((change) => pick(change) !== undefined).length;
       const lines = [
         ctx.t('import-preview', {
           store: html(planned.storeName),
@@ -84,7 +102,15 @@ export function excelImportConversation(deps: BotDeps) {
           changes: planned.changes.length,
           prices: planned.changes.filter((change) => change.price || change.cityPrices).length,
           onSale: count((change) => change.onSale),
-          demper: planned.changes.filter((change) => change.minPrice !== undefined || change.maxPrice !== undefined || change.step || change.strategy || change.demperEnabled !== undefined || change.cityMins).length,
+          demper: planned.changes.filter(
+            (change) =>
+              change.minPrice !== undefined ||
+              change.maxPrice !== undefined ||
+              change.step ||
+              change.strategy ||
+              change.demperEnabled !== undefined ||
+              change.cityMins,
+          ).length,
           preorders: count((change) => change.preorder),
         }),
       ];
@@ -99,35 +125,63 @@ export function excelImportConversation(deps: BotDeps) {
         for (const city of change.cityPrices ?? []) {
           const jump = priceJump(city.from, city.to);
           const cut = jump ? (jump.kind === 'drop' ? ` ⚠️ −${jump.percent} %` : ` ⚠️ ×${jump.times}`) : '';
-          parts.push(`${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${formatPrice(city.from)} → ${formatPrice(city.to)}${cut}`);
+          parts.push(
+            `${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${formatPrice(city.from)} → ${formatPrice(city.to)}${cut}`,
+          );
         }
         if (change.onSale !== undefined) parts.push(ctx.t(change.onSale ? 'import-on-sale' : 'import-off-sale'));
-        if (change.demperEnabled !== undefined) parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
+        if (change.demperEnabled !== undefined)
+          parts.push(ctx.t(change.demperEnabled ? 'import-demper-on' : 'import-demper-off'));
         // The values themselves, not «настройки демпера»: the seller confirms a floor they can read.
         const bound = (value: number | null) => (value === null ? '—' : formatPrice(value));
         if (change.minPrice !== undefined) parts.push(ctx.t('import-demper-min', { value: bound(change.minPrice) }));
         if (change.maxPrice !== undefined) parts.push(ctx.t('import-demper-max', { value: bound(change.maxPrice) }));
-        for (const city of change.cityMins ?? []) parts.push(`${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${ctx.t('import-demper-min', { value: bound(city.minPrice) })}`);
+        for (const city of change.cityMins ?? [])
+          parts.push(
+            `${html(planned.cityNames[city.cityId] ?? city.cityId)}: ${ctx.t('import-demper-min', { value: bound(city.minPrice) })}`,
+          );
         // A floor typed under Kaspi's 10 ₸ is 10 ₸: said where the seller confirms it.
         for (const raised of change.raisedFloors ?? []) {
-          const note = ctx.t('import-floor-raised', { typed: formatPrice(raised.typed), floor: formatPrice(KASPI_MIN_PRICE) });
+          const note = ctx.t('import-floor-raised', {
+            typed: formatPrice(raised.typed),
+            floor: formatPrice(KASPI_MIN_PRICE),
+          });
           parts.push(raised.cityId ? `${html(planned.cityNames[raised.cityId] ?? raised.cityId)}: ${note}` : note);
         }
-        if (change.step) parts.push(ctx.t('import-demper-step', { value: change.step.percent ? `${change.step.value}%` : formatPrice(change.step.value) }));
-        if (change.strategy) parts.push(ctx.t(`demper-strategy-${change.strategy.strategy.replace(/_/g, '-')}`, { place: change.strategy.place }));
+        if (change.step)
+          parts.push(
+            ctx.t('import-demper-step', {
+              value: change.step.percent ? `${change.step.value}%` : formatPrice(change.step.value),
+            }),
+          );
+        if (change.strategy)
+          parts.push(
+            ctx.t(`demper-strategy-${change.strategy.strategy.replace(/_/g, '-')}`, { place: change.strategy.place }),
+          );
         if (change.preorder) {
-          const days = change.preorder.map((point) => `${planned.pointCodes[point.storeId] ?? point.storeId}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`);
+          const days = change.preorder.map(
+            (point) =>
+              `${planned.pointCodes[point.storeId] ?? point.storeId}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`,
+          );
           parts.push(ctx.t('import-preorder-days', { points: days.join(', ') }));
         }
         lines.push(`• <code>${html(change.sku)}</code> ${html(truncate(change.title, 40))}: ${parts.join(', ')}`);
       }
-      if (planned.changes.length > SHOWN_CHANGES) lines.push(ctx.t('offers-more', { count: planned.changes.length - SHOWN_CHANGES }));
+      if (planned.changes.length > SHOWN_CHANGES)
+        lines.push(ctx.t('offers-more', { count: planned.changes.length - SHOWN_CHANGES }));
       if (planned.errors.length) {
         lines.push(ctx.t('import-errors', { count: planned.errors.length }));
         for (const error of planned.errors.slice(0, SHOWN_ERRORS)) {
-          lines.push(ctx.t('import-error-line', { row: error.row, sku: html(String(error.variables.sku ?? '')), reason: html(ctx.t(error.key, error.variables)) }));
+          lines.push(
+            ctx.t('import-error-line', {
+              row: error.row,
+              sku: html(String(error.variables.sku ?? '')),
+              reason: html(ctx.t(error.key, error.variables)),
+            }),
+          );
         }
-        if (planned.errors.length > SHOWN_ERRORS) lines.push(ctx.t('offers-more', { count: planned.errors.length - SHOWN_ERRORS }));
+        if (planned.errors.length > SHOWN_ERRORS)
+          lines.push(ctx.t('offers-more', { count: planned.errors.length - SHOWN_ERRORS }));
       }
       if (planned.changes.length === 0) {
         lines.push(ctx.t('import-nothing'));
@@ -135,11 +189,16 @@ export function excelImportConversation(deps: BotDeps) {
       }
       await ctx.reply(lines.join('\n'), {
         parse_mode: 'HTML',
-        reply_markup: new InlineKeyboard().text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY).text(ctx.t('button-cancel'), CANCEL),
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY)
+          .text(ctx.t('button-cancel'), CANCEL),
       });
       // A newer file replaces this preview; «Применить» applies exactly what was previewed.
       const decision = await conversation.waitUntil(
-        (update) => update.callbackQuery?.data === APPLY || update.callbackQuery?.data === CANCEL || Boolean(update.message?.document),
+        (update) =>
+          update.callbackQuery?.data === APPLY ||
+          update.callbackQuery?.data === CANCEL ||
+          Boolean(update.message?.document),
         { otherwise: remind('import-confirm-hint') },
       );
       if (decision.message?.document) {
@@ -158,20 +217,25 @@ export function excelImportConversation(deps: BotDeps) {
       await decision.reply(decision.t('import-applying', { count: changes.length }));
       const applied = await conversation.external(async (outer) => {
         try {
-          return { ok: true as const, summary: await applyImport({ ...deps, logger: deps.logger }, storeId, changes, outer.t('import-reason')) };
+          return {
+            ok: true as const,
+            summary: await applyImport({ ...deps, logger: deps.logger }, storeId, changes, outer.t('import-reason')),
+          };
         } catch (error) {
           if (!isKaspiError(error)) throw error;
           const message = sellerMessageOf(error);
           return { ok: false as const, key: message.key, variables: message.variables };
         }
       });
-      if (!applied.ok) return void (await decision.reply(decision.t('import-failed', { reason: decision.t(applied.key, applied.variables) })));
+      if (!applied.ok)
+        return void (await decision.reply(
+          decision.t('import-failed', { reason: decision.t(applied.key, applied.variables) }),
+        ));
       const summary = applied.summary;
       if (summary.preorders.sent > 0) {
         // The same read-back as «⬆️ Загрузить в Kaspi»: the plans move to «в Kaspi» once Kaspi shows them.
         await conversation.external(async (outer) => {
           const chatId = outer.chat!.id;
-          const { preorderUploadKey, readBackPreorders } = await import('../src/bot/features/preorders.js');
           // If an upload of this store is already running, its read-back covers these plans too.
           outer.deps.background.start(preorderUploadKey(storeId), () => readBackPreorders(outer, storeId, chatId));
         });
@@ -183,7 +247,8 @@ export function excelImportConversation(deps: BotDeps) {
           prices: summary.prices.sent + summary.prices.unchanged,
           preorders: summary.preorders.sent,
           deferred: summary.availability.deferred + summary.prices.deferred,
-          failed: summary.settingsRefused + summary.availability.skipped + summary.prices.failed + summary.preorders.other,
+          failed:
+            summary.settingsRefused + summary.availability.skipped + summary.prices.failed + summary.preorders.other,
         }),
       );
       if (summary.demper.switchedOn > 0) {
@@ -191,7 +256,11 @@ export function excelImportConversation(deps: BotDeps) {
         await conversation.external(async (outer) => {
           const store = await outer.deps.orm.em.fork().findOne(StoreSchema, { id: storeId, seller: outer.seller.id });
           const note = store && importDemperNote(outer, store, summary.demper.switchedOn, summary.demper.spreadSeconds);
-          if (note) await outer.reply(note.text, { parse_mode: 'HTML', ...(note.keyboard ? { reply_markup: note.keyboard } : {}) });
+          if (note)
+            await outer.reply(note.text, {
+              parse_mode: 'HTML',
+              ...(note.keyboard ? { reply_markup: note.keyboard } : {}),
+            });
         });
       }
     }

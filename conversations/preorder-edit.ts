@@ -9,8 +9,6 @@ import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 import { cancelledBy, remind } from './common.js';
 
-export const PREORDER_EDIT = 'preorder-edit';
-
 const CANCEL = callbackData(ACTIONS.cancel);
 const DONE = callbackData(ACTIONS.pointDone);
 const ALL = callbackData(ACTIONS.pointAll);
@@ -25,15 +23,24 @@ interface Target {
 
 /** Add or edit a preorder: product (by SKU) → points → days 1–30 → confirm. Uploading is a separate step. */
 export function preorderEditConversation(deps: BotDeps) {
-  return async function preorderEdit(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number | null): Promise<void> {
+  return async function preorderEdit(
+    conversation: Conversation<BotContext, ConversationContext>,
+    ctx: ConversationContext,
+    productId: number | null,
+  ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const load = (filter: { id: number } | { sku: string }) =>
       conversation.external(async (): Promise<Target | undefined> => {
         const em = deps.orm.em.fork();
         const seller = await em.findOneOrFail(SellerSchema, sellerId);
         const stores = await em.find(StoreSchema, { seller }, { orderBy: { id: 'ASC' } });
-        const store = 'id' in filter ? undefined : (stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0]);
-        const product = await em.findOne(ProductSchema, { ...filter, store: store ? store.id : { seller }, removedAt: null }, { populate: ['store'] });
+        const store =
+          'id' in filter ? undefined : (stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0]);
+        const product = await em.findOne(
+          ProductSchema,
+          { ...filter, store: store ? store.id : { seller }, removedAt: null },
+          { populate: ['store'] },
+        );
         if (!product) return undefined;
         const plan = await em.findOne(PreorderSchema, { product });
         const merchantUid = product.store.merchantUid;
@@ -45,7 +52,11 @@ export function preorderEditConversation(deps: BotDeps) {
             const storeId = prefixStoreId(merchantUid, availability.storeId);
             const point = product.store.points.find((candidate) => candidate.storeId === storeId);
             const planned = plan?.points.find((candidate) => candidate.storeId === storeId);
-            return { storeId, label: point ? `${point.code} ${point.cityName}`.trim() : storeId, days: planned?.days ?? availability.preOrder ?? 0 };
+            return {
+              storeId,
+              label: point ? `${point.code} ${point.cityName}`.trim() : storeId,
+              days: planned?.days ?? availability.preOrder ?? 0,
+            };
           }),
         };
       });
@@ -56,9 +67,12 @@ export function preorderEditConversation(deps: BotDeps) {
     if (!target) await ctx.reply(ctx.t('preorder-ask-sku'), { reply_markup: cancelKeyboard });
     for (let tries = 0; !target; tries++) {
       if (tries >= 5) return void (await ctx.reply(ctx.t('gave-up')));
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('preorder-ask-sku'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('preorder-ask-sku'),
+        },
+      );
       if (await cancelledBy(answer)) return;
       const sku = clip(answer.message!.text!.trim(), 128);
       target = await load({ sku });
@@ -70,12 +84,25 @@ export function preorderEditConversation(deps: BotDeps) {
     if (chosen.size === 0) target.points.forEach((point) => chosen.add(point.storeId));
     const pointsKeyboard = () => {
       const keyboard = new InlineKeyboard();
-      target!.points.forEach((point, index) => keyboard.text(`${chosen.has(point.storeId) ? '☑️' : '⬜️'} ${point.label}`, callbackData(ACTIONS.pointToggle, index)).row());
-      return keyboard.text(ctx.t('button-all-points'), ALL).text(ctx.t('button-next'), DONE).row().text(ctx.t('button-cancel'), CANCEL);
+      target!.points.forEach((point, index) =>
+        keyboard
+          .text(`${chosen.has(point.storeId) ? '☑️' : '⬜️'} ${point.label}`, callbackData(ACTIONS.pointToggle, index))
+          .row(),
+      );
+      return keyboard
+        .text(ctx.t('button-all-points'), ALL)
+        .text(ctx.t('button-next'), DONE)
+        .row()
+        .text(ctx.t('button-cancel'), CANCEL);
     };
-    const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), { parse_mode: 'HTML', reply_markup: pointsKeyboard() });
+    const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), {
+      parse_mode: 'HTML',
+      reply_markup: pointsKeyboard(),
+    });
     for (;;) {
-      const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, { otherwise: remind('preorder-ask-points-hint') });
+      const press = await conversation.waitForCallbackQuery(/^1:(pt:\d{1,2}|pa|pd|x)$/, {
+        otherwise: remind('preorder-ask-points-hint'),
+      });
       if (await cancelledBy(press)) return;
       await press.answerCallbackQuery();
       const data = press.callbackQuery.data;
@@ -92,21 +119,29 @@ export function preorderEditConversation(deps: BotDeps) {
           else chosen.add(point.storeId);
         }
       }
-      await press.api.editMessageReplyMarkup(pointsMessage.chat.id, pointsMessage.message_id, { reply_markup: pointsKeyboard() }).catch(() => undefined);
+      await press.api
+        .editMessageReplyMarkup(pointsMessage.chat.id, pointsMessage.message_id, { reply_markup: pointsKeyboard() })
+        .catch(() => undefined);
     }
 
     await ctx.reply(ctx.t('preorder-ask-days', { max: MAX_PREORDER_DAYS }), { reply_markup: cancelKeyboard });
     let days: number | undefined;
     for (let tries = 0; days === undefined; tries++) {
       if (tries >= 5) return void (await ctx.reply(ctx.t('gave-up')));
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('preorder-ask-days', { max: MAX_PREORDER_DAYS }),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('preorder-ask-days', { max: MAX_PREORDER_DAYS }),
+        },
+      );
       if (await cancelledBy(answer)) return;
       const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
       const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
       if (Number.isInteger(value) && value >= 1 && value <= MAX_PREORDER_DAYS) days = value;
-      else await answer.reply(answer.t('preorder-bad-days', { days: html(clip(answer.message!.text!, 20)) }), { parse_mode: 'HTML' });
+      else
+        await answer.reply(answer.t('preorder-bad-days', { days: html(clip(answer.message!.text!, 20)) }), {
+          parse_mode: 'HTML',
+        });
     }
 
     const labels = target.points.filter((point) => chosen.has(point.storeId)).map((point) => point.label);
@@ -114,22 +149,34 @@ export function preorderEditConversation(deps: BotDeps) {
       parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(ctx.t('button-save'), SAVE).text(ctx.t('button-cancel'), CANCEL),
     });
-    const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], { otherwise: remind('preorder-confirm-hint') });
+    const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], {
+      otherwise: remind('preorder-confirm-hint'),
+    });
     if (await cancelledBy(confirm)) return;
     await confirm.answerCallbackQuery();
     const planTarget = target;
     const planDays = days;
     const saved = await conversation.external(() =>
-      deps.preorders.plan(
-        planTarget.storeId,
-        planTarget.productId,
-        planTarget.points.filter((point) => chosen.has(point.storeId)).map((point) => ({ storeId: point.storeId, days: planDays })),
-      ).then((result) => (result.ok ? { ok: true as const } : { ok: false as const, key: result.key, variables: result.variables ?? {} })),
+      deps.preorders
+        .plan(
+          planTarget.storeId,
+          planTarget.productId,
+          planTarget.points
+            .filter((point) => chosen.has(point.storeId))
+            .map((point) => ({ storeId: point.storeId, days: planDays })),
+        )
+        .then((result) =>
+          result.ok
+            ? { ok: true as const }
+            : { ok: false as const, key: result.key, variables: result.variables ?? {} },
+        ),
     );
     if (!saved.ok) return void (await confirm.reply(confirm.t(saved.key, saved.variables)));
     await confirm.reply(confirm.t('preorder-planned', { title: html(planTarget.title) }), {
       parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(confirm.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(confirm.t('button-preorders'), callbackData(ACTIONS.preorders, 'list')),
+      reply_markup: new InlineKeyboard()
+        .text(confirm.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload'))
+        .text(confirm.t('button-preorders'), callbackData(ACTIONS.preorders, 'list')),
     });
   };
 }

@@ -8,9 +8,8 @@ import { cityPricesLabel } from '../src/bot/helpers/city-price-label.js';
 import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
 import { ProductSchema } from '../src/db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
+import { sendManualPrice } from '../src/bot/features/price.js';
 import { remind } from './common.js';
-
-export const PRICE_EDIT = 'price-edit';
 
 const CANCEL = callbackData(ACTIONS.cancel);
 
@@ -19,25 +18,50 @@ const CANCEL = callbackData(ACTIONS.cancel);
  * below the seller's floor needs an explicit confirmation. The write itself is `sendManualPrice`.
  */
 export function priceEditConversation(deps: BotDeps) {
-  return async function priceEdit(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, productId: number): Promise<void> {
+  return async function priceEdit(
+    conversation: Conversation<BotContext, ConversationContext>,
+    ctx: ConversationContext,
+    productId: number,
+  ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const product = await conversation.external(async () => {
-      const found = await deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null }, { populate: ['store'] });
+      const found = await deps.orm.em
+        .fork()
+        .findOne(
+          ProductSchema,
+          { id: productId, store: { seller: sellerId }, removedAt: null },
+          { populate: ['store'] },
+        );
       // Each city's own price where they differ: the seller is asked where the new one goes after typing it.
-      return found ? { id: found.id, title: found.title, sku: found.sku, price: cityPricesLabel(found, found.store.points), floor: found.minPrice ?? null } : undefined;
+      return found
+        ? {
+            id: found.id,
+            title: found.title,
+            sku: found.sku,
+            price: cityPricesLabel(found, found.store.points),
+            floor: found.minPrice ?? null,
+          }
+        : undefined;
     });
     if (!product) {
       await ctx.reply(ctx.t('access-denied'));
       return;
     }
     await ctx.reply(
-      ctx.t('price-ask', { title: html(product.title), price: product.price, floor: product.floor === null ? '—' : formatPrice(product.floor) }),
+      ctx.t('price-ask', {
+        title: html(product.title),
+        price: product.price,
+        floor: product.floor === null ? '—' : formatPrice(product.floor),
+      }),
       { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind('price-ask-again'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind('price-ask-again'),
+        },
+      );
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
         await answer.reply(answer.t('cancelled'));
@@ -45,7 +69,9 @@ export function priceEditConversation(deps: BotDeps) {
       }
       const price = parsePrice(answer.message!.text!);
       if (price === undefined) {
-        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }), { parse_mode: 'HTML' });
+        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }), {
+          parse_mode: 'HTML',
+        });
         continue;
       }
       if (price < KASPI_MIN_PRICE) {
@@ -62,6 +88,5 @@ export function priceEditConversation(deps: BotDeps) {
 
 /** Runs the price write with the outer context (services, logger, session-expiry handling). */
 async function sendManualPriceFromConversation(outer: BotContext, productId: number, price: number): Promise<void> {
-  const { sendManualPrice } = await import('../src/bot/features/price.js');
   await sendManualPrice(outer, productId, price);
 }

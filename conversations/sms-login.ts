@@ -8,8 +8,6 @@ import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
 import { loginNextStep } from '../src/kaspi/errors.js';
 import { finishLogin, loginFailureKey, loginStep, MAX_TRIES, remind, type LoginConversation } from './common.js';
 
-export const SMS_LOGIN = 'sms-login';
-
 const RESEND = callbackData(ACTIONS.resendCode);
 const CANCEL = callbackData(ACTIONS.cancel);
 
@@ -43,19 +41,29 @@ export function smsLoginConversation(deps: BotDeps) {
     }
 
     let started: { phone: string; token: string } = pending;
-    await ctx.reply(ctx.t('login-sms-phone-accepted', { phone: started.phone }), { reply_markup: { remove_keyboard: true } });
-    const codeKeyboard = new InlineKeyboard().text(ctx.t('button-resend-code'), RESEND).text(ctx.t('button-cancel'), CANCEL);
+    await ctx.reply(ctx.t('login-sms-phone-accepted', { phone: started.phone }), {
+      reply_markup: { remove_keyboard: true },
+    });
+    const codeKeyboard = new InlineKeyboard()
+      .text(ctx.t('button-resend-code'), RESEND)
+      .text(ctx.t('button-cancel'), CANCEL);
     await ctx.reply(ctx.t('login-sms-ask-code', { phone: started.phone }), { reply_markup: codeKeyboard });
 
     // `email`: after the SMS code Kaspi e-mailed one too; that code goes with the address Kaspi named.
     let stage: 'sms' | 'email' = 'sms';
-    for (let tries = 0; ; ) {
+    for (let tries = 0; ;) {
       await conversation.external((outer) => {
         outer.session.sensitive = 'code';
       });
-      const answer = await conversation.waitUntil((update) => Boolean(update.message?.text) || update.callbackQuery?.data === RESEND || update.callbackQuery?.data === CANCEL, {
-        otherwise: remind(stage === 'sms' ? 'login-sms-ask-code-again' : 'login-email-ask-code'),
-      });
+      const answer = await conversation.waitUntil(
+        (update) =>
+          Boolean(update.message?.text) ||
+          update.callbackQuery?.data === RESEND ||
+          update.callbackQuery?.data === CANCEL,
+        {
+          otherwise: remind(stage === 'sms' ? 'login-sms-ask-code-again' : 'login-email-ask-code'),
+        },
+      );
       if (answer.callbackQuery) {
         await answer.answerCallbackQuery();
         if (answer.callbackQuery.data === CANCEL) {
@@ -63,15 +71,21 @@ export function smsLoginConversation(deps: BotDeps) {
           return;
         }
         const token = started.token;
-        const resent: Attempt<{ phone: string; token: string }> = await conversation.external(() => attempt(() => deps.logins.resendSms(sellerId, token)));
+        const resent: Attempt<{ phone: string; token: string }> = await conversation.external(() =>
+          attempt(() => deps.logins.resendSms(sellerId, token)),
+        );
         if (resent.ok) {
           started = resent.value;
           stage = 'sms';
-          await answer.reply(answer.t('login-sms-code-resent', { phone: started.phone }), { reply_markup: codeKeyboard });
+          await answer.reply(answer.t('login-sms-code-resent', { phone: started.phone }), {
+            reply_markup: codeKeyboard,
+          });
           continue;
         }
         // While the code step waits, «send the number again» would be wrong advice: the last code still works.
-        await answer.reply(answer.t(resent.key === 'kaspi-login-flood' ? 'login-sms-resend-wait' : resent.key, resent.variables));
+        await answer.reply(
+          answer.t(resent.key === 'kaspi-login-flood' ? 'login-sms-resend-wait' : resent.key, resent.variables),
+        );
         if (loginNextStep(resent.code) === 'restart') return;
         continue;
       }
@@ -82,7 +96,11 @@ export function smsLoginConversation(deps: BotDeps) {
         attempt(async () => {
           const code = openSensitiveInput(deps.secretBox, userId, sealed).replace(/[\s-]/g, '');
           if (!/^\d{4,8}$/.test(code)) return { status: 'not-a-code' as const };
-          return loginStep(await (byEmail ? deps.logins.verifySmsEmailCode(sellerId, token, code) : deps.logins.verifySms(sellerId, token, code)));
+          return loginStep(
+            await (byEmail
+              ? deps.logins.verifySmsEmailCode(sellerId, token, code)
+              : deps.logins.verifySms(sellerId, token, code)),
+          );
         }),
       );
       if (verified.ok) {
@@ -93,7 +111,9 @@ export function smsLoginConversation(deps: BotDeps) {
         if (verified.value.status === 'email-code') {
           stage = 'email';
           started = { phone: started.phone, token: verified.value.token };
-          await answer.reply(answer.t('login-sms-email-code', { email: verified.value.email }), { reply_markup: codeKeyboard });
+          await answer.reply(answer.t('login-sms-email-code', { email: verified.value.email }), {
+            reply_markup: codeKeyboard,
+          });
           continue;
         }
         await finishLogin(conversation, answer, deps, sellerId, verified.value);

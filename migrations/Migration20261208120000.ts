@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261208120000 extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "store" add column "demper_filters" jsonb not null default '{}';`);
   }
@@ -9,5 +8,4 @@ export class Migration20261208120000 extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table "store" drop column "demper_filters";`);
   }
-
 }

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261209000100 extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "product" add column "demper_memory" jsonb not null default '{}';`);
   }
@@ -9,5 +8,4 @@ export class Migration20261209000100 extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table "product" drop column "demper_memory";`);
   }
-
 }

@@ -18,14 +18,21 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-export async function openInfrastructure(config: Config, logger: Logger, options: { migrate: boolean }): Promise<Infrastructure> {
+export async function openInfrastructure(
+  config: Config,
+  logger: Logger,
+  options: { migrate: boolean },
+): Promise<Infrastructure> {
   const secretBox = new SecretBox(await resolveSecretKey(config, logger));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   let redis: Redis | undefined;
   try {
     if (options.migrate) {
       const applied = await migrate(database);
-      logger.info({ applied, database: database.kind }, applied.length ? 'migrations applied' : 'database schema is up to date');
+      logger.info(
+        { applied, database: database.kind },
+        applied.length ? 'migrations applied' : 'database schema is up to date',
+      );
     }
     if (config.redisUrl) {
       redis = createRedis(config.redisUrl, logger);

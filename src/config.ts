@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -54,7 +57,10 @@ const proxyListSchema = optionalString.transform((value, ctx) => {
     .filter(Boolean);
   for (const proxy of proxies) {
     if (!/^https?:\/\//.test(proxy) || !URL.canParse(proxy)) {
-      ctx.addIssue({ code: 'custom', message: `"${redactUrlCredentials(proxy)}" is not a proxy URL (http://host:port)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${redactUrlCredentials(proxy)}" is not a proxy URL (http://host:port)`,
+      });
       return z.NEVER;
     }
   }
@@ -68,7 +74,10 @@ const envSchema = z.object({
   ),
   TELEGRAM_API_ROOT: httpUrl('https://api.telegram.org'),
   BOT_MODE: z.enum(['polling', 'webhook'], { message: 'must be "polling" or "webhook"' }).default('polling'),
-  WEBHOOK_URL: optionalString.refine((value) => value === undefined || /^https?:\/\//.test(value), 'must be an http(s) URL'),
+  WEBHOOK_URL: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\//.test(value),
+    'must be an http(s) URL',
+  ),
   WEBHOOK_SECRET: optionalString.refine(
     (value) => value === undefined || /^[A-Za-z0-9_-]{12,256}$/.test(value),
     'must be 12–256 characters of A-Z, a-z, 0-9, _ and -',
@@ -84,7 +93,10 @@ const envSchema = z.object({
     'must be a postgresql:// URL',
   ),
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
-  REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\//.test(value), 'must be a redis:// URL'),
+  REDIS_URL: optionalString.refine(
+    (value) => value === undefined || /^rediss?:\/\//.test(value),
+    'must be a redis:// URL',
+  ),
   SECRET_KEY: secretKeySchema,
   KASPI_IDMC_URL: httpUrl('https://idmc.shop.kaspi.kz'),
   KASPI_MC_URL: httpUrl('https://mc.shop.kaspi.kz'),
@@ -99,7 +111,11 @@ const envSchema = z.object({
     // Kaspi blocks every change of the store for 30 minutes above 250; never let an operator configure past it.
     .max(250, 'must be at most 250 (Kaspi blocks the store above 250 changes per 30 minutes)')
     .default(240),
-  DEMPER_CRON: z.string().trim().default('* * * * *').refine((value) => isValidCron(value), 'is not a valid cron expression'),
+  DEMPER_CRON: z
+    .string()
+    .trim()
+    .default('* * * * *')
+    .refine((value) => isValidCron(value), 'is not a valid cron expression'),
   CHROMIUM_PATH: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });

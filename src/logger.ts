@@ -27,7 +27,7 @@ export function registerSecretValue(value: string | undefined): void {
   if (value && value.length >= 6) registeredSecrets.add(value);
 }
 
-export function scrubText(text: string): string {
+function scrubText(text: string): string {
   let result = text.replace(SECRET_COOKIE_IN_TEXT, `$1=${REDACTED}`).replace(BOT_TOKEN_IN_TEXT, `$1:${REDACTED}`);
   for (const secret of registeredSecrets) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
@@ -38,7 +38,7 @@ export function scrubText(text: string): string {
 const MAX_DEPTH = 8;
 
 /** Returns a copy of `value` with secret-named keys replaced and secret-looking text scrubbed. */
-export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (value === null || typeof value !== 'object') return value;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
@@ -56,7 +56,10 @@ export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>
       result[key] = REDACTED;
       continue;
     }
-    result[key] = SECRET_KEY_PATTERN.test(key) && item !== undefined && item !== null ? REDACTED : redactDeep(item, depth + 1, seen);
+    result[key] =
+      SECRET_KEY_PATTERN.test(key) && item !== undefined && item !== null
+        ? REDACTED
+        : redactDeep(item, depth + 1, seen);
   }
   return result;
 }
@@ -98,7 +101,9 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as Parameters<typeof method>;
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as Parameters<
+            typeof method
+          >;
           method.apply(this, scrubbed);
         },
       },

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  * Labels are closed sets written in the code (update kinds, Kaspi endpoint names, outcomes): never a seller,
  * store, SKU, phone or price, so the page can neither leak a seller's data nor grow without bound.
  */
-export const metricsRegistry = new Registry();
+const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'kaspi_bot_' });
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -55,14 +55,14 @@ export const kaspiSchemaErrors = new Counter({
   registers: [metricsRegistry],
 });
 
-export const demperProducts = new Counter({
+const demperProducts = new Counter({
   name: 'kaspi_bot_demper_products_total',
   help: 'Products the demper went through, by result: checked, held (no change needed or allowed), planned, sent, deferred (rate limit), applied, failed.',
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
 
-export const demperStoreRuns = new Counter({
+const demperStoreRuns = new Counter({
   name: 'kaspi_bot_demper_store_runs_total',
   help: 'Demper runs over one store, by outcome (ok, error: at least one product or the store failed).',
   labelNames: ['outcome'] as const,
@@ -76,7 +76,17 @@ export const backgroundTasks = new Gauge({
 });
 
 /** Adds one demper run's figures (see `RunSummary`). */
-export function recordDemperRun(summary: { stores: number; checked: number; held: number; planned: number; sent: number; deferred: number; applied: number; failed: number; errors: { storeId: number }[] }): void {
+export function recordDemperRun(summary: {
+  stores: number;
+  checked: number;
+  held: number;
+  planned: number;
+  sent: number;
+  deferred: number;
+  applied: number;
+  failed: number;
+  errors: { storeId: number }[];
+}): void {
   for (const result of ['checked', 'held', 'planned', 'sent', 'deferred', 'applied', 'failed'] as const) {
     if (summary[result] > 0) demperProducts.inc({ result }, summary[result]);
   }

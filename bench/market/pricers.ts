@@ -5,7 +5,14 @@
  * "match the lowest price". Baselines run with their published defaults: no rival filters, no budget of
  * their own (Kaspi's limit still applies to them, in arrival order).
  */
-import { countedRivals, decide, stepAmount, type DemperSettings, type MarketObservation, type MarketOfferInput } from '../../src/demper/strategy.js';
+import {
+  countedRivals,
+  decide,
+  stepAmount,
+  type DemperSettings,
+  type MarketObservation,
+  type MarketOfferInput,
+} from '../../src/demper/strategy.js';
 import { walkingWithBot } from '../../src/demper/budget.js';
 import type { SimCard } from './world.js';
 
@@ -27,7 +34,7 @@ export interface Pricer {
   decide(card: SimCard, memory: unknown, observation: MarketObservation, nowMs: number): PricerDecision;
 }
 
-export function settingsOf(card: SimCard, filters = true): DemperSettings {
+function settingsOf(card: SimCard, filters = true): DemperSettings {
   return {
     minPrice: card.floor,
     maxPrice: card.ceiling,
@@ -41,7 +48,13 @@ export function settingsOf(card: SimCard, filters = true): DemperSettings {
     whenAlone: 'ceiling',
     maxDropPerChange: null,
     priceWar: 'jump',
-    rivalFilter: { minRating: null, minReviews: null, maxDeliveryRank: null, ignoreIntercity: filters, ignoreUnproven: filters },
+    rivalFilter: {
+      minRating: null,
+      minReviews: null,
+      maxDeliveryRank: null,
+      ignoreIntercity: filters,
+      ignoreUnproven: filters,
+    },
   };
 }
 
@@ -69,10 +82,13 @@ function rivalsOf(card: SimCard, observation: MarketObservation): MarketOfferInp
 }
 
 const clamp = (price: number, card: SimCard) => Math.min(card.ceiling, Math.max(card.floor, Math.floor(price)));
-const change = (price: number, observation: MarketObservation, reason: string): PricerDecision => ({ price: price === observation.ourPrice ? null : price, reason });
+const change = (price: number, observation: MarketObservation, reason: string): PricerDecision => ({
+  price: price === observation.ourPrice ? null : price,
+  reason,
+});
 
 /** The seed's demper: one step under the cheapest rival, both ways, never under the floor. */
-export const cheapestMinusStep: Pricer = {
+const cheapestMinusStep: Pricer = {
   name: 'cheapest − step (seed)',
   budgetAware: false,
   decide(card, _memory, observation) {
@@ -83,14 +99,17 @@ export const cheapestMinusStep: Pricer = {
 };
 
 /** Cube: min competitor − step, raises with it up to the ceiling; under the floor: to the floor once, then hold; alone: ceiling. */
-export const cube: Pricer = {
+const cube: Pricer = {
   name: 'Cube target price',
   budgetAware: false,
   decide(card, _memory, observation) {
     const leader = rivalsOf(card, observation)[0];
     if (!leader) return change(card.ceiling, observation, 'alone-max');
     const target = Math.min(card.ceiling, leader.price - card.step);
-    if (target < card.floor) return observation.ourPrice > card.floor ? change(card.floor, observation, 'floor') : { price: null, reason: 'min-reached' };
+    if (target < card.floor)
+      return observation.ourPrice > card.floor
+        ? change(card.floor, observation, 'floor')
+        : { price: null, reason: 'min-reached' };
     return change(target, observation, 'undercut');
   },
 };
@@ -100,7 +119,7 @@ export const cube: Pricer = {
  * first → climb to one step under the next; otherwise leader − step; a target under the floor keeps the price,
  * or with auto-increase sits just under the seller behind us; alone → keep; cap at the ceiling.
  */
-export const algaTop: Pricer = {
+const algaTop: Pricer = {
   name: 'AlgaTop rules',
   budgetAware: false,
   decide(card, _memory, observation) {
@@ -108,19 +127,25 @@ export const algaTop: Pricer = {
     const leader = rivals[0];
     if (!leader) return { price: null, reason: 'alone-keep' };
     const step = stepAmount(settingsOf(card), leader.price);
-    const first = observation.ourPrice < leader.price || (observation.ourPrice === leader.price && 4.7 > (leader.rating ?? 0));
+    const first =
+      observation.ourPrice < leader.price || (observation.ourPrice === leader.price && 4.7 > (leader.rating ?? 0));
     const target = Math.min(card.ceiling, leader.price - step);
-    if (first) return target > observation.ourPrice ? change(target, observation, 'raise-when-first') : { price: null, reason: 'keep-first' };
+    if (first)
+      return target > observation.ourPrice
+        ? change(target, observation, 'raise-when-first')
+        : { price: null, reason: 'keep-first' };
     if (target < card.floor) {
       const behind = rivals.find((rival) => rival.price - step >= card.floor);
-      return behind ? change(Math.min(card.ceiling, behind.price - step), observation, 'under-next') : { price: null, reason: 'min-short' };
+      return behind
+        ? change(Math.min(card.ceiling, behind.price - step), observation, 'under-next')
+        : { price: null, reason: 'min-short' };
     }
     return change(target, observation, 'beat-first');
   },
 };
 
 /** Amazon's "match the lowest price" (ties go to the better-rated seller), within the bounds. */
-export const matchLowest: Pricer = {
+const matchLowest: Pricer = {
   name: 'match lowest (Amazon)',
   budgetAware: false,
   decide(card, _memory, observation) {

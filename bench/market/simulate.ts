@@ -7,7 +7,17 @@
 import { changeValue, pickWithinBudget, runAllowance } from '../../src/demper/budget.js';
 import type { MarketObservation } from '../../src/demper/strategy.js';
 import type { Pricer, PricerDecision } from './pricers.js';
-import { buyersPick, cloneCards, moveRivals, OUR_ID, OWN_OTHER_ID, RIVAL_KINDS, visibleOffers, type RivalKind, type SimCard } from './world.js';
+import {
+  buyersPick,
+  cloneCards,
+  moveRivals,
+  OUR_ID,
+  OWN_OTHER_ID,
+  RIVAL_KINDS,
+  visibleOffers,
+  type RivalKind,
+  type SimCard,
+} from './world.js';
 
 export const TICK_MINUTES = 3;
 const CONTESTED_MINUTES = 60;
@@ -60,13 +70,23 @@ export function simulate(cardsIn: SimCard[], pricer: Pricer, minutes: number): F
     yieldSum: 0,
   }));
   const changeTimes: number[] = [];
-  const figures = { changes: 0, refused: 0, waited: 0, floorViolations: 0, selfUndercuts: 0, reversals: 0, maxChanges: 0, reasons: {} as Record<string, number> };
+  const figures = {
+    changes: 0,
+    refused: 0,
+    waited: 0,
+    floorViolations: 0,
+    selfUndercuts: 0,
+    reversals: 0,
+    maxChanges: 0,
+    reasons: {} as Record<string, number>,
+  };
 
   for (let minute = 0; minute < minutes; minute++) {
     cards.forEach((card, index) => {
       const before = card.rivals.map((rival) => rival.price + (rival.gone ? 0.5 : 0));
       moveRivals(card, states[index]!.price, minute);
-      if (card.rivals.some((rival, r) => rival.price + (rival.gone ? 0.5 : 0) !== before[r])) states[index]!.rivalMovedAt = minute;
+      if (card.rivals.some((rival, r) => rival.price + (rival.gone ? 0.5 : 0) !== before[r]))
+        states[index]!.rivalMovedAt = minute;
     });
     if (minute % TICK_MINUTES === 0) tick(cards, states, pricer, minute, changeTimes, figures);
     cards.forEach((card, index) => {
@@ -80,9 +100,18 @@ export function simulate(cardsIn: SimCard[], pricer: Pricer, minutes: number): F
   const total = cards.length * minutes;
   const byKind = Object.fromEntries(
     RIVAL_KINDS.map((kind) => {
-      const withKind = cards.map((card, index) => ({ card, state: states[index]! })).filter(({ card }) => card.rivals.some((rival) => rival.kind === kind));
+      const withKind = cards
+        .map((card, index) => ({ card, state: states[index]! }))
+        .filter(({ card }) => card.rivals.some((rival) => rival.kind === kind));
       const cardMinutes = withKind.length * minutes || 1;
-      return [kind, { cards: withKind.length, yieldPct: withKind.reduce((sum, { state }) => sum + state.yieldSum, 0) / cardMinutes, firstShare: withKind.reduce((sum, { state }) => sum + state.firstMinutes, 0) / cardMinutes }];
+      return [
+        kind,
+        {
+          cards: withKind.length,
+          yieldPct: withKind.reduce((sum, { state }) => sum + state.yieldSum, 0) / cardMinutes,
+          firstShare: withKind.reduce((sum, { state }) => sum + state.firstMinutes, 0) / cardMinutes,
+        },
+      ];
     }),
   ) as Figures['byKind'];
   return {
@@ -118,7 +147,23 @@ function observationOf(card: SimCard, price: number): MarketObservation {
   };
 }
 
-function tick(cards: SimCard[], states: CardState[], pricer: Pricer, minute: number, changeTimes: number[], figures: { changes: number; refused: number; waited: number; floorViolations: number; selfUndercuts: number; reversals: number; maxChanges: number; reasons: Record<string, number> }): void {
+function tick(
+  cards: SimCard[],
+  states: CardState[],
+  pricer: Pricer,
+  minute: number,
+  changeTimes: number[],
+  figures: {
+    changes: number;
+    refused: number;
+    waited: number;
+    floorViolations: number;
+    selfUndercuts: number;
+    reversals: number;
+    maxChanges: number;
+    reasons: Record<string, number>;
+  },
+): void {
   const nowMs = minute * 60_000;
   while (changeTimes.length && changeTimes[0]! <= minute - WINDOW_MINUTES) changeTimes.shift();
   const spareBudget = KASPI_LIMIT - changeTimes.length >= KASPI_LIMIT / 2;
@@ -129,15 +174,32 @@ function tick(cards: SimCard[], states: CardState[], pricer: Pricer, minute: num
     const decision = pricer.decide(card, state.memory, { ...observationOf(card, state.price), spareBudget }, nowMs);
     figures.reasons[decision.reason] = (figures.reasons[decision.reason] ?? 0) + 1;
     const contested = minute - state.rivalMovedAt < CONTESTED_MINUTES;
-    state.nextCheck = minute + Math.max(contested ? TICK_MINUTES : QUIET_CHECK_MINUTES, Math.ceil((decision.recheckInMs ?? 0) / 60_000));
+    state.nextCheck =
+      minute +
+      Math.max(contested ? TICK_MINUTES : QUIET_CHECK_MINUTES, Math.ceil((decision.recheckInMs ?? 0) / 60_000));
     if (decision.price === null) state.memory = decision.memory;
     else proposals.push({ index, decision });
   });
   let going = proposals;
   if (pricer.budgetAware) {
     const value = ({ index, decision }: (typeof proposals)[number]) =>
-      changeValue({ oldPrice: states[index]!.price, newPrice: decision.price!, floor: cards[index]!.floor, reason: decision.reason as never, place: decision.place ?? 1, contested: minute - states[index]!.rivalMovedAt < CONTESTED_MINUTES, walkingWithBot: decision.walkingWithBot ?? false });
-    const picked = pickWithinBudget(proposals, runAllowance(KASPI_LIMIT - changeTimes.length, { limit: KASPI_LIMIT, runsPerWindow: WINDOW_MINUTES / TICK_MINUTES }), value);
+      changeValue({
+        oldPrice: states[index]!.price,
+        newPrice: decision.price!,
+        floor: cards[index]!.floor,
+        reason: decision.reason as never,
+        place: decision.place ?? 1,
+        contested: minute - states[index]!.rivalMovedAt < CONTESTED_MINUTES,
+        walkingWithBot: decision.walkingWithBot ?? false,
+      });
+    const picked = pickWithinBudget(
+      proposals,
+      runAllowance(KASPI_LIMIT - changeTimes.length, {
+        limit: KASPI_LIMIT,
+        runsPerWindow: WINDOW_MINUTES / TICK_MINUTES,
+      }),
+      value,
+    );
     going = picked.now;
     figures.waited += picked.waiting.length;
     for (const { index } of picked.waiting) states[index]!.nextCheck = minute + TICK_MINUTES;

@@ -6,7 +6,15 @@
 import { SeededRandom } from '../../src/kaspi-sandbox/random.js';
 
 export type RivalKind = 'static' | 'human' | 'naive-bot' | 'algatop' | 'below-floor' | 'raiser' | 'intercity';
-export const RIVAL_KINDS: RivalKind[] = ['static', 'human', 'naive-bot', 'algatop', 'below-floor', 'raiser', 'intercity'];
+export const RIVAL_KINDS: RivalKind[] = [
+  'static',
+  'human',
+  'naive-bot',
+  'algatop',
+  'below-floor',
+  'raiser',
+  'intercity',
+];
 
 export interface SimRival {
   id: string;
@@ -43,7 +51,7 @@ export interface SimCard {
 
 export const OUR_ID = 'us';
 export const OWN_OTHER_ID = 'us-2';
-export const OUR_RATING = 4.7;
+const OUR_RATING = 4.7;
 
 export function makeCards(count: number, seed: number, horizon: number): SimCard[] {
   const stream = new SeededRandom(seed);
@@ -105,14 +113,27 @@ export function makeCards(count: number, seed: number, horizon: number): SimCard
       rivals.push(rival);
     }
     const ownOther = random() < 0.15 ? { id: OWN_OTHER_ID, price: Math.round(basePrice * between(0.95, 1.1)) } : null;
-    cards.push({ id, basePrice, floor, ceiling, step, startPrice: Math.round(basePrice * between(1.0, 1.1)), rivals, ownOther });
+    cards.push({
+      id,
+      basePrice,
+      floor,
+      ceiling,
+      step,
+      startPrice: Math.round(basePrice * between(1.0, 1.1)),
+      rivals,
+      ownOther,
+    });
   }
   return cards;
 }
 
 /** A fresh copy of the cards' rivals, so every strategy starts from the same market. */
 export function cloneCards(cards: SimCard[]): SimCard[] {
-  return cards.map((card) => ({ ...card, rivals: card.rivals.map((rival) => ({ ...rival })), ownOther: card.ownOther ? { ...card.ownOther } : null }));
+  return cards.map((card) => ({
+    ...card,
+    rivals: card.rivals.map((rival) => ({ ...rival })),
+    ownOther: card.ownOther ? { ...card.ownOther } : null,
+  }));
 }
 
 /**
@@ -151,7 +172,8 @@ export function moveRivals(card: SimCard, ourPrice: number, minute: number): voi
   for (const rival of card.rivals) {
     if (rival.gone) continue;
     if (rival.kind === 'below-floor' && minute >= rival.eventAt) rival.gone = true;
-    if (rival.kind === 'raiser' && minute === rival.eventAt) rival.price = Math.round(rival.price * (1.1 + ((rival.eventAt * 7) % 20) / 100));
+    if (rival.kind === 'raiser' && minute === rival.eventAt)
+      rival.price = Math.round(rival.price * (1.1 + ((rival.eventAt * 7) % 20) / 100));
     if (rival.every === Infinity || minute < rival.phase || (minute - rival.phase) % rival.every !== 0) continue;
     const others = seen.filter((offer) => offer.id !== rival.id).map((offer) => offer.price);
     const cheapest = Math.min(...others);
@@ -159,7 +181,7 @@ export function moveRivals(card: SimCard, ourPrice: number, minute: number): voi
     if (rival.kind === 'naive-bot') {
       rival.price = Math.min(rival.ceiling, Math.max(rival.floor, cheapest - 1));
     } else if (rival.kind === 'human') {
-      const cut = Math.max(10, Math.round(rival.price * 0.002 / 10) * 10);
+      const cut = Math.max(10, Math.round((rival.price * 0.002) / 10) * 10);
       if (cheapest <= rival.price) {
         if (cheapest - cut >= rival.floor) rival.price = cheapest - cut;
       } else if (Number.isFinite(cheapestAbove) && cheapestAbove - rival.price > rival.price * 0.02) {

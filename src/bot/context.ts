@@ -39,7 +39,7 @@ interface ExtendedContextFlavor {
   seller: SellerView;
 }
 
-export type BaseContext = DefaultContext & ExtendedContextFlavor & SessionFlavor<SessionData> & I18nFlavor;
+type BaseContext = DefaultContext & ExtendedContextFlavor & SessionFlavor<SessionData> & I18nFlavor;
 export type BotContext = ConversationFlavor<BaseContext>;
 /** Inside conversations: a plain context with i18n (conversations 2.x re-create contexts on replay). */
 export type ConversationContext = DefaultContext & I18nFlavor;

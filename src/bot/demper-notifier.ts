@@ -20,17 +20,28 @@ import { countFailedCalls } from './middlewares/metrics.js';
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
 /** Alerts a seller must see even with notifications set to «only important». */
-const IMPORTANT: DemperAlert['kind'][] = ['floor-reached', 'not-applied', 'session-expired', 'rate-limited', 'lost-first-place'];
+const IMPORTANT: DemperAlert['kind'][] = [
+  'floor-reached',
+  'not-applied',
+  'session-expired',
+  'rate-limited',
+  'lost-first-place',
+];
 
 /** Minutes since midnight in the seller's time zone. */
 function minuteOfDay(now: Date, timeZone: string): number {
-  const parts = zonedFormat('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = zonedFormat('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+    now,
+  );
   const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   return value('hour') * 60 + value('minute');
 }
 
 /** Quiet hours may cross midnight (22:00–08:00). */
-export function inQuietHours(seller: Pick<Seller, 'quietFromMinute' | 'quietToMinute' | 'timezone'>, now = new Date()): boolean {
+export function inQuietHours(
+  seller: Pick<Seller, 'quietFromMinute' | 'quietToMinute' | 'timezone'>,
+  now = new Date(),
+): boolean {
   const from = seller.quietFromMinute;
   const to = seller.quietToMinute;
   if (from === null || from === undefined || to === null || to === undefined || from === to) return false;
@@ -61,7 +72,8 @@ export class ChatNotifier implements DemperNotifier {
     const level = target.seller.notifyLevel;
     if (level === 'off' || (level === 'important' && !dryRun)) return;
     const { store, seller } = target;
-    const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
+    const t = (key: string, variables?: Record<string, string | number>) =>
+      this.i18n.t(seller.language, key, variables);
     const text = [
       t(dryRun ? 'demper-digest-dry-run' : 'demper-digest', { store: html(store.name), count: lines.length }),
       ...lines.slice(0, DIGEST_LINES).map((line, index) =>
@@ -70,7 +82,11 @@ export class ChatNotifier implements DemperNotifier {
           title: html(truncate(line.title, 60)) + (line.cityName ? ` · ${html(line.cityName)}` : ''),
           old: formatPrice(line.oldPrice),
           new: formatPrice(line.newPrice),
-          reason: html(line.decision ? explainDecision(this.i18n, seller.language as Locale, line.decision, line.oldPrice) : line.reason),
+          reason: html(
+            line.decision
+              ? explainDecision(this.i18n, seller.language as Locale, line.decision, line.oldPrice)
+              : line.reason,
+          ),
         }),
       ),
       ...(lines.length > DIGEST_LINES ? [t('offers-more', { count: lines.length - DIGEST_LINES })] : []),
@@ -82,7 +98,16 @@ export class ChatNotifier implements DemperNotifier {
       const issued = Math.floor(Date.now() / 60_000) % 100_000;
       lines.slice(0, DRY_RUN_BUTTONS).forEach((line, index) => {
         keyboard
-          .text(`✅ ${index + 1}. ${formatPrice(line.newPrice)}`, callbackData(ACTIONS.proposalYes, line.productId, line.newPrice, issued, ...(line.cityId ? [line.cityId] : [])))
+          .text(
+            `✅ ${index + 1}. ${formatPrice(line.newPrice)}`,
+            callbackData(
+              ACTIONS.proposalYes,
+              line.productId,
+              line.newPrice,
+              issued,
+              ...(line.cityId ? [line.cityId] : []),
+            ),
+          )
           .text(`❌ ${index + 1}`, callbackData(ACTIONS.proposalNo, line.productId))
           .row();
       });
@@ -100,7 +125,8 @@ export class ChatNotifier implements DemperNotifier {
     if (seller.notifyLevel === 'off' && alert.kind !== 'session-expired') return;
     if (seller.notifyLevel === 'important' && !IMPORTANT.includes(alert.kind)) return;
     if (alert.kind === 'session-expired' && !(await this.expiryToTell(store))) return;
-    const t = (key: string, variables?: Record<string, string | number>) => this.i18n.t(seller.language, key, variables);
+    const t = (key: string, variables?: Record<string, string | number>) =>
+      this.i18n.t(seller.language, key, variables);
     const details = alert.details ?? {};
     const variables: Record<string, string | number> = {
       store: html(store.name),
@@ -116,9 +142,13 @@ export class ChatNotifier implements DemperNotifier {
       shown: typeof details.shown === 'number' && details.shown > 0 ? formatPrice(details.shown) : '—',
     };
     const keyboard = new InlineKeyboard();
-    if (alert.kind === 'session-expired') keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
+    if (alert.kind === 'session-expired')
+      keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
     else if (alert.productId) keyboard.text(t('button-open-product'), callbackData(ACTIONS.product, alert.productId));
-    let text = alert.kind === 'floor-reached' ? floorReachedText(t, variables, details) : t(`demper-alert-${alert.kind}`, variables);
+    let text =
+      alert.kind === 'floor-reached'
+        ? floorReachedText(t, variables, details)
+        : t(`demper-alert-${alert.kind}`, variables);
     const note = alert.kind === 'session-expired' ? renewalNote(store, new Date()) : undefined;
     if (note) text += `\n${t('demper-alert-session-renewal', { reason: note, tries: RENEWALS_PER_HOUR })}`;
     await this.send(seller, text, keyboard);
@@ -163,7 +193,11 @@ export class ChatNotifier implements DemperNotifier {
  * «Rival sells below your floor»: then what first place would take (`needFloor`) and what we hold instead (`place`
  * at `price`); an alert without them (an older run, a hold) says only that we do not go below the floor.
  */
-function floorReachedText(t: (key: string, variables?: Record<string, string | number>) => string, variables: Record<string, string | number>, details: Record<string, string | number>): string {
+function floorReachedText(
+  t: (key: string, variables?: Record<string, string | number>) => string,
+  variables: Record<string, string | number>,
+  details: Record<string, string | number>,
+): string {
   const amount = (value: unknown) => (typeof value === 'number' && value > 0 ? formatPrice(value) : undefined);
   const needFloor = amount(details.needFloor);
   const price = amount(details.price);
@@ -179,5 +213,11 @@ export function createChatNotifier(infrastructure: Infrastructure, token: string
   const api = new Api(token, { apiRoot: infrastructure.config.telegramApiRoot });
   api.config.use(countFailedCalls);
   api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
-  return new ChatNotifier(api, infrastructure.database.orm, createI18n(), infrastructure.logger.child({ component: 'demper-notifier' }), infrastructure.redis);
+  return new ChatNotifier(
+    api,
+    infrastructure.database.orm,
+    createI18n(),
+    infrastructure.logger.child({ component: 'demper-notifier' }),
+    infrastructure.redis,
+  );
 }

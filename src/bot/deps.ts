@@ -14,7 +14,7 @@ import type { PreorderService } from '../preorders/service.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ActionLimiter } from './helpers/action-limiter.js';
 import type { BackgroundTasks } from './helpers/background.js';
-import type { PressGuard } from './helpers/repeated-press.js';
+import type { PressGuard } from './helpers/press-guard.js';
 
 /** Everything a bot feature may use: services only, never HTTP details (ARCHITECTURE, layers). */
 export interface BotDeps {

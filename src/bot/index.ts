@@ -5,12 +5,20 @@ import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 
-import { demperSettingsConversation, DEMPER_SETTINGS } from '../../conversations/demper-settings.js';
-import { emailLoginConversation, EMAIL_LOGIN } from '../../conversations/email-login.js';
-import { excelImportConversation, EXCEL_IMPORT } from '../../conversations/excel-import.js';
-import { preorderEditConversation, PREORDER_EDIT } from '../../conversations/preorder-edit.js';
-import { priceEditConversation, PRICE_EDIT } from '../../conversations/price-edit.js';
-import { smsLoginConversation, SMS_LOGIN } from '../../conversations/sms-login.js';
+import { demperSettingsConversation } from '../../conversations/demper-settings.js';
+import { emailLoginConversation } from '../../conversations/email-login.js';
+import { excelImportConversation } from '../../conversations/excel-import.js';
+import { preorderEditConversation } from '../../conversations/preorder-edit.js';
+import { priceEditConversation } from '../../conversations/price-edit.js';
+import { smsLoginConversation } from '../../conversations/sms-login.js';
+import {
+  DEMPER_SETTINGS,
+  EMAIL_LOGIN,
+  EXCEL_IMPORT,
+  PREORDER_EDIT,
+  PRICE_EDIT,
+  SMS_LOGIN,
+} from '../../conversations/names.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { availabilityFeature } from './features/availability.js';
@@ -38,7 +46,26 @@ import { DatabaseStorage } from './storage/db-storage.js';
 /** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
 const CONVERSATION_STATE_VERSION = 1;
 
-export const BOT_COMMANDS = ['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'export', 'import', 'settings', 'cancel', 'logout'] as const;
+export const BOT_COMMANDS = [
+  'start',
+  'help',
+  'login',
+  'stores',
+  'sync',
+  'products',
+  'price',
+  'enable',
+  'disable',
+  'offers',
+  'demper',
+  'history',
+  'preorders',
+  'export',
+  'import',
+  'settings',
+  'cancel',
+  'logout',
+] as const;
 
 export interface CreateBotOptions {
   /** Skip `getMe` (tests, or a restart that already knows the bot). */
@@ -61,7 +88,10 @@ function prefixed<T>(adapter: StorageAdapter<T>, prefix: string): StorageAdapter
 
 /** The composition root of the bot: middleware order is the architecture (template: bot-base/telegram-bot-template). */
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
-  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegramApiRoot }, botInfo: options.botInfo });
+  const bot = new Bot<BotContext>(token, {
+    client: { apiRoot: deps.config.telegramApiRoot },
+    botInfo: options.botInfo,
+  });
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   // The last installed transformer runs first: counting sits under auto-retry to see every refused attempt.
   bot.api.config.use(countFailedCalls);
@@ -81,7 +111,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   const guarded = bot.errorBoundary(async (error) => {
     const ctx = error.ctx;
-    if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false)) return markUpdateFailed(ctx, 'kaspi-error');
+    if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false))
+      return markUpdateFailed(ctx, 'kaspi-error');
     markUpdateFailed(ctx, 'error');
     ctx.logger.error({ err: error.error }, 'update failed');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
@@ -94,7 +125,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(sealSensitiveInput(deps.secretBox));
   guarded.use(
     conversations<BotContext, ConversationContext>({
-      storage: { type: 'key', version: CONVERSATION_STATE_VERSION, prefix: 'conversation:', adapter: storage(deps, '') },
+      storage: {
+        type: 'key',
+        version: CONVERSATION_STATE_VERSION,
+        prefix: 'conversation:',
+        adapter: storage(deps, ''),
+      },
       // Transformers on bot.api do not reach conversations (stack notes §3.2): auto-retry and i18n again here.
       plugins: [
         async (ctx, next) => {
@@ -137,7 +173,20 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(excelImportConversation(deps), { id: EXCEL_IMPORT }));
 
   // Settings first: its menu must see every update to render itself in any reply, «⚙️ Настройки» of the main menu too.
-  guarded.use(settingsFeature, welcomeFeature, storesFeature, syncFeature, productsFeature, priceFeature, availabilityFeature, offersFeature, demperFeature, historyFeature, preordersFeature, excelFeature);
+  guarded.use(
+    settingsFeature,
+    welcomeFeature,
+    storesFeature,
+    syncFeature,
+    productsFeature,
+    priceFeature,
+    availabilityFeature,
+    offersFeature,
+    demperFeature,
+    historyFeature,
+    preordersFeature,
+    excelFeature,
+  );
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
@@ -147,7 +196,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   bot.catch((error: BotError<BotContext>) => {
     const cause = error.error;
-    if (cause instanceof GrammyError || cause instanceof HttpError) deps.logger.warn({ err: cause, updateId: error.ctx.update.update_id }, 'Telegram call failed');
+    if (cause instanceof GrammyError || cause instanceof HttpError)
+      deps.logger.warn({ err: cause, updateId: error.ctx.update.update_id }, 'Telegram call failed');
     else deps.logger.error({ err: cause, updateId: error.ctx.update.update_id }, 'unhandled bot error');
   });
   return bot;
@@ -156,7 +206,10 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 /** The command list Telegram shows in the menu, in each language. */
 export async function publishCommands(bot: Bot<BotContext>, deps: BotDeps): Promise<void> {
   for (const language of ['ru', 'kk', 'en'] as const) {
-    const commands = BOT_COMMANDS.map((command) => ({ command, description: deps.i18n.t(language, `command-${command}`) }));
+    const commands = BOT_COMMANDS.map((command) => ({
+      command,
+      description: deps.i18n.t(language, `command-${command}`),
+    }));
     await bot.api.setMyCommands(commands, language === 'ru' ? {} : { language_code: language });
   }
 }

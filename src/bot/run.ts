@@ -7,7 +7,7 @@ import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { publishCommands } from './index.js';
 
-export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 export interface RunningBot {
   http: RunningHttpServer;
@@ -19,7 +19,12 @@ export interface RunningBot {
  * in parallel, each chat in order), or a webhook on the same HTTP server as `/healthz`, with Telegram's secret
  * token checked.
  */
-export async function runBot(bot: Bot<BotContext>, deps: BotDeps, infrastructure: Infrastructure, options: { httpHost?: string } = {}): Promise<RunningBot> {
+export async function runBot(
+  bot: Bot<BotContext>,
+  deps: BotDeps,
+  infrastructure: Infrastructure,
+  options: { httpHost?: string } = {},
+): Promise<RunningBot> {
   const { config, logger } = deps;
   // Who we are, asked once without auto-retry: a wrong token or an unreachable API fails start-up at once
   // instead of retrying for minutes (auto-retry is for Telegram's 429s and blips while running).
@@ -28,14 +33,29 @@ export async function runBot(bot: Bot<BotContext>, deps: BotDeps, infrastructure
   const routes: Record<string, RouteHandler> = {};
   if (config.botMode === 'webhook') {
     const path = new URL(config.webhookUrl!).pathname;
-    const callback = webhookCallback(bot, 'http', { secretToken: config.webhookSecret, onTimeout: 'return', timeoutMilliseconds: 25_000 });
+    const callback = webhookCallback(bot, 'http', {
+      secretToken: config.webhookSecret,
+      onTimeout: 'return',
+      timeoutMilliseconds: 25_000,
+    });
     routes[`POST ${path}`] = (request, response) => callback(request, response);
   }
-  const http = await startHttpServer({ port: config.httpPort, host: options.httpHost, logger, healthChecks: infrastructure.healthChecks, routes });
-  await publishCommands(bot, deps).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the command list'));
+  const http = await startHttpServer({
+    port: config.httpPort,
+    host: options.httpHost,
+    logger,
+    healthChecks: infrastructure.healthChecks,
+    routes,
+  });
+  await publishCommands(bot, deps).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not publish the command list'),
+  );
   let runner: RunnerHandle | undefined;
   if (config.botMode === 'webhook') {
-    await bot.api.setWebhook(config.webhookUrl!, { secret_token: config.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+    await bot.api.setWebhook(config.webhookUrl!, {
+      secret_token: config.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
     logger.info({ url: config.webhookUrl }, 'bot webhook set');
   } else {
     await bot.api.deleteWebhook();

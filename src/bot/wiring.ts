@@ -10,17 +10,23 @@ import { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { BotDeps } from './deps.js';
 import { ActionLimiter } from './helpers/action-limiter.js';
 import { BackgroundTasks } from './helpers/background.js';
-import { PressGuard } from './helpers/repeated-press.js';
+import { PressGuard } from './helpers/press-guard.js';
 import { languageByUser } from './middlewares/seller.js';
 
 /** Services for the bot on top of a process's infrastructure; `overrides` shorten waits in tests. */
-export function createBotDeps(infrastructure: Infrastructure, kaspi?: Kaspi, overrides: Partial<Pick<BotDeps, 'verifyFirstAfterMs' | 'verifyTimeoutMs' | 'limiter'> & { filePollMs: number }> = {}): BotDeps {
+export function createBotDeps(
+  infrastructure: Infrastructure,
+  kaspi?: Kaspi,
+  overrides: Partial<Pick<BotDeps, 'verifyFirstAfterMs' | 'verifyTimeoutMs' | 'limiter'> & { filePollMs: number }> = {},
+): BotDeps {
   const { config, logger, database, redis, secretBox } = infrastructure;
   const layer = kaspi ?? createKaspi({ config, logger, redis });
   const botLogger = logger.child({ component: 'bot' });
   const sessions = new KaspiSessionManager(database.orm, secretBox, layer.cabinet, logger);
   const offers = new OfferActions(database.orm, sessions, layer.cabinet, logger);
-  const i18n = createI18n({ localeNegotiator: (ctx) => (ctx.from ? languageByUser.get(ctx.from.id) : undefined) ?? 'ru' });
+  const i18n = createI18n({
+    localeNegotiator: (ctx) => (ctx.from ? languageByUser.get(ctx.from.id) : undefined) ?? 'ru',
+  });
   return {
     config,
     logger: botLogger,

@@ -26,7 +26,9 @@ export function resolveChromiumPath(configured: string | undefined): string {
 }
 
 /** Whether a browser can be started at all, and if not, why (for the one start-up warning). */
-export function chromiumAvailability(configured: string | undefined): { available: true; path: string } | { available: false; reason: string } {
+export function chromiumAvailability(
+  configured: string | undefined,
+): { available: true; path: string } | { available: false; reason: string } {
   try {
     return { available: true, path: resolveChromiumPath(configured) };
   } catch (error) {

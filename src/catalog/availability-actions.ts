@@ -4,7 +4,13 @@ import { ProductSchema, StoreSchema, type Product } from '../db/entities/index.j
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import type { CookieJar } from '../kaspi/cookie-jar.js';
-import { buildPricefeedItem, OfferWriteError, validationForEnable, type PricefeedItem, type ValidationOffer } from '../kaspi/offer-writes.js';
+import {
+  buildPricefeedItem,
+  OfferWriteError,
+  validationForEnable,
+  type PricefeedItem,
+  type ValidationOffer,
+} from '../kaspi/offer-writes.js';
 import { refusalCodes } from '../kaspi/refusals.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 
@@ -70,28 +76,53 @@ export class AvailabilityActions {
     });
     await em.flush();
     this.logger.info(
-      { storeId, available, sent: result.sent.length, unchanged: result.unchanged.length, skipped: result.skipped.length, deferred: result.deferred.length },
+      {
+        storeId,
+        available,
+        sent: result.sent.length,
+        unchanged: result.unchanged.length,
+        skipped: result.skipped.length,
+        deferred: result.deferred.length,
+      },
       'availability change sent to Kaspi',
     );
     return result;
   }
 
   /** The offers `validate/v2` accepts for sale; the others are skipped with Kaspi's reasons. */
-  private async validated(jar: CookieJar, merchantUid: string, ready: Ready[], result: AvailabilityResult): Promise<Ready[]> {
+  private async validated(
+    jar: CookieJar,
+    merchantUid: string,
+    ready: Ready[],
+    result: AvailabilityResult,
+  ): Promise<Ready[]> {
     const accepted: Ready[] = [];
     for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
       const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
-      const answer = await this.cabinet.validate(jar, merchantUid, 'ON_SALE__BATCH', chunk.map((entry) => entry.validation));
+      const answer = await this.cabinet.validate(
+        jar,
+        merchantUid,
+        'ON_SALE__BATCH',
+        chunk.map((entry) => entry.validation),
+      );
       if (answer.valid) {
         accepted.push(...chunk);
         continue;
       }
       const refused = answer.errorOffers ?? [];
       for (const entry of chunk) {
-        const own = refused.filter((offer) => offer && typeof offer === 'object' && String((offer as { masterSku?: unknown }).masterSku) === entry.validation.masterSku);
+        const own = refused.filter(
+          (offer) =>
+            offer &&
+            typeof offer === 'object' &&
+            String((offer as { masterSku?: unknown }).masterSku) === entry.validation.masterSku,
+        );
         // An answer that names no offer refuses the whole request: nothing of it is sent.
         if (own.length || !refused.some((offer) => offer && typeof offer === 'object' && 'masterSku' in offer)) {
-          result.skipped.push({ product: entry.product, why: `refused:${refusalCodes(own.length ? own : refused).join(',')}` });
+          result.skipped.push({
+            product: entry.product,
+            why: `refused:${refusalCodes(own.length ? own : refused).join(',')}`,
+          });
         } else accepted.push(entry);
       }
     }
@@ -101,7 +132,11 @@ export class AvailabilityActions {
   private async send(jar: CookieJar, merchantUid: string, ready: Ready[], result: AvailabilityResult): Promise<void> {
     for (let start = 0; start < ready.length; start += MAX_BATCH_ITEMS) {
       const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
-      const written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+      const written = await this.cabinet.writeBatch(
+        jar,
+        merchantUid,
+        chunk.map((entry) => entry.item),
+      );
       const sentSkus = new Set(written.sent.map((item) => item.sku));
       for (const entry of chunk) (sentSkus.has(entry.item.sku) ? result.sent : result.deferred).push(entry.product);
       if (written.deferred.length) {
@@ -112,7 +147,11 @@ export class AvailabilityActions {
   }
 
   /** Reads products back: those Kaspi now shows in the asked state at every point are updated locally. */
-  async verifyAvailability(storeId: number, productIds: number[], available: boolean): Promise<{ applied: number[]; pending: number[] }> {
+  async verifyAvailability(
+    storeId: number,
+    productIds: number[],
+    available: boolean,
+  ): Promise<{ applied: number[]; pending: number[] }> {
     const em = this.orm.em.fork();
     const products = await em.find(ProductSchema, { id: { $in: productIds }, store: storeId });
     const applied: number[] = [];

@@ -9,19 +9,32 @@ import type { StorePoint } from '../db/entities/store.js';
 type PricedProduct = Pick<Product, 'price' | 'cityPrices' | 'availabilities'>;
 
 /** The cities of the offer's points, in the store's point order (the store's main city first). */
-export function cityIdsOf(product: Pick<Product, 'availabilities' | 'cityPrices'>, points: Pick<StorePoint, 'storeId' | 'cityId'>[]): string[] {
+export function cityIdsOf(
+  product: Pick<Product, 'availabilities' | 'cityPrices'>,
+  points: Pick<StorePoint, 'storeId' | 'cityId'>[],
+): string[] {
   const pointIds = new Set(product.availabilities.map((availability) => availability.storeId));
   const cities: string[] = [];
-  for (const point of points) if (pointIds.has(point.storeId) && !cities.includes(point.cityId)) cities.push(point.cityId);
-  if (cities.length === 0) for (const entry of product.cityPrices ?? []) if (!cities.includes(entry.cityId)) cities.push(entry.cityId);
+  for (const point of points)
+    if (pointIds.has(point.storeId) && !cities.includes(point.cityId)) cities.push(point.cityId);
+  if (cities.length === 0)
+    for (const entry of product.cityPrices ?? []) if (!cities.includes(entry.cityId)) cities.push(entry.cityId);
   return cities;
 }
 
 /** The city a product's single-price views and default actions use: its first on-sale point's city, else its first. */
-export function mainCityOf(product: Pick<Product, 'availabilities' | 'cityPrices'>, points: Pick<StorePoint, 'storeId' | 'cityId'>[]): string | undefined {
+export function mainCityOf(
+  product: Pick<Product, 'availabilities' | 'cityPrices'>,
+  points: Pick<StorePoint, 'storeId' | 'cityId'>[],
+): string | undefined {
   const cityOf = (storeId: string) => points.find((point) => point.storeId === storeId)?.cityId;
   for (const point of points) {
-    if (product.availabilities.some((availability) => availability.storeId === point.storeId && availability.available === 'yes')) return point.cityId;
+    if (
+      product.availabilities.some(
+        (availability) => availability.storeId === point.storeId && availability.available === 'yes',
+      )
+    )
+      return point.cityId;
   }
   for (const availability of product.availabilities) {
     const city = cityOf(availability.storeId);
@@ -46,7 +59,12 @@ export function pricesDiffer(product: PricedProduct, points: Pick<StorePoint, 's
 }
 
 /** Records that Kaspi shows `price` in `cityId`; the product's one price follows its main city. */
-export function setCityPrice(product: PricedProduct, points: Pick<StorePoint, 'storeId' | 'cityId'>[], cityId: string, price: number): void {
+export function setCityPrice(
+  product: PricedProduct,
+  points: Pick<StorePoint, 'storeId' | 'cityId'>[],
+  cityId: string,
+  price: number,
+): void {
   const others = (product.cityPrices ?? []).filter((entry) => entry.cityId !== cityId);
   product.cityPrices = [...others, { cityId, price }].sort((a, b) => a.cityId.localeCompare(b.cityId));
   const main = mainCityOf(product, points);
@@ -54,7 +72,10 @@ export function setCityPrice(product: PricedProduct, points: Pick<StorePoint, 's
 }
 
 /** The floor in one city: the seller's city override, else the product's own. */
-export function floorIn(product: Pick<Product, 'minPrice' | 'cityOverrides'>, cityId: string | undefined): number | null {
+export function floorIn(
+  product: Pick<Product, 'minPrice' | 'cityOverrides'>,
+  cityId: string | undefined,
+): number | null {
   const override = cityId === undefined ? undefined : product.cityOverrides?.[cityId]?.minPrice;
   return override ?? product.minPrice ?? null;
 }
@@ -97,6 +118,8 @@ export function findCity(points: Pick<StorePoint, 'cityId' | 'cityName'>[], type
   const namesOf = (id: string, name: string) => [normalized(name), ...(CITY_ALIASES[id] ?? [])];
   const exact = cities.filter(([id, name]) => id === wanted || namesOf(id, name).includes(wanted));
   if (exact.length === 1) return exact[0]![0];
-  const partial = cities.filter(([id, name]) => wanted.length >= 3 && namesOf(id, name).some((candidate) => candidate.startsWith(wanted)));
+  const partial = cities.filter(
+    ([id, name]) => wanted.length >= 3 && namesOf(id, name).some((candidate) => candidate.startsWith(wanted)),
+  );
   return partial.length === 1 ? partial[0]![0] : undefined;
 }

@@ -2,13 +2,28 @@ import { randomUUID } from 'node:crypto';
 
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
-import { PriceChangeSchema, ProductSchema, type PriceChange, type PriceChangeSource, type PriceReasonDetails, type Product } from '../db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  type PriceChange,
+  type PriceChangeSource,
+  type PriceReasonDetails,
+  type Product,
+} from '../db/entities/index.js';
 import type { StorePoint } from '../db/entities/store.js';
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import type { CookieJar } from '../kaspi/cookie-jar.js';
 import { KaspiTransientError } from '../kaspi/errors.js';
-import { buildPointSave, buildPricefeedItem, KASPI_MIN_PRICE, offerCityPrices, OfferWriteError, prefixStoreId, type PricefeedItem } from '../kaspi/offer-writes.js';
+import {
+  buildPointSave,
+  buildPricefeedItem,
+  KASPI_MIN_PRICE,
+  offerCityPrices,
+  OfferWriteError,
+  prefixStoreId,
+  type PricefeedItem,
+} from '../kaspi/offer-writes.js';
 import { refusalCodes } from '../kaspi/refusals.js';
 import type { CabinetOffer } from '../kaspi/schemas.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
@@ -18,7 +33,14 @@ import { cityIdsOf, floorIn, mainCityOf, setCityPrice } from './city-prices.js';
 export type { AvailabilityResult };
 
 export type SetPriceResult =
-  | { status: 'sent'; changeId: number; changeIds: number[]; oldPrice: number; newPrice: number; cities: { cityId: string; oldPrice: number }[] }
+  | {
+      status: 'sent';
+      changeId: number;
+      changeIds: number[];
+      oldPrice: number;
+      newPrice: number;
+      cities: { cityId: string; oldPrice: number }[];
+    }
   | { status: 'unchanged'; price: number }
   | { status: 'already-sent'; changeId: number }
   | { status: 'below-floor'; floor: number }
@@ -74,9 +96,15 @@ export class OfferActions {
     const points = product.store.points;
     const targets = options.cityId ? [options.cityId] : cityIdsOf(product, points);
     const floor = highestFloorAbove(product, targets, newPrice);
-    if (floor !== null && !(options.confirmedFloor !== undefined && options.confirmedFloor >= floor)) return { status: 'below-floor', floor };
+    if (floor !== null && !(options.confirmedFloor !== undefined && options.confirmedFloor >= floor))
+      return { status: 'below-floor', floor };
     // A double tap, a retried button or a second bot process must not send the same change twice.
-    const unsettled = await em.findOne(PriceChangeSchema, { product, newPrice, status: { $in: ['planned', 'sent'] }, $or: targets.map((cityId) => ({ cityId })) });
+    const unsettled = await em.findOne(PriceChangeSchema, {
+      product,
+      newPrice,
+      status: { $in: ['planned', 'sent'] },
+      $or: targets.map((cityId) => ({ cityId })),
+    });
     if (unsettled) return { status: 'already-sent', changeId: unsettled.id };
     return this.sessions.withSession(product.store.id, async ({ jar, merchantUid }) => {
       const fresh = await this.cabinet.findOffer(jar, merchantUid, product.sku);
@@ -88,10 +116,13 @@ export class OfferActions {
         if (error instanceof OfferWriteError) return { status: 'cannot-write', why: error.message } as const;
         throw error;
       }
-      if (options.cityId && !live.has(options.cityId)) return { status: 'city-not-sold', cityId: options.cityId } as const;
+      if (options.cityId && !live.has(options.cityId))
+        return { status: 'city-not-sold', cityId: options.cityId } as const;
       await this.settleEarlier(em, product, points, live);
       for (const [cityId, price] of live) setCityPrice(product, points, cityId, price);
-      const changing = (options.cityId ? [options.cityId] : [...live.keys()]).filter((cityId) => live.get(cityId) !== newPrice);
+      const changing = (options.cityId ? [options.cityId] : [...live.keys()]).filter(
+        (cityId) => live.get(cityId) !== newPrice,
+      );
       // The floors of the cities Kaspi shows now (one added in the cabinet since the last sync included).
       const liveFloor = highestFloorAbove(product, changing, newPrice);
       if (liveFloor !== null && !(options.confirmedFloor !== undefined && options.confirmedFloor >= liveFloor)) {
@@ -126,7 +157,10 @@ export class OfferActions {
         await em.flush(); // a refused or failed write is settled on record too, never left `planned`
       }
       if (outcome) return outcome;
-      this.logger.info({ productId, changes: changes.map((change) => change.id), cities: changing, newPrice }, 'manual price sent to Kaspi');
+      this.logger.info(
+        { productId, changes: changes.map((change) => change.id), cities: changing, newPrice },
+        'manual price sent to Kaspi',
+      );
       return {
         status: 'sent',
         changeId: changes[0]!.id,
@@ -155,7 +189,8 @@ export class OfferActions {
   ): Promise<SetPriceResult | undefined> {
     try {
       const pointsThere = onePointIn(merchantUid, fresh, points, changing);
-      const pointSave = live.size > 1 && pointsThere ? pointSaveOf(merchantUid, fresh, pointsThere, newPrice, points) : undefined;
+      const pointSave =
+        live.size > 1 && pointsThere ? pointSaveOf(merchantUid, fresh, pointsThere, newPrice, points) : undefined;
       if (pointSave) {
         const result = await this.cabinet.savePoint(jar, merchantUid, pointSave);
         if (result.refused) {
@@ -165,14 +200,20 @@ export class OfferActions {
         }
         if (result.sent.length === 0) return this.budgetSpent(changes, result.retryInMs);
       } else {
-        const item = buildPricefeedItem(merchantUid, fresh, { cityPrices: Object.fromEntries(changing.map((cityId) => [cityId, newPrice])) }, points);
+        const item = buildPricefeedItem(
+          merchantUid,
+          fresh,
+          { cityPrices: Object.fromEntries(changing.map((cityId) => [cityId, newPrice])) },
+          points,
+        );
         const result = await this.cabinet.writeBatch(jar, merchantUid, [item]);
         if (result.sent.length === 0) return this.budgetSpent(changes, result.retryInMs);
       }
       for (const change of changes) markSent(change);
     } catch (error) {
       if (!(error instanceof KaspiTransientError)) {
-        for (const change of changes) settle(change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
+        for (const change of changes)
+          settle(change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
         if (error instanceof OfferWriteError) return { status: 'cannot-write', why: error.message };
         throw error;
       }
@@ -196,10 +237,24 @@ export class OfferActions {
     storeId: number,
     items: { productId: number; price: number; cityId?: string }[],
     options: { source: PriceChangeSource; reasonText: string },
-  ): Promise<{ sent: number[]; unchanged: number[]; deferred: number[]; failed: { productId: number; why: string }[] }> {
+  ): Promise<{
+    sent: number[];
+    unchanged: number[];
+    deferred: number[];
+    failed: { productId: number; why: string }[];
+  }> {
     const em = this.orm.em.fork();
-    const result = { sent: [] as number[], unchanged: [] as number[], deferred: [] as number[], failed: [] as { productId: number; why: string }[] };
-    const products = await em.find(ProductSchema, { id: { $in: items.map((item) => item.productId) }, store: storeId, removedAt: null });
+    const result = {
+      sent: [] as number[],
+      unchanged: [] as number[],
+      deferred: [] as number[],
+      failed: [] as { productId: number; why: string }[],
+    };
+    const products = await em.find(ProductSchema, {
+      id: { $in: items.map((item) => item.productId) },
+      store: storeId,
+      removedAt: null,
+    });
     await this.sessions.withSession(storeId, async ({ jar, merchantUid, store }) => {
       const ready: { product: Product; changes: PriceChange[]; item: PricefeedItem }[] = [];
       for (const product of products) {
@@ -218,7 +273,8 @@ export class OfferActions {
           continue;
         }
         const target = new Map<string, number>();
-        for (const item of wanted.filter((entry) => entry.cityId === undefined)) for (const cityId of live.keys()) target.set(cityId, item.price);
+        for (const item of wanted.filter((entry) => entry.cityId === undefined))
+          for (const cityId of live.keys()) target.set(cityId, item.price);
         const elsewhere = wanted.find((entry) => entry.cityId !== undefined && !live.has(entry.cityId));
         if (elsewhere) {
           result.failed.push({ productId: product.id, why: 'city-not-sold' });
@@ -268,7 +324,10 @@ export class OfferActions {
         await em.flush(); // what was sent, and what a failure stopped, is on record either way
       }
     });
-    this.logger.info({ storeId, sent: result.sent.length, deferred: result.deferred.length, failed: result.failed.length }, 'batch of prices sent to Kaspi');
+    this.logger.info(
+      { storeId, sent: result.sent.length, deferred: result.deferred.length, failed: result.failed.length },
+      'batch of prices sent to Kaspi',
+    );
     return result;
   }
 
@@ -282,20 +341,31 @@ export class OfferActions {
       const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
       let written;
       try {
-        written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+        written = await this.cabinet.writeBatch(
+          jar,
+          merchantUid,
+          chunk.map((entry) => entry.item),
+        );
       } catch (error) {
         if (error instanceof KaspiTransientError) {
-          for (const entry of chunk) for (const change of entry.changes) markSent(change, `outcome unknown (${error.message}); verified by read-back`);
+          for (const entry of chunk)
+            for (const change of entry.changes)
+              markSent(change, `outcome unknown (${error.message}); verified by read-back`);
           result.sent.push(...chunk.map((entry) => entry.product.id));
           continue;
         }
-        for (const entry of ready.slice(start)) for (const change of entry.changes) settle(change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
+        for (const entry of ready.slice(start))
+          for (const change of entry.changes)
+            settle(change, 'failed', `not sent: ${error instanceof Error ? error.message : String(error)}`);
         throw error;
       }
       const sentSkus = new Set(written.sent.map((item) => item.sku));
       for (const entry of chunk) {
         const sent = sentSkus.has(entry.item.sku);
-        for (const change of entry.changes) (sent ? markSent(change) : settle(change, 'failed', BUDGET_SPENT));
+        for (const change of entry.changes) {
+          if (sent) markSent(change);
+          else settle(change, 'failed', BUDGET_SPENT);
+        }
         (sent ? result.sent : result.deferred).push(entry.product.id);
       }
       if (written.deferred.length) {
@@ -312,14 +382,23 @@ export class OfferActions {
    * Reads sent changes of one product back once: applied when Kaspi shows each city's new price, failed after
    * `timeoutMs` since sending. The outcome is `applied` only when every change is, `failed` when any failed.
    */
-  async verifyPriceChange(changeIds: number | number[], timeoutMs: number): Promise<{ outcome: VerifyOutcome; change: PriceChange; changes: PriceChange[] }> {
+  async verifyPriceChange(
+    changeIds: number | number[],
+    timeoutMs: number,
+  ): Promise<{ outcome: VerifyOutcome; change: PriceChange; changes: PriceChange[] }> {
     const ids = Array.isArray(changeIds) ? changeIds : [changeIds];
     const em = this.orm.em.fork();
-    const changes = await em.find(PriceChangeSchema, { id: { $in: ids } }, { populate: ['product', 'store'], orderBy: { id: 'ASC' } });
+    const changes = await em.find(
+      PriceChangeSchema,
+      { id: { $in: ids } },
+      { populate: ['product', 'store'], orderBy: { id: 'ASC' } },
+    );
     const open = changes.filter((change) => change.status === 'planned' || change.status === 'sent');
     if (open.length) {
       const { product, store } = open[0]!;
-      const fresh = await this.sessions.withSession(store.id, ({ jar, merchantUid }) => this.cabinet.findOffer(jar, merchantUid, product.sku));
+      const fresh = await this.sessions.withSession(store.id, ({ jar, merchantUid }) =>
+        this.cabinet.findOffer(jar, merchantUid, product.sku),
+      );
       let live: Map<string, number> | undefined;
       try {
         live = fresh ? offerCityPrices(store.merchantUid, fresh, store.points) : undefined;
@@ -340,7 +419,11 @@ export class OfferActions {
       await em.flush();
     }
     const statuses = changes.map((change) => change.status as string);
-    const outcome: VerifyOutcome = statuses.some((status) => status === 'planned' || status === 'sent') ? 'pending' : statuses.includes('failed') ? 'failed' : 'applied';
+    const outcome: VerifyOutcome = statuses.some((status) => status === 'planned' || status === 'sent')
+      ? 'pending'
+      : statuses.includes('failed')
+        ? 'failed'
+        : 'applied';
     return { outcome, change: changes[0]!, changes };
   }
 
@@ -348,7 +431,11 @@ export class OfferActions {
     return this.availability.setAvailability(storeId, productIds, available);
   }
 
-  verifyAvailability(storeId: number, productIds: number[], available: boolean): Promise<{ applied: number[]; pending: number[] }> {
+  verifyAvailability(
+    storeId: number,
+    productIds: number[],
+    available: boolean,
+  ): Promise<{ applied: number[]; pending: number[] }> {
     return this.availability.verifyAvailability(storeId, productIds, available);
   }
 
@@ -356,7 +443,12 @@ export class OfferActions {
    * Earlier changes still waiting for their read-back are settled by this fresh read before a new change hides
    * them: shown → applied; anything else → failed as superseded (not a false «Kaspi did not apply» later).
    */
-  private async settleEarlier(em: EntityManager, product: Product, points: StorePoint[], live: Map<string, number>): Promise<void> {
+  private async settleEarlier(
+    em: EntityManager,
+    product: Product,
+    points: StorePoint[],
+    live: Map<string, number>,
+  ): Promise<void> {
     const waiting = await em.find(PriceChangeSchema, { product, status: 'sent' });
     const main = mainCityOf(product, points);
     for (const change of waiting) {
@@ -397,7 +489,12 @@ function pointSaveOf(merchantUid: string, offer: CabinetOffer, storeId: string, 
 }
 
 /** The offer's single point in the one city being changed, or undefined (several cities, or several points there). */
-function onePointIn(merchantUid: string, offer: CabinetOffer, points: StorePoint[], cities: string[]): string | undefined {
+function onePointIn(
+  merchantUid: string,
+  offer: CabinetOffer,
+  points: StorePoint[],
+  cities: string[],
+): string | undefined {
   if (cities.length !== 1) return undefined;
   const there = offer.availabilities
     .map((availability) => prefixStoreId(merchantUid, availability.storeId))

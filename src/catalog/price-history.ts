@@ -5,7 +5,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
  * `since`, the old price of its first change after it — by product id (any city), and by `<product>:<city>` for
  * each city that changed. What a file exported at `since` holds for it.
  */
-export async function pricesBeforeChangesSince(orm: MikroORM, storeId: number, since: Date): Promise<Map<number | string, number>> {
+export async function pricesBeforeChangesSince(
+  orm: MikroORM,
+  storeId: number,
+  since: Date,
+): Promise<Map<number | string, number>> {
   const rows = await orm.em
     .fork()
     .getConnection()

@@ -1,6 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
-import { ProductSchema, StoreSchema, type CityPrice, type OfferAvailability, type Product } from '../db/entities/index.js';
+import {
+  ProductSchema,
+  StoreSchema,
+  type CityPrice,
+  type OfferAvailability,
+  type Product,
+} from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { kaspiSchemaErrors } from '../metrics.js';
 import type { KaspiCabinetClient, OfferListRead } from '../kaspi/cabinet-client.js';
@@ -28,7 +34,12 @@ export interface SyncSummary {
   /** Offers Kaspi sent without any price: an existing product kept its price, a new one holds 0 (unknown). */
   unpriced: number;
   /** The lists did not add up, even after re-reading: what was read is updated, nothing is marked removed. */
-  incomplete?: { reason: 'short' | 'no-total' | 'unidentified'; read: number; total: number | undefined; unidentified?: number };
+  incomplete?: {
+    reason: 'short' | 'no-total' | 'unidentified';
+    read: number;
+    total: number | undefined;
+    unidentified?: number;
+  };
   /** Needed fields missing on most items: Kaspi changed its answer (told once per sync, not per item); nothing removed. */
   formatChanges: FormatChange[];
 }
@@ -59,7 +70,10 @@ export class CatalogSync {
       const report = (step: { onSale: boolean; fetched: number; total: number }) => {
         steps.set(step.onSale, step);
         const all = [...steps.values()];
-        onProgress?.({ fetched: all.reduce((sum, entry) => sum + entry.fetched, 0), total: all.reduce((sum, entry) => sum + entry.total, 0) });
+        onProgress?.({
+          fetched: all.reduce((sum, entry) => sum + entry.fetched, 0),
+          total: all.reduce((sum, entry) => sum + entry.total, 0),
+        });
       };
       const onSale = await this.cabinet.readOfferList(jar, merchantUid, true, report);
       const offSale = await this.cabinet.readOfferList(jar, merchantUid, false, report);
@@ -73,7 +87,10 @@ export class CatalogSync {
       unpriced++;
       problems.push({ key: offer.sku, field: NO_PRICE_FIELD, message: 'no price, minPrice or city price' });
     }
-    const changes = formatChanges(problems, lists.reduce((sum, list) => sum + list.listed, 0));
+    const changes = formatChanges(
+      problems,
+      lists.reduce((sum, list) => sum + list.listed, 0),
+    );
     // Removals only from a read that adds up and whose items could be read: nothing acts on a misread answer.
     const readWhole = lists.every((list) => list.complete && list.anonymous === 0);
     const complete = changes.length === 0 && readWhole;
@@ -82,7 +99,16 @@ export class CatalogSync {
       const cityByPoint = new Map(store.points.map((point) => [point.storeId, point.cityId]));
       const existing = new Map((await em.find(ProductSchema, { store })).map((product) => [product.sku, product]));
       const now = new Date();
-      const result: SyncSummary = { added: 0, changed: 0, removed: 0, unchanged: 0, total: 0, skipped: problems.length - unpriced, unpriced: 0, formatChanges: changes };
+      const result: SyncSummary = {
+        added: 0,
+        changed: 0,
+        removed: 0,
+        unchanged: 0,
+        total: 0,
+        skipped: problems.length - unpriced,
+        unpriced: 0,
+        formatChanges: changes,
+      };
       const seen = new Set<string>();
       for (const list of lists) {
         for (const offer of list.offers) {
@@ -123,22 +149,34 @@ export class CatalogSync {
   }
 
   /** One log line per sync, never one per item; a format change is logged and counted once per episode. */
-  private tellOperator(storeId: number, merchantUid: string, summary: SyncSummary, problems: ItemProblem[], lists: OfferListRead[]): void {
+  private tellOperator(
+    storeId: number,
+    merchantUid: string,
+    summary: SyncSummary,
+    problems: ItemProblem[],
+    lists: OfferListRead[],
+  ): void {
     const { formatChanges: changes, ...counts } = summary;
     const known = this.reported.get(storeId) ?? new Set<string>();
     const fresh = changes.filter((change) => !known.has(change.field));
-    for (const change of fresh) kaspiSchemaErrors.inc({ endpoint: 'cabinet.offer-list' });
+    if (fresh.length > 0) kaspiSchemaErrors.inc({ endpoint: 'cabinet.offer-list' }, fresh.length);
     if (fresh.length > 0) {
-      this.logger.warn({ storeId, merchantUid, fields: fresh }, `Kaspi changed the offer list: ${fresh.map((change) => change.field).join(', ')} missing on most items`);
+      this.logger.warn(
+        { storeId, merchantUid, fields: fresh },
+        `Kaspi changed the offer list: ${fresh.map((change) => change.field).join(', ')} missing on most items`,
+      );
     }
     this.reported.set(storeId, new Set(changes.map((change) => change.field)));
     const details = {
       storeId,
       ...counts,
       rereads: lists.reduce((sum, list) => sum + list.rereads, 0),
-      ...(problems.length > 0 ? { unreadable: problems.slice(0, 5).map(({ key, field, message }) => ({ sku: key, field, message })) } : {}),
+      ...(problems.length > 0
+        ? { unreadable: problems.slice(0, 5).map(({ key, field, message }) => ({ sku: key, field, message })) }
+        : {}),
     };
-    if (summary.incomplete || summary.skipped > 0 || summary.unpriced > 0) this.logger.warn(details, 'catalog synced with gaps');
+    if (summary.incomplete || summary.skipped > 0 || summary.unpriced > 0)
+      this.logger.warn(details, 'catalog synced with gaps');
     else this.logger.info(details, 'catalog synced');
   }
 }
@@ -147,24 +185,43 @@ export class CatalogSync {
 function incompleteness(lists: OfferListRead[]): NonNullable<SyncSummary['incomplete']> {
   const read = lists.reduce((sum, list) => sum + list.listed, 0);
   const totals = lists.map((list) => list.total);
-  const total = totals.every((value) => value !== undefined) ? totals.reduce((sum, value) => sum + value, 0) : undefined;
+  const total = totals.every((value) => value !== undefined)
+    ? totals.reduce((sum, value) => sum + value, 0)
+    : undefined;
   const counted = lists.filter((list) => list.total !== undefined);
   if (counted.some((list) => list.listed < list.total!)) {
-    return { reason: 'short', read: counted.reduce((sum, list) => sum + list.listed, 0), total: counted.reduce((sum, list) => sum + list.total!, 0) };
+    return {
+      reason: 'short',
+      read: counted.reduce((sum, list) => sum + list.listed, 0),
+      total: counted.reduce((sum, list) => sum + list.total!, 0),
+    };
   }
   if (total === undefined) return { reason: 'no-total', read, total };
   return { reason: 'unidentified', read, total, unidentified: lists.reduce((sum, list) => sum + list.anonymous, 0) };
 }
 
-type KaspiFields = Pick<Product, 'masterSku' | 'title' | 'brand' | 'cityPrices' | 'availabilities' | 'onSale' | 'shopLink'> & { price: number | undefined };
+type KaspiFields = Pick<
+  Product,
+  'masterSku' | 'title' | 'brand' | 'cityPrices' | 'availabilities' | 'onSale' | 'shopLink'
+> & { price: number | undefined };
 
 /**
  * What Kaspi says about one offer. A field Kaspi left out keeps the product's value (absent is not empty);
  * `price` is undefined when the offer carries none: the caller keeps the old price, never a made-up 0.
  */
-function kaspiFields(merchantUid: string, offer: CabinetOffer, cityByPoint: Map<string, string>, listedOnSale: boolean, product: Product | undefined): KaspiFields {
+function kaspiFields(
+  merchantUid: string,
+  offer: CabinetOffer,
+  cityByPoint: Map<string, string>,
+  listedOnSale: boolean,
+  product: Product | undefined,
+): KaspiFields {
   const hasPoints = offer.availabilities.length > 0;
-  const cities = new Set(offer.availabilities.map((availability) => cityByPoint.get(prefixStoreId(merchantUid, availability.storeId))).filter(Boolean));
+  const cities = new Set(
+    offer.availabilities
+      .map((availability) => cityByPoint.get(prefixStoreId(merchantUid, availability.storeId)))
+      .filter(Boolean),
+  );
   // Each city's own price as every write reads it (`allCityPrices`, or the `cityPrices` variant).
   const cityPrices: CityPrice[] = [...readableCityPrices(merchantUid, offer, cityByPoint)]
     .filter(([cityId]) => cities.has(cityId))
@@ -188,7 +245,11 @@ function kaspiFields(merchantUid: string, offer: CabinetOffer, cityByPoint: Map<
 }
 
 /** The cities whose price the answer tells; none when it tells no city's price for sure. */
-function readableCityPrices(merchantUid: string, offer: CabinetOffer, cityByPoint: Map<string, string>): Map<string, number> {
+function readableCityPrices(
+  merchantUid: string,
+  offer: CabinetOffer,
+  cityByPoint: Map<string, string>,
+): Map<string, number> {
   const points = [...cityByPoint].map(([storeId, cityId]) => ({ storeId, cityId }));
   try {
     return offerCityPrices(merchantUid, offer, points);
@@ -199,12 +260,16 @@ function readableCityPrices(merchantUid: string, offer: CabinetOffer, cityByPoin
 }
 
 function differs(product: Product, fields: Omit<KaspiFields, 'price'> & { price: number }): boolean {
-  return (Object.keys(fields) as (keyof KaspiFields)[]).some((key) => canonical(product[key]) !== canonical(fields[key]));
+  return (Object.keys(fields) as (keyof KaspiFields)[]).some(
+    (key) => canonical(product[key]) !== canonical(fields[key]),
+  );
 }
 
 /** JSON with sorted keys: PostgreSQL's jsonb hands objects back in its own key order, which is no change. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b))) : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
   );
 }

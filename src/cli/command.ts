@@ -6,8 +6,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
 }
 
-export type CliOptions = NonNullable<ParseArgsConfig['options']>;
-export type ParsedValues = Record<string, string | boolean | undefined>;
+type CliOptions = NonNullable<ParseArgsConfig['options']>;
+type ParsedValues = Record<string, string | boolean | undefined>;
 
 export interface CliCommand {
   name: string;
@@ -33,7 +33,13 @@ export class CliError extends Error {
 }
 
 /** A whole-number option within bounds, or `undefined` when absent; anything else is one clear line. */
-export function integerOption(command: string, name: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
+export function integerOption(
+  command: string,
+  name: string,
+  value: string | boolean | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(number) || number < min || number > max) {

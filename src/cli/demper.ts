@@ -25,13 +25,15 @@ export const demperCommand: CliCommand = {
   },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    if (values.once && values.interval !== undefined) throw new CliError('demper: choose --once or --interval, not both');
+    if (values.once && values.interval !== undefined)
+      throw new CliError('demper: choose --once or --interval, not both');
     const interval = values.interval === undefined ? undefined : Number(values.interval);
     if (interval !== undefined && (!Number.isFinite(interval) || interval < 1 || interval > 86_400)) {
       throw new CliError('demper: --interval takes seconds from 1 to 86400');
     }
     const storeId = values.store === undefined ? undefined : Number(values.store);
-    if (storeId !== undefined && (!Number.isInteger(storeId) || storeId < 1)) throw new CliError('demper: --store takes a store id (a whole number)');
+    if (storeId !== undefined && (!Number.isInteger(storeId) || storeId < 1))
+      throw new CliError('demper: --store takes a store id (a whole number)');
     const dryRun = Boolean(values['dry-run']);
 
     const config = loadConfig(io.env);
@@ -52,7 +54,8 @@ export const demperCommand: CliCommand = {
         notifier.digests.length = 0;
         notifier.alerts.length = 0;
         if (interval === undefined) break;
-        for (let waited = 0; waited < interval * 1000 && !stopping; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+        for (let waited = 0; waited < interval * 1000 && !stopping; waited += 200)
+          await new Promise((resolve) => setTimeout(resolve, 200));
       } while (!stopping);
       return 0;
     } finally {
@@ -71,10 +74,13 @@ function printRun(io: CliIo, summary: RunSummary, notifier: RecordingNotifier, d
   ];
   for (const digest of notifier.digests) {
     for (const line of digest.lines) {
-      lines.push(`  store ${digest.storeId} ${line.sku}: ${formatTenge(line.oldPrice)} → ${formatTenge(line.newPrice)} — ${line.reason}`);
+      lines.push(
+        `  store ${digest.storeId} ${line.sku}: ${formatTenge(line.oldPrice)} → ${formatTenge(line.newPrice)} — ${line.reason}`,
+      );
     }
   }
-  for (const { storeId, alert } of notifier.alerts) lines.push(`  store ${storeId} alert: ${alert.kind}${alert.sku ? ` ${alert.sku}` : ''}`);
+  for (const { storeId, alert } of notifier.alerts)
+    lines.push(`  store ${storeId} alert: ${alert.kind}${alert.sku ? ` ${alert.sku}` : ''}`);
   for (const error of summary.errors) lines.push(`  store ${error.storeId} error: ${error.message}`);
   io.stdout.write(`${lines.join('\n')}\n`);
 }

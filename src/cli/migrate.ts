@@ -16,7 +16,8 @@ export const migrateCommand: CliCommand = {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     try {
       const applied = await migrate(database);
-      const where = database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
+      const where =
+        database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`;
       io.stdout.write(
         applied.length
           ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}\n`

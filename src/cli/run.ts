@@ -6,7 +6,7 @@ import { COMMANDS } from './commands.js';
 
 const PROGRAM = 'kaspi-bot';
 
-export function generalHelp(): string {
+function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 2;
   return [
     `Usage: ${PROGRAM} <command> [options]`,
@@ -21,7 +21,7 @@ export function generalHelp(): string {
   ].join('\n');
 }
 
-export function commandHelp(command: CliCommand): string {
+function commandHelp(command: CliCommand): string {
   return [
     `Usage: ${PROGRAM} ${command.name}${command.usage ? ` ${command.usage}` : ''}`,
     '',
@@ -67,7 +67,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length < command.positionals.min || positionals.length > command.positionals.max) {
-    io.stderr.write(`${PROGRAM} ${name}: expected ${command.usage || 'no arguments'}; see "${PROGRAM} ${name} --help"\n`);
+    io.stderr.write(
+      `${PROGRAM} ${name}: expected ${command.usage || 'no arguments'}; see "${PROGRAM} ${name} --help"\n`,
+    );
     return 1;
   }
 

@@ -36,7 +36,8 @@ export const sandboxCommand: CliCommand = {
     const seed = integerOption('sandbox', 'seed', values.seed, 0, 2 ** 31);
     const products = integerOption('sandbox', 'products', values.products, 1, 5000);
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-    const dataDir = typeof values['data-dir'] === 'string' && values['data-dir'] !== '' ? values['data-dir'] : DEFAULT_DATA_DIR;
+    const dataDir =
+      typeof values['data-dir'] === 'string' && values['data-dir'] !== '' ? values['data-dir'] : DEFAULT_DATA_DIR;
     // Only the log level and the browser path come from the environment: BOT_TOKEN, DATABASE_URL, REDIS_URL and
     // the Kaspi URLs of a real setup must never leak into the sandbox (nor it into them).
     const outer = loadConfig({ LOG_LEVEL: io.env.LOG_LEVEL ?? 'warn', CHROMIUM_PATH: io.env.CHROMIUM_PATH });
@@ -99,7 +100,8 @@ function welcome(sandbox: LocalSandbox, host: string, keep: boolean): string {
   const lan = host === '0.0.0.0' || host === '::' ? lanAddresses().map((address) => `http://${address}:${port}/`) : [];
   const sms = sandbox.kaspi.accounts.flatMap((account) => (account.kind === 'sms' ? [account] : []));
   const email = sandbox.kaspi.accounts.flatMap((account) => (account.kind === 'email' ? [account] : []));
-  const storeNames = (uids: string[]) => uids.map((uid) => MERCHANTS.find((merchant) => merchant.uid === uid)?.name ?? uid).join(', ') || 'нет магазинов';
+  const storeNames = (uids: string[]) =>
+    uids.map((uid) => MERCHANTS.find((merchant) => merchant.uid === uid)?.name ?? uid).join(', ') || 'нет магазинов';
   return [
     '',
     '✅ Песочница готова: всё работает на этом компьютере, без токена Telegram и без аккаунта Kaspi.',
@@ -113,7 +115,10 @@ function welcome(sandbox: LocalSandbox, host: string, keep: boolean): string {
     'Вход в Kaspi: /login → «По номеру телефона (SMS)» → «Поделиться номером».',
     'Коды из SMS появятся здесь и на странице:',
     ...sms.map((account) => `   SMS    ${account.phone}  → ${storeNames(account.merchantUids)}`),
-    ...email.map((account) => `   e-mail ${account.email} / ${account.password}${account.mfa ? ' (+ код)' : ''}  → ${storeNames(account.merchantUids)}`),
+    ...email.map(
+      (account) =>
+        `   e-mail ${account.email} / ${account.password}${account.mfa ? ' (+ код)' : ''}  → ${storeNames(account.merchantUids)}`,
+    ),
     '',
     `Демо-магазин «${electronics.name}»: товаров — ${sandbox.kaspi.catalogue(electronics.uid).length}, города — ${[...new Set(electronics.points.map((point) => point.cityName))].join(' и ')}. Конкуренты меняют цены, часть из них — демперы.`,
     `Демпер проверяет цены каждые 20 секунд (расписание «${sandbox.demperCron}»).`,

@@ -32,20 +32,42 @@ export const startCommand: CliCommand = {
     const infrastructure = await openInfrastructure(config, logger, { migrate: true });
     try {
       const browser = chromiumAvailability(config.chromiumPath);
-      if (!browser.available) logger.warn({ reason: browser.reason }, 'e-mail login is unavailable without Chromium: sellers are asked to log in by SMS');
+      if (!browser.available)
+        logger.warn(
+          { reason: browser.reason },
+          'e-mail login is unavailable without Chromium: sellers are asked to log in by SMS',
+        );
       const deps = createBotDeps(infrastructure);
       const bot = createBot(config.botToken, deps);
       // The demper's clock lives with the bot: alone it runs the engine here; with Redis it only enqueues
       // stores for `kaspi-bot worker` processes.
-      const { engine, keepAlive } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken), deps.kaspi);
+      const { engine, keepAlive } = createDemper(
+        infrastructure,
+        createChatNotifier(infrastructure, config.botToken),
+        deps.kaspi,
+      );
       const queue = config.redisUrl ? new DemperQueue(config.redisUrl, { logger }) : undefined;
       const running = await runBot(bot, deps, infrastructure).catch((error: unknown) => {
-        if (error instanceof HttpError) throw new CliError(`start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`);
-        if (error instanceof GrammyError && error.error_code === 401) throw new CliError('start: Telegram refused BOT_TOKEN (401 Unauthorized) — check the token from @BotFather');
+        if (error instanceof HttpError)
+          throw new CliError(
+            `start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`,
+          );
+        if (error instanceof GrammyError && error.error_code === 401)
+          throw new CliError('start: Telegram refused BOT_TOKEN (401 Unauthorized) — check the token from @BotFather');
         throw error;
       });
-      const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, keepAlive, logger, redis: infrastructure.redis, queue });
-      io.stdout.write(`kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health and metrics on :${running.http.port} (/healthz, /metrics). Ctrl-C stops it.\n`);
+      const scheduler = startDemperScheduler({
+        cronExpression: config.demperCron,
+        orm: infrastructure.database.orm,
+        engine,
+        keepAlive,
+        logger,
+        redis: infrastructure.redis,
+        queue,
+      });
+      io.stdout.write(
+        `kaspi-bot is running as @${bot.botInfo.username} (${config.botMode}); health and metrics on :${running.http.port} (/healthz, /metrics). Ctrl-C stops it.\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -42,17 +42,24 @@ export const workerCommand: CliCommand = {
   options: { concurrency: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    const concurrency = integerOption('worker', 'concurrency', values.concurrency, 1, MAX_CONCURRENCY) ?? DEFAULT_CONCURRENCY;
+    const concurrency =
+      integerOption('worker', 'concurrency', values.concurrency, 1, MAX_CONCURRENCY) ?? DEFAULT_CONCURRENCY;
     const config = loadConfig(io.env);
     if (!config.redisUrl) {
-      throw new CliError('worker: REDIS_URL is not set — workers take demper jobs from Redis; without it `kaspi-bot start` runs the demper itself');
+      throw new CliError(
+        'worker: REDIS_URL is not set — workers take demper jobs from Redis; without it `kaspi-bot start` runs the demper itself',
+      );
     }
     if (!config.databaseUrl) {
       // The embedded database lives inside one process: a worker would open its own, not the one of `start`.
-      throw new CliError('worker: DATABASE_URL is not set — workers share the PostgreSQL database of `kaspi-bot start`; the embedded database serves one process only');
+      throw new CliError(
+        'worker: DATABASE_URL is not set — workers share the PostgreSQL database of `kaspi-bot start`; the embedded database serves one process only',
+      );
     }
     if (!config.botToken) {
-      throw new CliError('worker: BOT_TOKEN is not set — workers tell sellers in Telegram what the demper did; use the token of `kaspi-bot start`');
+      throw new CliError(
+        'worker: BOT_TOKEN is not set — workers tell sellers in Telegram what the demper did; use the token of `kaspi-bot start`',
+      );
     }
     registerSecretValue(config.botToken);
     const logger = createLogger({ level: config.logLevel });
@@ -67,16 +74,26 @@ export const workerCommand: CliCommand = {
         );
       }
       // /healthz for the container's health check and /metrics for the demper's figures, as `start` serves them.
-      const http = await startHttpServer({ port: config.httpPort, logger, healthChecks: infrastructure.healthChecks }).catch((error: unknown) => {
+      const http = await startHttpServer({
+        port: config.httpPort,
+        logger,
+        healthChecks: infrastructure.healthChecks,
+      }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        throw new CliError(`worker: HTTP_PORT ${config.httpPort} is taken (by \`kaspi-bot start\` or another worker?) — give each process on one host its own HTTP_PORT`);
+        throw new CliError(
+          `worker: HTTP_PORT ${config.httpPort} is taken (by \`kaspi-bot start\` or another worker?) — give each process on one host its own HTTP_PORT`,
+        );
       });
       const { engine, kaspi } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken));
-      const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), { concurrency });
+      const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), {
+        concurrency,
+      });
       const signals = untilSignal(() => {
         // The operator insists: leave now. The running jobs' locks lapse and another worker re-runs them as
         // stalled jobs; the engine's outbox makes that safe.
-        io.stderr.write('kaspi-bot worker: stopped without waiting for the running jobs; another worker will take them over\n');
+        io.stderr.write(
+          'kaspi-bot worker: stopped without waiting for the running jobs; another worker will take them over\n',
+        );
         process.exit(1);
       });
       try {
@@ -84,7 +101,9 @@ export const workerCommand: CliCommand = {
         await Promise.race([worker.ready(), signals.stopped]);
         if (!signals.received()) {
           logger.info({ concurrency }, 'demper worker started');
-          io.stdout.write(`kaspi-bot worker is taking demper jobs from Redis (concurrency ${concurrency}); health and metrics on :${http.port} (/healthz, /metrics). Ctrl-C stops it after the running jobs.\n`);
+          io.stdout.write(
+            `kaspi-bot worker is taking demper jobs from Redis (concurrency ${concurrency}); health and metrics on :${http.port} (/healthz, /metrics). Ctrl-C stops it after the running jobs.\n`,
+          );
           await signals.stopped;
         }
         logger.info('stopping: waiting for the running demper jobs');

@@ -86,5 +86,7 @@ export async function migrate(database: Database): Promise<string[]> {
 }
 
 function driverLine(message: unknown): Record<string, unknown> {
-  return message instanceof Error ? { err: message } : { detail: typeof message === 'string' ? message : String(message) };
+  return message instanceof Error
+    ? { err: message }
+    : { detail: typeof message === 'string' ? message : String(message) };
 }

@@ -62,11 +62,20 @@ export function changeValue(change: ValuedChange): number {
 }
 
 /** The most valuable `allowance` of `items` go now, the rest wait; ties keep their order. */
-export function pickWithinBudget<T>(items: T[], allowance: number, value: (item: T) => number): { now: T[]; waiting: T[] } {
+export function pickWithinBudget<T>(
+  items: T[],
+  allowance: number,
+  value: (item: T) => number,
+): { now: T[]; waiting: T[] } {
   if (items.length <= allowance) return { now: items, waiting: [] };
-  const ranked = items.map((item, index) => ({ item, index, value: value(item) })).sort((a, b) => b.value - a.value || a.index - b.index);
+  const ranked = items
+    .map((item, index) => ({ item, index, value: value(item) }))
+    .sort((a, b) => b.value - a.value || a.index - b.index);
   const chosen = new Set(ranked.slice(0, Math.max(0, allowance)).map((entry) => entry.index));
-  return { now: items.filter((_, index) => chosen.has(index)), waiting: items.filter((_, index) => !chosen.has(index)) };
+  return {
+    now: items.filter((_, index) => chosen.has(index)),
+    waiting: items.filter((_, index) => !chosen.has(index)),
+  };
 }
 
 /** A cut under a bot that goes lower than our floor (see the strategy): worth the least of all changes. */
@@ -81,7 +90,11 @@ interface ProductPlan {
 }
 
 /** A product's cities travel in one batch item (one change of the budget): they go or wait together. */
-export function pickProductsWithinBudget<T extends ProductPlan>(plans: T[], allowance: number, floorOf: (plan: T) => number | undefined): { now: T[]; waiting: T[] } {
+export function pickProductsWithinBudget<T extends ProductPlan>(
+  plans: T[],
+  allowance: number,
+  floorOf: (plan: T) => number | undefined,
+): { now: T[]; waiting: T[] } {
   const byProduct = new Map<number, T[]>();
   for (const plan of plans) byProduct.set(plan.product.id, [...(byProduct.get(plan.product.id) ?? []), plan]);
   const value = (group: T[]) =>
@@ -89,7 +102,18 @@ export function pickProductsWithinBudget<T extends ProductPlan>(plans: T[], allo
       const moved = plan.product.rivalMovedAt;
       const contested = moved !== null && moved !== undefined && Date.now() - moved.getTime() < 60 * 60_000;
       const floor = plan.decision.details.floor ?? floorOf(plan) ?? 1;
-      return sum + changeValue({ oldPrice: plan.oldPrice, newPrice: plan.decision.price, floor, reason: plan.decision.reason, place: plan.decision.place, contested, walkingWithBot: walkingWithBot(plan.decision) });
+      return (
+        sum +
+        changeValue({
+          oldPrice: plan.oldPrice,
+          newPrice: plan.decision.price,
+          floor,
+          reason: plan.decision.reason,
+          place: plan.decision.place,
+          contested,
+          walkingWithBot: walkingWithBot(plan.decision),
+        })
+      );
     }, 0);
   const picked = pickWithinBudget([...byProduct.values()], allowance, value);
   return { now: picked.now.flat(), waiting: picked.waiting.flat() };

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProductSchema, type Product } from '../db/entities/index.js';
 
 /** Checks come this much sooner for products whose rivals moved within the last hour. */
-export const CONTESTED_INTERVAL_SECONDS = 180;
+const CONTESTED_INTERVAL_SECONDS = 180;
 const CONTESTED_WINDOW_MS = 60 * 60_000;
 
 /**
@@ -11,7 +11,12 @@ const CONTESTED_WINDOW_MS = 60 * 60_000;
  * session, still listed by Kaspi, and due (never checked, or their next check has come). Oldest-due first,
  * at most `limit`, so enabling thousands of products spreads their first checks over several ticks.
  */
-export async function findDueProducts(em: EntityManager, now: Date, limit: number, storeId?: number): Promise<Product[]> {
+export async function findDueProducts(
+  em: EntityManager,
+  now: Date,
+  limit: number,
+  storeId?: number,
+): Promise<Product[]> {
   return em.find(
     ProductSchema,
     {
@@ -26,8 +31,13 @@ export async function findDueProducts(em: EntityManager, now: Date, limit: numbe
 }
 
 export function nextCheckAfter(product: Product, now: Date): Date {
-  const contested = product.rivalMovedAt !== null && product.rivalMovedAt !== undefined && now.getTime() - product.rivalMovedAt.getTime() < CONTESTED_WINDOW_MS;
-  const seconds = contested ? Math.min(product.checkIntervalSeconds, CONTESTED_INTERVAL_SECONDS) : product.checkIntervalSeconds;
+  const contested =
+    product.rivalMovedAt !== null &&
+    product.rivalMovedAt !== undefined &&
+    now.getTime() - product.rivalMovedAt.getTime() < CONTESTED_WINDOW_MS;
+  const seconds = contested
+    ? Math.min(product.checkIntervalSeconds, CONTESTED_INTERVAL_SECONDS)
+    : product.checkIntervalSeconds;
   return new Date(now.getTime() + seconds * 1000);
 }
 

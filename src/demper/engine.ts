@@ -3,7 +3,14 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
 import { cityLabel, mainCityOf, priceIn, setCityPrice } from '../catalog/city-prices.js';
-import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type Product, type Store } from '../db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  StoreSchema,
+  type PriceChange,
+  type Product,
+  type Store,
+} from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { recordDemperRun } from '../metrics.js';
 import { isKaspiError, KaspiRateLimitedError, KaspiSessionExpiredError, KaspiTransientError } from '../kaspi/errors.js';
@@ -89,7 +96,11 @@ export class DemperEngine {
 
   constructor(private readonly options: DemperEngineOptions) {
     this.verifyAfterMs = options.verifyAfterMs ?? 60_000;
-    this.readBack = new DemperReadBack({ ...options, verifyAfterMs: this.verifyAfterMs, verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000 });
+    this.readBack = new DemperReadBack({
+      ...options,
+      verifyAfterMs: this.verifyAfterMs,
+      verifyTimeoutMs: options.verifyTimeoutMs ?? 15 * 60_000,
+    });
   }
 
   async runOnce(run: RunOptions = {}): Promise<RunSummary> {
@@ -109,7 +120,8 @@ export class DemperEngine {
       } catch (error) {
         summary.errors.push({ storeId, message: error instanceof Error ? error.message : String(error) });
         this.options.logger.error({ err: error, storeId }, 'demper run failed for a store');
-        if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(storeId, { kind: 'session-expired' });
+        if (error instanceof KaspiSessionExpiredError)
+          await this.options.notifier.alert(storeId, { kind: 'session-expired' });
       }
     }
     recordDemperRun(summary);
@@ -121,7 +133,12 @@ export class DemperEngine {
     return this.readBack.verifyPending(summary, storeId);
   }
 
-  private async processStore(storeId: number, productIds: number[], runDryRun: boolean, summary: RunSummary): Promise<void> {
+  private async processStore(
+    storeId: number,
+    productIds: number[],
+    runDryRun: boolean,
+    summary: RunSummary,
+  ): Promise<void> {
     const em = this.options.orm.em.fork();
     const store = await em.findOneOrFail(StoreSchema, storeId);
     // A store in dry-run mode only gets proposals (the seller confirms each in the chat), whoever runs the engine.
@@ -132,9 +149,13 @@ export class DemperEngine {
     // (the product waits), never as a newer history this run would key its own change after.
     const lastChange = await this.lastChangeIds(em, productIds);
     const unsettled = new Set(
-      (await em.find(PriceChangeSchema, { product: { $in: productIds }, status: { $in: ['planned', 'sent'] } }, { fields: ['product'] })).map(
-        (change) => change.product.id,
-      ),
+      (
+        await em.find(
+          PriceChangeSchema,
+          { product: { $in: productIds }, status: { $in: ['planned', 'sent'] } },
+          { fields: ['product'] },
+        )
+      ).map((change) => change.product.id),
     );
     const now = new Date();
     // Decided with the budget left in Kaspi's rolling window (the seller's own edits, on/off and preorders count too).
@@ -167,11 +188,22 @@ export class DemperEngine {
         }
         const ourPrice = priceIn(product, cityId);
         const memory = product.demperMemory?.[cityId];
-        const decision = decide(settings, memory, { ourPrice, ownMerchantIds, offers: view.offers, spareBudget }, now.getTime());
+        const decision = decide(
+          settings,
+          memory,
+          { ourPrice, ownMerchantIds, offers: view.offers, spareBudget },
+          now.getTime(),
+        );
         summary.checked++;
         await recordCheck(check, product, cityId, cityId === main, view, decision, cheapestAtLastCheck(memory));
         if (decision.action === 'change') {
-          plans.push({ product, cityId, oldPrice: ourPrice, decision, after: lastChange.get(`${product.id}:${cityId}`) ?? 0 });
+          plans.push({
+            product,
+            cityId,
+            oldPrice: ourPrice,
+            decision,
+            after: lastChange.get(`${product.id}:${cityId}`) ?? 0,
+          });
         } else {
           rememberDecision(product, cityId, decision);
           summary.held++;
@@ -183,7 +215,8 @@ export class DemperEngine {
       product.nextCheckAt = nextCheckAfter(product, now);
       // A market best left alone (a bot we do not fight) is looked at less often, unless another city needs us.
       const later = Math.min(...recheck.splice(0));
-      if (Number.isFinite(later) && later > product.nextCheckAt.getTime() - now.getTime()) product.nextCheckAt = new Date(now.getTime() + later);
+      if (Number.isFinite(later) && later > product.nextCheckAt.getTime() - now.getTime())
+        product.nextCheckAt = new Date(now.getTime() + later);
     }
     await em.flush();
     if (plans.length === 0) return;
@@ -195,7 +228,11 @@ export class DemperEngine {
         Math.abs(b.decision.price - b.oldPrice) - Math.abs(a.decision.price - a.oldPrice),
     );
     if (dryRun) {
-      await this.options.notifier.digest(storeId, plans.map((plan) => this.digestLine(store, plan)), true);
+      await this.options.notifier.digest(
+        storeId,
+        plans.map((plan) => this.digestLine(store, plan)),
+        true,
+      );
       summary.planned += plans.length;
       return;
     }
@@ -214,8 +251,15 @@ export class DemperEngine {
     // Kaspi's rolling budget is shared with the seller's own edits: spend part of what is left, the most valuable first.
     const { limits } = this.options.kaspi;
     const runsPerWindow = limits.changeWindowMs / 60_000 / (this.options.tickMinutes ?? 1);
-    const allowance = runAllowance(await limits.changesLeft(store.merchantUid), { limit: limits.changesPerWindow, runsPerWindow });
-    const picked = pickProductsWithinBudget(plans, allowance, (plan) => demperSettingsOf(plan.product, plan.cityId)?.minPrice);
+    const allowance = runAllowance(await limits.changesLeft(store.merchantUid), {
+      limit: limits.changesPerWindow,
+      runsPerWindow,
+    });
+    const picked = pickProductsWithinBudget(
+      plans,
+      allowance,
+      (plan) => demperSettingsOf(plan.product, plan.cityId)?.minPrice,
+    );
     for (const plan of picked.waiting) plan.product.nextCheckAt = now;
     summary.deferred += picked.waiting.length;
     summary.waited = (summary.waited ?? 0) + new Set(picked.waiting.map((plan) => plan.product.id)).size;
@@ -234,7 +278,13 @@ export class DemperEngine {
     if (recorded.length === 0) return;
     const sent = await this.send(em, store, recorded, summary);
     const waited = new Set(picked.waiting.map((plan) => plan.product.id)).size;
-    if (sent.length || waited) await this.options.notifier.digest(storeId, sent.map((plan) => this.digestLine(store, plan)), false, waited ? { waited } : undefined);
+    if (sent.length || waited)
+      await this.options.notifier.digest(
+        storeId,
+        sent.map((plan) => this.digestLine(store, plan)),
+        false,
+        waited ? { waited } : undefined,
+      );
   }
 
   /** The id of the latest price change of each product in each city (`<product>:<city>`), whatever its status. */
@@ -261,7 +311,12 @@ export class DemperEngine {
    * second undid the other's change (the fault suite's racing workers). Cities go in a fixed order, so two such
    * statements wait on each other instead of deadlocking.
    */
-  private async recordPlanned(em: EntityManager, store: Store, plans: PlannedChange[], now: Date): Promise<PlannedChange[]> {
+  private async recordPlanned(
+    em: EntityManager,
+    store: Store,
+    plans: PlannedChange[],
+    now: Date,
+  ): Promise<PlannedChange[]> {
     const recorded: PlannedChange[] = [];
     const byProduct = new Map<number, PlannedChange[]>();
     for (const plan of plans) byProduct.set(plan.product.id, [...(byProduct.get(plan.product.id) ?? []), plan]);
@@ -299,7 +354,12 @@ export class DemperEngine {
     return recorded;
   }
 
-  private async send(em: EntityManager, store: Store, plans: PlannedChange[], summary: RunSummary): Promise<PlannedChange[]> {
+  private async send(
+    em: EntityManager,
+    store: Store,
+    plans: PlannedChange[],
+    summary: RunSummary,
+  ): Promise<PlannedChange[]> {
     const sent: PlannedChange[] = [];
     // A deferred change is settled as failed (it was not sent) but counted as deferred: it is decided again.
     const fail = (plan: PlannedChange, reason: string, counted: 'failed' | 'deferred' = 'failed') => {
@@ -352,18 +412,27 @@ export class DemperEngine {
           // must win over changes decided a moment earlier, so it is read from the database right before sending.
           if (!(await this.demperStillOn(store.id))) {
             for (const entry of ready.slice(start)) for (const plan of entry.plans) fail(plan, STOPPED_BY_SELLER);
-            this.options.logger.info({ storeId: store.id, products: ready.length - start }, 'demper switched off by the seller; planned changes not sent');
+            this.options.logger.info(
+              { storeId: store.id, products: ready.length - start },
+              'demper switched off by the seller; planned changes not sent',
+            );
             break;
           }
           await em.flush();
           let result;
           try {
-            result = await this.options.kaspi.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item));
+            result = await this.options.kaspi.cabinet.writeBatch(
+              jar,
+              merchantUid,
+              chunk.map((entry) => entry.item),
+            );
           } catch (error) {
             if (error instanceof KaspiTransientError) {
               // Kaspi may or may not have taken the batch. Never resend blindly: mark it sent and let the
               // read-back settle each change as applied or failed.
-              for (const entry of chunk) for (const plan of entry.plans) this.markSent(plan, `outcome unknown (${error.message}); verified by read-back`, summary, sent);
+              for (const entry of chunk)
+                for (const plan of entry.plans)
+                  this.markSent(plan, `outcome unknown (${error.message}); verified by read-back`, summary, sent);
               continue;
             }
             throw error;
@@ -376,20 +445,31 @@ export class DemperEngine {
             }
           };
           for (const entry of chunk) {
-            if (sentSkus.has(entry.item.sku)) for (const plan of entry.plans) this.markSent(plan, undefined, summary, sent);
-            else deferred(entry, `not sent: the store's 30-minute change budget is spent; next try in ${Math.ceil(result.retryInMs / 60_000)} min`);
+            if (sentSkus.has(entry.item.sku))
+              for (const plan of entry.plans) this.markSent(plan, undefined, summary, sent);
+            else
+              deferred(
+                entry,
+                `not sent: the store's 30-minute change budget is spent; next try in ${Math.ceil(result.retryInMs / 60_000)} min`,
+              );
           }
           if (result.deferred.length) {
-            for (const rest of ready.slice(start + MAX_BATCH_ITEMS)) deferred(rest, "not sent: the store's 30-minute change budget is spent");
+            for (const rest of ready.slice(start + MAX_BATCH_ITEMS))
+              deferred(rest, "not sent: the store's 30-minute change budget is spent");
             break;
           }
         }
       });
     } catch (error) {
-      for (const plan of plans) if (plan.change!.status === 'planned') fail(plan, `not sent: ${error instanceof Error ? error.message : String(error)}`);
+      for (const plan of plans)
+        if (plan.change!.status === 'planned')
+          fail(plan, `not sent: ${error instanceof Error ? error.message : String(error)}`);
       await em.flush();
       if (error instanceof KaspiRateLimitedError) {
-        await this.options.notifier.alert(store.id, { kind: 'rate-limited', details: { minutes: Math.ceil(error.retryAfterMs / 60_000) } });
+        await this.options.notifier.alert(store.id, {
+          kind: 'rate-limited',
+          details: { minutes: Math.ceil(error.retryAfterMs / 60_000) },
+        });
         return sent;
       }
       throw error;

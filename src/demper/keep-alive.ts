@@ -61,8 +61,16 @@ export class SessionKeepAlive {
     const confirmedBefore = new Date(now.getTime() - this.probeEveryMs);
     const stores = await orm.em.fork().find(
       StoreSchema,
-      { demperEnabled: true, sessionState: 'active', $or: [{ sessionCheckedAt: null }, { sessionCheckedAt: { $lte: confirmedBefore } }] },
-      { orderBy: { sessionCheckedAt: 'ASC NULLS FIRST', id: 'ASC' }, limit: this.options.maxProbesPerTick ?? 50, fields: ['id', 'merchantUid'] },
+      {
+        demperEnabled: true,
+        sessionState: 'active',
+        $or: [{ sessionCheckedAt: null }, { sessionCheckedAt: { $lte: confirmedBefore } }],
+      },
+      {
+        orderBy: { sessionCheckedAt: 'ASC NULLS FIRST', id: 'ASC' },
+        limit: this.options.maxProbesPerTick ?? 50,
+        fields: ['id', 'merchantUid'],
+      },
     );
     for (const store of stores) {
       if (!(await limits.keepAliveSlot(String(store.id), store.merchantUid, this.probeEveryMs))) continue;

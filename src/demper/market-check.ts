@@ -66,7 +66,12 @@ export async function recordCheck(
   }
 
   // Alerts on transitions only: once when the floor stops us, once when first place is lost for good.
-  const alert = { productId: product.id, sku: product.sku, title: product.title, cityName: cityLabel(store.points, cityId) };
+  const alert = {
+    productId: product.id,
+    sku: product.sku,
+    title: product.title,
+    cityName: cityLabel(store.points, cityId),
+  };
   if (decision.floorReached && !state.floorReached && (await claimCityAlert(em, product.id, cityId, 'floorReached'))) {
     await context.notifier.alert(store.id, {
       kind: 'floor-reached',
@@ -83,9 +88,20 @@ export async function recordCheck(
     });
   }
   state.floorReached = decision.floorReached;
-  const losesFirst = decision.place > 1 && (decision.action === 'hold' || decision.floorReached || decision.reason === 'price_war_retreat');
-  if (losesFirst && wasFirst && !state.lostFirstPlace && (await claimCityAlert(em, product.id, cityId, 'lostFirstPlace'))) {
-    await context.notifier.alert(store.id, { kind: 'lost-first-place', ...alert, ...(alert.cityName ? { details: { city: alert.cityName } } : {}) });
+  const losesFirst =
+    decision.place > 1 &&
+    (decision.action === 'hold' || decision.floorReached || decision.reason === 'price_war_retreat');
+  if (
+    losesFirst &&
+    wasFirst &&
+    !state.lostFirstPlace &&
+    (await claimCityAlert(em, product.id, cityId, 'lostFirstPlace'))
+  ) {
+    await context.notifier.alert(store.id, {
+      kind: 'lost-first-place',
+      ...alert,
+      ...(alert.cityName ? { details: { city: alert.cityName } } : {}),
+    });
   }
   state.lostFirstPlace = losesFirst;
   product.cityStates = { ...product.cityStates, [cityId]: state };
@@ -97,7 +113,12 @@ export async function recordCheck(
  * job run again while its first run lives, a Redis restart) both see the transition in the row they loaded;
  * only the run whose update flips the city's flag tells the seller.
  */
-async function claimCityAlert(em: EntityManager, productId: number, cityId: string, flag: 'floorReached' | 'lostFirstPlace'): Promise<boolean> {
+async function claimCityAlert(
+  em: EntityManager,
+  productId: number,
+  cityId: string,
+  flag: 'floorReached' | 'lostFirstPlace',
+): Promise<boolean> {
   const result = await em.getConnection().execute(
     `update "product"
         set "city_states" = "city_states" || jsonb_build_object(?::text, coalesce("city_states" -> ?::text, '{}'::jsonb) || jsonb_build_object(?::text, true))

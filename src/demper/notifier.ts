@@ -17,7 +17,7 @@ export interface DigestLine {
   cityName?: string;
 }
 
-export type DemperAlertKind = 'floor-reached' | 'lost-first-place' | 'not-applied' | 'session-expired' | 'rate-limited';
+type DemperAlertKind = 'floor-reached' | 'lost-first-place' | 'not-applied' | 'session-expired' | 'rate-limited';
 
 export interface DemperAlert {
   kind: DemperAlertKind;

@@ -115,13 +115,19 @@ export interface DemperWorker {
  * stall check moves it back to waiting and it runs again. The engine's outbox (changes recorded as `planned`
  * before anything is sent, read back before deciding again) makes that rerun safe.
  */
-export function startDemperWorker(redisUrl: string, engine: StoreRunner, logger: Logger, options: DemperWorkerOptions = {}): DemperWorker {
+export function startDemperWorker(
+  redisUrl: string,
+  engine: StoreRunner,
+  logger: Logger,
+  options: DemperWorkerOptions = {},
+): DemperWorker {
   const template = connection(redisUrl);
   const worker = new Worker<StoreJob, RunSummary>(
     DEMPER_QUEUE,
     async (job: Job<StoreJob>) => {
       const storeId = job.data?.storeId;
-      if (!Number.isInteger(storeId) || storeId <= 0) throw new UnrecoverableError(`not a store job: ${JSON.stringify(job.data)}`);
+      if (!Number.isInteger(storeId) || storeId <= 0)
+        throw new UnrecoverableError(`not a store job: ${JSON.stringify(job.data)}`);
       const started = Date.now();
       const summary = await engine.runOnce({ storeId });
       logger.info(
@@ -142,7 +148,9 @@ export function startDemperWorker(redisUrl: string, engine: StoreRunner, logger:
     },
   );
   worker.on('failed', (job, error) => logger.error({ err: error, storeId: job?.data.storeId }, 'demper job failed'));
-  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'demper job stalled (its worker died or hung); running it again'));
+  worker.on('stalled', (jobId) =>
+    logger.warn({ jobId }, 'demper job stalled (its worker died or hung); running it again'),
+  );
   // Without a listener an `error` event would be printed to the console instead of the log.
   worker.on('error', errorLogger(logger, 'demper worker error'));
   return {

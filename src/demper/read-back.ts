@@ -78,7 +78,8 @@ export class DemperReadBack {
           for (const change of changes) {
             const { product } = change;
             // One read per offer, whatever number of its cities moved.
-            if (!reads.has(product.sku)) reads.set(product.sku, await this.options.kaspi.cabinet.findOffer(jar, merchantUid, product.sku));
+            if (!reads.has(product.sku))
+              reads.set(product.sku, await this.options.kaspi.cabinet.findOffer(jar, merchantUid, product.sku));
             const fresh = reads.get(product.sku);
             const cityId = change.cityId ?? mainCityOf(product, store.points);
             const shown = fresh && cityId ? cityPriceOf(merchantUid, fresh, store.points, cityId) : undefined;
@@ -88,12 +89,23 @@ export class DemperReadBack {
               if (change.newPrice < change.oldPrice) {
                 const cutAt = change.sentAt ?? new Date();
                 product.lastCutAt = cutAt;
-                product.cityStates = { ...product.cityStates, [cityId!]: { ...product.cityStates?.[cityId!], lastCutAt: cutAt.toISOString() } };
+                product.cityStates = {
+                  ...product.cityStates,
+                  [cityId!]: { ...product.cityStates?.[cityId!], lastCutAt: cutAt.toISOString() },
+                };
               }
               summary.applied++;
               if (change.error === INTERRUPTED_NOTE) recoveredApplied.push(change);
             } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.options.verifyTimeoutMs) {
-              if (!(await claimSettlement(em, change, 'failed', `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`))) continue;
+              if (
+                !(await claimSettlement(
+                  em,
+                  change,
+                  'failed',
+                  `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`,
+                ))
+              )
+                continue;
               if (shown !== undefined && cityId) setCityPrice(product, store.points, cityId, shown);
               summary.failed++;
               await this.options.notifier.alert(id, {
@@ -108,8 +120,12 @@ export class DemperReadBack {
           }
         });
       } catch (error) {
-        summary.errors.push({ storeId: id, message: `verification: ${error instanceof Error ? error.message : String(error)}` });
-        if (error instanceof KaspiSessionExpiredError) await this.options.notifier.alert(id, { kind: 'session-expired' });
+        summary.errors.push({
+          storeId: id,
+          message: `verification: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        if (error instanceof KaspiSessionExpiredError)
+          await this.options.notifier.alert(id, { kind: 'session-expired' });
       }
       await em.flush();
       // The run that sent these died before its digest: without this the seller never hears that Kaspi took them.
@@ -140,9 +156,18 @@ export class DemperReadBack {
  * same store back at once (racing workers) both saw it pending, and only the one whose update lands may count
  * it and tell the seller (a second «not applied» alert, or a second digest of a recovered change, otherwise).
  */
-async function claimSettlement(em: EntityManager, change: PriceChange, status: 'applied' | 'failed', error?: string): Promise<boolean> {
+async function claimSettlement(
+  em: EntityManager,
+  change: PriceChange,
+  status: 'applied' | 'failed',
+  error?: string,
+): Promise<boolean> {
   // The loaded entity is left as it was: this fork is dropped after the read-back, and its flush only stores
   // the products' prices.
-  const claimed = await em.nativeUpdate(PriceChangeSchema, { id: change.id, status: 'sent' }, { status, settledAt: new Date(), ...(error ? { error } : {}) });
+  const claimed = await em.nativeUpdate(
+    PriceChangeSchema,
+    { id: change.id, status: 'sent' },
+    { status, settledAt: new Date(), ...(error ? { error } : {}) },
+  );
   return claimed === 1;
 }

@@ -10,9 +10,18 @@ export function reasonDetailsOf(decision: Pick<Decision, 'place' | 'details'>): 
 }
 
 /** A recorded demper change's reason in `locale`, from its code and details. */
-export function explainRecorded(i18n: I18n, locale: Locale, change: { reasonCode: string; newPrice: number; oldPrice: number; reasonDetails: PriceReasonDetails }): string {
+export function explainRecorded(
+  i18n: I18n,
+  locale: Locale,
+  change: { reasonCode: string; newPrice: number; oldPrice: number; reasonDetails: PriceReasonDetails },
+): string {
   const { place, ...details } = change.reasonDetails;
-  return explainDecision(i18n, locale, { reason: change.reasonCode, price: change.newPrice, place, details } as Decision, change.oldPrice);
+  return explainDecision(
+    i18n,
+    locale,
+    { reason: change.reasonCode, price: change.newPrice, place, details } as Decision,
+    change.oldPrice,
+  );
 }
 
 /** «почему такая цена»: one line per decision, from the locale files (`demper-reason-…`). */

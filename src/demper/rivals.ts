@@ -6,8 +6,8 @@
 export const KASPI_MIN_PRICE = 10;
 
 /** A seller under this rating with fewer than `UNPROVEN_REVIEWS` reviews barely sells: buyers pass it by. */
-export const UNPROVEN_RATING = 4.0;
-export const UNPROVEN_REVIEWS = 10;
+const UNPROVEN_RATING = 4.0;
+const UNPROVEN_REVIEWS = 10;
 
 export interface MarketOfferInput {
   merchantId: string;
@@ -23,7 +23,7 @@ export interface MarketOfferInput {
 }
 
 /** What a buyer pays, about, to get it tomorrow from a seller with a record instead of a filtered one. */
-export const FILTERED_PREMIUM_PERCENT = 10;
+const FILTERED_PREMIUM_PERCENT = 10;
 
 export interface RivalFilter {
   minRating: number | null;
@@ -46,22 +46,26 @@ const DELIVERY_RANK: Record<string, number> = {
   OTHER: 7,
 };
 
-export function deliveryRank(duration: string | null): number {
+function deliveryRank(duration: string | null): number {
   return duration === null ? 7 : (DELIVERY_RANK[duration] ?? 7);
 }
 
 /** A seller with a thin record: under 4.0 ★ (or none) and fewer than 10 reviews. */
-export function isUnproven(offer: Pick<MarketOfferInput, 'rating' | 'reviews'>): boolean {
+function isUnproven(offer: Pick<MarketOfferInput, 'rating' | 'reviews'>): boolean {
   return (offer.rating ?? 0) < UNPROVEN_RATING && (offer.reviews ?? 0) < UNPROVEN_REVIEWS;
 }
 
 /** Why a rival's offer is left out, or undefined when it counts. */
-export function filteredOut(offer: MarketOfferInput, filter: RivalFilter): 'intercity' | 'unproven' | 'rating' | 'reviews' | 'delivery' | undefined {
+function filteredOut(
+  offer: MarketOfferInput,
+  filter: RivalFilter,
+): 'intercity' | 'unproven' | 'rating' | 'reviews' | 'delivery' | undefined {
   if (filter.ignoreIntercity && offer.intercity === true) return 'intercity';
   if (filter.ignoreUnproven && isUnproven(offer)) return 'unproven';
   if (filter.minRating !== null && (offer.rating ?? 0) < filter.minRating) return 'rating';
   if (filter.minReviews !== null && (offer.reviews ?? 0) < filter.minReviews) return 'reviews';
-  if (filter.maxDeliveryRank !== null && deliveryRank(offer.deliveryDuration) > filter.maxDeliveryRank) return 'delivery';
+  if (filter.maxDeliveryRank !== null && deliveryRank(offer.deliveryDuration) > filter.maxDeliveryRank)
+    return 'delivery';
   return undefined;
 }
 
@@ -89,7 +93,11 @@ export function countedRivals(
       // A seller the default filters leave out still takes buyers when it is far cheaper: it counts at its price
       // plus what a buyer pays to avoid the wait or the thin record.
       if (why !== 'intercity' && why !== 'unproven') continue;
-      offer = { ...offer, listedPrice: offer.price, price: Math.ceil((offer.price * (100 + FILTERED_PREMIUM_PERCENT)) / 100) };
+      offer = {
+        ...offer,
+        listedPrice: offer.price,
+        price: Math.ceil((offer.price * (100 + FILTERED_PREMIUM_PERCENT)) / 100),
+      };
     }
     const current = cheapest.get(offer.merchantId);
     if (!current || offer.price < current.price) cheapest.set(offer.merchantId, offer);

@@ -64,7 +64,9 @@ export function startDemperScheduler(options: SchedulerOptions): DemperScheduler
       if ((await demperQueue.waiting()) === 0) return;
       const workers = await demperQueue.workers();
       if (workers === 0 && !warnedNoWorkers) {
-        logger.warn('demper jobs are waiting but no `kaspi-bot worker` is connected to Redis: prices are not being checked');
+        logger.warn(
+          'demper jobs are waiting but no `kaspi-bot worker` is connected to Redis: prices are not being checked',
+        );
       }
       warnedNoWorkers = workers === 0;
     } catch {
@@ -115,8 +117,13 @@ export function startDemperScheduler(options: SchedulerOptions): DemperScheduler
       logger: {
         info: (message) => logger.info({ component: 'node-cron' }, message),
         warn: (message) => logger.warn({ component: 'node-cron' }, message),
-        error: (message, error) => logger.error({ component: 'node-cron', err: error ?? message }, typeof message === 'string' ? message : message.message),
-        debug: (message) => logger.debug({ component: 'node-cron' }, typeof message === 'string' ? message : message.message),
+        error: (message, error) =>
+          logger.error(
+            { component: 'node-cron', err: error ?? message },
+            typeof message === 'string' ? message : message.message,
+          ),
+        debug: (message) =>
+          logger.debug({ component: 'node-cron' }, typeof message === 'string' ? message : message.message),
       },
       // A tick still running when the next one is due skips that one (per replica; see the coordinator below).
       noOverlap: true,
@@ -129,7 +136,13 @@ export function startDemperScheduler(options: SchedulerOptions): DemperScheduler
               // enough (node-cron's lease, 30 s) to outlast clock skew between replicas.
               shouldRun: async (key: string, ttlMs: number) =>
                 !stopped &&
-                (await redis.set(`${coordinatorPrefix}:${key}`, String(process.pid), 'PX', Math.max(ttlMs, 1_000), 'NX')) === 'OK',
+                (await redis.set(
+                  `${coordinatorPrefix}:${key}`,
+                  String(process.pid),
+                  'PX',
+                  Math.max(ttlMs, 1_000),
+                  'NX',
+                )) === 'OK',
             },
           }
         : {}),

@@ -45,7 +45,11 @@ export class DemperControls {
   /** The demper's changes of its last cycle for this store (one run records them with one timestamp). */
   async lastCycle(storeId: number): Promise<PriceChange[]> {
     const em = this.orm.em.fork();
-    const latest = await em.findOne(PriceChangeSchema, { store: storeId, source: 'demper', status: { $in: ['sent', 'applied'] } }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
+    const latest = await em.findOne(
+      PriceChangeSchema,
+      { store: storeId, source: 'demper', status: { $in: ['sent', 'applied'] } },
+      { orderBy: { createdAt: 'DESC', id: 'DESC' } },
+    );
     if (!latest) return [];
     return em.find(
       PriceChangeSchema,
@@ -58,10 +62,15 @@ export class DemperControls {
    * «Откатить»: stops the demper first (or the next tick would cut again), then puts back the price each
    * product had before the last cycle.
    */
-  async rollback(storeId: number, reasonText: string, expectedLastChangeId?: number): Promise<{ product: string; result: SetPriceResult }[] | 'moved-on'> {
+  async rollback(
+    storeId: number,
+    reasonText: string,
+    expectedLastChangeId?: number,
+  ): Promise<{ product: string; result: SetPriceResult }[] | 'moved-on'> {
     // The seller confirmed a preview of one cycle; a newer one is not theirs to undo. Checked before the stop
     // (an outdated button changes nothing) and after it (a cycle may have run in between).
-    const previewed = (changes: PriceChange[]) => expectedLastChangeId === undefined || changes.at(-1)?.id === expectedLastChangeId;
+    const previewed = (changes: PriceChange[]) =>
+      expectedLastChangeId === undefined || changes.at(-1)?.id === expectedLastChangeId;
     if (!previewed(await this.lastCycle(storeId))) return 'moved-on';
     await this.stop(storeId);
     const changes = await this.lastCycle(storeId);
@@ -69,7 +78,12 @@ export class DemperControls {
     const results: { product: string; result: SetPriceResult }[] = [];
     for (const change of changes) {
       // Never below today's floor, even to undo: such a product is reported and left for the seller.
-      const result = await this.offers.setPrice(change.product.id, change.oldPrice, { cityId: change.cityId ?? undefined, reasonText, source: 'rollback', reasonCode: 'rollback' });
+      const result = await this.offers.setPrice(change.product.id, change.oldPrice, {
+        cityId: change.cityId ?? undefined,
+        reasonText,
+        source: 'rollback',
+        reasonCode: 'rollback',
+      });
       results.push({ product: change.product.title, result });
     }
     this.logger.warn({ storeId, changes: changes.length }, 'seller rolled back the last demper cycle');
@@ -80,13 +94,21 @@ export class DemperControls {
   async confirmProposal(productId: number, locale: Locale, proposedCity?: string): Promise<ProposalOutcome> {
     const em = this.orm.em.fork();
     const product = await em.findOneOrFail(ProductSchema, productId, { populate: ['store'] });
-    const cityId = proposedCity && product.store.points.some((point) => point.cityId === proposedCity) ? proposedCity : mainCityOf(product, product.store.points);
+    const cityId =
+      proposedCity && product.store.points.some((point) => point.cityId === proposedCity)
+        ? proposedCity
+        : mainCityOf(product, product.store.points);
     const settings = demperSettingsOf(product, cityId);
     if (!settings || !cityId) return { status: 'not-configured' };
     const ourPrice = priceIn(product, cityId);
     const own = (await em.find(StoreSchema, { seller: product.store.seller })).map((store) => store.merchantUid);
     const view = await this.storefront.offers(product.masterSku, cityId);
-    const decision = decide(settings, product.demperMemory?.[cityId], { ourPrice, ownMerchantIds: own, offers: view.offers }, Date.now());
+    const decision = decide(
+      settings,
+      product.demperMemory?.[cityId],
+      { ourPrice, ownMerchantIds: own, offers: view.offers },
+      Date.now(),
+    );
     const reason = explainDecision(this.i18n, locale, decision, ourPrice);
     if (decision.action !== 'change') return { status: 'market-moved', reason };
     const result = await this.offers.setPrice(product.id, decision.price, {

@@ -20,14 +20,23 @@ export interface DemperSettingsChange {
   raisedMinFrom?: number;
 }
 
-export type ParsedSettings = { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
+export type ParsedSettings =
+  { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
 
 const ON = new Set(['on', 'вкл', 'включить', 'қосу']);
 const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
 const RESET = new Set(['reset', 'сброс', 'сбросить', 'тастау']);
 /** Settings a city may have of its own; the others are the product's everywhere. */
 // On/off is the product's everywhere: «город=Астана выкл» would switch every city off, so it is refused.
-const CITY_SETTINGS = new Set<keyof DemperSettingsChange>(['minPrice', 'maxPrice', 'step', 'stepIsPercent', 'city', 'resetCity', 'raisedMinFrom']);
+const CITY_SETTINGS = new Set<keyof DemperSettingsChange>([
+  'minPrice',
+  'maxPrice',
+  'step',
+  'stepIsPercent',
+  'city',
+  'resetCity',
+  'raisedMinFrom',
+]);
 /** `mode=` values, as the usage text of each language shows them. */
 const STRATEGIES: Record<string, DemperStrategy> = {
   first: 'first_place',
@@ -42,12 +51,32 @@ const STRATEGIES: Record<string, DemperStrategy> = {
   ұстау: 'hold',
 };
 /** Setting names, in every spelling the parser takes. */
-const NAMES = new Set(['min', 'мин', 'max', 'макс', 'step', 'шаг', 'mode', 'режим', 'place', 'место', 'every', 'каждые', 'city', 'город', 'қала']);
+const NAMES = new Set([
+  'min',
+  'мин',
+  'max',
+  'макс',
+  'step',
+  'шаг',
+  'mode',
+  'режим',
+  'place',
+  'место',
+  'every',
+  'каждые',
+  'city',
+  'город',
+  'қала',
+]);
 const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
 
-const fail = (key: string, variables: Record<string, string | number> = {}): ParsedSettings => ({ ok: false, key, variables });
+const fail = (key: string, variables: Record<string, string | number> = {}): ParsedSettings => ({
+  ok: false,
+  key,
+  variables,
+});
 
 /**
  * A floor as typed: a whole price of at least 1 ₸. Under Kaspi's minimum it becomes that minimum (no price can be
@@ -77,8 +106,15 @@ export function parseDemperSettings(text: string): ParsedSettings {
     .filter(Boolean);
   // «каждые 5 мин»: the unit after an interval is not the minimum («мин» means both).
   for (let i = 1; i < tokens.length; i++) {
-    if (/^(каждые|every)(=\d+)?$/i.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)) tokens.splice(i, 1);
-    if (i >= 2 && /^(каждые|every)$/i.test(tokens[i - 2]!) && /^\d+$/.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)) tokens.splice(i, 1);
+    if (/^(каждые|every)(=\d+)?$/i.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!))
+      tokens.splice(i, 1);
+    if (
+      i >= 2 &&
+      /^(каждые|every)$/i.test(tokens[i - 2]!) &&
+      /^\d+$/.test(tokens[i - 1]!) &&
+      /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)
+    )
+      tokens.splice(i, 1);
   }
   // «мин 300000» and «мин: 300000» as sellers type them: a known name followed by its value is «мин=300000».
   for (let i = 0; i < tokens.length - 1; i++) {
@@ -86,17 +122,37 @@ export function parseDemperSettings(text: string): ParsedSettings {
     if (NAMES.has(name) && !tokens[i + 1]!.includes('=')) tokens.splice(i, 2, `${name}=${tokens[i + 1]}`);
   }
   // A lone number could be the minimum or the maximum: asked rather than guessed.
-  if (tokens.length === 1 && parsePriceText(tokens[0]!) !== undefined) return fail('demper-settings-bare-number', { value: tokens[0]!.slice(0, 20) });
+  if (tokens.length === 1 && parsePriceText(tokens[0]!) !== undefined)
+    return fail('demper-settings-bare-number', { value: tokens[0]!.slice(0, 20) });
   // «город=Усть-Каменогорск», «город=Нур Султан»: the words up to the next setting are the city's name.
   for (let i = 0; i < tokens.length; i++) {
     if (!/^(city|город|қала)=/iu.test(tokens[i]!)) continue;
-    while (i + 1 < tokens.length && !tokens[i + 1]!.includes('=') && /^\p{L}[\p{L}-]*$/u.test(tokens[i + 1]!) && !ON.has(tokens[i + 1]!.toLowerCase()) && !OFF.has(tokens[i + 1]!.toLowerCase()) && !RESET.has(tokens[i + 1]!.toLowerCase())) {
+    while (
+      i + 1 < tokens.length &&
+      !tokens[i + 1]!.includes('=') &&
+      /^\p{L}[\p{L}-]*$/u.test(tokens[i + 1]!) &&
+      !ON.has(tokens[i + 1]!.toLowerCase()) &&
+      !OFF.has(tokens[i + 1]!.toLowerCase()) &&
+      !RESET.has(tokens[i + 1]!.toLowerCase())
+    ) {
       tokens.splice(i, 2, `${tokens[i]} ${tokens[i + 1]}`);
     }
   }
   // «мин=1 мин=2» or «город=… мин=…» after «мин=…»: which one the seller meant cannot be known.
-  const named = tokens.map((token) => /^([a-zа-яёқ]+)=/iu.exec(token)?.[1]?.toLowerCase()).filter((name): name is string => name !== undefined);
-  const canonicalName = (name: string) => ({ мин: 'min', макс: 'max', шаг: 'step', режим: 'mode', место: 'place', каждые: 'every', город: 'city', қала: 'city' })[name] ?? name;
+  const named = tokens
+    .map((token) => /^([a-zа-яёқ]+)=/iu.exec(token)?.[1]?.toLowerCase())
+    .filter((name): name is string => name !== undefined);
+  const canonicalName = (name: string) =>
+    ({
+      мин: 'min',
+      макс: 'max',
+      шаг: 'step',
+      режим: 'mode',
+      место: 'place',
+      каждые: 'every',
+      город: 'city',
+      қала: 'city',
+    })[name] ?? name;
   const twice = named.map(canonicalName).find((name, index, all) => all.indexOf(name) !== index);
   if (twice) return fail('demper-settings-twice', { name: twice });
   for (const token of tokens) {
@@ -126,12 +182,13 @@ export function parseDemperSettings(text: string): ParsedSettings {
       if (value === '-') change.maxPrice = null;
       else {
         const price = parsePriceText(value);
-        if (price === undefined || price < KASPI_MIN_PRICE) return fail('demper-settings-bad-price', { name: 'max', value: value.slice(0, 20) });
+        if (price === undefined || price < KASPI_MIN_PRICE)
+          return fail('demper-settings-bad-price', { name: 'max', value: value.slice(0, 20) });
         change.maxPrice = price;
       }
     } else if (name === 'step' || name === 'шаг') {
       const percent = value.endsWith('%');
-      const number = Number(percent ? value.slice(0, -1) : parsePriceText(value) ?? NaN);
+      const number = Number(percent ? value.slice(0, -1) : (parsePriceText(value) ?? NaN));
       if (!Number.isInteger(number) || number < 1 || (percent && number > MAX_STEP_PERCENT) || number > 1_000_000) {
         return fail('demper-settings-bad-step', { value: value.slice(0, 20), max: MAX_STEP_PERCENT });
       }
@@ -143,7 +200,8 @@ export function parseDemperSettings(text: string): ParsedSettings {
       change.strategy = strategy;
     } else if (name === 'place' || name === 'место') {
       const place = Number(value);
-      if (!Number.isInteger(place) || place < 1 || place > 10) return fail('demper-settings-bad-place', { value: value.slice(0, 20) });
+      if (!Number.isInteger(place) || place < 1 || place > 10)
+        return fail('demper-settings-bad-place', { value: value.slice(0, 20) });
       change.targetPlace = place;
       change.strategy = 'target_place';
     } else if (name === 'city' || name === 'город' || name === 'қала') {
@@ -184,7 +242,13 @@ export function settingsProblem(
   // A city's own floor does not cover the product's other cities: switching on needs the product's floor too.
   const productFloor = cityId ? product.minPrice : minPrice;
   if (enabled && (productFloor === null || productFloor === undefined)) return fail('demper-settings-floor-required');
-  if (minPrice !== null && minPrice !== undefined && maxPrice !== null && maxPrice !== undefined && minPrice > maxPrice) {
+  if (
+    minPrice !== null &&
+    minPrice !== undefined &&
+    maxPrice !== null &&
+    maxPrice !== undefined &&
+    minPrice > maxPrice
+  ) {
     return fail('demper-settings-min-above-max', { min: minPrice, max: maxPrice });
   }
   return undefined;
@@ -198,7 +262,8 @@ export function applySettings(product: Product, change: DemperSettingsChange, no
   if (cityId) {
     const overrides = { ...product.cityOverrides };
     const own = change.resetCity ? {} : { ...overrides[cityId] };
-    if (change.minPrice === null) delete own.minPrice; // back to the product's floor
+    if (change.minPrice === null)
+      delete own.minPrice; // back to the product's floor
     else if (change.minPrice !== undefined) own.minPrice = change.minPrice;
     if (change.maxPrice !== undefined) own.maxPrice = change.maxPrice;
     if (change.step !== undefined) own.step = change.step;
@@ -219,6 +284,9 @@ export function applySettings(product: Product, change: DemperSettingsChange, no
     product.demperEnabled = change.enabled;
   }
   // New settings of a running demper take effect on the next tick, not at the check the old ones scheduled.
-  const retuned = Object.entries(change).some(([key, value]) => key !== 'enabled' && key !== 'city' && key !== 'raisedMinFrom' && value !== undefined);
-  if (product.demperEnabled && retuned && (!product.nextCheckAt || product.nextCheckAt > now)) product.nextCheckAt = now;
+  const retuned = Object.entries(change).some(
+    ([key, value]) => key !== 'enabled' && key !== 'city' && key !== 'raisedMinFrom' && value !== undefined,
+  );
+  if (product.demperEnabled && retuned && (!product.nextCheckAt || product.nextCheckAt > now))
+    product.nextCheckAt = now;
 }

@@ -2,7 +2,7 @@ import type { DemperFilters, Product } from '../db/entities/index.js';
 import { mainCityOf } from '../catalog/city-prices.js';
 import type { DemperSettings } from './strategy.js';
 
-export const DEFAULT_RAISE_COOLDOWN_SECONDS = 30 * 60;
+const DEFAULT_RAISE_COOLDOWN_SECONDS = 30 * 60;
 
 /** The store's side of the rival filters: what `/demper` toggles. */
 export interface StoreFilterSource {
@@ -27,7 +27,11 @@ export function rivalFiltersOf(product: Product, store?: StoreFilterSource): Req
  * (floor, ceiling, step) where one is set; undefined while no floor applies there. `store`: whose rival filters
  * apply where the product has none of its own (default: the loaded `product.store`, else both on).
  */
-export function demperSettingsOf(product: Product, cityId?: string, store?: StoreFilterSource): DemperSettings | undefined {
+export function demperSettingsOf(
+  product: Product,
+  cityId?: string,
+  store?: StoreFilterSource,
+): DemperSettings | undefined {
   const override = cityId === undefined ? undefined : product.cityOverrides?.[cityId];
   const minPrice = override?.minPrice ?? product.minPrice;
   if (minPrice === null || minPrice === undefined) return undefined;
@@ -64,7 +68,9 @@ export function demperSettingsOf(product: Product, cityId?: string, store?: Stor
 export function demperCitiesOf(product: Product, points: { storeId: string; cityId: string }[]): string[] {
   const onSale: string[] = [];
   for (const point of points) {
-    const selling = product.availabilities.some((availability) => availability.storeId === point.storeId && availability.available === 'yes');
+    const selling = product.availabilities.some(
+      (availability) => availability.storeId === point.storeId && availability.available === 'yes',
+    );
     if (selling && !onSale.includes(point.cityId)) onSale.push(point.cityId);
   }
   if (onSale.length) return onSale;

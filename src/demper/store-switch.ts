@@ -22,7 +22,9 @@ export function demperTickMinutes(cronExpression: string): number {
     return 1;
   }
   const fires: number[] = [];
-  for (const hour of fields.hour) for (const minute of fields.minute) for (const second of fields.second) fires.push(hour * 3600 + minute * 60 + second);
+  for (const hour of fields.hour)
+    for (const minute of fields.minute)
+      for (const second of fields.second) fires.push(hour * 3600 + minute * 60 + second);
   if (fires.length === 0) return 1;
   fires.sort((a, b) => a - b);
   const day = 24 * 3600;
@@ -37,12 +39,27 @@ export function demperTickMinutes(cronExpression: string): number {
  * moment the seller expects to see the demper start. Returns whether the store was the seller's, and how many
  * products run now.
  */
-export async function switchStoreDemperOn(em: EntityManager, storeId: number, sellerId: number, now: Date, tickMinutes: number): Promise<{ owned: boolean; products: number }> {
+export async function switchStoreDemperOn(
+  em: EntityManager,
+  storeId: number,
+  sellerId: number,
+  now: Date,
+  tickMinutes: number,
+): Promise<{ owned: boolean; products: number }> {
   const owned = await em.nativeUpdate(StoreSchema, { id: storeId, seller: sellerId }, { demperEnabled: true });
   if (owned === 0) return { owned: false, products: 0 };
   const soon = new Date(now.getTime() + tickMinutes * 60_000);
-  await em.nativeUpdate(ProductSchema, { store: storeId, demperEnabled: true, removedAt: null, nextCheckAt: { $gt: soon } }, { nextCheckAt: now });
-  const products = await em.count(ProductSchema, { store: storeId, demperEnabled: true, removedAt: null, minPrice: { $ne: null } });
+  await em.nativeUpdate(
+    ProductSchema,
+    { store: storeId, demperEnabled: true, removedAt: null, nextCheckAt: { $gt: soon } },
+    { nextCheckAt: now },
+  );
+  const products = await em.count(ProductSchema, {
+    store: storeId,
+    demperEnabled: true,
+    removedAt: null,
+    minPrice: { $ne: null },
+  });
   return { owned: true, products };
 }
 
@@ -50,7 +67,12 @@ export async function switchStoreDemperOn(em: EntityManager, storeId: number, se
  * Flips one of the store's rival filters (absent = on) for its owner, in one statement (two quick taps flip twice,
  * never lose one); returns the new filters, or undefined when the store is not the seller's.
  */
-export async function toggleStoreFilter(em: EntityManager, storeId: number, sellerId: number, filter: keyof DemperFilters): Promise<Required<DemperFilters> | undefined> {
+export async function toggleStoreFilter(
+  em: EntityManager,
+  storeId: number,
+  sellerId: number,
+  filter: keyof DemperFilters,
+): Promise<Required<DemperFilters> | undefined> {
   const rows = await em.getConnection().execute<{ demper_filters: DemperFilters | string }[]>(
     `update "store" set "demper_filters" = "demper_filters" || jsonb_build_object(?::text, not coalesce(("demper_filters" ->> ?::text)::boolean, true))
       where "id" = ? and "seller_id" = ? returning "demper_filters"`,
@@ -58,6 +80,8 @@ export async function toggleStoreFilter(em: EntityManager, storeId: number, sell
   );
   const row = rows[0];
   if (!row) return undefined;
-  const filters = (typeof row.demper_filters === 'string' ? JSON.parse(row.demper_filters) : row.demper_filters) as DemperFilters;
+  const filters = (
+    typeof row.demper_filters === 'string' ? JSON.parse(row.demper_filters) : row.demper_filters
+  ) as DemperFilters;
   return { ignoreIntercity: filters.ignoreIntercity ?? true, ignoreUnproven: filters.ignoreUnproven ?? true };
 }

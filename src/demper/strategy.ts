@@ -32,9 +32,8 @@ import { countedRivals, KASPI_MIN_PRICE, stepAmount, type MarketOfferInput, type
 import { isBot, learn, readMemory, remember, type StrategyMemory } from './strategy-memory.js';
 
 export { KASPI_MIN_PRICE, countedRivals, stepAmount, type MarketOfferInput } from './rivals.js';
-export type { StrategyMemory } from './strategy-memory.js';
 
-export type Strategy = 'first_place' | 'match_leader' | 'target_place' | 'hold';
+type Strategy = 'first_place' | 'match_leader' | 'target_place' | 'hold';
 
 export interface DemperSettings {
   /** Floor in whole tenge; the demper never goes below it. */
@@ -141,7 +140,7 @@ export interface Decision {
 
 /** After leaving a bot under our floor, the next look comes this much later (it follows us up meanwhile). */
 export const RETREAT_RECHECK_MS = 15 * 60_000;
-export const MAX_REVERSALS_PER_HOUR = 4;
+const MAX_REVERSALS_PER_HOUR = 4;
 /**
  * A probe at our floor is tried only once our price is this close to it (a share of the floor): the probe shows
  * every slow rival a low price, and they follow it down for good. Far above the floor, stepping with the bot
@@ -150,15 +149,20 @@ export const MAX_REVERSALS_PER_HOUR = 4;
 const PROBE_WITHIN_FLOOR_SHARE = 0.08;
 
 /** A probe not answered clearly within this long (a bot that never holds one price) is given up. */
-export const PROBE_WAIT_MS = 10 * 60_000;
+const PROBE_WAIT_MS = 10 * 60_000;
 
-export function settingsProblem(settings: DemperSettings): string | undefined {
+function settingsProblem(settings: DemperSettings): string | undefined {
   const { minPrice, maxPrice, step } = settings;
   if (!Number.isInteger(minPrice) || minPrice < KASPI_MIN_PRICE) return 'floor';
   if (maxPrice !== null && (!Number.isInteger(maxPrice) || maxPrice < minPrice)) return 'ceiling';
   if (!Number.isFinite(step) || step <= 0 || (settings.stepIsPercent && step >= 50)) return 'step';
-  if (settings.strategy === 'target_place' && (!Number.isInteger(settings.targetPlace) || settings.targetPlace < 1)) return 'place';
-  if (settings.maxDropPerChange !== null && (!Number.isInteger(settings.maxDropPerChange) || settings.maxDropPerChange < 1)) return 'max-drop';
+  if (settings.strategy === 'target_place' && (!Number.isInteger(settings.targetPlace) || settings.targetPlace < 1))
+    return 'place';
+  if (
+    settings.maxDropPerChange !== null &&
+    (!Number.isInteger(settings.maxDropPerChange) || settings.maxDropPerChange < 1)
+  )
+    return 'max-drop';
   return undefined;
 }
 
@@ -183,21 +187,46 @@ interface Context {
   spareBudget: boolean;
 }
 
-export function decide(settings: DemperSettings, memoryIn: unknown, observation: MarketObservation, now: number): Decision {
+export function decide(
+  settings: DemperSettings,
+  memoryIn: unknown,
+  observation: MarketObservation,
+  now: number,
+): Decision {
   const { ourPrice } = observation;
-  const { rivals, ignored } = countedRivals(observation.offers, observation.ownMerchantIds, settings.excludedMerchants, settings.rivalFilter);
+  const { rivals, ignored } = countedRivals(
+    observation.offers,
+    observation.ownMerchantIds,
+    settings.excludedMerchants,
+    settings.rivalFilter,
+  );
   const learned = learn(readMemory(memoryIn), ourPrice, rivals, now);
-  const leader = rivals[0] ? { merchantId: rivals[0].merchantId, merchantName: rivals[0].merchantName, price: rivals[0].listedPrice ?? rivals[0].price } : null;
+  const leader = rivals[0]
+    ? {
+        merchantId: rivals[0].merchantId,
+        merchantName: rivals[0].merchantName,
+        price: rivals[0].listedPrice ?? rivals[0].price,
+      }
+    : null;
   const placeAt = (price: number) => 1 + rivals.filter((rival) => rival.price < price).length;
   const finish = (wanted: Wanted): Decision => {
     let memory = remember(learned, ourPrice, wanted.price, rivals, now);
     const probeLives = memory.probe !== null && now - memory.probe.at <= PROBE_WAIT_MS && wanted.price === ourPrice;
-    memory = { ...memory, probe: wanted.probe ? { rivalId: wanted.probe, at: memory.probe && probeLives ? memory.probe.at : now } : probeLives ? memory.probe : null };
+    memory = {
+      ...memory,
+      probe: wanted.probe
+        ? { rivalId: wanted.probe, at: memory.probe && probeLives ? memory.probe.at : now }
+        : probeLives
+          ? memory.probe
+          : null,
+    };
     return {
       action: wanted.price === ourPrice ? 'hold' : 'change',
       price: wanted.price,
       reason: wanted.reason,
-      details: leader ? { rivalName: leader.merchantName, rivalPrice: leader.price, ...wanted.details } : wanted.details,
+      details: leader
+        ? { rivalName: leader.merchantName, rivalPrice: leader.price, ...wanted.details }
+        : wanted.details,
       leader,
       place: placeAt(wanted.price),
       floorReached: wanted.floorReached ?? false,
@@ -211,7 +240,16 @@ export function decide(settings: DemperSettings, memoryIn: unknown, observation:
   if (settingsProblem(settings)) return finish({ price: ourPrice, reason: 'invalid_settings', details: {} });
   const floor = Math.max(settings.minPrice, KASPI_MIN_PRICE);
   const ceiling = settings.maxPrice;
-  const context: Context = { settings, memory: learned, ourPrice, rivals, floor, ceiling, now, spareBudget: observation.spareBudget === true };
+  const context: Context = {
+    settings,
+    memory: learned,
+    ourPrice,
+    rivals,
+    floor,
+    ceiling,
+    now,
+    spareBudget: observation.spareBudget === true,
+  };
   const wanted = wantedPrice(context);
 
   // However the market reads, one change goes down at most as far as the seller allows (repairs aside).
@@ -229,8 +267,10 @@ export function decide(settings: DemperSettings, memoryIn: unknown, observation:
   let price = Math.max(floor, target);
   if (ceiling !== null) price = Math.min(ceiling, price);
   let result: Wanted = { ...wanted, price, reason };
-  if (ourPrice < floor && price === floor) result = { ...result, reason: 'below_floor_fix', details: { ...result.details, floor } };
-  else if (ceiling !== null && ourPrice > ceiling && price === ceiling) result = { ...result, reason: 'above_ceiling_fix', details: { ...result.details, ceiling } };
+  if (ourPrice < floor && price === floor)
+    result = { ...result, reason: 'below_floor_fix', details: { ...result.details, floor } };
+  else if (ceiling !== null && ourPrice > ceiling && price === ceiling)
+    result = { ...result, reason: 'above_ceiling_fix', details: { ...result.details, ceiling } };
   else if (inBounds && turnsAround(learned, ourPrice, price, now)) {
     // Up, down, up, down: each turn shows every rival a new price to answer. Repairs are never held back.
     result = { price: ourPrice, reason: 'reversal_limit', details: { count: learned.reversals.length } };
@@ -252,14 +292,28 @@ function wantedPrice(context: Context): Wanted {
   const anchorIndex = settings.strategy === 'target_place' ? settings.targetPlace - 1 : 0;
   const anchor = rivals[anchorIndex];
   if (!anchor) {
-    if (settings.whenAlone === 'ceiling' && ceiling !== null) return { price: ceiling, reason: 'no_rivals_ceiling', details: { ceiling } };
-    return { price: ourPrice, reason: settings.strategy === 'target_place' && rivals.length ? 'target_place' : 'no_rivals_hold', details: {} };
+    if (settings.whenAlone === 'ceiling' && ceiling !== null)
+      return { price: ceiling, reason: 'no_rivals_ceiling', details: { ceiling } };
+    return {
+      price: ourPrice,
+      reason: settings.strategy === 'target_place' && rivals.length ? 'target_place' : 'no_rivals_hold',
+      details: {},
+    };
   }
   const step = stepAmount(settings, anchor.price);
   let target = settings.strategy === 'match_leader' ? anchor.price : anchor.price - step;
   if (ceiling !== null) target = Math.min(ceiling, target);
-  const baseReason: ReasonCode = settings.strategy === 'match_leader' ? 'match_leader' : settings.strategy === 'target_place' ? 'target_place' : 'undercut_leader';
-  const details: DecisionDetails = { rivalName: anchor.merchantName, rivalPrice: anchor.listedPrice ?? anchor.price, step };
+  const baseReason: ReasonCode =
+    settings.strategy === 'match_leader'
+      ? 'match_leader'
+      : settings.strategy === 'target_place'
+        ? 'target_place'
+        : 'undercut_leader';
+  const details: DecisionDetails = {
+    rivalName: anchor.merchantName,
+    rivalPrice: anchor.listedPrice ?? anchor.price,
+    step,
+  };
 
   const bot = settings.priceWar !== 'off' && isBot(memory.rivals[anchor.merchantId], now);
   // Checked before climbing: a price under the floor is repaired straight to the best place above it.
@@ -278,20 +332,35 @@ function wantedPrice(context: Context): Wanted {
     return { price: ourPrice - settings.maxDropPerChange, reason: 'max_drop_limited', details };
   }
   // Ahead of a filtered seller by what a buyer pays to avoid it, not by its listed price.
-  if (anchor.listedPrice !== undefined && baseReason === 'undercut_leader') return { price: target, reason: 'undercut_filtered', details: { ...details, anchorPrice: anchor.price } };
+  if (anchor.listedPrice !== undefined && baseReason === 'undercut_leader')
+    return { price: target, reason: 'undercut_filtered', details: { ...details, anchorPrice: anchor.price } };
   return { price: target, reason: baseReason, details };
 }
 
 /** We already beat the anchor: stay, or climb to one step under it (the cooldown only holds back climbing after our own cut). */
-function climb(context: Context, anchor: MarketOfferInput, target: number, reason: ReasonCode, details: DecisionDetails): Wanted {
+function climb(
+  context: Context,
+  anchor: MarketOfferInput,
+  target: number,
+  reason: ReasonCode,
+  details: DecisionDetails,
+): Wanted {
   const { settings, ourPrice, memory, now } = context;
   if (target === ourPrice) return { price: ourPrice, reason: 'already_optimal', details };
-  if (!settings.autoRaise) return { price: ourPrice, reason: reason === 'target_place' ? 'target_place' : 'already_first', details };
+  if (!settings.autoRaise)
+    return { price: ourPrice, reason: reason === 'target_place' ? 'target_place' : 'already_first', details };
   if (memory.probe?.rivalId === anchor.merchantId && now - memory.probe.at <= PROBE_WAIT_MS) {
     // The probe showed where the bot stops: one step under it, and the war is over. Not yet: wait one more check.
     const rivalFloor = memory.rivals[anchor.merchantId]?.floor ?? null;
-    if (rivalFloor !== null) return { price: target, reason: 'price_war_end', details: { ...details, rivalFloor }, priceWar: true };
-    return { price: ourPrice, reason: 'price_war_probe', details: { ...details, floor: context.floor }, priceWar: true, probe: anchor.merchantId };
+    if (rivalFloor !== null)
+      return { price: target, reason: 'price_war_end', details: { ...details, rivalFloor }, priceWar: true };
+    return {
+      price: ourPrice,
+      reason: 'price_war_probe',
+      details: { ...details, floor: context.floor },
+      priceWar: true,
+      probe: anchor.merchantId,
+    };
   }
   const rivalRaised = rivalRaisedSinceLastCheck(memory, anchor);
   const justCut = memory.lastCutAt !== null && now - memory.lastCutAt < settings.raiseCooldownMs;
@@ -322,15 +391,29 @@ function endWar(context: Context, bot: MarketOfferInput, target: number, details
   if (known.floor !== null) {
     const settle = known.floor - stepAmount(settings, known.floor);
     const step = stepAmount(settings, known.floor);
-    if (settle >= floor) return { price: Math.min(settle, context.ourPrice), reason: 'price_war_end', details: { ...details, step, rivalFloor: known.floor }, priceWar: true };
+    if (settle >= floor)
+      return {
+        price: Math.min(settle, context.ourPrice),
+        reason: 'price_war_end',
+        details: { ...details, step, rivalFloor: known.floor },
+        priceWar: true,
+      };
   }
   // Stepping under it buys first place until each answer (about two thirds of the time) at a margin that
   // shrinks one step per check: worth more than settling low while the budget has room for it, and the way to
   // meet a bot that goes lower than our floor at all.
   const roomAboveFloor = (context.ourPrice - floor) / floor;
-  if (known.lowest < floor || known.floor !== null || context.spareBudget || roomAboveFloor > PROBE_WITHIN_FLOOR_SHARE) return { price: target, reason: 'undercut_leader', details, priceWar: true };
-  const probe = settings.maxDropPerChange !== null ? Math.max(floor, context.ourPrice - settings.maxDropPerChange) : floor;
-  return { price: probe, reason: 'price_war_probe', details: { ...details, floor }, priceWar: true, probe: bot.merchantId };
+  if (known.lowest < floor || known.floor !== null || context.spareBudget || roomAboveFloor > PROBE_WITHIN_FLOOR_SHARE)
+    return { price: target, reason: 'undercut_leader', details, priceWar: true };
+  const probe =
+    settings.maxDropPerChange !== null ? Math.max(floor, context.ourPrice - settings.maxDropPerChange) : floor;
+  return {
+    price: probe,
+    reason: 'price_war_probe',
+    details: { ...details, floor },
+    priceWar: true,
+    probe: bot.merchantId,
+  };
 }
 
 /** Not fighting `bot` under our floor: just under the cheapest other rival we can beat above the floor, or the ceiling. */
@@ -338,7 +421,17 @@ function retreatPlace(context: Context, others: MarketOfferInput[], bot: MarketO
   const above = bestPlaceAbove(context, others);
   const details: DecisionDetails = { rivalName: bot.merchantName, rivalPrice: bot.price, floor: context.floor };
   const base = { reason: 'price_war_retreat' as const, priceWar: true, recheckInMs: RETREAT_RECHECK_MS };
-  if (above) return { ...base, price: above.price, details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.listedPrice ?? above.anchor.price, step: above.step } };
+  if (above)
+    return {
+      ...base,
+      price: above.price,
+      details: {
+        ...details,
+        anchorName: above.anchor.merchantName,
+        anchorPrice: above.anchor.listedPrice ?? above.anchor.price,
+        step: above.step,
+      },
+    };
   return { ...unreachable(context, [], bot), priceWar: true, recheckInMs: RETREAT_RECHECK_MS };
 }
 
@@ -346,16 +439,30 @@ function retreatPlace(context: Context, others: MarketOfferInput[], bot: MarketO
 function unreachable(context: Context, candidates: MarketOfferInput[], leader: MarketOfferInput): Wanted {
   const { settings, floor, ceiling, ourPrice } = context;
   const needFloor = leader.price - stepAmount(settings, leader.price) + 1;
-  const details: DecisionDetails = { rivalName: leader.merchantName, rivalPrice: leader.listedPrice ?? leader.price, floor, needFloor };
+  const details: DecisionDetails = {
+    rivalName: leader.merchantName,
+    rivalPrice: leader.listedPrice ?? leader.price,
+    floor,
+    needFloor,
+  };
   const above = bestPlaceAbove(context, candidates);
   if (above) {
-    return { price: above.price, reason: 'unreachable_first', details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.price, step: above.step }, floorReached: true };
+    return {
+      price: above.price,
+      reason: 'unreachable_first',
+      details: { ...details, anchorName: above.anchor.merchantName, anchorPrice: above.anchor.price, step: above.step },
+      floorReached: true,
+    };
   }
-  if (ceiling !== null) return { price: ceiling, reason: 'unreachable_ceiling', details: { ...details, ceiling }, floorReached: true };
+  if (ceiling !== null)
+    return { price: ceiling, reason: 'unreachable_ceiling', details: { ...details, ceiling }, floorReached: true };
   return { price: Math.max(ourPrice, floor), reason: 'floor_reached', details, floorReached: true };
 }
 
-function bestPlaceAbove(context: Context, rivals: MarketOfferInput[]): { price: number; anchor: MarketOfferInput; step: number } | undefined {
+function bestPlaceAbove(
+  context: Context,
+  rivals: MarketOfferInput[],
+): { price: number; anchor: MarketOfferInput; step: number } | undefined {
   for (const rival of rivals) {
     const step = stepAmount(context.settings, rival.price);
     let price = rival.price - step;

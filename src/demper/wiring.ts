@@ -34,7 +34,20 @@ export function createDemper(
     tickMinutes: demperTickMinutes(config.demperCron),
     ...timings,
   });
-  const keeper = new SessionKeeper(database.orm, sessions, layer.emailLogin, layer.loginLock, logger.child({ component: 'session-keeper' }));
-  const keepAlive = new SessionKeepAlive({ orm: database.orm, sessions, keeper, limits: layer.limits, notifier, logger: logger.child({ component: 'keep-alive' }) });
+  const keeper = new SessionKeeper(
+    database.orm,
+    sessions,
+    layer.emailLogin,
+    layer.loginLock,
+    logger.child({ component: 'session-keeper' }),
+  );
+  const keepAlive = new SessionKeepAlive({
+    orm: database.orm,
+    sessions,
+    keeper,
+    limits: layer.limits,
+    notifier,
+    logger: logger.child({ component: 'keep-alive' }),
+  });
   return { engine, kaspi: layer, keepAlive };
 }

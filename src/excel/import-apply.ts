@@ -48,11 +48,14 @@ export async function applyImport(
       if (change.minPrice !== undefined) settings.minPrice = change.minPrice;
       if (change.maxPrice !== undefined) settings.maxPrice = change.maxPrice;
       if (change.step) Object.assign(settings, { step: change.step.value, stepIsPercent: change.step.percent });
-      if (change.strategy) Object.assign(settings, { strategy: change.strategy.strategy, targetPlace: change.strategy.place });
+      if (change.strategy)
+        Object.assign(settings, { strategy: change.strategy.strategy, targetPlace: change.strategy.place });
       if (change.demperEnabled !== undefined) settings.enabled = change.demperEnabled;
       if (Object.keys(settings).length === 0 && !change.cityMins) continue;
       const product = await em.findOne(ProductSchema, { id: change.productId, store: storeId });
-      const cityProblem = change.cityMins?.some((city) => product && settingsProblem(product, { minPrice: city.minPrice }, city.cityId));
+      const cityProblem = change.cityMins?.some(
+        (city) => product && settingsProblem(product, { minPrice: city.minPrice }, city.cityId),
+      );
       if (!product || settingsProblem(product, settings) || cityProblem) {
         summary.settingsRefused++;
         continue;
@@ -87,7 +90,12 @@ export async function applyImport(
   ]);
   if (prices.length) {
     const result = await services.offers.setPrices(storeId, prices, { source: 'import', reasonText });
-    summary.prices = { sent: result.sent.length, unchanged: result.unchanged.length, deferred: result.deferred.length, failed: result.failed.length };
+    summary.prices = {
+      sent: result.sent.length,
+      unchanged: result.unchanged.length,
+      deferred: result.deferred.length,
+      failed: result.failed.length,
+    };
   }
 
   const preorderIds: number[] = [];
@@ -98,8 +106,12 @@ export async function applyImport(
   }
   if (preorderIds.length) {
     const outcomes = await services.preorders.uploadViaPricefeed(storeId, preorderIds);
-    summary.preorders.sent += outcomes.filter((outcome) => outcome.result === 'sent' || outcome.result === 'unchanged').length;
-    summary.preorders.other += outcomes.filter((outcome) => outcome.result !== 'sent' && outcome.result !== 'unchanged').length;
+    summary.preorders.sent += outcomes.filter(
+      (outcome) => outcome.result === 'sent' || outcome.result === 'unchanged',
+    ).length;
+    summary.preorders.other += outcomes.filter(
+      (outcome) => outcome.result !== 'sent' && outcome.result !== 'unchanged',
+    ).length;
   }
   services.logger.info({ storeId, changes: changes.length, ...summary }, 'Excel import applied');
   return summary;

@@ -18,7 +18,12 @@ export async function buildPreorderWorkbook(
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Kaspi seller bot';
   const sheet = workbook.addWorksheet(t('xlsx-preorders-sheet'));
-  const pointColumns = points.map((point) => ({ header: `${point.code} ${point.cityName}`.trim(), key: point.storeId, width: 14, style: { numFmt: '0' } }));
+  const pointColumns = points.map((point) => ({
+    header: `${point.code} ${point.cityName}`.trim(),
+    key: point.storeId,
+    width: 14,
+    style: { numFmt: '0' },
+  }));
   sheet.columns = [
     { header: 'SKU', key: 'sku', width: 16 },
     { header: t('xlsx-title'), key: 'title', width: 42 },
@@ -30,7 +35,9 @@ export async function buildPreorderWorkbook(
   const plannedByProduct = new Map(planned.map((preorder) => [preorder.product.id, preorder]));
   // Points are merchant-prefixed (`30067228_PP1`); availabilities as Kaspi lists them may not be.
   const daysAt = (product: Product, storeId: string) =>
-    product.availabilities.find((availability) => prefixStoreId(storeId.split('_')[0]!, availability.storeId) === storeId)?.preOrder ?? 0;
+    product.availabilities.find(
+      (availability) => prefixStoreId(storeId.split('_')[0]!, availability.storeId) === storeId,
+    )?.preOrder ?? 0;
   for (const entry of onKaspi) {
     const plan = plannedByProduct.get(entry.product.id);
     sheet.addRow({
@@ -49,7 +56,12 @@ export async function buildPreorderWorkbook(
       title: plan.product.title,
       brand: plan.product.brand ?? '',
       price: plan.product.price,
-      ...Object.fromEntries(points.map((point) => [point.storeId, plan.points.find((planned) => planned.storeId === point.storeId)?.days ?? null])),
+      ...Object.fromEntries(
+        points.map((point) => [
+          point.storeId,
+          plan.points.find((planned) => planned.storeId === point.storeId)?.days ?? null,
+        ]),
+      ),
       status: t(`preorder-status-${plan.status}`),
     });
   }

@@ -6,14 +6,21 @@ import { floorOf } from '../demper/settings-input.js';
 import { formatTenge } from '../demper/reasons.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
 import { cityIdsOf, priceIn } from '../catalog/city-prices.js';
-import { cityMinHeader, cityPriceHeader, pointHeader, storeCities, STRATEGY_WORDS, type ProductColumn } from './products-workbook.js';
+import {
+  cityMinHeader,
+  cityPriceHeader,
+  pointHeader,
+  storeCities,
+  STRATEGY_WORDS,
+  type ProductColumn,
+} from './products-workbook.js';
 import type { Translate } from './style.js';
 import { inspectXlsxZip } from './zip-guard.js';
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 5_000;
 /** An honest export of MAX_IMPORT_ROWS products unpacks to a few MB; a zip bomb to gigabytes. */
-export const MAX_IMPORT_UNPACKED_BYTES = 40 * 1024 * 1024;
+const MAX_IMPORT_UNPACKED_BYTES = 40 * 1024 * 1024;
 
 /** One product's changes from a row; only what differs from the database is present. */
 export interface ImportChange {
@@ -36,18 +43,32 @@ export interface ImportChange {
   preorder?: { storeId: string; days: number }[];
 }
 
-export interface RowError {
+interface RowError {
   row: number;
   key: string;
   variables: Record<string, string | number>;
 }
 
-export type ImportPlan = { ok: true; changes: ImportChange[]; errors: RowError[]; rows: number } | { ok: false; key: string; variables?: Record<string, string | number> };
+export type ImportPlan =
+  | { ok: true; changes: ImportChange[]; errors: RowError[]; rows: number }
+  | { ok: false; key: string; variables?: Record<string, string | number> };
 
 /** Header words by column, in every language the bot speaks, so a file exported in Kazakh imports in Russian. */
 function headerIndex(translators: Translate[], points: StorePoint[]): Map<string, string> {
   const index = new Map<string, string>();
-  const columns: ProductColumn[] = ['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'];
+  const columns: ProductColumn[] = [
+    'sku',
+    'title',
+    'price',
+    'onSale',
+    'min',
+    'max',
+    'step',
+    'demper',
+    'strategy',
+    'place',
+    'rival',
+  ];
   for (const t of translators) {
     for (const column of columns) index.set(normalize(t(`xlsx-col-${column}`)), column);
     for (const point of points) index.set(normalize(pointHeader(t, point)), `point:${point.storeId}`);
@@ -86,7 +107,9 @@ const NO = new Set(['нет', 'no', 'жоқ', 'выкл', 'off', '0', 'false', '
 /** «место 2» as `/export` writes it, and «2 место», «2-е место», «2-орын», «place 2» as sellers type it. */
 export function parseStrategy(text: string): { strategy: DemperStrategy; place: number } | undefined {
   const lower = normalize(text);
-  const place = /^(?:place|место|орын)\s*(\d{1,2})$/.exec(lower) ?? /^(\d{1,2})(?:\s*-?\s*(?:е|ое|ші|шы|th|nd|rd|st))?\s*-?\s*(?:place|место|орын)$/.exec(lower);
+  const place =
+    /^(?:place|место|орын)\s*(\d{1,2})$/.exec(lower) ??
+    /^(\d{1,2})(?:\s*-?\s*(?:е|ое|ші|шы|th|nd|rd|st))?\s*-?\s*(?:place|место|орын)$/.exec(lower);
   if (place) {
     const value = Number(place[1]);
     return value >= 1 && value <= 10 ? { strategy: 'target_place', place: value } : undefined;
@@ -114,12 +137,19 @@ export async function planImport(
   products: Product[],
   pricesAt: (fileMadeAt: Date) => Promise<Map<number | string, number>> = async () => new Map(),
 ): Promise<ImportPlan> {
-  if (data.length > MAX_IMPORT_BYTES) return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
+  if (data.length > MAX_IMPORT_BYTES)
+    return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
   // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
-  const zip = inspectXlsxZip(data, { maxUnpackedBytes: MAX_IMPORT_UNPACKED_BYTES, maxEntries: 500, maxRows: MAX_IMPORT_ROWS + 1, maxCells: (MAX_IMPORT_ROWS + 1) * 64 });
+  const zip = inspectXlsxZip(data, {
+    maxUnpackedBytes: MAX_IMPORT_UNPACKED_BYTES,
+    maxEntries: 500,
+    maxRows: MAX_IMPORT_ROWS + 1,
+    maxCells: (MAX_IMPORT_ROWS + 1) * 64,
+  });
   if (!zip.ok) {
     if (zip.reason === 'broken') return { ok: false, key: 'import-broken' };
-    if (zip.reason === 'too-many-rows') return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
+    if (zip.reason === 'too-many-rows')
+      return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
     return { ok: false, key: 'import-unpacked-too-big', variables: { mb: MAX_IMPORT_UNPACKED_BYTES / 1024 / 1024 } };
   }
   const workbook = new ExcelJS.Workbook();
@@ -130,7 +160,8 @@ export async function planImport(
   }
   const sheet = workbook.worksheets[0];
   if (!sheet || sheet.rowCount < 1) return { ok: false, key: 'import-foreign' };
-  if (sheet.rowCount > MAX_IMPORT_ROWS + 1) return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
+  if (sheet.rowCount > MAX_IMPORT_ROWS + 1)
+    return { ok: false, key: 'import-too-many-rows', variables: { max: MAX_IMPORT_ROWS } };
   const known = headerIndex(translators, points);
   const columnOf = new Map<string, number>();
   sheet.getRow(1).eachCell((cell, column) => {
@@ -146,7 +177,8 @@ export async function planImport(
 
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.
-  const fileMadeAt = workbook.created instanceof Date && !Number.isNaN(workbook.created.getTime()) ? workbook.created : undefined;
+  const fileMadeAt =
+    workbook.created instanceof Date && !Number.isNaN(workbook.created.getTime()) ? workbook.created : undefined;
   const inFile = fileMadeAt ? await pricesAt(fileMadeAt) : new Map<number | string, number>();
   const changes: ImportChange[] = [];
   const errors: RowError[] = [];
@@ -164,7 +196,8 @@ export async function planImport(
     const sku = read('sku') ?? '';
     if (!sku && !row.hasValues) continue;
     rows++;
-    const fail = (key: string, variables: Record<string, string | number> = {}) => errors.push({ row: rowNumber, key, variables: { sku, ...variables } });
+    const fail = (key: string, variables: Record<string, string | number> = {}) =>
+      errors.push({ row: rowNumber, key, variables: { sku, ...variables } });
     const product = bySku.get(sku);
     if (!sku) {
       fail('import-row-no-sku');
@@ -231,14 +264,19 @@ export async function planImport(
     if (stepText !== undefined && stepText !== '') {
       const percent = stepText.endsWith('%');
       const value = Number(percent ? stepText.slice(0, -1).trim() : stepText.replace(/\s/g, ''));
-      if (!Number.isInteger(value) || value < 1 || (percent && value > 20) || value > 1_000_000) fail('import-row-bad-step', { value: stepText.slice(0, 20) });
+      if (!Number.isInteger(value) || value < 1 || (percent && value > 20) || value > 1_000_000)
+        fail('import-row-bad-step', { value: stepText.slice(0, 20) });
       else if (value !== product.step || percent !== product.stepIsPercent) change.step = { value, percent };
     }
     const strategyText = read('strategy');
     if (strategyText !== undefined && strategyText !== '') {
       const strategy = parseStrategy(strategyText);
       if (!strategy) fail('import-row-bad-strategy', { value: strategyText.slice(0, 20) });
-      else if (strategy.strategy !== product.strategy || (strategy.strategy === 'target_place' && strategy.place !== product.targetPlace)) change.strategy = strategy;
+      else if (
+        strategy.strategy !== product.strategy ||
+        (strategy.strategy === 'target_place' && strategy.place !== product.targetPlace)
+      )
+        change.strategy = strategy;
     }
 
     // Each city's own price and floor. A city cell left as exported over a later change of that city is no change;
@@ -250,7 +288,8 @@ export async function planImport(
         const value = parsePriceText(priceText);
         const current = priceIn(product, city.cityId);
         const exportedThere = inFile.get(`${product.id}:${city.cityId}`);
-        if (value === undefined || value < KASPI_MIN_PRICE) fail('import-row-bad-price', { value: priceText.slice(0, 20) });
+        if (value === undefined || value < KASPI_MIN_PRICE)
+          fail('import-row-bad-price', { value: priceText.slice(0, 20) });
         else if (value === current || value === exportedThere) {
           // Today's price in that city, or the cell as exported before a later change there.
         } else if (!sold.has(city.cityId)) fail('import-row-city-not-sold', { city: city.cityName });
@@ -266,7 +305,8 @@ export async function planImport(
         if (value === undefined) fail('import-row-bad-bound', { column: 'min', value: minText.slice(0, 20) });
         else if (value !== own) {
           (change.cityMins ??= []).push({ cityId: city.cityId, minPrice: value });
-          if (floor?.raisedFrom !== undefined) (change.raisedFloors ??= []).push({ cityId: city.cityId, typed: floor.raisedFrom });
+          if (floor?.raisedFrom !== undefined)
+            (change.raisedFloors ??= []).push({ cityId: city.cityId, typed: floor.raisedFrom });
         }
       }
     }
@@ -281,7 +321,9 @@ export async function planImport(
         fail('import-row-bad-days', { value: text.slice(0, 20), point: point.code });
         continue;
       }
-      const availability = product.availabilities.find((candidate) => prefixStoreId(merchantUid, candidate.storeId) === point.storeId);
+      const availability = product.availabilities.find(
+        (candidate) => prefixStoreId(merchantUid, candidate.storeId) === point.storeId,
+      );
       if (!availability) {
         if (days > 0) fail('import-row-no-point', { point: point.code });
         continue;
@@ -295,15 +337,20 @@ export async function planImport(
     const finalMin = change.minPrice !== undefined ? change.minPrice : (product.minPrice ?? null);
     const finalMax = change.maxPrice !== undefined ? change.maxPrice : (product.maxPrice ?? null);
     const finalPrice = change.price?.to ?? product.price;
-    if (finalMin !== null && finalMax !== null && finalMin > finalMax) fail('import-row-min-above-max', { min: formatTenge(finalMin), max: formatTenge(finalMax) });
-    if (change.price && finalMin !== null && finalPrice < finalMin) fail('import-row-below-floor', { price: formatTenge(finalPrice), min: formatTenge(finalMin) });
+    if (finalMin !== null && finalMax !== null && finalMin > finalMax)
+      fail('import-row-min-above-max', { min: formatTenge(finalMin), max: formatTenge(finalMax) });
+    if (change.price && finalMin !== null && finalPrice < finalMin)
+      fail('import-row-below-floor', { price: formatTenge(finalPrice), min: formatTenge(finalMin) });
     if ((change.demperEnabled ?? product.demperEnabled) && finalMin === null) fail('import-row-demper-needs-floor');
     for (const city of storeCities(points)) {
       const cityMin = change.cityMins?.find((entry) => entry.cityId === city.cityId);
-      const floor = cityMin ? (cityMin.minPrice ?? finalMin) : (product.cityOverrides?.[city.cityId]?.minPrice ?? finalMin);
+      const floor = cityMin
+        ? (cityMin.minPrice ?? finalMin)
+        : (product.cityOverrides?.[city.cityId]?.minPrice ?? finalMin);
       const cityPrice = change.cityPrices?.find((entry) => entry.cityId === city.cityId)?.to;
       const moved = change.price ? change.price.to : cityPrice;
-      if (moved !== undefined && floor !== null && moved < floor) fail('import-row-below-floor', { price: formatTenge(moved), min: formatTenge(floor) });
+      if (moved !== undefined && floor !== null && moved < floor)
+        fail('import-row-below-floor', { price: formatTenge(moved), min: formatTenge(floor) });
     }
 
     if (errors.length > before) continue;

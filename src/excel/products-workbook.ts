@@ -1,13 +1,13 @@
 import ExcelJS from 'exceljs';
 
-import { DEMPER_STRATEGIES, type DemperStrategy, type Product, type StorePoint } from '../db/entities/index.js';
+import { type DemperStrategy, type Product, type StorePoint } from '../db/entities/index.js';
 import { cityIdsOf, priceIn, pricesDiffer } from '../catalog/city-prices.js';
 import { prefixStoreId } from '../kaspi/offer-writes.js';
 import { styleSheet, type Translate } from './style.js';
 
 /** Columns of `/export`, in order; `/import` finds them by header in any of the three languages. */
-export const PRODUCT_COLUMNS = ['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'] as const;
-export type ProductColumn = (typeof PRODUCT_COLUMNS)[number];
+export type ProductColumn =
+  'sku' | 'title' | 'price' | 'onSale' | 'min' | 'max' | 'step' | 'demper' | 'strategy' | 'place' | 'rival';
 
 /** Words the strategy column accepts on import (`/export` writes the seller's language: `xlsx-strategy-*`). */
 export const STRATEGY_WORDS: Record<DemperStrategy, string[]> = {
@@ -23,18 +23,27 @@ export function pointHeader(t: Translate, point: StorePoint): string {
 
 /** The store's cities, once each, in point order; a store in one city has no per-city columns. */
 export function storeCities(points: StorePoint[]): { cityId: string; cityName: string }[] {
-  const cities = [...new Map(points.map((point) => [point.cityId, point.cityName])).entries()].map(([cityId, cityName]) => ({ cityId, cityName }));
+  const cities = [...new Map(points.map((point) => [point.cityId, point.cityName])).entries()].map(
+    ([cityId, cityName]) => ({ cityId, cityName }),
+  );
   return cities.length > 1 ? cities : [];
 }
 
-export const cityPriceHeader = (t: Translate, city: { cityName: string }) => t('xlsx-col-city-price', { city: city.cityName });
-export const cityMinHeader = (t: Translate, city: { cityName: string }) => t('xlsx-col-city-min', { city: city.cityName });
+export const cityPriceHeader = (t: Translate, city: { cityName: string }) =>
+  t('xlsx-col-city-price', { city: city.cityName });
+export const cityMinHeader = (t: Translate, city: { cityName: string }) =>
+  t('xlsx-col-city-min', { city: city.cityName });
 
 /**
  * All products of a store as a workbook the seller edits and sends back: price, on/off, demper settings and
  * preorder days per point are editable; title, place and rival are for reading.
  */
-export async function buildProductsWorkbook(t: Translate, merchantUid: string, points: StorePoint[], products: Product[]): Promise<Buffer> {
+export async function buildProductsWorkbook(
+  t: Translate,
+  merchantUid: string,
+  points: StorePoint[],
+  products: Product[],
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Kaspi seller bot';
   // When the file was made: an import compares it with later price changes (a stale file must not undo them).
@@ -51,12 +60,27 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
     { header: t('xlsx-col-step'), key: 'step', width: 9 },
     { header: t('xlsx-col-demper'), key: 'demper', width: 10 },
     { header: t('xlsx-col-strategy'), key: 'strategy', width: 12 },
-    ...points.map((point) => ({ header: pointHeader(t, point), key: point.storeId, width: 14, style: { numFmt: '0' } })),
+    ...points.map((point) => ({
+      header: pointHeader(t, point),
+      key: point.storeId,
+      width: 14,
+      style: { numFmt: '0' },
+    })),
     { header: t('xlsx-col-place'), key: 'place', width: 9 },
     { header: t('xlsx-col-rival'), key: 'rival', width: 14, style: { numFmt: '#,##0' } },
     // Each city's own price, and its own floor where the seller set one (empty: the product's «Минимум»).
-    ...cities.map((city) => ({ header: cityPriceHeader(t, city), key: `cityPrice:${city.cityId}`, width: 14, style: { numFmt: '#,##0' } })),
-    ...cities.map((city) => ({ header: cityMinHeader(t, city), key: `cityMin:${city.cityId}`, width: 14, style: { numFmt: '#,##0' } })),
+    ...cities.map((city) => ({
+      header: cityPriceHeader(t, city),
+      key: `cityPrice:${city.cityId}`,
+      width: 14,
+      style: { numFmt: '#,##0' },
+    })),
+    ...cities.map((city) => ({
+      header: cityMinHeader(t, city),
+      key: `cityMin:${city.cityId}`,
+      width: 14,
+      style: { numFmt: '#,##0' },
+    })),
   ];
   const yes = t('xlsx-yes');
   const no = t('xlsx-no');
@@ -67,16 +91,31 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
       // «Цена» is the price in every city: left empty where the cities differ (their own columns say each).
       price: pricesDiffer(product, points) ? null : product.price,
       // A city the offer is not sold in has no price to edit.
-      ...Object.fromEntries(cities.map((city) => [`cityPrice:${city.cityId}`, cityIdsOf(product, points).includes(city.cityId) ? priceIn(product, city.cityId) : null])),
-      ...Object.fromEntries(cities.map((city) => [`cityMin:${city.cityId}`, product.cityOverrides?.[city.cityId]?.minPrice ?? null])),
+      ...Object.fromEntries(
+        cities.map((city) => [
+          `cityPrice:${city.cityId}`,
+          cityIdsOf(product, points).includes(city.cityId) ? priceIn(product, city.cityId) : null,
+        ]),
+      ),
+      ...Object.fromEntries(
+        cities.map((city) => [`cityMin:${city.cityId}`, product.cityOverrides?.[city.cityId]?.minPrice ?? null]),
+      ),
       onSale: product.onSale ? yes : no,
       min: product.minPrice ?? null,
       max: product.maxPrice ?? null,
       step: product.stepIsPercent ? `${product.step}%` : product.step,
       demper: product.demperEnabled ? yes : no,
-      strategy: product.strategy === 'target_place' ? t('xlsx-strategy-place', { place: product.targetPlace }) : t(`xlsx-strategy-${product.strategy}`),
+      strategy:
+        product.strategy === 'target_place'
+          ? t('xlsx-strategy-place', { place: product.targetPlace })
+          : t(`xlsx-strategy-${product.strategy}`),
       ...Object.fromEntries(
-        points.map((point) => [point.storeId, product.availabilities.find((availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId)?.preOrder ?? 0]),
+        points.map((point) => [
+          point.storeId,
+          product.availabilities.find(
+            (availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId,
+          )?.preOrder ?? 0,
+        ]),
       ),
       place: product.lastPlace ?? null,
       rival: product.lastCheapestRivalPrice ?? null,
@@ -87,5 +126,3 @@ export async function buildProductsWorkbook(t: Translate, merchantUid: string, p
   styleSheet(sheet);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
-
-export { DEMPER_STRATEGIES };

@@ -11,5 +11,6 @@ export function styleSheet(sheet: ExcelJS.Worksheet): void {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
   });
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  if (sheet.columnCount > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columnCount } };
+  if (sheet.columnCount > 0)
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columnCount } };
 }

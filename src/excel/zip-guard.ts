@@ -47,7 +47,8 @@ export function inspectXlsxZip(data: Buffer, limits: ZipLimits): ZipVerdict {
     const name = data.toString('utf8', at + 46, at + 46 + nameLength);
     at += 46 + nameLength + extraLength + commentLength;
 
-    if (localOffset + 30 > data.length || data.readUInt32LE(localOffset) !== LOCAL) return { ok: false, reason: 'broken' };
+    if (localOffset + 30 > data.length || data.readUInt32LE(localOffset) !== LOCAL)
+      return { ok: false, reason: 'broken' };
     const start = localOffset + 30 + data.readUInt16LE(localOffset + 26) + data.readUInt16LE(localOffset + 28);
     if (start + compressedSize > data.length) return { ok: false, reason: 'broken' };
     const stored = data.subarray(start, start + compressedSize);
@@ -66,7 +67,8 @@ export function inspectXlsxZip(data: Buffer, limits: ZipLimits): ZipVerdict {
     if (unpacked > limits.maxUnpackedBytes) return { ok: false, reason: 'unpacked-too-big' };
     if (WORKSHEET.test(name)) {
       const xml = content.toString('latin1');
-      if (count(xml, ROW, limits.maxRows) > limits.maxRows || count(xml, CELL, limits.maxCells) > limits.maxCells) return { ok: false, reason: 'too-many-rows' };
+      if (count(xml, ROW, limits.maxRows) > limits.maxRows || count(xml, CELL, limits.maxCells) > limits.maxCells)
+        return { ok: false, reason: 'too-many-rows' };
     }
   }
   return { ok: true };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SeededRandom } from './random.js';
 import type { SandboxAccount, SandboxAvailability, SandboxOffer } from './types.js';
 
-export interface SandboxPoint {
+interface SandboxPoint {
   code: string;
   cityId: string;
   cityName: string;
@@ -64,7 +64,9 @@ export const ACCOUNTS: SandboxAccount[] = [
 /** The recorded real storefront answer (product 102298404, Almaty) that the sandbox replays verbatim. */
 export const SAMPLE_MASTER_SKU = '102298404';
 const SAMPLE_OFFERS = (
-  JSON.parse(readFileSync(new URL('./fixtures/storefront-offers-102298404.json', import.meta.url), 'utf8')) as { offers: Record<string, unknown>[] }
+  JSON.parse(readFileSync(new URL('./fixtures/storefront-offers-102298404.json', import.meta.url), 'utf8')) as {
+    offers: Record<string, unknown>[];
+  }
 ).offers;
 
 const PRODUCTS = [
@@ -77,7 +79,20 @@ const PRODUCTS = [
   ['Кофемашина', 'DeLonghi', 'Master - Coffee machines'],
   ['Фен', 'Philips', 'Master - Hair dryers'],
 ] as const;
-const RIVAL_NAMES = ['Tehno Trade', 'MOOD PLACE', 'ProUnit', 'Gadgetkz', 'Alma Market', 'Sulpak Store', 'Mechta Seller', 'Best Price KZ', 'Astana Shop', 'Tech House', 'Ozon Partner', 'Kaspi Pro'];
+const RIVAL_NAMES = [
+  'Tehno Trade',
+  'MOOD PLACE',
+  'ProUnit',
+  'Gadgetkz',
+  'Alma Market',
+  'Sulpak Store',
+  'Mechta Seller',
+  'Best Price KZ',
+  'Astana Shop',
+  'Tech House',
+  'Ozon Partner',
+  'Kaspi Pro',
+];
 const DURATIONS = ['EXPRESS', 'TODAY', 'TOMORROW', 'TILL_2_DAYS', 'TILL_3_DAYS', 'TILL_5_DAYS', 'TILL_7_DAYS'];
 
 export interface GeneratedWorld {
@@ -100,7 +115,11 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
       const offSale = random.chance(0.08);
       const availabilities: SandboxAvailability[] = merchant.points.map((point) => {
         const specified = random.chance(0.4);
-        const availability: SandboxAvailability = { storeId: `${merchant.uid}_${point.code}`, available: offSale ? 'no' : 'yes', preOrder: random.chance(0.1) ? random.int(1, 30) : 0 };
+        const availability: SandboxAvailability = {
+          storeId: `${merchant.uid}_${point.code}`,
+          available: offSale ? 'no' : 'yes',
+          preOrder: random.chance(0.1) ? random.int(1, 30) : 0,
+        };
         availability.stockSpecified = specified;
         availability.stockCount = specified ? random.int(0, 40) : 0;
         return availability;
@@ -118,12 +137,20 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
         price,
         minPrice: price,
         availabilities,
-        allCityPrices: Object.fromEntries(merchant.points.map((point) => [point.cityId, { price, oldPrice: null, discount: 0 }])),
+        allCityPrices: Object.fromEntries(
+          merchant.points.map((point) => [point.cityId, { price, oldPrice: null, discount: 0 }]),
+        ),
         offerId: random.digits(12),
         shopLink: `/p/${kind.toLowerCase()}-${masterSku}/`,
       };
       if (availabilities.some((availability) => availability.stockSpecified)) {
-        offer.stocks = [{ stockLevel: Object.fromEntries(availabilities.filter((a) => a.stockSpecified).map((a) => [a.storeId, { value: a.stockCount ?? 0 }])) }];
+        offer.stocks = [
+          {
+            stockLevel: Object.fromEntries(
+              availabilities.filter((a) => a.stockSpecified).map((a) => [a.storeId, { value: a.stockCount ?? 0 }]),
+            ),
+          },
+        ];
       }
       list.push(offer);
       for (const point of merchant.points) {
@@ -133,7 +160,10 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
         const cityRivals: Rival[] = [];
         for (let r = 0; r < count; r++) {
           const reviewed = random.chance(0.8);
-          const rivalPrice = Math.max(10, Math.round((price * (0.88 + random.next() * 0.3)) / 10) * 10 - random.int(0, 9));
+          const rivalPrice = Math.max(
+            10,
+            Math.round((price * (0.88 + random.next() * 0.3)) / 10) * 10 - random.int(0, 9),
+          );
           cityRivals.push({
             merchantId: String(10_000_000 + r * 7_919 + random.int(0, 7_000)),
             merchantName: r < RIVAL_NAMES.length ? RIVAL_NAMES[r]! : `Seller ${r + 1}`,
@@ -175,7 +205,10 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
       { storeId: '30067228_PP2', available: 'no', preOrder: 0, stockSpecified: false, stockCount: 0 },
     ],
     stocks: [{ stockLevel: { '30067228_PP1': { value: 5 } } }],
-    allCityPrices: { '750000000': { price: 365_000, oldPrice: null, discount: 0 }, '710000000': { price: 365_000, oldPrice: null, discount: 0 } },
+    allCityPrices: {
+      '750000000': { price: 365_000, oldPrice: null, discount: 0 },
+      '710000000': { price: 365_000, oldPrice: null, discount: 0 },
+    },
     offerId: random.digits(12),
     shopLink: `/p/apple-iphone-13-128gb-${SAMPLE_MASTER_SKU}/`,
   });
@@ -204,9 +237,22 @@ export function storefrontOffer(
   masterSku: string,
   category: string,
   title: string,
-  seller: { merchantId: string; merchantName: string; merchantSku: string; rating: number | null; reviews: number | null },
+  seller: {
+    merchantId: string;
+    merchantName: string;
+    merchantSku: string;
+    rating: number | null;
+    reviews: number | null;
+  },
   price: number,
-  delivery: { type: string; duration: string; preorder: number; point: string; kaspiDelivery: boolean; intercity?: boolean },
+  delivery: {
+    type: string;
+    duration: string;
+    preorder: number;
+    point: string;
+    kaspiDelivery: boolean;
+    intercity?: boolean;
+  },
 ): Record<string, unknown> {
   const offer: Record<string, unknown> = {
     masterSku,
@@ -250,7 +296,11 @@ function priceSomeCitiesApart(seed: number, offers: Map<string, SandboxOffer[]>,
     for (const offer of offers.get(merchant.uid) ?? []) {
       if (!random.chance(0.35)) continue;
       const factor = 1 + (2 + random.next() * 4) / 100;
-      offer.allCityPrices[second.cityId] = { price: Math.round((offer.price * factor) / 10) * 10, oldPrice: null, discount: 0 };
+      offer.allCityPrices[second.cityId] = {
+        price: Math.round((offer.price * factor) / 10) * 10,
+        oldPrice: null,
+        discount: 0,
+      };
       for (const rival of rivals.get(rivalKey(offer.masterSku, second.cityId)) ?? []) {
         rival.price = Math.max(10, Math.round(rival.price * factor));
         rival.floor = Math.max(10, Math.round(rival.floor * factor));

@@ -4,7 +4,17 @@ import type { AddressInfo } from 'node:net';
 
 import { createLogger, type Logger } from '../logger.js';
 import { ACCOUNTS, generateWorld, MERCHANTS, rivalKey, storefrontOffer, type Rival } from './catalogue.js';
-import { cookie, cookiesOf, multipartFile, readBody, readJson, redirect, sendHtml, sendJson, SlidingCounter } from './http-util.js';
+import {
+  cookie,
+  cookiesOf,
+  multipartFile,
+  readBody,
+  readJson,
+  redirect,
+  sendHtml,
+  sendJson,
+  SlidingCounter,
+} from './http-util.js';
 import { IdmcSandbox } from './idmc.js';
 import { loginPageHtml } from './login-page.js';
 import { SandboxPricefeed } from './pricefeed.js';
@@ -60,7 +70,10 @@ class Sandbox {
   private readonly writeHits = new SlidingCounter();
   private readonly changeHits = new SlidingCounter();
   private readonly merchantBlockedUntil = new Map<string, number>();
-  private readonly files = new Map<string, { merchantUid: string; status: 'PROCESSING' | 'FLUSHED' | 'ERROR'; errors: string[] }>();
+  private readonly files = new Map<
+    string,
+    { merchantUid: string; status: 'PROCESSING' | 'FLUSHED' | 'ERROR'; errors: string[] }
+  >();
   private readonly writeLog: SandboxWriteRecord[] = [];
   private readonly faults = new Map<Service, Omit<SandboxFaults, 'target'>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -111,7 +124,8 @@ class Sandbox {
   // ---- faults ---------------------------------------------------------------------------------------
 
   injectFaults(faults: SandboxFaults): void {
-    const targets: Service[] = faults.target === 'all' ? ['idmc', 'cabinet', 'storefront'] : [faults.target === 'idmc' ? 'idmc' : faults.target];
+    const targets: Service[] =
+      faults.target === 'all' ? ['idmc', 'cabinet', 'storefront'] : [faults.target === 'idmc' ? 'idmc' : faults.target];
     for (const target of targets) {
       const current = this.faults.get(target) ?? {};
       const { target: _ignored, ...rest } = faults;
@@ -139,7 +153,11 @@ class Sandbox {
     }
     if (fault.htmlWall && fault.htmlWall > 0) {
       fault.htmlWall--;
-      sendHtml(response, 200, '<!doctype html><html><body><h1>Проверка браузера</h1><p>Пожалуйста, подождите…</p></body></html>');
+      sendHtml(
+        response,
+        200,
+        '<!doctype html><html><body><h1>Проверка браузера</h1><p>Пожалуйста, подождите…</p></body></html>',
+      );
       return true;
     }
     return false;
@@ -151,7 +169,9 @@ class Sandbox {
     const rename = (item: unknown): unknown => {
       if (Array.isArray(item)) return item.map(rename);
       if (item && typeof item === 'object') {
-        return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key === drift.from ? drift.to : key, rename(inner)]));
+        return Object.fromEntries(
+          Object.entries(item).map(([key, inner]) => [key === drift.from ? drift.to : key, rename(inner)]),
+        );
       }
       return item;
     };
@@ -168,9 +188,12 @@ class Sandbox {
       void (async () => {
         try {
           if (await this.applyFault(service, response)) return;
-          const route = routes[`${request.method} ${url.pathname}`] ?? this.patternRoute(routes, request.method ?? 'GET', url.pathname);
+          const route =
+            routes[`${request.method} ${url.pathname}`] ??
+            this.patternRoute(routes, request.method ?? 'GET', url.pathname);
           if (!route) {
-            if (Object.keys(routes).some((candidate) => candidate.endsWith(` ${url.pathname}`))) return sendHtml(response, 405, '<html>Method Not Allowed</html>');
+            if (Object.keys(routes).some((candidate) => candidate.endsWith(` ${url.pathname}`)))
+              return sendHtml(response, 405, '<html>Method Not Allowed</html>');
             return sendJson(response, 404, { errorCode: 'NOT_FOUND' });
           }
           await route(request, response, url);
@@ -205,7 +228,11 @@ class Sandbox {
       },
       'POST /_sandbox/faults': async (request, response) => {
         const faults = (await readJson(request)) as SandboxFaults | undefined;
-        if (!faults || typeof faults !== 'object' || !['storefront', 'cabinet', 'idmc', 'all'].includes(faults.target)) {
+        if (
+          !faults ||
+          typeof faults !== 'object' ||
+          !['storefront', 'cabinet', 'idmc', 'all'].includes(faults.target)
+        ) {
           return sendJson(response, 400, { errorCode: 'BAD_FAULTS' });
         }
         this.injectFaults(faults);
@@ -213,7 +240,8 @@ class Sandbox {
       },
       'POST /_sandbox/expire-sessions': (_request, response, url) => {
         const shape = url.searchParams.get('shape') ?? '401';
-        if (!EXPIRED_SESSION_SHAPES.includes(shape as ExpiredSessionShape)) return sendJson(response, 400, { errorCode: 'BAD_SHAPE', shapes: EXPIRED_SESSION_SHAPES });
+        if (!EXPIRED_SESSION_SHAPES.includes(shape as ExpiredSessionShape))
+          return sendJson(response, 400, { errorCode: 'BAD_SHAPE', shapes: EXPIRED_SESSION_SHAPES });
         this.expireSessions(url.searchParams.get('merchantUid') ?? undefined, shape as ExpiredSessionShape);
         sendJson(response, 200, { ok: true });
       },
@@ -237,14 +265,18 @@ class Sandbox {
           code_challenge: this.token(16),
           code_challenge_method: 'S256',
         });
-        redirect(response, `${this.urls.idmc}/oauth2/authorize?${query}`, [cookie('mc_arr', state), cookie('mc-session', `pre-${this.token(8)}`)]);
+        redirect(response, `${this.urls.idmc}/oauth2/authorize?${query}`, [
+          cookie('mc_arr', state),
+          cookie('mc-session', `pre-${this.token(8)}`),
+        ]);
       },
       'GET /login/oauth2/code/1': (request, response, url) => {
         const code = url.searchParams.get('code') ?? '';
         const state = url.searchParams.get('state') ?? '';
         const account = this.idmc.takeAuthorizationCode(code);
         const target = this.oauthStates.get(state);
-        if (!account || target === undefined || cookiesOf(request).mc_arr !== state) return redirect(response, `${this.urls.idmc}/login`);
+        if (!account || target === undefined || cookiesOf(request).mc_arr !== state)
+          return redirect(response, `${this.urls.idmc}/login`);
         this.oauthStates.delete(state);
         const session = this.token();
         const sid = this.token(8);
@@ -256,7 +288,12 @@ class Sandbox {
           sendJson(
             response,
             200,
-            { merchants: session.account.merchantUids.map((uid) => ({ uid, name: MERCHANTS.find((merchant) => merchant.uid === uid)!.name })) },
+            {
+              merchants: session.account.merchantUids.map((uid) => ({
+                uid,
+                name: MERCHANTS.find((merchant) => merchant.uid === uid)!.name,
+              })),
+            },
             refresh,
           ),
         ),
@@ -264,7 +301,8 @@ class Sandbox {
         const body = (await readJson(request)) as { operationName?: string; variables?: { id?: string } } | undefined;
         const uid = body?.variables?.id;
         return this.cabinet(request, response, uid, (_session, refresh) => {
-          if (body?.operationName !== 'getMerchant') return sendJson(response, 400, { errors: [{ message: 'unknown operation' }] });
+          if (body?.operationName !== 'getMerchant')
+            return sendJson(response, 400, { errors: [{ message: 'unknown operation' }] });
           const merchant = MERCHANTS.find((candidate) => candidate.uid === uid)!;
           sendJson(
             response,
@@ -296,14 +334,24 @@ class Sandbox {
         this.cabinet(request, response, url.searchParams.get('m') ?? undefined, (_session, refresh) => {
           const page = Number(url.searchParams.get('p') ?? 0);
           const limit = Number(url.searchParams.get('l') ?? 10);
-          if (!Number.isInteger(limit) || limit < 1 || limit > this.limits.listPageMax || !Number.isInteger(page) || page < 0) {
+          if (
+            !Number.isInteger(limit) ||
+            limit < 1 ||
+            limit > this.limits.listPageMax ||
+            !Number.isInteger(page) ||
+            page < 0
+          ) {
             return sendJson(response, 400, { errorCode: 'INVALID_PAGE' });
           }
           const onSale = url.searchParams.get('a') !== 'false';
           const text = url.searchParams.get('t')?.toLowerCase();
           const all = this.offers.get(url.searchParams.get('m')!)!.filter((offer) => isOnSale(offer) === onSale);
-          const matching = text ? all.filter((offer) => offer.sku.toLowerCase().includes(text) || offer.model.toLowerCase().includes(text)) : all;
-          const data = matching.slice(page * limit, (page + 1) * limit).map((offer) => sparseCabinetOffer(this.options.seed ?? 1, offer));
+          const matching = text
+            ? all.filter((offer) => offer.sku.toLowerCase().includes(text) || offer.model.toLowerCase().includes(text))
+            : all;
+          const data = matching
+            .slice(page * limit, (page + 1) * limit)
+            .map((offer) => sparseCabinetOffer(this.options.seed ?? 1, offer));
           sendJson(response, 200, this.drift('cabinet', { data, total: matching.length }), refresh);
         }),
       'GET /bff/offer-view/details': (request, response, url) =>
@@ -324,26 +372,46 @@ class Sandbox {
                 price: offer.allCityPrices[cityId]?.price ?? offer.price,
                 pickupPoints: merchant.points
                   .filter((point) => point.cityId === cityId)
-                  .map((point) => ({ name: point.code, available: offer.availabilities.find((a) => a.storeId === `${merchant.uid}_${point.code}`)?.available === 'yes' })),
+                  .map((point) => ({
+                    name: point.code,
+                    available:
+                      offer.availabilities.find((a) => a.storeId === `${merchant.uid}_${point.code}`)?.available ===
+                      'yes',
+                  })),
               })),
             }),
             refresh,
           );
         }),
-      'POST /pricefeed/upload/merchant/process': async (request, response) => this.priceWrite(request, response, 'process'),
-      'POST /pricefeed/upload/merchant/process/process/batch': async (request, response) => this.priceWrite(request, response, 'batch'),
+      'POST /pricefeed/upload/merchant/process': async (request, response) =>
+        this.priceWrite(request, response, 'process'),
+      'POST /pricefeed/upload/merchant/process/process/batch': async (request, response) =>
+        this.priceWrite(request, response, 'batch'),
       'POST /offer-validation-api/merchant/offer/validate/v2': async (request, response) => {
-        const body = (await readJson(request)) as { merchantUid?: string; action?: unknown; offers?: unknown } | undefined;
+        const body = (await readJson(request)) as
+          { merchantUid?: string; action?: unknown; offers?: unknown } | undefined;
         return this.cabinet(request, response, body?.merchantUid, (_session, refresh) => {
-          sendJson(response, 200, this.pricefeed.validate(String(body?.merchantUid), body?.action, body?.offers), refresh);
+          sendJson(
+            response,
+            200,
+            this.pricefeed.validate(String(body?.merchantUid), body?.action, body?.offers),
+            refresh,
+          );
         });
       },
-      'POST /pricefeed/upload/merchant/upload': async (request, response, url) => this.fileUpload(request, response, url),
+      'POST /pricefeed/upload/merchant/upload': async (request, response, url) =>
+        this.fileUpload(request, response, url),
       'GET /pricefeed/protocol/merchant/file/:id': (request, response, url) =>
         this.cabinet(request, response, url.searchParams.get('m') ?? undefined, (_session, refresh) => {
           const file = this.files.get(url.pathname.split('/').pop()!);
-          if (!file || file.merchantUid !== url.searchParams.get('m')) return sendJson(response, 404, { errorCode: 'FILE_NOT_FOUND' });
-          sendJson(response, 200, file.status === 'ERROR' ? { status: file.status, errors: file.errors } : { status: file.status }, refresh);
+          if (!file || file.merchantUid !== url.searchParams.get('m'))
+            return sendJson(response, 404, { errorCode: 'FILE_NOT_FOUND' });
+          sendJson(
+            response,
+            200,
+            file.status === 'ERROR' ? { status: file.status, errors: file.errors } : { status: file.status },
+            refresh,
+          );
         }),
     };
   }
@@ -358,16 +426,27 @@ class Sandbox {
     const cookies = cookiesOf(request);
     const session = cookies['mc-session'] ? this.sessions.get(cookies['mc-session']) : undefined;
     const now = Date.now();
-    if (!session || session.sid !== cookies['mc-sid'] || session.expiresAt <= now || (session.diesAt !== undefined && session.diesAt <= now)) {
+    if (
+      !session ||
+      session.sid !== cookies['mc-sid'] ||
+      session.expiresAt <= now ||
+      (session.diesAt !== undefined && session.diesAt <= now)
+    ) {
       return this.sessionOver(request, response, session?.expiredAs ?? this.options.expiredSessionShape ?? '401');
     }
-    if (request.headers['x-auth-version'] !== '3') return sendJson(response, 400, { errorCode: 'AUTH_VERSION_REQUIRED' });
-    if (merchantUid !== undefined && !session.account.merchantUids.includes(merchantUid)) return sendJson(response, 403, { errorCode: 'FORBIDDEN' });
+    if (request.headers['x-auth-version'] !== '3')
+      return sendJson(response, 400, { errorCode: 'AUTH_VERSION_REQUIRED' });
+    if (merchantUid !== undefined && !session.account.merchantUids.includes(merchantUid))
+      return sendJson(response, 403, { errorCode: 'FORBIDDEN' });
     let refresh: Record<string, string[]> = {};
     if (++this.refreshCounter % 10 === 0 && session.diesAt === undefined) {
       // «Кабинет продлевает cookie на ходу»: a new mc-session; the old one dies shortly after.
       const renewed = this.token();
-      this.sessions.set(renewed, { account: session.account, sid: session.sid, expiresAt: now + this.scaled(this.limits.sessionTtlMs) });
+      this.sessions.set(renewed, {
+        account: session.account,
+        sid: session.sid,
+        expiresAt: now + this.scaled(this.limits.sessionTtlMs),
+      });
       session.diesAt = now + this.scaled(60_000);
       refresh = { 'set-cookie': [cookie('mc-session', renewed)] };
       // Every answer of this request carries the new cookie, whatever path the handler takes.
@@ -381,7 +460,13 @@ class Sandbox {
     const path = new URL(request.url ?? '/', this.urls.mc).pathname;
     if (shape === '403') {
       // Spring Security's own refusal body.
-      return sendJson(response, 403, { timestamp: new Date().toISOString(), status: 403, error: 'Forbidden', message: 'Access Denied', path });
+      return sendJson(response, 403, {
+        timestamp: new Date().toISOString(),
+        status: 403,
+        error: 'Forbidden',
+        message: 'Access Denied',
+        path,
+      });
     }
     if (shape === 'redirect') return redirect(response, `${this.urls.idmc}/login`);
     if (shape === 'login-page') return sendHtml(response, 200, loginPageHtml(this.urls.mc, this.urls.shop));
@@ -390,7 +475,8 @@ class Sandbox {
 
   expireSessions(merchantUid?: string, shape: ExpiredSessionShape = this.options.expiredSessionShape ?? '401'): void {
     for (const session of this.sessions.values()) {
-      if (merchantUid === undefined || session.account.merchantUids.includes(merchantUid)) Object.assign(session, { expiresAt: 0, expiredAs: shape });
+      if (merchantUid === undefined || session.account.merchantUids.includes(merchantUid))
+        Object.assign(session, { expiresAt: 0, expiredAs: shape });
     }
   }
 
@@ -420,14 +506,19 @@ class Sandbox {
     return true;
   }
 
-  private async priceWrite(request: IncomingMessage, response: ServerResponse, endpoint: 'process' | 'batch'): Promise<void> {
+  private async priceWrite(
+    request: IncomingMessage,
+    response: ServerResponse,
+    endpoint: 'process' | 'batch',
+  ): Promise<void> {
     const body = await readJson(request);
     const items = (endpoint === 'batch' ? body : [body]) as Record<string, unknown>[] | undefined;
     if (!Array.isArray(items) || items.length === 0 || items.some((item) => !item || typeof item !== 'object')) {
       return sendJson(response, 400, { errorCode: 'BAD_REQUEST' });
     }
     const merchantUid = String(items[0]!.merchantUid ?? '');
-    if (items.some((item) => String(item.merchantUid) !== merchantUid)) return sendJson(response, 400, { errorCode: 'MIXED_MERCHANTS' });
+    if (items.some((item) => String(item.merchantUid) !== merchantUid))
+      return sendJson(response, 400, { errorCode: 'MIXED_MERCHANTS' });
     this.cabinet(request, response, merchantUid, (_session, refresh) => {
       for (const item of items) {
         const problem = this.pricefeed.refusal(merchantUid, item, endpoint);
@@ -436,7 +527,10 @@ class Sandbox {
       if (!this.writeAllowed(merchantUid, items.length, response)) return;
       const jobId = this.token(12);
       this.writeLog.push({ at: Date.now(), endpoint, merchantUid, body: structuredClone(body) });
-      if (!this.faults.get('cabinet')?.dropWrites) this.later(this.options.applyDelayMs ?? 5_000, () => items.forEach((item) => this.pricefeed.apply(merchantUid, item, endpoint)));
+      if (!this.faults.get('cabinet')?.dropWrites)
+        this.later(this.options.applyDelayMs ?? 5_000, () =>
+          items.forEach((item) => this.pricefeed.apply(merchantUid, item, endpoint)),
+        );
       sendJson(response, 200, { id: jobId }, refresh);
     });
   }
@@ -453,9 +547,18 @@ class Sandbox {
       const file = multipartFile(request.headers['content-type'], body, 'file');
       if (!file) return sendJson(response, 400, { errorCode: 'FILE_REQUIRED' });
       const id = this.token(10);
-      const record = { merchantUid, status: 'PROCESSING' as 'PROCESSING' | 'FLUSHED' | 'ERROR', errors: [] as string[] };
+      const record = {
+        merchantUid,
+        status: 'PROCESSING' as 'PROCESSING' | 'FLUSHED' | 'ERROR',
+        errors: [] as string[],
+      };
       this.files.set(id, record);
-      this.writeLog.push({ at: Date.now(), endpoint: 'upload', merchantUid, body: { filename: file.filename, bytes: file.data.length } });
+      this.writeLog.push({
+        at: Date.now(),
+        endpoint: 'upload',
+        merchantUid,
+        body: { filename: file.filename, bytes: file.data.length },
+      });
       this.later(this.options.applyDelayMs ?? 5_000, () => {
         void this.pricefeed.applyPriceList(merchantUid, file.data).then(
           (errors) => Object.assign(record, { status: errors.length ? 'ERROR' : 'FLUSHED', errors }),
@@ -473,9 +576,16 @@ class Sandbox {
       'GET /mc/': (request, response) => {
         const cookies = cookiesOf(request);
         const session = cookies['mc-session'] ? this.sessions.get(cookies['mc-session']) : undefined;
-        if (!session || session.sid !== cookies['mc-sid']) return sendHtml(response, 200, '<html><body><p>Kaspi Магазин</p></body></html>');
-        const names = session.account.merchantUids.map((uid) => MERCHANTS.find((merchant) => merchant.uid === uid)?.name ?? uid);
-        sendHtml(response, 200, `<html><body><nav class="navbar">${names.join(', ')}</nav><main>Кабинет продавца</main></body></html>`);
+        if (!session || session.sid !== cookies['mc-sid'])
+          return sendHtml(response, 200, '<html><body><p>Kaspi Магазин</p></body></html>');
+        const names = session.account.merchantUids.map(
+          (uid) => MERCHANTS.find((merchant) => merchant.uid === uid)?.name ?? uid,
+        );
+        sendHtml(
+          response,
+          200,
+          `<html><body><nav class="navbar">${names.join(', ')}</nav><main>Кабинет продавца</main></body></html>`,
+        );
       },
       'POST /yml/offer-view/offers/:id': async (request, response, url) => {
         const ip = request.socket.remoteAddress ?? 'unknown';
@@ -489,14 +599,25 @@ class Sandbox {
         const body = ((await readJson(request)) ?? {}) as { cityId?: string; limit?: number; page?: number };
         const limit = body.limit ?? 12;
         const page = body.page ?? 0;
-        if (!Number.isInteger(limit) || limit < 1 || limit > this.limits.storefrontLimitMax) return sendJson(response, 400, { errorCode: 'INVALID_LIMIT' });
+        if (!Number.isInteger(limit) || limit < 1 || limit > this.limits.storefrontLimitMax)
+          return sendJson(response, 400, { errorCode: 'INVALID_LIMIT' });
         const cityId = String(body.cityId ?? request.headers['x-ks-city'] ?? '750000000');
         const offers = this.storefront(url.pathname.split('/').pop()!, cityId);
         const pageOffers = offers.slice(page * limit, (page + 1) * limit);
         // The recorded sample said total 20 because it was trimmed to 4 offers; here total counts what is listed.
-        sendJson(response, 200, this.drift('storefront', { offers: pageOffers, total: offers.length, offersCount: offers.length, pcmResponsePresent: false }));
+        sendJson(
+          response,
+          200,
+          this.drift('storefront', {
+            offers: pageOffers,
+            total: offers.length,
+            offersCount: offers.length,
+            pcmResponsePresent: false,
+          }),
+        );
       },
-      'GET /yml/offer-view/offers/:id': (_request, response) => sendHtml(response, 405, '<html>Method Not Allowed</html>'),
+      'GET /yml/offer-view/offers/:id': (_request, response) =>
+        sendHtml(response, 405, '<html>Method Not Allowed</html>'),
     };
   }
 
@@ -516,7 +637,11 @@ class Sandbox {
         category = offer.masterCategory;
         title = offer.masterTitle;
         const point = merchant.points.find(
-          (candidate) => candidate.cityId === cityId && offer.availabilities.some((a) => a.storeId === `${merchant.uid}_${candidate.code}` && a.available === 'yes'),
+          (candidate) =>
+            candidate.cityId === cityId &&
+            offer.availabilities.some(
+              (a) => a.storeId === `${merchant.uid}_${candidate.code}` && a.available === 'yes',
+            ),
         );
         if (!point) continue;
         const storeId = `${merchant.uid}_${point.code}`;
@@ -524,13 +649,26 @@ class Sandbox {
         const preorder = offer.availabilities.find((a) => a.storeId === storeId)?.preOrder ?? 0;
         listed.push({
           price,
-          offer: storefrontOffer(masterSku, category, offer.model, { merchantId: merchant.uid, merchantName: merchant.name, merchantSku: offer.sku, rating: 4.9, reviews: 120 }, price, {
-            type: 'PICKUP',
-            duration: 'TOMORROW',
-            preorder,
-            point: storeId,
-            kaspiDelivery: true,
-          }),
+          offer: storefrontOffer(
+            masterSku,
+            category,
+            offer.model,
+            {
+              merchantId: merchant.uid,
+              merchantName: merchant.name,
+              merchantSku: offer.sku,
+              rating: 4.9,
+              reviews: 120,
+            },
+            price,
+            {
+              type: 'PICKUP',
+              duration: 'TOMORROW',
+              preorder,
+              point: storeId,
+              kaspiDelivery: true,
+            },
+          ),
         });
       }
     }
@@ -544,13 +682,28 @@ class Sandbox {
               masterSku,
               category,
               title,
-              { merchantId: rival.merchantId, merchantName: rival.merchantName, merchantSku: `${masterSku}_${rival.merchantId}`, rating: rival.rating, reviews: rival.reviews },
+              {
+                merchantId: rival.merchantId,
+                merchantName: rival.merchantName,
+                merchantSku: `${masterSku}_${rival.merchantId}`,
+                rating: rival.rating,
+                reviews: rival.reviews,
+              },
               rival.price,
-              { type: rival.deliveryType, duration: rival.deliveryDuration, preorder: rival.preorder, point: `${rival.merchantId}_PP1`, kaspiDelivery: rival.deliveryType !== 'PICKUP', intercity: rival.intercity },
+              {
+                type: rival.deliveryType,
+                duration: rival.deliveryDuration,
+                preorder: rival.preorder,
+                point: `${rival.merchantId}_PP1`,
+                kaspiDelivery: rival.deliveryType !== 'PICKUP',
+                intercity: rival.intercity,
+              },
             ),
       });
     }
-    return listed.sort((a, b) => a.price - b.price).map((entry) => (entry.verbatim ? entry.offer : sparseStorefrontOffer(this.options.seed ?? 1, entry.offer)));
+    return listed
+      .sort((a, b) => a.price - b.price)
+      .map((entry) => (entry.verbatim ? entry.offer : sparseStorefrontOffer(this.options.seed ?? 1, entry.offer)));
   }
 
   /** One step of the market: dempers answer our undercuts (never below their floor); others drift. */
@@ -583,7 +736,9 @@ class Sandbox {
   }
 
   setRivalPrice(masterSku: string, cityId: string, merchantId: string, price: number): void {
-    const rival = this.rivals.get(rivalKey(masterSku, cityId))?.find((candidate) => candidate.merchantId === merchantId);
+    const rival = this.rivals
+      .get(rivalKey(masterSku, cityId))
+      ?.find((candidate) => candidate.merchantId === merchantId);
     if (!rival) throw new Error(`no rival ${merchantId} for ${masterSku} in ${cityId}`);
     rival.price = price;
     if (rival.verbatim) rival.verbatim = { ...rival.verbatim, price };
@@ -594,7 +749,9 @@ class Sandbox {
   }
 
   writes(merchantUid?: string): SandboxWriteRecord[] {
-    return this.writeLog.filter((record) => merchantUid === undefined || record.merchantUid === merchantUid).map((record) => structuredClone(record));
+    return this.writeLog
+      .filter((record) => merchantUid === undefined || record.merchantUid === merchantUid)
+      .map((record) => structuredClone(record));
   }
 }
 
@@ -633,7 +790,8 @@ export async function startKaspiSandbox(options: KaspiSandboxOptions = {}): Prom
     idmcUrl: sandbox.urls.idmc,
     mcUrl: sandbox.urls.mc,
     shopUrl: sandbox.urls.shop,
-    envText: () => `KASPI_IDMC_URL=${sandbox.urls.idmc}\nKASPI_MC_URL=${sandbox.urls.mc}\nKASPI_SHOP_URL=${sandbox.urls.shop}`,
+    envText: () =>
+      `KASPI_IDMC_URL=${sandbox.urls.idmc}\nKASPI_MC_URL=${sandbox.urls.mc}\nKASPI_SHOP_URL=${sandbox.urls.shop}`,
     accounts: structuredClone(ACCOUNTS),
     lastCode: (identity) => sandbox.lastCode(identity),
     catalogue: (merchantUid) => structuredClone(sandbox.offers.get(merchantUid) ?? []),
@@ -642,7 +800,8 @@ export async function startKaspiSandbox(options: KaspiSandboxOptions = {}): Prom
     stats: () => structuredClone(sandbox.counters),
     injectFaults: (faults) => sandbox.injectFaults(faults),
     expireSessions: (merchantUid, shape) => sandbox.expireSessions(merchantUid, shape),
-    setRivalPrice: (masterSku, cityId, merchantId, price) => sandbox.setRivalPrice(masterSku, cityId, merchantId, price),
+    setRivalPrice: (masterSku, cityId, merchantId, price) =>
+      sandbox.setRivalPrice(masterSku, cityId, merchantId, price),
     blockOffer: (merchantUid, sku) => sandbox.pricefeed.blockOffer(merchantUid, sku),
     tickRivals: () => sandbox.tickRivals(),
     async close() {

@@ -37,7 +37,8 @@ export class SandboxPricefeed {
 
   validate(merchantUid: string, action: unknown, offers: unknown): { valid: boolean; errorOffers?: unknown[] } {
     const merchant = this.merchant(merchantUid);
-    if (action !== 'ON_SALE__BATCH' && action !== 'ON_SALE__PRICE_SAVE') return { valid: false, errorOffers: [{ errors: ['UNKNOWN_ACTION'] }] };
+    if (action !== 'ON_SALE__BATCH' && action !== 'ON_SALE__PRICE_SAVE')
+      return { valid: false, errorOffers: [{ errors: ['UNKNOWN_ACTION'] }] };
     const errorOffers: { masterSku: unknown; errors: string[] }[] = [];
     for (const offer of Array.isArray(offers) ? (offers as Item[]) : []) {
       const errors: string[] = [];
@@ -49,7 +50,8 @@ export class SandboxPricefeed {
         if (!point || availability.cityId !== point.cityId) errors.push('UNKNOWN_POINT');
         if (typeof availability.price !== 'number' || availability.price < 10) errors.push('PRICE_TOO_LOW');
       }
-      const listed = this.offers.get(merchantUid)?.filter((candidate) => candidate.masterSku === String(offer.masterSku)) ?? [];
+      const listed =
+        this.offers.get(merchantUid)?.filter((candidate) => candidate.masterSku === String(offer.masterSku)) ?? [];
       if (listed.some((candidate) => this.blocked.has(`${merchantUid}:${candidate.sku}`))) errors.push('OFFER_BLOCKED');
       if (errors.length) errorOffers.push({ masterSku: offer.masterSku, errors: [...new Set(errors)] });
       else this.validations.set(`${merchantUid}:${String(offer.masterSku)}:${action}`, Date.now());
@@ -60,31 +62,46 @@ export class SandboxPricefeed {
   /** Why Kaspi refuses this item (an error code), or undefined. */
   refusal(merchantUid: string, item: Item, endpoint: WriteEndpoint): string | undefined {
     if (typeof item.sku !== 'string' || item.sku === '') return 'SKU_REQUIRED';
-    if (item.price !== undefined && (typeof item.price !== 'number' || !Number.isInteger(item.price) || item.price < 10)) return 'PRICE_TOO_LOW';
+    if (
+      item.price !== undefined &&
+      (typeof item.price !== 'number' || !Number.isInteger(item.price) || item.price < 10)
+    )
+      return 'PRICE_TOO_LOW';
     const offer = this.offers.get(merchantUid)?.find((candidate) => candidate.sku === item.sku);
     const cities = new Set(offer ? this.citiesOf(merchantUid, offer) : []);
-    const cityPrices = item.cityPrices === undefined ? [] : Array.isArray(item.cityPrices) ? (item.cityPrices as Item[]) : undefined;
+    const cityPrices =
+      item.cityPrices === undefined ? [] : Array.isArray(item.cityPrices) ? (item.cityPrices as Item[]) : undefined;
     if (!cityPrices) return 'INVALID_CITY_PRICES';
     for (const cityPrice of cityPrices) {
-      if (typeof cityPrice.value !== 'number' || !Number.isInteger(cityPrice.value) || cityPrice.value < 10) return 'PRICE_TOO_LOW';
+      if (typeof cityPrice.value !== 'number' || !Number.isInteger(cityPrice.value) || cityPrice.value < 10)
+        return 'PRICE_TOO_LOW';
       if (offer && !cities.has(String(cityPrice.cityId))) return 'CITY_NOT_SOLD';
     }
     const sent = (item.availabilities as Item[] | undefined) ?? [];
     for (const availability of sent) {
-      if (typeof availability.storeId !== 'string' || !availability.storeId.startsWith(`${merchantUid}_`)) return 'INVALID_STORE_ID';
+      if (typeof availability.storeId !== 'string' || !availability.storeId.startsWith(`${merchantUid}_`))
+        return 'INVALID_STORE_ID';
       if (availability.available !== 'yes' && availability.available !== 'no') return 'INVALID_AVAILABILITY';
       const days = availability.preOrder;
-      if (days !== undefined && (!Number.isInteger(days) || (days as number) < 0 || (days as number) > 30)) return 'INVALID_PREORDER';
+      if (days !== undefined && (!Number.isInteger(days) || (days as number) < 0 || (days as number) > 30))
+        return 'INVALID_PREORDER';
     }
     if (!offer) return undefined;
     if (endpoint === 'process') {
       if (sent.length !== 1) return 'ONE_POINT_REQUIRED';
-      const cityOfPoint = this.merchant(merchantUid)?.points.find((point) => `${merchantUid}_${point.code}` === sent[0]!.storeId)?.cityId;
+      const cityOfPoint = this.merchant(merchantUid)?.points.find(
+        (point) => `${merchantUid}_${point.code}` === sent[0]!.storeId,
+      )?.cityId;
       if (cityPrices.length !== 1 || String(cityPrices[0]!.cityId) !== cityOfPoint) return 'POINT_CITY_ONLY';
       if (!this.validatedRecently(merchantUid, offer.masterSku, 'ON_SALE__PRICE_SAVE')) return 'VALIDATION_REQUIRED';
     } else {
-      const goesOnSale = sent.some((point) => point.available === 'yes' && offer.availabilities.find((read) => read.storeId === point.storeId)?.available !== 'yes');
-      if (goesOnSale && !this.validatedRecently(merchantUid, offer.masterSku, 'ON_SALE__BATCH')) return 'VALIDATION_REQUIRED';
+      const goesOnSale = sent.some(
+        (point) =>
+          point.available === 'yes' &&
+          offer.availabilities.find((read) => read.storeId === point.storeId)?.available !== 'yes',
+      );
+      if (goesOnSale && !this.validatedRecently(merchantUid, offer.masterSku, 'ON_SALE__BATCH'))
+        return 'VALIDATION_REQUIRED';
     }
     return undefined;
   }
@@ -95,7 +112,8 @@ export class SandboxPricefeed {
     if (!offer) return;
     const cities = this.citiesOf(merchantUid, offer);
     const cityPrices = (item.cityPrices as { cityId: string; value: number }[] | undefined) ?? [];
-    if (cityPrices.length === 0 && typeof item.price === 'number') for (const cityId of cities) this.setCityPrice(offer, cityId, item.price);
+    if (cityPrices.length === 0 && typeof item.price === 'number')
+      for (const cityId of cities) this.setCityPrice(offer, cityId, item.price);
     for (const cityPrice of cityPrices) this.setCityPrice(offer, String(cityPrice.cityId), cityPrice.value);
     this.refreshBasePrice(merchantUid, offer);
 
@@ -123,7 +141,8 @@ export class SandboxPricefeed {
       // A point sent without `preOrder` is off preorder, in a batch item and in the single-point save alike.
       availability.preOrder = typeof update.preOrder === 'number' ? update.preOrder : 0;
       if (update.stockEnabled === false || update.stockSpecified === false) this.untrack(offer, availability);
-      if (endpoint === 'process' && typeof update.stockCount === 'number') this.track(offer, availability, update.stockCount);
+      if (endpoint === 'process' && typeof update.stockCount === 'number')
+        this.track(offer, availability, update.stockCount);
     }
     offer.available = offer.availabilities.some((availability) => availability.available === 'yes');
   }
@@ -155,7 +174,9 @@ export class SandboxPricefeed {
       const preorder = Number(value('preorder') ?? 0);
       for (let point = 1; point <= 5; point++) {
         const cell = value(`PP${point}`);
-        const availability = offer.availabilities.find((candidate) => candidate.storeId === `${merchantUid}_PP${point}`);
+        const availability = offer.availabilities.find(
+          (candidate) => candidate.storeId === `${merchantUid}_PP${point}`,
+        );
         if (!availability || cell === undefined || cell === null || cell === '') continue;
         const text = String(cell).toLowerCase();
         availability.available = text === 'no' || text === '0' ? 'no' : 'yes';
@@ -179,7 +200,13 @@ export class SandboxPricefeed {
 
   private citiesOf(merchantUid: string, offer: SandboxOffer): string[] {
     const points = this.merchant(merchantUid)?.points ?? [];
-    return [...new Set(points.filter((point) => offer.availabilities.some((read) => read.storeId === `${merchantUid}_${point.code}`)).map((point) => point.cityId))];
+    return [
+      ...new Set(
+        points
+          .filter((point) => offer.availabilities.some((read) => read.storeId === `${merchantUid}_${point.code}`))
+          .map((point) => point.cityId),
+      ),
+    ];
   }
 
   private setCityPrice(offer: SandboxOffer, cityId: string, price: number): void {

@@ -21,7 +21,12 @@ function randomFor(seed: number, key: string): SeededRandom {
   return new SeededRandom(hash >>> 0);
 }
 
-function omit(item: Record<string, unknown>, random: SeededRandom, fields: readonly string[], probability: number): void {
+function omit(
+  item: Record<string, unknown>,
+  random: SeededRandom,
+  fields: readonly string[],
+  probability: number,
+): void {
   for (const field of fields) if (random.chance(probability)) delete item[field];
 }
 
@@ -36,7 +41,8 @@ export function sparseCabinetOffer(seed: number, offer: SandboxOffer): Record<st
   const roll = random.next();
   if (roll < 0.08) delete item.price;
   else if (roll < 0.12) item.price = null;
-  else if (roll < 0.18) item.price = 0; // as in the recorded item
+  else if (roll < 0.18)
+    item.price = 0; // as in the recorded item
   else if (roll < 0.3) delete item.minPrice;
   else if (roll < 0.34 && citiesAgree) {
     delete item.price;
@@ -54,11 +60,26 @@ export function sparseStorefrontOffer(seed: number, offer: Record<string, unknow
   const item = { ...offer };
   const random = randomFor(seed, `shop:${String(offer.masterSku)}:${String(offer.merchantId)}`);
   omit(item, random, ['masterSku', 'masterCategory', 'merchantSku', 'title', 'kaspiDelivery', 'deliveryType'], 0.12);
-  omit(item, random, ['delivery', 'deliveryMovedBySlot', 'kdPickupDate', 'availabilityDate', 'pickup', 'postomat', 'pointsWithAvailability'], 0.2);
+  omit(
+    item,
+    random,
+    [
+      'delivery',
+      'deliveryMovedBySlot',
+      'kdPickupDate',
+      'availabilityDate',
+      'pickup',
+      'postomat',
+      'pointsWithAvailability',
+    ],
+    0.2,
+  );
   // A seller with stock here keeps one of the two: with neither it would read as shipping from another city.
-  if (!('pickup' in item) && !('pointsWithAvailability' in item) && 'pointsWithAvailability' in offer) item.pointsWithAvailability = offer.pointsWithAvailability;
-  if (random.chance(0.1)) delete item.kdPoints;
-  else if (random.chance(0.1)) delete item.locatedInPoint;
+  if (!('pickup' in item) && !('pointsWithAvailability' in item) && 'pointsWithAvailability' in offer)
+    item.pointsWithAvailability = offer.pointsWithAvailability;
+  // At most one of the two goes: each with a 10 % chance, the second only when the first stays.
+  const dropped = random.chance(0.1) ? 'kdPoints' : random.chance(0.1) ? 'locatedInPoint' : undefined;
+  if (dropped) delete item[dropped];
   if (item.preorder === 0 && random.chance(0.2)) delete item.preorder;
   return item;
 }
@@ -66,6 +87,11 @@ export function sparseStorefrontOffer(seed: number, offer: Record<string, unknow
 /** A getMerchant point as Kaspi may send it: the descriptive flags are optional (`enabled` absent = enabled). */
 export function sparseMerchantPoint(seed: number, point: Record<string, unknown>): Record<string, unknown> {
   const item = { ...point };
-  omit(item, randomFor(seed, `point:${String(point.id)}`), ['virtual', 'type', ...(point.enabled === true ? ['enabled'] : [])], 0.3);
+  omit(
+    item,
+    randomFor(seed, `point:${String(point.id)}`),
+    ['virtual', 'type', ...(point.enabled === true ? ['enabled'] : [])],
+    0.3,
+  );
   return item;
 }

@@ -39,26 +39,100 @@ export interface KaspiAnswerRow {
 const HTML: readonly AnswerShape[] = ['html', 'login-page'];
 
 export const KASPI_ANSWERS: readonly KaspiAnswerRow[] = [
-  { service: '*', status: 526, shape: '*', meaning: 'ip-blocked', why: 'the edge refuses this exit (the «блокировка 526» after a burst of requests)' },
+  {
+    service: '*',
+    status: 526,
+    shape: '*',
+    meaning: 'ip-blocked',
+    why: 'the edge refuses this exit (the «блокировка 526» after a burst of requests)',
+  },
   { service: '*', status: '5xx', shape: '*', meaning: 'transient', why: 'Kaspi is down or overloaded' },
-  { service: '*', status: 429, shape: '*', meaning: 'rate-limited', why: 'rate limited; nothing may be sent until the cool-down ends' },
-  { service: '*', status: '3xx', shape: '*', expect: 'redirect', meaning: 'pass', why: 'the OAuth hand-off answers with redirects' },
-  { service: 'cabinet', status: '3xx', shape: 'to-login', meaning: 'session-expired', why: 'redirected to the login host: the session is over' },
+  {
+    service: '*',
+    status: 429,
+    shape: '*',
+    meaning: 'rate-limited',
+    why: 'rate limited; nothing may be sent until the cool-down ends',
+  },
+  {
+    service: '*',
+    status: '3xx',
+    shape: '*',
+    expect: 'redirect',
+    meaning: 'pass',
+    why: 'the OAuth hand-off answers with redirects',
+  },
+  {
+    service: 'cabinet',
+    status: '3xx',
+    shape: 'to-login',
+    meaning: 'session-expired',
+    why: 'redirected to the login host: the session is over',
+  },
   { service: '*', status: '3xx', shape: '*', meaning: 'bad-request', why: 'an unexpected redirect' },
-  { service: 'cabinet', status: 401, shape: '*', meaning: 'session-expired', why: 'the cabinet cookies no longer work' },
-  { service: 'cabinet', status: 403, shape: 'json', meaning: 'session-expired', why: 'Spring Security refuses a session it no longer knows with a JSON 403' },
-  { service: 'cabinet', status: '2xx', shape: 'login-page', meaning: 'session-expired', why: 'the login page came where cabinet data belongs' },
+  {
+    service: 'cabinet',
+    status: 401,
+    shape: '*',
+    meaning: 'session-expired',
+    why: 'the cabinet cookies no longer work',
+  },
+  {
+    service: 'cabinet',
+    status: 403,
+    shape: 'json',
+    meaning: 'session-expired',
+    why: 'Spring Security refuses a session it no longer knows with a JSON 403',
+  },
+  {
+    service: 'cabinet',
+    status: '2xx',
+    shape: 'login-page',
+    meaning: 'session-expired',
+    why: 'the login page came where cabinet data belongs',
+  },
   { service: '*', status: [403, 405], shape: HTML, meaning: 'ip-blocked', why: 'blocked by an anti-bot page' },
-  { service: 'login', status: '4xx', shape: '*', meaning: 'pass', why: 'the login flow reads Kaspi’s errorCode itself' },
-  { service: 'storefront', status: [403, 405], shape: '*', meaning: 'ip-blocked', why: 'the storefront refuses this exit IP' },
+  {
+    service: 'login',
+    status: '4xx',
+    shape: '*',
+    meaning: 'pass',
+    why: 'the login flow reads Kaspi’s errorCode itself',
+  },
+  {
+    service: 'storefront',
+    status: [403, 405],
+    shape: '*',
+    meaning: 'ip-blocked',
+    why: 'the storefront refuses this exit IP',
+  },
   { service: '*', status: '4xx', shape: '*', meaning: 'bad-request', why: 'Kaspi refused the request as it stands' },
-  { service: '*', status: '2xx', shape: HTML, expect: 'json', meaning: 'ip-blocked', why: 'an HTML page (the WAF’s wall) instead of JSON' },
-  { service: '*', status: '2xx', shape: ['other', 'empty'], expect: 'json', meaning: 'transient', why: 'a body that is not JSON' },
+  {
+    service: '*',
+    status: '2xx',
+    shape: HTML,
+    expect: 'json',
+    meaning: 'ip-blocked',
+    why: 'an HTML page (the WAF’s wall) instead of JSON',
+  },
+  {
+    service: '*',
+    status: '2xx',
+    shape: ['other', 'empty'],
+    expect: 'json',
+    meaning: 'transient',
+    why: 'a body that is not JSON',
+  },
   { service: '*', status: '*', shape: '*', meaning: 'pass', why: 'an answer for the caller to read' },
 ];
 
 /** The row that decides what this answer means (the last row matches everything). */
-export function answerRow(service: KaspiService, status: number, shape: AnswerShape, expect: KaspiExpect): KaspiAnswerRow {
+export function answerRow(
+  service: KaspiService,
+  status: number,
+  shape: AnswerShape,
+  expect: KaspiExpect,
+): KaspiAnswerRow {
   return KASPI_ANSWERS.find(
     (row) =>
       (row.service === '*' || row.service === service) &&
@@ -79,7 +153,8 @@ function statusMatches(match: StatusMatch, status: number): boolean {
  * Marks of Kaspi's login page (REFERENCE §1.3): its form fields and its script's login API. A WAF wall has none
  * of them, so a 200 HTML page is told apart as «log in again» or «this IP is blocked».
  */
-const LOGIN_PAGE_MARKS = /id=["']?(user_email_field|user_phone_field|password_field)\b|name=["']?security-code\b|\/api\/p\/login\b/i;
+const LOGIN_PAGE_MARKS =
+  /id=["']?(user_email_field|user_phone_field|password_field)\b|name=["']?security-code\b|\/api\/p\/login\b/i;
 
 /** HTML by its content type, or by its first character when the server did not say. */
 export function looksLikeHtml(contentType: string, text: string): boolean {
@@ -87,7 +162,14 @@ export function looksLikeHtml(contentType: string, text: string): boolean {
 }
 
 /** The shape of an answer: `looksHtml` from `looksLikeHtml`, `json` if the body parsed. */
-export function answerShape(status: number, text: string, looksHtml: boolean, json: unknown, location: string | undefined, requestUrl: string): AnswerShape {
+export function answerShape(
+  status: number,
+  text: string,
+  looksHtml: boolean,
+  json: unknown,
+  location: string | undefined,
+  requestUrl: string,
+): AnswerShape {
   if (status >= 300 && status < 400) return isLoginLocation(location, requestUrl) ? 'to-login' : 'redirect';
   if (looksHtml) return LOGIN_PAGE_MARKS.test(text) ? 'login-page' : 'html';
   if (json !== undefined) return 'json';

@@ -22,7 +22,7 @@ import {
 } from './schemas.js';
 
 /** Kaspi's list returns exactly 100 per page at l=100 (REFERENCE §2.1). */
-export const OFFER_PAGE_SIZE = 100;
+const OFFER_PAGE_SIZE = 100;
 /** A list of 20,000 offers; past it the pages stop even when Kaspi's `total` is missing or absurd. */
 const MAX_LIST_PAGES = 200;
 /** No source states a maximum batch length; stay small (REFERENCE §3.2). */
@@ -85,21 +85,32 @@ export class KaspiCabinetClient {
 
   async listMerchants(jar: CookieJar): Promise<{ uid: string; name: string | undefined }[]> {
     const response = await this.read(jar, 'cabinet.merchants', 'GET', '/s/m');
-    return parseKaspi(merchantsResponse, response.json, 'cabinet.merchants').merchants.map(({ uid, name }) => ({ uid, name }));
+    return parseKaspi(merchantsResponse, response.json, 'cabinet.merchants').merchants.map(({ uid, name }) => ({
+      uid,
+      name,
+    }));
   }
 
-  async getMerchant(jar: CookieJar, merchantUid: string): Promise<{ uid: string; name: string; logoUrl: string | undefined; points: StorePoint[] }> {
+  async getMerchant(
+    jar: CookieJar,
+    merchantUid: string,
+  ): Promise<{ uid: string; name: string; logoUrl: string | undefined; points: StorePoint[] }> {
     const response = await this.read(jar, 'cabinet.get-merchant', 'POST', '/mc/facade/graphql?opName=getMerchant', {
       operationName: 'getMerchant',
       variables: { id: merchantUid },
-      query: 'query getMerchant($id: String!) { merchant(id: $id) { id name logo { url } points { id name enabled virtual type city { id name } } } }',
+      query:
+        'query getMerchant($id: String!) { merchant(id: $id) { id name logo { url } points { id name enabled virtual type city { id name } } } }',
     });
     const merchant = parseKaspi(getMerchantResponse, response.json, 'cabinet.get-merchant').data.merchant;
-    const { read, problems } = readItems(merchantPoint, merchant.points ?? [], 'data.merchant.points', (raw) => rawKey(raw, 'id'));
+    const { read, problems } = readItems(merchantPoint, merchant.points ?? [], 'data.merchant.points', (raw) =>
+      rawKey(raw, 'id'),
+    );
     const points: StorePoint[] = [];
     const cityless: string[] = [];
     for (const { item: point } of read) {
-      const code = point.id.startsWith(`${merchantUid}_`) ? point.id.slice(merchantUid.length + 1) : (point.name ?? point.id);
+      const code = point.id.startsWith(`${merchantUid}_`)
+        ? point.id.slice(merchantUid.length + 1)
+        : (point.name ?? point.id);
       // A point whose city is unknown cannot be priced: it is left out rather than given a made-up city.
       if (!point.city) {
         cityless.push(point.id);
@@ -115,7 +126,8 @@ export class KaspiCabinetClient {
       });
     }
     if (problems.length > 0 || cityless.length > 0) {
-      if (problems.length + cityless.length > (merchant.points ?? []).length / 2) kaspiSchemaErrors.inc({ endpoint: 'cabinet.get-merchant' });
+      if (problems.length + cityless.length > (merchant.points ?? []).length / 2)
+        kaspiSchemaErrors.inc({ endpoint: 'cabinet.get-merchant' });
       this.options.logger.warn(
         { merchantUid, unreadable: problems.map((problem) => problem.field), withoutCity: cityless },
         'getMerchant: some pickup points could not be read and were left out',
@@ -129,8 +141,23 @@ export class KaspiCabinetClient {
    * cannot be read is reported in `problems`, not thrown. A page shorter than Kaspi's `total` implies is read
    * once more; `complete` says whether the pages then add up, so a partial read is never taken for removals.
    */
-  async readOfferList(jar: CookieJar, merchantUid: string, onSale: boolean, onProgress?: (progress: ListProgress) => void): Promise<OfferListRead> {
-    const list: OfferListRead = { onSale, offers: [], total: undefined, listed: 0, unreadSkus: [], problems: [], anonymous: 0, rereads: 0, complete: false };
+  async readOfferList(
+    jar: CookieJar,
+    merchantUid: string,
+    onSale: boolean,
+    onProgress?: (progress: ListProgress) => void,
+  ): Promise<OfferListRead> {
+    const list: OfferListRead = {
+      onSale,
+      offers: [],
+      total: undefined,
+      listed: 0,
+      unreadSkus: [],
+      problems: [],
+      anonymous: 0,
+      rereads: 0,
+      complete: false,
+    };
     const seen = new Set<string>();
     const take = (data: unknown[], page: number) => {
       let anonymous = 0;
@@ -147,7 +174,10 @@ export class KaspiCabinetClient {
       }
       for (const problem of problems) {
         // Numbered across pages, so the log points at one item of the whole list.
-        const field = problem.field.replace(/^data\.(\d+)/, (_match, index: string) => `data.${page * OFFER_PAGE_SIZE + Number(index)}`);
+        const field = problem.field.replace(
+          /^data\.(\d+)/,
+          (_match, index: string) => `data.${page * OFFER_PAGE_SIZE + Number(index)}`,
+        );
         if (problem.key === undefined) anonymous++;
         else if (seen.has(problem.key)) continue;
         else {
@@ -158,13 +188,17 @@ export class KaspiCabinetClient {
       }
       return anonymous;
     };
-    const maxPages = (total: number | undefined) => (total === undefined ? MAX_LIST_PAGES : Math.min(MAX_LIST_PAGES, Math.ceil(total / OFFER_PAGE_SIZE) + 5));
+    const maxPages = (total: number | undefined) =>
+      total === undefined ? MAX_LIST_PAGES : Math.min(MAX_LIST_PAGES, Math.ceil(total / OFFER_PAGE_SIZE) + 5);
     for (let page = 0; page < maxPages(list.total); page++) {
       const first = await this.listPage(jar, merchantUid, onSale, page);
       list.total = first.total ?? list.total;
       let anonymous = take(first.data, page);
       let length = first.data.length;
-      const expected = list.total === undefined ? undefined : Math.min(OFFER_PAGE_SIZE, Math.max(0, list.total - page * OFFER_PAGE_SIZE));
+      const expected =
+        list.total === undefined
+          ? undefined
+          : Math.min(OFFER_PAGE_SIZE, Math.max(0, list.total - page * OFFER_PAGE_SIZE));
       if (expected !== undefined && length < expected) {
         // Fewer than Kaspi says are there: offers moved while we read, or Kaspi cut the page short. Once more.
         list.rereads++;
@@ -176,14 +210,25 @@ export class KaspiCabinetClient {
       list.anonymous += anonymous;
       list.listed = seen.size + list.anonymous;
       onProgress?.({ onSale, fetched: list.listed, total: list.total ?? 0 });
-      if (length === 0 || (list.total === undefined ? length < OFFER_PAGE_SIZE : list.listed >= list.total || (page + 1) * OFFER_PAGE_SIZE >= list.total)) break;
+      if (
+        length === 0 ||
+        (list.total === undefined
+          ? length < OFFER_PAGE_SIZE
+          : list.listed >= list.total || (page + 1) * OFFER_PAGE_SIZE >= list.total)
+      )
+        break;
     }
     list.complete = list.total !== undefined && list.listed >= list.total;
     return list;
   }
 
   /** The readable offers of one list (see `readOfferList` for what could not be read and whether all was). */
-  async listOffers(jar: CookieJar, merchantUid: string, onSale: boolean, onProgress?: (progress: ListProgress) => void): Promise<CabinetOffer[]> {
+  async listOffers(
+    jar: CookieJar,
+    merchantUid: string,
+    onSale: boolean,
+    onProgress?: (progress: ListProgress) => void,
+  ): Promise<CabinetOffer[]> {
     return (await this.readOfferList(jar, merchantUid, onSale, onProgress)).offers;
   }
 
@@ -193,7 +238,13 @@ export class KaspiCabinetClient {
    */
   async findOffer(jar: CookieJar, merchantUid: string, sku: string): Promise<CabinetOffer | undefined> {
     for (const onSale of [true, false]) {
-      const query = new URLSearchParams({ m: merchantUid, p: '0', l: String(OFFER_PAGE_SIZE), a: String(onSale), t: sku });
+      const query = new URLSearchParams({
+        m: merchantUid,
+        p: '0',
+        l: String(OFFER_PAGE_SIZE),
+        a: String(onSale),
+        t: sku,
+      });
       const response = await this.read(jar, 'cabinet.offer-search', 'GET', `/bff/offer-view/list?${query}`);
       const data = parseKaspi(offerListPage, response.json, 'cabinet.offer-search').data;
       const index = data.findIndex((raw) => rawKey(raw, 'sku') === sku);
@@ -203,7 +254,12 @@ export class KaspiCabinetClient {
   }
 
   private async listPage(jar: CookieJar, merchantUid: string, onSale: boolean, page: number) {
-    const query = new URLSearchParams({ m: merchantUid, p: String(page), l: String(OFFER_PAGE_SIZE), a: String(onSale) });
+    const query = new URLSearchParams({
+      m: merchantUid,
+      p: String(page),
+      l: String(OFFER_PAGE_SIZE),
+      a: String(onSale),
+    });
     const response = await this.read(jar, 'cabinet.offer-list', 'GET', `/bff/offer-view/list?${query}`);
     return parseKaspi(offerListPage, response.json, 'cabinet.offer-list');
   }
@@ -215,8 +271,19 @@ export class KaspiCabinetClient {
   }
 
   /** The cabinet's check before a save (`ON_SALE__PRICE_SAVE`) or before offers go on sale (`ON_SALE__BATCH`). */
-  async validate(jar: CookieJar, merchantUid: string, action: 'ON_SALE__BATCH' | 'ON_SALE__PRICE_SAVE', offers: ValidationOffer[]) {
-    const response = await this.read(jar, 'cabinet.validate', 'POST', '/offer-validation-api/merchant/offer/validate/v2', { merchantUid, action, offers });
+  async validate(
+    jar: CookieJar,
+    merchantUid: string,
+    action: 'ON_SALE__BATCH' | 'ON_SALE__PRICE_SAVE',
+    offers: ValidationOffer[],
+  ) {
+    const response = await this.read(
+      jar,
+      'cabinet.validate',
+      'POST',
+      '/offer-validation-api/merchant/offer/validate/v2',
+      { merchantUid, action, offers },
+    );
     return parseKaspi(validationResponse, response.json, 'cabinet.validate');
   }
 
@@ -231,32 +298,67 @@ export class KaspiCabinetClient {
   ): Promise<WriteResult<PointSaveBody> & { refused?: unknown[] }> {
     const checked = await this.validate(jar, merchantUid, 'ON_SALE__PRICE_SAVE', [save.validation]);
     if (!checked.valid) return { jobId: '', sent: [], deferred: [], retryInMs: 0, refused: checked.errorOffers ?? [] };
-    return this.write(jar, merchantUid, [save.body], 'cabinet.pricefeed-process', '/pricefeed/upload/merchant/process', (items) => items[0]);
+    return this.write(
+      jar,
+      merchantUid,
+      [save.body],
+      'cabinet.pricefeed-process',
+      '/pricefeed/upload/merchant/process',
+      (items) => items[0],
+    );
   }
 
   /** Batch write (`…/process/process/batch`), at most MAX_BATCH_ITEMS items per request. */
   async writeBatch(jar: CookieJar, merchantUid: string, items: PricefeedItem[]): Promise<WriteResult> {
-    if (items.length > MAX_BATCH_ITEMS) throw new Error(`a batch write takes at most ${MAX_BATCH_ITEMS} items, got ${items.length}`);
+    if (items.length > MAX_BATCH_ITEMS)
+      throw new Error(`a batch write takes at most ${MAX_BATCH_ITEMS} items, got ${items.length}`);
     for (const item of items) {
       if (item.availabilities.some((availability) => 'stockCount' in availability)) {
         throw new Error(`batch item ${item.sku} carries stockCount; Kaspi takes such offers off sale`);
       }
     }
-    return this.write(jar, merchantUid, items, 'cabinet.pricefeed-batch', '/pricefeed/upload/merchant/process/process/batch', (batch) => batch);
+    return this.write(
+      jar,
+      merchantUid,
+      items,
+      'cabinet.pricefeed-batch',
+      '/pricefeed/upload/merchant/process/process/batch',
+      (batch) => batch,
+    );
   }
 
   /** Uploads a price-list file (xlsx); `unfinished` when Kaspi is still processing the previous file. */
-  async uploadPriceList(jar: CookieJar, merchantUid: string, file: Buffer, fileName: string, rows: number): Promise<{ fileId: string } | { unfinished: true }> {
+  async uploadPriceList(
+    jar: CookieJar,
+    merchantUid: string,
+    file: Buffer,
+    fileName: string,
+    rows: number,
+  ): Promise<{ fileId: string } | { unfinished: true }> {
     await this.options.limits.cabinetWriteSlot(merchantUid);
     const granted = await this.options.limits.takeChanges(merchantUid, rows);
     if (granted.granted < rows) {
-      throw new KaspiRateLimitedError(`price list of ${rows} rows exceeds the changes left in this 30-minute window`, 'cabinet.price-list-upload', granted.retryInMs, 'store-changes');
+      throw new KaspiRateLimitedError(
+        `price list of ${rows} rows exceeds the changes left in this 30-minute window`,
+        'cabinet.price-list-upload',
+        granted.retryInMs,
+        'store-changes',
+      );
     }
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(file)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), fileName);
+    form.append(
+      'file',
+      new Blob([new Uint8Array(file)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+      fileName,
+    );
     const response = await this.guardWrite(merchantUid, () =>
       this.options.http.send({
-        ...this.base(jar, 'cabinet.price-list-upload', 'POST', `/pricefeed/upload/merchant/upload?merchantUid=${encodeURIComponent(merchantUid)}`),
+        ...this.base(
+          jar,
+          'cabinet.price-list-upload',
+          'POST',
+          `/pricefeed/upload/merchant/upload?merchantUid=${encodeURIComponent(merchantUid)}`,
+        ),
         body: form,
         expect: 'text',
         retry: false,
@@ -267,7 +369,12 @@ export class KaspiCabinetClient {
   }
 
   async priceListStatus(jar: CookieJar, merchantUid: string, fileId: string) {
-    const response = await this.read(jar, 'cabinet.price-list-status', 'GET', `/pricefeed/protocol/merchant/file/${encodeURIComponent(fileId)}?m=${encodeURIComponent(merchantUid)}`);
+    const response = await this.read(
+      jar,
+      'cabinet.price-list-status',
+      'GET',
+      `/pricefeed/protocol/merchant/file/${encodeURIComponent(fileId)}?m=${encodeURIComponent(merchantUid)}`,
+    );
     return parseKaspi(fileStatusResponse, response.json, 'cabinet.price-list-status');
   }
 
@@ -279,7 +386,9 @@ export class KaspiCabinetClient {
     path: string,
     body: (items: Item[]) => unknown,
   ): Promise<WriteResult<Item>> {
-    for (const item of items) if (item.merchantUid !== merchantUid) throw new Error(`item ${item.sku} belongs to merchant ${item.merchantUid}, not ${merchantUid}`);
+    for (const item of items)
+      if (item.merchantUid !== merchantUid)
+        throw new Error(`item ${item.sku} belongs to merchant ${item.merchantUid}, not ${merchantUid}`);
     await this.options.limits.assertWritesAllowed(merchantUid);
     const { granted, retryInMs } = await this.options.limits.takeChanges(merchantUid, items.length);
     const sent = items.slice(0, granted);
@@ -287,7 +396,12 @@ export class KaspiCabinetClient {
     if (sent.length === 0) return { jobId: '', sent, deferred, retryInMs };
     await this.options.limits.cabinetWriteSlot(merchantUid);
     const response = await this.guardWrite(merchantUid, () =>
-      this.options.http.send({ ...this.base(jar, endpoint, 'POST', path), body: body(sent), expect: 'json', retry: false }),
+      this.options.http.send({
+        ...this.base(jar, endpoint, 'POST', path),
+        body: body(sent),
+        expect: 'json',
+        retry: false,
+      }),
     );
     return { jobId: parseKaspi(jobResponse, response.json, endpoint).id, sent, deferred, retryInMs };
   }
@@ -299,7 +413,10 @@ export class KaspiCabinetClient {
     } catch (error) {
       if (error instanceof KaspiRateLimitedError && error.scope !== 'storefront') {
         await this.options.limits.freezeMerchant(merchantUid, error);
-        this.options.logger.error({ merchantUid, retryAfterMs: error.retryAfterMs }, 'Kaspi refused a write with 429; all writes of this merchant are frozen');
+        this.options.logger.error(
+          { merchantUid, retryAfterMs: error.retryAfterMs },
+          'Kaspi refused a write with 429; all writes of this merchant are frozen',
+        );
       }
       throw error;
     }
@@ -309,7 +426,12 @@ export class KaspiCabinetClient {
     return this.options.http.send({ ...this.base(jar, endpoint, method, path), body, expect: 'json', retry: true });
   }
 
-  private base(jar: CookieJar, endpoint: string, method: 'GET' | 'POST', path: string): Omit<KaspiRequest, 'expect' | 'retry'> {
+  private base(
+    jar: CookieJar,
+    endpoint: string,
+    method: 'GET' | 'POST',
+    path: string,
+  ): Omit<KaspiRequest, 'expect' | 'retry'> {
     return {
       endpoint,
       service: 'cabinet',

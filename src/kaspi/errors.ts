@@ -4,13 +4,7 @@
  */
 
 export type KaspiErrorKind =
-  | 'session-expired'
-  | 'rate-limited'
-  | 'ip-blocked'
-  | 'transient'
-  | 'bad-request'
-  | 'schema'
-  | 'login';
+  'session-expired' | 'rate-limited' | 'ip-blocked' | 'transient' | 'bad-request' | 'schema' | 'login';
 
 export abstract class KaspiError extends Error {
   abstract readonly kind: KaspiErrorKind;
@@ -175,13 +169,17 @@ export function loginNextStep(errorCode: string): LoginNextStep {
  * The locale key and variables that explain `error` to a seller. `reading`: the failed step only read (a sync,
  * a read-back), so a 429 slowed requests down; «changes limited, not sent» would describe a write.
  */
-export function sellerMessageOf(error: KaspiError, reading = false): { key: string; variables: Record<string, string | number> } {
+export function sellerMessageOf(
+  error: KaspiError,
+  reading = false,
+): { key: string; variables: Record<string, string | number> } {
   const variables: Record<string, string | number> = {};
   if (error instanceof KaspiRateLimitedError) variables.minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
   if (error instanceof KaspiLoginError) variables.seconds = Math.max(1, Math.ceil(error.breakTimeSeconds ?? 60));
   if (error instanceof KaspiBadRequestError) variables.code = error.errorCode ?? String(error.status);
   // A storefront 429 slows reads down; «changes limited» would tell the seller something that did not happen.
-  if (error instanceof KaspiRateLimitedError && (reading || error.scope === 'storefront')) return { key: 'kaspi-error-requests-limited', variables };
+  if (error instanceof KaspiRateLimitedError && (reading || error.scope === 'storefront'))
+    return { key: 'kaspi-error-requests-limited', variables };
   return { key: error.sellerMessage, variables };
 }
 

@@ -3,7 +3,14 @@ import axios, { AxiosError, type AxiosInstance, type AxiosProxyConfig } from 'ax
 import { BROWSER_ACCEPT_LANGUAGE, BROWSER_USER_AGENT } from '../browser/desktop-chrome.js';
 import type { Logger } from '../logger.js';
 import { kaspiRequests, kaspiRequestSeconds } from '../metrics.js';
-import { answerRow, answerShape, looksLikeHtml, type AnswerShape, type KaspiExpect, type KaspiService } from './answers.js';
+import {
+  answerRow,
+  answerShape,
+  looksLikeHtml,
+  type AnswerShape,
+  type KaspiExpect,
+  type KaspiService,
+} from './answers.js';
 import type { CookieJar } from './cookie-jar.js';
 import {
   KaspiBadRequestError,
@@ -14,8 +21,6 @@ import {
 } from './errors.js';
 
 /** Kept here for callers that read it with the client. */
-export { BROWSER_USER_AGENT } from '../browser/desktop-chrome.js';
-export type { KaspiService } from './answers.js';
 
 export interface ExitProxy {
   /** Stable id for limits and logs (the proxy URL without credentials, or `direct`). */
@@ -63,7 +68,17 @@ export interface KaspiHttpOptions {
   storefrontCooldownMs?: number;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ECANCELED']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ECANCELED',
+]);
 
 /** The one place that talks HTTP to Kaspi: cookies, proxies, error classification, safe retries. */
 export class KaspiHttp {
@@ -101,7 +116,10 @@ export class KaspiHttp {
         // "Equal jitter": half fixed, half random, so retries from many stores do not arrive together.
         const ceiling = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (attempt - 1));
         const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-        this.options.logger.debug({ endpoint: request.endpoint, attempt, delay: Math.round(delay) }, 'kaspi read failed, retrying');
+        this.options.logger.debug(
+          { endpoint: request.endpoint, attempt, delay: Math.round(delay) },
+          'kaspi read failed, retrying',
+        );
         await sleep(delay);
       }
     }
@@ -109,7 +127,11 @@ export class KaspiHttp {
 
   private async sendOnce(request: KaspiRequest): Promise<KaspiResponse> {
     const started = performance.now();
-    const headers: Record<string, string> = { 'user-agent': BROWSER_USER_AGENT, 'accept-language': BROWSER_ACCEPT_LANGUAGE, ...request.headers };
+    const headers: Record<string, string> = {
+      'user-agent': BROWSER_USER_AGENT,
+      'accept-language': BROWSER_ACCEPT_LANGUAGE,
+      ...request.headers,
+    };
     const cookie = request.jar?.header();
     if (cookie) headers.cookie = cookie;
     let data = request.body;
@@ -141,7 +163,12 @@ export class KaspiHttp {
     const contentType = String(response.headers['content-type'] ?? '');
     const location = typeof response.headers.location === 'string' ? response.headers.location : undefined;
     this.options.logger.debug(
-      { endpoint: request.endpoint, status: response.status, ms: Math.round(performance.now() - started), exit: request.exit?.id ?? 'direct' },
+      {
+        endpoint: request.endpoint,
+        status: response.status,
+        ms: Math.round(performance.now() - started),
+        exit: request.exit?.id ?? 'direct',
+      },
       'kaspi request',
     );
 
@@ -154,7 +181,13 @@ export class KaspiHttp {
         json = undefined;
       }
     }
-    const result: KaspiResponse = { status: response.status, text, json, location, headers: response.headers as KaspiResponse['headers'] };
+    const result: KaspiResponse = {
+      status: response.status,
+      text,
+      json,
+      location,
+      headers: response.headers as KaspiResponse['headers'],
+    };
     this.classify(request, result, answerShape(response.status, text, looksHtml, json, location, request.url));
     return result;
   }
@@ -172,8 +205,14 @@ export class KaspiHttp {
         throw new KaspiTransientError(describe, request.endpoint, status);
       case 'rate-limited': {
         const storefront = request.service === 'storefront';
-        const cooldown = parseRetryAfter(response.headers['retry-after']) ?? (storefront ? this.storefrontCooldownMs : this.cabinetCooldownMs);
-        const scope = storefront ? 'storefront' : errorCode === 'TOO_MANY_CHANGES' ? 'store-changes' : 'merchant-writes';
+        const cooldown =
+          parseRetryAfter(response.headers['retry-after']) ??
+          (storefront ? this.storefrontCooldownMs : this.cabinetCooldownMs);
+        const scope = storefront
+          ? 'storefront'
+          : errorCode === 'TOO_MANY_CHANGES'
+            ? 'store-changes'
+            : 'merchant-writes';
         throw new KaspiRateLimitedError(describe, request.endpoint, cooldown, scope);
       }
       case 'session-expired':
@@ -181,7 +220,13 @@ export class KaspiHttp {
       case 'ip-blocked':
         throw new KaspiIpBlockedError(describe, request.endpoint, status, request.exit?.id ?? 'direct');
       case 'bad-request':
-        throw new KaspiBadRequestError(`${describe} (${errorCode ?? 'no errorCode'})`, request.endpoint, status, errorCode, response.json);
+        throw new KaspiBadRequestError(
+          `${describe} (${errorCode ?? 'no errorCode'})`,
+          request.endpoint,
+          status,
+          errorCode,
+          response.json,
+        );
     }
   }
 
@@ -193,7 +238,8 @@ export class KaspiHttp {
 }
 
 function errorCodeOf(json: unknown): string | undefined {
-  if (json && typeof json === 'object' && 'errorCode' in json && typeof json.errorCode === 'string') return json.errorCode;
+  if (json && typeof json === 'object' && 'errorCode' in json && typeof json.errorCode === 'string')
+    return json.errorCode;
   return undefined;
 }
 

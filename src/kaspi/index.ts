@@ -50,7 +50,13 @@ export function createKaspi(options: CreateKaspiOptions): Kaspi {
     changeWindowMs: options.changeWindowMs,
   });
   const pool = new ProxyPool(config.kaspi.proxies, limits, kaspiLogger);
-  const cabinet = new KaspiCabinetClient({ http, limits, mcUrl: urls.mcUrl, shopUrl: urls.shopUrl, logger: kaspiLogger });
+  const cabinet = new KaspiCabinetClient({
+    http,
+    limits,
+    mcUrl: urls.mcUrl,
+    shopUrl: urls.shopUrl,
+    logger: kaspiLogger,
+  });
   const storefront = new KaspiStorefrontClient({ http, pool, shopUrl: urls.shopUrl, logger: kaspiLogger });
   const emailLogin = new EmailLogin(cabinet, urls, config.chromiumPath, kaspiLogger);
   return {
@@ -68,4 +74,3 @@ export function createKaspi(options: CreateKaspiOptions): Kaspi {
 }
 
 export * from './errors.js';
-export type { MarketOffer, MarketView } from './storefront-client.js';

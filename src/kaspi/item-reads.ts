@@ -33,7 +33,11 @@ export function readItems<T extends z.ZodType>(
     const result = schema.safeParse(raw);
     if (result.success) return void read.push({ index, item: result.data });
     const issue = result.error.issues[0]!;
-    problems.push({ key: keyOf(raw), field: [prefix, index, ...issue.path].map(String).join('.'), message: issue.message });
+    problems.push({
+      key: keyOf(raw),
+      field: [prefix, index, ...issue.path].map(String).join('.'),
+      message: issue.message,
+    });
   });
   return { read, problems };
 }

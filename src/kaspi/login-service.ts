@@ -109,17 +109,31 @@ export class KaspiLoginService {
   async chooseMerchant(sellerId: number, token: SealedToken, merchantUid: string): Promise<Store> {
     const done = this.openToken<MerchantToken>(sellerId, 'merchant', token, (value) => value.at);
     if (done.kind === 'idmc') {
-      const login = await this.lock.run(`phone:${done.pending.phone}`, () => this.sms.chooseMerchant(done.pending, merchantUid));
-      return this.connect(sellerId, { login, method: 'sms', identity: done.pending.phone, at: Date.now() }, merchantUid);
+      const login = await this.lock.run(`phone:${done.pending.phone}`, () =>
+        this.sms.chooseMerchant(done.pending, merchantUid),
+      );
+      return this.connect(
+        sellerId,
+        { login, method: 'sms', identity: done.pending.phone, at: Date.now() },
+        merchantUid,
+      );
     }
     if (done.kind === 'browser') {
       const pending = this.pendingPassword(sellerId, done.loginId);
       const login = await this.email.chooseMerchant(done.loginId, merchantUid);
       this.pendingPasswords.delete(done.loginId);
-      return this.connect(sellerId, { login, method: 'email', identity: pending.email, password: pending.password, at: Date.now() }, merchantUid);
+      return this.connect(
+        sellerId,
+        { login, method: 'email', identity: pending.email, password: pending.password, at: Date.now() },
+        merchantUid,
+      );
     }
     if (!done.login.merchants.some((merchant) => merchant.uid === merchantUid)) {
-      throw new KaspiLoginError(`merchant ${merchantUid} is not in this login`, 'login.merchant', 'INSUFFICIENT_PERMISSIONS');
+      throw new KaspiLoginError(
+        `merchant ${merchantUid} is not in this login`,
+        'login.merchant',
+        'INSUFFICIENT_PERMISSIONS',
+      );
     }
     return this.connect(sellerId, done, merchantUid);
   }
@@ -139,20 +153,34 @@ export class KaspiLoginService {
 
   private pendingPassword(sellerId: number, loginId: string): { sellerId: number; email: string; password: string } {
     const pending = this.pendingPasswords.get(loginId);
-    if (!pending || pending.sellerId !== sellerId) throw new KaspiLoginError('the login page expired', 'login.email', 'LOGIN_EXPIRED');
+    if (!pending || pending.sellerId !== sellerId)
+      throw new KaspiLoginError('the login page expired', 'login.email', 'LOGIN_EXPIRED');
     return pending;
   }
 
   private async afterSmsStep(sellerId: number, step: SmsLoginStep, phone: string): Promise<LoginOutcome> {
-    if (step.status === 'email-code') return { status: 'email-code', email: step.email, token: this.secretBox.sealJson(step.pending, aad(sellerId, 'sms')) };
+    if (step.status === 'email-code')
+      return {
+        status: 'email-code',
+        email: step.email,
+        token: this.secretBox.sealJson(step.pending, aad(sellerId, 'sms')),
+      };
     if (step.status === 'choose-merchant') {
       const token: MerchantToken = { kind: 'idmc', pending: step.pending, at: Date.now() };
-      return { status: 'choose-merchant', merchants: step.merchants, token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')) };
+      return {
+        status: 'choose-merchant',
+        merchants: step.merchants,
+        token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')),
+      };
     }
     return this.finish(sellerId, { login: step.login, method: 'sms', identity: phone, at: Date.now() });
   }
 
-  private async afterEmailStep(sellerId: number, step: EmailLoginStep, account: { sellerId: number; email: string; password: string }): Promise<EmailLoginOutcome> {
+  private async afterEmailStep(
+    sellerId: number,
+    step: EmailLoginStep,
+    account: { sellerId: number; email: string; password: string },
+  ): Promise<EmailLoginOutcome> {
     if (step.status === 'code-required') {
       this.pendingPasswords.set(step.loginId, account);
       return step;
@@ -160,19 +188,37 @@ export class KaspiLoginService {
     if (step.status === 'choose-merchant') {
       this.pendingPasswords.set(step.loginId, account);
       const token: MerchantToken = { kind: 'browser', loginId: step.loginId, at: Date.now() };
-      return { status: 'choose-merchant', merchants: step.merchants, token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')) };
+      return {
+        status: 'choose-merchant',
+        merchants: step.merchants,
+        token: this.secretBox.sealJson(token, aad(sellerId, 'merchant')),
+      };
     }
-    return this.finish(sellerId, { login: step.result, method: 'email', identity: account.email, password: account.password, at: Date.now() });
+    return this.finish(sellerId, {
+      login: step.result,
+      method: 'email',
+      identity: account.email,
+      password: account.password,
+      at: Date.now(),
+    });
   }
 
   private async finish(sellerId: number, done: Extract<MerchantToken, { login: LoggedIn }>): Promise<LoginOutcome> {
     if (done.login.merchants.length === 1) {
       return { status: 'connected', store: await this.connect(sellerId, done, done.login.merchants[0]!.uid) };
     }
-    return { status: 'choose-merchant', merchants: done.login.merchants, token: this.secretBox.sealJson(done, aad(sellerId, 'merchant')) };
+    return {
+      status: 'choose-merchant',
+      merchants: done.login.merchants,
+      token: this.secretBox.sealJson(done, aad(sellerId, 'merchant')),
+    };
   }
 
-  private async connect(sellerId: number, done: Extract<MerchantToken, { login: LoggedIn }>, merchantUid: string): Promise<Store> {
+  private async connect(
+    sellerId: number,
+    done: Extract<MerchantToken, { login: LoggedIn }>,
+    merchantUid: string,
+  ): Promise<Store> {
     const store = await this.sessions.connectStore({
       sellerId,
       merchantUid,
@@ -192,7 +238,8 @@ export class KaspiLoginService {
     } catch {
       throw new KaspiLoginError('login state is not valid for this seller', 'login.token', 'NO_SESSION');
     }
-    if (Date.now() - startedAt(value) > TOKEN_TTL_MS) throw new KaspiLoginError('login state expired', 'login.token', 'LOGIN_EXPIRED');
+    if (Date.now() - startedAt(value) > TOKEN_TTL_MS)
+      throw new KaspiLoginError('login state expired', 'login.token', 'LOGIN_EXPIRED');
     return value;
   }
 }

@@ -16,13 +16,13 @@ export interface OfferChange {
 }
 
 /** One point of a batch item: exactly what the cabinet's «Выставить на продажу» sends (no stock echoes). */
-export interface PricefeedAvailability {
+interface PricefeedAvailability {
   available: 'yes' | 'no';
   storeId: string;
   preOrder?: number;
 }
 
-export interface CityPriceValue {
+interface CityPriceValue {
   cityId: string;
   value: number;
 }
@@ -70,7 +70,12 @@ export class OfferWriteError extends Error {
  * - `cityPrices` carries every city of the offer's points at its own current price; only the cities in
  *   `change.cityPrices` move. No top-level `price`: a bare price becomes every city's price.
  */
-export function buildPricefeedItem(merchantUid: string, offer: CabinetOffer, change: OfferChange, points: StorePoint[]): PricefeedItem {
+export function buildPricefeedItem(
+  merchantUid: string,
+  offer: CabinetOffer,
+  change: OfferChange,
+  points: StorePoint[],
+): PricefeedItem {
   if (offer.availabilities.length === 0) {
     throw new OfferWriteError(`offer ${offer.sku} has no points as read; refusing to write an empty availability list`);
   }
@@ -82,7 +87,9 @@ export function buildPricefeedItem(merchantUid: string, offer: CabinetOffer, cha
   const cityPrices = [...current].map(([cityId, price]) => ({ cityId, value: change.cityPrices?.[cityId] ?? price }));
   for (const { cityId, value } of cityPrices) {
     if (!Number.isInteger(value) || value < KASPI_MIN_PRICE) {
-      throw new OfferWriteError(`price ${value} for ${offer.sku} in ${cityId} is not a whole number of tenge ≥ ${KASPI_MIN_PRICE}`);
+      throw new OfferWriteError(
+        `price ${value} for ${offer.sku} in ${cityId} is not a whole number of tenge ≥ ${KASPI_MIN_PRICE}`,
+      );
     }
   }
   return {
@@ -98,48 +105,94 @@ export function buildPricefeedItem(merchantUid: string, offer: CabinetOffer, cha
  * The cabinet's single-point save: that point only, `cityPrices` with only that point's city (a national list broke
  * offers), and the point's stock count where the offer tracks one (the cabinet sends it with the price).
  */
-export function buildPointSave(merchantUid: string, offer: CabinetOffer, storeId: string, price: number, points: StorePoint[]): { body: PointSaveBody; validation: ValidationOffer } {
-  const read = offer.availabilities.find((availability) => prefixStoreId(merchantUid, availability.storeId) === storeId);
+export function buildPointSave(
+  merchantUid: string,
+  offer: CabinetOffer,
+  storeId: string,
+  price: number,
+  points: StorePoint[],
+): { body: PointSaveBody; validation: ValidationOffer } {
+  const read = offer.availabilities.find(
+    (availability) => prefixStoreId(merchantUid, availability.storeId) === storeId,
+  );
   const point = points.find((candidate) => candidate.storeId === storeId);
   if (!read || !point) throw new OfferWriteError(`offer ${offer.sku} has no point ${storeId}`);
-  if (!Number.isInteger(price) || price < KASPI_MIN_PRICE) throw new OfferWriteError(`price ${price} for ${offer.sku} is not a whole number of tenge ≥ ${KASPI_MIN_PRICE}`);
+  if (!Number.isInteger(price) || price < KASPI_MIN_PRICE)
+    throw new OfferWriteError(`price ${price} for ${offer.sku} is not a whole number of tenge ≥ ${KASPI_MIN_PRICE}`);
   const stock = trackedStock(merchantUid, offer, read);
   // A tracked count we cannot read would be written as a made-up one: the caller writes a batch item instead.
-  if (stock === null) throw new OfferWriteError(`offer ${offer.sku} tracks stock at ${storeId} but its count was not read`);
+  if (stock === null)
+    throw new OfferWriteError(`offer ${offer.sku} tracks stock at ${storeId} but its count was not read`);
   const availability: PointSaveBody['availabilities'][number] = { available: read.available, storeId };
   if (stock !== undefined) availability.stockCount = stock;
   // The point's preorder days travel with it, as in a batch item: left out, the point would lose its preorder.
   if (typeof read.preOrder === 'number' && read.preOrder > 0) availability.preOrder = read.preOrder;
   return {
-    body: { merchantUid, availabilities: [availability], cityPrices: [{ cityId: point.cityId, value: price }], sku: offer.sku, model: modelOf(offer) },
+    body: {
+      merchantUid,
+      availabilities: [availability],
+      cityPrices: [{ cityId: point.cityId, value: price }],
+      sku: offer.sku,
+      model: modelOf(offer),
+    },
     validation: {
       masterSku: offer.masterSku,
-      availabilities: [{ storeId: point.code, cityId: point.cityId, available: read.available, price, ...(stock !== undefined ? { stockLevel: stock } : {}) }],
+      availabilities: [
+        {
+          storeId: point.code,
+          cityId: point.cityId,
+          available: read.available,
+          price,
+          ...(stock !== undefined ? { stockLevel: stock } : {}),
+        },
+      ],
     },
   };
 }
 
 /** What `validate/v2` (`ON_SALE__BATCH`) is asked before points go on sale: each point at its city's price. */
-export function validationForEnable(merchantUid: string, offer: CabinetOffer, item: PricefeedItem, points: StorePoint[]): ValidationOffer {
+export function validationForEnable(
+  merchantUid: string,
+  offer: CabinetOffer,
+  item: PricefeedItem,
+  points: StorePoint[],
+): ValidationOffer {
   const priceOf = new Map(item.cityPrices.map((entry) => [entry.cityId, entry.value]));
   const availabilities: ValidationOffer['availabilities'] = [];
   for (const sent of item.availabilities) {
     const point = points.find((candidate) => candidate.storeId === sent.storeId);
     if (!point || sent.available !== 'yes') continue;
-    availabilities.push({ storeId: point.code, cityId: point.cityId, available: 'yes', price: priceOf.get(point.cityId)! });
+    availabilities.push({
+      storeId: point.code,
+      cityId: point.cityId,
+      available: 'yes',
+      price: priceOf.get(point.cityId)!,
+    });
   }
   return { masterSku: offer.masterSku, availabilities };
 }
 
-function batchAvailability(merchantUid: string, read: OfferAvailabilityRead, change: OfferChange): PricefeedAvailability {
+function batchAvailability(
+  merchantUid: string,
+  read: OfferAvailabilityRead,
+  change: OfferChange,
+): PricefeedAvailability {
   const storeId = prefixStoreId(merchantUid, read.storeId);
-  const sent: PricefeedAvailability = { available: change.available === undefined ? read.available : change.available ? 'yes' : 'no', storeId };
+  const sent: PricefeedAvailability = {
+    available: change.available === undefined ? read.available : change.available ? 'yes' : 'no',
+    storeId,
+  };
   const preOrder = change.preOrderDays?.[storeId] ?? read.preOrder;
-  if (change.preOrderDays?.[storeId] !== undefined || (typeof preOrder === 'number' && preOrder > 0)) sent.preOrder = preOrder!;
+  if (change.preOrderDays?.[storeId] !== undefined || (typeof preOrder === 'number' && preOrder > 0))
+    sent.preOrder = preOrder!;
   return sent;
 }
 
-function checkPreorders(merchantUid: string, offer: CabinetOffer, preOrderDays: Record<string, number> | undefined): void {
+function checkPreorders(
+  merchantUid: string,
+  offer: CabinetOffer,
+  preOrderDays: Record<string, number> | undefined,
+): void {
   for (const [storeId, days] of Object.entries(preOrderDays ?? {})) {
     if (!Number.isInteger(days) || days < 0 || days > MAX_PREORDER_DAYS) {
       throw new OfferWriteError(`preorder for ${storeId} must be 0–${MAX_PREORDER_DAYS} days, got ${days}`);
@@ -154,7 +207,11 @@ function checkPreorders(merchantUid: string, offer: CabinetOffer, preOrderDays: 
  * The stock count a point tracks (`stockSpecified`), from `stocks[].stockLevel` or the availability; undefined when
  * the point does not track stock, null when it does but the answer carried no count.
  */
-export function trackedStock(merchantUid: string, offer: CabinetOffer, read: OfferAvailabilityRead): number | null | undefined {
+export function trackedStock(
+  merchantUid: string,
+  offer: CabinetOffer,
+  read: OfferAvailabilityRead,
+): number | null | undefined {
   if (read.stockSpecified !== true) return undefined;
   const storeId = prefixStoreId(merchantUid, read.storeId);
   for (const stock of offer.stocks ?? []) {
@@ -166,7 +223,8 @@ export function trackedStock(merchantUid: string, offer: CabinetOffer, read: Off
 
 /** The offer's own `model`, echoed as read; without it a write could rename the offer, so it is refused. */
 function modelOf(offer: CabinetOffer): string {
-  if (!offer.model) throw new OfferWriteError(`offer ${offer.sku} came without its model; refusing to write a made-up one`);
+  if (!offer.model)
+    throw new OfferWriteError(`offer ${offer.sku} came without its model; refusing to write a made-up one`);
   return offer.model;
 }
 
@@ -184,7 +242,8 @@ export function offerCityPrices(merchantUid: string, offer: CabinetOffer, points
   const variant = (offer as { cityPrices?: unknown }).cityPrices;
   const listed = new Map<string, number>();
   for (const entry of Array.isArray(variant) ? (variant as { cityId?: unknown; value?: unknown }[]) : []) {
-    if (entry && typeof entry.value === 'number' && entry.value > 0 && entry.cityId !== undefined) listed.set(String(entry.cityId), Math.round(entry.value));
+    if (entry && typeof entry.value === 'number' && entry.value > 0 && entry.cityId !== undefined)
+      listed.set(String(entry.cityId), Math.round(entry.value));
   }
   // The offer's one price (`price`, else `minPrice`: the cheapest city's) stands for a city only when the offer is
   // sold in that one city and Kaspi reported no city prices: anywhere else it would move a city to another's price.
@@ -194,7 +253,8 @@ export function offerCityPrices(merchantUid: string, offer: CabinetOffer, points
   const prices = new Map<string, number>();
   for (const cityId of cities) {
     const price = positive(offer.allCityPrices?.[cityId]?.price) ?? listed.get(cityId) ?? fallback;
-    if (!(price > 0)) throw new OfferWriteError(`cannot tell the price of offer ${offer.sku} in city ${cityId}; sync the store first`);
+    if (!(price > 0))
+      throw new OfferWriteError(`cannot tell the price of offer ${offer.sku} in city ${cityId}; sync the store first`);
     prices.set(cityId, Math.round(price));
   }
   return prices;
@@ -203,7 +263,12 @@ export function offerCityPrices(merchantUid: string, offer: CabinetOffer, points
 const positive = (value: number | null | undefined) => (typeof value === 'number' && value > 0 ? value : undefined);
 
 /** One city's price of an offer as read (undefined when the offer is not sold there or its price is unknown). */
-export function cityPriceOf(merchantUid: string, offer: CabinetOffer, points: CityPoint[], cityId: string): number | undefined {
+export function cityPriceOf(
+  merchantUid: string,
+  offer: CabinetOffer,
+  points: CityPoint[],
+  cityId: string,
+): number | undefined {
   try {
     return offerCityPrices(merchantUid, offer, points).get(cityId);
   } catch (error) {
@@ -236,6 +301,7 @@ function citiesOf(merchantUid: string, offer: CabinetOffer, points: CityPoint[])
     const cityId = byStoreId.get(prefixStoreId(merchantUid, availability.storeId));
     if (cityId) cities.add(cityId);
   }
-  if (cities.size === 0) throw new OfferWriteError(`cannot tell which cities offer ${offer.sku} is sold in; sync the store's points first`);
+  if (cities.size === 0)
+    throw new OfferWriteError(`cannot tell which cities offer ${offer.sku} is sold in; sync the store's points first`);
   return [...cities].sort();
 }

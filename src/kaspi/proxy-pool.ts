@@ -35,7 +35,9 @@ export function proxyToExit(url: string): ExitProxy {
       protocol: parsed.protocol.replace(':', ''),
       host: parsed.hostname,
       port: Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80)),
-      ...(parsed.username ? { auth: { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } } : {}),
+      ...(parsed.username
+        ? { auth: { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } }
+        : {}),
     },
   };
 }
@@ -96,7 +98,10 @@ export class ProxyPool {
     const health = this.find(exit);
     if (!health) return;
     health.failures++;
-    if (error instanceof KaspiIpBlockedError || (error instanceof KaspiRateLimitedError && error.scope === 'storefront')) {
+    if (
+      error instanceof KaspiIpBlockedError ||
+      (error instanceof KaspiRateLimitedError && error.scope === 'storefront')
+    ) {
       await this.limits.pauseExit(exit.id, error);
       this.logger.warn({ exit: exit.id, endpoint: error.endpoint }, 'storefront blocked this exit; pausing it');
       return;
@@ -105,7 +110,10 @@ export class ProxyPool {
       health.consecutiveFailures++;
       if (health.consecutiveFailures >= (this.options.benchAfterFailures ?? 3)) {
         const base = this.options.benchMs ?? 60_000;
-        const cooldown = Math.min(base * 2 ** (health.consecutiveFailures - (this.options.benchAfterFailures ?? 3)), 15 * 60_000);
+        const cooldown = Math.min(
+          base * 2 ** (health.consecutiveFailures - (this.options.benchAfterFailures ?? 3)),
+          15 * 60_000,
+        );
         health.benchedUntil = this.now() + cooldown;
         this.logger.warn({ exit: exit.id, cooldown }, 'storefront exit keeps failing; benched');
       }

@@ -13,7 +13,8 @@ export function refusalCodes(errorOffers: unknown[] | undefined): string[] {
     }
     if (Array.isArray(value)) return value.forEach((inner) => visit(inner, depth + 1));
     if (typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) if (['errors', 'code', 'errorCode', 'error', 'codes', 'availabilities'].includes(key)) visit(inner, depth + 1);
+      for (const [key, inner] of Object.entries(value))
+        if (['errors', 'code', 'errorCode', 'error', 'codes', 'availabilities'].includes(key)) visit(inner, depth + 1);
     }
   };
   visit(errorOffers ?? [], 0);

@@ -16,7 +16,8 @@ const kaspiId = z.union([z.string().min(1), z.number().int()]).transform(String)
 const tenge = z.number().finite();
 
 /** Missing or null: read as absent. A wrong type still fails, for fields something is decided on. */
-const maybe = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
+const maybe = <T extends z.ZodType>(schema: T) =>
+  schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
 /** Missing, null or unreadable: read as absent. Only for fields that merely label or describe. */
 const loose = <T extends z.ZodType>(schema: T) =>
   schema
@@ -49,7 +50,7 @@ export const getMerchantResponse = z.looseObject({
   }),
 });
 
-export const offerAvailability = z.looseObject({
+const offerAvailability = z.looseObject({
   storeId: z.string().min(1),
   available: z.enum(['yes', 'no']),
   preOrder: maybe(z.number().int().min(0)),
@@ -74,9 +75,16 @@ export const cabinetOffer = z.looseObject({
   price: maybe(tenge),
   minPrice: maybe(tenge),
   available: loose(z.boolean()),
-  availabilities: z.array(offerAvailability).nullish().transform((value) => value ?? []),
-  allCityPrices: maybe(z.record(z.string(), z.looseObject({ price: maybe(tenge), oldPrice: loose(tenge), discount: loose(z.number()) }))),
-  stocks: maybe(z.array(z.looseObject({ stockLevel: maybe(z.record(z.string(), z.looseObject({ value: z.number() }))) }))),
+  availabilities: z
+    .array(offerAvailability)
+    .nullish()
+    .transform((value) => value ?? []),
+  allCityPrices: maybe(
+    z.record(z.string(), z.looseObject({ price: maybe(tenge), oldPrice: loose(tenge), discount: loose(z.number()) })),
+  ),
+  stocks: maybe(
+    z.array(z.looseObject({ stockLevel: maybe(z.record(z.string(), z.looseObject({ value: z.number() }))) })),
+  ),
   shopLink: loose(z.string()),
   offerId: loose(z.string()),
 });
@@ -99,7 +107,9 @@ export const offerDetailsResponse = z.looseObject({
       z.looseObject({
         id: kaspiId,
         price: maybe(tenge),
-        pickupPoints: maybe(z.array(z.looseObject({ name: loose(z.string()), available: maybe(z.union([z.boolean(), z.string()])) }))),
+        pickupPoints: maybe(
+          z.array(z.looseObject({ name: loose(z.string()), available: maybe(z.union([z.boolean(), z.string()])) })),
+        ),
       }),
     )
     .optional(),
@@ -168,10 +178,14 @@ export const loginResponse = z.looseObject({
 export type CabinetOffer = z.infer<typeof cabinetOffer>;
 export type OfferAvailabilityRead = z.infer<typeof offerAvailability>;
 export type StorefrontOfferRead = z.infer<typeof storefrontOffer>;
-export type MerchantPointRead = z.infer<typeof merchantPoint>;
 
 /** Parses a whole answer; `at` is where `data` sits in it (e.g. `data.3` for one list item), for the field path. */
-export function parseKaspi<T extends z.ZodType>(schema: T, data: unknown, endpoint: string, at: (string | number)[] = []): z.infer<T> {
+export function parseKaspi<T extends z.ZodType>(
+  schema: T,
+  data: unknown,
+  endpoint: string,
+  at: (string | number)[] = [],
+): z.infer<T> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -31,10 +31,13 @@ export type RenewalOutcome =
   | 'failed'
   | RenewalBlock;
 
-type RenewalFields = Pick<Store, 'loginMethod' | 'passwordSealed' | 'renewalBlocked' | 'renewalTries' | 'demperEnabled'>;
+type RenewalFields = Pick<
+  Store,
+  'loginMethod' | 'passwordSealed' | 'renewalBlocked' | 'renewalTries' | 'demperEnabled'
+>;
 
 /** Tries of the last hour, oldest first. */
-export function recentTries(store: Pick<Store, 'renewalTries'>, now: Date): number[] {
+function recentTries(store: Pick<Store, 'renewalTries'>, now: Date): number[] {
   const tries = Array.isArray(store.renewalTries) ? store.renewalTries : [];
   return tries.filter((at) => typeof at === 'number' && at > now.getTime() - HOUR_MS).sort((a, b) => a - b);
 }
@@ -65,7 +68,13 @@ export function renewalNote(store: RenewalFields, now: Date): RenewalNote | unde
  * other process) or the session works again. A new session clears the claim (`connectStore`).
  */
 export async function claimReloginNotice(orm: MikroORM, storeId: number, now = new Date()): Promise<boolean> {
-  const changed = await orm.em.fork().nativeUpdate(StoreSchema, { id: storeId, reloginAskedAt: null, sessionState: { $ne: 'active' } }, { reloginAskedAt: now });
+  const changed = await orm.em
+    .fork()
+    .nativeUpdate(
+      StoreSchema,
+      { id: storeId, reloginAskedAt: null, sessionState: { $ne: 'active' } },
+      { reloginAskedAt: now },
+    );
   return changed === 1;
 }
 
@@ -123,7 +132,8 @@ export class SessionKeeper {
         await this.emailLogin.cancel(started.loginId);
         return this.block(store.id, 'code-required');
       }
-      if (!started.result.merchants.some((merchant) => merchant.uid === store.merchantUid)) return this.block(store.id, 'merchant-missing');
+      if (!started.result.merchants.some((merchant) => merchant.uid === store.merchantUid))
+        return this.block(store.id, 'merchant-missing');
       await this.sessions.connectStore({
         sellerId: store.seller.id,
         merchantUid: store.merchantUid,
@@ -135,13 +145,19 @@ export class SessionKeeper {
       this.logger.info(log, 'Kaspi e-mail store logged in again by itself');
       return 'renewed';
     } catch (error) {
-      if (error instanceof KaspiLoginError && error.errorCode === 'CREDENTIALS_INVALID') return this.block(store.id, 'credentials-invalid');
-      if (error instanceof KaspiLoginError && ['NO_MERCHANTS', 'INSUFFICIENT_PERMISSIONS', 'MERCHANT_CHOICE_REQUIRED'].includes(error.errorCode)) {
+      if (error instanceof KaspiLoginError && error.errorCode === 'CREDENTIALS_INVALID')
+        return this.block(store.id, 'credentials-invalid');
+      if (
+        error instanceof KaspiLoginError &&
+        ['NO_MERCHANTS', 'INSUFFICIENT_PERMISSIONS', 'MERCHANT_CHOICE_REQUIRED'].includes(error.errorCode)
+      ) {
         return this.block(store.id, 'merchant-missing');
       }
-      if (error instanceof KaspiLoginError && error.errorCode === 'BROWSER_UNAVAILABLE') return this.block(store.id, 'unavailable');
+      if (error instanceof KaspiLoginError && error.errorCode === 'BROWSER_UNAVAILABLE')
+        return this.block(store.id, 'unavailable');
       // Never the error object of a login as a whole: only what names the failure.
-      const reason = error instanceof KaspiLoginError ? error.errorCode : error instanceof Error ? error.name : 'unknown';
+      const reason =
+        error instanceof KaspiLoginError ? error.errorCode : error instanceof Error ? error.name : 'unknown';
       this.logger.warn({ ...log, reason }, 'automatic Kaspi e-mail login failed; tried again later');
       return 'failed';
     }
@@ -165,7 +181,9 @@ export class SessionKeeper {
   }
 
   private async block(storeId: number, reason: RenewalBlock): Promise<RenewalBlock> {
-    await this.orm.em.fork().nativeUpdate(StoreSchema, { id: storeId, sessionState: { $ne: 'active' } }, { renewalBlocked: reason });
+    await this.orm.em
+      .fork()
+      .nativeUpdate(StoreSchema, { id: storeId, sessionState: { $ne: 'active' } }, { renewalBlocked: reason });
     this.logger.info({ storeId, reason }, 'Kaspi e-mail store cannot log in again by itself; the seller is asked');
     return reason;
   }

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 
-import { SellerSchema, StoreSchema, type Store, type StorePoint } from '../db/entities/index.js';
+import { SellerSchema, StoreSchema, type Store } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { KaspiCabinetClient } from './cabinet-client.js';
@@ -48,7 +48,13 @@ export class KaspiSessionManager {
     const seller = await em.findOneOrFail(SellerSchema, input.sellerId);
     let store = await em.findOne(StoreSchema, { seller, merchantUid: input.merchantUid });
     if (!store) {
-      store = em.create(StoreSchema, { seller, merchantUid: input.merchantUid, name: merchant.name, loginMethod: input.loginMethod, points: merchant.points });
+      store = em.create(StoreSchema, {
+        seller,
+        merchantUid: input.merchantUid,
+        name: merchant.name,
+        loginMethod: input.loginMethod,
+        points: merchant.points,
+      });
       await em.flush(); // the id is part of the sealed values' associated data
     }
     store.name = merchant.name;
@@ -63,7 +69,10 @@ export class KaspiSessionManager {
     store.reloginAskedAt = null;
     store.renewalBlocked = null;
     await em.flush();
-    this.logger.info({ storeId: store.id, merchantUid: store.merchantUid, points: merchant.points.length }, 'Kaspi store connected');
+    this.logger.info(
+      { storeId: store.id, merchantUid: store.merchantUid, points: merchant.points.length },
+      'Kaspi store connected',
+    );
     return store;
   }
 
@@ -103,7 +112,10 @@ export class KaspiSessionManager {
           this.unsaved.delete(storeId);
         } catch (error) {
           this.unsaved.set(storeId, { base: stored, cookies: current });
-          this.logger.warn({ err: error, storeId }, 'could not store refreshed Kaspi cookies; the next task of this store tries again');
+          this.logger.warn(
+            { err: error, storeId },
+            'could not store refreshed Kaspi cookies; the next task of this store tries again',
+          );
         }
       });
       return saving;
@@ -127,7 +139,10 @@ export class KaspiSessionManager {
       await this.withSession(storeId, async ({ jar, merchantUid }) => {
         const merchants = await this.cabinet.listMerchants(jar);
         if (!merchants.some((merchant) => merchant.uid === merchantUid)) {
-          throw new KaspiSessionExpiredError(`the session no longer manages merchant ${merchantUid}`, 'cabinet.merchants');
+          throw new KaspiSessionExpiredError(
+            `the session no longer manages merchant ${merchantUid}`,
+            'cabinet.merchants',
+          );
         }
       });
     } catch (error) {
@@ -157,11 +172,19 @@ export class KaspiSessionManager {
 
   private async markExpired(storeId: number, endpoint: string): Promise<void> {
     const em = this.orm.em.fork();
-    const changed = await em.nativeUpdate(StoreSchema, { id: storeId, sessionState: 'active' }, { sessionState: 'expired', sessionCheckedAt: new Date() });
+    const changed = await em.nativeUpdate(
+      StoreSchema,
+      { id: storeId, sessionState: 'active' },
+      { sessionState: 'expired', sessionCheckedAt: new Date() },
+    );
     if (changed) this.logger.warn({ storeId, endpoint }, 'Kaspi session expired; the seller must log in again');
   }
 
-  private async saveRefreshedCookies(storeId: number, before: Record<string, string>, after: Record<string, string>): Promise<void> {
+  private async saveRefreshedCookies(
+    storeId: number,
+    before: Record<string, string>,
+    after: Record<string, string>,
+  ): Promise<void> {
     const changed = Object.keys(after).filter((name) => after[name] !== before[name]);
     const removed = Object.keys(before).filter((name) => !(name in after));
     if (changed.length === 0 && removed.length === 0) return;
@@ -185,5 +208,3 @@ function sameCookies(a: Record<string, string>, b: Record<string, string>): bool
 export const sessionAad = (storeId: number) => `store:${storeId}:session`;
 const identityAad = (storeId: number) => `store:${storeId}:identity`;
 const passwordAad = (storeId: number) => `store:${storeId}:password`;
-
-export type { StorePoint };

@@ -7,9 +7,9 @@ import { NoExitAvailableError, type ProxyPool } from './proxy-pool.js';
 import { parseKaspi, storefrontOffer, storefrontOffersResponse, type StorefrontOfferRead } from './schemas.js';
 
 /** Kaspi answers 400 above 64 (REFERENCE §4.1). */
-export const STOREFRONT_PAGE_LIMIT = 64;
+const STOREFRONT_PAGE_LIMIT = 64;
 
-export interface MarketOffer {
+interface MarketOffer {
   merchantId: string;
   merchantName: string;
   merchantSku: string | undefined;
@@ -71,7 +71,13 @@ export class KaspiStorefrontClient {
       if (response.offers.length < STOREFRONT_PAGE_LIMIT || (total !== undefined && listed >= total)) break;
     }
     const intercity = this.intercityReader(masterSku, cityId, collected);
-    return { masterSku, cityId, offers: cheapestPerMerchant(collected, intercity), total: total ?? listed, fetchedAt: new Date() };
+    return {
+      masterSku,
+      cityId,
+      offers: cheapestPerMerchant(collected, intercity),
+      total: total ?? listed,
+      fetchedAt: new Date(),
+    };
   }
 
   /**
@@ -82,20 +88,32 @@ export class KaspiStorefrontClient {
    * fields: if none does, Kaspi more likely dropped them than every seller moved away, and hiding every rival
    * would let the demper act on an empty market. Then nobody is intercity and the change is logged once.
    */
-  private intercityReader(masterSku: string, cityId: string, offers: StorefrontOfferRead[]): (offer: StorefrontOfferRead) => boolean {
+  private intercityReader(
+    masterSku: string,
+    cityId: string,
+    offers: StorefrontOfferRead[],
+  ): (offer: StorefrontOfferRead) => boolean {
     const stated = (offer: StorefrontOfferRead) => (offer.deliveryOptions?.length ?? 0) > 0;
-    const local = (offer: StorefrontOfferRead) => offer.pickup !== undefined || (offer.pointsWithAvailability?.length ?? 0) > 0;
+    const local = (offer: StorefrontOfferRead) =>
+      offer.pickup !== undefined || (offer.pointsWithAvailability?.length ?? 0) > 0;
     const unstated = offers.filter((offer) => !stated(offer));
     const fieldsSeen = offers.some(local);
     if (fieldsSeen) this.missingLocalFields.clear();
     // A single offer without them proves nothing about the format: one seller may well ship from elsewhere.
     else if (unstated.length >= 2) this.reportMissingLocalFields(masterSku, cityId, unstated.length);
-    return (offer) => (stated(offer) ? offer.deliveryOptions!.every((option) => option.interCity === true) : fieldsSeen && !local(offer));
+    return (offer) =>
+      stated(offer) ? offer.deliveryOptions!.every((option) => option.interCity === true) : fieldsSeen && !local(offer);
   }
 
   private reportMissingLocalFields(masterSku: string, cityId: string, of: number): void {
-    const problems = Array.from({ length: of }, (_, index) => [`offers.${index}.pickup`, `offers.${index}.pointsWithAvailability`]).flat();
-    const fresh = formatChanges(problems.map((field) => ({ field })), of).filter((change) => !this.missingLocalFields.has(change.field));
+    const problems = Array.from({ length: of }, (_, index) => [
+      `offers.${index}.pickup`,
+      `offers.${index}.pointsWithAvailability`,
+    ]).flat();
+    const fresh = formatChanges(
+      problems.map((field) => ({ field })),
+      of,
+    ).filter((change) => !this.missingLocalFields.has(change.field));
     if (fresh.length === 0) return;
     for (const change of fresh) this.missingLocalFields.add(change.field);
     kaspiSchemaErrors.inc({ endpoint: 'storefront.offers' });
@@ -116,9 +134,16 @@ export class KaspiStorefrontClient {
     if (changed) {
       const first = problems.find((problem) => fieldOfEveryItem(problem.field) === changed.field)!;
       kaspiSchemaErrors.inc({ endpoint: 'storefront.offers' });
-      throw new KaspiSchemaError('storefront.offers', first.field, `${first.message} (${changed.missing} of ${changed.of} offers)`);
+      throw new KaspiSchemaError(
+        'storefront.offers',
+        first.field,
+        `${first.message} (${changed.missing} of ${changed.of} offers)`,
+      );
     }
-    this.options.logger.debug({ masterSku, page, skipped: problems.map((problem) => problem.field) }, 'storefront offers left out: unreadable');
+    this.options.logger.debug(
+      { masterSku, page, skipped: problems.map((problem) => problem.field) },
+      'storefront offers left out: unreadable',
+    );
     return read.map(({ item }) => item);
   }
 
@@ -131,7 +156,12 @@ export class KaspiStorefrontClient {
         exit = await this.options.pool.acquire(30_000, signal);
       } catch (error) {
         if (error instanceof NoExitAvailableError) {
-          throw new KaspiRateLimitedError(`no storefront exit available for ${masterSku}`, 'storefront.offers', error.retryInMs, 'storefront');
+          throw new KaspiRateLimitedError(
+            `no storefront exit available for ${masterSku}`,
+            'storefront.offers',
+            error.retryInMs,
+            'storefront',
+          );
         }
         throw error;
       }
@@ -173,16 +203,25 @@ export class KaspiStorefrontClient {
       } catch (error) {
         lastError = error;
         await this.options.pool.reportFailure(exit, error);
-        const retryable = error instanceof KaspiIpBlockedError || error instanceof KaspiTransientError || (error instanceof KaspiRateLimitedError && error.scope === 'storefront');
+        const retryable =
+          error instanceof KaspiIpBlockedError ||
+          error instanceof KaspiTransientError ||
+          (error instanceof KaspiRateLimitedError && error.scope === 'storefront');
         if (!retryable) throw error;
-        this.options.logger.debug({ masterSku, exit: exit.id, attempt, err: error }, 'storefront page failed; trying another exit');
+        this.options.logger.debug(
+          { masterSku, exit: exit.id, attempt, err: error },
+          'storefront page failed; trying another exit',
+        );
       }
     }
     throw lastError;
   }
 }
 
-function cheapestPerMerchant(offers: StorefrontOfferRead[], intercity: (offer: StorefrontOfferRead) => boolean): MarketOffer[] {
+function cheapestPerMerchant(
+  offers: StorefrontOfferRead[],
+  intercity: (offer: StorefrontOfferRead) => boolean,
+): MarketOffer[] {
   const byMerchant = new Map<string, MarketOffer>();
   for (const offer of offers) {
     const current = byMerchant.get(offer.merchantId);

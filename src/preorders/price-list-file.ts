@@ -5,7 +5,18 @@ import { offerCityPrices, OfferWriteError, prefixStoreId, trackedStock } from '.
 import type { CabinetOffer } from '../kaspi/schemas.js';
 
 /** Kaspi's price-list columns (REFERENCE §5.3): names fixed, all five PP columns present even when empty. */
-export const PRICE_LIST_COLUMNS = ['SKU', 'model', 'brand', 'price', 'PP1', 'PP2', 'PP3', 'PP4', 'PP5', 'preorder'] as const;
+export const PRICE_LIST_COLUMNS = [
+  'SKU',
+  'model',
+  'brand',
+  'price',
+  'PP1',
+  'PP2',
+  'PP3',
+  'PP4',
+  'PP5',
+  'preorder',
+] as const;
 
 export interface PriceListRow {
   offer: CabinetOffer;
@@ -18,20 +29,38 @@ export interface PriceListRow {
  * Kaspi shows it now, so the file changes nothing but `preorder`: an off-sale point says `no`, a point that tracks
  * its stock carries its count (a `yes` there would turn tracked stock into untracked), any other point `yes`.
  */
-export async function buildPriceListFile(merchantUid: string, rows: PriceListRow[], points: StorePoint[]): Promise<Buffer> {
+export async function buildPriceListFile(
+  merchantUid: string,
+  rows: PriceListRow[],
+  points: StorePoint[],
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Price list');
   sheet.addRow([...PRICE_LIST_COLUMNS]);
   for (const { offer, preorderDays } of rows) {
     const pointCell = (index: number) => {
-      const availability = offer.availabilities.find((point) => prefixStoreId(merchantUid, point.storeId) === `${merchantUid}_PP${index}`);
+      const availability = offer.availabilities.find(
+        (point) => prefixStoreId(merchantUid, point.storeId) === `${merchantUid}_PP${index}`,
+      );
       if (!availability) return '';
       if (availability.available === 'no') return 'no';
       const stock = trackedStock(merchantUid, offer, availability);
-      if (stock === null) throw new OfferWriteError(`offer ${offer.sku} tracks stock at PP${index} but its count was not read`);
+      if (stock === null)
+        throw new OfferWriteError(`offer ${offer.sku} tracks stock at PP${index} but its count was not read`);
       return stock ?? 'yes';
     };
-    sheet.addRow([offer.sku, offer.model ?? offer.title ?? offer.sku, offer.brand ?? '', onePrice(merchantUid, offer, points), pointCell(1), pointCell(2), pointCell(3), pointCell(4), pointCell(5), preorderDays]);
+    sheet.addRow([
+      offer.sku,
+      offer.model ?? offer.title ?? offer.sku,
+      offer.brand ?? '',
+      onePrice(merchantUid, offer, points),
+      pointCell(1),
+      pointCell(2),
+      pointCell(3),
+      pointCell(4),
+      pointCell(5),
+      preorderDays,
+    ]);
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -55,7 +84,12 @@ export function priceListFileMisfit(
 ): 'mixed-days' | 'city-prices' | 'stock-unknown' | undefined {
   if (!fitsDays(merchantUid, offer, planned)) return 'mixed-days';
   // A tracked count the answer did not carry cannot be written back; `yes` there would untrack the stock.
-  if (offer.availabilities.some((availability) => availability.available === 'yes' && trackedStock(merchantUid, offer, availability) === null)) return 'stock-unknown';
+  if (
+    offer.availabilities.some(
+      (availability) => availability.available === 'yes' && trackedStock(merchantUid, offer, availability) === null,
+    )
+  )
+    return 'stock-unknown';
   try {
     if (new Set(offerCityPrices(merchantUid, offer, points).values()).size > 1) return 'city-prices';
   } catch (error) {

@@ -1,10 +1,23 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
-import { PreorderSchema, ProductSchema, StoreSchema, type Preorder, type PreorderPoint, type Product, type Store } from '../db/entities/index.js';
+import {
+  PreorderSchema,
+  ProductSchema,
+  StoreSchema,
+  type Preorder,
+  type PreorderPoint,
+  type Product,
+} from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS, type KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import type { CookieJar } from '../kaspi/cookie-jar.js';
-import { buildPricefeedItem, currentPrice, MAX_PREORDER_DAYS, OfferWriteError, prefixStoreId, type PricefeedItem } from '../kaspi/offer-writes.js';
+import {
+  buildPricefeedItem,
+  MAX_PREORDER_DAYS,
+  OfferWriteError,
+  prefixStoreId,
+  type PricefeedItem,
+} from '../kaspi/offer-writes.js';
 import type { CabinetOffer } from '../kaspi/schemas.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import { buildPriceListFile, priceListFileMisfit } from './price-list-file.js';
@@ -23,7 +36,8 @@ export interface UploadOutcome {
   why?: string;
 }
 
-export type PlanResult = { ok: true; preorder: Preorder } | { ok: false; key: string; variables?: Record<string, string | number> };
+export type PlanResult =
+  { ok: true; preorder: Preorder } | { ok: false; key: string; variables?: Record<string, string | number> };
 
 /** How long a price-list file may take at Kaspi before the seller is told it did not go through. */
 const FILE_TIMEOUT_MS = 10 * 60_000;
@@ -67,7 +81,11 @@ export class PreorderService {
   /** What Kaspi shows as preorder (from the last sync) and what the seller planned but Kaspi does not show yet. */
   async list(storeId: number): Promise<{ onKaspi: PreorderOnKaspi[]; planned: (Preorder & { product: Product })[] }> {
     const em = this.orm.em.fork();
-    const products = await em.find(ProductSchema, { store: storeId, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
+    const products = await em.find(
+      ProductSchema,
+      { store: storeId, removedAt: null },
+      { orderBy: { title: 'ASC', id: 'ASC' } },
+    );
     const onKaspi = products
       .filter((product) => product.availabilities.some((point) => (point.preOrder ?? 0) > 0))
       .map((product) => ({
@@ -79,7 +97,11 @@ export class PreorderService {
           stock: typeof point.stockCount === 'number' && point.stockSpecified !== false ? point.stockCount : null,
         })),
       }));
-    const planned = (await em.find(PreorderSchema, { store: storeId, status: { $ne: 'confirmed' } }, { populate: ['product'], orderBy: { id: 'ASC' } })) as (Preorder & {
+    const planned = (await em.find(
+      PreorderSchema,
+      { store: storeId, status: { $ne: 'confirmed' } },
+      { populate: ['product'], orderBy: { id: 'ASC' } },
+    )) as (Preorder & {
       product: Product;
     })[];
     return { onKaspi, planned };
@@ -99,13 +121,22 @@ export class PreorderService {
     const normalized: PreorderPoint[] = [];
     for (const point of points) {
       const storeIdOfPoint = prefixStoreId(store.merchantUid, point.storeId);
-      if (!known.has(storeIdOfPoint)) return { ok: false, key: 'preorder-unknown-point', variables: { point: point.storeId } };
-      if (!Number.isInteger(point.days) || point.days < 0 || point.days > MAX_PREORDER_DAYS) return { ok: false, key: 'preorder-bad-days', variables: { days: String(point.days) } };
+      if (!known.has(storeIdOfPoint))
+        return { ok: false, key: 'preorder-unknown-point', variables: { point: point.storeId } };
+      if (!Number.isInteger(point.days) || point.days < 0 || point.days > MAX_PREORDER_DAYS)
+        return { ok: false, key: 'preorder-bad-days', variables: { days: String(point.days) } };
       normalized.push({ storeId: storeIdOfPoint, days: point.days });
     }
     let preorder = await em.findOne(PreorderSchema, { product });
     if (!preorder) preorder = em.create(PreorderSchema, { store, product, points: normalized, status: 'planned' });
-    else Object.assign(preorder, { points: normalized, status: 'planned', error: null, kaspiFileId: null, uploadMethod: null });
+    else
+      Object.assign(preorder, {
+        points: normalized,
+        status: 'planned',
+        error: null,
+        kaspiFileId: null,
+        uploadMethod: null,
+      });
     await em.flush();
     return { ok: true, preorder };
   }
@@ -114,11 +145,19 @@ export class PreorderService {
   async planRemoval(storeId: number, productId: number): Promise<PlanResult> {
     const product = await this.orm.em.fork().findOne(ProductSchema, { id: productId, store: storeId });
     if (!product) return { ok: false, key: 'preorder-unknown-product' };
-    return this.plan(storeId, productId, product.availabilities.map((point) => ({ storeId: point.storeId, days: 0 })));
+    return this.plan(
+      storeId,
+      productId,
+      product.availabilities.map((point) => ({ storeId: point.storeId, days: 0 })),
+    );
   }
 
   async cancelPlan(storeId: number, preorderId: number): Promise<boolean> {
-    return (await this.orm.em.fork().nativeDelete(PreorderSchema, { id: preorderId, store: storeId, status: { $in: ['planned', 'failed'] } })) > 0;
+    return (
+      (await this.orm.em
+        .fork()
+        .nativeDelete(PreorderSchema, { id: preorderId, store: storeId, status: { $in: ['planned', 'failed'] } })) > 0
+    );
   }
 
   /**
@@ -133,7 +172,13 @@ export class PreorderService {
       const ready: { preorder: Preorder & { product: Product }; item: PricefeedItem }[] = [];
       for (const preorder of preorders) {
         const outcome = (result: UploadOutcome['result'], why?: string) =>
-          outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result, why });
+          outcomes.push({
+            preorderId: preorder.id,
+            productId: preorder.product.id,
+            title: preorder.product.title,
+            result,
+            why,
+          });
         const fresh = await this.cabinet.findOffer(jar, merchantUid, preorder.product.sku);
         if (!fresh) {
           this.fail(preorder, PREORDER_FAILURE.notFound);
@@ -159,29 +204,52 @@ export class PreorderService {
         const chunk = ready.slice(start, start + MAX_BATCH_ITEMS);
         for (const entry of chunk) entry.preorder.status = 'uploading';
         await em.flush(); // the attempt is on record before Kaspi hears of it
-        const written = await this.cabinet.writeBatch(jar, merchantUid, chunk.map((entry) => entry.item)).catch(async (error: unknown) => {
-          for (const entry of ready.slice(start)) this.fail(entry.preorder, `${PREORDER_FAILURE.notSent} ${error instanceof Error ? error.message : String(error)}`);
-          await em.flush();
-          throw error;
-        });
+        const written = await this.cabinet
+          .writeBatch(
+            jar,
+            merchantUid,
+            chunk.map((entry) => entry.item),
+          )
+          .catch(async (error: unknown) => {
+            for (const entry of ready.slice(start))
+              this.fail(
+                entry.preorder,
+                `${PREORDER_FAILURE.notSent} ${error instanceof Error ? error.message : String(error)}`,
+              );
+            await em.flush();
+            throw error;
+          });
         const sentSkus = new Set(written.sent.map((item) => item.sku));
         for (const entry of chunk) {
           const sent = sentSkus.has(entry.item.sku);
           if (sent) Object.assign(entry.preorder, { status: 'uploaded', uploadMethod: 'pricefeed', error: null });
           else Object.assign(entry.preorder, { status: 'planned', error: 'the 30-minute change budget is spent' });
-          outcomes.push({ preorderId: entry.preorder.id, productId: entry.preorder.product.id, title: entry.preorder.product.title, result: sent ? 'sent' : 'deferred' });
+          outcomes.push({
+            preorderId: entry.preorder.id,
+            productId: entry.preorder.product.id,
+            title: entry.preorder.product.title,
+            result: sent ? 'sent' : 'deferred',
+          });
         }
         if (written.deferred.length) {
           for (const rest of ready.slice(start + MAX_BATCH_ITEMS)) {
             rest.preorder.status = 'planned';
-            outcomes.push({ preorderId: rest.preorder.id, productId: rest.preorder.product.id, title: rest.preorder.product.title, result: 'deferred' });
+            outcomes.push({
+              preorderId: rest.preorder.id,
+              productId: rest.preorder.product.id,
+              title: rest.preorder.product.title,
+              result: 'deferred',
+            });
           }
           break;
         }
       }
     });
     await em.flush();
-    this.logger.info({ storeId, outcomes: outcomes.length, sent: outcomes.filter((outcome) => outcome.result === 'sent').length }, 'preorders sent through the price feed');
+    this.logger.info(
+      { storeId, outcomes: outcomes.length, sent: outcomes.filter((outcome) => outcome.result === 'sent').length },
+      'preorders sent through the price feed',
+    );
     return outcomes;
   }
 
@@ -190,7 +258,10 @@ export class PreorderService {
    * per row, so only plans with the same days at every planned point go this way; the rest are returned for
    * the price feed. Prices and availabilities are echoed as Kaspi shows them now.
    */
-  async uploadViaFile(storeId: number, onStatus?: (status: string) => void): Promise<{ fileId: string | null; outcomes: UploadOutcome[]; status: string }> {
+  async uploadViaFile(
+    storeId: number,
+    onStatus?: (status: string) => void,
+  ): Promise<{ fileId: string | null; outcomes: UploadOutcome[]; status: string }> {
     const em = this.orm.em.fork();
     const preorders = await this.uploadable(em, storeId);
     const outcomes: UploadOutcome[] = [];
@@ -200,12 +271,23 @@ export class PreorderService {
         const offer = await this.cabinet.findOffer(jar, merchantUid, preorder.product.sku);
         if (!offer) {
           this.fail(preorder, PREORDER_FAILURE.notFound);
-          outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'not-found' });
+          outcomes.push({
+            preorderId: preorder.id,
+            productId: preorder.product.id,
+            title: preorder.product.title,
+            result: 'not-found',
+          });
           continue;
         }
         const misfit = priceListFileMisfit(merchantUid, offer, preorder.points, store.points);
         if (misfit) {
-          outcomes.push({ preorderId: preorder.id, productId: preorder.product.id, title: preorder.product.title, result: 'refused', why: misfit });
+          outcomes.push({
+            preorderId: preorder.id,
+            productId: preorder.product.id,
+            title: preorder.product.title,
+            result: 'refused',
+            why: misfit,
+          });
           continue;
         }
         rows.push({ preorder, offer, days: preorder.points[0]!.days });
@@ -220,8 +302,19 @@ export class PreorderService {
       await em.flush();
       const fileId = await this.uploadFile(jar, merchantUid, file, rows.length, onStatus);
       if (!fileId) {
-        for (const row of rows) Object.assign(row.preorder, { status: 'planned', error: 'Kaspi is still processing an earlier price-list file' });
-        for (const row of rows) outcomes.push({ preorderId: row.preorder.id, productId: row.preorder.product.id, title: row.preorder.product.title, result: 'deferred', why: 'UNFINISHED' });
+        for (const row of rows)
+          Object.assign(row.preorder, {
+            status: 'planned',
+            error: 'Kaspi is still processing an earlier price-list file',
+          });
+        for (const row of rows)
+          outcomes.push({
+            preorderId: row.preorder.id,
+            productId: row.preorder.product.id,
+            title: row.preorder.product.title,
+            result: 'deferred',
+            why: 'UNFINISHED',
+          });
         return { fileId: null, status: 'UNFINISHED' };
       }
       for (const row of rows) Object.assign(row.preorder, { kaspiFileId: fileId, uploadMethod: 'file' });
@@ -230,7 +323,13 @@ export class PreorderService {
       for (const row of rows) {
         if (status === 'FLUSHED') row.preorder.status = 'uploaded';
         else this.fail(row.preorder, `${PREORDER_FAILURE.fileRefused} ${status}`);
-        outcomes.push({ preorderId: row.preorder.id, productId: row.preorder.product.id, title: row.preorder.product.title, result: status === 'FLUSHED' ? 'sent' : 'refused', why: status });
+        outcomes.push({
+          preorderId: row.preorder.id,
+          productId: row.preorder.product.id,
+          title: row.preorder.product.title,
+          result: status === 'FLUSHED' ? 'sent' : 'refused',
+          why: status,
+        });
       }
       return { fileId, status };
     });
@@ -241,7 +340,11 @@ export class PreorderService {
   /** Reads uploaded preorders back: confirmed when Kaspi shows the days at every planned point. */
   async verify(storeId: number, timeoutMs = 30 * 60_000): Promise<{ confirmed: Preorder[]; notShown: Preorder[] }> {
     const em = this.orm.em.fork();
-    const uploaded = (await em.find(PreorderSchema, { store: storeId, status: 'uploaded' }, { populate: ['product'] })) as (Preorder & { product: Product })[];
+    const uploaded = (await em.find(
+      PreorderSchema,
+      { store: storeId, status: 'uploaded' },
+      { populate: ['product'] },
+    )) as (Preorder & { product: Product })[];
     const confirmed: Preorder[] = [];
     const notShown: Preorder[] = [];
     if (uploaded.length === 0) return { confirmed, notShown };
@@ -272,7 +375,9 @@ export class PreorderService {
 
   private shows(offer: CabinetOffer, merchantUid: string, points: PreorderPoint[]): boolean {
     return points.every((point) => {
-      const live = offer.availabilities.find((availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId);
+      const live = offer.availabilities.find(
+        (availability) => prefixStoreId(merchantUid, availability.storeId) === point.storeId,
+      );
       return live !== undefined && (live.preOrder ?? 0) === point.days;
     });
   }
@@ -283,10 +388,22 @@ export class PreorderService {
   }
 
   /** «Unfinished file found»: Kaspi still processes an earlier file; wait for it a few times, then give up. */
-  private async uploadFile(jar: CookieJar, merchantUid: string, file: Buffer, rows: number, onStatus?: (status: string) => void): Promise<string | undefined> {
+  private async uploadFile(
+    jar: CookieJar,
+    merchantUid: string,
+    file: Buffer,
+    rows: number,
+    onStatus?: (status: string) => void,
+  ): Promise<string | undefined> {
     const pollMs = this.options.filePollMs ?? 5_000;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const uploaded = await this.cabinet.uploadPriceList(jar, merchantUid, file, `preorders-${merchantUid}.xlsx`, rows);
+      const uploaded = await this.cabinet.uploadPriceList(
+        jar,
+        merchantUid,
+        file,
+        `preorders-${merchantUid}.xlsx`,
+        rows,
+      );
       if ('fileId' in uploaded) return uploaded.fileId;
       onStatus?.('UNFINISHED');
       await new Promise((resolve) => setTimeout(resolve, pollMs * (attempt + 1)));
@@ -294,7 +411,12 @@ export class PreorderService {
     return undefined;
   }
 
-  private async waitForFile(jar: CookieJar, merchantUid: string, fileId: string, onStatus?: (status: string) => void): Promise<string> {
+  private async waitForFile(
+    jar: CookieJar,
+    merchantUid: string,
+    fileId: string,
+    onStatus?: (status: string) => void,
+  ): Promise<string> {
     const pollMs = this.options.filePollMs ?? 5_000;
     const deadline = Date.now() + FILE_TIMEOUT_MS;
     let last = '';
@@ -308,5 +430,3 @@ export class PreorderService {
     return 'TIMEOUT';
   }
 }
-
-export type { Store };

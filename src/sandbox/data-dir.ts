@@ -21,13 +21,21 @@ export async function prepareSandboxDataDir(dataDir: string, keep: boolean): Pro
     throw error;
   });
   if (entries && entries.length > 0 && !entries.includes(SANDBOX_MARKER)) {
-    throw new SandboxDataDirError(`${dataDir} is not empty and was not made by the sandbox (no ${SANDBOX_MARKER}); choose another --data-dir`);
+    throw new SandboxDataDirError(
+      `${dataDir} is not empty and was not made by the sandbox (no ${SANDBOX_MARKER}); choose another --data-dir`,
+    );
   }
   if (entries && entries.length > 0 && !keep) await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
-  await writeFile(join(directory, SANDBOX_MARKER), 'Data of `kaspi-bot sandbox`; wiped on its next start unless it runs with --keep.\n');
+  await writeFile(
+    join(directory, SANDBOX_MARKER),
+    'Data of `kaspi-bot sandbox`; wiped on its next start unless it runs with --keep.\n',
+  );
   // The key the embedded mode would generate (and warn about): here it only guards demo sessions of the local Kaspi.
-  await writeFile(join(directory, GENERATED_KEY_FILE), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+  await writeFile(join(directory, GENERATED_KEY_FILE), `${randomBytes(32).toString('hex')}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
 }

@@ -9,17 +9,20 @@ import { createDemper } from '../demper/wiring.js';
 import { MERCHANTS } from '../kaspi-sandbox/catalogue.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../kaspi-sandbox/index.js';
 import { createLogger, type Logger } from '../logger.js';
-import { startFakeTelegram, type FakeTelegram, type PhoneHint, type WebSeller } from '../telegram-sandbox/bot-api-server.js';
+import {
+  startFakeTelegram,
+  type FakeTelegram,
+  type PhoneHint,
+  type WebSeller,
+} from '../telegram-sandbox/bot-api-server.js';
 import { prepareSandboxDataDir } from './data-dir.js';
 import { watchLoginCodes, type LoginCode } from './login-codes.js';
 
-export type { LoginCode } from './login-codes.js';
-
 /** Shaped like a real token (the config checks the shape); the emulator accepts only this one. */
-export const SANDBOX_BOT_TOKEN = '7000000000:AAH_local-sandbox-token-0000000000';
+const SANDBOX_BOT_TOKEN = '7000000000:AAH_local-sandbox-token-0000000000';
 
 /** The sellers on the page from the start: the first one's phone logs in to the demo store with two cities. */
-export const DEFAULT_SELLERS: WebSeller[] = [
+const DEFAULT_SELLERS: WebSeller[] = [
   { id: 700_000_001, first_name: 'Айгерим', language_code: 'ru', phone: '+7 701 000 00 01' },
   { id: 700_000_002, first_name: 'Ерлан', language_code: 'ru', phone: '+7 701 000 00 02' },
 ];
@@ -126,7 +129,8 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
 
     const codes = watchLoginCodes(kaspi, (code) => {
       telegram.webChat?.notify({
-        title: code.kind === 'sms' ? `💬 SMS от Kaspi.kz · ${code.identity}` : `✉️ Письмо от Kaspi.kz · ${code.identity}`,
+        title:
+          code.kind === 'sms' ? `💬 SMS от Kaspi.kz · ${code.identity}` : `✉️ Письмо от Kaspi.kz · ${code.identity}`,
         text: `Код для входа в кабинет: ${code.code}`,
       });
       options.onCode?.(code);
@@ -153,11 +157,22 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     // Read-backs sooner than against Kaspi, which applies writes in seconds to minutes; the sandbox takes one.
     const deps = createBotDeps(infrastructure, undefined, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
     const bot = createBot(SANDBOX_BOT_TOKEN, deps);
-    const { engine, keepAlive } = createDemper(infrastructure, createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN), deps.kaspi, { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 });
+    const { engine, keepAlive } = createDemper(
+      infrastructure,
+      createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN),
+      deps.kaspi,
+      { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 },
+    );
     // /healthz and /metrics on the sandbox's own interface: the page is local by default, so are these.
     const running = await runBot(bot, deps, infrastructure, { httpHost: options.host ?? '127.0.0.1' });
     stack.push({ name: 'bot', close: () => running.stop() });
-    const scheduler = startDemperScheduler({ cronExpression: config.demperCron, orm: infrastructure.database.orm, engine, keepAlive, logger });
+    const scheduler = startDemperScheduler({
+      cronExpression: config.demperCron,
+      orm: infrastructure.database.orm,
+      engine,
+      keepAlive,
+      logger,
+    });
     stack.push({ name: 'demper-scheduler', close: async () => void (await scheduler.stop()) });
 
     return {

@@ -11,9 +11,19 @@ export interface LoginCode {
  * Reports each code the Kaspi sandbox «sends» by SMS or e-mail, as a phone would show it. The sandbox keeps
  * the last code per identity; looking a few times a second is cheap and needs nothing from its internals.
  */
-export function watchLoginCodes(kaspi: KaspiSandbox, onCode: (code: LoginCode) => void, intervalMs = 200): { stop(): void } {
-  const identities = kaspi.accounts.map((account) => (account.kind === 'sms' ? { kind: 'sms' as const, identity: account.phone } : { kind: 'email' as const, identity: account.email }));
-  const seen = new Map<string, string | undefined>(identities.map(({ identity }) => [identity, kaspi.lastCode(identity)]));
+export function watchLoginCodes(
+  kaspi: KaspiSandbox,
+  onCode: (code: LoginCode) => void,
+  intervalMs = 200,
+): { stop(): void } {
+  const identities = kaspi.accounts.map((account) =>
+    account.kind === 'sms'
+      ? { kind: 'sms' as const, identity: account.phone }
+      : { kind: 'email' as const, identity: account.email },
+  );
+  const seen = new Map<string, string | undefined>(
+    identities.map(({ identity }) => [identity, kaspi.lastCode(identity)]),
+  );
   const timer = setInterval(() => {
     for (const { kind, identity } of identities) {
       const code = kaspi.lastCode(identity);

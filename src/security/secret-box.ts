@@ -35,24 +35,38 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.keyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      VERSION,
+      this.keyId,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string, aad: string): string {
     const parts = sealed.split('.');
-    if (parts.length !== 5 || parts[0] !== VERSION) throw new SecretBoxError('malformed', 'sealed value has an unknown format');
+    if (parts.length !== 5 || parts[0] !== VERSION)
+      throw new SecretBoxError('malformed', 'sealed value has an unknown format');
     const [, keyId, ivText, tagText, ciphertextText] = parts as [string, string, string, string, string];
-    if (keyId !== this.keyId) throw new SecretBoxError('wrong-key', 'sealed value was encrypted with another SECRET_KEY');
+    if (keyId !== this.keyId)
+      throw new SecretBoxError('wrong-key', 'sealed value was encrypted with another SECRET_KEY');
     const iv = Buffer.from(ivText, 'base64url');
     const tag = Buffer.from(tagText, 'base64url');
-    if (iv.length !== IV_BYTES || tag.length !== 16) throw new SecretBoxError('malformed', 'sealed value has a damaged header');
+    if (iv.length !== IV_BYTES || tag.length !== 16)
+      throw new SecretBoxError('malformed', 'sealed value has a damaged header');
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
     try {
-      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
-      throw new SecretBoxError('tampered', 'sealed value failed authentication (changed, moved to another row, or corrupt)');
+      throw new SecretBoxError(
+        'tampered',
+        'sealed value failed authentication (changed, moved to another row, or corrupt)',
+      );
     }
   }
 

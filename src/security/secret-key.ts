@@ -15,7 +15,8 @@ export const GENERATED_KEY_FILE = 'secret.key';
 export async function resolveSecretKey(config: Config, logger: Logger): Promise<Buffer> {
   if (config.secretKey) return config.secretKey;
   // With a shared database a key generated on one host would leave the stored sessions unreadable on the next.
-  if (config.databaseUrl) throw new ConfigError('SECRET_KEY', 'is required when DATABASE_URL is set (32 bytes, hex or base64)');
+  if (config.databaseUrl)
+    throw new ConfigError('SECRET_KEY', 'is required when DATABASE_URL is set (32 bytes, hex or base64)');
 
   const path = join(config.dataDir, GENERATED_KEY_FILE);
   const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -24,7 +25,11 @@ export async function resolveSecretKey(config: Config, logger: Logger): Promise<
   });
   if (existing !== undefined) {
     const key = decodeSecretKey(existing);
-    if (!key) throw new ConfigError('SECRET_KEY', `${path} does not hold a 32-byte key (hex or base64); restore it or remove it`);
+    if (!key)
+      throw new ConfigError(
+        'SECRET_KEY',
+        `${path} does not hold a 32-byte key (hex or base64); restore it or remove it`,
+      );
     const mode = (await stat(path)).mode & 0o777;
     if (mode !== 0o600) {
       await chmod(path, 0o600);

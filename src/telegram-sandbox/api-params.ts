@@ -64,7 +64,7 @@ const BOOLEAN_PARAMS = new Set([
 ]);
 
 /** What an upload looks like in a recorded payload: the bytes stay in the chat state, not in the call log. */
-export interface UploadDescriptor {
+interface UploadDescriptor {
   attach: string;
   file_name: string;
   size: number;
@@ -104,7 +104,8 @@ export class ApiParams {
         } catch {
           throw badRequest("can't parse JSON encoded request body");
         }
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('JSON object expected as request body');
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw badRequest('JSON object expected as request body');
         Object.assign(values, parsed);
       } else if (contentType.startsWith('multipart/form-data')) {
         const boundary = multipartBoundary(request.headers['content-type']);
@@ -114,7 +115,8 @@ export class ApiParams {
           for (const [key, value] of multipart.fields) values[key] = value;
           files = multipart.files;
         } catch (error) {
-          if (error instanceof MultipartError) throw badRequest(`can't parse multipart/form-data request: ${error.message}`);
+          if (error instanceof MultipartError)
+            throw badRequest(`can't parse multipart/form-data request: ${error.message}`);
           throw error;
         }
       } else {

@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -6,16 +13,22 @@ import type { BotCommand, MenuButton, Message, ReplyKeyboardMarkup, Update, User
 
 import type { Logger } from '../logger.js';
 import { ApiParams, BotApiError, badRequest } from './api-params.js';
-import { ChatState, type ChatEvent, type ChatMessage, type FakeUser, type StoredFile, type StoredMessage } from './chat-state.js';
+import {
+  ChatState,
+  type ChatEvent,
+  type ChatMessage,
+  type FakeUser,
+  type StoredFile,
+  type StoredMessage,
+} from './chat-state.js';
 import { imageSize, mimeTypeOf } from './files.js';
 import { detectBotCommands, parseFormattedText, type FormattedText } from './formatting.js';
 import { isInlineKeyboard, parseReplyMarkup, type ReplyMarkup } from './markup.js';
 import type { UploadedFile } from './multipart.js';
 import { createWebChat, type WebChat, type WebChatOptions } from './web/web-chat.js';
 
-export type { ChatEvent, ChatMessage, FakeUser } from './chat-state.js';
-export type { ReplyMarkup } from './markup.js';
-export type { PhoneHint, WebChat, WebChatOptions, WebNotice, WebSeller } from './web/web-chat.js';
+export type { ChatMessage, FakeUser } from './chat-state.js';
+export type { PhoneHint, WebSeller } from './web/web-chat.js';
 
 export interface RecordedCall {
   /** Canonical Bot API spelling (`sendMessage`), whatever case the client used; unknown methods as sent. */
@@ -77,9 +90,16 @@ export interface FakeTelegram {
   replyKeyboard(chatId: number): ReplyKeyboardMarkup | undefined;
   /** Commands set for the default scope, in `languageCode` if set for it, else the language-less list. */
   botCommands(languageCode?: string): BotCommand[];
-  waitForCall(predicate: (call: RecordedCall) => boolean, options?: { timeoutMs?: number; since?: number }): Promise<RecordedCall>;
+  waitForCall(
+    predicate: (call: RecordedCall) => boolean,
+    options?: { timeoutMs?: number; since?: number },
+  ): Promise<RecordedCall>;
   /** Resolves with the newest non-deleted bot message matching the predicate, now or after the next change. */
-  waitForBotMessage(chatId: number, predicate: (message: ChatMessage) => boolean, options?: { timeoutMs?: number }): Promise<ChatMessage>;
+  waitForBotMessage(
+    chatId: number,
+    predicate: (message: ChatMessage) => boolean,
+    options?: { timeoutMs?: number },
+  ): Promise<ChatMessage>;
   callbackAnswers(queryId: string): RecordedCall | undefined;
   /** Resolves once a long poll (getUpdates with timeout > 0) is waiting at the server, e.g. before racing a second poller. */
   waitForPoll(options?: { timeoutMs?: number }): Promise<void>;
@@ -102,7 +122,8 @@ interface Connection {
   onAbort(listener: () => void): void;
 }
 
-type Outcome = { ok: true; result: unknown; description?: string; aborted?: boolean } | { ok: false; error: BotApiError };
+type Outcome =
+  { ok: true; result: unknown; description?: string; aborted?: boolean } | { ok: false; error: BotApiError };
 
 interface PendingPoll {
   limit: number;
@@ -159,7 +180,8 @@ const CHAT_ACTIONS = new Set([
   'record_video_note',
   'upload_video_note',
 ]);
-const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 const QUERY_TOO_OLD = 'query is too old and response timeout expired or query ID is invalid';
 
 export async function startFakeTelegram(options: FakeTelegramOptions): Promise<FakeTelegram> {
@@ -227,13 +249,19 @@ class FakeTelegramServer implements FakeTelegram {
       can_manage_bots: false,
       supports_join_request_queries: false,
     };
-    const botUser: User = { id: botId, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username };
+    const botUser: User = {
+      id: botId,
+      is_bot: true,
+      first_name: this.botInfo.first_name,
+      username: this.botInfo.username,
+    };
     this.state = new ChatState(botUser, () => Math.floor(this.now() / 1000));
     this.handlers = this.buildHandlers();
     this.server = createServer((request, response) => {
       this.handleRequest(request, response).catch((error: unknown) => {
         this.logger?.error({ err: error }, 'fake Telegram: request handler failed');
-        if (!response.headersSent) sendJson(response, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+        if (!response.headersSent)
+          sendJson(response, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
         else response.destroy();
       });
     });
@@ -251,7 +279,10 @@ class FakeTelegramServer implements FakeTelegram {
     const address = this.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.apiRoot = `http://${shownHost}:${address.port}`;
-    this.logger?.info({ apiRoot: this.apiRoot, bot: this.botInfo.username, webChat: this.webChat?.url }, 'fake Telegram Bot API listening');
+    this.logger?.info(
+      { apiRoot: this.apiRoot, bot: this.botInfo.username, webChat: this.webChat?.url },
+      'fake Telegram Bot API listening',
+    );
   }
 
   // ------------------------------------------------------------------ what a user does
@@ -259,7 +290,8 @@ class FakeTelegramServer implements FakeTelegram {
   async sendText(user: FakeUser, text: string): Promise<Message> {
     this.assertOpen();
     if (text.trim() === '') throw new Error('A Telegram client does not send an empty message');
-    if (text.length > MAX_TEXT) throw new Error(`A Telegram client splits messages longer than ${MAX_TEXT} characters; got ${text.length}`);
+    if (text.length > MAX_TEXT)
+      throw new Error(`A Telegram client splits messages longer than ${MAX_TEXT} characters; got ${text.length}`);
     this.state.rememberUser(user);
     const entities = detectBotCommands(text);
     const stored = this.state.addMessage(user.id, 'user', { text, ...(entities.length ? { entities } : {}) });
@@ -269,17 +301,31 @@ class FakeTelegramServer implements FakeTelegram {
   async sendContact(user: FakeUser, phoneNumber: string): Promise<Message> {
     this.assertOpen();
     this.state.rememberUser(user);
-    const stored = this.state.addMessage(user.id, 'user', { contact: { phone_number: phoneNumber, first_name: user.first_name, user_id: user.id } });
+    const stored = this.state.addMessage(user.id, 'user', {
+      contact: { phone_number: phoneNumber, first_name: user.first_name, user_id: user.id },
+    });
     return this.enqueueMessage(stored);
   }
 
-  async sendDocument(user: FakeUser, fileName: string, data: Buffer, mimeType?: string, caption?: string): Promise<Message> {
+  async sendDocument(
+    user: FakeUser,
+    fileName: string,
+    data: Buffer,
+    mimeType?: string,
+    caption?: string,
+  ): Promise<Message> {
     this.assertOpen();
     if (data.length === 0) throw new Error('A Telegram client does not send an empty file');
     this.state.rememberUser(user);
     const mime = mimeType ?? mimeTypeOf(fileName);
-    const file = this.state.storeFile('document', Buffer.from(data), { file_name: fileName, ...(mime ? { mime_type: mime } : {}) });
-    const stored = this.state.addMessage(user.id, 'user', { documentId: file.file_id, ...(caption ? { caption } : {}) });
+    const file = this.state.storeFile('document', Buffer.from(data), {
+      file_name: fileName,
+      ...(mime ? { mime_type: mime } : {}),
+    });
+    const stored = this.state.addMessage(user.id, 'user', {
+      documentId: file.file_id,
+      ...(caption ? { caption } : {}),
+    });
     return this.enqueueMessage(stored);
   }
 
@@ -291,7 +337,12 @@ class FakeTelegramServer implements FakeTelegram {
     return this.sendCallback(user, messageId, callbackData, true);
   }
 
-  private async sendCallback(user: FakeUser, messageId: number, callbackData: string, forged: boolean): Promise<string> {
+  private async sendCallback(
+    user: FakeUser,
+    messageId: number,
+    callbackData: string,
+    forged: boolean,
+  ): Promise<string> {
     this.assertOpen();
     this.state.rememberUser(user);
     const stored = this.state.find(user.id, messageId);
@@ -302,7 +353,9 @@ class FakeTelegramServer implements FakeTelegram {
     const data = buttons.flatMap((button) => ('callback_data' in button ? [button.callback_data] : []));
     // A user can only press a button that is on screen; a test pressing a stale one is a test bug.
     if (!forged && !data.includes(callbackData)) {
-      throw new Error(`pressButton: message ${messageId} in chat ${user.id} has no button with callback_data ${JSON.stringify(callbackData)}; it has ${JSON.stringify(data)}`);
+      throw new Error(
+        `pressButton: message ${messageId} in chat ${user.id} has no button with callback_data ${JSON.stringify(callbackData)}; it has ${JSON.stringify(data)}`,
+      );
     }
     this.callbackCounter += 1;
     const id = String(4_000_000_000_000 + this.callbackCounter);
@@ -332,12 +385,16 @@ class FakeTelegramServer implements FakeTelegram {
   replyKeyboard(chatId: number): ReplyKeyboardMarkup | undefined {
     const history = this.state.messages(chatId);
     const index = history.findLastIndex(
-      (message) => message.from === 'bot' && message.reply_markup !== undefined && ('keyboard' in message.reply_markup || 'remove_keyboard' in message.reply_markup),
+      (message) =>
+        message.from === 'bot' &&
+        message.reply_markup !== undefined &&
+        ('keyboard' in message.reply_markup || 'remove_keyboard' in message.reply_markup),
     );
     const markup = history[index]?.reply_markup;
     if (!markup || !('keyboard' in markup)) return undefined;
     // A one-time keyboard hides once the user has answered.
-    if (markup.one_time_keyboard && history.slice(index + 1).some((message) => message.from === 'user')) return undefined;
+    if (markup.one_time_keyboard && history.slice(index + 1).some((message) => message.from === 'user'))
+      return undefined;
     return markup;
   }
 
@@ -351,10 +408,15 @@ class FakeTelegramServer implements FakeTelegram {
   }
 
   callbackAnswers(queryId: string): RecordedCall | undefined {
-    return this.calls.find((call) => call.method === 'answerCallbackQuery' && call.ok && String(call.payload.callback_query_id) === queryId);
+    return this.calls.find(
+      (call) => call.method === 'answerCallbackQuery' && call.ok && String(call.payload.callback_query_id) === queryId,
+    );
   }
 
-  waitForCall(predicate: (call: RecordedCall) => boolean, options: { timeoutMs?: number; since?: number } = {}): Promise<RecordedCall> {
+  waitForCall(
+    predicate: (call: RecordedCall) => boolean,
+    options: { timeoutMs?: number; since?: number } = {},
+  ): Promise<RecordedCall> {
     const since = options.since ?? 0;
     const existing = this.calls.slice(since).find(predicate);
     if (existing) return Promise.resolve(existing);
@@ -373,13 +435,23 @@ class FakeTelegramServer implements FakeTelegram {
           clearTimeout(waiter.timer);
           reject(error);
         },
-        timer: setTimeout(() => waiter.reject(new Error(`waitForCall: no matching Bot API call within ${timeoutMs} ms.\n${this.describeRecentCalls()}`)), timeoutMs),
+        timer: setTimeout(
+          () =>
+            waiter.reject(
+              new Error(`waitForCall: no matching Bot API call within ${timeoutMs} ms.\n${this.describeRecentCalls()}`),
+            ),
+          timeoutMs,
+        ),
       };
       this.callWaiters.add(waiter);
     });
   }
 
-  waitForBotMessage(chatId: number, predicate: (message: ChatMessage) => boolean, options: { timeoutMs?: number } = {}): Promise<ChatMessage> {
+  waitForBotMessage(
+    chatId: number,
+    predicate: (message: ChatMessage) => boolean,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ChatMessage> {
     const find = () => this.visibleBotMessages(chatId).find(predicate);
     const existing = find();
     if (existing) return Promise.resolve(existing);
@@ -405,9 +477,16 @@ class FakeTelegramServer implements FakeTelegram {
       const timer = setTimeout(() => {
         const shown = this.visibleBotMessages(chatId)
           .slice(0, 5)
-          .map((message) => `  #${message.message_id} ${JSON.stringify(message.text ?? message.caption ?? message.document?.file_name ?? '')}`)
+          .map(
+            (message) =>
+              `  #${message.message_id} ${JSON.stringify(message.text ?? message.caption ?? message.document?.file_name ?? '')}`,
+          )
           .join('\n');
-        settle(new Error(`waitForBotMessage: no matching bot message in chat ${chatId} within ${timeoutMs} ms. Newest bot messages:\n${shown || '  (none)'}\n${this.describeRecentCalls()}`));
+        settle(
+          new Error(
+            `waitForBotMessage: no matching bot message in chat ${chatId} within ${timeoutMs} ms. Newest bot messages:\n${shown || '  (none)'}\n${this.describeRecentCalls()}`,
+          ),
+        );
       }, timeoutMs);
       this.stopWaiting.add(settle);
     });
@@ -426,7 +505,10 @@ class FakeTelegramServer implements FakeTelegram {
         else resolve();
       };
       const started = () => settle();
-      const timer = setTimeout(() => settle(new Error(`waitForPoll: no long poll within ${timeoutMs} ms.\n${this.describeRecentCalls()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => settle(new Error(`waitForPoll: no long poll within ${timeoutMs} ms.\n${this.describeRecentCalls()}`)),
+        timeoutMs,
+      );
       this.pollWaiters.add(started);
       this.stopWaiting.add(settle);
     });
@@ -436,7 +518,10 @@ class FakeTelegramServer implements FakeTelegram {
 
   injectFlood(method: string, retryAfterSeconds: number, times = 1): void {
     for (let index = 0; index < times; index++) {
-      this.addFault(method, new BotApiError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds }));
+      this.addFault(
+        method,
+        new BotApiError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds }),
+      );
     }
   }
 
@@ -513,7 +598,15 @@ class FakeTelegramServer implements FakeTelegram {
     }
   }
 
-  private async answerApiRequest(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer, at: number, token: string, rawMethod: string): Promise<void> {
+  private async answerApiRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    body: Buffer,
+    at: number,
+    token: string,
+    rawMethod: string,
+  ): Promise<void> {
     const known = this.handlers.get(rawMethod.toLowerCase());
     let params: ApiParams | undefined;
     let outcome: Outcome;
@@ -537,13 +630,25 @@ class FakeTelegramServer implements FakeTelegram {
     }
     if (response.destroyed || response.writableEnded) return;
     await new Promise<void>((resolve) => {
-      if (outcome.ok) sendJson(response, 200, { ok: true, result: outcome.result, ...(outcome.description ? { description: outcome.description } : {}) }, resolve);
+      if (outcome.ok)
+        sendJson(
+          response,
+          200,
+          { ok: true, result: outcome.result, ...(outcome.description ? { description: outcome.description } : {}) },
+          resolve,
+        );
       else sendJson(response, outcome.error.errorCode, errorBody(outcome.error), resolve);
     });
   }
 
   /** Runs a method and records the call; chat events it causes are released only after the record exists. */
-  private async invoke(method: { name: string; handler: Handler }, params: ApiParams, connection: Connection, at: number, viaWebhookReply = false): Promise<Outcome> {
+  private async invoke(
+    method: { name: string; handler: Handler },
+    params: ApiParams,
+    connection: Connection,
+    at: number,
+    viaWebhookReply = false,
+  ): Promise<Outcome> {
     const release = this.state.holdEvents();
     let outcome: Outcome;
     try {
@@ -556,7 +661,8 @@ class FakeTelegramServer implements FakeTelegram {
         result = await result;
       }
       if (result === ABORTED) outcome = { ok: true, result: [], aborted: true };
-      else if (result instanceof Described) outcome = { ok: true, result: result.result, description: result.description };
+      else if (result instanceof Described)
+        outcome = { ok: true, result: result.result, description: result.description };
       else outcome = { ok: true, result };
     } catch (error) {
       if (!(error instanceof BotApiError)) {
@@ -570,10 +676,22 @@ class FakeTelegramServer implements FakeTelegram {
     return outcome;
   }
 
-  private record(method: string, payload: Record<string, unknown>, at: number, outcome: Outcome, viaWebhookReply = false): void {
+  private record(
+    method: string,
+    payload: Record<string, unknown>,
+    at: number,
+    outcome: Outcome,
+    viaWebhookReply = false,
+  ): void {
     const call: RecordedCall = outcome.ok
       ? { method, payload, at, ok: true, result: outcome.result }
-      : { method, payload, at, ok: false, error: { error_code: outcome.error.errorCode, description: outcome.error.description } };
+      : {
+          method,
+          payload,
+          at,
+          ok: false,
+          error: { error_code: outcome.error.errorCode, description: outcome.error.description },
+        };
     if (outcome.ok && outcome.aborted) call.aborted = true;
     if (viaWebhookReply) call.viaWebhookReply = true;
     this.calls.push(call);
@@ -594,7 +712,10 @@ class FakeTelegramServer implements FakeTelegram {
       sendJson(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
       return;
     }
-    response.writeHead(200, { 'content-type': file.mime_type ?? 'application/octet-stream', 'content-length': file.data.length });
+    response.writeHead(200, {
+      'content-type': file.mime_type ?? 'application/octet-stream',
+      'content-length': file.data.length,
+    });
     response.end(file.data);
   }
 
@@ -655,13 +776,17 @@ class FakeTelegramServer implements FakeTelegram {
   private setAllowedUpdates(params: ApiParams): void {
     const value = params.json('allowed_updates', () => badRequest("can't parse allowed updates JSON object"));
     if (value === undefined) return;
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw badRequest("can't parse allowed updates JSON object");
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+      throw badRequest("can't parse allowed updates JSON object");
     this.allowedUpdates = value as string[];
   }
 
   private getUpdates(params: ApiParams, connection: Connection): Promise<Update[] | typeof ABORTED> | Update[] {
     if (this.webhook) {
-      throw new BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new BotApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     const offset = params.integer('offset', () => badRequest('wrong parameter offset')) ?? 0;
     const limit = Math.min(100, Math.max(1, params.integer('limit', () => badRequest('wrong parameter limit')) ?? 100));
@@ -669,7 +794,12 @@ class FakeTelegramServer implements FakeTelegram {
     this.setAllowedUpdates(params);
     this.confirm(offset);
     // Telegram answers the older of two overlapping long polls with 409 and serves the newer one.
-    this.poll?.finish(new BotApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+    this.poll?.finish(
+      new BotApiError(
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      ),
+    );
     const batch = this.available(limit);
     if (batch.length > 0 || timeout === 0 || this.closed) return batch;
     return new Promise((resolve, reject) => {
@@ -702,16 +832,27 @@ class FakeTelegramServer implements FakeTelegram {
       throw badRequest('invalid webhook URL specified');
     }
     // Telegram insists on HTTPS on ports 443/80/88/8443; the sandbox takes any http(s) URL so tests can listen locally.
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
     const secretToken = params.string('secret_token');
-    if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest('secret token contains unallowed characters');
+    if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken))
+      throw badRequest('secret token contains unallowed characters');
     const maxConnections = params.integer('max_connections', () => badRequest('wrong parameter max_connections')) ?? 40;
     this.setAllowedUpdates(params);
     if (params.boolean('drop_pending_updates')) this.updates = [];
     const same = this.webhook?.url === url && this.webhook.secretToken === secretToken;
     this.cancelDelivery();
-    this.webhook = { url, maxConnections: Math.min(100, Math.max(1, maxConnections)), ...(secretToken ? { secretToken } : {}) };
-    this.poll?.finish(new BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
+    this.webhook = {
+      url,
+      maxConnections: Math.min(100, Math.max(1, maxConnections)),
+      ...(secretToken ? { secretToken } : {}),
+    };
+    this.poll?.finish(
+      new BotApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      ),
+    );
     this.startDelivery();
     return new Described(true, same ? 'Webhook is already set' : 'Webhook was set');
   }
@@ -735,7 +876,9 @@ class FakeTelegramServer implements FakeTelegram {
       ip_address: '127.0.0.1',
       max_connections: webhook.maxConnections,
       ...(this.allowedUpdates.length ? { allowed_updates: [...this.allowedUpdates] } : {}),
-      ...(webhook.lastErrorDate !== undefined ? { last_error_date: webhook.lastErrorDate, last_error_message: webhook.lastErrorMessage } : {}),
+      ...(webhook.lastErrorDate !== undefined
+        ? { last_error_date: webhook.lastErrorDate, last_error_message: webhook.lastErrorMessage }
+        : {}),
     };
   }
 
@@ -769,8 +912,14 @@ class FakeTelegramServer implements FakeTelegram {
         continue;
       }
       webhook.lastErrorDate = Math.floor(this.now() / 1000);
-      webhook.lastErrorMessage = answer.status !== undefined ? `Wrong response from the webhook: ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim() : answer.error;
-      this.logger?.warn({ update_id: update.update_id, error: webhook.lastErrorMessage }, 'fake Telegram: webhook delivery failed, will retry');
+      webhook.lastErrorMessage =
+        answer.status !== undefined
+          ? `Wrong response from the webhook: ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim()
+          : answer.error;
+      this.logger?.warn(
+        { update_id: update.update_id, error: webhook.lastErrorMessage },
+        'fake Telegram: webhook delivery failed, will retry',
+      );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.retryWait = undefined;
@@ -801,12 +950,20 @@ class FakeTelegramServer implements FakeTelegram {
     } catch {
       return;
     }
-    if (parsed === null || typeof parsed !== 'object' || typeof (parsed as { method?: unknown }).method !== 'string') return;
+    if (parsed === null || typeof parsed !== 'object' || typeof (parsed as { method?: unknown }).method !== 'string')
+      return;
     const { method: rawMethod, ...rest } = parsed as Record<string, unknown> & { method: string };
     const known = this.handlers.get(rawMethod.toLowerCase());
     const params = ApiParams.fromObject(rest);
     if (known) await this.invoke(known, params, { onAbort: () => undefined }, this.now(), true);
-    else this.record(rawMethod, params.recordedPayload(), this.now(), { ok: false, error: new BotApiError(404, 'Not Found') }, true);
+    else
+      this.record(
+        rawMethod,
+        params.recordedPayload(),
+        this.now(),
+        { ok: false, error: new BotApiError(404, 'Not Found') },
+        true,
+      );
   }
 
   // ------------------------------------------------------------------ methods
@@ -864,7 +1021,11 @@ class FakeTelegramServer implements FakeTelegram {
   private messageText(params: ApiParams): FormattedText {
     const raw = params.string('text') ?? '';
     if (raw.trim() === '') throw badRequest('message text is empty');
-    const formatted = parseFormattedText(raw, params.string('parse_mode'), params.json('entities', () => badRequest("can't parse entities JSON object")));
+    const formatted = parseFormattedText(
+      raw,
+      params.string('parse_mode'),
+      params.json('entities', () => badRequest("can't parse entities JSON object")),
+    );
     if (formatted.text.trim() === '') throw badRequest('message text is empty');
     if (formatted.text.length > MAX_TEXT) throw badRequest('message is too long');
     return formatted;
@@ -873,7 +1034,11 @@ class FakeTelegramServer implements FakeTelegram {
   private captionOf(params: ApiParams): { caption?: string; captionEntities?: FormattedText['entities'] } {
     const raw = params.string('caption') ?? '';
     if (raw === '') return {};
-    const formatted = parseFormattedText(raw, params.string('parse_mode'), params.json('caption_entities', () => badRequest("can't parse entities JSON object")));
+    const formatted = parseFormattedText(
+      raw,
+      params.string('parse_mode'),
+      params.json('caption_entities', () => badRequest("can't parse entities JSON object")),
+    );
     if (formatted.text.length > MAX_CAPTION) throw badRequest('message caption is too long');
     if (formatted.text.trim() === '') return {};
     return { caption: formatted.text, ...(formatted.entities.length ? { captionEntities: formatted.entities } : {}) };
@@ -884,7 +1049,8 @@ class FakeTelegramServer implements FakeTelegram {
     let allowWithout = params.boolean('allow_sending_without_reply');
     let messageId: number | undefined;
     if (parameters !== undefined) {
-      if (parameters === null || typeof parameters !== 'object') throw badRequest("can't parse reply parameters JSON object");
+      if (parameters === null || typeof parameters !== 'object')
+        throw badRequest("can't parse reply parameters JSON object");
       const object = parameters as { message_id?: unknown; allow_sending_without_reply?: unknown };
       if (typeof object.message_id !== 'number') throw badRequest('message to be replied not found');
       messageId = object.message_id;
@@ -945,7 +1111,8 @@ class FakeTelegramServer implements FakeTelegram {
     const stored = this.editable(chatId, messageId);
     if (stored.text === undefined) throw badRequest('there is no text in the message to edit');
     const replyMarkup = this.markupAfterEdit(stored, requested);
-    if (stored.text === text && sameJson(stored.entities ?? [], entities) && sameJson(stored.replyMarkup, replyMarkup)) throw badRequest(NOT_MODIFIED);
+    if (stored.text === text && sameJson(stored.entities ?? [], entities) && sameJson(stored.replyMarkup, replyMarkup))
+      throw badRequest(NOT_MODIFIED);
     this.state.edit(stored, { text, entities: entities.length ? entities : undefined, replyMarkup });
     return this.state.toApiMessage(stored);
   }
@@ -956,9 +1123,14 @@ class FakeTelegramServer implements FakeTelegram {
     const { caption, captionEntities } = this.captionOf(params);
     const requested = this.inlineMarkupOf(params);
     const stored = this.editable(chatId, messageId);
-    if (stored.documentId === undefined && stored.photoId === undefined) throw badRequest('there is no caption in the message to edit');
+    if (stored.documentId === undefined && stored.photoId === undefined)
+      throw badRequest('there is no caption in the message to edit');
     const replyMarkup = this.markupAfterEdit(stored, requested);
-    if (stored.caption === caption && sameJson(stored.captionEntities ?? [], captionEntities ?? []) && sameJson(stored.replyMarkup, replyMarkup)) {
+    if (
+      stored.caption === caption &&
+      sameJson(stored.captionEntities ?? [], captionEntities ?? []) &&
+      sameJson(stored.replyMarkup, replyMarkup)
+    ) {
       throw badRequest(NOT_MODIFIED);
     }
     this.state.edit(stored, { caption, captionEntities, replyMarkup });
@@ -1041,7 +1213,10 @@ class FakeTelegramServer implements FakeTelegram {
       if (input.data.length === 0) throw badRequest('file must be non-empty');
       if (kind === 'photo') return this.state.storeFile('photo', input.data, imageSize(input.data));
       const mimeType = mimeTypeOf(input.fileName, input.contentType);
-      return this.state.storeFile('document', input.data, { file_name: input.fileName, ...(mimeType ? { mime_type: mimeType } : {}) });
+      return this.state.storeFile('document', input.data, {
+        file_name: input.fileName,
+        ...(mimeType ? { mime_type: mimeType } : {}),
+      });
     }
     if (/^https?:\/\//i.test(input)) throw badRequest('failed to get HTTP URL content');
     const existing = this.state.file(input);
@@ -1059,8 +1234,11 @@ class FakeTelegramServer implements FakeTelegram {
   }
 
   private commandsKey(params: ApiParams): string {
-    const scope = params.json('scope', () => badRequest("can't parse BotCommandScope JSON object")) ?? { type: 'default' };
-    if (scope === null || typeof scope !== 'object' || typeof (scope as { type?: unknown }).type !== 'string') throw badRequest("can't parse BotCommandScope JSON object");
+    const scope = params.json('scope', () => badRequest("can't parse BotCommandScope JSON object")) ?? {
+      type: 'default',
+    };
+    if (scope === null || typeof scope !== 'object' || typeof (scope as { type?: unknown }).type !== 'string')
+      throw badRequest("can't parse BotCommandScope JSON object");
     const language = params.string('language_code') ?? '';
     if (language !== '' && !/^[a-z]{2}$/.test(language)) throw badRequest('invalid language code specified');
     return `${stableJson(scope)}|${language}`;
@@ -1072,8 +1250,13 @@ class FakeTelegramServer implements FakeTelegram {
     if (commands.length > 100) throw badRequest('too many commands specified');
     const parsed = commands.map((item): BotCommand => {
       const command = item as { command?: unknown; description?: unknown };
-      if (typeof command.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command.command)) throw badRequest('BOT_COMMAND_INVALID');
-      if (typeof command.description !== 'string' || command.description.trim() === '' || command.description.length > 256) {
+      if (typeof command.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command.command))
+        throw badRequest('BOT_COMMAND_INVALID');
+      if (
+        typeof command.description !== 'string' ||
+        command.description.trim() === '' ||
+        command.description.length > 256
+      ) {
         throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
       }
       return { command: command.command, description: command.description };
@@ -1088,7 +1271,12 @@ class FakeTelegramServer implements FakeTelegram {
     const file = this.state.file(params.string('file_id') ?? '');
     if (!file) throw badRequest('invalid file_id');
     if (file.data.length > MAX_DOWNLOAD_BYTES) throw badRequest('file is too big');
-    return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.data.length, file_path: file.file_path };
+    return {
+      file_id: file.file_id,
+      file_unique_id: file.file_unique_id,
+      file_size: file.data.length,
+      file_path: file.file_path,
+    };
   }
 
   private menuButtonKey(params: ApiParams): string {
@@ -1103,14 +1291,18 @@ class FakeTelegramServer implements FakeTelegram {
       return true;
     }
     const type = (button as { type?: unknown } | null)?.type;
-    if (type !== 'commands' && type !== 'web_app' && type !== 'default') throw badRequest("can't parse menu button JSON object");
+    if (type !== 'commands' && type !== 'web_app' && type !== 'default')
+      throw badRequest("can't parse menu button JSON object");
     this.menuButtons.set(key, button as MenuButton);
     return true;
   }
 
   private getChatMenuButton(params: ApiParams): MenuButton {
     const key = this.menuButtonKey(params);
-    return this.menuButtons.get(key) ?? (key === '' ? { type: 'commands' } : (this.menuButtons.get('') ?? { type: 'default' }));
+    return (
+      this.menuButtons.get(key) ??
+      (key === '' ? { type: 'commands' } : (this.menuButtons.get('') ?? { type: 'default' }))
+    );
   }
 
   private visibleBotMessages(chatId: number): ChatMessage[] {
@@ -1134,7 +1326,12 @@ function connectionOf(response: ServerResponse): Connection {
 }
 
 function errorBody(error: BotApiError): Record<string, unknown> {
-  return { ok: false, error_code: error.errorCode, description: error.description, ...(error.parameters ? { parameters: error.parameters } : {}) };
+  return {
+    ok: false,
+    error_code: error.errorCode,
+    description: error.description,
+    ...(error.parameters ? { parameters: error.parameters } : {}),
+  };
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, done?: () => void): void {
@@ -1212,14 +1409,23 @@ function postUpdate(webhook: WebhookState, update: Update, signal: AbortSignal):
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks),
+          }),
+        );
         response.on('error', (error) => resolve({ contentType: '', body: Buffer.alloc(0), error: error.message }));
       },
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve({ contentType: '', body: Buffer.alloc(0), error: error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message });
+      resolve({
+        contentType: '',
+        body: Buffer.alloc(0),
+        error: error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message,
+      });
     });
     request.end(body);
   });
 }
-

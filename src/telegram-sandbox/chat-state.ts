@@ -36,7 +36,15 @@ export type ChatEvent =
   | { type: 'message'; chat_id: number; message: ChatMessage }
   | { type: 'edited'; chat_id: number; message: ChatMessage }
   | { type: 'deleted'; chat_id: number; message: ChatMessage }
-  | { type: 'callback_answer'; chat_id: number; query_id: string; message_id: number; text?: string; show_alert: boolean; url?: string }
+  | {
+      type: 'callback_answer';
+      chat_id: number;
+      query_id: string;
+      message_id: number;
+      text?: string;
+      show_alert: boolean;
+      url?: string;
+    }
   | { type: 'chat_action'; chat_id: number; action: string };
 
 export interface StoredFile {
@@ -92,7 +100,8 @@ export class ChatState {
   ) {}
 
   rememberUser(user: FakeUser): void {
-    if (!Number.isSafeInteger(user.id) || user.id <= 0) throw new Error(`A fake user needs a positive integer id, got ${user.id}`);
+    if (!Number.isSafeInteger(user.id) || user.id <= 0)
+      throw new Error(`A fake user needs a positive integer id, got ${user.id}`);
     this.users.set(user.id, { ...user });
     if (!this.chats.has(user.id)) this.chats.set(user.id, []);
   }
@@ -109,7 +118,15 @@ export class ChatState {
   addMessage(chatId: number, from: 'bot' | 'user', content: MessageContent): StoredMessage {
     const messageId = (this.lastMessageId.get(chatId) ?? 0) + 1;
     this.lastMessageId.set(chatId, messageId);
-    const stored: StoredMessage = { chatId, messageId, from, date: this.nowSeconds(), deleted: false, edits: 0, ...content };
+    const stored: StoredMessage = {
+      chatId,
+      messageId,
+      from,
+      date: this.nowSeconds(),
+      deleted: false,
+      edits: 0,
+      ...content,
+    };
     let history = this.chats.get(chatId);
     if (!history) {
       history = [];
@@ -136,7 +153,11 @@ export class ChatState {
     this.emit({ type: 'deleted', chat_id: stored.chatId, message: this.toChatMessage(stored) });
   }
 
-  storeFile(kind: StoredFile['kind'], data: Buffer, details: { file_name?: string; mime_type?: string; width?: number; height?: number }): StoredFile {
+  storeFile(
+    kind: StoredFile['kind'],
+    data: Buffer,
+    details: { file_name?: string; mime_type?: string; width?: number; height?: number },
+  ): StoredFile {
     this.fileCounter += 1;
     const number = this.fileCounter;
     const extension = kind === 'photo' ? 'jpg' : (/\.([A-Za-z0-9]{1,8})$/.exec(details.file_name ?? '')?.[1] ?? 'dat');
@@ -208,7 +229,12 @@ export class ChatState {
   apiChat(chatId: number): Chat.PrivateChat {
     const user = this.users.get(chatId);
     if (!user) throw new Error(`Unknown chat ${chatId}`);
-    return { id: chatId, type: 'private', first_name: user.first_name, ...(user.username !== undefined ? { username: user.username } : {}) };
+    return {
+      id: chatId,
+      type: 'private',
+      first_name: user.first_name,
+      ...(user.username !== undefined ? { username: user.username } : {}),
+    };
   }
 
   /** The message as the Bot API serialises it (to the bot in updates and method results). */
@@ -265,12 +291,13 @@ export class ChatState {
       };
     }
     const photo = stored.photoId ? this.files.get(stored.photoId) : undefined;
-    if (photo) message.photo = { file_id: photo.file_id, data: photo.data, width: photo.width ?? 0, height: photo.height ?? 0 };
+    if (photo)
+      message.photo = { file_id: photo.file_id, data: photo.data, width: photo.width ?? 0, height: photo.height ?? 0 };
     return message;
   }
 }
 
-export function apiDocument(file: StoredFile): Document {
+function apiDocument(file: StoredFile): Document {
   return {
     file_id: file.file_id,
     file_unique_id: file.file_unique_id,
@@ -280,6 +307,12 @@ export function apiDocument(file: StoredFile): Document {
   };
 }
 
-export function apiPhoto(file: StoredFile): PhotoSize {
-  return { file_id: file.file_id, file_unique_id: file.file_unique_id, width: file.width ?? 0, height: file.height ?? 0, file_size: file.data.length };
+function apiPhoto(file: StoredFile): PhotoSize {
+  return {
+    file_id: file.file_id,
+    file_unique_id: file.file_unique_id,
+    width: file.width ?? 0,
+    height: file.height ?? 0,
+    file_size: file.data.length,
+  };
 }

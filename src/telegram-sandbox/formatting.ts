@@ -13,7 +13,11 @@ export interface FormattedText {
  * input fails here as it would in production. Offsets are UTF-16 code units, byte offsets in
  * error messages are UTF-8 bytes, as in the real answers.
  */
-export function parseFormattedText(text: string, parseMode: string | undefined, explicitEntities: unknown): FormattedText {
+export function parseFormattedText(
+  text: string,
+  parseMode: string | undefined,
+  explicitEntities: unknown,
+): FormattedText {
   if (explicitEntities !== undefined) return { text, entities: validateEntities(explicitEntities, text) };
   switch ((parseMode ?? '').toLowerCase()) {
     case '':
@@ -35,7 +39,11 @@ export function detectBotCommands(text: string): MessageEntity[] {
   const pattern = /(^|[\s])(\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?)(?=$|[\s.,!?;:])/g;
   for (const match of text.matchAll(pattern)) {
     const command = match[2] ?? '';
-    entities.push({ type: 'bot_command', offset: (match.index ?? 0) + (match[1] ?? '').length, length: command.length });
+    entities.push({
+      type: 'bot_command',
+      offset: (match.index ?? 0) + (match[1] ?? '').length,
+      length: command.length,
+    });
   }
   return entities;
 }
@@ -50,9 +58,10 @@ function validateEntities(value: unknown, text: string): MessageEntity[] {
   for (const item of value) {
     if (item === null || typeof item !== 'object') throw badRequest("can't parse MessageEntity: object expected");
     const entity = item as Record<string, unknown>;
-    if (typeof entity.type !== 'string') throw badRequest("can't parse MessageEntity: Field \"type\" must be of type String");
+    if (typeof entity.type !== 'string')
+      throw badRequest('can\'t parse MessageEntity: Field "type" must be of type String');
     if (typeof entity.offset !== 'number' || typeof entity.length !== 'number') {
-      throw badRequest("can't parse MessageEntity: Field \"offset\" must be of type Number");
+      throw badRequest('can\'t parse MessageEntity: Field "offset" must be of type Number');
     }
     if (entity.offset < 0 || entity.length <= 0 || entity.offset + entity.length > text.length) continue;
     entities.push({ ...(entity as unknown as MessageEntity) });
@@ -94,7 +103,24 @@ function normaliseUrl(url: string): string | undefined {
 
 // ---------------------------------------------------------------- HTML
 
-const HTML_TAGS = new Set(['a', 'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'tg-emoji', 'pre', 'code', 'blockquote']);
+const HTML_TAGS = new Set([
+  'a',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'tg-emoji',
+  'pre',
+  'code',
+  'blockquote',
+]);
 
 interface OpenTag {
   tag: string;
@@ -128,7 +154,10 @@ function parseHtml(source: string): FormattedText {
     if (char === '&') {
       const decoded = decodeHtmlEntity(source, index);
       // TDLib keeps an undecodable '&' as is; the sandbox is stricter so unescaped user input is caught in tests.
-      if (!decoded) throw entityError(`Character '&' at byte offset ${at(index)} is not a part of an HTML entity; write it as &amp;`);
+      if (!decoded)
+        throw entityError(
+          `Character '&' at byte offset ${at(index)} is not a part of an HTML entity; write it as &amp;`,
+        );
       out += decoded.value;
       index = decoded.end;
       continue;
@@ -163,7 +192,9 @@ function parseHtml(source: string): FormattedText {
             argument = 'expandable';
             continue;
           }
-          throw entityError(`Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${at(begin)}`);
+          throw entityError(
+            `Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${at(begin)}`,
+          );
         }
         index++;
         while (index < length && isSpace(source[index])) index++;
@@ -195,11 +226,14 @@ function parseHtml(source: string): FormattedText {
           }
         }
         if (tag === 'a' && attribute === 'href') argument = value;
-        else if (tag === 'code' && attribute === 'class' && value.startsWith('language-')) argument = value.slice('language-'.length);
-        else if (tag === 'span' && attribute === 'class' && value.startsWith('tg-')) argument = value.slice('tg-'.length);
+        else if (tag === 'code' && attribute === 'class' && value.startsWith('language-'))
+          argument = value.slice('language-'.length);
+        else if (tag === 'span' && attribute === 'class' && value.startsWith('tg-'))
+          argument = value.slice('tg-'.length);
         else if (tag === 'tg-emoji' && attribute === 'emoji-id') argument = value;
       }
-      if (tag === 'span' && argument !== 'spoiler') throw entityError(`Tag "span" must have class "tg-spoiler" at byte offset ${at(begin)}`);
+      if (tag === 'span' && argument !== 'spoiler')
+        throw entityError(`Tag "span" must have class "tg-spoiler" at byte offset ${at(begin)}`);
       index++;
       stack.push({ tag, argument, offset: out.length });
       continue;
@@ -212,7 +246,9 @@ function parseHtml(source: string): FormattedText {
     while (end < length && isSpace(source[end])) end++;
     if (source[end] !== '>') throw entityError(`Unclosed end tag at byte offset ${at(begin)}`);
     if (endTag !== '' && endTag !== open.tag) {
-      throw entityError(`Unmatched end tag at byte offset ${at(begin)}, expected "</${open.tag}>", found "</${endTag}>"`);
+      throw entityError(
+        `Unmatched end tag at byte offset ${at(begin)}, expected "</${open.tag}>", found "</${endTag}>"`,
+      );
     }
     index = end + 1;
     const entityLength = out.length - open.offset;
@@ -269,7 +305,17 @@ function htmlEntity(open: OpenTag, length: number, out: string): MessageEntity |
 
 // ---------------------------------------------------------------- MarkdownV2
 
-type MarkdownType = 'Bold' | 'Italic' | 'Underline' | 'Strikethrough' | 'Spoiler' | 'Code' | 'Pre' | 'PreCode' | 'TextUrl' | 'CustomEmoji';
+type MarkdownType =
+  | 'Bold'
+  | 'Italic'
+  | 'Underline'
+  | 'Strikethrough'
+  | 'Spoiler'
+  | 'Code'
+  | 'Pre'
+  | 'PreCode'
+  | 'TextUrl'
+  | 'CustomEmoji';
 
 interface OpenMarkdown {
   type: MarkdownType;
@@ -297,7 +343,8 @@ function parseMarkdownV2(source: string): FormattedText {
   let out = '';
   let quoteStart: number | undefined;
   const closeQuote = () => {
-    if (quoteStart !== undefined && out.length > quoteStart) entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart });
+    if (quoteStart !== undefined && out.length > quoteStart)
+      entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart });
     quoteStart = undefined;
   };
   for (let index = 0; index < length; index++) {
@@ -404,7 +451,8 @@ function parseMarkdownV2(source: string): FormattedText {
               index = languageEnd;
             }
             if (source[index] === '\n' || source[index] === '\r') {
-              const pair = (source[index + 1] === '\n' || source[index + 1] === '\r') && source[index] !== source[index + 1];
+              const pair =
+                (source[index + 1] === '\n' || source[index + 1] === '\r') && source[index] !== source[index + 1];
               index += pair ? 2 : 1;
             }
             index--;
@@ -447,7 +495,8 @@ function parseMarkdownV2(source: string): FormattedText {
             url += source[index];
             index++;
           }
-          if (source[index] !== ')') throw entityError(`Can't find end of a URL at byte offset ${byteOffset(source, urlStart)}`);
+          if (source[index] !== ')')
+            throw entityError(`Can't find end of a URL at byte offset ${byteOffset(source, urlStart)}`);
         }
         if (open.type === 'CustomEmoji') {
           const id = /^tg:\/\/emoji\?id=(\d+)$/.exec(url)?.[1];
@@ -533,17 +582,27 @@ function parseMarkdown(source: string): FormattedText {
       }
     }
     const offset = out.length;
-    while (index < length && (source[index] !== endChar || (isPre && !(source[index + 1] === '`' && source[index + 2] === '`')))) {
+    while (
+      index < length &&
+      (source[index] !== endChar || (isPre && !(source[index + 1] === '`' && source[index + 2] === '`')))
+    ) {
       out += source[index];
       index++;
     }
-    if (index >= length) throw entityError(`Can't find end of the entity starting at byte offset ${byteOffset(source, begin)}`);
+    if (index >= length)
+      throw entityError(`Can't find end of the entity starting at byte offset ${byteOffset(source, begin)}`);
     const entityLength = out.length - offset;
     if (entityLength > 0) {
       if (char === '_') entities.push({ type: 'italic', offset, length: entityLength });
       else if (char === '*') entities.push({ type: 'bold', offset, length: entityLength });
       else if (char === '`') {
-        entities.push(isPre ? (language ? { type: 'pre', offset, length: entityLength, language } : { type: 'pre', offset, length: entityLength }) : { type: 'code', offset, length: entityLength });
+        entities.push(
+          isPre
+            ? language
+              ? { type: 'pre', offset, length: entityLength, language }
+              : { type: 'pre', offset, length: entityLength }
+            : { type: 'code', offset, length: entityLength },
+        );
       } else {
         let url = out.slice(offset);
         if (source[index + 1] === '(') {

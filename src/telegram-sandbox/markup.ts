@@ -1,4 +1,11 @@
-import type { ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'grammy/types';
+import type {
+  ForceReply,
+  InlineKeyboardButton,
+  InlineKeyboardMarkup,
+  KeyboardButton,
+  ReplyKeyboardMarkup,
+  ReplyKeyboardRemove,
+} from 'grammy/types';
 
 import { badRequest } from './api-params.js';
 
@@ -40,7 +47,8 @@ export function parseReplyMarkup(value: unknown): ReplyMarkup | undefined {
       throw badRequest("can't parse reply keyboard markup JSON object");
     }
   }
-  if (markup === null || typeof markup !== 'object' || Array.isArray(markup)) throw badRequest("can't parse reply keyboard markup JSON object");
+  if (markup === null || typeof markup !== 'object' || Array.isArray(markup))
+    throw badRequest("can't parse reply keyboard markup JSON object");
   const object = markup as Record<string, unknown>;
   if ('inline_keyboard' in object) {
     const inline_keyboard = parseInlineKeyboard(object.inline_keyboard);
@@ -48,8 +56,13 @@ export function parseReplyMarkup(value: unknown): ReplyMarkup | undefined {
     return inline_keyboard.some((row) => row.length > 0) ? { inline_keyboard } : undefined;
   }
   if ('keyboard' in object) return parseReplyKeyboard(object);
-  if (object.remove_keyboard === true) return withOptional({ remove_keyboard: true }, object, ['selective']) as unknown as ReplyKeyboardRemove;
-  if (object.force_reply === true) return withOptional({ force_reply: true }, object, ['input_field_placeholder', 'selective']) as unknown as ForceReply;
+  if (object.remove_keyboard === true)
+    return withOptional({ remove_keyboard: true }, object, ['selective']) as unknown as ReplyKeyboardRemove;
+  if (object.force_reply === true)
+    return withOptional({ force_reply: true }, object, [
+      'input_field_placeholder',
+      'selective',
+    ]) as unknown as ForceReply;
   throw badRequest("can't parse reply keyboard markup JSON object");
 }
 
@@ -61,24 +74,31 @@ function parseInlineKeyboard(rows: unknown): InlineKeyboardButton[][] {
 }
 
 function parseInlineButton(value: unknown): InlineKeyboardButton {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
   const button = dropNulls(value as Record<string, unknown>);
-  if (typeof button.text !== 'string') throw badRequest('can\'t parse inline keyboard button: Field "text" must be of type String');
+  if (typeof button.text !== 'string')
+    throw badRequest('can\'t parse inline keyboard button: Field "text" must be of type String');
   const actions = INLINE_ACTIONS.filter((action) => button[action] !== undefined);
-  if (actions.length === 0) throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+  if (actions.length === 0)
+    throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
   if (button.callback_data !== undefined) {
-    if (typeof button.callback_data !== 'string') throw badRequest('can\'t parse inline keyboard button: Field "callback_data" must be of type String');
+    if (typeof button.callback_data !== 'string')
+      throw badRequest('can\'t parse inline keyboard button: Field "callback_data" must be of type String');
     const size = Buffer.byteLength(button.callback_data, 'utf8');
     if (size === 0 || size > MAX_CALLBACK_DATA_BYTES) throw badRequest('BUTTON_DATA_INVALID');
   }
-  if (button.url !== undefined && (typeof button.url !== 'string' || !isButtonUrl(button.url))) throw badRequest('BUTTON_URL_INVALID');
+  if (button.url !== undefined && (typeof button.url !== 'string' || !isButtonUrl(button.url)))
+    throw badRequest('BUTTON_URL_INVALID');
   return button as unknown as InlineKeyboardButton;
 }
 
 function isButtonUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return ['http:', 'https:', 'tg:'].includes(parsed.protocol) && (parsed.protocol === 'tg:' || parsed.hostname !== '');
+    return (
+      ['http:', 'https:', 'tg:'].includes(parsed.protocol) && (parsed.protocol === 'tg:' || parsed.hostname !== '')
+    );
   } catch {
     return false;
   }
@@ -98,10 +118,20 @@ function parseReplyKeyboard(object: Record<string, unknown>): ReplyKeyboardMarku
       return dropNulls(button as Record<string, unknown>) as unknown as KeyboardButton;
     }),
   );
-  return withOptional({ keyboard }, object, ['is_persistent', 'resize_keyboard', 'one_time_keyboard', 'input_field_placeholder', 'selective']) as unknown as ReplyKeyboardMarkup;
+  return withOptional({ keyboard }, object, [
+    'is_persistent',
+    'resize_keyboard',
+    'one_time_keyboard',
+    'input_field_placeholder',
+    'selective',
+  ]) as unknown as ReplyKeyboardMarkup;
 }
 
-function withOptional(base: Record<string, unknown>, source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+function withOptional(
+  base: Record<string, unknown>,
+  source: Record<string, unknown>,
+  keys: string[],
+): Record<string, unknown> {
   for (const key of keys) if (source[key] !== undefined && source[key] !== null) base[key] = source[key];
   return base;
 }

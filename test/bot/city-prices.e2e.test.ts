@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PriceChangeSchema, ProductSchema, type Product } from '../../src/db/entities/index.js';
 import { formatPrice } from '../../src/bot/helpers/format.js';
-import { buttonData, loginAndSync, newUser, press, productsOf, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  buttonData,
+  loginAndSync,
+  newUser,
+  press,
+  productsOf,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 /** Prices per city through the chat, against the Kaspi sandbox: one city's price never moves another's. */
@@ -65,16 +74,25 @@ describe('prices per city in the chat', () => {
     const newPrice = before.astana - 10;
     const writesBefore = harness.sandbox.writes(MERCHANT).length;
     const question = await say(telegram, seller, `/price ${product.sku} ${newPrice}`, /цены по городам разные/);
-    for (const label of ['Во всех городах', 'Только Алматы', 'Только Астана']) expect(() => buttonData(question, label)).not.toThrow();
+    for (const label of ['Во всех городах', 'Только Алматы', 'Только Астана'])
+      expect(() => buttonData(question, label)).not.toThrow();
     await press(telegram, seller, question, 'Только Астана', /Астана.*Отправлено в Kaspi/s);
     await waitFor(() => kaspiPrices(product.sku).astana === newPrice, 'Kaspi applies Astana');
     expect(kaspiPrices(product.sku).almaty).toBe(before.almaty);
     // One city of an offer sold in two, with one point there: the cabinet's own single-point save, that city only.
     const [write] = harness.sandbox.writes(MERCHANT).slice(writesBefore);
     expect(write!.endpoint).toBe('process');
-    expect(write!.body).toMatchObject({ availabilities: [{ storeId: `${MERCHANT}_PP2` }], cityPrices: [{ cityId: ASTANA, value: newPrice }] });
-    await waitFor(() => telegram.messages(seller.id).some((message) => /Kaspi применил цену/.test(message.text ?? '')), 'the read-back reports');
-    const changes = await harness.infrastructure.database.orm.em.fork().find(PriceChangeSchema, { product: product.id });
+    expect(write!.body).toMatchObject({
+      availabilities: [{ storeId: `${MERCHANT}_PP2` }],
+      cityPrices: [{ cityId: ASTANA, value: newPrice }],
+    });
+    await waitFor(
+      () => telegram.messages(seller.id).some((message) => /Kaspi применил цену/.test(message.text ?? '')),
+      'the read-back reports',
+    );
+    const changes = await harness.infrastructure.database.orm.em
+      .fork()
+      .find(PriceChangeSchema, { product: product.id });
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ cityId: ASTANA, oldPrice: before.astana, newPrice, status: 'applied' });
   });
@@ -84,15 +102,32 @@ describe('prices per city in the chat', () => {
     const product = products[1]!;
     const before = kaspiPrices(product.sku);
     const newPrice = before.almaty - 20;
-    await say(telegram, seller, `/price ${product.sku} ${newPrice.toLocaleString('ru-RU')} Алматы`, /Алматы.*Отправлено в Kaspi/s);
+    await say(
+      telegram,
+      seller,
+      `/price ${product.sku} ${newPrice.toLocaleString('ru-RU')} Алматы`,
+      /Алматы.*Отправлено в Kaspi/s,
+    );
     await waitFor(() => kaspiPrices(product.sku).almaty === newPrice, 'Kaspi applies Almaty');
     expect(kaspiPrices(product.sku).astana).toBe(before.astana);
-    await say(telegram, seller, `/price ${product.sku} ${newPrice} Караганда`, /Города «Караганда» нет среди точек магазина/);
+    await say(
+      telegram,
+      seller,
+      `/price ${product.sku} ${newPrice} Караганда`,
+      /Города «Караганда» нет среди точек магазина/,
+    );
     // The same in every city, once the seller says so: one change per city.
     const everywhere = await say(telegram, seller, `/price ${product.sku} ${newPrice - 10}`, /цены по городам разные/);
     await press(telegram, seller, everywhere, 'Во всех городах', /Отправлено в Kaspi/);
-    await waitFor(() => kaspiPrices(product.sku).almaty === newPrice - 10 && kaspiPrices(product.sku).astana === newPrice - 10, 'Kaspi applies both');
-    const cities = (await harness.infrastructure.database.orm.em.fork().find(PriceChangeSchema, { product: product.id, newPrice: newPrice - 10 })).map((change) => change.cityId);
+    await waitFor(
+      () => kaspiPrices(product.sku).almaty === newPrice - 10 && kaspiPrices(product.sku).astana === newPrice - 10,
+      'Kaspi applies both',
+    );
+    const cities = (
+      await harness.infrastructure.database.orm.em
+        .fork()
+        .find(PriceChangeSchema, { product: product.id, newPrice: newPrice - 10 })
+    ).map((change) => change.cityId);
     expect(cities.sort()).toEqual([ASTANA, ALMATY].sort());
   });
 
@@ -112,9 +147,14 @@ describe('prices per city in the chat', () => {
     const writesBefore = harness.sandbox.writes(MERCHANT).length;
     const confirm = await say(telegram, seller, `/disable ${product.sku}`, /Снять с продажи 1 товар\?/);
     await press(telegram, seller, confirm, 'Да', /Снято с продажи: 1/);
-    await waitFor(() => harness.sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.available === false, 'Kaspi takes it off sale');
+    await waitFor(
+      () => harness.sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.available === false,
+      'Kaspi takes it off sale',
+    );
     expect(kaspiPrices(product.sku)).toEqual(before);
-    const [item] = harness.sandbox.writes(MERCHANT).slice(writesBefore)[0]!.body as { cityPrices: { cityId: string; value: number }[] }[];
+    const [item] = harness.sandbox.writes(MERCHANT).slice(writesBefore)[0]!.body as {
+      cityPrices: { cityId: string; value: number }[];
+    }[];
     expect(item!.cityPrices).toEqual([
       { cityId: ASTANA, value: before.astana },
       { cityId: ALMATY, value: before.almaty },
@@ -133,6 +173,8 @@ describe('prices per city in the chat', () => {
     await say(telegram, seller, `/demper ${product.sku} город=Караганда мин=${floor}`, /Города «Караганда» нет/);
     await say(telegram, seller, `/demper ${product.sku} город=Астана режим=лидер`, /только мин\., макс\. и шаг/);
     await say(telegram, seller, `/demper ${product.sku} город=Астана сброс`, /Демпер/);
-    expect((await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, product.id)).cityOverrides).toEqual({});
+    expect(
+      (await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, product.id)).cityOverrides,
+    ).toEqual({});
   });
 });

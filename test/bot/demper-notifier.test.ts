@@ -37,13 +37,21 @@ afterAll(async () => {
 
 let nextId = 900_000;
 /** A seller who has written to the bot (Telegram only lets bots write to such chats) with one store. */
-async function sellerWithStore(changes: Partial<Seller>): Promise<{ sellerId: number; chatId: number; storeId: number }> {
+async function sellerWithStore(
+  changes: Partial<Seller>,
+): Promise<{ sellerId: number; chatId: number; storeId: number }> {
   const chatId = nextId++;
   await telegram.sendText({ id: chatId, first_name: 'Test' }, '/start');
   const em = database.orm.em.fork();
   const seller = em.create(SellerSchema, { telegramUserId: chatId, chatId, firstName: 'Test', ...changes } as never);
   await em.flush();
-  const store = em.create(StoreSchema, { seller, merchantUid: `9${chatId}`, name: 'Магазин <Тест>', loginMethod: 'sms', points: [] });
+  const store = em.create(StoreSchema, {
+    seller,
+    merchantUid: `9${chatId}`,
+    name: 'Магазин <Тест>',
+    loginMethod: 'sms',
+    points: [],
+  });
   await em.flush();
   return { sellerId: seller.id, chatId, storeId: store.id };
 }
@@ -82,15 +90,24 @@ describe('the demper’s chat notifier', () => {
     expect(sent[0]!.text).toMatch(/^🤖 Repricer · Магазин <Тест>: prices changed — 2/);
     expect(sent[0]!.text).toContain('1. Чайник & чашка: 12\u202f000\u00a0₸ → 11\u202f490\u00a0₸.');
     expect(sent[0]!.text).toMatch(/Rival Shop sells at 11\u202f500/);
-    const buttons = (sent[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((button) => button.callback_data);
+    const buttons = (sent[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard
+      .flat()
+      .map((button) => button.callback_data);
     expect(buttons).toEqual([`1:ds:${storeId}`, `1:dr:${storeId}`]);
   });
 
   it('«important only» drops digests but keeps alerts and trial proposals; «off» keeps only a dead session', async () => {
     const important = await sellerWithStore({ notifyLevel: 'important' } as Partial<Seller>);
     await notifier.digest(important.storeId, [line], false);
-    await notifier.alert(important.storeId, { kind: 'floor-reached', productId: 1, title: 'Чайник', details: { floor: 11_000, rivalPrice: 10_500, rivalName: 'R' } });
-    expect(botMessages(important.chatId).map((message) => message.text)).toEqual([expect.stringMatching(/^⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000/)]);
+    await notifier.alert(important.storeId, {
+      kind: 'floor-reached',
+      productId: 1,
+      title: 'Чайник',
+      details: { floor: 11_000, rivalPrice: 10_500, rivalName: 'R' },
+    });
+    expect(botMessages(important.chatId).map((message) => message.text)).toEqual([
+      expect.stringMatching(/^⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000/),
+    ]);
 
     // Trial-mode proposals wait for an answer: «important» still gets them; «off» does not.
     await notifier.digest(important.storeId, [line], true);
@@ -99,30 +116,69 @@ describe('the demper’s chat notifier', () => {
     const off = await sellerWithStore({ notifyLevel: 'off' } as Partial<Seller>);
     await notifier.digest(off.storeId, [line], false);
     await notifier.digest(off.storeId, [line], true);
-    await notifier.alert(off.storeId, { kind: 'not-applied', productId: 1, title: 'Чайник', details: { newPrice: 1, shown: 2 } });
+    await notifier.alert(off.storeId, {
+      kind: 'not-applied',
+      productId: 1,
+      title: 'Чайник',
+      details: { newPrice: 1, shown: 2 },
+    });
     await notifier.alert(off.storeId, { kind: 'session-expired' });
     await notifier.alert(off.storeId, { kind: 'session-expired' }); // the same episode: not twice
     const messages = botMessages(off.chatId);
     expect(messages).toHaveLength(1);
     expect(messages[0]!.text).toMatch(/Сессия Kaspi магазина Магазин <Тест> истекла/);
-    expect((messages[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data).toBe(`1:sr:${off.storeId}`);
+    expect(
+      (messages[0]!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!
+        .callback_data,
+    ).toBe(`1:sr:${off.storeId}`);
   });
 
   it('a change Kaspi never showed, with no offer read back, says «—» rather than a price of 0 ₸', async () => {
     const { chatId, storeId } = await sellerWithStore({});
-    await notifier.alert(storeId, { kind: 'not-applied', productId: 1, title: 'Чайник', details: { newPrice: 11_490 } });
-    await notifier.alert(storeId, { kind: 'not-applied', productId: 2, title: 'Кофеварка', details: { newPrice: 20_000, shown: 21_000 } });
-    expect(botMessages(chatId).map((message) => message.text)).toEqual([
-      'Чайник: цена 11\u202f490\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: —.',
-      'Кофеварка: цена 20\u202f000\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: 21\u202f000\u00a0₸.',
-    ].map((text) => `⚠️ ${text}`));
+    await notifier.alert(storeId, {
+      kind: 'not-applied',
+      productId: 1,
+      title: 'Чайник',
+      details: { newPrice: 11_490 },
+    });
+    await notifier.alert(storeId, {
+      kind: 'not-applied',
+      productId: 2,
+      title: 'Кофеварка',
+      details: { newPrice: 20_000, shown: 21_000 },
+    });
+    expect(botMessages(chatId).map((message) => message.text)).toEqual(
+      [
+        'Чайник: цена 11\u202f490\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: —.',
+        'Кофеварка: цена 20\u202f000\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: 21\u202f000\u00a0₸.',
+      ].map((text) => `⚠️ ${text}`),
+    );
   });
 
   it('a rival below the floor: what first place would take and the place we hold, in each language; without them, no claim of a move', async () => {
     const { chatId, storeId } = await sellerWithStore({});
-    const details = { rivalName: 'Sulpak Store', rivalPrice: 292_786, floor: 300_000, needFloor: 292_786, place: 3, price: 323_832, city: 'Алматы' };
-    await notifier.alert(storeId, { kind: 'floor-reached', productId: 1, title: 'Телевизор', cityName: 'Алматы', details });
-    await notifier.alert(storeId, { kind: 'floor-reached', productId: 2, title: 'Чайник', details: { rivalName: 'R', rivalPrice: 10_500, floor: 11_000 } });
+    const details = {
+      rivalName: 'Sulpak Store',
+      rivalPrice: 292_786,
+      floor: 300_000,
+      needFloor: 292_786,
+      place: 3,
+      price: 323_832,
+      city: 'Алматы',
+    };
+    await notifier.alert(storeId, {
+      kind: 'floor-reached',
+      productId: 1,
+      title: 'Телевизор',
+      cityName: 'Алматы',
+      details,
+    });
+    await notifier.alert(storeId, {
+      kind: 'floor-reached',
+      productId: 2,
+      title: 'Чайник',
+      details: { rivalName: 'R', rivalPrice: 10_500, floor: 11_000 },
+    });
     expect(botMessages(chatId).map((message) => message.text)).toEqual([
       '⚠️ Телевизор · Алматы: Sulpak Store продаёт за 292\u202f786\u00a0₸ — ниже вашего минимума 300\u202f000\u00a0₸. Первое место — только при мин. ниже 292\u202f786\u00a0₸. Держим 3-е место за 323\u202f832\u00a0₸.',
       '⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000\u00a0₸. Ниже минимума не опускаемся.',
@@ -143,8 +199,13 @@ describe('the demper’s chat notifier', () => {
     await notifier.digest(quiet.storeId, [line], true);
     const call = telegram.calls.slice(since).find((candidate) => candidate.method === 'sendMessage')!;
     expect(call.payload.disable_notification).toBe(true);
-    const buttons = (botMessages(quiet.chatId)[0]!.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
-    expect(buttons[0]!.map((button) => button.callback_data)).toEqual([expect.stringMatching(/^1:py:1:11490:\d+$/), '1:pn:1']);
+    const buttons = (
+      botMessages(quiet.chatId)[0]!.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard;
+    expect(buttons[0]!.map((button) => button.callback_data)).toEqual([
+      expect.stringMatching(/^1:py:1:11490:\d+$/),
+      '1:pn:1',
+    ]);
     // Only «stop» under proposals: nothing was changed, so there is nothing of theirs to restore.
     expect(buttons.at(-1)!.map((button) => button.callback_data)).toEqual([`1:ds:${quiet.storeId}`]);
     expect(botMessages(quiet.chatId)[0]!.text).toMatch(/пробный режим/);
@@ -155,7 +216,9 @@ describe('the demper’s chat notifier', () => {
     expect(inQuietHours(night, new Date('2026-11-25T18:30:00Z'))).toBe(true); // 23:30 in Almaty (UTC+5)
     expect(inQuietHours(night, new Date('2026-11-25T02:30:00Z'))).toBe(true); // 07:30
     expect(inQuietHours(night, new Date('2026-11-25T06:00:00Z'))).toBe(false); // 11:00
-    expect(inQuietHours({ quietFromMinute: null, quietToMinute: null, timezone: 'Asia/Almaty' }, new Date())).toBe(false);
+    expect(inQuietHours({ quietFromMinute: null, quietToMinute: null, timezone: 'Asia/Almaty' }, new Date())).toBe(
+      false,
+    );
   });
 
   it('with Redis, two processes (bot and worker) tell a dead session once between them', async () => {
@@ -166,7 +229,10 @@ describe('the demper’s chat notifier', () => {
       const api = () => new Api(TOKEN, { apiRoot: telegram.apiRoot });
       const bot = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
       const worker = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
-      await Promise.all([bot.alert(target.storeId, { kind: 'session-expired' }), worker.alert(target.storeId, { kind: 'session-expired' })]);
+      await Promise.all([
+        bot.alert(target.storeId, { kind: 'session-expired' }),
+        worker.alert(target.storeId, { kind: 'session-expired' }),
+      ]);
       await worker.alert(target.storeId, { kind: 'session-expired' });
       expect(botMessages(target.chatId)).toHaveLength(1);
       await redis.del(`kaspi-bot:expired-notice:${target.storeId}`);

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { createI18n, LOCALES, LOCALES_DIR } from '../../src/i18n.js';
 
 /** The demper v2 reasons («почему эта цена») and the digest's budget line, as reasons.ts renders them. */
-const NEW_REASONS = ['price_war_probe', 'price_war_end', 'price_war_retreat', 'unreachable_first', 'unreachable_ceiling', 'rival_raised', 'reversal_limit'];
+const NEW_REASONS = [
+  'price_war_probe',
+  'price_war_end',
+  'price_war_retreat',
+  'unreachable_first',
+  'unreachable_ceiling',
+  'rival_raised',
+  'reversal_limit',
+];
 const KEYS = [...NEW_REASONS.map((code) => `demper-reason-${code.replace(/_/g, '-')}`), 'demper-digest-waited'];
 /** Every variable reasons.ts passes, already formatted, with values that cannot be mistaken for one another. */
 const VARIABLES = {
@@ -37,7 +45,8 @@ describe('the new demper reasons in every language', () => {
       const text = i18n.t(locale, key, VARIABLES);
       expect(text, `${locale} ${key}`).not.toMatch(/[{}]|\$/);
       expect(variablesOf(locale, key), `${locale} ${key}`).toEqual(variablesOf('ru', key));
-      for (const name of variablesOf(locale, key)) expect(text, `${locale} ${key} ${name}`).toContain(String(VARIABLES[name as keyof typeof VARIABLES]));
+      for (const name of variablesOf(locale, key))
+        expect(text, `${locale} ${key} ${name}`).toContain(String(VARIABLES[name as keyof typeof VARIABLES]));
     }
   });
 
@@ -45,11 +54,28 @@ describe('the new demper reasons in every language', () => {
     expect(i18n.t('ru', 'demper-reason-unreachable-first', VARIABLES)).toBe(
       'Sulpak продаёт за 11 500 ₸ — ниже вашего минимума 11 000 ₸: первое место — только при мин. ниже 11 499 ₸. Берём 3-е место: 11 990 ₸, на 10 ₸ дешевле Alma Market (12 300 ₸).',
     );
-    expect(i18n.t('ru', 'demper-reason-price-war-end', VARIABLES)).toMatch(/Sulpak не опускается ниже 11 200 ₸ — ставим 11 990 ₸.*Ценовая война окончена\./);
-    expect(i18n.t('ru', 'demper-digest-waited', { count: 12 })).toBe('Ещё 12 изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.');
+    expect(i18n.t('ru', 'demper-reason-price-war-end', VARIABLES)).toMatch(
+      /Sulpak не опускается ниже 11 200 ₸ — ставим 11 990 ₸.*Ценовая война окончена\./,
+    );
+    expect(i18n.t('ru', 'demper-digest-waited', { count: 12 })).toBe(
+      'Ещё 12 изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.',
+    );
     // Every variable of the issue's meaning is there.
-    expect(variablesOf('ru', 'demper-reason-price-war-retreat')).toEqual(['anchor', 'anchorPrice', 'floor', 'new', 'place', 'rival']);
-    expect(variablesOf('ru', 'demper-reason-unreachable-ceiling')).toEqual(['floor', 'needFloor', 'new', 'rival', 'rivalPrice']);
+    expect(variablesOf('ru', 'demper-reason-price-war-retreat')).toEqual([
+      'anchor',
+      'anchorPrice',
+      'floor',
+      'new',
+      'place',
+      'rival',
+    ]);
+    expect(variablesOf('ru', 'demper-reason-unreachable-ceiling')).toEqual([
+      'floor',
+      'needFloor',
+      'new',
+      'rival',
+      'rivalPrice',
+    ]);
     expect(variablesOf('ru', 'demper-reason-reversal-limit')).toEqual(['count', 'old']);
   });
 });

@@ -7,7 +7,18 @@ import { findDueProducts } from '../../src/demper/due.js';
 import { storesWithDemperWork } from '../../src/demper/scheduler.js';
 import { demperSettingsOf } from '../../src/demper/settings.js';
 import { applyImport } from '../../src/excel/import-apply.js';
-import { buttonData, changedSince, loginAndSync, loginBySms, newUser, press, productsOf, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  buttonData,
+  changedSince,
+  loginAndSync,
+  loginBySms,
+  newUser,
+  press,
+  productsOf,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 /**
@@ -17,11 +28,16 @@ import { captureLogger } from '../helpers/logs.js';
 let harness: BotHarness;
 const seller = newUser('Асель');
 const stranger = newUser('Ерлан');
-const DENIED = 'Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.';
+const DENIED =
+  'Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.';
 const HOUR = 60 * 60_000;
 
 beforeAll(async () => {
-  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 32, env: { DEMPER_CRON: '*/5 * * * *' } });
+  harness = await startBotHarness({
+    logger: captureLogger('warn').logger,
+    productsPerMerchant: 32,
+    env: { DEMPER_CRON: '*/5 * * * *' },
+  });
   await loginAndSync(harness, seller);
   await loginBySms(harness, stranger, '+7 701 000 00 02', /Sandbox Home/);
 }, 120_000);
@@ -33,7 +49,8 @@ afterAll(async () => {
 const em = () => harness.infrastructure.database.orm.em.fork();
 const products = async () => (await productsOf(harness, seller.id, { removedAt: null })).sort((a, b) => a.id - b.id);
 const fresh = (id: number) => em().findOneOrFail(ProductSchema, id, { populate: ['store'] });
-const storeOf = async (): Promise<Store> => em().findOneOrFail(StoreSchema, { seller: await em().findOneOrFail(SellerSchema, { telegramUserId: seller.id }) });
+const storeOf = async (): Promise<Store> =>
+  em().findOneOrFail(StoreSchema, { seller: await em().findOneOrFail(SellerSchema, { telegramUserId: seller.id }) });
 const tenge = (value: number) => formatPrice(value);
 
 /** A forged press of `data` by the stranger: the usual refusal, as an alert. */
@@ -42,7 +59,10 @@ async function strangerPresses(data: string): Promise<void> {
   const own = await say(telegram, stranger, '/start', /С возвращением/);
   const since = telegram.calls.length;
   const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
-  const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
+  const answer = await telegram.waitForCall(
+    (call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId,
+    { since },
+  );
   expect(answer.payload).toMatchObject({ text: DENIED, show_alert: true });
 }
 
@@ -53,15 +73,31 @@ describe('floors and switches that say what they do', () => {
     const reply = await say(telegram, seller, `/demper ${target!.sku} мин=5`, /Демпер выключен/);
     expect(reply.text).toContain(`Минимум ${tenge(5)} ниже минимальной цены Kaspi — поставили ${tenge(10)}.`);
     expect((await fresh(target!.id)).minPrice).toBe(10);
-    await say(telegram, seller, `/demper ${target!.sku} min=9`, new RegExp(`Минимум ${tenge(9)} ниже минимальной цены Kaspi — поставили ${tenge(10)}\\.`));
-    for (const junk of ['abc', '0', '-5', '5.5']) await say(telegram, seller, `/demper ${target!.sku} мин=${junk}`, new RegExp(`min=${junk.replace('.', '\\.')} — не цена`));
+    await say(
+      telegram,
+      seller,
+      `/demper ${target!.sku} min=9`,
+      new RegExp(`Минимум ${tenge(9)} ниже минимальной цены Kaspi — поставили ${tenge(10)}\\.`),
+    );
+    for (const junk of ['abc', '0', '-5', '5.5'])
+      await say(
+        telegram,
+        seller,
+        `/demper ${target!.sku} мин=${junk}`,
+        new RegExp(`min=${junk.replace('.', '\\.')} — не цена`),
+      );
     await say(telegram, seller, `/demper ${target!.sku} мин=5 макс=9`, /max=9 — не цена/);
     expect(await fresh(target!.id)).toMatchObject({ minPrice: 10, maxPrice: null });
 
     // The settings conversation says the same.
     const view = await say(telegram, seller, `/demper ${other!.sku}`, /Демпер выключен/);
     await press(telegram, seller, view, 'Настроить', /Демпер: выключен/);
-    await say(telegram, seller, 'мин=7', new RegExp(`✅ .*Минимум ${tenge(7)} ниже минимальной цены Kaspi — поставили ${tenge(10)}\\.`, 's'));
+    await say(
+      telegram,
+      seller,
+      'мин=7',
+      new RegExp(`✅ .*Минимум ${tenge(7)} ниже минимальной цены Kaspi — поставили ${tenge(10)}\\.`, 's'),
+    );
     expect((await fresh(other!.id)).minPrice).toBe(10);
   });
 
@@ -72,10 +108,16 @@ describe('floors and switches that say what they do', () => {
     const store = await storeOf();
     expect(store.demperEnabled).toBe(false);
     // Another product already on, next checked in two hours.
-    await em().nativeUpdate(ProductSchema, { id: waiting.id }, { demperEnabled: true, minPrice: waiting.price - 1000, nextCheckAt: new Date(Date.now() + 2 * HOUR) });
+    await em().nativeUpdate(
+      ProductSchema,
+      { id: waiting.id },
+      { demperEnabled: true, minPrice: waiting.price - 1000, nextCheckAt: new Date(Date.now() + 2 * HOUR) },
+    );
 
     const reply = await say(telegram, seller, `/demper ${target.sku} вкл мин=${target.price - 1000}`, /Демпер включён/);
-    expect(reply.text).toContain('⏸ Демпер магазина Sandbox Electronics выключен: пока он выключен, товары не проверяются.');
+    expect(reply.text).toContain(
+      '⏸ Демпер магазина Sandbox Electronics выключен: пока он выключен, товары не проверяются.',
+    );
     expect(reply.text).not.toMatch(/Первая проверка/);
     const data = buttonData(reply, '▶️ Включить демпер магазина');
     expect(data).toBe(`1:dm:${store.id}:on:p`);
@@ -87,14 +129,25 @@ describe('floors and switches that say what they do', () => {
     expect((await storeOf()).demperEnabled).toBe(false);
 
     const since = telegram.calls.length;
-    await press(telegram, seller, reply, '▶️ Включить демпер магазина', /▶️ Демпер магазина Sandbox Electronics включён\.\nТоваров с демпером: 2\. Первая проверка — в течение 5 мин\./);
-    expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({ text: 'Демпер включён' });
+    await press(
+      telegram,
+      seller,
+      reply,
+      '▶️ Включить демпер магазина',
+      /▶️ Демпер магазина Sandbox Electronics включён\.\nТоваров с демпером: 2\. Первая проверка — в течение 5 мин\./,
+    );
+    expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({
+      text: 'Демпер включён',
+    });
     expect((await storeOf()).demperEnabled).toBe(true);
     // Both products are due now: the next tick picks the store and them.
     const now = new Date(Date.now() + 1000);
-    for (const id of [target.id, waiting.id]) expect((await fresh(id)).nextCheckAt!.getTime()).toBeLessThanOrEqual(now.getTime());
+    for (const id of [target.id, waiting.id])
+      expect((await fresh(id)).nextCheckAt!.getTime()).toBeLessThanOrEqual(now.getTime());
     expect(await storesWithDemperWork(harness.infrastructure.database.orm, now)).toContain(store.id);
-    expect((await findDueProducts(em(), now, 100, store.id)).map((product) => product.id).sort()).toEqual([target.id, waiting.id].sort());
+    expect((await findDueProducts(em(), now, 100, store.id)).map((product) => product.id).sort()).toEqual(
+      [target.id, waiting.id].sort(),
+    );
     // The reply keeps its other buttons; only the store's one has left it.
     const after = telegram.messages(seller.id).find((message) => message.message_id === reply.message_id)!;
     expect(() => buttonData(after, 'Включить демпер магазина')).toThrow();
@@ -121,7 +174,11 @@ describe('floors and switches that say what they do', () => {
     expect(buttonData(saved, '▶️ Включить демпер магазина')).toBe(`1:dm:${(await storeOf()).id}:on:p`);
 
     // Checks far away come within one tick when the store is switched on from the /demper panel.
-    await em().nativeUpdate(ProductSchema, { store: (await storeOf()).id, demperEnabled: true }, { nextCheckAt: new Date(Date.now() + 3 * HOUR) });
+    await em().nativeUpdate(
+      ProductSchema,
+      { store: (await storeOf()).id, demperEnabled: true },
+      { nextCheckAt: new Date(Date.now() + 3 * HOUR) },
+    );
     const off = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен/);
     const on = await press(telegram, seller, off, '▶️ Включить демпер', /Демпер магазина Sandbox Electronics включён/);
     expect(on.text).toContain('Товаров с включённым демпером: 4 из');
@@ -147,27 +204,52 @@ describe('floors and switches that say what they do', () => {
       row.getCell(8).value = 'да'; // «Демпер»
     });
     const previewed = changedSince(telegram, seller.id, /Изменится товаров: 1/);
-    await telegram.sendDocument(seller, 'products.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await telegram.sendDocument(
+      seller,
+      'products.xlsx',
+      Buffer.from(await workbook.xlsx.writeBuffer()),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     const preview = await telegram.waitForBotMessage(seller.id, previewed, { timeoutMs: 20_000 });
-    expect(preview.text).toContain(`мин. ${tenge(10)}, минимум ${tenge(5)} ниже минимальной цены Kaspi — будет ${tenge(10)}`);
+    expect(preview.text).toContain(
+      `мин. ${tenge(10)}, минимум ${tenge(5)} ниже минимальной цены Kaspi — будет ${tenge(10)}`,
+    );
     const note = changedSince(telegram, seller.id, /Демпер магазина Sandbox Electronics выключен: пока он выключен/);
     await press(telegram, seller, preview, 'Применить (1)', /Готово\. Настройки демпера — 1/, 30_000);
     const told = await telegram.waitForBotMessage(seller.id, note);
     expect(await fresh(target.id)).toMatchObject({ minPrice: 10, demperEnabled: true });
-    await press(telegram, seller, told, '▶️ Включить демпер магазина', /Демпер магазина Sandbox Electronics включён\.\nТоваров с демпером: 5\. Первая проверка — в течение 5 мин\./);
+    await press(
+      telegram,
+      seller,
+      told,
+      '▶️ Включить демпер магазина',
+      /Демпер магазина Sandbox Electronics включён\.\nТоваров с демпером: 5\. Первая проверка — в течение 5 мин\./,
+    );
   });
 
   it('an import switching on a few products checks them on the next tick; more than 20 at once spread their first checks', async () => {
     const store = await storeOf();
     const off = (await products()).filter((product) => !product.demperEnabled);
     expect(off.length).toBeGreaterThan(20);
-    const switchOn = (list: Product[]) => list.map((product) => ({ productId: product.id, sku: product.sku, title: product.title, demperEnabled: true, minPrice: product.price - 1000 }));
+    const switchOn = (list: Product[]) =>
+      list.map((product) => ({
+        productId: product.id,
+        sku: product.sku,
+        title: product.title,
+        demperEnabled: true,
+        minPrice: product.price - 1000,
+      }));
     // Far-away checks first: the import itself must bring them forward (or spread them), whatever was there.
-    await em().nativeUpdate(ProductSchema, { id: { $in: off.map((product) => product.id) } }, { nextCheckAt: new Date(Date.now() + 5 * HOUR) });
+    await em().nativeUpdate(
+      ProductSchema,
+      { id: { $in: off.map((product) => product.id) } },
+      { nextCheckAt: new Date(Date.now() + 5 * HOUR) },
+    );
     const before = Date.now();
     const few = await applyImport(harness.deps, store.id, switchOn(off.slice(0, 2)), 'test');
     expect(few.demper).toEqual({ switchedOn: 2, spreadSeconds: 0 });
-    for (const product of off.slice(0, 2)) expect((await fresh(product.id)).nextCheckAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    for (const product of off.slice(0, 2))
+      expect((await fresh(product.id)).nextCheckAt!.getTime()).toBeLessThanOrEqual(Date.now());
 
     const many = off.slice(2);
     expect(many.length).toBeGreaterThan(20);
@@ -185,24 +267,42 @@ describe('rival filters the seller sees', () => {
     const { telegram } = harness;
     const store = await storeOf();
     const target = await fresh((await products())[0]!.id);
-    expect(demperSettingsOf(target, undefined, store)!.rivalFilter).toMatchObject({ ignoreIntercity: true, ignoreUnproven: true });
+    expect(demperSettingsOf(target, undefined, store)!.rivalFilter).toMatchObject({
+      ignoreIntercity: true,
+      ignoreUnproven: true,
+    });
 
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics/);
     expect(buttonData(panel, 'Не учитывать продавцов из другого города: ✅')).toBe(`1:dm:${store.id}:fi`);
-    expect(buttonData(panel, 'Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(`1:dm:${store.id}:fu`);
+    expect(buttonData(panel, 'Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(
+      `1:dm:${store.id}:fu`,
+    );
 
     const since = telegram.calls.length;
     const toggled = await press(telegram, seller, panel, 'из другого города', /Демпер магазина Sandbox Electronics/);
-    expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({ text: 'Фильтр выключен' });
+    expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({
+      text: 'Фильтр выключен',
+    });
     expect(buttonData(toggled, 'Не учитывать продавцов из другого города: ❌')).toBe(`1:dm:${store.id}:fi`);
     expect(buttonData(toggled, 'с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(`1:dm:${store.id}:fu`);
     const switched = await storeOf();
     expect(switched.demperFilters).toEqual({ ignoreIntercity: false });
     // The strategy's settings follow: with the store passed, and from a product loaded with its store.
-    expect(demperSettingsOf(target, undefined, switched)!.rivalFilter).toMatchObject({ ignoreIntercity: false, ignoreUnproven: true });
-    expect(demperSettingsOf(await fresh(target.id))!.rivalFilter).toMatchObject({ ignoreIntercity: false, ignoreUnproven: true });
+    expect(demperSettingsOf(target, undefined, switched)!.rivalFilter).toMatchObject({
+      ignoreIntercity: false,
+      ignoreUnproven: true,
+    });
+    expect(demperSettingsOf(await fresh(target.id))!.rivalFilter).toMatchObject({
+      ignoreIntercity: false,
+      ignoreUnproven: true,
+    });
 
-    await say(telegram, seller, `/demper ${target.sku}`, /Не учитываем продавцов: из другого города ❌, с рейтингом ниже 4\.0 и меньше чем 10 отзывами ✅/);
+    await say(
+      telegram,
+      seller,
+      `/demper ${target.sku}`,
+      /Не учитываем продавцов: из другого города ❌, с рейтингом ниже 4\.0 и меньше чем 10 отзывами ✅/,
+    );
     // A product's own value wins over the store's.
     await em().nativeUpdate(ProductSchema, { id: target.id }, { demperOptions: { ignoreIntercity: true } });
     await say(telegram, seller, `/demper ${target.sku}`, /Не учитываем продавцов: из другого города ✅, с рейтингом/);

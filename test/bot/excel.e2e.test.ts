@@ -2,7 +2,15 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PreorderSchema, PriceChangeSchema, ProductSchema } from '../../src/db/entities/index.js';
-import { type BotHarness, changedSince, loginAndSync, newUser, productsOf, press, startBotHarness } from '../helpers/bot-harness.js';
+import {
+  type BotHarness,
+  changedSince,
+  loginAndSync,
+  newUser,
+  productsOf,
+  press,
+  startBotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { formatPrice } from '../../src/bot/helpers/format.js';
 
@@ -43,7 +51,12 @@ function rowOf(sheet: ExcelJS.Worksheet, sku: string): ExcelJS.Row {
 async function sendBack(workbook: ExcelJS.Workbook | Buffer, name: string, expect: RegExp) {
   const data = Buffer.isBuffer(workbook) ? workbook : Buffer.from(await workbook.xlsx.writeBuffer());
   const arrived = changedSince(harness.telegram, seller.id, expect);
-  await harness.telegram.sendDocument(seller, name, data, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  await harness.telegram.sendDocument(
+    seller,
+    name,
+    data,
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  );
   return harness.telegram.waitForBotMessage(seller.id, arrived, { timeoutMs: 20_000 });
 }
 
@@ -53,9 +66,23 @@ describe('products in Excel and back', () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('Товары');
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
-      'SKU', 'Название', 'Цена', 'В продаже', 'Минимум', 'Максимум', 'Шаг', 'Демпер', 'Стратегия',
-      'Предзаказ PP1 Алматы, дн.', 'Предзаказ PP2 Астана, дн.', 'Место', 'Конкурент, ₸',
-      'Цена, Алматы', 'Цена, Астана', 'Минимум, Алматы', 'Минимум, Астана',
+      'SKU',
+      'Название',
+      'Цена',
+      'В продаже',
+      'Минимум',
+      'Максимум',
+      'Шаг',
+      'Демпер',
+      'Стратегия',
+      'Предзаказ PP1 Алматы, дн.',
+      'Предзаказ PP2 Астана, дн.',
+      'Место',
+      'Конкурент, ₸',
+      'Цена, Алматы',
+      'Цена, Астана',
+      'Минимум, Алматы',
+      'Минимум, Астана',
     ]);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const all = await products();
@@ -67,7 +94,9 @@ describe('products in Excel and back', () => {
       const cityPrices = new Set(product.cityPrices.map((entry) => entry.price));
       expect(row.getCell(3).value).toBe(cityPrices.size > 1 ? null : product.price);
       for (const [index, cityId] of ['750000000', '710000000'].entries()) {
-        expect(row.getCell(14 + index).value).toBe(product.cityPrices.find((entry) => entry.cityId === cityId)?.price ?? product.price);
+        expect(row.getCell(14 + index).value).toBe(
+          product.cityPrices.find((entry) => entry.cityId === cityId)?.price ?? product.price,
+        );
       }
       expect(row.getCell(4).value).toBe(product.onSale ? 'да' : 'нет');
       expect(row.getCell(8).value).toBe('нет');
@@ -102,7 +131,9 @@ describe('products in Excel and back', () => {
     expect(preview.text).toMatch(/цены — 1, в продаже — 1, демпер — 1, предзаказ — 1/);
     expect(preview.text).toMatch(/Строк с ошибками: 3/);
     // The values the seller confirms, not «настройки демпера».
-    expect(preview.text).toContain(`демпер вкл, мин. ${formatPrice(demper!.price - 1000)}, макс. ${formatPrice(demper!.price + 1000)}, шаг 2%`);
+    expect(preview.text).toContain(
+      `демпер вкл, мин. ${formatPrice(demper!.price - 1000)}, макс. ${formatPrice(demper!.price + 1000)}, шаг 2%`,
+    );
     expect(preview.text).toMatch(/предзаказ PP1: 3 дн\./);
     expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — нужно целое число тенге, не меньше 10`);
     expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9\u202f000\u00a0₸ больше максимума 8\u202f000\u00a0₸`);
@@ -111,7 +142,14 @@ describe('products in Excel and back', () => {
     const writesBefore = writesBeforeFile;
 
     const confirmed = changedSince(telegram, seller.id, /Kaspi показывает предзаказ: 1/);
-    await press(telegram, seller, preview, 'Применить (4)', /Готово\. Настройки демпера — 1, в продаже — 1, цены — 1, предзаказы — 1/, 30_000);
+    await press(
+      telegram,
+      seller,
+      preview,
+      'Применить (4)',
+      /Готово\. Настройки демпера — 1, в продаже — 1, цены — 1, предзаказы — 1/,
+      30_000,
+    );
     expect(sandbox.writes(MERCHANT).length).toBeGreaterThan(writesBefore);
     await new Promise((resolve) => setTimeout(resolve, 500)); // Kaspi applies writes asynchronously
     const after = sandbox.catalogue(MERCHANT);
@@ -119,17 +157,32 @@ describe('products in Excel and back', () => {
     const earlier = (sku: string) => before.find((candidate) => candidate.sku === sku)!;
     expect(offer(cheaper!.sku).price).toBe(cheaper!.price - 15);
     expect(offer(offSale!.sku).availabilities.every((point) => point.available === 'no')).toBe(true);
-    expect(offer(preorder!.sku).availabilities.map((point) => point.preOrder ?? 0)).toEqual([3, earlier(preorder!.sku).availabilities[1]!.preOrder ?? 0]);
-    for (const untouched of [demper!, badPrice!, badBounds!]) expect(offer(untouched.sku)).toEqual(earlier(untouched.sku));
+    expect(offer(preorder!.sku).availabilities.map((point) => point.preOrder ?? 0)).toEqual([
+      3,
+      earlier(preorder!.sku).availabilities[1]!.preOrder ?? 0,
+    ]);
+    for (const untouched of [demper!, badPrice!, badBounds!])
+      expect(offer(untouched.sku)).toEqual(earlier(untouched.sku));
 
     const em = harness.infrastructure.database.orm.em.fork();
-    expect(await em.findOneOrFail(ProductSchema, demper!.id)).toMatchObject({ demperEnabled: true, minPrice: demper!.price - 1000, maxPrice: demper!.price + 1000, step: 2, stepIsPercent: true });
-    expect(await em.findOneOrFail(ProductSchema, badBounds!.id)).toMatchObject({ minPrice: badBounds!.minPrice ?? null, maxPrice: badBounds!.maxPrice ?? null });
+    expect(await em.findOneOrFail(ProductSchema, demper!.id)).toMatchObject({
+      demperEnabled: true,
+      minPrice: demper!.price - 1000,
+      maxPrice: demper!.price + 1000,
+      step: 2,
+      stepIsPercent: true,
+    });
+    expect(await em.findOneOrFail(ProductSchema, badBounds!.id)).toMatchObject({
+      minPrice: badBounds!.minPrice ?? null,
+      maxPrice: badBounds!.maxPrice ?? null,
+    });
     const change = await em.findOneOrFail(PriceChangeSchema, { product: cheaper!.id });
     expect(change).toMatchObject({ source: 'import', oldPrice: cheaper!.price, newPrice: cheaper!.price - 15 });
     // The imported preorder is read back like an uploaded one: the plan becomes «в Kaspi».
     await telegram.waitForBotMessage(seller.id, confirmed, { timeoutMs: 20_000 });
-    expect(await em.fork().findOneOrFail(PreorderSchema, { product: preorder!.id })).toMatchObject({ status: 'confirmed' });
+    expect(await em.fork().findOneOrFail(PreorderSchema, { product: preorder!.id })).toMatchObject({
+      status: 'confirmed',
+    });
   });
 
   it('a newer file replaces a preview that waits for confirmation', async () => {
@@ -147,7 +200,9 @@ describe('products in Excel and back', () => {
   it('an older file: a price left as exported is no change (its floor applies), an edited one is refused', async () => {
     const workbook = await exportWorkbook();
     const sheet = workbook.worksheets[0]!;
-    const [moved, other] = (await products()).filter((product) => product.onSale && product.minPrice === null).slice(-2);
+    const [moved, other] = (await products())
+      .filter((product) => product.onSale && product.minPrice === null)
+      .slice(-2);
     // After the export, the price of both moves (as the demper would move it).
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the change is recorded after the file's timestamp
     for (const product of [moved!, other!]) {
@@ -165,7 +220,12 @@ describe('products in Excel and back', () => {
   it('each city has its own price and floor columns: an edit moves only that city', async () => {
     const { sandbox } = harness;
     const [ALMATY, ASTANA] = ['750000000', '710000000'];
-    const product = (await products()).find((candidate) => candidate.onSale && candidate.minPrice === null && candidate.availabilities.every((point) => point.available === 'yes'))!;
+    const product = (await products()).find(
+      (candidate) =>
+        candidate.onSale &&
+        candidate.minPrice === null &&
+        candidate.availabilities.every((point) => point.available === 'yes'),
+    )!;
     const kaspi = () => sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.allCityPrices;
     const before = { almaty: kaspi()[ALMATY]!.price, astana: kaspi()[ASTANA]!.price };
     const workbook = await exportWorkbook();
@@ -181,13 +241,16 @@ describe('products in Excel and back', () => {
     expect(preview.text).toContain(`Астана: мин. ${formatPrice(before.astana - 500)}`);
     await press(harness.telegram, seller, preview, /Применить/, /Готово/, 30_000);
     const deadline = Date.now() + 10_000;
-    while (kaspi()[ASTANA]!.price !== before.astana - 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (kaspi()[ASTANA]!.price !== before.astana - 30 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(kaspi()[ASTANA]!.price).toBe(before.astana - 30);
     expect(kaspi()[ALMATY]!.price).toBe(before.almaty);
     const saved = await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, product.id);
     expect(saved.cityOverrides).toEqual({ [ASTANA]: { minPrice: before.astana - 500 } });
     expect(saved.minPrice).toBeNull();
-    const changes = await harness.infrastructure.database.orm.em.fork().find(PriceChangeSchema, { product: product.id, source: 'import' });
+    const changes = await harness.infrastructure.database.orm.em
+      .fork()
+      .find(PriceChangeSchema, { product: product.id, source: 'import' });
     expect(changes.map((change) => change.cityId)).toEqual([ASTANA]);
   });
 
@@ -196,7 +259,10 @@ describe('products in Excel and back', () => {
     const writesBefore = sandbox.writes(MERCHANT).length;
     await sendBack(Buffer.from('PK\u0003\u0004 definitely not a workbook'), 'products.xlsx', /Не удалось открыть файл/);
     const foreign = new ExcelJS.Workbook();
-    foreign.addWorksheet('Лист1').addRows([['Артикул', 'Цена'], ['1', 2]]);
+    foreign.addWorksheet('Лист1').addRows([
+      ['Артикул', 'Цена'],
+      ['1', 2],
+    ]);
     await sendBack(foreign, 'прайс.xlsx', /Это не наш файл/);
     await sendBack(Buffer.from('not an image'), 'photo.png', /Нужен файл Excel/);
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
-import { buttonData, press, say, startBotHarness, newUser, changedSince, loginBySms, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  buttonData,
+  press,
+  say,
+  startBotHarness,
+  newUser,
+  changedSince,
+  loginBySms,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -37,20 +46,30 @@ describe('logging in to Kaspi from the chat', () => {
 
     await say(telegram, user, 'один два', /4–6 цифр/);
     await say(telegram, user, '000000', /Неверный код из SMS/);
-    await press(telegram, user, askCode, 'Отправить код снова', /Новый код можно запросить через \d+ сек\. А пока введите код из последнего SMS/);
+    await press(
+      telegram,
+      user,
+      askCode,
+      'Отправить код снова',
+      /Новый код можно запросить через \d+ сек\. А пока введите код из последнего SMS/,
+    );
 
     // An older message's button tapped while the code is awaited: its spinner stops with the hint as a toast;
     // no new message, and the step still takes the code.
     const messagesBefore = telegram.messages(user.id).length;
     const stray = await telegram.pressButton(user, method.message_id, buttonData(method, 'e-mail'));
-    const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === stray);
+    const answer = await telegram.waitForCall(
+      (call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === stray,
+    );
     expect(answer.payload.text).toMatch(/^Введите код из SMS цифрами/);
     expect(telegram.messages(user.id)).toHaveLength(messagesBefore);
 
     const code = sandbox.lastCode('+7 (701) 000-00-02')!;
     const choose = await say(telegram, user, code, /несколько магазинов/);
     // The codes were deleted from the chat and are not readable in the stored conversation.
-    const typed = telegram.messages(user.id).filter((message) => message.from === 'user' && (message.text === code || message.text === '000000'));
+    const typed = telegram
+      .messages(user.id)
+      .filter((message) => message.from === 'user' && (message.text === code || message.text === '000000'));
     expect(typed).toHaveLength(2);
     expect(typed.every((message) => message.deleted)).toBe(true);
 
@@ -71,8 +90,12 @@ describe('logging in to Kaspi from the chat', () => {
     expect(JSON.stringify(chosen.reply_markup ?? {})).not.toContain('1:mc:');
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // Kaspi's pause between SMS to one number
     const again = await loginBySms(harness, user, '+7 701 000 00 02');
-    const labels = (again.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
-    expect(labels.filter((label) => label.endsWith('· ✅ уже подключён'))).toEqual([`${stores[0]!.name} · ✅ уже подключён`]);
+    const labels = (again.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+      .flat()
+      .map((button) => button.text);
+    expect(labels.filter((label) => label.endsWith('· ✅ уже подключён'))).toEqual([
+      `${stores[0]!.name} · ✅ уже подключён`,
+    ]);
     await press(telegram, user, again, 'Отмена', /Отменено/);
   });
 
@@ -90,11 +113,15 @@ describe('logging in to Kaspi from the chat', () => {
     const stored = await storedConversationText();
     expect(stored).not.toContain('Sandbox-Pass-1');
     expect(stored).not.toContain('Wrong-Pass-9');
-    const passwords = telegram.messages(user.id).filter((message) => message.from === 'user' && /Pass/.test(message.text ?? ''));
+    const passwords = telegram
+      .messages(user.id)
+      .filter((message) => message.from === 'user' && /Pass/.test(message.text ?? ''));
     expect(passwords.map((message) => message.deleted)).toEqual([true, true]);
 
     await say(telegram, user, sandbox.lastCode('seller@example.kz')!, /connected/, 60_000);
-    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    const store = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
     expect(store.loginMethod).toBe('email');
     expect(store.passwordSealed).toBeTruthy();
     expect(store.passwordSealed).not.toContain('Sandbox-Pass-1');
@@ -109,7 +136,9 @@ describe('logging in to Kaspi from the chat', () => {
     await say(telegram, user, '8 701 000 00 01', /Введите код/);
     await harness.restart();
     await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
-    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    const store = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
     expect(store.merchantUid).toBe('30067228');
   }, 60_000);
 
@@ -128,7 +157,9 @@ describe('logging in to Kaspi from the chat', () => {
     const notice = await telegram.waitForBotMessage(user.id, interrupted);
     expect(notice.message_id).toBeLessThan(answer.message_id);
     await say(telegram, user, '/price 123 5000', /Сначала подключите магазин/);
-    expect(telegram.messages(user.id).filter((message) => message.from === 'bot' && /прерван/.test(message.text ?? ''))).toHaveLength(1);
+    expect(
+      telegram.messages(user.id).filter((message) => message.from === 'bot' && /прерван/.test(message.text ?? '')),
+    ).toHaveLength(1);
   });
 });
 
@@ -146,10 +177,14 @@ describe('the login service’s other answers in the chat', () => {
     await askPhone(user);
     await say(telegram, user, '+7 701 000 00 04', /Введите код/);
     const choose = await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-04')!, /несколько магазинов/);
-    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
+    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+      .flat()
+      .map((button) => button.text);
     expect(labels).toHaveLength(3); // two stores and «Отмена»
     await press(telegram, user, choose, labels[1]!, /подключён/);
-    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+    const store = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
     expect(store.merchantUid).toBe('30463421');
   });
 
@@ -158,7 +193,12 @@ describe('the login service’s other answers in the chat', () => {
     const user = newUser();
     await askPhone(user);
     await say(telegram, user, '+7 701 000 00 05', /Введите код/);
-    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-05')!, /Kaspi также отправил код на почту p\*\*\*@example\.kz/);
+    await say(
+      telegram,
+      user,
+      sandbox.lastCode('+7 (701) 000-00-05')!,
+      /Kaspi также отправил код на почту p\*\*\*@example\.kz/,
+    );
     const code = sandbox.lastCode('phone-owner@example.kz')!;
     await say(telegram, user, code === '111111' ? '222222' : '111111', /Неверный код из письма Kaspi/);
     await say(telegram, user, code, /подключён/);
@@ -172,7 +212,12 @@ describe('the login service’s other answers in the chat', () => {
     await pause();
     await say(telegram, user, '+7 701 000 00 01', /Введите код/);
     sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'TIMEOUT_EXCEEDED' }] });
-    const expired = await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /Код из SMS больше не действует/);
+    const expired = await say(
+      telegram,
+      user,
+      sandbox.lastCode('+7 (701) 000-00-01')!,
+      /Код из SMS больше не действует/,
+    );
     await pause();
     await press(telegram, user, expired, 'Отправить код снова', /Новый код отправлен/);
     await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
@@ -185,7 +230,12 @@ describe('the login service’s other answers in the chat', () => {
     await pause();
     await say(telegram, user, '+7 701 000 00 01', /Введите код/);
     sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'MFA_CODE_ATTEMPT_LIMIT' }] });
-    await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /Слишком много неверных кодов\. Начните вход заново: \/login/);
+    await say(
+      telegram,
+      user,
+      sandbox.lastCode('+7 (701) 000-00-01')!,
+      /Слишком много неверных кодов\. Начните вход заново: \/login/,
+    );
     await say(telegram, user, '123456', /Не понял сообщение/); // the login is over
   });
 
@@ -196,9 +246,13 @@ describe('the login service’s other answers in the chat', () => {
     await press(telegram, owner, method, 'e-mail', /Введите e-mail/);
     await say(telegram, owner, 'owner@example.kz', /Введите пароль/);
     const choose = await say(telegram, owner, 'Sandbox-Pass-3', /несколько магазинов/, 60_000);
-    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
+    const labels = (choose.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+      .flat()
+      .map((button) => button.text);
     await press(telegram, owner, choose, labels[0]!, /подключён/, 60_000);
-    const store = await harness.infrastructure.database.orm.em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: owner.id } });
+    const store = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(StoreSchema, { seller: { telegramUserId: owner.id } });
     expect(store.loginMethod).toBe('email');
     expect(store.merchantUid).toBe('30067228');
 
@@ -206,9 +260,18 @@ describe('the login service’s other answers in the chat', () => {
     const again = await say(telegram, seller, '/login', /Как войти/);
     await press(telegram, seller, again, 'e-mail', /Введите e-mail/);
     await say(telegram, seller, 'seller@example.kz', /Введите пароль/);
-    sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'MFA_CODE_TOO_MANY_SEND', breakTimeSeconds: 30 }] });
+    sandbox.injectFaults({
+      target: 'idmc',
+      loginErrors: [{ errorCode: 'MFA_CODE_TOO_MANY_SEND', breakTimeSeconds: 30 }],
+    });
     const asked = changedSince(telegram, seller.id, /^Введите пароль/);
-    await say(telegram, seller, 'Sandbox-Pass-1', /Kaspi просит подождать перед новым кодом: ещё 30 сек\. Затем введите пароль снова/, 60_000);
+    await say(
+      telegram,
+      seller,
+      'Sandbox-Pass-1',
+      /Kaspi просит подождать перед новым кодом: ещё 30 сек\. Затем введите пароль снова/,
+      60_000,
+    );
     await telegram.waitForBotMessage(seller.id, asked);
     await pause();
     await say(telegram, seller, 'Sandbox-Pass-1', /код подтверждения/, 60_000);
@@ -222,17 +285,21 @@ describe('the login service’s other answers in the chat', () => {
     expect(logs.text()).not.toContain('Sandbox-Pass-1');
   }, 180_000);
 
-  it.each(['403', 'redirect', 'login-page'] as const)('a cabinet session expired as %s: the seller reads «session expired», not «IP blocked»', async (shape) => {
-    const { telegram, sandbox } = harness;
-    const user = newUser();
-    await pause();
-    await loginBySms(harness, user, '+7 701 000 00 01');
-    sandbox.expireSessions('30067228', shape);
-    const expired = changedSince(telegram, user.id, /Сессия Kaspi истекла/);
-    await telegram.sendText(user, '/sync');
-    const notice = await telegram.waitForBotMessage(user.id, expired, { timeoutMs: 30_000 });
-    expect(buttonData(notice, 'Войти снова')).toMatch(/^1:sr:\d+$/);
-    const texts = telegram.messages(user.id).map((message) => message.text ?? '');
-    expect(texts.some((text) => /временно не отвечает|Kaspi отклонил запрос/.test(text))).toBe(false);
-  }, 60_000);
+  it.each(['403', 'redirect', 'login-page'] as const)(
+    'a cabinet session expired as %s: the seller reads «session expired», not «IP blocked»',
+    async (shape) => {
+      const { telegram, sandbox } = harness;
+      const user = newUser();
+      await pause();
+      await loginBySms(harness, user, '+7 701 000 00 01');
+      sandbox.expireSessions('30067228', shape);
+      const expired = changedSince(telegram, user.id, /Сессия Kaspi истекла/);
+      await telegram.sendText(user, '/sync');
+      const notice = await telegram.waitForBotMessage(user.id, expired, { timeoutMs: 30_000 });
+      expect(buttonData(notice, 'Войти снова')).toMatch(/^1:sr:\d+$/);
+      const texts = telegram.messages(user.id).map((message) => message.text ?? '');
+      expect(texts.some((text) => /временно не отвечает|Kaspi отклонил запрос/.test(text))).toBe(false);
+    },
+    60_000,
+  );
 });

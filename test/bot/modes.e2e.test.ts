@@ -3,7 +3,15 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { KvEntrySchema, SellerSchema, StoreSchema } from '../../src/db/entities/index.js';
-import { buttonData, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  buttonData,
+  loginBySms,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { fetchMetrics, metricSum } from '../helpers/metrics.js';
 
@@ -42,17 +50,28 @@ describe('the bot behind a webhook', () => {
     const port = await freePort();
     const harness = await startBotHarness({
       logger: captureLogger('warn').logger,
-      env: { BOT_MODE: 'webhook', WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`, WEBHOOK_SECRET: 'sandbox-webhook-secret', HTTP_PORT: String(port) },
+      env: {
+        BOT_MODE: 'webhook',
+        WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`,
+        WEBHOOK_SECRET: 'sandbox-webhook-secret',
+        HTTP_PORT: String(port),
+      },
     });
     harnesses.push(harness);
     const { telegram } = harness;
-    expect(telegram.calls.find((call) => call.method === 'setWebhook')?.payload).toMatchObject({ url: `http://127.0.0.1:${port}/telegram/hook`, secret_token: 'sandbox-webhook-secret' });
+    expect(telegram.calls.find((call) => call.method === 'setWebhook')?.payload).toMatchObject({
+      url: `http://127.0.0.1:${port}/telegram/hook`,
+      secret_token: 'sandbox-webhook-secret',
+    });
     const user = newUser();
     await say(telegram, user, '/start', /Здравствуйте/);
     const forged = await fetch(`http://127.0.0.1:${port}/telegram/hook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
-      body: JSON.stringify({ update_id: 999999, message: { message_id: 1, date: 1, chat: { id: user.id, type: 'private' }, from: user, text: '/start' } }),
+      body: JSON.stringify({
+        update_id: 999999,
+        message: { message_id: 1, date: 1, chat: { id: user.id, type: 'private' }, from: user, text: '/start' },
+      }),
     });
     expect(forged.status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
@@ -68,10 +87,15 @@ describe('a seller’s settings and stores', () => {
     const user = newUser('Ерлан', 'kk');
     telegram.injectFlood('sendMessage', 1, 2);
     await say(telegram, user, '/start', /Сәлеметсіз бе, Ерлан/, 20_000);
-    expect(telegram.calls.filter((call) => call.method === 'sendMessage' && call.error?.error_code === 429)).toHaveLength(2);
+    expect(
+      telegram.calls.filter((call) => call.method === 'sendMessage' && call.error?.error_code === 429),
+    ).toHaveLength(2);
 
     // The main menu's «⚙️ Баптаулар» opens the same settings as /settings.
-    const start = telegram.messages(user.id).filter((message) => message.from === 'bot').at(-1)!;
+    const start = telegram
+      .messages(user.id)
+      .filter((message) => message.from === 'bot')
+      .at(-1)!;
     await press(telegram, user, start, /⚙️/, /Тіл: Қазақша/);
     const settings = await say(telegram, user, '/settings', /Тіл: Қазақша/);
     await press(telegram, user, settings, 'Русский', /Язык: Русский/);
@@ -82,14 +106,23 @@ describe('a seller’s settings and stores', () => {
     // Tapping the option already chosen edits nothing; Telegram's «message is not modified» is no error.
     const before = telegram.calls.length;
     const queryId = await telegram.pressButton(user, chosen.message_id, buttonData(chosen, '✅ English'));
-    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === queryId, { since: before });
+    await telegram.waitForCall(
+      (call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === queryId,
+      { since: before },
+    );
     await say(telegram, user, '/help', /What I can do/);
-    expect(telegram.messages(user.id).slice(-4).map((message) => message.text)).not.toContainEqual(expect.stringMatching(/went wrong/));
+    expect(
+      telegram
+        .messages(user.id)
+        .slice(-4)
+        .map((message) => message.text),
+    ).not.toContainEqual(expect.stringMatching(/went wrong/));
 
     // Quiet hours (SPEC §2 /settings): one tap sets them, another clears them; the notifier reads the row.
     const withQuiet = await press(telegram, user, chosen, '22:00–08:00', /Quiet hours: 22:00–08:00/);
     expect(buttonData(withQuiet, '✅ 22:00–08:00')).toBeTruthy();
-    const sellerRow = async () => harness.infrastructure.database.orm.em.fork().findOneOrFail(SellerSchema, { telegramUserId: user.id });
+    const sellerRow = async () =>
+      harness.infrastructure.database.orm.em.fork().findOneOrFail(SellerSchema, { telegramUserId: user.id });
     expect(await sellerRow()).toMatchObject({ quietFromMinute: 22 * 60, quietToMinute: 8 * 60 });
     await press(telegram, user, withQuiet, 'No quiet hours', /Quiet hours: none/);
     expect(await sellerRow()).toMatchObject({ quietFromMinute: null, quietToMinute: null });
@@ -110,9 +143,15 @@ describe('a seller’s settings and stores', () => {
 
     // The operator sees the same story in /metrics: Telegram's 429s, the login's Kaspi requests, the taps.
     const metrics = await fetchMetrics(harness.running.http.port);
-    expect(metricSum(metrics, 'kaspi_bot_telegram_failed_calls_total', { method: 'sendMessage', code: '429' })).toBeGreaterThanOrEqual(2);
-    expect(metricSum(metrics, 'kaspi_bot_kaspi_requests_total', { endpoint: /^login\./, status: /^[23]\d\d$/ })).toBeGreaterThanOrEqual(2);
-    expect(metricSum(metrics, 'kaspi_bot_updates_total', { kind: 'menu:settings', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
+    expect(
+      metricSum(metrics, 'kaspi_bot_telegram_failed_calls_total', { method: 'sendMessage', code: '429' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricSum(metrics, 'kaspi_bot_kaspi_requests_total', { endpoint: /^login\./, status: /^[23]\d\d$/ }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricSum(metrics, 'kaspi_bot_updates_total', { kind: 'menu:settings', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(3);
     expect(metricSum(metrics, 'kaspi_bot_updates_total', { kind: 'button:storeRemoveYes', outcome: 'ok' })).toBe(1);
     expect(metricSum(metrics, 'kaspi_bot_updates_total', { outcome: 'error' })).toBe(0);
   }, 60_000);

@@ -2,7 +2,17 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PreorderSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { type BotHarness, buttonData, changedSince, loginAndSync, newUser, press, productsOf, say, startBotHarness } from '../helpers/bot-harness.js';
+import {
+  type BotHarness,
+  buttonData,
+  changedSince,
+  loginAndSync,
+  newUser,
+  press,
+  productsOf,
+  say,
+  startBotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { PREORDER_FAILURE } from '../../src/preorders/service.js';
 
@@ -27,7 +37,9 @@ async function products(): Promise<Product[]> {
 
 /** Two-point offers with no preorder yet. */
 async function candidates(): Promise<Product[]> {
-  return (await products()).filter((product) => product.availabilities.length === 2 && product.availabilities.every((point) => !point.preOrder));
+  return (await products()).filter(
+    (product) => product.availabilities.length === 2 && product.availabilities.every((point) => !point.preOrder),
+  );
 }
 
 const offerAt = (sku: string) => harness.sandbox.catalogue(MERCHANT).find((offer) => offer.sku === sku)!;
@@ -52,18 +64,29 @@ describe('preorders in the chat', () => {
 
     const done = await press(telegram, seller, planned, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
     expect(done.text).toContain(target!.title.slice(0, 20));
-    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), { timeoutMs: 20_000 });
+    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), {
+      timeoutMs: 20_000,
+    });
 
     const offer = offerAt(target!.sku);
     const earlier = before.find((candidate) => candidate.sku === target!.sku)!;
-    expect(offer.availabilities.map((point) => [point.storeId, point.preOrder ?? 0, point.available, point.stockCount])).toEqual(
-      earlier.availabilities.map((point) => [point.storeId, point.storeId.endsWith('_PP1') ? 7 : point.preOrder ?? 0, point.available, point.stockCount]),
+    expect(
+      offer.availabilities.map((point) => [point.storeId, point.preOrder ?? 0, point.available, point.stockCount]),
+    ).toEqual(
+      earlier.availabilities.map((point) => [
+        point.storeId,
+        point.storeId.endsWith('_PP1') ? 7 : (point.preOrder ?? 0),
+        point.available,
+        point.stockCount,
+      ]),
     );
     expect(offer.price).toBe(earlier.price);
     for (const other of harness.sandbox.catalogue(MERCHANT).filter((candidate) => candidate.sku !== target!.sku)) {
       expect(other.availabilities).toEqual(before.find((candidate) => candidate.sku === other.sku)!.availabilities);
     }
-    const row = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PreorderSchema, { product: target!.id });
+    const row = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(PreorderSchema, { product: target!.id });
     expect(row).toMatchObject({ status: 'confirmed', uploadMethod: 'pricefeed' });
   });
 
@@ -72,15 +95,23 @@ describe('preorders in the chat', () => {
     const [, target] = await candidates();
     const priceBefore = offerAt(target!.sku).price;
     const uploadsBefore = harness.sandbox.writes(MERCHANT).filter((write) => write.endpoint === 'upload').length;
-    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 5 })));
+    const result = await harness.deps.preorders.plan(
+      target!.store.id,
+      target!.id,
+      target!.availabilities.map((point) => ({ storeId: point.storeId, days: 5 })),
+    );
     expect(result.ok).toBe(true);
     const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 1/);
     await press(telegram, seller, list, 'Загрузить файлом', /Отправлено в Kaspi: 1 из 1/, 30_000);
-    expect(harness.sandbox.writes(MERCHANT).filter((write) => write.endpoint === 'upload').length).toBe(uploadsBefore + 1);
+    expect(harness.sandbox.writes(MERCHANT).filter((write) => write.endpoint === 'upload').length).toBe(
+      uploadsBefore + 1,
+    );
     const offer = offerAt(target!.sku);
     expect(offer.availabilities.map((point) => point.preOrder)).toEqual([5, 5]);
     expect(offer.price).toBe(priceBefore);
-    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), { timeoutMs: 20_000 });
+    await telegram.waitForBotMessage(seller.id, (message) => /Kaspi показывает предзаказ: 1/.test(message.text ?? ''), {
+      timeoutMs: 20_000,
+    });
   });
 
   it('sends the preorder list as an Excel file a seller can read: header, frozen row, days per point', async () => {
@@ -89,7 +120,9 @@ describe('preorders in the chat', () => {
     const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
     // Plans and Kaspi's preorders share one numbering, and «✏️ n» / «⏹ n» act on line n.
     const [, number, firstTitle] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;
-    const firstProduct = (await productsOf(harness, seller.id)).find((product) => product.title.startsWith(firstTitle!.replace(/…$/, '')))!;
+    const firstProduct = (await productsOf(harness, seller.id)).find((product) =>
+      product.title.startsWith(firstTitle!.replace(/…$/, '')),
+    )!;
     expect(buttonData(list, new RegExp(`^✏️ ${number}$`))).toBe(`1:pr:edit:${firstProduct.id}`);
     expect(buttonData(list, new RegExp(`^⏹ ${number}$`))).toBe(`1:pr:off:${firstProduct.id}`);
     const sent = changedSince(telegram, seller.id, /Предзаказы: \d+\. Дни указаны/);
@@ -100,7 +133,12 @@ describe('preorders in the chat', () => {
     await workbook.xlsx.load(document.document!.data as never);
     // Sent back as it is, the list is named for what it is (read-only), not «не наш файл».
     const told = changedSince(telegram, seller.id, /Это файл со списком предзаказов — он только для просмотра/);
-    await telegram.sendDocument(seller, document.document!.file_name!, document.document!.data!, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await telegram.sendDocument(
+      seller,
+      document.document!.file_name!,
+      document.document!.data!,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     await telegram.waitForBotMessage(seller.id, told, { timeoutMs: 15_000 });
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('Предзаказы');
@@ -123,18 +161,31 @@ describe('preorders in the chat', () => {
     expect(sheet.getColumn(4).numFmt).toBe('#,##0');
   });
 
-  it('tells why a plan failed in the seller\'s words, never the English error kept for the log', async () => {
+  it("tells why a plan failed in the seller's words, never the English error kept for the log", async () => {
     const { telegram } = harness;
     await harness.deps.background.idle();
     const [target] = await candidates();
-    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 3 })));
+    const result = await harness.deps.preorders.plan(
+      target!.store.id,
+      target!.id,
+      target!.availabilities.map((point) => ({ storeId: point.storeId, days: 3 })),
+    );
     expect(result.ok).toBe(true);
     const em = harness.infrastructure.database.orm.em.fork();
     const cases: [string, RegExp][] = [
-      [`${PREORDER_FAILURE.fileRefused} ERROR`, /ошибка \(Kaspi не принял файл — отправьте кнопкой «⬆️ Загрузить в Kaspi»\)/],
+      [
+        `${PREORDER_FAILURE.fileRefused} ERROR`,
+        /ошибка \(Kaspi не принял файл — отправьте кнопкой «⬆️ Загрузить в Kaspi»\)/,
+      ],
       [PREORDER_FAILURE.notFound, /ошибка \(товара нет в кабинете Kaspi\)/],
-      [`${PREORDER_FAILURE.notSent} Kaspi 429 on /bff/offer-view/import`, /ошибка \(не отправлено — нажмите «⬆️ Загрузить в Kaspi» ещё раз\)/],
-      [`offer ${target!.sku} has no point 30067228_PP9`, /ошибка \(точки продаж изменились — обновите товары: \/sync\)/],
+      [
+        `${PREORDER_FAILURE.notSent} Kaspi 429 on /bff/offer-view/import`,
+        /ошибка \(не отправлено — нажмите «⬆️ Загрузить в Kaspi» ещё раз\)/,
+      ],
+      [
+        `offer ${target!.sku} has no point 30067228_PP9`,
+        /ошибка \(точки продаж изменились — обновите товары: \/sync\)/,
+      ],
       ['something nobody expected', /ошибка \(не отправлено — попробуйте ещё раз\)/],
     ];
     for (const [error, shown] of cases) {
@@ -151,7 +202,13 @@ describe('preorders in the chat', () => {
     const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
     const [, number, title] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;
     const product = (await products()).find((candidate) => candidate.title.startsWith(title!.replace(/…$/, '')))!;
-    const planned = await press(telegram, seller, list, new RegExp(`^⏹ ${number}$`), /Запланировано \(ещё не в Kaspi\): 1/);
+    const planned = await press(
+      telegram,
+      seller,
+      list,
+      new RegExp(`^⏹ ${number}$`),
+      /Запланировано \(ещё не в Kaspi\): 1/,
+    );
     const removed = changedSince(telegram, seller.id, /Kaspi снял предзаказ: 1/);
     await press(telegram, seller, planned, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
     await telegram.waitForBotMessage(seller.id, removed, { timeoutMs: 20_000 });
@@ -164,7 +221,11 @@ describe('preorders in the chat', () => {
     const em = harness.infrastructure.database.orm.em.fork();
     const planIds: number[] = [];
     for (const product of (await products()).filter((candidate) => candidate.availabilities.length > 0).slice(0, 9)) {
-      const result = await harness.deps.preorders.plan(product.store.id, product.id, product.availabilities.map((point) => ({ storeId: point.storeId, days: 2 })));
+      const result = await harness.deps.preorders.plan(
+        product.store.id,
+        product.id,
+        product.availabilities.map((point) => ({ storeId: point.storeId, days: 2 })),
+      );
       if (result.ok) planIds.push(product.id);
     }
     expect(planIds.length).toBe(9);
@@ -188,26 +249,41 @@ describe('preorders in the chat', () => {
     const { telegram } = harness;
     // The earlier uploads' read-backs finish first: one background task per store uploads or reads back.
     const deadline = Date.now() + 20_000;
-    while ((await harness.infrastructure.database.orm.em.fork().count(PreorderSchema, { status: 'uploaded' })) > 0 && Date.now() < deadline) {
+    while (
+      (await harness.infrastructure.database.orm.em.fork().count(PreorderSchema, { status: 'uploaded' })) > 0 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await harness.deps.background.idle();
     const [target] = await candidates();
-    const result = await harness.deps.preorders.plan(target!.store.id, target!.id, target!.availabilities.map((point) => ({ storeId: point.storeId, days: 4 })));
+    const result = await harness.deps.preorders.plan(
+      target!.store.id,
+      target!.id,
+      target!.availabilities.map((point) => ({ storeId: point.storeId, days: 4 })),
+    );
     expect(result.ok).toBe(true);
     const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 1/);
-    const failed = changedSince(telegram, seller.id, /Предзаказы загружены, но проверить их в Kaspi не удалось: Сессия Kaspi истекла/);
+    const failed = changedSince(
+      telegram,
+      seller.id,
+      /Предзаказы загружены, но проверить их в Kaspi не удалось: Сессия Kaspi истекла/,
+    );
     await press(telegram, seller, list, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
     harness.sandbox.expireSessions(MERCHANT); // before the first read-back (300 ms in the harness)
     await telegram.waitForBotMessage(seller.id, failed, { timeoutMs: 15_000 });
     expect(offerAt(target!.sku).availabilities.map((point) => point.preOrder)).toEqual([4, 4]);
-    const row = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PreorderSchema, { product: target!.id });
+    const row = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(PreorderSchema, { product: target!.id });
     expect(row.status).toBe('uploaded');
   });
 });
 
 /** The two products the first tests put on preorder (they are the first two-point products by id). */
 async function candidatesBefore(): Promise<string[]> {
-  const rows = await harness.infrastructure.database.orm.em.fork().find(PreorderSchema, {}, { populate: ['product'], orderBy: { id: 'ASC' } });
+  const rows = await harness.infrastructure.database.orm.em
+    .fork()
+    .find(PreorderSchema, {}, { populate: ['product'], orderBy: { id: 'ASC' } });
   return rows.map((row) => row.product.sku);
 }

@@ -67,10 +67,18 @@ function decodePng(png: Buffer): Image {
       const c = i >= channels && y > 0 ? pixels[row - stride + i - channels]! : 0;
       let predictor: number;
       switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
+        case 0:
+          predictor = 0;
+          break;
+        case 1:
+          predictor = a;
+          break;
+        case 2:
+          predictor = b;
+          break;
+        case 3:
+          predictor = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -79,7 +87,8 @@ function decodePng(png: Buffer): Image {
           predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`unknown filter ${filter} on row ${y}`);
+        default:
+          throw new Error(`unknown filter ${filter} on row ${y}`);
       }
       pixels[row + i] = (line[i]! + predictor) & 0xff;
     }
@@ -101,7 +110,8 @@ function is(img: Image, x: number, y: number, [r, g, b]: Rgb): boolean {
 /** Every pixel of a colour, as coordinates. */
 function find(img: Image, colour: Rgb): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = [];
-  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (is(img, x, y, colour)) out.push({ x, y });
+  for (let y = 0; y < img.height; y++)
+    for (let x = 0; x < img.width; x++) if (is(img, x, y, colour)) out.push({ x, y });
   return out;
 }
 
@@ -276,9 +286,7 @@ describe('renderPriceChart', () => {
 
   it('cuts the rival line at `now`, at the price it had reached by then', () => {
     // From 500 at 0h to 1500 at 20h, so 1000 at `now` = 10h; ours holds 500 throughout.
-    const img = decodePng(
-      renderPriceChart({ ours: [pt(0, 500)], rival: [pt(0, 500), pt(20, 1500)], now: at(10) }),
-    );
+    const img = decodePng(renderPriceChart({ ours: [pt(0, 500)], rival: [pt(0, 500), pt(20, 1500)], now: at(10) }));
     const blue = find(img, BLUE);
     const orange = find(img, ORANGE);
     const right = Math.max(...orange.map((p) => p.x));
@@ -302,16 +310,12 @@ describe('renderPriceChart', () => {
 
   it('keeps 4–6 evenly spaced grid lines for any price range up to 999,999,999', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 999_999_999 }),
-        fc.integer({ min: 0, max: 999_999_999 }),
-        (a, b) => {
-          // A flat line could sit exactly on a grid line and hide it; equal prices have their own test.
-          fc.pre(a !== b);
-          const img = decodePng(renderPriceChart({ ours: [], rival: [pt(0, a), pt(5, b)], width: 240, height: 160 }));
-          expectEvenGrid(img);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 0, max: 999_999_999 }), (a, b) => {
+        // A flat line could sit exactly on a grid line and hide it; equal prices have their own test.
+        fc.pre(a !== b);
+        const img = decodePng(renderPriceChart({ ours: [], rival: [pt(0, a), pt(5, b)], width: 240, height: 160 }));
+        expectEvenGrid(img);
+      }),
       { numRuns: 60 },
     );
   });
@@ -393,7 +397,7 @@ describe('renderPriceChart', () => {
     expect(dirty.equals(clean)).toBe(true);
   });
 
-  describe('time axis, in the seller\'s zone', () => {
+  describe("time axis, in the seller's zone", () => {
     const DAY = 24 * HOUR;
     // 2026-11-25 14:20 UTC is 19:20 in Almaty (UTC+5 all year).
     const NOW = Date.UTC(2026, 10, 25, 14, 20);
@@ -411,22 +415,38 @@ describe('renderPriceChart', () => {
     });
 
     it('reads an unknown stored zone as Almaty, like the rest of the bot', () => {
-      expect(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Mars/Olympus')).toEqual(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty'));
+      expect(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Mars/Olympus')).toEqual(
+        timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty'),
+      );
     });
 
     it('never puts more labels than fit, for any window and width', () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 60 * DAY }), fc.integer({ min: 50, max: 2000 }), fc.constantFrom('Asia/Almaty', 'Asia/Aqtobe', 'UTC', 'Europe/Moscow'), (span, width, zone) => {
-          const ticks = timeTicks(NOW - span, NOW, width, 60, zone);
-          expect(ticks.length).toBeLessThanOrEqual(Math.max(1, Math.floor(width / 60)) + 1);
-          for (const tick of ticks) expect(tick.t >= NOW - span && tick.t <= NOW).toBe(true);
-          for (const tick of ticks) expect(tick.label).toMatch(/^\d\d[.:]\d\d$/);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 60 * DAY }),
+          fc.integer({ min: 50, max: 2000 }),
+          fc.constantFrom('Asia/Almaty', 'Asia/Aqtobe', 'UTC', 'Europe/Moscow'),
+          (span, width, zone) => {
+            const ticks = timeTicks(NOW - span, NOW, width, 60, zone);
+            expect(ticks.length).toBeLessThanOrEqual(Math.max(1, Math.floor(width / 60)) + 1);
+            for (const tick of ticks) expect(tick.t >= NOW - span && tick.t <= NOW).toBe(true);
+            for (const tick of ticks) expect(tick.label).toMatch(/^\d\d[.:]\d\d$/);
+          },
+        ),
       );
     });
 
     it('writes the labels under the plot, one under each vertical grid line', () => {
-      const img = decodePng(renderPriceChart({ ours: [{ at: new Date(NOW - 7 * DAY), price: 1000 }], rival: [{ at: new Date(NOW - 7 * DAY), price: 900 }, { at: new Date(NOW), price: 950 }], now: new Date(NOW) }));
+      const img = decodePng(
+        renderPriceChart({
+          ours: [{ at: new Date(NOW - 7 * DAY), price: 1000 }],
+          rival: [
+            { at: new Date(NOW - 7 * DAY), price: 900 },
+            { at: new Date(NOW), price: 950 },
+          ],
+          now: new Date(NOW),
+        }),
+      );
       const orange = find(img, ORANGE);
       const plotBottom = Math.max(...gridRows(img), ...orange.map((p) => p.y));
       // Vertical grid lines: columns where the grid colour runs down most of the plot.
@@ -435,13 +455,16 @@ describe('renderPriceChart', () => {
       expect(columns.length).toBe(7);
       for (const x of columns) {
         let ink = 0;
-        for (let y = plotBottom + 1; y < img.height; y++) for (let dx = -30; dx <= 30; dx++) if (is(img, x + dx, y, LABEL)) ink++;
+        for (let y = plotBottom + 1; y < img.height; y++)
+          for (let dx = -30; dx <= 30; dx++) if (is(img, x + dx, y, LABEL)) ink++;
         expect(ink, `label under x=${x}`).toBeGreaterThan(20);
       }
     });
 
     it('leaves the time labels out of a chart too small to hold them', () => {
-      const img = decodePng(renderPriceChart({ ours: [pt(0, 1000)], rival: [pt(0, 900), pt(30, 950)], width: 150, height: 100 }));
+      const img = decodePng(
+        renderPriceChart({ ours: [pt(0, 1000)], rival: [pt(0, 900), pt(30, 950)], width: 150, height: 100 }),
+      );
       // Price labels stay on the left of the plot; time labels would run across under it.
       expect(find(img, LABEL).filter((p) => p.x > img.width / 2)).toEqual([]);
     });

@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CompetitorSnapshotSchema, PriceChangeSchema, ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
-import { buttonData, changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  CompetitorSnapshotSchema,
+  PriceChangeSchema,
+  ProductSchema,
+  SellerSchema,
+  type Product,
+} from '../../src/db/entities/index.js';
+import {
+  buttonData,
+  changedSince,
+  loginBySms,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { formatPrice } from '../../src/bot/helpers/format.js';
 
@@ -16,7 +31,14 @@ beforeAll(async () => {
   const connected = await loginBySms(harness, seller, '+7 701 000 00 01');
   // The sync, slowed down so the seller sees progress in the one message being edited.
   harness.sandbox.injectFaults({ target: 'cabinet', delayMs: 900, delayedRequests: 4 });
-  await press(harness.telegram, seller, connected, 'Синхронизировать', /товаров синхронизировано — \d+\. Новых: \d+/, 30_000);
+  await press(
+    harness.telegram,
+    seller,
+    connected,
+    'Синхронизировать',
+    /товаров синхронизировано — \d+\. Новых: \d+/,
+    30_000,
+  );
   await loginBySms(harness, stranger, '+7 701 000 00 02', /Sandbox Home/);
 }, 120_000);
 
@@ -34,7 +56,9 @@ async function waitUntilTrue(check: () => Promise<boolean>, timeoutMs = 10_000):
 
 /** Products priced alike in both cities: `/price` without a city goes straight to Kaspi for them (no «which city?»). */
 async function onePriced(telegramUserId: number): Promise<Product[]> {
-  return (await productsOf(telegramUserId)).filter((product) => new Set(product.cityPrices.map((entry) => entry.price)).size <= 1);
+  return (await productsOf(telegramUserId)).filter(
+    (product) => new Set(product.cityPrices.map((entry) => entry.price)).size <= 1,
+  );
 }
 
 async function productsOf(telegramUserId: number): Promise<Product[]> {
@@ -45,10 +69,16 @@ async function productsOf(telegramUserId: number): Promise<Product[]> {
 
 describe('the seller’s products in the chat', () => {
   it('synced with live progress in one edited message, ending with a summary', () => {
-    const edits = harness.telegram.calls.filter((call) => call.method === 'editMessageText' && call.payload.chat_id === seller.id);
+    const edits = harness.telegram.calls.filter(
+      (call) => call.method === 'editMessageText' && call.payload.chat_id === seller.id,
+    );
     const progress = edits.filter((call) => /синхронизировано \d+ из \d+/.test(String(call.payload.text)));
     expect(progress.length).toBeGreaterThan(0);
-    const messageIds = new Set(edits.filter((call) => /Sandbox Electronics/.test(String(call.payload.text))).map((call) => call.payload.message_id));
+    const messageIds = new Set(
+      edits
+        .filter((call) => /Sandbox Electronics/.test(String(call.payload.text)))
+        .map((call) => call.payload.message_id),
+    );
     expect(messageIds.size).toBe(1);
   });
 
@@ -57,9 +87,15 @@ describe('the seller’s products in the chat', () => {
     const total = (await productsOf(seller.id)).length;
     expect(total).toBe(harness.sandbox.catalogue(MERCHANT).length);
     const pages = Math.ceil(total / 8);
-    const list = await say(telegram, seller, '/products', new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'));
+    const list = await say(
+      telegram,
+      seller,
+      '/products',
+      new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'),
+    );
     // No empty keyboard rows reach Telegram (a trailing `.row()` leaves one).
-    const rows = (message: { reply_markup?: unknown }) => (message.reply_markup as { inline_keyboard: unknown[][] }).inline_keyboard;
+    const rows = (message: { reply_markup?: unknown }) =>
+      (message.reply_markup as { inline_keyboard: unknown[][] }).inline_keyboard;
     expect(rows(list).length).toBeGreaterThan(1);
     expect(rows(list).every((row) => row.length > 0)).toBe(true);
     const page2 = await press(telegram, seller, list, '▶️', new RegExp(`страница 2 из ${pages}`));
@@ -76,7 +112,8 @@ describe('the seller’s products in the chat', () => {
     const card = await press(telegram, seller, found, target.title.slice(0, 20), /Цена:/);
     expect(card.text).toContain(target.title);
     expect(card.text).toContain(target.sku);
-    for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты']) expect(() => buttonData(card, label)).not.toThrow();
+    for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты'])
+      expect(() => buttonData(card, label)).not.toThrow();
     await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
     // In a store not synced yet a search says the store is empty and offers the sync, not «nothing found».
     const empty = await say(telegram, stranger, '/products Кофемашина', /пока нет товаров/);
@@ -85,7 +122,13 @@ describe('the seller’s products in the chat', () => {
     const typed = await say(telegram, seller, word, new RegExp(`Поиск «${word}»`));
     expect(JSON.stringify(typed.reply_markup)).toContain(target.title.slice(0, 20));
     // The full list's page buttons stay the full list after a search.
-    const back = await press(telegram, seller, page2, '◀️', new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'));
+    const back = await press(
+      telegram,
+      seller,
+      page2,
+      '◀️',
+      new RegExp(`Sandbox Electronics: ${total} товар.*страница 1 из ${pages}`, 's'),
+    );
     expect(back.message_id).toBe(list.message_id);
     // A page past the end (an old button after products went away) shows the last page, not an empty one.
     const last = changedSince(telegram, seller.id, new RegExp(`страница ${pages} из ${pages}`));
@@ -102,10 +145,16 @@ describe('the seller’s products in the chat', () => {
     await say(telegram, seller, `/price nosuchsku 1000`, /не найден/);
     const newPrice = product.price - 7;
     const sent = await say(telegram, seller, `/price ${product.sku} ${newPrice}`, /Отправлено в Kaspi/);
-    const applied = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === sent.message_id && /Kaspi применил цену/.test(message.text ?? ''), { timeoutMs: 20_000 });
+    const applied = await telegram.waitForBotMessage(
+      seller.id,
+      (message) => message.message_id === sent.message_id && /Kaspi применил цену/.test(message.text ?? ''),
+      { timeoutMs: 20_000 },
+    );
     expect(applied.edits).toBeGreaterThan(0);
     expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.price).toBe(newPrice);
-    const change = await harness.infrastructure.database.orm.em.fork().findOneOrFail(PriceChangeSchema, { product: product.id });
+    const change = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(PriceChangeSchema, { product: product.id });
     expect(change).toMatchObject({ oldPrice: product.price, newPrice, source: 'manual', status: 'applied' });
   });
 
@@ -126,7 +175,10 @@ describe('the seller’s products in the chat', () => {
     expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
     // The write itself holds the rule: a «Да» to a lower floor than today's is no «Да» at all.
     await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: product.price - 50 });
-    const refused = await harness.deps.offers.setPrice(product.id, product.price - 300, { confirmedFloor: product.price - 100, reasonText: 'test' });
+    const refused = await harness.deps.offers.setPrice(product.id, product.price - 300, {
+      confirmedFloor: product.price - 100,
+      reasonText: 'test',
+    });
     expect(refused).toEqual({ status: 'below-floor', floor: product.price - 50 });
     expect(sandbox.writes(MERCHANT).length - writesBefore).toBe(1);
     await em.nativeUpdate(ProductSchema, { id: product.id }, { minPrice: null });
@@ -134,40 +186,71 @@ describe('the seller’s products in the chat', () => {
 
   it('asks again before a price far below the current one (a missing zero), floor or no floor', async () => {
     const { telegram, sandbox } = harness;
-    const product = (await productsOf(seller.id)).find((candidate) => candidate.minPrice === null && candidate.price >= 1_000)!;
+    const product = (await productsOf(seller.id)).find(
+      (candidate) => candidate.minPrice === null && candidate.price >= 1_000,
+    )!;
     const typo = Math.floor(product.price / 10);
     const writesBefore = sandbox.writes(MERCHANT).length;
-    const changes = () => harness.infrastructure.database.orm.em.fork().count(PriceChangeSchema, { product: product.id });
+    const changes = () =>
+      harness.infrastructure.database.orm.em.fork().count(PriceChangeSchema, { product: product.id });
     const changesBefore = await changes();
-    const ask = await say(telegram, seller, `/price ${product.sku} ${typo}`, /на 90% дешевле текущей цены.*Проверьте, нет ли пропущенного нуля/s);
+    const ask = await say(
+      telegram,
+      seller,
+      `/price ${product.sku} ${typo}`,
+      /на 90% дешевле текущей цены.*Проверьте, нет ли пропущенного нуля/s,
+    );
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore);
     expect(await changes()).toBe(changesBefore);
     await press(telegram, seller, ask, 'Да, поставить', /Отправлено в Kaspi/);
     expect(sandbox.writes(MERCHANT).length).toBe(writesBefore + 1);
     // With a floor above the typo, the floor's question is the one asked (the same «Да» confirms both).
-    await harness.infrastructure.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { minPrice: typo });
+    await harness.infrastructure.database.orm.em
+      .fork()
+      .nativeUpdate(ProductSchema, { id: product.id }, { minPrice: typo });
     await say(telegram, seller, `/price ${product.sku} ${Math.floor(typo / 10)}`, /ниже вашего минимума/);
   });
 
   it('asks before a price far above the current one; an old «Да» acts only on the price and floor it asked about', async () => {
     const { telegram, sandbox } = harness;
-    const product = (await onePriced(seller.id)).find((candidate) => candidate.minPrice === null && candidate.price >= 1_000 && candidate.onSale)!;
+    const product = (await onePriced(seller.id)).find(
+      (candidate) => candidate.minPrice === null && candidate.price >= 1_000 && candidate.onSale,
+    )!;
     const em = harness.infrastructure.database.orm.em.fork();
     const writes = () => sandbox.writes(MERCHANT).length;
     const writesBefore = writes();
     // An extra zero: asked, with the product named, and nothing sent.
-    const rise = await say(telegram, seller, `/price ${product.sku} ${product.price * 10}`, /в 10 раз дороже текущей цены.*Проверьте, нет ли лишнего нуля/s);
+    const rise = await say(
+      telegram,
+      seller,
+      `/price ${product.sku} ${product.price * 10}`,
+      /в 10 раз дороже текущей цены.*Проверьте, нет ли лишнего нуля/s,
+    );
     expect(rise.text).toContain(product.title.slice(0, 20));
     // A missing zero: asked too. Then the seller sets a floor above that price before pressing the old «Да».
-    const drop = await say(telegram, seller, `/price ${product.sku} ${Math.floor(product.price / 10)}`, /дешевле текущей цены/);
+    const drop = await say(
+      telegram,
+      seller,
+      `/price ${product.sku} ${Math.floor(product.price / 10)}`,
+      /дешевле текущей цены/,
+    );
     await say(telegram, seller, `/demper ${product.sku} min=${Math.floor(product.price / 2)}`, /мин\. /);
     const floorAsk = await press(telegram, seller, drop, 'Да, поставить', /ниже вашего минимума/);
     expect(floorAsk.text).toContain(product.title.slice(0, 20));
     expect(writes()).toBe(writesBefore);
-    expect(await em.count(PriceChangeSchema, { product: product.id, newPrice: Math.floor(product.price / 10) })).toBe(0);
+    expect(await em.count(PriceChangeSchema, { product: product.id, newPrice: Math.floor(product.price / 10) })).toBe(
+      0,
+    );
     // The question about today's floor sends it; once Kaspi shows the new price, the rise question is outdated.
     // Named by its price: an earlier test's report may be edited to «применил» meanwhile.
-    await press(telegram, seller, floorAsk, 'Да, поставить', new RegExp(`→ ${formatPrice(Math.floor(product.price / 10))}\\. Kaspi применил цену`), 20_000);
+    await press(
+      telegram,
+      seller,
+      floorAsk,
+      'Да, поставить',
+      new RegExp(`→ ${formatPrice(Math.floor(product.price / 10))}\\. Kaspi применил цену`),
+      20_000,
+    );
     expect(writes()).toBe(writesBefore + 1);
     await press(telegram, seller, rise, 'Да, поставить', /уже изменилась.*кнопка устарела/s);
     expect(writes()).toBe(writesBefore + 1);
@@ -213,7 +296,9 @@ describe('the seller’s products in the chat', () => {
       const earlier = before.find((candidate) => candidate.sku === offer.sku)!;
       if (chosen.some((product) => product.sku === offer.sku)) {
         expect(offer.availabilities.every((point) => point.available === 'no')).toBe(true);
-        expect(offer.availabilities.map((point) => [point.storeId, point.stockCount])).toEqual(earlier.availabilities.map((point) => [point.storeId, point.stockCount]));
+        expect(offer.availabilities.map((point) => [point.storeId, point.stockCount])).toEqual(
+          earlier.availabilities.map((point) => [point.storeId, point.stockCount]),
+        );
         expect(offer.price).toBe(earlier.price);
       } else {
         // every other offer keeps its points exactly (only prices were changed, by the tests above)
@@ -242,11 +327,16 @@ describe('the seller’s products in the chat', () => {
     const writesBefore = sandbox.writes().length;
     const since = telegram.calls.length;
     const stale = await telegram.pressButton(seller, disable.message_id, buttonData(disable, 'Да'));
-    const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === stale, { since });
+    const answer = await telegram.waitForCall(
+      (call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === stale,
+      { since },
+    );
     expect(answer.payload).toMatchObject({ text: 'Список устарел, откройте его заново.' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sandbox.writes().length).toBe(writesBefore);
-    expect(telegram.messages(seller.id).find((message) => message.message_id === disable.message_id)?.reply_markup).toBeUndefined();
+    expect(
+      telegram.messages(seller.id).find((message) => message.message_id === disable.message_id)?.reply_markup,
+    ).toBeUndefined();
     // The newer confirmation still does exactly what it says.
     await press(telegram, seller, enable, 'Да', /Возвращено в продажу: 1/, 20_000);
     await waitUntilTrue(async () => (await productsOf(seller.id)).find((product) => product.id === offSale.id)!.onSale);
@@ -263,14 +353,45 @@ describe('the seller’s products in the chat', () => {
     // A double tap: answered «уже выполняется», not a second write and a second report.
     const writes = sandbox.writes(MERCHANT).length;
     const repeat = await telegram.forgeCallback(seller, card.message_id, offSale);
-    await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && String(call.payload.callback_query_id) === repeat && /Эта кнопка уже нажата/.test(String(call.payload.text)));
+    await telegram.waitForCall(
+      (call) =>
+        call.method === 'answerCallbackQuery' &&
+        String(call.payload.callback_query_id) === repeat &&
+        /Эта кнопка уже нажата/.test(String(call.payload.text)),
+    );
     expect(sandbox.writes(MERCHANT).length).toBe(writes);
-    expect(telegram.messages(seller.id).filter((message) => message.from === 'bot' && message.message_id > card.message_id && /снимается с продажи/.test(message.text ?? ''))).toHaveLength(1);
-    const redrawn = await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && message.edits > card.edits && /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });
+    expect(
+      telegram
+        .messages(seller.id)
+        .filter(
+          (message) =>
+            message.from === 'bot' &&
+            message.message_id > card.message_id &&
+            /снимается с продажи/.test(message.text ?? ''),
+        ),
+    ).toHaveLength(1);
+    const redrawn = await telegram.waitForBotMessage(
+      seller.id,
+      (message) =>
+        message.message_id === card.message_id &&
+        message.edits > card.edits &&
+        /Вернуть в продажу/.test(JSON.stringify(message.reply_markup)),
+      { timeoutMs: 20_000 },
+    );
     expect(redrawn.text).not.toContain('🟢 В продаже');
-    expect(sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.availabilities.every((point) => point.available === 'no')).toBe(true);
+    expect(
+      sandbox
+        .catalogue(MERCHANT)
+        .find((offer) => offer.sku === product.sku)!
+        .availabilities.every((point) => point.available === 'no'),
+    ).toBe(true);
     await press(telegram, seller, redrawn, 'Вернуть в продажу', /возвращ|в продаже/i);
-    await telegram.waitForBotMessage(seller.id, (message) => message.message_id === card.message_id && /Снять с продажи/.test(JSON.stringify(message.reply_markup)), { timeoutMs: 20_000 });
+    await telegram.waitForBotMessage(
+      seller.id,
+      (message) =>
+        message.message_id === card.message_id && /Снять с продажи/.test(JSON.stringify(message.reply_markup)),
+      { timeoutMs: 20_000 },
+    );
   });
 
   it('/offers shows the market cheapest first with the seller’s own offer marked', async () => {
@@ -281,16 +402,26 @@ describe('the seller’s products in the chat', () => {
     // The Kaspi code the card shows names the same product.
     const byKaspiCode = await say(telegram, seller, `/offers ${product.masterSku}`, /продавцов: \d+/);
     expect(byKaspiCode.text).toContain(product.title.slice(0, 30));
-    const prices = [...(offers.text ?? '').matchAll(/· ([\d\u202f]+)\u00a0₸/g)].map((match) => Number(match[1]!.replace(/\u202f/g, '')));
+    const prices = [...(offers.text ?? '').matchAll(/· ([\d\u202f]+)\u00a0₸/g)].map((match) =>
+      Number(match[1]!.replace(/\u202f/g, '')),
+    );
     expect(prices.length).toBeGreaterThan(1);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
   });
 
-  it('a card counts its place at today\'s price against the last check\'s rivals, and says when that check was', async () => {
+  it("a card counts its place at today's price against the last check's rivals, and says when that check was", async () => {
     const { telegram } = harness;
     const product = (await productsOf(seller.id))[20]!;
     const em = harness.infrastructure.database.orm.em.fork();
-    const rival = (merchantId: string, price: number) => ({ merchantId, merchantName: merchantId, price, rating: null, reviews: null, deliveryDuration: null, preorder: 0 });
+    const rival = (merchantId: string, price: number) => ({
+      merchantId,
+      merchantName: merchantId,
+      price,
+      rating: null,
+      reviews: null,
+      deliveryDuration: null,
+      preorder: 0,
+    });
     const checkedAt = new Date(Date.now() - 2 * 86_400_000);
     checkedAt.setUTCHours(9, 5, 0, 0); // 14:05 in Almaty
     em.create(CompetitorSnapshotSchema, {
@@ -303,13 +434,26 @@ describe('the seller’s products in the chat', () => {
       cheapestRivalPrice: product.price - 200,
     });
     await em.flush();
-    const day = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit' }).format(checkedAt);
-    const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) => press(telegram, seller, found, product.title.slice(0, 20), /Цена:/));
-    expect(card.text).toContain(`Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`);
+    const day = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit' }).format(
+      checkedAt,
+    );
+    const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) =>
+      press(telegram, seller, found, product.title.slice(0, 20), /Цена:/),
+    );
+    expect(card.text).toContain(
+      `Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`,
+    );
     // The price went under every rival since that check: the card says first place, not the check's third.
-    const inAlmaty = (price: number) => product.cityPrices.map((entry) => (entry.cityId === '750000000' ? { ...entry, price } : entry));
-    await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price - 300, cityPrices: inAlmaty(product.price - 300) });
-    const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) => press(telegram, seller, list, product.title.slice(0, 20), /Цена:/));
+    const inAlmaty = (price: number) =>
+      product.cityPrices.map((entry) => (entry.cityId === '750000000' ? { ...entry, price } : entry));
+    await em.nativeUpdate(
+      ProductSchema,
+      { id: product.id },
+      { price: product.price - 300, cityPrices: inAlmaty(product.price - 300) },
+    );
+    const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) =>
+      press(telegram, seller, list, product.title.slice(0, 20), /Цена:/),
+    );
     expect(again.text).toContain('Место среди продавцов: 1 (');
     await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price, cityPrices: product.cityPrices });
   });
@@ -319,20 +463,41 @@ describe('the seller’s products in the chat', () => {
     const victim = (await productsOf(seller.id))[5]!;
     const own = await say(telegram, stranger, '/start', /С возвращением/);
     const writesBefore = sandbox.writes().length;
-    for (const data of [`1:p:${victim.id}`, `1:pf:${victim.id}:10`, `1:po:${victim.id}:0`, `1:pc:${victim.id}`, `1:sd:${victim.store.id}`, `1:sy:${victim.store.id}`, `1:pe:${victim.id}`]) {
+    for (const data of [
+      `1:p:${victim.id}`,
+      `1:pf:${victim.id}:10`,
+      `1:po:${victim.id}:0`,
+      `1:pc:${victim.id}`,
+      `1:sd:${victim.store.id}`,
+      `1:sy:${victim.store.id}`,
+      `1:pe:${victim.id}`,
+    ]) {
       const since = telegram.calls.length;
       const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
-      const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
-      expect(answer.payload).toMatchObject({ text: 'Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.', show_alert: true });
+      const answer = await telegram.waitForCall(
+        (call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId,
+        { since },
+      );
+      expect(answer.payload).toMatchObject({
+        text: 'Недоступно: этот магазин или товар удалён или принадлежит другому продавцу. Откройте список заново: /products или /stores.',
+        show_alert: true,
+      });
     }
     for (const data of ['9:p:1', 'garbage', `1:p:${victim.id}:extra:${'x'.repeat(40)}`]) {
       const since = telegram.calls.length;
       const queryId = await telegram.forgeCallback(stranger, own.message_id, data);
-      const answer = await telegram.waitForCall((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId, { since });
+      const answer = await telegram.waitForCall(
+        (call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === queryId,
+        { since },
+      );
       expect(answer.payload.text).toMatch(/кнопка устарела|Недоступно/);
     }
     await say(telegram, stranger, `/price ${victim.sku} 10`, /не найден в активном магазине/);
-    expect(telegram.messages(stranger.id).some((message) => message.from === 'bot' && (message.text ?? '').includes(victim.title))).toBe(false);
+    expect(
+      telegram
+        .messages(stranger.id)
+        .some((message) => message.from === 'bot' && (message.text ?? '').includes(victim.title)),
+    ).toBe(false);
     expect(sandbox.writes().length).toBe(writesBefore);
     const em = harness.infrastructure.database.orm.em.fork();
     expect(await em.count(ProductSchema, { id: victim.id })).toBe(1);
@@ -357,7 +522,11 @@ describe('the seller’s products in the chat', () => {
     const notice = await telegram.waitForBotMessage(seller.id, fresh);
     expect(buttonData(notice, 'Войти снова')).toMatch(/^1:sr:\d+$/);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const errors = telegram.messages(seller.id).filter((message) => message.from === 'bot' && /Сессия Kaspi истекла|Что-то пошло не так/.test(message.text ?? ''));
+    const errors = telegram
+      .messages(seller.id)
+      .filter(
+        (message) => message.from === 'bot' && /Сессия Kaspi истекла|Что-то пошло не так/.test(message.text ?? ''),
+      );
     expect(errors).toHaveLength(1);
     await press(telegram, seller, notice, 'Войти снова', /номер телефона/);
   });

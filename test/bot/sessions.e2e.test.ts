@@ -12,7 +12,15 @@ import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SessionKeeper } from '../../src/kaspi/session-keeper.js';
 import type { ChatMessage, FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
-import { BOT_TOKEN, loginAndSync, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  BOT_TOKEN,
+  loginAndSync,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -34,10 +42,15 @@ const orm = () => harness.infrastructure.database.orm;
 const requests = (key: string) => harness.sandbox.stats().requests[key] ?? 0;
 const KEEP_ALIVE_READ = 'cabinet GET /s/m';
 const botMessages = (user: FakeUser) => harness.telegram.messages(user.id).filter((message) => message.from === 'bot');
-const expiryMessages = (user: FakeUser) => botMessages(user).filter((message) => /Сессия Kaspi магазина .* истекла/.test(message.text ?? ''));
+const expiryMessages = (user: FakeUser) =>
+  botMessages(user).filter((message) => /Сессия Kaspi магазина .* истекла/.test(message.text ?? ''));
 
 function buttons(message: ChatMessage): { text: string; callback_data?: string }[] {
-  return (message.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard?.flat() ?? [];
+  return (
+    (
+      message.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined
+    )?.inline_keyboard?.flat() ?? []
+  );
 }
 
 /** The production keep-alive on the harness's Kaspi layer, with test spacing (and, for the cap, quick page timeouts). */
@@ -46,9 +59,13 @@ function keepAliveFor(options: { retryAfterMs?: number; stepTimeoutMs?: number }
   const kaspi = deps.kaspi;
   const sessions = new KaspiSessionManager(orm(), infrastructure.secretBox, kaspi.cabinet, logs.logger);
   const emailLogin = options.stepTimeoutMs
-    ? new EmailLogin(kaspi.cabinet, kaspi.urls, infrastructure.config.chromiumPath, logs.logger, { stepTimeoutMs: options.stepTimeoutMs })
+    ? new EmailLogin(kaspi.cabinet, kaspi.urls, infrastructure.config.chromiumPath, logs.logger, {
+        stepTimeoutMs: options.stepTimeoutMs,
+      })
     : kaspi.emailLogin;
-  const keeper = new SessionKeeper(orm(), sessions, emailLogin, kaspi.loginLock, logs.logger, { retryAfterMs: options.retryAfterMs ?? 0 });
+  const keeper = new SessionKeeper(orm(), sessions, emailLogin, kaspi.loginLock, logs.logger, {
+    retryAfterMs: options.retryAfterMs ?? 0,
+  });
   const keepAlive = new SessionKeepAlive({
     orm: orm(),
     sessions,
@@ -62,27 +79,44 @@ function keepAliveFor(options: { retryAfterMs?: number; stepTimeoutMs?: number }
 }
 
 function engine() {
-  return createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure, BOT_TOKEN), harness.deps.kaspi, { verifyAfterMs: 200, verifyTimeoutMs: 10_000 }).engine;
+  return createDemper(
+    harness.infrastructure,
+    createChatNotifier(harness.infrastructure, BOT_TOKEN),
+    harness.deps.kaspi,
+    { verifyAfterMs: 200, verifyTimeoutMs: 10_000 },
+  ).engine;
 }
 
 async function storeOf(user: FakeUser): Promise<Store> {
-  return orm().em.fork().findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
+  return orm()
+    .em.fork()
+    .findOneOrFail(StoreSchema, { seller: { telegramUserId: user.id } });
 }
 
 /** The store's demper on, with a few products held at their price: each run checks them and writes nothing. */
 async function runDemper(store: Store, count = 3): Promise<number[]> {
   const em = orm().em.fork();
   await em.nativeUpdate(StoreSchema, { id: store.id }, { demperEnabled: true });
-  const products = await em.find(ProductSchema, { store: store.id, onSale: true, removedAt: null }, { orderBy: { id: 'ASC' }, limit: count });
+  const products = await em.find(
+    ProductSchema,
+    { store: store.id, onSale: true, removedAt: null },
+    { orderBy: { id: 'ASC' }, limit: count },
+  );
   for (const product of products) {
-    await em.nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, strategy: 'hold', minPrice: product.price, nextCheckAt: null });
+    await em.nativeUpdate(
+      ProductSchema,
+      { id: product.id },
+      { demperEnabled: true, strategy: 'hold', minPrice: product.price, nextCheckAt: null },
+    );
   }
   expect(products).toHaveLength(count);
   return products.map((product) => product.id);
 }
 
 async function makeDue(productIds: number[]): Promise<void> {
-  await orm().em.fork().nativeUpdate(ProductSchema, { id: { $in: productIds } }, { nextCheckAt: null });
+  await orm()
+    .em.fork()
+    .nativeUpdate(ProductSchema, { id: { $in: productIds } }, { nextCheckAt: null });
 }
 
 async function loginByEmail(user: FakeUser, email: string, password: string, mfa: boolean): Promise<ChatMessage> {
@@ -113,12 +147,17 @@ describe('sessions that last', () => {
     // after a 429, and the second process sharing Redis holds back too.
     await sleep(PROBE_EVERY_MS + 100);
     const readsBefore = requests(KEEP_ALIVE_READ);
-    await harness.deps.kaspi.limits.freezeMerchant('30067228', new KaspiRateLimitedError('test', 'cabinet.pricefeed-batch', 1_000, 'merchant-writes'));
+    await harness.deps.kaspi.limits.freezeMerchant(
+      '30067228',
+      new KaspiRateLimitedError('test', 'cabinet.pricefeed-batch', 1_000, 'merchant-writes'),
+    );
     expect(await keepAlive.run()).toMatchObject({ probed: 0 });
     await sleep(1_100);
     expect(await keepAlive.run()).toMatchObject({ probed: 1, expired: 0 });
     expect(await keepAlive.run()).toMatchObject({ probed: 0 });
-    await orm().em.fork().nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: new Date(Date.now() - 3_600_000) });
+    await orm()
+      .em.fork()
+      .nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: new Date(Date.now() - 3_600_000) });
     expect(await keepAliveFor().keepAlive.run()).toMatchObject({ probed: 0 });
     expect(requests(KEEP_ALIVE_READ)).toBe(readsBefore + 1);
 
@@ -159,10 +198,14 @@ describe('sessions that last', () => {
     await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
     store = await storeOf(user);
     expect(store).toMatchObject({ sessionState: 'active', reloginAskedAt: null });
-    expect(await storesText(user)).toContain(`сессия подтверждена ${localTimeOrDate(store.sessionCheckedAt!, 'Asia/Almaty')}`);
+    expect(await storesText(user)).toContain(
+      `сессия подтверждена ${localTimeOrDate(store.sessionCheckedAt!, 'Asia/Almaty')}`,
+    );
 
     // In the seller's own zone, with the date once it is not today.
-    await orm().em.fork().nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: new Date('2026-03-01T09:05:00Z') });
+    await orm()
+      .em.fork()
+      .nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: new Date('2026-03-01T09:05:00Z') });
     await orm().em.fork().nativeUpdate(SellerSchema, { telegramUserId: user.id }, { timezone: 'Asia/Tokyo' });
     expect(await storesText(user)).toMatch(/\(ID 30067228\) — подключён · сессия подтверждена 01\.03 18:05/);
 
@@ -198,7 +241,10 @@ describe('sessions that last', () => {
 
     // The login lock holds: while the seller's own login of this account runs, no try is made or counted.
     let release!: () => void;
-    const sellersLogin = harness.deps.kaspi.loginLock.run('email:nomfa@example.kz', () => new Promise<void>((resolve) => (release = resolve)));
+    const sellersLogin = harness.deps.kaspi.loginLock.run(
+      'email:nomfa@example.kz',
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
     expect(await keepAlive.run()).toMatchObject({ renewed: 0, asked: 0 });
     expect((await storeOf(emailUser)).renewalTries).toEqual([]);
     release();
@@ -219,7 +265,11 @@ describe('sessions that last', () => {
     expect(await sessions.probe(store.id)).toBe('active');
     await sleep(300);
     // Nothing was said: the «/stores» answer only.
-    expect(botMessages(emailUser).slice(messagesBefore).map((message) => message.text)).toEqual([expect.stringMatching(/Ваши магазины/)]);
+    expect(
+      botMessages(emailUser)
+        .slice(messagesBefore)
+        .map((message) => message.text),
+    ).toEqual([expect.stringMatching(/Ваши магазины/)]);
     expect(logs.text()).not.toContain('Sandbox-Pass-2');
   }, 120_000);
 
@@ -246,7 +296,8 @@ describe('sessions that last', () => {
       expect(buttons(told[0]!)).toEqual([{ text: '🔑 Войти снова', callback_data: `1:sr:${store.id}` }]);
 
       // A restarted process (new objects, same database) does not try a fourth time, nor say it again.
-      for (const run of [keepAlive, quick().keepAlive, quick().keepAlive]) expect(await run.run()).toMatchObject({ renewed: 0, asked: 0 });
+      for (const run of [keepAlive, quick().keepAlive, quick().keepAlive])
+        expect(await run.run()).toMatchObject({ renewed: 0, asked: 0 });
       expect(requests('idmc GET /login')).toBe(idmcLogins + 3);
       expect((await storeOf(emailUser)).renewalTries).toHaveLength(3);
       expect(expiryMessages(emailUser)).toHaveLength(messagesBefore + 1);
@@ -296,10 +347,20 @@ describe('sessions that last', () => {
     expect(store.sessionState).toBe('active');
     const old = new Date(Date.now() - 3_600_000);
     await orm().em.fork().nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: old });
-    const { engine: demper, keepAlive } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure, BOT_TOKEN), harness.deps.kaspi);
+    const { engine: demper, keepAlive } = createDemper(
+      harness.infrastructure,
+      createChatNotifier(harness.infrastructure, BOT_TOKEN),
+      harness.deps.kaspi,
+    );
     const ticks: string[] = [];
     const readsBefore = requests(KEEP_ALIVE_READ);
-    const scheduler = startDemperScheduler({ cronExpression: '*/1 * * * * *', orm: orm(), engine: demper, keepAlive, logger: logs.logger });
+    const scheduler = startDemperScheduler({
+      cronExpression: '*/1 * * * * *',
+      orm: orm(),
+      engine: demper,
+      keepAlive,
+      logger: logs.logger,
+    });
     scheduler.task.on('execution:finished', (context: TaskContext) => void ticks.push(context.date.toISOString()));
     try {
       const deadline = Date.now() + 15_000;

@@ -33,7 +33,23 @@ describe('prices as sellers type them', () => {
     ['990,00', 990],
   ])('%s → %d', (text, expected) => expect(parsePrice(text)).toBe(expected));
 
-  it.each(['abc', '', '-100', '12,5', '12.50', '12 500,50', '12500.05', ',00', '12.00', '99,0', '1e5', '0x10', '12 00', '99999999999', '١٢٣'])('refuses %j', (text) => expect(parsePrice(text)).toBeUndefined());
+  it.each([
+    'abc',
+    '',
+    '-100',
+    '12,5',
+    '12.50',
+    '12 500,50',
+    '12500.05',
+    ',00',
+    '12.00',
+    '99,0',
+    '1e5',
+    '0x10',
+    '12 00',
+    '99999999999',
+    '١٢٣',
+  ])('refuses %j', (text) => expect(parsePrice(text)).toBeUndefined());
 
   it('formats tenge the way Kaspi shows them and escapes HTML', () => {
     expect(formatPrice(1234567)).toBe('1\u202f234\u202f567\u00a0₸');
@@ -59,28 +75,84 @@ describe('callback data', () => {
 
 describe('locales', () => {
   const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
-  const source = [...files(join(ROOT, 'src/bot')), ...files(join(ROOT, 'src/excel')), ...files(join(ROOT, 'src/preorders')), ...files(join(ROOT, 'conversations'))].map((file) => readFileSync(file, 'utf8')).join('\n');
-  const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [`${prefix}enable`, `${prefix}disable`]);
+    readdirSync(dir).flatMap((name) =>
+      statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : [],
+    );
+  const source = [
+    ...files(join(ROOT, 'src/bot')),
+    ...files(join(ROOT, 'src/excel')),
+    ...files(join(ROOT, 'src/preorders')),
+    ...files(join(ROOT, 'conversations')),
+  ]
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [
+    `${prefix}enable`,
+    `${prefix}disable`,
+  ]);
   const used = new Set([
     ...[...source.matchAll(/\bt\(\s*'([a-z0-9-]+)'/g)].map((match) => match[1]!),
-    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)].map((match) => match[1]!).filter((key) => !['price-edit', 'demper-settings', 'demper-notifier', 'preorder-edit', 'preorders-upload', 'excel-import'].includes(key) && /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store|demper|history|preorder|preorders|xlsx|import|export)-/.test(key)),
+    ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)]
+      .map((match) => match[1]!)
+      .filter(
+        (key) =>
+          ![
+            'price-edit',
+            'demper-settings',
+            'demper-notifier',
+            'preorder-edit',
+            'preorders-upload',
+            'excel-import',
+          ].includes(key) &&
+          /^(card|button|availability|price|products|batch|login|stores|sync|welcome|offers|notify|store|demper|history|preorder|preorders|xlsx|import|export)-/.test(
+            key,
+          ),
+      ),
     ...dynamic,
     ...['all', 'important', 'off'].map((level) => `notify-${level}`),
     ...['none', 'active', 'expired'].map((state) => `stores-line-${state}`),
-    ...['floor-reached', 'lost-first-place', 'not-applied', 'session-expired', 'rate-limited'].map((kind) => `demper-alert-${kind}`),
+    ...['floor-reached', 'lost-first-place', 'not-applied', 'session-expired', 'rate-limited'].map(
+      (kind) => `demper-alert-${kind}`,
+    ),
     ...['on', 'off', 'dry', 'live'].map((state) => `demper-switched-${state}`),
     ...['first-place', 'match-leader', 'target-place', 'hold'].map((strategy) => `demper-strategy-${strategy}`),
     ...['demper', 'manual', 'import', 'rollback'].map((source) => `history-source-${source}`),
     ...['planned', 'sent', 'applied', 'failed'].map((status) => `history-status-${status}`),
-    ...['start', 'help', 'login', 'stores', 'sync', 'products', 'price', 'enable', 'disable', 'offers', 'demper', 'history', 'preorders', 'export', 'import', 'settings', 'cancel', 'logout'].map((command) => `command-${command}`),
-    ...['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'].map((column) => `xlsx-col-${column}`),
-    ...['planned', 'uploading', 'uploaded', 'confirmed', 'failed', 'on-kaspi'].map((status) => `preorder-status-${status}`),
+    ...[
+      'start',
+      'help',
+      'login',
+      'stores',
+      'sync',
+      'products',
+      'price',
+      'enable',
+      'disable',
+      'offers',
+      'demper',
+      'history',
+      'preorders',
+      'export',
+      'import',
+      'settings',
+      'cancel',
+      'logout',
+    ].map((command) => `command-${command}`),
+    ...['sku', 'title', 'price', 'onSale', 'min', 'max', 'step', 'demper', 'strategy', 'place', 'rival'].map(
+      (column) => `xlsx-col-${column}`,
+    ),
+    ...['planned', 'uploading', 'uploaded', 'confirmed', 'failed', 'on-kaspi'].map(
+      (status) => `preorder-status-${status}`,
+    ),
     ...['sent', 'not-found', 'refused', 'deferred', 'unchanged'].map((result) => `preorder-outcome-${result}`),
     ...['processing', 'flushed', 'error', 'unfinished'].map((status) => `preorder-file-${status}`),
-    ...['not-found', 'not-shown', 'file-refused', 'not-sent', 'points', 'other'].map((kind) => `preorder-failure-${kind}`),
+    ...['not-found', 'not-shown', 'file-refused', 'not-sent', 'points', 'other'].map(
+      (kind) => `preorder-failure-${kind}`,
+    ),
     ...['first_place', 'match_leader', 'hold', 'place'].map((strategy) => `xlsx-strategy-${strategy}`),
-    ...['sms-login', 'email-login', 'price-edit', 'demper-settings', 'preorder-edit', 'excel-import'].map((conversation) => `left-${conversation}`),
+    ...['sms-login', 'email-login', 'price-edit', 'demper-settings', 'preorder-edit', 'excel-import'].map(
+      (conversation) => `left-${conversation}`,
+    ),
   ]);
   const i18n = createI18n();
 
@@ -95,7 +167,9 @@ describe('locales', () => {
 
   it('every message of every locale parses: a syntax slip drops the whole message, which then shows as {key}', () => {
     for (const locale of LOCALES) {
-      const keys = [...readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8').matchAll(/^([a-z][\w-]*)\s*=/gm)].map((match) => match[1]!);
+      const keys = [...readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8').matchAll(/^([a-z][\w-]*)\s*=/gm)].map(
+        (match) => match[1]!,
+      );
       expect(keys.length).toBeGreaterThan(300);
       // This locale alone: the bot's i18n falls back to Russian, which would hide a Kazakh or English slip.
       const alone = new I18n({ defaultLocale: locale, fluentBundleOptions: { useIsolating: false } });
@@ -112,12 +186,19 @@ describe('locales', () => {
       const dropped = keys.filter((key) => rendered(key) === `{${key}}`);
       expect(dropped, `${locale}: ${dropped.join(', ')}`).toEqual([]);
     }
-    expect(i18n.t('ru', 'import-row-bad-bound', { column: 'min', value: 'abc' })).toBe('«Минимум»: «abc» — не цена, нужно целое число тенге от 10');
-    expect(i18n.t('en', 'import-row-bad-bound', { column: 'max', value: 'abc' })).toMatch(/^“Maximum”: “abc” is not a price/);
+    expect(i18n.t('ru', 'import-row-bad-bound', { column: 'min', value: 'abc' })).toBe(
+      '«Минимум»: «abc» — не цена, нужно целое число тенге от 10',
+    );
+    expect(i18n.t('en', 'import-row-bad-bound', { column: 'max', value: 'abc' })).toMatch(
+      /^“Maximum”: “abc” is not a price/,
+    );
   });
 
   it('the three locales have the same keys', () => {
-    const keys = (locale: string) => [...readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8').matchAll(/^([a-z0-9-]+) =/gm)].map((match) => match[1]).sort();
+    const keys = (locale: string) =>
+      [...readFileSync(join(ROOT, `locales/${locale}.ftl`), 'utf8').matchAll(/^([a-z0-9-]+) =/gm)]
+        .map((match) => match[1])
+        .sort();
     expect(keys('kk')).toEqual(keys('ru'));
     expect(keys('en')).toEqual(keys('ru'));
   });
@@ -143,7 +224,11 @@ describe('whileWorking', () => {
           return true;
         },
       } as unknown as Parameters<typeof whileWorking>[0];
-      const slow = whileWorking(ctx, 'typing', () => new Promise<string>((resolve) => setTimeout(() => resolve('offers'), 12_000)));
+      const slow = whileWorking(
+        ctx,
+        'typing',
+        () => new Promise<string>((resolve) => setTimeout(() => resolve('offers'), 12_000)),
+      );
       failNext = true;
       await vi.advanceTimersByTimeAsync(12_000);
       expect(await slow).toBe('offers');
@@ -177,8 +262,15 @@ describe('price-list file statuses', () => {
     for (const locale of LOCALES) {
       const t = (key: string) => i18n.t(locale, key);
       // Each one is its own message in this language, not the lower-cased fallback an unknown status gets.
-      const expected = { PROCESSING: 'processing', FLUSHED: 'flushed', ERROR: 'error', FAILED: 'error', UNFINISHED: 'unfinished' };
-      for (const [status, key] of Object.entries(expected)) expect(fileStatusText(t, status), status).toBe(t(`preorder-file-${key}`));
+      const expected = {
+        PROCESSING: 'processing',
+        FLUSHED: 'flushed',
+        ERROR: 'error',
+        FAILED: 'error',
+        UNFINISHED: 'unfinished',
+      };
+      for (const [status, key] of Object.entries(expected))
+        expect(fileStatusText(t, status), status).toBe(t(`preorder-file-${key}`));
       expect(fileStatusText(t, 'QUEUED_<b>')).toBe('queued_&lt;b&gt;');
     }
   });
@@ -207,25 +299,50 @@ describe('the strategy column of /export and /import', () => {
 
   it.each(LOCALES)('reads back every strategy /export writes in %s', (locale) => {
     for (const strategy of ['first_place', 'match_leader', 'hold'] as const) {
-      expect(parseStrategy(i18n.t(locale, `xlsx-strategy-${strategy}`)), `${locale} ${strategy}`).toEqual({ strategy, place: 1 });
+      expect(parseStrategy(i18n.t(locale, `xlsx-strategy-${strategy}`)), `${locale} ${strategy}`).toEqual({
+        strategy,
+        place: 1,
+      });
     }
-    expect(parseStrategy(i18n.t(locale, 'xlsx-strategy-place', { place: 3 }))).toEqual({ strategy: 'target_place', place: 3 });
+    expect(parseStrategy(i18n.t(locale, 'xlsx-strategy-place', { place: 3 }))).toEqual({
+      strategy: 'target_place',
+      place: 3,
+    });
   });
 
   it('takes the old English codes and places as sellers type them; refuses the rest', () => {
     expect(parseStrategy('first')).toEqual({ strategy: 'first_place', place: 1 });
     expect(parseStrategy('  Цена   лидера ')).toEqual({ strategy: 'match_leader', place: 1 });
-    for (const typed of ['место 2', '2 место', '2-е место', '2-ое место', '2-ші орын', '2 орын', 'place 2', '2nd place']) {
+    for (const typed of [
+      'место 2',
+      '2 место',
+      '2-е место',
+      '2-ое место',
+      '2-ші орын',
+      '2 орын',
+      'place 2',
+      '2nd place',
+    ]) {
       expect(parseStrategy(typed), typed).toEqual({ strategy: 'target_place', place: 2 });
     }
-    for (const wrong of ['место 0', 'место 11', 'второе', 'дешевле всех', '2', '']) expect(parseStrategy(wrong), wrong).toBeUndefined();
+    for (const wrong of ['место 0', 'место 11', 'второе', 'дешевле всех', '2', ''])
+      expect(parseStrategy(wrong), wrong).toBeUndefined();
   });
 });
 
 describe('the bench drivers read the bot as it speaks now', () => {
   it('every notice bench:bot tolerates matches its Russian message (a reworded text must not turn into «no answer»)', () => {
     const i18n = createI18n();
-    const sample = { minutes: 5, seconds: 30, title: 'Чайник', new: '1 000 ₸', old: '2 000 ₸', store: 'Магазин', code: 'X', count: 2 };
+    const sample = {
+      minutes: 5,
+      seconds: 30,
+      title: 'Чайник',
+      new: '1 000 ₸',
+      old: '2 000 ₸',
+      store: 'Магазин',
+      code: 'X',
+      count: 2,
+    };
     for (const notice of NOTICES) expect(i18n.t('ru', notice.key, sample), notice.key).toMatch(notice.pattern);
   });
 });

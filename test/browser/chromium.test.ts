@@ -2,7 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
-import { chromiumAvailability, launchChromium, personContextOptions, resolveChromiumPath } from '../../src/browser/chromium.js';
+import {
+  chromiumAvailability,
+  launchChromium,
+  personContextOptions,
+  resolveChromiumPath,
+} from '../../src/browser/chromium.js';
 import { BROWSER_USER_AGENT } from '../../src/browser/desktop-chrome.js';
 
 describe('Debian Chromium through playwright-core', () => {
@@ -13,7 +18,10 @@ describe('Debian Chromium through playwright-core', () => {
 
   it('says whether a browser is there, and why not', () => {
     expect(chromiumAvailability(undefined)).toMatchObject({ available: true, path: expect.stringMatching(/chromium/) });
-    expect(chromiumAvailability('/nowhere/chromium')).toEqual({ available: false, reason: 'CHROMIUM_PATH /nowhere/chromium does not exist' });
+    expect(chromiumAvailability('/nowhere/chromium')).toEqual({
+      available: false,
+      reason: 'CHROMIUM_PATH /nowhere/chromium does not exist',
+    });
   });
 
   it('a person’s desktop Chrome: its own version, never «Headless», Russian in Kazakhstan, Almaty time, a laptop window', async () => {
@@ -38,9 +46,18 @@ describe('Debian Chromium through playwright-core', () => {
         width: innerWidth,
         height: innerHeight,
         webdriver: navigator.webdriver,
-      })`)) as { userAgent: string; language: string; timeZone: string; width: number; height: number; webdriver: boolean };
+      })`)) as {
+        userAgent: string;
+        language: string;
+        timeZone: string;
+        width: number;
+        height: number;
+        webdriver: boolean;
+      };
       const major = browser.version().split('.')[0]!;
-      expect(inPage.userAgent).toBe(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`);
+      expect(inPage.userAgent).toBe(
+        `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`,
+      );
       expect(seen['user-agent']).toBe(inPage.userAgent);
       expect(seen['user-agent']).not.toMatch(/headless/i);
       expect(seen['accept-language']).toMatch(/^ru-KZ,ru;q=0\.9/);
@@ -48,7 +65,9 @@ describe('Debian Chromium through playwright-core', () => {
       expect(inPage.width).toBeGreaterThanOrEqual(1280);
       expect(inPage.height).toBeGreaterThanOrEqual(700);
       // The HTTP client introduces itself as the same browser.
-      expect(BROWSER_USER_AGENT).toMatch(/^Mozilla\/5\.0 \(Windows NT 10\.0; Win64; x64\) .* Chrome\/\d{3}\.0\.0\.0 Safari\/537\.36$/);
+      expect(BROWSER_USER_AGENT).toMatch(
+        /^Mozilla\/5\.0 \(Windows NT 10\.0; Win64; x64\) .* Chrome\/\d{3}\.0\.0\.0 Safari\/537\.36$/,
+      );
     } finally {
       await browser.close();
       server.close();
@@ -58,12 +77,17 @@ describe('Debian Chromium through playwright-core', () => {
   it('fills and submits a form on a local page and reads the cookie it set', async () => {
     const server = createServer((request, response) => {
       if (request.method === 'POST') {
-        response.writeHead(200, { 'set-cookie': 'mc-session=from-form; Path=/', 'content-type': 'text/html; charset=utf-8' });
+        response.writeHead(200, {
+          'set-cookie': 'mc-session=from-form; Path=/',
+          'content-type': 'text/html; charset=utf-8',
+        });
         response.end('<nav class="navbar">Кабинет</nav>');
         return;
       }
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end('<form method="post"><input id="user_email_field" name="e"><button class="button is-primary">Далее</button></form>');
+      response.end(
+        '<form method="post"><input id="user_email_field" name="e"><button class="button is-primary">Далее</button></form>',
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/login`;

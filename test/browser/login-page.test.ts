@@ -9,7 +9,13 @@ import { captureLogger } from '../helpers/logs.js';
 let sandbox: KaspiSandbox;
 let browser: Browser;
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 12, timeScale: 100, rivalTickMs: 0, productsPerMerchant: 1, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 12,
+    timeScale: 100,
+    rivalTickMs: 0,
+    productsPerMerchant: 1,
+    logger: captureLogger('silent').logger,
+  });
   browser = await launchChromium(undefined);
 });
 afterAll(async () => {

@@ -29,7 +29,8 @@ describe('kaspi-bot start on a machine without Chromium', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     try {
       const deadline = Date.now() + 60_000;
-      while (!stdout.includes('is running as') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!stdout.includes('is running as') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(stdout).toContain('is running as');
 
       const user = { id: 777_001, first_name: 'Айгерим', language_code: 'ru' };
@@ -50,7 +51,10 @@ describe('kaspi-bot start on a machine without Chromium', () => {
         .map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string })
         .filter((entry) => entry.level === 40);
       expect(warnings.filter((entry) => /Chromium/.test(entry.msg))).toEqual([
-        expect.objectContaining({ msg: 'e-mail login is unavailable without Chromium: sellers are asked to log in by SMS', reason: 'CHROMIUM_PATH /nowhere/chromium does not exist' }),
+        expect.objectContaining({
+          msg: 'e-mail login is unavailable without Chromium: sellers are asked to log in by SMS',
+          reason: 'CHROMIUM_PATH /nowhere/chromium does not exist',
+        }),
       ]);
     } finally {
       child.kill('SIGTERM');

@@ -50,23 +50,47 @@ const offSale = (offer: SandboxOffer) => offer.availabilities.every((availabilit
 const pricedApart = (offer: SandboxOffer) => priceIn(offer, ALMATY) !== priceIn(offer, ASTANA);
 
 /** A product of the synced store not used by another test here, sold at both points. */
-async function pick(what: string, test: (offer: SandboxOffer) => boolean): Promise<{ product: Product; offer: SandboxOffer }> {
+async function pick(
+  what: string,
+  test: (offer: SandboxOffer) => boolean,
+): Promise<{ product: Product; offer: SandboxOffer }> {
   const offer = sandbox
     .catalogue(MERCHANT)
-    .find((candidate) => candidate.masterSku !== SAMPLE_MASTER_SKU && !used.has(candidate.sku) && candidate.availabilities.length === 2 && test(candidate));
+    .find(
+      (candidate) =>
+        candidate.masterSku !== SAMPLE_MASTER_SKU &&
+        !used.has(candidate.sku) &&
+        candidate.availabilities.length === 2 &&
+        test(candidate),
+    );
   if (!offer) throw new Error(`the sandbox catalogue has no unused offer that is ${what}`);
   used.add(offer.sku);
-  return { product: await database.orm.em.fork().findOneOrFail(ProductSchema, { store: storeId, sku: offer.sku }), offer };
+  return {
+    product: await database.orm.em.fork().findOneOrFail(ProductSchema, { store: storeId, sku: offer.sku }),
+    offer,
+  };
 }
 
-const changesOf = (productId: number) => database.orm.em.fork().find(PriceChangeSchema, { product: productId }, { orderBy: { id: 'ASC' } });
+const changesOf = (productId: number) =>
+  database.orm.em.fork().find(PriceChangeSchema, { product: productId }, { orderBy: { id: 'ASC' } });
 const productRow = (productId: number) => database.orm.em.fork().findOneOrFail(ProductSchema, productId);
-const cityPricesOf = (product: Product) => Object.fromEntries(product.cityPrices.map((entry) => [entry.cityId, entry.price]));
-const writesAbout = (sku: string, from: number) => sandbox.writes(MERCHANT).slice(from).filter((write) => JSON.stringify(write.body).includes(sku));
+const cityPricesOf = (product: Product) =>
+  Object.fromEntries(product.cityPrices.map((entry) => [entry.cityId, entry.price]));
+const writesAbout = (sku: string, from: number) =>
+  sandbox
+    .writes(MERCHANT)
+    .slice(from)
+    .filter((write) => JSON.stringify(write.body).includes(sku));
 
 beforeAll(async () => {
   // timeScale 60: Kaspi's apply delay of 6 s becomes 100 ms.
-  sandbox = await startKaspiSandbox({ seed: 5, timeScale: 60, rivalTickMs: 0, applyDelayMs: 6_000, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 5,
+    timeScale: 60,
+    rivalTickMs: 0,
+    applyDelayMs: 6_000,
+    logger: captureLogger('silent').logger,
+  });
   kaspi = kaspiFor(sandbox, logger);
   const testDb = await createTestDatabase();
   dropDatabase = testDb.drop;
@@ -78,7 +102,13 @@ beforeAll(async () => {
   await em.flush();
   const pending = await kaspi.smsLogin.start(PHONE);
   const loggedIn = await kaspi.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!);
-  const store = await sessions.connectStore({ sellerId: seller.id, merchantUid: MERCHANT, cookies: loggedIn.cookies, loginMethod: 'sms', identity: pending.phone });
+  const store = await sessions.connectStore({
+    sellerId: seller.id,
+    merchantUid: MERCHANT,
+    cookies: loggedIn.cookies,
+    loginMethod: 'sms',
+    identity: pending.phone,
+  });
   storeId = store.id;
   await new CatalogSync(database.orm, sessions, kaspi.cabinet, logger).sync(storeId);
   actions = new OfferActions(database.orm, sessions, kaspi.cabinet, logger);
@@ -92,7 +122,10 @@ afterAll(async () => {
 
 describe('OfferActions on an offer priced per city, against the Kaspi sandbox', () => {
   it('sets Astana’s price alone: only Astana moves at Kaspi, one change recorded for Astana', async () => {
-    const { product, offer } = await pick('on sale, priced apart', (candidate) => onSale(candidate) && pricedApart(candidate));
+    const { product, offer } = await pick(
+      'on sale, priced apart',
+      (candidate) => onSale(candidate) && pricedApart(candidate),
+    );
     expect(cityPricesOf(product)).toEqual({ [ALMATY]: priceIn(offer, ALMATY), [ASTANA]: priceIn(offer, ASTANA) }); // synced per city
     const newPrice = priceIn(offer, ASTANA) - 30;
     const writesBefore = sandbox.writes(MERCHANT).length;
@@ -103,7 +136,10 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
     // The cabinet's single-point save: one point, its city only.
     const writes = writesAbout(offer.sku, writesBefore);
     expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatchObject({ endpoint: 'process', body: { availabilities: [{ storeId: `${MERCHANT}_PP2` }], cityPrices: [{ cityId: ASTANA, value: newPrice }] } });
+    expect(writes[0]).toMatchObject({
+      endpoint: 'process',
+      body: { availabilities: [{ storeId: `${MERCHANT}_PP2` }], cityPrices: [{ cityId: ASTANA, value: newPrice }] },
+    });
 
     await waitFor(() => priceIn(live(offer.sku), ASTANA) === newPrice, 'Astana’s new price at Kaspi');
     expect(priceIn(live(offer.sku), ALMATY)).toBe(priceIn(offer, ALMATY));
@@ -111,12 +147,20 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
     expect((await actions.verifyPriceChange(result.changeIds, 60_000)).outcome).toBe('applied');
 
     const changes = await changesOf(product.id);
-    expect(changes.map((change) => [change.cityId, change.oldPrice, change.newPrice, change.status])).toEqual([[ASTANA, priceIn(offer, ASTANA), newPrice, 'applied']]);
-    expect(cityPricesOf(await productRow(product.id))).toEqual({ [ALMATY]: priceIn(offer, ALMATY), [ASTANA]: newPrice });
+    expect(changes.map((change) => [change.cityId, change.oldPrice, change.newPrice, change.status])).toEqual([
+      [ASTANA, priceIn(offer, ASTANA), newPrice, 'applied'],
+    ]);
+    expect(cityPricesOf(await productRow(product.id))).toEqual({
+      [ALMATY]: priceIn(offer, ALMATY),
+      [ASTANA]: newPrice,
+    });
   });
 
   it('sets a price without a city: every city moves, one change per city from its own old price', async () => {
-    const { product, offer } = await pick('on sale, priced apart', (candidate) => onSale(candidate) && pricedApart(candidate));
+    const { product, offer } = await pick(
+      'on sale, priced apart',
+      (candidate) => onSale(candidate) && pricedApart(candidate),
+    );
     const newPrice = Math.min(priceIn(offer, ALMATY), priceIn(offer, ASTANA)) - 40;
     const writesBefore = sandbox.writes(MERCHANT).length;
 
@@ -126,9 +170,15 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
     expect(writes).toHaveLength(1);
     expect(writes[0]!.endpoint).toBe('batch');
     const [item] = writes[0]!.body as { cityPrices: { cityId: string; value: number }[] }[];
-    expect(Object.fromEntries(item!.cityPrices.map((entry) => [entry.cityId, entry.value]))).toEqual({ [ALMATY]: newPrice, [ASTANA]: newPrice });
+    expect(Object.fromEntries(item!.cityPrices.map((entry) => [entry.cityId, entry.value]))).toEqual({
+      [ALMATY]: newPrice,
+      [ASTANA]: newPrice,
+    });
 
-    await waitFor(() => priceIn(live(offer.sku), ALMATY) === newPrice && priceIn(live(offer.sku), ASTANA) === newPrice, 'both cities at the new price');
+    await waitFor(
+      () => priceIn(live(offer.sku), ALMATY) === newPrice && priceIn(live(offer.sku), ASTANA) === newPrice,
+      'both cities at the new price',
+    );
     expect(live(offer.sku).availabilities).toEqual(offer.availabilities);
     expect(live(offer.sku).stocks).toEqual(offer.stocks);
     expect((await actions.verifyPriceChange(result.changeIds, 60_000)).outcome).toBe('applied');
@@ -142,7 +192,10 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
   });
 
   it('takes an offer off sale without moving its price in any city', async () => {
-    const { product, offer } = await pick('on sale, priced apart', (candidate) => onSale(candidate) && pricedApart(candidate));
+    const { product, offer } = await pick(
+      'on sale, priced apart',
+      (candidate) => onSale(candidate) && pricedApart(candidate),
+    );
     const result = await actions.setAvailability(storeId, [product.id], false);
     expect(result.sent.map((sent) => sent.id)).toEqual([product.id]);
     await waitFor(() => offSale(live(offer.sku)), 'off sale at every point');
@@ -159,7 +212,9 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
     const writesBefore = sandbox.writes(MERCHANT).length;
 
     const result = await actions.setAvailability(storeId, [blocked.product.id, allowed.product.id], true);
-    expect(result.skipped.map((skipped) => [skipped.product.id, skipped.why])).toEqual([[blocked.product.id, 'refused:OFFER_BLOCKED']]);
+    expect(result.skipped.map((skipped) => [skipped.product.id, skipped.why])).toEqual([
+      [blocked.product.id, 'refused:OFFER_BLOCKED'],
+    ]);
     expect(result.sent.map((sent) => sent.id)).toEqual([allowed.product.id]);
     expect(writesAbout(blocked.offer.sku, writesBefore)).toEqual([]);
     expect(writesAbout(allowed.offer.sku, writesBefore)).toHaveLength(1);
@@ -171,16 +226,27 @@ describe('OfferActions on an offer priced per city, against the Kaspi sandbox', 
   });
   it('a write refused before it is sent (writes frozen after a 429) is settled as failed, never left planned', async () => {
     const { product, offer } = await pick('on sale', onSale);
-    await kaspi.limits.freezeMerchant(MERCHANT, new KaspiRateLimitedError('test freeze', 'cabinet.pricefeed-batch', 60_000, 'merchant-writes'));
+    await kaspi.limits.freezeMerchant(
+      MERCHANT,
+      new KaspiRateLimitedError('test freeze', 'cabinet.pricefeed-batch', 60_000, 'merchant-writes'),
+    );
     try {
-      await expect(actions.setPrice(product.id, priceIn(offer, ALMATY) - 10, { reasonText: 'test: frozen' })).rejects.toBeInstanceOf(KaspiRateLimitedError);
+      await expect(
+        actions.setPrice(product.id, priceIn(offer, ALMATY) - 10, { reasonText: 'test: frozen' }),
+      ).rejects.toBeInstanceOf(KaspiRateLimitedError);
       const changes = await changesOf(product.id);
       expect(changes.length).toBeGreaterThan(0);
-      for (const change of changes) expect(change).toMatchObject({ status: 'failed', error: expect.stringMatching(/^not sent: /) });
+      for (const change of changes)
+        expect(change).toMatchObject({ status: 'failed', error: expect.stringMatching(/^not sent: /) });
       // Nothing waits for a read-back that can never come: the same price may be asked for again.
-      await expect(actions.setPrice(product.id, priceIn(offer, ALMATY) - 10, { reasonText: 'test: frozen' })).rejects.toBeInstanceOf(KaspiRateLimitedError);
+      await expect(
+        actions.setPrice(product.id, priceIn(offer, ALMATY) - 10, { reasonText: 'test: frozen' }),
+      ).rejects.toBeInstanceOf(KaspiRateLimitedError);
     } finally {
-      await kaspi.limits.freezeMerchant(MERCHANT, new KaspiRateLimitedError('thaw', 'cabinet.pricefeed-batch', 0, 'merchant-writes'));
+      await kaspi.limits.freezeMerchant(
+        MERCHANT,
+        new KaspiRateLimitedError('thaw', 'cabinet.pricefeed-batch', 0, 'merchant-writes'),
+      );
     }
   });
 });

@@ -39,7 +39,10 @@ let storeId: number;
 const logs = captureLogger('info');
 
 type Page = { data: Record<string, unknown>[]; total: number };
-const rewriteItems = (json: unknown, change: (item: Record<string, unknown>, index: number) => Record<string, unknown> | undefined) => {
+const rewriteItems = (
+  json: unknown,
+  change: (item: Record<string, unknown>, index: number) => Record<string, unknown> | undefined,
+) => {
   const page = json as Page;
   return { ...page, data: page.data.map(change).filter((item) => item !== undefined) };
 };
@@ -50,18 +53,36 @@ async function products(): Promise<Map<string, Product>> {
 }
 
 async function schemaErrors(): Promise<number> {
-  return metricSum((await renderMetrics()).body, 'kaspi_bot_kaspi_schema_errors_total', { endpoint: 'cabinet.offer-list' });
+  return metricSum((await renderMetrics()).body, 'kaspi_bot_kaspi_schema_errors_total', {
+    endpoint: 'cabinet.offer-list',
+  });
 }
 
 /** A product Kaspi does not list: only a complete read may mark it removed. */
 async function addGhost(sku: string): Promise<void> {
   const em = database.orm.em.fork();
-  em.create(ProductSchema, { store: storeId, sku, masterSku: '100000001', title: 'Снят с Kaspi', brand: null, price: 1_000, onSale: true, shopLink: null, demperEnabled: true });
+  em.create(ProductSchema, {
+    store: storeId,
+    sku,
+    masterSku: '100000001',
+    title: 'Снят с Kaspi',
+    brand: null,
+    price: 1_000,
+    onSale: true,
+    shopLink: null,
+    demperEnabled: true,
+  });
   await em.flush();
 }
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 31, timeScale: 200, rivalTickMs: 0, productsPerMerchant: 130, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 31,
+    timeScale: 200,
+    rivalTickMs: 0,
+    productsPerMerchant: 130,
+    logger: captureLogger('silent').logger,
+  });
   interposer = await startInterposer(sandbox.mcUrl);
   kaspi = kaspiFor({ ...sandbox, mcUrl: interposer.url }, logs.logger);
   // Logins go to the sandbox directly: its OAuth hand-off only redirects to its own cabinet address.
@@ -77,7 +98,15 @@ beforeAll(async () => {
   await em.flush();
   const pending = await loginKaspi.smsLogin.start('+7 701 000 00 01');
   const loggedIn = await loginKaspi.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!);
-  storeId = (await sessions.connectStore({ sellerId: seller.id, merchantUid: MERCHANT, cookies: loggedIn.cookies, loginMethod: 'sms', identity: pending.phone })).id;
+  storeId = (
+    await sessions.connectStore({
+      sellerId: seller.id,
+      merchantUid: MERCHANT,
+      cookies: loggedIn.cookies,
+      loginMethod: 'sms',
+      identity: pending.phone,
+    })
+  ).id;
 }, 60_000);
 afterEach(() => interposer.clear());
 afterAll(async () => {
@@ -103,7 +132,12 @@ describe('catalogue sync, forgiving reads', () => {
       expect(product.title).toBe(offer.model);
     }
     // The same items read the same way again: nothing flips between syncs.
-    expect(await catalog.sync(storeId)).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: catalogue.length });
+    expect(await catalog.sync(storeId)).toMatchObject({
+      added: 0,
+      changed: 0,
+      removed: 0,
+      unchanged: catalogue.length,
+    });
   });
 
   it('the sandbox really does leave fields out: some items come without price, minPrice, brand or preOrder', async () => {
@@ -118,14 +152,18 @@ describe('catalogue sync, forgiving reads', () => {
           if (!(typeof item.price === 'number' && item.price > 0)) seen.price++;
           if (item.minPrice === undefined || item.minPrice === null) seen.minPrice++;
           if (!('brand' in item)) seen.brand++;
-          if ((item.availabilities as Record<string, unknown>[]).some((point) => !('preOrder' in point))) seen.preOrder++;
+          if ((item.availabilities as Record<string, unknown>[]).some((point) => !('preOrder' in point)))
+            seen.preOrder++;
           expect(currentPrice(cabinetOffer.parse(item))).toBeGreaterThan(0);
         }
         return json;
       },
     });
     await catalog.sync(storeId);
-    expect(Object.values(seen).every((count) => count > 0), JSON.stringify(seen)).toBe(true);
+    expect(
+      Object.values(seen).every((count) => count > 0),
+      JSON.stringify(seen),
+    ).toBe(true);
   });
 
   it('skips one odd item (no masterSku) and leaves its product as it was; the rest is updated', async () => {
@@ -151,7 +189,10 @@ describe('catalogue sync, forgiving reads', () => {
     expect(after.get(odd!)!.price).toBe(before.get(odd!)!.price);
     expect(after.get(odd!)!.removedAt).toBeNull();
     expect(await schemaErrors()).toBe(errorsBefore); // one odd item is not a format change
-    const gap = logs.lines().filter((line) => line.msg === 'catalog synced with gaps').at(-1)!;
+    const gap = logs
+      .lines()
+      .filter((line) => line.msg === 'catalog synced with gaps')
+      .at(-1)!;
     expect(gap.unreadable).toEqual([{ sku: odd, field: 'data.3.masterSku', message: expect.any(String) }]);
   });
 
@@ -181,9 +222,17 @@ describe('catalogue sync, forgiving reads', () => {
   it('a needed field gone from every item: the sync finishes, names the field once per store, marks nothing removed', async () => {
     await addGhost('ghost-format');
     const rule = () =>
-      interposer.add({ method: 'GET', path: LIST, action: 'rewrite-after', times: 1_000, rewrite: (json) => rewriteItems(json, ({ masterSku: _gone, ...rest }) => rest) });
+      interposer.add({
+        method: 'GET',
+        path: LIST,
+        action: 'rewrite-after',
+        times: 1_000,
+        rewrite: (json) => rewriteItems(json, ({ masterSku: _gone, ...rest }) => rest),
+      });
     const errorsBefore = await schemaErrors();
-    const warningsBefore = logs.lines().filter((line) => String(line.msg).startsWith('Kaspi changed the offer list')).length;
+    const warningsBefore = logs
+      .lines()
+      .filter((line) => String(line.msg).startsWith('Kaspi changed the offer list')).length;
     rule();
     const first = await catalog.sync(storeId);
     const listed = sandbox.catalogue(MERCHANT).length;
@@ -193,7 +242,10 @@ describe('catalogue sync, forgiving reads', () => {
     rule();
     const second = await catalog.sync(storeId);
     expect(second.formatChanges).toEqual(first.formatChanges); // the seller is told with each sync's result…
-    const warnings = logs.lines().filter((line) => String(line.msg).startsWith('Kaspi changed the offer list')).slice(warningsBefore);
+    const warnings = logs
+      .lines()
+      .filter((line) => String(line.msg).startsWith('Kaspi changed the offer list'))
+      .slice(warningsBefore);
     expect(warnings).toHaveLength(1); // …the operator once: one line with the path, one count, not one per item
     expect(warnings[0]!.msg).toContain('data.*.masterSku');
     expect(await schemaErrors()).toBe(errorsBefore + 1);
@@ -235,7 +287,13 @@ describe('catalogue sync, forgiving reads', () => {
 
   it('a page that comes back whole on the second read completes the sync, and only then are offers removed', async () => {
     await addGhost('ghost-reread');
-    interposer.add({ method: 'GET', path: ON_SALE_PAGE_0, action: 'rewrite-after', times: 1, rewrite: (json) => rewriteItems(json, (item, index) => (index === 0 ? undefined : item)) });
+    interposer.add({
+      method: 'GET',
+      path: ON_SALE_PAGE_0,
+      action: 'rewrite-after',
+      times: 1,
+      rewrite: (json) => rewriteItems(json, (item, index) => (index === 0 ? undefined : item)),
+    });
     const summary = await catalog.sync(storeId);
     expect(summary.incomplete).toBeUndefined();
     const after = await products();
@@ -246,7 +304,13 @@ describe('catalogue sync, forgiving reads', () => {
 
   it('without Kaspi’s total the read cannot be verified: updated, nothing removed, told why', async () => {
     await addGhost('ghost-total');
-    interposer.add({ method: 'GET', path: LIST, action: 'rewrite-after', times: 1_000, rewrite: (json) => ({ data: (json as Page).data }) });
+    interposer.add({
+      method: 'GET',
+      path: LIST,
+      action: 'rewrite-after',
+      times: 1_000,
+      rewrite: (json) => ({ data: (json as Page).data }),
+    });
     const summary = await catalog.sync(storeId);
     expect(summary.incomplete).toMatchObject({ reason: 'no-total', total: undefined });
     expect(summary.total).toBe(sandbox.catalogue(MERCHANT).length);
@@ -286,22 +350,40 @@ describe('store points, forgiving reads', () => {
     expect(stored).toHaveLength(2);
     expect(merchant.name).toBe(MERCHANT);
     expect(merchant.points).toEqual([stored[0]]);
-    const warning = logs.lines().find((line) => line.msg === 'getMerchant: some pickup points could not be read and were left out')!;
+    const warning = logs
+      .lines()
+      .find((line) => line.msg === 'getMerchant: some pickup points could not be read and were left out')!;
     expect(warning.withoutCity).toEqual([stored[1]!.storeId]);
   });
 });
 
 describe('one offer read before a write, forgiving reads', () => {
   it('finds the offer when another item of the search is odd; refuses, naming the field, when that offer is unreadable', async () => {
-    const target = sandbox.catalogue(MERCHANT).find((offer) => offer.availabilities.some((point) => point.available === 'yes'))!;
+    const target = sandbox
+      .catalogue(MERCHANT)
+      .find((offer) => offer.availabilities.some((point) => point.available === 'yes'))!;
     const search = new RegExp(`^/bff/offer-view/list\\?m=${MERCHANT}&p=0&l=100&a=true&t=`);
-    interposer.add({ method: 'GET', path: search, action: 'rewrite-after', rewrite: (json) => ({ ...(json as Page), data: [{ price: 5 }, ...(json as Page).data] }) });
+    interposer.add({
+      method: 'GET',
+      path: search,
+      action: 'rewrite-after',
+      rewrite: (json) => ({ ...(json as Page), data: [{ price: 5 }, ...(json as Page).data] }),
+    });
     const rewritten = interposer.applied()['rewrite-after'];
-    const found = await sessions.withSession(storeId, ({ jar, merchantUid }) => kaspi.cabinet.findOffer(jar, merchantUid, target.sku));
+    const found = await sessions.withSession(storeId, ({ jar, merchantUid }) =>
+      kaspi.cabinet.findOffer(jar, merchantUid, target.sku),
+    );
     expect(found?.sku).toBe(target.sku);
     expect(interposer.applied()['rewrite-after']).toBe(rewritten + 1);
-    interposer.add({ method: 'GET', path: search, action: 'rewrite-after', rewrite: (json) => rewriteItems(json, (item) => ({ ...item, availabilities: [{ storeId: 7 }] })) });
-    await expect(sessions.withSession(storeId, ({ jar, merchantUid }) => kaspi.cabinet.findOffer(jar, merchantUid, target.sku))).rejects.toSatisfy(
+    interposer.add({
+      method: 'GET',
+      path: search,
+      action: 'rewrite-after',
+      rewrite: (json) => rewriteItems(json, (item) => ({ ...item, availabilities: [{ storeId: 7 }] })),
+    });
+    await expect(
+      sessions.withSession(storeId, ({ jar, merchantUid }) => kaspi.cabinet.findOffer(jar, merchantUid, target.sku)),
+    ).rejects.toSatisfy(
       (error: unknown) => error instanceof KaspiSchemaError && error.field === 'data.0.availabilities.0.storeId',
     );
   });

@@ -51,7 +51,8 @@ async function outputUntil(child: ChildProcessWithoutNullStreams, text: string):
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const deadline = Date.now() + 45_000;
-  while (!stdout.includes(text) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!stdout.includes(text) && Date.now() < deadline && child.exitCode === null)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   return stdout;
 }
 
@@ -125,7 +126,14 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
     const telegram = await startFakeTelegram({ token: TOKEN });
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BOT_TOKEN: TOKEN, DATA_DIR: dataDir, TELEGRAM_API_ROOT: telegram.apiRoot, HTTP_PORT: '0' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'warn',
+        BOT_TOKEN: TOKEN,
+        DATA_DIR: dataDir,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        HTTP_PORT: '0',
+      },
     });
     try {
       const stdout = await outputUntil(child, 'is running as');
@@ -133,7 +141,9 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
       expect(existsSync(join(dataDir, 'secret.key'))).toBe(true);
       const user = { id: 424242, first_name: 'Тест' };
       await telegram.sendText(user, '/start');
-      const reply = await telegram.waitForBotMessage(user.id, (message) => /Здравствуйте/.test(message.text ?? ''), { timeoutMs: 20_000 });
+      const reply = await telegram.waitForBotMessage(user.id, (message) => /Здравствуйте/.test(message.text ?? ''), {
+        timeoutMs: 20_000,
+      });
       expect(reply.reply_markup).toBeDefined();
       expect(telegram.calls.some((call) => call.method === 'setMyCommands')).toBe(true);
       expect(await terminate(child)).toBe(0);
@@ -148,7 +158,15 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
     const testDb = await createTestDatabase();
     const { spawn } = await import('node:child_process');
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BOT_TOKEN: TOKEN, DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: 'b'.repeat(64), HTTP_PORT: String(port) };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'warn',
+      BOT_TOKEN: TOKEN,
+      DATABASE_URL: testDb.url,
+      REDIS_URL: TEST_REDIS_URL,
+      SECRET_KEY: 'b'.repeat(64),
+      HTTP_PORT: String(port),
+    };
     expect((await kaspiBot(['migrate'], { DATABASE_URL: testDb.url })).code).toBe(0);
     const child = spawn(process.execPath, [BIN, 'worker'], { env });
     try {
@@ -174,9 +192,16 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
 
   it('start says in one line when the Telegram Bot API cannot be reached', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kb-cli-'));
-    const result = await kaspiBot(['start'], { BOT_TOKEN: TOKEN, DATA_DIR: dataDir, TELEGRAM_API_ROOT: 'http://127.0.0.1:1', HTTP_PORT: '0' });
+    const result = await kaspiBot(['start'], {
+      BOT_TOKEN: TOKEN,
+      DATA_DIR: dataDir,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:1',
+      HTTP_PORT: '0',
+    });
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toMatch(/^kaspi-bot start: cannot reach the Telegram Bot API at http:\/\/127\.0\.0\.1:1/);
+    expect(oneLine(result.stderr)).toMatch(
+      /^kaspi-bot start: cannot reach the Telegram Bot API at http:\/\/127\.0\.0\.1:1/,
+    );
   });
 
   it.each(COMMANDS)('%s --help prints its usage and exits 0', async (command) => {
@@ -207,15 +232,21 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
 describe('kaspi-bot kaspi-sandbox', () => {
   it('starts the sandbox, prints how to point the bot at it, and stops on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [BIN, 'kaspi-sandbox', '--seed', '3'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [BIN, 'kaspi-sandbox', '--seed', '3'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const deadline = Date.now() + 30_000;
-    while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const shopUrl = /KASPI_SHOP_URL=(\S+)/.exec(stdout)?.[1];
     expect(shopUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stdout).toContain('+7 (701) 000-00-01');
-    const answer = await fetch(`${shopUrl}/yml/offer-view/offers/102298404`, { method: 'POST', body: JSON.stringify({ cityId: '750000000' }) });
+    const answer = await fetch(`${shopUrl}/yml/offer-view/offers/102298404`, {
+      method: 'POST',
+      body: JSON.stringify({ cityId: '750000000' }),
+    });
     expect(answer.status).toBe(200);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
@@ -232,7 +263,12 @@ describe('kaspi-bot kaspi-sandbox', () => {
 
 describe('kaspi-bot offers', () => {
   it('prints the competitors of a product from the Kaspi it is pointed at, one offer per merchant, cheapest first', async () => {
-    const sandbox = await startKaspiSandbox({ seed: 5, rivalTickMs: 0, productsPerMerchant: 3, logger: captureLogger('silent').logger });
+    const sandbox = await startKaspiSandbox({
+      seed: 5,
+      rivalTickMs: 0,
+      productsPerMerchant: 3,
+      logger: captureLogger('silent').logger,
+    });
     try {
       const result = await kaspiBot(['offers', '102298404', '--city', '750000000'], {
         BOT_TOKEN: TOKEN,
@@ -242,7 +278,11 @@ describe('kaspi-bot offers', () => {
       });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      const printed = JSON.parse(result.stdout) as { masterSku: string; cityId: string; offers: { merchantId: string; price: number }[] };
+      const printed = JSON.parse(result.stdout) as {
+        masterSku: string;
+        cityId: string;
+        offers: { merchantId: string; price: number }[];
+      };
       expect(printed.masterSku).toBe('102298404');
       expect(printed.cityId).toBe('750000000');
       const expected = sandbox.storefront('102298404', '750000000') as { price: number }[];

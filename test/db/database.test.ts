@@ -27,7 +27,11 @@ const targets: Target[] = [
     name: 'PostgreSQL (DATABASE_URL)',
     async open() {
       const testDb = await createTestDatabase();
-      const database = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: captureLogger('warn').logger });
+      const database = await openDatabase({
+        databaseUrl: testDb.url,
+        dataDir: null,
+        logger: captureLogger('warn').logger,
+      });
       return {
         database,
         async cleanup() {
@@ -40,7 +44,11 @@ const targets: Target[] = [
   {
     name: 'embedded PGlite',
     async open() {
-      const database = await openDatabase({ databaseUrl: undefined, dataDir: null, logger: captureLogger('warn').logger });
+      const database = await openDatabase({
+        databaseUrl: undefined,
+        dataDir: null,
+        logger: captureLogger('warn').logger,
+      });
       return { database, cleanup: () => database.close() };
     },
   },
@@ -59,11 +67,21 @@ describe.each(targets)('database on $name', (target) => {
 
   it('migrates up from empty, once', async () => {
     const connection = database.orm.em.getConnection();
-    const before = await connection.execute(`select table_name from information_schema.tables where table_schema = 'public'`);
+    const before = await connection.execute(
+      `select table_name from information_schema.tables where table_schema = 'public'`,
+    );
     expect(before).toHaveLength(0);
 
     const applied = await migrate(database);
-    expect(applied).toEqual(['Migration20261125020540', 'Migration20261125023538', 'Migration20261125223854', 'Migration20261206000100', 'Migration20261207000100', 'Migration20261208120000', 'Migration20261209000100']);
+    expect(applied).toEqual([
+      'Migration20261125020540',
+      'Migration20261125023538',
+      'Migration20261125223854',
+      'Migration20261206000100',
+      'Migration20261207000100',
+      'Migration20261208120000',
+      'Migration20261209000100',
+    ]);
     expect(await migrate(database)).toEqual([]);
 
     const tables = await connection.execute<{ table_name: string }[]>(
@@ -80,7 +98,11 @@ describe.each(targets)('database on $name', (target) => {
   it('round-trips every entity and keeps secrets sealed in the raw table', async () => {
     const box = new SecretBox(randomBytes(32));
     const em = database.orm.em.fork();
-    const seller = em.create(SellerSchema, { telegramUserId: 7_000_000_001, chatId: 7_000_000_001, firstName: 'Айгерим' });
+    const seller = em.create(SellerSchema, {
+      telegramUserId: 7_000_000_001,
+      chatId: 7_000_000_001,
+      firstName: 'Айгерим',
+    });
     await em.flush();
 
     const cookies = 'mc-session=S3CR3T-session; mc-sid=S3CR3T-sid';
@@ -102,7 +124,14 @@ describe.each(targets)('database on $name', (target) => {
 
     const availabilities = [
       { storeId: '30067228_PP1', available: 'yes' as const, preOrder: 0, stockSpecified: true, stockCount: 3 },
-      { storeId: '30067228_PP2', available: 'yes' as const, preOrder: 5, stockSpecified: false, stockCount: 0, unknownKaspiField: { x: 1 } },
+      {
+        storeId: '30067228_PP2',
+        available: 'yes' as const,
+        preOrder: 5,
+        stockSpecified: false,
+        stockCount: 0,
+        unknownKaspiField: { x: 1 },
+      },
     ];
     const product = em.create(ProductSchema, {
       store,
@@ -135,7 +164,17 @@ describe.each(targets)('database on $name', (target) => {
     em.create(CompetitorSnapshotSchema, {
       product,
       cityId: '750000000',
-      offers: [{ merchantId: '11271005', merchantName: 'Tehno Trade', price: 1115, rating: 4.8, reviews: 231, deliveryDuration: 'TOMORROW', preorder: 0 }],
+      offers: [
+        {
+          merchantId: '11271005',
+          merchantName: 'Tehno Trade',
+          price: 1115,
+          rating: 4.8,
+          reviews: 231,
+          deliveryDuration: 'TOMORROW',
+          preorder: 0,
+        },
+      ],
       ourPrice: 1120,
       ourPlace: 2,
       cheapestRivalPrice: 1115,
@@ -145,7 +184,11 @@ describe.each(targets)('database on $name', (target) => {
     await em.flush();
 
     const fresh = database.orm.em.fork();
-    const loadedProduct = await fresh.findOneOrFail(ProductSchema, { sku: '133206576_392235481' }, { populate: ['store', 'store.seller'] });
+    const loadedProduct = await fresh.findOneOrFail(
+      ProductSchema,
+      { sku: '133206576_392235481' },
+      { populate: ['store', 'store.seller'] },
+    );
     expect(loadedProduct.availabilities).toEqual(availabilities);
     expect(loadedProduct.store.points[1]!.cityName).toBe('Астана');
     expect(loadedProduct.store.seller.firstName).toBe('Айгерим');
@@ -161,7 +204,10 @@ describe.each(targets)('database on $name', (target) => {
     expect(snapshot.offers[0]!.merchantName).toBe('Tehno Trade');
     const preorder = await fresh.findOneOrFail(PreorderSchema, { product: loadedProduct });
     expect(preorder.points).toEqual([{ storeId: '30067228_PP2', days: 7 }]);
-    expect((await fresh.findOneOrFail(KvEntrySchema, { key: 'session:7000000001' })).value).toEqual({ step: 'phone', n: 1 });
+    expect((await fresh.findOneOrFail(KvEntrySchema, { key: 'session:7000000001' })).value).toEqual({
+      step: 'phone',
+      n: 1,
+    });
 
     const loadedStore = loadedProduct.store;
     expect(box.open(loadedStore.sessionSealed!, `store:${loadedStore.id}:session`)).toBe(cookies);
@@ -193,8 +239,12 @@ describe.each(targets)('database on $name', (target) => {
     const connection = database.orm.em.getConnection();
     const [row] = await connection.execute<{ id: number }[]>(`select id from product limit 1`);
     const id = row!.id;
-    await expect(connection.execute(`update product set min_price = 5 where id = ${id}`)).rejects.toThrow(/min_price_check/);
-    await expect(connection.execute(`update product set min_price = 2000, max_price = 1500 where id = ${id}`)).rejects.toThrow(/min_max_check/);
+    await expect(connection.execute(`update product set min_price = 5 where id = ${id}`)).rejects.toThrow(
+      /min_price_check/,
+    );
+    await expect(
+      connection.execute(`update product set min_price = 2000, max_price = 1500 where id = ${id}`),
+    ).rejects.toThrow(/min_max_check/);
     await expect(connection.execute(`update price_change set new_price = 9`)).rejects.toThrow(/new_price_check/);
   });
 
@@ -222,7 +272,11 @@ describe('the database driver’s own messages', () => {
     try {
       const connection = database.orm.em.getConnection();
       const [backend] = await connection.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
-      const admin = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: captureLogger('warn').logger });
+      const admin = await openDatabase({
+        databaseUrl: testDb.url,
+        dataDir: null,
+        logger: captureLogger('warn').logger,
+      });
       await admin.orm.em.getConnection().execute('select pg_terminate_backend(?)', [backend!.pid]);
       await admin.close();
       await new Promise((resolve) => setTimeout(resolve, 200));

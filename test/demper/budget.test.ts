@@ -6,7 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { BUDGET_RESERVE, changeValue, pickProductsWithinBudget, pickWithinBudget, runAllowance, walkingWithBot, type ValuedChange } from '../../src/demper/budget.js';
+import {
+  BUDGET_RESERVE,
+  changeValue,
+  pickProductsWithinBudget,
+  pickWithinBudget,
+  runAllowance,
+  walkingWithBot,
+  type ValuedChange,
+} from '../../src/demper/budget.js';
 import { Market, naiveBot, offer, seller, settingsWith, base } from './strategy-fixtures.js';
 
 const change = (fields: Partial<ValuedChange> = {}): ValuedChange => ({
@@ -79,15 +87,21 @@ describe('how much one run may spend', () => {
     expect(runsOf({ limit: 250, runsPerWindow: 10 })).toEqual({ runs: [120, 60, 30, 24, 6], left: BUDGET_RESERVE });
     expect(runsOf()).toEqual({ runs: [120, 60, 30, 15, 8, 4, 2, 1], left: BUDGET_RESERVE });
   });
-
 });
 
 describe('which changes go first', () => {
   it('repairs of a price outside the seller’s bounds come before everything', () => {
     expect(changeValue(change({ reason: 'below_floor_fix', newPrice: 900 }))).toBe(Number.POSITIVE_INFINITY);
     expect(changeValue(change({ reason: 'above_ceiling_fix', newPrice: 1_500 }))).toBe(Number.POSITIVE_INFINITY);
-    const items = [change({ newPrice: 500_000, floor: 100_000, contested: true }), change({ reason: 'below_floor_fix', newPrice: 900 }), change({ reason: 'above_ceiling_fix' })];
-    expect(pickWithinBudget(items, 2, changeValue).now.map((c) => c.reason)).toEqual(['below_floor_fix', 'above_ceiling_fix']);
+    const items = [
+      change({ newPrice: 500_000, floor: 100_000, contested: true }),
+      change({ reason: 'below_floor_fix', newPrice: 900 }),
+      change({ reason: 'above_ceiling_fix' }),
+    ];
+    expect(pickWithinBudget(items, 2, changeValue).now.map((c) => c.reason)).toEqual([
+      'below_floor_fix',
+      'above_ceiling_fix',
+    ]);
   });
 
   it('worth more: a dearer product, a wider margin, first place, a moving market; a cut a bot answers at once is worth least', () => {
@@ -107,7 +121,11 @@ describe('which changes go first', () => {
     const { now, waiting } = pickWithinBudget(items, 3, (item) => item.value);
     expect(now.map((i) => i.index)).toEqual([2, 3, 5]);
     expect(waiting.map((i) => i.index)).toEqual([0, 1, 4]);
-    const ties = pickWithinBudget(items.map((i) => ({ ...i, value: 1 })), 2, (item) => item.value);
+    const ties = pickWithinBudget(
+      items.map((i) => ({ ...i, value: 1 })),
+      2,
+      (item) => item.value,
+    );
     expect(ties.now.map((i) => i.index)).toEqual([0, 1]);
     expect(pickWithinBudget(items, 10, (item) => item.value)).toEqual({ now: items, waiting: [] });
     expect(pickWithinBudget(items, 0, (item) => item.value)).toEqual({ now: [], waiting: items });
@@ -115,14 +133,18 @@ describe('which changes go first', () => {
 
   it('any allowance: nothing is lost or doubled, and nothing waiting is worth more than what went', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 1_000 }), { maxLength: 40 }), fc.integer({ min: -2, max: 45 }), (values, allowance) => {
-        const items = values.map((value, index) => ({ value, index }));
-        const { now, waiting } = pickWithinBudget(items, allowance, (item) => item.value);
-        expect([...now, ...waiting].map((i) => i.index).sort((a, b) => a - b)).toEqual(items.map((i) => i.index));
-        expect(now.length).toBe(Math.min(items.length, Math.max(0, allowance)));
-        const lowestNow = Math.min(...now.map((i) => i.value));
-        for (const item of waiting) expect(item.value).toBeLessThanOrEqual(lowestNow);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1_000 }), { maxLength: 40 }),
+        fc.integer({ min: -2, max: 45 }),
+        (values, allowance) => {
+          const items = values.map((value, index) => ({ value, index }));
+          const { now, waiting } = pickWithinBudget(items, allowance, (item) => item.value);
+          expect([...now, ...waiting].map((i) => i.index).sort((a, b) => a - b)).toEqual(items.map((i) => i.index));
+          expect(now.length).toBe(Math.min(items.length, Math.max(0, allowance)));
+          const lowestNow = Math.min(...now.map((i) => i.value));
+          for (const item of waiting) expect(item.value).toBeLessThanOrEqual(lowestNow);
+        },
+      ),
     );
   });
 
@@ -135,7 +157,12 @@ describe('which changes go first', () => {
     expect(decisions.slice(2).every(walkingWithBot)).toBe(true);
     // A plain cut, a probe and a settle are not.
     const probe = new Market(settingsWith(), 960, [seller(offer('Bot', 950), naiveBot(930))]).run(4);
-    expect(probe.map((d) => `${d.reason} ${walkingWithBot(d)}`)).toEqual(['undercut_leader false', 'undercut_leader false', 'price_war_probe false', 'price_war_end false']);
+    expect(probe.map((d) => `${d.reason} ${walkingWithBot(d)}`)).toEqual([
+      'undercut_leader false',
+      'undercut_leader false',
+      'price_war_probe false',
+      'price_war_end false',
+    ]);
   });
 
   it('a product’s cities are picked as one: they go or wait together, ranked by their worth together', () => {

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { CatalogSync } from '../../src/catalog/sync.js';
-import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange, type Product } from '../../src/db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  SellerSchema,
+  StoreSchema,
+  type PriceChange,
+  type Product,
+} from '../../src/db/entities/index.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { DemperEngine, type DemperEngineOptions } from '../../src/demper/engine.js';
 import { RecordingNotifier } from '../../src/demper/notifier.js';
@@ -14,7 +21,12 @@ import type { Kaspi } from '../../src/kaspi/index.js';
 import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SAMPLE_MASTER_SKU } from '../../src/kaspi-sandbox/catalogue.js';
-import { startKaspiSandbox, type KaspiSandbox, type KaspiSandboxOptions, type SandboxOffer } from '../../src/kaspi-sandbox/index.js';
+import {
+  startKaspiSandbox,
+  type KaspiSandbox,
+  type KaspiSandboxOptions,
+  type SandboxOffer,
+} from '../../src/kaspi-sandbox/index.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { renderMetrics } from '../../src/metrics.js';
 import { kaspiFor } from '../helpers/kaspi.js';
@@ -92,7 +104,13 @@ async function openWorld(sandboxOptions: Partial<KaspiSandboxOptions>, env: Reco
         pending = await kaspi.smsLogin.start(PHONE);
       }
       const loggedIn = await kaspi.smsLogin.verify(pending, sandbox.lastCode(PHONE_AS_KASPI_WRITES_IT)!);
-      return sessions.connectStore({ sellerId: seller.id, merchantUid: MERCHANT, cookies: loggedIn.cookies, loginMethod: 'sms', identity: pending.phone });
+      return sessions.connectStore({
+        sellerId: seller.id,
+        merchantUid: MERCHANT,
+        cookies: loggedIn.cookies,
+        loginMethod: 'sms',
+        identity: pending.phone,
+      });
     };
     const store = await login();
     await new CatalogSync(database.orm, sessions, kaspi.cabinet, logger).sync(store.id);
@@ -113,7 +131,11 @@ async function openWorld(sandboxOptions: Partial<KaspiSandboxOptions>, env: Reco
   }
 }
 
-function engineFor(world: World, notifier: RecordingNotifier, options: Partial<DemperEngineOptions> = {}): DemperEngine {
+function engineFor(
+  world: World,
+  notifier: RecordingNotifier,
+  options: Partial<DemperEngineOptions> = {},
+): DemperEngine {
   return new DemperEngine({
     orm: world.database.orm,
     kaspi: world.kaspi,
@@ -154,11 +176,17 @@ async function cityOf(world: World, product: Product): Promise<string> {
 /** Products on sale with a small market (one storefront page), in catalogue order: each test takes its own. */
 async function productPool(world: World): Promise<Product[]> {
   const store = await storeOf(world);
-  const products = await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }, { orderBy: { id: 'ASC' } });
+  const products = await world.database.orm.em
+    .fork()
+    .find(ProductSchema, { store: world.storeId, onSale: true }, { orderBy: { id: 'ASC' } });
   return products.filter((product) => {
     if (product.masterSku === SAMPLE_MASTER_SKU || product.price < 2_000) return false;
     const city = mainCityOf(product, store.points);
-    const rivals = city ? world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))) : [];
+    const rivals = city
+      ? world.sandbox
+          .storefront(product.masterSku, city)
+          .filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)))
+      : [];
     return rivals.length >= 2 && rivals.length <= 60;
   });
 }
@@ -174,7 +202,9 @@ async function sellOnlyAtFirstPoint(world: World, products: Product[]): Promise<
     for (const product of products) {
       const read = (await world.kaspi.cabinet.findOffer(jar, merchantUid, product.sku))!;
       const item = buildPricefeedItem(merchantUid, read, {}, store.points);
-      item.availabilities = item.availabilities.map((point) => (point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point));
+      item.availabilities = item.availabilities.map((point) =>
+        point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point,
+      );
       items.push(item);
     }
     for (let start = 0; start < items.length; start += 50) {
@@ -183,7 +213,12 @@ async function sellOnlyAtFirstPoint(world: World, products: Product[]): Promise<
     }
   });
   await waitUntil(
-    () => products.every((product) => catalogueOffer(world, product.sku).availabilities.find((point) => point.storeId.endsWith('_PP2'))?.available !== 'yes'),
+    () =>
+      products.every(
+        (product) =>
+          catalogueOffer(world, product.sku).availabilities.find((point) => point.storeId.endsWith('_PP2'))
+            ?.available !== 'yes',
+      ),
     'Kaspi takes the second points off sale',
   );
   await new CatalogSync(world.database.orm, world.sessions, world.kaspi.cabinet, logger).sync(world.storeId);
@@ -195,13 +230,30 @@ async function sellOnlyAtFirstPoint(world: World, products: Product[]): Promise<
  */
 async function arrangeMarket(world: World, product: Product, leaderPrice: number, othersPrice: number) {
   const city = await cityOf(world, product);
-  const rivals = countedRivalsFirst(world.sandbox.storefront(product.masterSku, city).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))));
-  rivals.forEach((rival, index) => world.sandbox.setRivalPrice(product.masterSku, city, String(rival.merchantId), index === 0 ? leaderPrice : othersPrice));
+  const rivals = countedRivalsFirst(
+    world.sandbox
+      .storefront(product.masterSku, city)
+      .filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId))),
+  );
+  rivals.forEach((rival, index) =>
+    world.sandbox.setRivalPrice(
+      product.masterSku,
+      city,
+      String(rival.merchantId),
+      index === 0 ? leaderPrice : othersPrice,
+    ),
+  );
   return { city, leader: { merchantId: String(rivals[0]!.merchantId), merchantName: String(rivals[0]!.merchantName) } };
 }
 
-async function enableDemper(world: World, product: Product, settings: Partial<Pick<Product, 'minPrice' | 'maxPrice' | 'step' | 'demperOptions'>>) {
-  await world.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, nextCheckAt: null, step: 1, ...settings });
+async function enableDemper(
+  world: World,
+  product: Product,
+  settings: Partial<Pick<Product, 'minPrice' | 'maxPrice' | 'step' | 'demperOptions'>>,
+) {
+  await world.database.orm.em
+    .fork()
+    .nativeUpdate(ProductSchema, { id: product.id }, { demperEnabled: true, nextCheckAt: null, step: 1, ...settings });
 }
 
 async function makeDue(world: World, productIds: number[]) {
@@ -226,7 +278,9 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     bothCities = candidates.pop()!;
     await sellOnlyAtFirstPoint(world, candidates);
     const refreshed = new Map((await productPool(world)).map((product) => [product.id, product]));
-    pool = candidates.map((product) => refreshed.get(product.id)).filter((product): product is Product => product !== undefined);
+    pool = candidates
+      .map((product) => refreshed.get(product.id))
+      .filter((product): product is Product => product !== undefined);
   });
   afterAll(async () => {
     await world?.close();
@@ -236,7 +290,11 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     world.sandbox.injectFaults({ target: 'cabinet', dropWrites: false, delayedRequests: 0 });
     const em = world.database.orm.em.fork();
     await em.nativeUpdate(ProductSchema, { id: { $gt: 0 } }, { demperEnabled: false });
-    await em.nativeUpdate(PriceChangeSchema, { status: { $in: ['planned', 'sent'] } }, { status: 'failed', error: 'left over by a test' });
+    await em.nativeUpdate(
+      PriceChangeSchema,
+      { status: { $in: ['planned', 'sent'] } },
+      { status: 'failed', error: 'left over by a test' },
+    );
     await em.nativeUpdate(StoreSchema, { id: world.storeId }, { demperEnabled: true, demperDryRun: false });
   });
 
@@ -253,12 +311,29 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const metricsBefore = (await renderMetrics()).body;
 
     const first = await engine.runOnce();
-    expect(first).toMatchObject({ stores: 1, checked: 1, held: 0, planned: 1, sent: 1, deferred: 0, applied: 0, failed: 0, errors: [] });
+    expect(first).toMatchObject({
+      stores: 1,
+      checked: 1,
+      held: 0,
+      planned: 1,
+      sent: 1,
+      deferred: 0,
+      applied: 0,
+      failed: 0,
+      errors: [],
+    });
 
     const changes = await changesOf(world, product.id);
     expect(changes).toHaveLength(1);
     const change = changes[0]!;
-    expect(change).toMatchObject({ status: 'sent', source: 'demper', oldPrice: price, newPrice: expected, reasonCode: 'undercut_leader', cheapestRivalPrice: price - 300 });
+    expect(change).toMatchObject({
+      status: 'sent',
+      source: 'demper',
+      oldPrice: price,
+      newPrice: expected,
+      reasonCode: 'undercut_leader',
+      cheapestRivalPrice: price - 300,
+    });
     expect(change.reasonText).toContain(leader.merchantName);
     expect(change.sentAt).toBeInstanceOf(Date);
     expect(change.settledAt).toBeNull();
@@ -273,13 +348,20 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(items[0]).toMatchObject({ merchantUid: MERCHANT, sku: product.sku });
     expect(before.availabilities.some((read) => 'stockCount' in read)).toBe(true);
     expect(items[0]!.availabilities).toEqual(
-      before.availabilities.map((read) => ({ available: read.available, storeId: read.storeId, ...(read.preOrder ? { preOrder: read.preOrder } : {}) })),
+      before.availabilities.map((read) => ({
+        available: read.available,
+        storeId: read.storeId,
+        ...(read.preOrder ? { preOrder: read.preOrder } : {}),
+      })),
     );
     // Almaty moves; Astana, where the offer is off sale, keeps its own price.
     const city = await cityOf(world, product);
     const otherCities = Object.keys(before.allCityPrices).filter((cityId) => cityId !== city);
     expect(items[0]!.cityPrices).toEqual(
-      [{ cityId: city, value: expected }, ...otherCities.map((cityId) => ({ cityId, value: before.allCityPrices[cityId]!.price }))].sort((a, b) => a.cityId.localeCompare(b.cityId)),
+      [
+        { cityId: city, value: expected },
+        ...otherCities.map((cityId) => ({ cityId, value: before.allCityPrices[cityId]!.price })),
+      ].sort((a, b) => a.cityId.localeCompare(b.cityId)),
     );
     expect(change.cityId).toBe(city);
 
@@ -323,7 +405,8 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
 
     // /metrics counts the same run: one product sent, then applied; one batch write that Kaspi took.
     const metricsAfter = (await renderMetrics()).body;
-    const grew = (name: string, labels: Record<string, string>) => metricSum(metricsAfter, name, labels) - metricSum(metricsBefore, name, labels);
+    const grew = (name: string, labels: Record<string, string>) =>
+      metricSum(metricsAfter, name, labels) - metricSum(metricsBefore, name, labels);
     expect(grew('kaspi_bot_demper_products_total', { result: 'sent' })).toBe(1);
     expect(grew('kaspi_bot_demper_products_total', { result: 'applied' })).toBe(1);
     expect(grew('kaspi_bot_demper_store_runs_total', { outcome: 'ok' })).toBe(1);
@@ -353,12 +436,25 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
           sku: product.sku,
           title: product.title,
           cityName: 'Алматы',
-          details: { floor, rivalPrice: price - 400, rivalName: leader.merchantName, place: 2, price: expected, needFloor: price - 400, city: 'Алматы' },
+          details: {
+            floor,
+            rivalPrice: price - 400,
+            rivalName: leader.merchantName,
+            place: 2,
+            price: expected,
+            needFloor: price - 400,
+            city: 'Алматы',
+          },
         },
       },
     ]);
     const [change] = await changesOf(world, product.id);
-    expect(change).toMatchObject({ status: 'sent', oldPrice: price, newPrice: expected, reasonCode: 'unreachable_first' });
+    expect(change).toMatchObject({
+      status: 'sent',
+      oldPrice: price,
+      newPrice: expected,
+      reasonCode: 'unreachable_first',
+    });
     expect(change!.reasonText).toContain('только при мин. ниже');
     expect(change!.newPrice).toBeGreaterThanOrEqual(floor);
     const held = await productRow(world, product.id);
@@ -366,7 +462,10 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(held.lastCheapestRivalPrice).toBe(price - 400);
 
     // Applied; the same market at the next check: held, and the seller is not told a second time.
-    await waitUntil(() => catalogueOffer(world, product.sku).allCityPrices[city]?.price === expected, 'Kaspi applies the batch');
+    await waitUntil(
+      () => catalogueOffer(world, product.sku).allCityPrices[city]?.price === expected,
+      'Kaspi applies the batch',
+    );
     await waitUntil(() => Date.now() - change!.sentAt!.getTime() > 150, 'verifyAfterMs passes');
     await engine.runOnce();
     await makeDue(world, [product.id]);
@@ -402,7 +501,12 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(world.sandbox.storefront(product.masterSku, city)[0]!.merchantId).toBe(leader.merchantId);
     const em = world.database.orm.em.fork();
     // The cheapest merchant in this market is the seller's second Kaspi store.
-    const second = em.create(StoreSchema, { seller: world.sellerId, merchantUid: leader.merchantId, name: 'Second store', loginMethod: 'sms' });
+    const second = em.create(StoreSchema, {
+      seller: world.sellerId,
+      merchantUid: leader.merchantId,
+      name: 'Second store',
+      loginMethod: 'sms',
+    });
     await em.flush();
     await enableDemper(world, product, { minPrice: price - 1_000, step: 1 });
     const writesBefore = writeCount();
@@ -455,7 +559,14 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(notifier.alerts).toEqual([
       {
         storeId: world.storeId,
-        alert: { kind: 'not-applied', productId: product.id, sku: product.sku, title: product.title, cityName: 'Алматы', details: { newPrice: price - 101, shown: price } },
+        alert: {
+          kind: 'not-applied',
+          productId: product.id,
+          sku: product.sku,
+          title: product.title,
+          cityName: 'Алматы',
+          details: { newPrice: price - 101, shown: price },
+        },
       },
     ]);
     expect(writeCount()).toBe(writesBefore + 1);
@@ -469,9 +580,19 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const reachedPrice = reached.price - 11;
     await world.sessions.withSession(world.storeId, async ({ jar, merchantUid }) => {
       const read = await world.kaspi.cabinet.findOffer(jar, merchantUid, reached.sku);
-      await world.kaspi.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, read!, { cityPrices: { [mainCityOf(reached, store.points)!]: reachedPrice } }, store.points)]);
+      await world.kaspi.cabinet.writeBatch(jar, merchantUid, [
+        buildPricefeedItem(
+          merchantUid,
+          read!,
+          { cityPrices: { [mainCityOf(reached, store.points)!]: reachedPrice } },
+          store.points,
+        ),
+      ]);
     });
-    await waitUntil(() => catalogueOffer(world, reached.sku).price === reachedPrice, 'Kaspi applies the dead run’s write');
+    await waitUntil(
+      () => catalogueOffer(world, reached.sku).price === reachedPrice,
+      'Kaspi applies the dead run’s write',
+    );
 
     const em = world.database.orm.em.fork();
     const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
@@ -511,7 +632,10 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(settling).toMatchObject({ applied: 1, failed: 1, sent: 0 });
     expect(await change(reachedId)).toMatchObject({ status: 'applied' });
     expect((await productRow(world, reached.id)).price).toBe(reachedPrice);
-    expect(await change(lostId)).toMatchObject({ status: 'failed', error: `Kaspi did not apply the price (shows ${lost.price})` });
+    expect(await change(lostId)).toMatchObject({
+      status: 'failed',
+      error: `Kaspi did not apply the price (shows ${lost.price})`,
+    });
     expect((await productRow(world, lost.id)).price).toBe(lost.price);
     expect(notifier.alerts.map(({ alert }) => [alert.kind, alert.productId])).toEqual([['not-applied', lost.id]]);
     expect((await change(recentId)).status).toBe('planned');
@@ -531,7 +655,11 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const summary = await engineFor(world, notifier).runOnce();
     expect(summary).toMatchObject({ checked: 1, planned: 1, sent: 0, failed: 0 });
     expect(notifier.digests).toHaveLength(1);
-    expect(notifier.digests[0]).toMatchObject({ storeId: world.storeId, dryRun: true, lines: [{ productId: product.id, oldPrice: price, newPrice: price - 101 }] });
+    expect(notifier.digests[0]).toMatchObject({
+      storeId: world.storeId,
+      dryRun: true,
+      lines: [{ productId: product.id, oldPrice: price, newPrice: price - 101 }],
+    });
     expect(await changesOf(world, product.id)).toEqual([]);
     await sleep(200); // longer than Kaspi's apply delay: a write, had there been one, would show by now
     expect(writeCount()).toBe(writesBefore);
@@ -551,7 +679,10 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
 
     const running = engineFor(world, notifier).runOnce();
     const em = world.database.orm.em.fork();
-    await waitUntil(async () => (await em.fork().count(PriceChangeSchema, { product: product.id, status: 'planned' })) === 1, 'the change is planned');
+    await waitUntil(
+      async () => (await em.fork().count(PriceChangeSchema, { product: product.id, status: 'planned' })) === 1,
+      'the change is planned',
+    );
     await em.nativeUpdate(StoreSchema, { id: world.storeId }, { demperEnabled: false });
     const summary = await running;
 
@@ -606,11 +737,15 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(before.availabilities.every((point) => point.available === 'yes')).toBe(true);
     // Almaty: a rival 300 ₸ under us. Astana: every rival far above, and a ceiling of its own at today's price.
     const { leader } = await arrangeMarket(world, product, almatyPrice - 300, almatyPrice + 2_000);
-    for (const rival of world.sandbox.storefront(product.masterSku, astana).filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)))) {
+    for (const rival of world.sandbox
+      .storefront(product.masterSku, astana)
+      .filter((offer) => !SANDBOX_MERCHANTS.has(String(offer.merchantId)))) {
       world.sandbox.setRivalPrice(product.masterSku, astana, String(rival.merchantId), astanaPrice + 5_000);
     }
     await enableDemper(world, product, { minPrice: Math.min(almatyPrice, astanaPrice) - 1_000, step: 7 });
-    await world.database.orm.em.fork().nativeUpdate(ProductSchema, { id: product.id }, { cityOverrides: { [astana]: { maxPrice: astanaPrice } } });
+    await world.database.orm.em
+      .fork()
+      .nativeUpdate(ProductSchema, { id: product.id }, { cityOverrides: { [astana]: { maxPrice: astanaPrice } } });
     const writesBefore = writeCount();
     const notifier = new RecordingNotifier();
     const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
@@ -619,16 +754,26 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     expect(first).toMatchObject({ stores: 1, checked: 2, held: 1, planned: 1, sent: 1, errors: [] });
     const changes = await changesOf(world, product.id);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ cityId: almaty, oldPrice: almatyPrice, newPrice: almatyPrice - 307, status: 'sent' });
+    expect(changes[0]).toMatchObject({
+      cityId: almaty,
+      oldPrice: almatyPrice,
+      newPrice: almatyPrice - 307,
+      status: 'sent',
+    });
     const [write] = world.sandbox.writes(MERCHANT).slice(writesBefore);
     const [item] = write!.body as { cityPrices: { cityId: string; value: number }[] }[];
     expect(item!.cityPrices).toEqual([
       { cityId: astana, value: astanaPrice },
       { cityId: almaty, value: almatyPrice - 307 },
     ]);
-    expect(notifier.digests[0]!.lines).toEqual([expect.objectContaining({ cityId: almaty, cityName: 'Алматы', rivalName: leader.merchantName })]);
+    expect(notifier.digests[0]!.lines).toEqual([
+      expect.objectContaining({ cityId: almaty, cityName: 'Алматы', rivalName: leader.merchantName }),
+    ]);
 
-    await waitUntil(() => catalogueOffer(world, product.sku).allCityPrices[almaty]!.price === almatyPrice - 307, 'Kaspi applies the batch');
+    await waitUntil(
+      () => catalogueOffer(world, product.sku).allCityPrices[almaty]!.price === almatyPrice - 307,
+      'Kaspi applies the batch',
+    );
     expect(catalogueOffer(world, product.sku).allCityPrices[astana]!.price).toBe(astanaPrice);
     await waitUntil(() => Date.now() - changes[0]!.sentAt!.getTime() > 150, 'verifyAfterMs passes');
     expect(await engine.runOnce()).toMatchObject({ applied: 1, failed: 0 });
@@ -647,7 +792,11 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     const margins = [50, 900, 300, 2_000];
     for (const [index, product] of products.entries()) {
       await arrangeMarket(world, product, product.price - 100, product.price + 2_000);
-      await enableDemper(world, product, { minPrice: product.price - 100 - margins[index]!, maxPrice: product.price + 5_000, step: 1 });
+      await enableDemper(world, product, {
+        minPrice: product.price - 100 - margins[index]!,
+        maxPrice: product.price + 5_000,
+        step: 1,
+      });
     }
     // Spent elsewhere (the seller's own edits, on/off): 12 changes left, 10 kept for the seller, 2 for this run.
     const left = await world.kaspi.limits.changesLeft(MERCHANT);
@@ -657,7 +806,11 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
 
     const first = await engine.runOnce();
     expect(first).toMatchObject({ checked: 4, planned: 2, sent: 2, deferred: 2, waited: 2, errors: [] });
-    const sentIds = (await world.database.orm.em.fork().find(PriceChangeSchema, { product: { $in: products.map((product) => product.id) }, status: 'sent' })).map((change) => change.product.id);
+    const sentIds = (
+      await world.database.orm.em
+        .fork()
+        .find(PriceChangeSchema, { product: { $in: products.map((product) => product.id) }, status: 'sent' })
+    ).map((change) => change.product.id);
     // The two widest margins went first.
     expect(sentIds.sort()).toEqual([products[1]!.id, products[3]!.id].sort());
     expect(notifier.digests).toHaveLength(1);
@@ -678,61 +831,81 @@ describe('demper engine when Kaspi answers 429', () => {
 
   beforeAll(async () => {
     // One write per second per merchant: the engine's second batch of the run is over Kaspi's limit.
-    world = await openWorld({ seed: 9, productsPerMerchant: 64, limits: { writeRpsPerMerchant: 1 } }, { KASPI_PRICEFEED_RPS: '20', KASPI_OFFERS_RPS: '12' });
+    world = await openWorld(
+      { seed: 9, productsPerMerchant: 64, limits: { writeRpsPerMerchant: 1 } },
+      { KASPI_PRICEFEED_RPS: '20', KASPI_OFFERS_RPS: '12' },
+    );
     // One market per product (Almaty): the counts below are products, not products × cities.
-    await sellOnlyAtFirstPoint(world, await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }));
+    await sellOnlyAtFirstPoint(
+      world,
+      await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId, onSale: true }),
+    );
     await sleep(1_100);
   });
   afterAll(async () => {
     await world?.close();
   });
 
-  it('freezes the merchant: the refused batch fails with a reason, one rate-limited alert, no write reaches Kaspi during the freeze', { timeout: 90_000 }, async () => {
-    const products = (await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId }, { orderBy: { id: 'ASC' } })).filter(
-      (product) => product.masterSku !== SAMPLE_MASTER_SKU && product.price >= 2_000,
-    );
-    expect(products.length).toBeGreaterThanOrEqual(58);
-    for (const product of products) await arrangeMarket(world, product, product.price - 50, product.price + 1_000);
-    // 56 changes: a full batch of 50, then 6 more. The rest join only after the freeze.
-    const firstWave = products.slice(0, 56);
-    const laterWave = products.slice(56);
-    for (const product of firstWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
-    const notifier = new RecordingNotifier();
-    const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
-    // The setup's own writes (taking the Astana points off sale) are not the engine's.
-    const setupWrites = world.sandbox.writes(MERCHANT).length;
-    const setupBatches = world.sandbox.stats().requests[BATCH_REQUESTS] ?? 0;
+  it(
+    'freezes the merchant: the refused batch fails with a reason, one rate-limited alert, no write reaches Kaspi during the freeze',
+    { timeout: 90_000 },
+    async () => {
+      const products = (
+        await world.database.orm.em.fork().find(ProductSchema, { store: world.storeId }, { orderBy: { id: 'ASC' } })
+      ).filter((product) => product.masterSku !== SAMPLE_MASTER_SKU && product.price >= 2_000);
+      expect(products.length).toBeGreaterThanOrEqual(58);
+      for (const product of products) await arrangeMarket(world, product, product.price - 50, product.price + 1_000);
+      // 56 changes: a full batch of 50, then 6 more. The rest join only after the freeze.
+      const firstWave = products.slice(0, 56);
+      const laterWave = products.slice(56);
+      for (const product of firstWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
+      const notifier = new RecordingNotifier();
+      const engine = engineFor(world, notifier, { verifyAfterMs: 100 });
+      // The setup's own writes (taking the Astana points off sale) are not the engine's.
+      const setupWrites = world.sandbox.writes(MERCHANT).length;
+      const setupBatches = world.sandbox.stats().requests[BATCH_REQUESTS] ?? 0;
 
-    const first = await engine.runOnce();
-    expect(first).toMatchObject({ stores: 1, checked: 56, planned: 56, sent: 50, failed: 6, errors: [] });
-    const changes = await world.database.orm.em.fork().find(PriceChangeSchema, { store: world.storeId });
-    expect(changes.filter((change) => change.status === 'sent')).toHaveLength(50);
-    const refused = changes.filter((change) => change.status === 'failed');
-    expect(refused).toHaveLength(6);
-    for (const change of refused) expect(change.error).toMatch(/^not sent: .*429/);
-    expect(notifier.alerts).toEqual([{ storeId: world.storeId, alert: { kind: 'rate-limited', details: { minutes: 30 } } }]);
-    expect(notifier.digests).toHaveLength(1);
-    expect(notifier.digests[0]!.lines).toHaveLength(50);
-    expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
-    expect(world.sandbox.stats().cabinet429).toBe(1);
-    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
-    await expect(world.kaspi.limits.assertWritesAllowed(MERCHANT)).rejects.toBeInstanceOf(KaspiRateLimitedError);
+      const first = await engine.runOnce();
+      expect(first).toMatchObject({ stores: 1, checked: 56, planned: 56, sent: 50, failed: 6, errors: [] });
+      const changes = await world.database.orm.em.fork().find(PriceChangeSchema, { store: world.storeId });
+      expect(changes.filter((change) => change.status === 'sent')).toHaveLength(50);
+      const refused = changes.filter((change) => change.status === 'failed');
+      expect(refused).toHaveLength(6);
+      for (const change of refused) expect(change.error).toMatch(/^not sent: .*429/);
+      expect(notifier.alerts).toEqual([
+        { storeId: world.storeId, alert: { kind: 'rate-limited', details: { minutes: 30 } } },
+      ]);
+      expect(notifier.digests).toHaveLength(1);
+      expect(notifier.digests[0]!.lines).toHaveLength(50);
+      expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
+      expect(world.sandbox.stats().cabinet429).toBe(1);
+      expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
+      await expect(world.kaspi.limits.assertWritesAllowed(MERCHANT)).rejects.toBeInstanceOf(KaspiRateLimitedError);
 
-    // During the freeze every product is due again, the refused ones and products never tried before.
-    for (const product of laterWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
-    await makeDue(world, products.map((product) => product.id));
-    await sleep(200); // Kaspi applies the accepted batch
-    const second = await engine.runOnce();
-    expect(second).toMatchObject({ applied: 50, planned: 0, sent: 0, failed: 0, deferred: 6 + laterWave.length });
-    expect(second.errors).toEqual([{ storeId: world.storeId, message: `writes of merchant ${MERCHANT} are paused (Kaspi 429 on cabinet.pricefeed-batch)` }]);
-    expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
-    expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
-    expect(world.sandbox.stats().cabinet429).toBe(1);
-    // The seller was told when the freeze began; repeating it on every tick of the freeze is noise.
-    expect(notifier.alerts).toHaveLength(1);
-    for (const product of laterWave) {
-      expect(await changesOf(world, product.id)).toEqual([]);
-      expect((await productRow(world, product.id)).nextCheckAt!.getTime()).toBeGreaterThan(Date.now() + 25 * 60_000);
-    }
-  });
+      // During the freeze every product is due again, the refused ones and products never tried before.
+      for (const product of laterWave) await enableDemper(world, product, { minPrice: 10, step: 1 });
+      await makeDue(
+        world,
+        products.map((product) => product.id),
+      );
+      await sleep(200); // Kaspi applies the accepted batch
+      const second = await engine.runOnce();
+      expect(second).toMatchObject({ applied: 50, planned: 0, sent: 0, failed: 0, deferred: 6 + laterWave.length });
+      expect(second.errors).toEqual([
+        {
+          storeId: world.storeId,
+          message: `writes of merchant ${MERCHANT} are paused (Kaspi 429 on cabinet.pricefeed-batch)`,
+        },
+      ]);
+      expect(world.sandbox.writes(MERCHANT)).toHaveLength(setupWrites + 1);
+      expect(world.sandbox.stats().requests[BATCH_REQUESTS]).toBe(setupBatches + 2);
+      expect(world.sandbox.stats().cabinet429).toBe(1);
+      // The seller was told when the freeze began; repeating it on every tick of the freeze is noise.
+      expect(notifier.alerts).toHaveLength(1);
+      for (const product of laterWave) {
+        expect(await changesOf(world, product.id)).toEqual([]);
+        expect((await productRow(world, product.id)).nextCheckAt!.getTime()).toBeGreaterThan(Date.now() + 25 * 60_000);
+      }
+    },
+  );
 });

@@ -97,7 +97,9 @@ class RecordingEngine {
 
 /** Engines shared by several in-process workers record into one place. */
 function sharedEngine(engine: RecordingEngine, name: string) {
-  return { runOnce: (options?: RunOptions) => engine.runOnce(options).then((summary) => ({ ...summary, worker: name })) };
+  return {
+    runOnce: (options?: RunOptions) => engine.runOnce(options).then((summary) => ({ ...summary, worker: name })),
+  };
 }
 
 const opened: { close(): Promise<unknown> }[] = [];
@@ -125,14 +127,25 @@ function newQueue(): DemperQueue {
   return track(new DemperQueue(TEST_REDIS_URL, { prefix, logger: captureLogger('warn').logger }));
 }
 
-function newWorker(engine: { runOnce: RecordingEngine['runOnce'] }, options: { concurrency?: number; stalledIntervalMs?: number; lockDurationMs?: number } = {}): DemperWorker {
+function newWorker(
+  engine: { runOnce: RecordingEngine['runOnce'] },
+  options: { concurrency?: number; stalledIntervalMs?: number; lockDurationMs?: number } = {},
+): DemperWorker {
   const worker = startDemperWorker(TEST_REDIS_URL, engine, captureLogger('warn').logger, { prefix, ...options });
   track({ close: () => worker.close(true) });
   return worker;
 }
 
 async function jobCounts(queue: DemperQueue) {
-  return queue.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children');
+  return queue.queue.getJobCounts(
+    'waiting',
+    'active',
+    'completed',
+    'failed',
+    'delayed',
+    'prioritized',
+    'waiting-children',
+  );
 }
 
 describe('DemperQueue and the demper worker on real Redis', () => {
@@ -165,12 +178,23 @@ describe('DemperQueue and the demper worker on real Redis', () => {
     expect(completed.sort()).toEqual([storeJobId(101), storeJobId(102)]);
     expect(failed).toEqual([storeJobId(103)]);
     // Nothing is kept: a kept job would hold the store's id and block its next run.
-    expect(await jobCounts(queue)).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0, prioritized: 0, 'waiting-children': 0 });
+    expect(await jobCounts(queue)).toEqual({
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+      prioritized: 0,
+      'waiting-children': 0,
+    });
     expect(engine.runsOf(101)).toHaveLength(1);
 
     // The next tick's job for the same stores is taken again, the failed one included.
     await queue.enqueueStores([101, 103]);
-    await waitFor(() => engine.runsOf(101).length === 2 && engine.runsOf(103).length === 2, 'second runs of stores 101 and 103');
+    await waitFor(
+      () => engine.runsOf(101).length === 2 && engine.runsOf(103).length === 2,
+      'second runs of stores 101 and 103',
+    );
     engine.release(101);
     engine.release(103);
     await waitFor(() => completed.length === 3 && failed.length === 2, 'the second round to finish');
@@ -194,13 +218,20 @@ describe('DemperQueue and the demper worker on real Redis', () => {
       await queue.enqueueStores(stores);
       await sleep(25);
     }
-    await waitFor(async () => engine.active === 0 && (await queue.queue.getWaitingCount()) === 0 && (await queue.queue.getActiveCount()) === 0, 'the queue to drain');
+    await waitFor(
+      async () =>
+        engine.active === 0 &&
+        (await queue.queue.getWaitingCount()) === 0 &&
+        (await queue.queue.getActiveCount()) === 0,
+      'the queue to drain',
+    );
 
     expect(engine.maxActivePerStore).toBe(1);
     for (const storeId of stores) {
       const runs = engine.runsOf(storeId).sort((x, y) => x.startedAt - y.startedAt);
       expect(runs.length, `runs of store ${storeId}`).toBeGreaterThanOrEqual(4);
-      for (let index = 1; index < runs.length; index++) expect(runs[index]!.startedAt).toBeGreaterThanOrEqual(runs[index - 1]!.endedAt!);
+      for (let index = 1; index < runs.length; index++)
+        expect(runs[index]!.startedAt).toBeGreaterThanOrEqual(runs[index - 1]!.endedAt!);
     }
     // Not vacuous: the stores did run in parallel, on both workers.
     expect(engine.maxActive).toBeGreaterThanOrEqual(3);
@@ -266,7 +297,15 @@ describe('DemperQueue and the demper worker on real Redis', () => {
 
     expect(stalled).toEqual([storeJobId(storeId)]);
     expect(engine.runsOf(storeId)).toHaveLength(1);
-    expect(await jobCounts(queue)).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0, prioritized: 0, 'waiting-children': 0 });
+    expect(await jobCounts(queue)).toEqual({
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+      prioritized: 0,
+      'waiting-children': 0,
+    });
   }, 40_000);
 });
 
@@ -278,9 +317,14 @@ interface Result {
 
 function kaspiBot(args: string[], env: Record<string, string>): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -288,8 +332,13 @@ function kaspiBot(args: string[], env: Record<string, string>): Promise<Result> 
 async function cliInProcess(args: string[], env: Record<string, string>): Promise<Result> {
   let stdout = '';
   let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _encoding, callback) => (append(String(chunk)), callback()) });
-  const code = await runCli(args, { env, stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)) });
+  const sink = (append: (text: string) => void) =>
+    new Writable({ write: (chunk, _encoding, callback) => (append(String(chunk)), callback()) });
+  const code = await runCli(args, {
+    env,
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+  });
   return { code, stdout, stderr };
 }
 
@@ -333,7 +382,14 @@ describe('kaspi-bot worker (the real executable)', () => {
 
   it.each([
     ['DATABASE_URL', { REDIS_URL: TEST_REDIS_URL, BOT_TOKEN: TOKEN }],
-    ['BOT_TOKEN', { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none', SECRET_KEY: 'ab'.repeat(32) }],
+    [
+      'BOT_TOKEN',
+      {
+        REDIS_URL: TEST_REDIS_URL,
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
+        SECRET_KEY: 'ab'.repeat(32),
+      },
+    ],
   ])('without %s exits 1 with one line naming it (in-process CLI)', async (variable, env) => {
     const result = await cliInProcess(['worker'], env);
     expect(result.code).toBe(1);
@@ -341,7 +397,10 @@ describe('kaspi-bot worker (the real executable)', () => {
   });
 
   it.each(['0', '33', '1.5', 'many'])('rejects --concurrency %s in one line (in-process CLI)', async (value) => {
-    const result = await cliInProcess(['worker', '--concurrency', value], { REDIS_URL: TEST_REDIS_URL, BOT_TOKEN: TOKEN });
+    const result = await cliInProcess(['worker', '--concurrency', value], {
+      REDIS_URL: TEST_REDIS_URL,
+      BOT_TOKEN: TOKEN,
+    });
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toBe('kaspi-bot worker: --concurrency must be a whole number from 1 to 32');
   });
@@ -349,9 +408,18 @@ describe('kaspi-bot worker (the real executable)', () => {
   it('on a database that is not migrated exits 1 with one line pointing at `kaspi-bot migrate`', async () => {
     const testDb = await createTestDatabase();
     try {
-      const result = await kaspiBot(['worker'], { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: testDb.url, SECRET_KEY: secretKey, BOT_TOKEN: TOKEN });
+      const result = await kaspiBot(['worker'], {
+        REDIS_URL: TEST_REDIS_URL,
+        DATABASE_URL: testDb.url,
+        SECRET_KEY: secretKey,
+        BOT_TOKEN: TOKEN,
+      });
       expect(result.code).toBe(1);
-      expect(oneLine(result.stderr)).toMatch(new RegExp(`^kaspi-bot worker: the database is not migrated \\(${migrationsList.length} pending migration\\(s\\)\\) — run \`kaspi-bot migrate\``));
+      expect(oneLine(result.stderr)).toMatch(
+        new RegExp(
+          `^kaspi-bot worker: the database is not migrated \\(${migrationsList.length} pending migration\\(s\\)\\) — run \`kaspi-bot migrate\``,
+        ),
+      );
     } finally {
       await testDb.drop();
     }
@@ -359,7 +427,11 @@ describe('kaspi-bot worker (the real executable)', () => {
 
   it('takes an enqueued store job, tells the seller in Telegram, and exits 0 on SIGTERM', async () => {
     const testDb = await createTestDatabase();
-    const database = await openDatabase({ databaseUrl: testDb.url, dataDir: null, logger: captureLogger('warn').logger });
+    const database = await openDatabase({
+      databaseUrl: testDb.url,
+      dataDir: null,
+      logger: captureLogger('warn').logger,
+    });
     const telegram = await startFakeTelegram({ token: TOKEN });
     const redisUrl = await emptyRedisDatabase();
     const queue = new DemperQueue(redisUrl);
@@ -373,8 +445,21 @@ describe('kaspi-bot worker (the real executable)', () => {
       // cannot log in, so the engine alerts the seller through the worker's chat notifier and the job completes.
       const em = database.orm.em.fork();
       const seller = em.create(SellerSchema, { telegramUserId: 5_551_000, chatId: 5_551_000, firstName: 'Айгерим' });
-      const store = em.create(StoreSchema, { seller, merchantUid: '30067228', name: 'Алма', loginMethod: 'sms', sessionState: 'active' });
-      const product = em.create(ProductSchema, { store, sku: 'SKU-1', masterSku: '1001', title: 'Чайник', price: 10_000, onSale: true });
+      const store = em.create(StoreSchema, {
+        seller,
+        merchantUid: '30067228',
+        name: 'Алма',
+        loginMethod: 'sms',
+        sessionState: 'active',
+      });
+      const product = em.create(ProductSchema, {
+        store,
+        sku: 'SKU-1',
+        masterSku: '1001',
+        title: 'Чайник',
+        price: 10_000,
+        onSale: true,
+      });
       await em.flush();
       em.create(PriceChangeSchema, {
         store,
@@ -393,7 +478,9 @@ describe('kaspi-bot worker (the real executable)', () => {
       await telegram.sendText(user, '/start'); // the chat exists once the seller has written to the bot
 
       const completed = new Map<string, unknown>();
-      events.on('completed', ({ jobId, returnvalue }) => completed.set(jobId, typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue));
+      events.on('completed', ({ jobId, returnvalue }) =>
+        completed.set(jobId, typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue),
+      );
       await events.waitUntilReady();
 
       child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '3'], {
@@ -412,15 +499,25 @@ describe('kaspi-bot worker (the real executable)', () => {
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-      await waitFor(() => stdout.includes('kaspi-bot worker is taking demper jobs') || child!.exitCode !== null, 'the worker to start', 45_000);
+      await waitFor(
+        () => stdout.includes('kaspi-bot worker is taking demper jobs') || child!.exitCode !== null,
+        'the worker to start',
+        45_000,
+      );
       expect(stdout, stderr).toContain('kaspi-bot worker is taking demper jobs from Redis (concurrency 3)');
 
       await queue.enqueueStores([store.id]);
-      const alert = await telegram.waitForBotMessage(user.id, (message) => /Сессия Kaspi магазина/.test(message.text ?? ''), { timeoutMs: 20_000 });
+      const alert = await telegram.waitForBotMessage(
+        user.id,
+        (message) => /Сессия Kaspi магазина/.test(message.text ?? ''),
+        { timeoutMs: 20_000 },
+      );
       expect(alert.text).toContain('Алма');
       await waitFor(() => completed.has(storeJobId(store.id)), 'the store job to complete', 20_000);
       const summary = completed.get(storeJobId(store.id)) as RunSummary;
-      expect(summary.errors).toEqual([{ storeId: store.id, message: expect.stringMatching(/^verification: .*no active Kaspi session/) }]);
+      expect(summary.errors).toEqual([
+        { storeId: store.id, message: expect.stringMatching(/^verification: .*no active Kaspi session/) },
+      ]);
       expect(await jobCounts(queue)).toMatchObject({ waiting: 0, active: 0, failed: 0 });
 
       child.kill('SIGTERM');

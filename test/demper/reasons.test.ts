@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { explainDecision, explainRecorded, formatTenge, reasonDetailsOf } from '../../src/demper/reasons.js';
-import { decide, type Decision, type DecisionDetails, type DemperSettings, type MarketOfferInput, type ReasonCode } from '../../src/demper/strategy.js';
+import {
+  decide,
+  type Decision,
+  type DecisionDetails,
+  type DemperSettings,
+  type MarketOfferInput,
+  type ReasonCode,
+} from '../../src/demper/strategy.js';
 import { createI18n, LOCALES, LOCALES_DIR, type Locale } from '../../src/i18n.js';
 import { base, Market, naiveBot, NOW, offer, OWN, script, seller, settingsWith } from './strategy-fixtures.js';
 
@@ -35,17 +42,22 @@ function until(market: Market, reason: ReasonCode, checks = 30): Produced {
 }
 
 const botMarket = (botFloor: number, changes: Partial<DemperSettings> = {}) =>
-  new Market(settingsWith(changes), 960, [seller(offer('Bot', 950), naiveBot(botFloor)), seller(offer('Alma Market', 1_300))]);
+  new Market(settingsWith(changes), 960, [
+    seller(offer('Bot', 950), naiveBot(botFloor)),
+    seller(offer('Alma Market', 1_300)),
+  ]);
 
 /** Every reason code, each from a market that makes `decide` give it. */
 const PRODUCERS: Record<ReasonCode, () => Produced> = {
   // A 3.2 ★ seller with 4 reviews shipping from another city, at 1 000 ₸: a buyer weighs it at 1 100 ₸.
-  undercut_filtered: () => once(1_300, [offer('Far Away', 1_000, { rating: 3.2, reviews: 4, intercity: true }), offer('Alma Market', 1_250)]),
+  undercut_filtered: () =>
+    once(1_300, [offer('Far Away', 1_000, { rating: 3.2, reviews: 4, intercity: true }), offer('Alma Market', 1_250)]),
   undercut_leader: () => once(1_200, [offer('Tehno Trade', 1_100)]),
   match_leader: () => once(1_200, [offer('Tehno Trade', 1_100)], { strategy: 'match_leader' }),
   target_place: () => once(1_400, [offer('A', 1_000), offer('B', 1_100)], { strategy: 'target_place', targetPlace: 2 }),
   raise_to_gap: () => once(1_000, [offer('Tehno Trade', 1_100)]),
-  rival_raised: () => until(new Market(base, 1_200, [seller(offer('Tehno Trade', 1_100), script(1_100, 1_180))]), 'rival_raised'),
+  rival_raised: () =>
+    until(new Market(base, 1_200, [seller(offer('Tehno Trade', 1_100), script(1_100, 1_180))]), 'rival_raised'),
   already_first: () => once(1_000, [offer('Tehno Trade', 1_100)], { autoRaise: false }),
   already_optimal: () => once(1_099, [offer('Tehno Trade', 1_100)]),
   raise_cooldown: () => {
@@ -66,7 +78,11 @@ const PRODUCERS: Record<ReasonCode, () => Produced> = {
   price_war_end: () => until(botMarket(930), 'price_war_end'),
   price_war_retreat: () => until(botMarket(800), 'price_war_retreat'),
   price_war_hold: () => until(botMarket(800, { priceWar: 'hold' }), 'price_war_hold'),
-  reversal_limit: () => until(new Market(base, 1_200, [seller(offer('Tehno Trade', 1_100), script(1_100, 1_200, 1_100, 1_200, 1_100, 1_200))]), 'reversal_limit'),
+  reversal_limit: () =>
+    until(
+      new Market(base, 1_200, [seller(offer('Tehno Trade', 1_100), script(1_100, 1_200, 1_100, 1_200, 1_100, 1_200))]),
+      'reversal_limit',
+    ),
   strategy_hold: () => once(1_200, [offer('Tehno Trade', 1_100)], { strategy: 'hold' }),
   invalid_settings: () => once(1_200, [offer('Tehno Trade', 1_100)], { minPrice: 5 }),
 };
@@ -142,15 +158,28 @@ describe('why this price, in every language', () => {
     const i18n = createI18n();
     for (const code of CODES) {
       const { decision, old } = PRODUCERS[code]();
-      const stored = { reasonCode: decision.reason, newPrice: decision.price, oldPrice: old, reasonDetails: JSON.parse(JSON.stringify(reasonDetailsOf(decision))) };
-      for (const locale of LOCALES) expect(explainRecorded(i18n, locale, stored), `${locale} ${code}`).toBe(explainDecision(i18n, locale, decision, old));
+      const stored = {
+        reasonCode: decision.reason,
+        newPrice: decision.price,
+        oldPrice: old,
+        reasonDetails: JSON.parse(JSON.stringify(reasonDetailsOf(decision))),
+      };
+      for (const locale of LOCALES)
+        expect(explainRecorded(i18n, locale, stored), `${locale} ${code}`).toBe(
+          explainDecision(i18n, locale, decision, old),
+        );
     }
   });
 
   it('the numbers add up: the new price is the step under the price it names', () => {
     for (const code of ['undercut_leader', 'unreachable_first', 'price_war_end', 'price_war_retreat'] as const) {
       const { decision } = PRODUCERS[code]();
-      const under = code === 'undercut_leader' ? decision.details.rivalPrice : code === 'price_war_end' ? decision.details.rivalFloor : decision.details.anchorPrice;
+      const under =
+        code === 'undercut_leader'
+          ? decision.details.rivalPrice
+          : code === 'price_war_end'
+            ? decision.details.rivalFloor
+            : decision.details.anchorPrice;
       expect(decision.price, code).toBe(under! - decision.details.step!);
     }
   });
@@ -161,8 +190,13 @@ describe('why this price, in every language', () => {
     expect(explainDecision(i18n, 'ru', cut.decision, cut.old)).toBe(
       `Tehno Trade продаёт за ${formatTenge(361_788)} — ставим ${formatTenge(361_787)}, на ${formatTenge(1)} дешевле, чтобы быть первыми.`,
     );
-    const out = once(332_050, [offer('Sulpak Store', 292_786), offer('Alma Market', 323_842)], { minPrice: 300_000, maxPrice: null });
-    expect(explainDecision(i18n, 'ru', out.decision, out.old)).toContain(`первое место — только при мин. ниже ${formatTenge(292_786)}`);
+    const out = once(332_050, [offer('Sulpak Store', 292_786), offer('Alma Market', 323_842)], {
+      minPrice: 300_000,
+      maxPrice: null,
+    });
+    expect(explainDecision(i18n, 'ru', out.decision, out.old)).toContain(
+      `первое место — только при мин. ниже ${formatTenge(292_786)}`,
+    );
     expect(formatTenge(361_787)).toBe('361\u202f787\u00a0₸');
   });
 });
@@ -182,7 +216,10 @@ describe('why this price: bugs found and fixed', () => {
     const market = new Market(settingsWith({ step: 1, stepIsPercent: true, maxPrice: 2_000 }), 1_000, [
       seller(offer('Bot', 960), script(960, 945, 930, 930, 930, 930, 1_400, 1_380, 1_360)),
     ]);
-    expect(until(market, 'price_war_end').decision).toMatchObject({ price: 921, details: { rivalFloor: 930, step: 9 } }); // the first settle
+    expect(until(market, 'price_war_end').decision).toMatchObject({
+      price: 921,
+      details: { rivalFloor: 930, step: 9 },
+    }); // the first settle
     const { decision } = until(market, 'price_war_end');
     expect(decision).toMatchObject({ price: 921, details: { rivalFloor: 930, step: 9, rivalPrice: 1_380 } });
     expect(decision.details.rivalFloor! - decision.details.step!).toBe(decision.price);

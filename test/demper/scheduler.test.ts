@@ -3,7 +3,13 @@ import { Redis } from 'ioredis';
 import type { TaskContext } from 'node-cron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type Store } from '../../src/db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  SellerSchema,
+  StoreSchema,
+  type Store,
+} from '../../src/db/entities/index.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { emptySummary, type RunOptions, type RunSummary } from '../../src/demper/engine.js';
 import { DemperQueue } from '../../src/demper/queue.js';
@@ -57,7 +63,10 @@ class SlowEngine {
   constructor(private readonly runMs: number) {}
 
   async runOnce(options?: RunOptions): Promise<RunSummary> {
-    const call: { startedAt: number; endedAt?: number; options: RunOptions | undefined } = { startedAt: Date.now(), options };
+    const call: { startedAt: number; endedAt?: number; options: RunOptions | undefined } = {
+      startedAt: Date.now(),
+      options,
+    };
     this.calls.push(call);
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
@@ -83,14 +92,32 @@ describe('demper scheduler', () => {
     const em = database.orm.em.fork();
     const seller = em.create(SellerSchema, { telegramUserId: 9_001, chatId: 9_001 });
     const store = (name: string, fields: Partial<Store>) =>
-      em.create(StoreSchema, { seller, merchantUid: name, name, loginMethod: 'sms', sessionState: 'active', demperEnabled: true, ...fields });
+      em.create(StoreSchema, {
+        seller,
+        merchantUid: name,
+        name,
+        loginMethod: 'sms',
+        sessionState: 'active',
+        demperEnabled: true,
+        ...fields,
+      });
     stores.due = store('due', {});
     stores.notDue = store('not-due', {});
     stores.expired = store('expired', { sessionState: 'expired' });
     stores.unsettled = store('unsettled', { demperEnabled: false });
     stores.storeOff = store('store-off', { demperEnabled: false });
     const product = (owner: Store, sku: string, fields: Record<string, unknown> = {}) =>
-      em.create(ProductSchema, { store: owner, sku, masterSku: sku, title: sku, price: 1_000, onSale: true, demperEnabled: true, minPrice: 900, ...fields });
+      em.create(ProductSchema, {
+        store: owner,
+        sku,
+        masterSku: sku,
+        title: sku,
+        price: 1_000,
+        onSale: true,
+        demperEnabled: true,
+        minPrice: 900,
+        ...fields,
+      });
     // Two due products in one store: the store is enqueued once.
     product(stores.due, 'due-1');
     product(stores.due, 'due-2', { nextCheckAt: new Date(Date.now() - 60_000) });
@@ -137,7 +164,12 @@ describe('demper scheduler', () => {
     const calls: { replica: number; storeIds: number[]; at: number }[] = [];
     const started: { replica: number; slot: string }[] = [];
     const skipped: { replica: number; slot: string; reason?: string }[] = [];
-    const replicas: { scheduler: DemperScheduler; redis: Redis; queue: DemperQueue; logs: ReturnType<typeof captureLogger> }[] = [];
+    const replicas: {
+      scheduler: DemperScheduler;
+      redis: Redis;
+      queue: DemperQueue;
+      logs: ReturnType<typeof captureLogger>;
+    }[] = [];
     // With a queue the scheduler must not run the engine itself.
     const unusedEngine = new SlowEngine(0);
     // All three start within one second, so each expects the same first tick.
@@ -155,8 +187,15 @@ describe('demper scheduler', () => {
         queue,
         coordinatorPrefix: `${RUN}-cron`,
       });
-      scheduler.task.on('execution:started', (context: TaskContext) => void started.push({ replica, slot: context.date.toISOString() }));
-      scheduler.task.on('execution:skipped', (context: TaskContext) => void skipped.push({ replica, slot: context.date.toISOString(), reason: context.reason }));
+      scheduler.task.on(
+        'execution:started',
+        (context: TaskContext) => void started.push({ replica, slot: context.date.toISOString() }),
+      );
+      scheduler.task.on(
+        'execution:skipped',
+        (context: TaskContext) =>
+          void skipped.push({ replica, slot: context.date.toISOString(), reason: context.reason }),
+      );
       replicas.push({ scheduler, redis, queue, logs });
     }
     try {
@@ -170,11 +209,19 @@ describe('demper scheduler', () => {
     expect(slots.length).toBeGreaterThanOrEqual(4);
     for (const slot of slots) {
       // One winner per tick; the two others saw the same tick and stood down.
-      expect(started.filter((entry) => entry.slot === slot), slot).toHaveLength(1);
+      expect(
+        started.filter((entry) => entry.slot === slot),
+        slot,
+      ).toHaveLength(1);
       const losers = skipped.filter((entry) => entry.slot === slot);
-      expect(losers.map((entry) => entry.reason), slot).toEqual(['not-elected', 'not-elected']);
+      expect(
+        losers.map((entry) => entry.reason),
+        slot,
+      ).toEqual(['not-elected', 'not-elected']);
       const winner = started.find((entry) => entry.slot === slot)!.replica;
-      expect(losers.map((entry) => entry.replica).sort(), slot).toEqual([0, 1, 2].filter((replica) => replica !== winner));
+      expect(losers.map((entry) => entry.replica).sort(), slot).toEqual(
+        [0, 1, 2].filter((replica) => replica !== winner),
+      );
     }
     expect(unusedEngine.calls).toHaveLength(0);
     // Exactly one enqueue per tick, each with the stores that have work.
@@ -201,7 +248,12 @@ describe('demper scheduler', () => {
   it('without Redis: runs the engine in-process on every tick', async () => {
     const engine = new SlowEngine(50);
     const started: string[] = [];
-    const scheduler = startDemperScheduler({ cronExpression: EVERY_SECOND, orm: database.orm, engine, logger: captureLogger('warn').logger });
+    const scheduler = startDemperScheduler({
+      cronExpression: EVERY_SECOND,
+      orm: database.orm,
+      engine,
+      logger: captureLogger('warn').logger,
+    });
     scheduler.task.on('execution:started', (context: TaskContext) => void started.push(context.date.toISOString()));
     try {
       await waitFor(() => engine.calls.length >= 3, 'three runs');
@@ -221,7 +273,12 @@ describe('demper scheduler', () => {
   it('without Redis: a run longer than the tick interval never overlaps itself, and stop() waits for it', async () => {
     const engine = new SlowEngine(2_300);
     let overlaps = 0;
-    const scheduler = startDemperScheduler({ cronExpression: EVERY_SECOND, orm: database.orm, engine, logger: captureLogger('warn').logger });
+    const scheduler = startDemperScheduler({
+      cronExpression: EVERY_SECOND,
+      orm: database.orm,
+      engine,
+      logger: captureLogger('warn').logger,
+    });
     scheduler.task.on('execution:overlap', () => void overlaps++);
     let stopped = false;
     try {
@@ -238,6 +295,7 @@ describe('demper scheduler', () => {
     expect(engine.maxActive).toBe(1);
     // Not vacuous: ticks did come while a run was busy, and were skipped.
     expect(overlaps).toBeGreaterThanOrEqual(2);
-    for (let index = 1; index < engine.calls.length; index++) expect(engine.calls[index]!.startedAt).toBeGreaterThanOrEqual(engine.calls[index - 1]!.endedAt!);
+    for (let index = 1; index < engine.calls.length; index++)
+      expect(engine.calls[index]!.startedAt).toBeGreaterThanOrEqual(engine.calls[index - 1]!.endedAt!);
   }, 20_000);
 });

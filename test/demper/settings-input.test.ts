@@ -5,7 +5,15 @@ import { applySettings, parseDemperSettings, settingsProblem } from '../../src/d
 import { createI18n, LOCALES } from '../../src/i18n.js';
 
 function running(nextCheckAt: Date): Product {
-  return { demperEnabled: true, minPrice: 1000, maxPrice: null, step: 1, stepIsPercent: false, checkIntervalSeconds: 900, nextCheckAt } as unknown as Product;
+  return {
+    demperEnabled: true,
+    minPrice: 1000,
+    maxPrice: null,
+    step: 1,
+    stepIsPercent: false,
+    checkIntervalSeconds: 900,
+    nextCheckAt,
+  } as unknown as Product;
 }
 
 function changeOf(text: string) {
@@ -45,11 +53,18 @@ describe('the settings help in each language', () => {
   it.each(LOCALES)('every example the %s help shows is understood', (locale) => {
     const help = i18n.t(locale, 'demper-settings-usage');
     const example = help.split('\n')[0]!.split(': ').slice(1).join(': ');
-    expect(parseDemperSettings(example), example).toMatchObject({ ok: true, change: { enabled: true, minPrice: 10_000, maxPrice: 15_000, step: 10 } });
+    expect(parseDemperSettings(example), example).toMatchObject({
+      ok: true,
+      change: { enabled: true, minPrice: 10_000, maxPrice: 15_000, step: 10 },
+    });
     const tokens = [...help.matchAll(/[^\s(),;]+=[^\s(),;]+/g)].map((match) => match[0]);
     expect(tokens.length).toBeGreaterThanOrEqual(8);
     for (const token of tokens) expect(parseDemperSettings(token).ok, `${locale}: ${token}`).toBe(true);
-    const off = help.split('\n').at(-1)!.replace(/^\s*•\s*/, '').split(' ')[0]!;
+    const off = help
+      .split('\n')
+      .at(-1)!
+      .replace(/^\s*•\s*/, '')
+      .split(' ')[0]!;
     expect(parseDemperSettings(off), off).toEqual({ ok: true, change: { enabled: false } });
   });
 
@@ -64,15 +79,24 @@ describe('the settings help in each language', () => {
 
 describe('settings as sellers type them', () => {
   it('takes «мин 300 000» and «макс: 400000» like «мин=300000»', () => {
-    expect(parseDemperSettings('вкл мин 300 000 макс: 400000')).toEqual({ ok: true, change: { enabled: true, minPrice: 300_000, maxPrice: 400_000 } });
-    expect(parseDemperSettings('шаг 1% каждые 5')).toEqual({ ok: true, change: { step: 1, stepIsPercent: true, checkIntervalSeconds: 300 } });
+    expect(parseDemperSettings('вкл мин 300 000 макс: 400000')).toEqual({
+      ok: true,
+      change: { enabled: true, minPrice: 300_000, maxPrice: 400_000 },
+    });
+    expect(parseDemperSettings('шаг 1% каждые 5')).toEqual({
+      ok: true,
+      change: { step: 1, stepIsPercent: true, checkIntervalSeconds: 300 },
+    });
   });
 
   it('asks whether a lone number is the minimum or the maximum instead of guessing', () => {
     const i18n = createI18n();
     const lone = parseDemperSettings('300 000');
     expect(lone).toMatchObject({ ok: false, key: 'demper-settings-bare-number' });
-    if (!lone.ok) expect(i18n.t('ru', lone.key, lone.variables)).toBe('Что такое 300000 — минимум или максимум? Напишите, например: мин=300000');
+    if (!lone.ok)
+      expect(i18n.t('ru', lone.key, lone.variables)).toBe(
+        'Что такое 300000 — минимум или максимум? Напишите, например: мин=300000',
+      );
     expect(parseDemperSettings('мин')).toMatchObject({ ok: false, key: 'demper-settings-unknown' });
   });
 });
@@ -94,25 +118,61 @@ describe('settings typed the way people type', () => {
 
 describe('a city’s own bounds', () => {
   it('takes «город=Астана мин=…», a city name of several words, and «сброс»; refuses product-wide settings for one city', () => {
-    expect(parseDemperSettings('город=Астана мин=310 000 шаг=5')).toEqual({ ok: true, change: { city: 'Астана', minPrice: 310_000, step: 5, stepIsPercent: false } });
-    expect(parseDemperSettings('город: Усть-Каменогорск макс=-')).toEqual({ ok: true, change: { city: 'Усть-Каменогорск', maxPrice: null } });
-    expect(parseDemperSettings('city=Nur Sultan min=100')).toEqual({ ok: true, change: { city: 'Nur Sultan', minPrice: 100 } });
-    expect(parseDemperSettings('қала=Астана тастау')).toEqual({ ok: true, change: { city: 'Астана', resetCity: true } });
+    expect(parseDemperSettings('город=Астана мин=310 000 шаг=5')).toEqual({
+      ok: true,
+      change: { city: 'Астана', minPrice: 310_000, step: 5, stepIsPercent: false },
+    });
+    expect(parseDemperSettings('город: Усть-Каменогорск макс=-')).toEqual({
+      ok: true,
+      change: { city: 'Усть-Каменогорск', maxPrice: null },
+    });
+    expect(parseDemperSettings('city=Nur Sultan min=100')).toEqual({
+      ok: true,
+      change: { city: 'Nur Sultan', minPrice: 100 },
+    });
+    expect(parseDemperSettings('қала=Астана тастау')).toEqual({
+      ok: true,
+      change: { city: 'Астана', resetCity: true },
+    });
     expect(parseDemperSettings('сброс')).toMatchObject({ ok: false, key: 'demper-settings-reset-needs-city' });
-    expect(parseDemperSettings('город=Астана режим=лидер')).toMatchObject({ ok: false, key: 'demper-settings-city-bounds-only' });
+    expect(parseDemperSettings('город=Астана режим=лидер')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-city-bounds-only',
+    });
     // On/off is the product's in every city: «город=Астана выкл» would switch all of them off.
-    expect(parseDemperSettings('город=Астана выкл')).toMatchObject({ ok: false, key: 'demper-settings-city-bounds-only' });
-    expect(parseDemperSettings('город=Астана шаг=2%')).toMatchObject({ ok: false, key: 'demper-settings-city-step-tenge' });
+    expect(parseDemperSettings('город=Астана выкл')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-city-bounds-only',
+    });
+    expect(parseDemperSettings('город=Астана шаг=2%')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-city-step-tenge',
+    });
     // One message, one value per setting: «min» twice (or a product floor and a city's in one line) is asked about.
-    expect(parseDemperSettings('вкл мин=120000 город=Астана мин=125000')).toMatchObject({ ok: false, key: 'demper-settings-twice', variables: { name: 'min' } });
+    expect(parseDemperSettings('вкл мин=120000 город=Астана мин=125000')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-twice',
+      variables: { name: 'min' },
+    });
     expect(parseDemperSettings('min=1000 мин=2000')).toMatchObject({ ok: false, key: 'demper-settings-twice' });
   });
 
   it('a city’s own floor does not switch the demper on without the product’s floor', () => {
     const product = { minPrice: null, maxPrice: null, demperEnabled: false, cityOverrides: {} };
-    expect(settingsProblem(product, { enabled: true, minPrice: 125_000, city: 'Астана' }, '710000000')).toMatchObject({ ok: false, key: 'demper-settings-floor-required' });
-    expect(settingsProblem({ ...product, minPrice: 120_000 }, { enabled: true, minPrice: 125_000, city: 'Астана' }, '710000000')).toBeUndefined();
-    expect(settingsProblem({ ...product, minPrice: 120_000, maxPrice: 124_000 }, { minPrice: 125_000 }, '710000000')).toMatchObject({ ok: false, key: 'demper-settings-min-above-max' });
+    expect(settingsProblem(product, { enabled: true, minPrice: 125_000, city: 'Астана' }, '710000000')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-floor-required',
+    });
+    expect(
+      settingsProblem(
+        { ...product, minPrice: 120_000 },
+        { enabled: true, minPrice: 125_000, city: 'Астана' },
+        '710000000',
+      ),
+    ).toBeUndefined();
+    expect(
+      settingsProblem({ ...product, minPrice: 120_000, maxPrice: 124_000 }, { minPrice: 125_000 }, '710000000'),
+    ).toMatchObject({ ok: false, key: 'demper-settings-min-above-max' });
   });
 });
 
@@ -135,18 +195,32 @@ describe('a floor under Kaspi’s 10 ₸', () => {
   });
 
   it('a city’s floor under 10 ₸ becomes 10 ₸ too', () => {
-    expect(parseDemperSettings('город=Астана мин=3')).toEqual({ ok: true, change: { city: 'Астана', minPrice: 10, raisedMinFrom: 3 } });
+    expect(parseDemperSettings('город=Астана мин=3')).toEqual({
+      ok: true,
+      change: { city: 'Астана', minPrice: 10, raisedMinFrom: 3 },
+    });
   });
 
-  it.each(['мин=abc', 'мин=0', 'мин=-5', 'мин=5.5', 'мин=9,99', 'мин=5.', 'min=½'])('%s is still refused as no price', (text) => {
-    const parsed = parseDemperSettings(text);
-    expect(parsed).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'min' } });
-    if (!parsed.ok) expect(i18n.t('ru', parsed.key, parsed.variables)).toMatch(/— не цена/);
-  });
+  it.each(['мин=abc', 'мин=0', 'мин=-5', 'мин=5.5', 'мин=9,99', 'мин=5.', 'min=½'])(
+    '%s is still refused as no price',
+    (text) => {
+      const parsed = parseDemperSettings(text);
+      expect(parsed).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'min' } });
+      if (!parsed.ok) expect(i18n.t('ru', parsed.key, parsed.variables)).toMatch(/— не цена/);
+    },
+  );
 
   it('a ceiling under 10 ₸ is still refused', () => {
-    expect(parseDemperSettings('макс=9')).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'max', value: '9' } });
-    expect(parseDemperSettings('мин=5 макс=8')).toMatchObject({ ok: false, key: 'demper-settings-bad-price', variables: { name: 'max' } });
+    expect(parseDemperSettings('макс=9')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-bad-price',
+      variables: { name: 'max', value: '9' },
+    });
+    expect(parseDemperSettings('мин=5 макс=8')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-bad-price',
+      variables: { name: 'max' },
+    });
   });
 
   it('a raised floor is a retune like any floor: a running demper looks at the product on the next tick', () => {
@@ -158,7 +232,10 @@ describe('a floor under Kaspi’s 10 ₸', () => {
   });
 
   it('the reply’s note reads right in each language', () => {
-    expect(i18n.t('ru', 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toBe('Минимум 5 ₸ ниже минимальной цены Kaspi — поставили 10 ₸.');
-    for (const locale of LOCALES) expect(i18n.t(locale, 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toMatch(/5 ₸.*10 ₸/);
+    expect(i18n.t('ru', 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toBe(
+      'Минимум 5 ₸ ниже минимальной цены Kaspi — поставили 10 ₸.',
+    );
+    for (const locale of LOCALES)
+      expect(i18n.t(locale, 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toMatch(/5 ₸.*10 ₸/);
   });
 });

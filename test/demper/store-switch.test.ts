@@ -18,24 +18,40 @@ describe('the demper tick in minutes, from DEMPER_CRON', () => {
 });
 
 describe('rival filters: the product’s own value, else the store’s, else on', () => {
-  const product = (demperOptions: Product['demperOptions'], store?: unknown) => ({ minPrice: 1000, demperOptions, store, cityOverrides: {} }) as unknown as Product;
+  const product = (demperOptions: Product['demperOptions'], store?: unknown) =>
+    ({ minPrice: 1000, demperOptions, store, cityOverrides: {} }) as unknown as Product;
 
   it('both on when nobody said otherwise, with or without a store', () => {
     expect(rivalFiltersOf(product({}))).toEqual({ ignoreIntercity: true, ignoreUnproven: true });
     expect(rivalFiltersOf(product({}), { demperFilters: {} })).toEqual({ ignoreIntercity: true, ignoreUnproven: true });
-    expect(rivalFiltersOf(product({}), { demperFilters: null })).toEqual({ ignoreIntercity: true, ignoreUnproven: true });
+    expect(rivalFiltersOf(product({}), { demperFilters: null })).toEqual({
+      ignoreIntercity: true,
+      ignoreUnproven: true,
+    });
   });
 
   it('the store’s switch applies where the product has none; the product’s own wins', () => {
     const store = { demperFilters: { ignoreIntercity: false } };
-    expect(demperSettingsOf(product({}), undefined, store)!.rivalFilter).toMatchObject({ ignoreIntercity: false, ignoreUnproven: true });
-    expect(demperSettingsOf(product({ ignoreIntercity: true }), undefined, store)!.rivalFilter).toMatchObject({ ignoreIntercity: true, ignoreUnproven: true });
-    expect(demperSettingsOf(product({ ignoreUnproven: false }), undefined, { demperFilters: { ignoreUnproven: true } })!.rivalFilter.ignoreUnproven).toBe(false);
+    expect(demperSettingsOf(product({}), undefined, store)!.rivalFilter).toMatchObject({
+      ignoreIntercity: false,
+      ignoreUnproven: true,
+    });
+    expect(demperSettingsOf(product({ ignoreIntercity: true }), undefined, store)!.rivalFilter).toMatchObject({
+      ignoreIntercity: true,
+      ignoreUnproven: true,
+    });
+    expect(
+      demperSettingsOf(product({ ignoreUnproven: false }), undefined, { demperFilters: { ignoreUnproven: true } })!
+        .rivalFilter.ignoreUnproven,
+    ).toBe(false);
   });
 
   it('the two-parameter call reads a loaded product.store', () => {
     const loaded = product({}, { demperFilters: { ignoreUnproven: false } });
-    expect(demperSettingsOf(loaded, '750000000')!.rivalFilter).toMatchObject({ ignoreIntercity: true, ignoreUnproven: false });
+    expect(demperSettingsOf(loaded, '750000000')!.rivalFilter).toMatchObject({
+      ignoreIntercity: true,
+      ignoreUnproven: false,
+    });
     // An explicit store wins over the loaded one.
     expect(demperSettingsOf(loaded, undefined, { demperFilters: {} })!.rivalFilter.ignoreUnproven).toBe(true);
   });

@@ -26,20 +26,34 @@ export const base: DemperSettings = {
   whenAlone: 'hold',
   maxDropPerChange: null,
   priceWar: 'jump',
-  rivalFilter: { minRating: null, minReviews: null, maxDeliveryRank: null, ignoreIntercity: true, ignoreUnproven: true },
+  rivalFilter: {
+    minRating: null,
+    minReviews: null,
+    maxDeliveryRank: null,
+    ignoreIntercity: true,
+    ignoreUnproven: true,
+  },
 };
 
 export const settingsWith = (changes: Partial<DemperSettings> = {}): DemperSettings => ({ ...base, ...changes });
 
 /** A well-rated seller in our city (passes every default filter). */
 export function offer(name: string, price: number, extra: Partial<MarketOfferInput> = {}): MarketOfferInput {
-  return { merchantId: `m-${name}`, merchantName: name, price, rating: 4.8, reviews: 200, deliveryDuration: 'TOMORROW', ...extra };
+  return {
+    merchantId: `m-${name}`,
+    merchantName: name,
+    price,
+    rating: 4.8,
+    reviews: 200,
+    deliveryDuration: 'TOMORROW',
+    ...extra,
+  };
 }
 
 /** How a rival sets its price after seeing the market (its own price excluded from `others`). */
 export type Behaviour = (own: number, others: number[], round: number) => number;
 
-export const stays: Behaviour = (own) => own;
+const stays: Behaviour = (own) => own;
 
 /** Cheapest other − step, never under its own floor; raises too when the others go up. */
 export const naiveBot =
@@ -58,7 +72,10 @@ export interface Seller {
   behaviour: Behaviour;
 }
 
-export const seller = (offerIn: MarketOfferInput, behaviour: Behaviour = stays): Seller => ({ offer: offerIn, behaviour });
+export const seller = (offerIn: MarketOfferInput, behaviour: Behaviour = stays): Seller => ({
+  offer: offerIn,
+  behaviour,
+});
 
 export interface Check {
   at: number;
@@ -100,7 +117,12 @@ export class Market {
 
   /** One check: decide, carry the decision out, let every rival answer, move the clock to the next check. */
   check(): Decision {
-    const observation = { ourPrice: this.ourPrice, ownMerchantIds: OWN, offers: this.offers(), spareBudget: this.spareBudget };
+    const observation = {
+      ourPrice: this.ourPrice,
+      ownMerchantIds: OWN,
+      offers: this.offers(),
+      spareBudget: this.spareBudget,
+    };
     const decision = decide(this.settings, this.memory, observation, this.now);
     this.checks.push({ at: this.now, before: this.ourPrice, decision });
     this.memory = decision.memory;

@@ -6,10 +6,32 @@
 import { describe, expect, it } from 'vitest';
 
 import { decide, type MarketOfferInput } from '../../src/demper/strategy.js';
-import { BOT_WINDOW_MS, cheapestAtLastCheck, emptyMemory, isBot, learn, readMemory, remember, type StrategyMemory } from '../../src/demper/strategy-memory.js';
-import { base, CHECK_MS, Market, MIN, naiveBot, NOW, offer, OWN, script, seller, settingsWith } from './strategy-fixtures.js';
+import {
+  BOT_WINDOW_MS,
+  cheapestAtLastCheck,
+  emptyMemory,
+  isBot,
+  learn,
+  readMemory,
+  remember,
+  type StrategyMemory,
+} from '../../src/demper/strategy-memory.js';
+import {
+  base,
+  CHECK_MS,
+  Market,
+  MIN,
+  naiveBot,
+  NOW,
+  offer,
+  OWN,
+  script,
+  seller,
+  settingsWith,
+} from './strategy-fixtures.js';
 
-const check = (memory: unknown, ourPrice: number, offers: MarketOfferInput[], now: number) => decide(base, memory, { ourPrice, ownMerchantIds: OWN, offers }, now);
+const check = (memory: unknown, ourPrice: number, offers: MarketOfferInput[], now: number) =>
+  decide(base, memory, { ourPrice, ownMerchantIds: OWN, offers }, now);
 
 describe('reading a stored memory', () => {
   it('turns anything that is not a version-2 memory into an empty one', () => {
@@ -27,13 +49,19 @@ describe('reading a stored memory', () => {
       { version: 1, lastCutAt: NOW, rivals: { 'm-A': { answers: [NOW] } } },
       { version: '2', lastCheck: null },
       // The first demper's per-city state.
-      { recentRounds: [{ at: NOW, ourPrice: 1_099, leaderMerchantId: 'm-A', leaderPrice: 1_098 }], lastCutAt: '2026-11-30T10:00:00.000Z' },
+      {
+        recentRounds: [{ at: NOW, ourPrice: 1_099, leaderMerchantId: 'm-A', leaderPrice: 1_098 }],
+        lastCutAt: '2026-11-30T10:00:00.000Z',
+      },
     ];
     for (const value of stored) expect(readMemory(value), JSON.stringify(value)).toEqual(emptyMemory());
   });
 
   it('reads back what decide stored, through JSON, unchanged', () => {
-    const market = new Market(base, 960, [seller(offer('Bot', 950), naiveBot(930)), seller(offer('Alma Market', 1_300))]);
+    const market = new Market(base, 960, [
+      seller(offer('Bot', 950), naiveBot(930)),
+      seller(offer('Alma Market', 1_300)),
+    ]);
     market.run(4);
     const stored = JSON.parse(JSON.stringify(market.memory)) as unknown;
     expect(readMemory(stored)).toEqual(market.memory);
@@ -41,7 +69,10 @@ describe('reading a stored memory', () => {
   });
 
   it('drops what is not a number from the turnarounds', () => {
-    expect(readMemory({ ...emptyMemory(), reversals: [NOW, 'soon', null, Number.NaN, NOW + 1] }).reversals).toEqual([NOW, NOW + 1]);
+    expect(readMemory({ ...emptyMemory(), reversals: [NOW, 'soon', null, Number.NaN, NOW + 1] }).reversals).toEqual([
+      NOW,
+      NOW + 1,
+    ]);
     expect(readMemory({ ...emptyMemory(), reversals: 'many', rivals: 'none' })).toEqual(emptyMemory());
   });
 
@@ -53,7 +84,8 @@ describe('reading a stored memory', () => {
       { version: 2, rivals: { 'm-Tehno Trade': 'x' } },
       { version: 2, rivals: { 'm-Tehno Trade': { answers: null, lowest: 1_000, floor: null, lastSeenAt: NOW } } },
     ];
-    for (const value of damaged) expect(() => check(value, 1_200, [offer('Tehno Trade', 1_100)], NOW), JSON.stringify(value)).not.toThrow();
+    for (const value of damaged)
+      expect(() => check(value, 1_200, [offer('Tehno Trade', 1_100)], NOW), JSON.stringify(value)).not.toThrow();
   });
 });
 
@@ -139,7 +171,9 @@ describe('what else one check leaves', () => {
     const seen = check(undefined, 1_200, [offer('Tehno Trade', 1_100), offer('ProUnit', 1_300)], NOW).memory;
     const away = learn(seen, 1_099, [offer('ProUnit', 1_300)], NOW + 23 * 60 * MIN);
     expect(Object.keys(away.rivals).sort()).toEqual(['m-ProUnit', 'm-Tehno Trade']);
-    expect(Object.keys(learn(seen, 1_099, [offer('ProUnit', 1_300)], NOW + 24 * 60 * MIN).rivals)).toEqual(['m-ProUnit']);
+    expect(Object.keys(learn(seen, 1_099, [offer('ProUnit', 1_300)], NOW + 24 * 60 * MIN).rivals)).toEqual([
+      'm-ProUnit',
+    ]);
     const crowd = Array.from({ length: 40 }, (_, i) => offer(`Seller ${i}`, 1_000 + i));
     const memory = check(undefined, 1_200, crowd, NOW).memory;
     expect(Object.keys(memory.rivals)).toHaveLength(12);
@@ -148,34 +182,65 @@ describe('what else one check leaves', () => {
   });
 
   it('records counted rivals only: not our stores; a filtered seller at what a buyer weighs it (its price + 10 %)', () => {
-    const offers = [offer('Наш второй магазин', 950, { merchantId: OWN[1]! }), offer('Astana Express', 960, { intercity: true }), offer('Tehno Trade', 1_100)];
+    const offers = [
+      offer('Наш второй магазин', 950, { merchantId: OWN[1]! }),
+      offer('Astana Express', 960, { intercity: true }),
+      offer('Tehno Trade', 1_100),
+    ];
     const memory = check(undefined, 1_200, offers, NOW).memory;
-    expect(memory.lastCheck).toEqual({ at: NOW, ourPrice: 1_200, rivals: { 'm-Astana Express': 1_056, 'm-Tehno Trade': 1_100 } });
+    expect(memory.lastCheck).toEqual({
+      at: NOW,
+      ourPrice: 1_200,
+      rivals: { 'm-Astana Express': 1_056, 'm-Tehno Trade': 1_100 },
+    });
     expect(Object.keys(memory.rivals).sort()).toEqual(['m-Astana Express', 'm-Tehno Trade']);
   });
 
   it('remembers the last move, cuts and turnarounds: a hold changes only the last check', () => {
     const rivals = [offer('Tehno Trade', 1_100)];
     const down = remember(emptyMemory(), 1_200, 1_099, rivals, NOW);
-    expect(down).toMatchObject({ lastMove: { at: NOW, from: 1_200, to: 1_099 }, lastCutAt: NOW, lastDirection: 'down', reversals: [] });
+    expect(down).toMatchObject({
+      lastMove: { at: NOW, from: 1_200, to: 1_099 },
+      lastCutAt: NOW,
+      lastDirection: 'down',
+      reversals: [],
+    });
     const up = remember(down, 1_099, 1_199, rivals, NOW + CHECK_MS);
-    expect(up).toMatchObject({ lastMove: { from: 1_099, to: 1_199 }, lastCutAt: NOW, lastDirection: 'up', reversals: [NOW + CHECK_MS] });
+    expect(up).toMatchObject({
+      lastMove: { from: 1_099, to: 1_199 },
+      lastCutAt: NOW,
+      lastDirection: 'up',
+      reversals: [NOW + CHECK_MS],
+    });
     const held = remember(up, 1_199, 1_199, rivals, NOW + 2 * CHECK_MS);
-    expect(held).toEqual({ ...up, lastCheck: { at: NOW + 2 * CHECK_MS, ourPrice: 1_199, rivals: { 'm-Tehno Trade': 1_100 } } });
+    expect(held).toEqual({
+      ...up,
+      lastCheck: { at: NOW + 2 * CHECK_MS, ourPrice: 1_199, rivals: { 'm-Tehno Trade': 1_100 } },
+    });
     // Turnarounds older than an hour leave at the next check.
     expect(learn(up, 1_199, rivals, NOW + CHECK_MS + 60 * MIN + 1).reversals).toEqual([]);
   });
 
   it('tells the cheapest counted rival at the last check, from whatever is stored', () => {
     // The other-city seller at 900 weighs 990 for a buyer.
-    const memory = check(undefined, 1_200, [offer('ProUnit', 1_300), offer('Tehno Trade', 1_100), offer('Astana Express', 900, { intercity: true })], NOW).memory;
+    const memory = check(
+      undefined,
+      1_200,
+      [offer('ProUnit', 1_300), offer('Tehno Trade', 1_100), offer('Astana Express', 900, { intercity: true })],
+      NOW,
+    ).memory;
     expect(cheapestAtLastCheck(JSON.parse(JSON.stringify(memory)))).toBe(990);
     expect(cheapestAtLastCheck(check(undefined, 1_200, [], NOW).memory)).toBeNull();
     for (const stored of [undefined, null, 'x', {}, { version: 1 }]) expect(cheapestAtLastCheck(stored)).toBeNull();
   });
 
   it('an invalid setting still leaves a memory of what was seen', () => {
-    const decision = decide(settingsWith({ minPrice: 5 }), undefined, { ourPrice: 1_200, ownMerchantIds: OWN, offers: [offer('Tehno Trade', 1_100)] }, NOW);
+    const decision = decide(
+      settingsWith({ minPrice: 5 }),
+      undefined,
+      { ourPrice: 1_200, ownMerchantIds: OWN, offers: [offer('Tehno Trade', 1_100)] },
+      NOW,
+    );
     expect(decision.reason).toBe('invalid_settings');
     expect(decision.memory).toMatchObject({ lastCheck: { at: NOW, ourPrice: 1_200 }, lastMove: null });
   });

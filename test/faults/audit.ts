@@ -1,7 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { floorIn, mainCityOf, priceIn } from '../../src/catalog/city-prices.js';
-import { PriceChangeSchema, ProductSchema, StoreSchema, type PriceChange, type Product } from '../../src/db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  StoreSchema,
+  type PriceChange,
+  type Product,
+} from '../../src/db/entities/index.js';
 import type { DemperAlert, DigestLine } from '../../src/demper/notifier.js';
 import { MERCHANTS } from '../../src/kaspi-sandbox/catalogue.js';
 import type { KaspiSandbox, SandboxOffer } from '../../src/kaspi-sandbox/index.js';
@@ -15,7 +21,13 @@ import type { KaspiSandbox, SandboxOffer } from '../../src/kaspi-sandbox/index.j
 
 /** Something the seller was told, by any demper process of the suite. */
 export type Notification =
-  | { type: 'digest'; source: string; storeId: number; dryRun: boolean; lines: Pick<DigestLine, 'productId' | 'newPrice' | 'oldPrice' | 'sku' | 'cityId'>[] }
+  | {
+      type: 'digest';
+      source: string;
+      storeId: number;
+      dryRun: boolean;
+      lines: Pick<DigestLine, 'productId' | 'newPrice' | 'oldPrice' | 'sku' | 'cityId'>[];
+    }
   | { type: 'alert'; source: string; storeId: number; alert: DemperAlert };
 
 /** A chat message the seller actually received (after the chat notifier's own de-duplication). */
@@ -47,7 +59,14 @@ export interface Audit {
   belowFloor: number;
   unsettled: number;
   messages: number;
-  problems: { lost: string[]; duplicated: string[]; belowFloor: string[]; told: string[]; recovery: string[]; collateral: string[] };
+  problems: {
+    lost: string[];
+    duplicated: string[];
+    belowFloor: string[];
+    told: string[];
+    recovery: string[];
+    collateral: string[];
+  };
 }
 
 /** What the audit reads of the world. */
@@ -96,11 +115,15 @@ interface WriteItem {
 export const marketKey = (merchantUid: string, sku: string, cityId: string) => `${merchantUid}:${sku}:${cityId}`;
 
 /** The cities of an offer's points, as Kaspi prices it (one price per city of a point the offer has). */
-export function offerCities(merchantUid: string, offer: Pick<SandboxOffer, 'availabilities'>): string[] {
+function offerCities(merchantUid: string, offer: Pick<SandboxOffer, 'availabilities'>): string[] {
   const points = MERCHANTS.find((merchant) => merchant.uid === merchantUid)?.points ?? [];
   const cities: string[] = [];
   for (const point of points) {
-    if (offer.availabilities.some((availability) => availability.storeId === `${merchantUid}_${point.code}`) && !cities.includes(point.cityId)) cities.push(point.cityId);
+    if (
+      offer.availabilities.some((availability) => availability.storeId === `${merchantUid}_${point.code}`) &&
+      !cities.includes(point.cityId)
+    )
+      cities.push(point.cityId);
   }
   return cities;
 }
@@ -126,7 +149,9 @@ export function kaspiCityPrices(sandbox: KaspiSandbox, merchantUids: string[]): 
 function replayWrites(input: AuditInput, mark: Mark): { items: WriteItem[]; state: Map<string, number> } {
   const state = new Map(mark.prices);
   const citiesBySku = new Map<string, string[]>();
-  for (const store of input.stores) for (const offer of input.sandbox.catalogue(store.merchantUid)) citiesBySku.set(`${store.merchantUid}:${offer.sku}`, offerCities(store.merchantUid, offer));
+  for (const store of input.stores)
+    for (const offer of input.sandbox.catalogue(store.merchantUid))
+      citiesBySku.set(`${store.merchantUid}:${offer.sku}`, offerCities(store.merchantUid, offer));
   const items: WriteItem[] = [];
   const records = input.sandbox.writes();
   for (let index = mark.writes; index < records.length; index++) {
@@ -142,10 +167,26 @@ function replayWrites(input: AuditInput, mark: Mark): { items: WriteItem[]; stat
       const prices: [string, number][] = bare
         ? (citiesBySku.get(`${record.merchantUid}:${sku}`) ?? []).map((cityId) => [cityId, Number(raw.price)])
         : listed.map((entry) => [String(entry.cityId), Number(entry.value)]);
-      const item: WriteItem = { index, merchantUid: record.merchantUid, sku, foreign: input.foreignWrites.has(index), entries: [] };
+      const item: WriteItem = {
+        index,
+        merchantUid: record.merchantUid,
+        sku,
+        foreign: input.foreignWrites.has(index),
+        entries: [],
+      };
       for (const [cityId, value] of prices) {
         const key = marketKey(record.merchantUid, sku, cityId);
-        item.entries.push({ index, at: record.at, merchantUid: record.merchantUid, sku, cityId, value, before: state.get(key), landed, bare });
+        item.entries.push({
+          index,
+          at: record.at,
+          merchantUid: record.merchantUid,
+          sku,
+          cityId,
+          value,
+          before: state.get(key),
+          landed,
+          bare,
+        });
         if (landed) state.set(key, value);
       }
       items.push(item);
@@ -161,9 +202,17 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
   const products = await em.find(ProductSchema, {}, { populate: ['store'] });
   const byId = new Map(products.map((product) => [product.id, product]));
   const byKey = new Map(products.map((product) => [`${product.store.merchantUid}:${product.sku}`, product]));
-  const problems: Audit['problems'] = { lost: [], duplicated: [], belowFloor: [], told: [], recovery: [...input.recoveryProblems.splice(0)], collateral: [] };
+  const problems: Audit['problems'] = {
+    lost: [],
+    duplicated: [],
+    belowFloor: [],
+    told: [],
+    recovery: [...input.recoveryProblems.splice(0)],
+    collateral: [],
+  };
   const name = (product: Product, cityId?: string) => `${product.sku} (#${product.id})${cityId ? ` in ${cityId}` : ''}`;
-  const cityOfRow = (row: PriceChange) => row.cityId ?? mainCityOf(byId.get(row.product.id)!, byId.get(row.product.id)!.store.points) ?? '';
+  const cityOfRow = (row: PriceChange) =>
+    row.cityId ?? mainCityOf(byId.get(row.product.id)!, byId.get(row.product.id)!.store.points) ?? '';
   const floorOf = (product: Product | undefined, cityId: string) => (product ? (floorIn(product, cityId) ?? 10) : 10);
 
   // The demper changes prices only: where an offer is on sale (and its preorder days) stays as it was. A write
@@ -182,17 +231,24 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
     const product = byKey.get(`${item.merchantUid}:${item.sku}`);
     if (!product) problems.lost.push(`write #${item.index} for unknown offer ${item.sku}`);
     // A bare price becomes every city's price: one decided city would move them all.
-    if (item.entries.some((entry) => entry.bare)) problems.collateral.push(`write #${item.index} sets ${item.sku} with a bare price in every city (no cityPrices)`);
+    if (item.entries.some((entry) => entry.bare))
+      problems.collateral.push(`write #${item.index} sets ${item.sku} with a bare price in every city (no cityPrices)`);
     // Nothing below a city's floor ever reaches Kaspi, nor is even planned.
     for (const entry of item.entries) {
       const floor = floorOf(product, entry.cityId);
-      if (entry.value < floor) problems.belowFloor.push(`write #${entry.index} sets ${item.sku} in ${entry.cityId} to ${entry.value}, below the floor ${floor} there`);
+      if (entry.value < floor)
+        problems.belowFloor.push(
+          `write #${entry.index} sets ${item.sku} in ${entry.cityId} to ${entry.value}, below the floor ${floor} there`,
+        );
     }
   }
   for (const row of rows) {
     const product = byId.get(row.product.id);
     const floor = floorOf(product, cityOfRow(row));
-    if (row.newPrice < floor) problems.belowFloor.push(`change #${row.id} planned ${row.newPrice} in ${cityOfRow(row)}, below the floor ${floor} there`);
+    if (row.newPrice < floor)
+      problems.belowFloor.push(
+        `change #${row.id} planned ${row.newPrice} in ${cityOfRow(row)}, below the floor ${floor} there`,
+      );
   }
 
   // Each sent change owns the one write entry that moved its city to its new price; entries that leave a city as
@@ -211,31 +267,53 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
     const product = byId.get(productId)!;
     const { merchantUid } = product.store;
     const offer = input.sandbox.catalogue(merchantUid).find((candidate) => candidate.sku === product.sku);
-    const cities = [...new Set([...(offer ? offerCities(merchantUid, offer) : []), ...rows.filter((row) => row.product.id === productId).map(cityOfRow)])];
+    const cities = [
+      ...new Set([
+        ...(offer ? offerCities(merchantUid, offer) : []),
+        ...rows.filter((row) => row.product.id === productId).map(cityOfRow),
+      ]),
+    ];
     for (const cityId of cities) {
       const key = marketKey(merchantUid, product.sku, cityId);
       const cityRows = rows.filter((row) => row.product.id === productId && cityOfRow(row) === cityId);
-      const cityEntries = entries.filter((entry) => entry.merchantUid === merchantUid && entry.sku === product.sku && entry.cityId === cityId);
+      const cityEntries = entries.filter(
+        (entry) => entry.merchantUid === merchantUid && entry.sku === product.sku && entry.cityId === cityId,
+      );
       // Applied changes first (Kaspi showed their price, so a write of it landed), then the others that were
       // sent; a write can only belong to a change recorded before it (a racing worker's lagging clock only moves
       // its changes earlier, never later).
       for (const pass of ['applied', 'other'] as const) {
         for (const row of cityRows) {
           if (!row.sentAt || (pass === 'applied') !== (row.status === 'applied') || matched.has(row.id)) continue;
-          const candidates = cityEntries.filter((entry) => !used.has(entry) && moves(entry) && entry.value === row.newPrice && entry.at >= row.createdAt.getTime() - 5);
-          const entry = (pass === 'applied' ? candidates.find((candidate) => candidate.landed) : undefined) ?? candidates[0];
+          const candidates = cityEntries.filter(
+            (entry) =>
+              !used.has(entry) &&
+              moves(entry) &&
+              entry.value === row.newPrice &&
+              entry.at >= row.createdAt.getTime() - 5,
+          );
+          const entry =
+            (pass === 'applied' ? candidates.find((candidate) => candidate.landed) : undefined) ?? candidates[0];
           if (entry) {
             matched.set(row.id, entry);
             used.add(entry);
           }
         }
       }
-      const ownerOf = (value: number) => cityRows.find((row) => row.newPrice === value && matched.has(row.id)) ?? cityRows.find((row) => row.newPrice === value);
+      const ownerOf = (value: number) =>
+        cityRows.find((row) => row.newPrice === value && matched.has(row.id)) ??
+        cityRows.find((row) => row.newPrice === value);
       for (const entry of cityEntries) {
         if (used.has(entry) || !moves(entry)) continue;
         const owner = ownerOf(entry.value);
-        if (owner && matched.has(owner.id)) problems.duplicated.push(`${name(product, cityId)}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${entry.index})`);
-        else problems.lost.push(`${name(product, cityId)}: write #${entry.index} moves ${entry.before} → ${entry.value} without a sent change in the history${owner ? ` (change #${owner.id} is ${owner.status}: ${owner.error ?? ''})` : ''}`);
+        if (owner && matched.has(owner.id))
+          problems.duplicated.push(
+            `${name(product, cityId)}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${entry.index})`,
+          );
+        else
+          problems.lost.push(
+            `${name(product, cityId)}: write #${entry.index} moves ${entry.before} → ${entry.value} without a sent change in the history${owner ? ` (change #${owner.id} is ${owner.status}: ${owner.error ?? ''})` : ''}`,
+          );
       }
 
       // Every landed change starts from the price Kaspi had when it applied: two changes decided on the same
@@ -245,7 +323,9 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
         const entry = matched.get(row.id);
         if (!entry?.landed) continue;
         if (row.oldPrice !== entry.before) {
-          problems.duplicated.push(`${name(product, cityId)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) was decided on a state Kaspi had already left (it was at ${entry.before})`);
+          problems.duplicated.push(
+            `${name(product, cityId)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) was decided on a state Kaspi had already left (it was at ${entry.before})`,
+          );
         }
         if (!lastLanded || entry.index > lastLanded.entry.index) lastLanded = { row, entry };
       }
@@ -255,26 +335,43 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
         const landed = entry?.landed === true;
         if (row.status === 'planned' || row.status === 'sent') {
           unsettled++;
-          problems.lost.push(`${name(product, cityId)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) never settled (${row.status})`);
+          problems.lost.push(
+            `${name(product, cityId)}: change #${row.id} (${row.oldPrice} → ${row.newPrice}) never settled (${row.status})`,
+          );
         } else if (row.status === 'applied') {
           if (landed) verified++;
-          else problems.lost.push(`${name(product, cityId)}: change #${row.id} is applied in the history but Kaspi ${entry ? 'dropped its write' : 'never received it'}`);
+          else
+            problems.lost.push(
+              `${name(product, cityId)}: change #${row.id} is applied in the history but Kaspi ${entry ? 'dropped its write' : 'never received it'}`,
+            );
         } else if (row.status === 'failed' && landed && row === lastLanded?.row) {
-          problems.lost.push(`${name(product, cityId)}: change #${row.id} is failed in the history (${row.error}) but Kaspi applied ${row.newPrice}`);
+          problems.lost.push(
+            `${name(product, cityId)}: change #${row.id} is failed in the history (${row.error}) but Kaspi applied ${row.newPrice}`,
+          );
         }
       }
 
       // The history's last word, the product row and Kaspi agree, city by city.
       const kaspiPrice = offer?.allCityPrices[cityId]?.price;
       const historyPrice = lastLanded ? lastLanded.row.newPrice : mark.prices.get(key);
-      if (kaspiPrice !== replayed.get(key)) problems.lost.push(`${name(product, cityId)}: Kaspi shows ${kaspiPrice}, its write log leaves ${replayed.get(key)}`);
-      if (kaspiPrice !== historyPrice) problems.lost.push(`${name(product, cityId)}: Kaspi shows ${kaspiPrice}, the history says ${historyPrice}`);
-      if (kaspiPrice !== priceIn(product, cityId)) problems.lost.push(`${name(product, cityId)}: Kaspi shows ${kaspiPrice}, the product row says ${priceIn(product, cityId)}`);
+      if (kaspiPrice !== replayed.get(key))
+        problems.lost.push(
+          `${name(product, cityId)}: Kaspi shows ${kaspiPrice}, its write log leaves ${replayed.get(key)}`,
+        );
+      if (kaspiPrice !== historyPrice)
+        problems.lost.push(`${name(product, cityId)}: Kaspi shows ${kaspiPrice}, the history says ${historyPrice}`);
+      if (kaspiPrice !== priceIn(product, cityId))
+        problems.lost.push(
+          `${name(product, cityId)}: Kaspi shows ${kaspiPrice}, the product row says ${priceIn(product, cityId)}`,
+        );
     }
     // The product's one price is its main city's.
     const main = mainCityOf(product, product.store.points);
     const kaspiMain = main ? offer?.allCityPrices[main]?.price : undefined;
-    if (kaspiMain !== undefined && product.price !== kaspiMain) problems.lost.push(`${name(product)}: Kaspi shows ${kaspiMain} in its main city ${main}, the product's price is ${product.price}`);
+    if (kaspiMain !== undefined && product.price !== kaspiMain)
+      problems.lost.push(
+        `${name(product)}: Kaspi shows ${kaspiMain} in its main city ${main}, the product's price is ${product.price}`,
+      );
   }
 
   // A write that moves none of its cities and belongs to no change is a change made again (or made up).
@@ -282,8 +379,16 @@ export async function auditScenario(input: AuditInput, mark: Mark, told: Expecte
     if (item.entries.some((entry) => used.has(entry) || moves(entry))) continue;
     const product = byKey.get(`${item.merchantUid}:${item.sku}`);
     if (!product) continue;
-    const owner = rows.find((row) => row.product.id === product.id && matched.has(row.id) && item.entries.some((entry) => entry.cityId === cityOfRow(row) && entry.value === row.newPrice));
-    if (owner) problems.duplicated.push(`${name(product, cityOfRow(owner))}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${item.index}, moving nothing)`);
+    const owner = rows.find(
+      (row) =>
+        row.product.id === product.id &&
+        matched.has(row.id) &&
+        item.entries.some((entry) => entry.cityId === cityOfRow(row) && entry.value === row.newPrice),
+    );
+    if (owner)
+      problems.duplicated.push(
+        `${name(product, cityOfRow(owner))}: change #${owner.id} (${owner.oldPrice} → ${owner.newPrice}) was written twice (write #${item.index}, moving nothing)`,
+      );
     else problems.lost.push(`${name(product)}: write #${item.index} moves no city and belongs to no change`);
   }
 
@@ -307,7 +412,10 @@ export function kaspiAvailability(input: Pick<AuditInput, 'sandbox' | 'stores'>)
   const availability = new Map<string, string>();
   for (const store of input.stores) {
     for (const offer of input.sandbox.catalogue(store.merchantUid)) {
-      availability.set(`${store.merchantUid}:${offer.sku}`, JSON.stringify(offer.availabilities.map((point) => [point.storeId, point.available, point.preOrder ?? 0])));
+      availability.set(
+        `${store.merchantUid}:${offer.sku}`,
+        JSON.stringify(offer.availabilities.map((point) => [point.storeId, point.available, point.preOrder ?? 0])),
+      );
     }
   }
   return availability;
@@ -318,7 +426,14 @@ export function kaspiAvailability(input: Pick<AuditInput, 'sandbox' | 'stores'>)
  * applied», each episode of an expired session or a write freeze once per store, all of it readable. Changes are
  * told apart by (product, city, new price).
  */
-async function auditTold(input: AuditInput, mark: Mark, told: ExpectedTold, rows: PriceChange[], cityOfRow: (row: PriceChange) => string, problems: Audit['problems']): Promise<void> {
+async function auditTold(
+  input: AuditInput,
+  mark: Mark,
+  told: ExpectedTold,
+  rows: PriceChange[],
+  cityOfRow: (row: PriceChange) => string,
+  problems: Audit['problems'],
+): Promise<void> {
   const em = input.orm.em.fork();
   const stores = new Map((await em.find(StoreSchema, {})).map((store) => [store.id, store]));
   // Alerts name a city only where the store sells in several; otherwise it is the store's one city.
@@ -329,9 +444,14 @@ async function auditTold(input: AuditInput, mark: Mark, told: ExpectedTold, rows
     return cities.length === 1 ? cities[0]! : '';
   };
   const notifications = input.notifications.slice(mark.notifications);
-  const digestLines = notifications.flatMap((notification) => (notification.type === 'digest' && !notification.dryRun ? notification.lines : []));
-  const alerts = notifications.flatMap((notification) => (notification.type === 'alert' ? [{ storeId: notification.storeId, ...notification.alert }] : []));
-  const tally = <T>(values: T[], key: (value: T) => string) => values.reduce((map, value) => map.set(key(value), (map.get(key(value)) ?? 0) + 1), new Map<string, number>());
+  const digestLines = notifications.flatMap((notification) =>
+    notification.type === 'digest' && !notification.dryRun ? notification.lines : [],
+  );
+  const alerts = notifications.flatMap((notification) =>
+    notification.type === 'alert' ? [{ storeId: notification.storeId, ...notification.alert }] : [],
+  );
+  const tally = <T>(values: T[], key: (value: T) => string) =>
+    values.reduce((map, value) => map.set(key(value), (map.get(key(value)) ?? 0) + 1), new Map<string, number>());
   // Per (product, city, new price): applied changes told at least once, no more digest lines than changes sent,
   // one «not applied» per change that was sent (or recovered as maybe-sent) and then failed.
   const keyOf = (productId: number, cityId: string, price: number) => `${productId} in ${cityId} → ${price}`;
@@ -339,21 +459,33 @@ async function auditTold(input: AuditInput, mark: Mark, told: ExpectedTold, rows
   const rowKey = (row: PriceChange) => keyOf(row.product.id, cityOfRow(row), row.newPrice);
   const sentRows = rows.filter((row) => row.sentAt);
   const sentTally = tally(sentRows, rowKey);
-  const appliedTally = tally(rows.filter((row) => row.status === 'applied'), rowKey);
-  const failedSentTally = tally(sentRows.filter((row) => row.status === 'failed'), rowKey);
+  const appliedTally = tally(
+    rows.filter((row) => row.status === 'applied'),
+    rowKey,
+  );
+  const failedSentTally = tally(
+    sentRows.filter((row) => row.status === 'failed'),
+    rowKey,
+  );
   const notApplied = tally(
     alerts.filter((alert) => alert.kind === 'not-applied'),
     (alert) => keyOf(alert.productId ?? 0, cityNamed(alert.storeId, alert.cityName), Number(alert.details?.newPrice)),
   );
   for (const [key, count] of appliedTally) {
-    if ((toldLines.get(key) ?? 0) < count) problems.told.push(`change ${key} applied ${count}× but was in a digest ${toldLines.get(key) ?? 0}× (the seller never heard of it)`);
+    if ((toldLines.get(key) ?? 0) < count)
+      problems.told.push(
+        `change ${key} applied ${count}× but was in a digest ${toldLines.get(key) ?? 0}× (the seller never heard of it)`,
+      );
   }
   for (const [key, count] of toldLines) {
-    if (count > (sentTally.get(key) ?? 0)) problems.told.push(`digest told ${key} ${count}× for ${sentTally.get(key) ?? 0} sent change(s)`);
+    if (count > (sentTally.get(key) ?? 0))
+      problems.told.push(`digest told ${key} ${count}× for ${sentTally.get(key) ?? 0} sent change(s)`);
   }
   for (const key of new Set([...failedSentTally.keys(), ...notApplied.keys()])) {
     if ((failedSentTally.get(key) ?? 0) !== (notApplied.get(key) ?? 0)) {
-      problems.told.push(`change ${key}: ${failedSentTally.get(key) ?? 0} sent-then-failed, «not applied» told ${notApplied.get(key) ?? 0}×`);
+      problems.told.push(
+        `change ${key}: ${failedSentTally.get(key) ?? 0} sent-then-failed, «not applied» told ${notApplied.get(key) ?? 0}×`,
+      );
     }
   }
   // Transition alerts (floor reached, first place lost) come once per episode of a city's market; the suite
@@ -372,10 +504,17 @@ async function auditTold(input: AuditInput, mark: Mark, told: ExpectedTold, rows
     const limited = ofStore.filter((message) => /временно ограничил/.test(message.text)).length;
     const expectedExpired = told.sessionExpired?.[store.merchantUid] ?? 0;
     const expectedLimited = told.rateLimited?.[store.merchantUid] ?? 0;
-    if (expired !== expectedExpired) problems.told.push(`store ${store.merchantUid}: «session expired» reached the seller ${expired} times (expected ${expectedExpired})`);
-    if (limited !== expectedLimited) problems.told.push(`store ${store.merchantUid}: «rate limited» reached the seller ${limited} times (expected ${expectedLimited})`);
+    if (expired !== expectedExpired)
+      problems.told.push(
+        `store ${store.merchantUid}: «session expired» reached the seller ${expired} times (expected ${expectedExpired})`,
+      );
+    if (limited !== expectedLimited)
+      problems.told.push(
+        `store ${store.merchantUid}: «rate limited» reached the seller ${limited} times (expected ${expectedLimited})`,
+      );
   }
   for (const message of messages) {
-    if (/undefined|NaN|\{\s*\$|\[object/.test(message.text) || message.text.trim() === '') problems.told.push(`unclear message: ${message.text.slice(0, 120)}`);
+    if (/undefined|NaN|\{\s*\$|\[object/.test(message.text) || message.text.trim() === '')
+      problems.told.push(`unclear message: ${message.text.slice(0, 120)}`);
   }
 }

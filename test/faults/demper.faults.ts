@@ -8,7 +8,16 @@ import { storesWithDemperWork } from '../../src/demper/scheduler.js';
 import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { createKaspi } from '../../src/kaspi/index.js';
 import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
-import { FaultWorld, sleep, APPLY_DELAY_MS, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS, type EngineChild, type ScenarioResult, type ScenarioSpec } from './harness.js';
+import {
+  FaultWorld,
+  sleep,
+  APPLY_DELAY_MS,
+  VERIFY_AFTER_MS,
+  VERIFY_TIMEOUT_MS,
+  type EngineChild,
+  type ScenarioResult,
+  type ScenarioSpec,
+} from './harness.js';
 import { REQUEST_TIMEOUT_MS } from './stack.js';
 
 /**
@@ -37,7 +46,9 @@ afterAll(async () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(
       `\nFault suite: ${world.products.length} products in ${world.stores.length} stores; PostgreSQL ${world.postgres.kind}, Redis ${world.redisService.kind}; ${seconds} s\n\n${world.table()}\n` +
-        (world.runErrors.length ? `\nengine runs that threw (and were carried on from): ${world.runErrors.length}\n  ${[...new Set(world.runErrors)].join('\n  ')}\n` : ''),
+        (world.runErrors.length
+          ? `\nengine runs that threw (and were carried on from): ${world.runErrors.length}\n  ${[...new Set(world.runErrors)].join('\n  ')}\n`
+          : ''),
     );
   }
   await world?.close();
@@ -63,7 +74,10 @@ async function scenario(spec: ScenarioSpec): Promise<ScenarioResult> {
 /** A deep rename of one field, the way Kaspi renames one field of an answer. */
 function renameField(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((item) => renameField(item, from, to));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key === from ? to : key, renameField(inner, from, to)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key === from ? to : key, renameField(inner, from, to)]),
+    );
   return value;
 }
 
@@ -76,7 +90,13 @@ function storefrontRequests(): number {
 /** Every wait of the suite is bounded: a fault that does not happen fails its scenario instead of hanging it. */
 async function within<T>(promise: Promise<T>, what: string, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms\n${world.traceLines.slice(-20).join('\n')}`)), timeoutMs)));
+  const timeout = new Promise<never>(
+    (_resolve, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`${what}: not within ${timeoutMs} ms\n${world.traceLines.slice(-20).join('\n')}`)),
+        timeoutMs,
+      )),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {
@@ -95,13 +115,19 @@ async function runUntilBatch(child: EngineChild, arrived: Promise<void>, what: s
       (summary) => ({ summary }),
       (error: unknown) => ({ error: error instanceof Error ? error.message.split('\n')[0] : String(error) }),
     );
-    const first = await within(Promise.race([arrived.then(() => 'arrived' as const), run]), what, 20_000).catch((error: unknown) => {
-      // The child's own last words say where it stood (it logs nothing else, and its runs are not traced).
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\nchild output:\n${child.output.slice(-1_500)}`);
-    });
+    const first = await within(Promise.race([arrived.then(() => 'arrived' as const), run]), what, 20_000).catch(
+      (error: unknown) => {
+        // The child's own last words say where it stood (it logs nothing else, and its runs are not traced).
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\nchild output:\n${child.output.slice(-1_500)}`,
+        );
+      },
+    );
     if (first === 'arrived') return;
     const { errors, ...counts } = 'summary' in first ? first.summary : { errors: [{ message: first.error }] };
-    world.trace(`${what}: run ${attempt} ended without it: ${JSON.stringify(counts)} ${errors.map((error) => error.message).join(' | ')}`);
+    world.trace(
+      `${what}: run ${attempt} ended without it: ${JSON.stringify(counts)} ${errors.map((error) => error.message).join(' | ')}`,
+    );
     await world.moveMarket(3);
   }
   throw new Error(`${what}: no batch in three runs\n${world.traceLines.slice(-20).join('\n')}`);
@@ -155,7 +181,12 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
           const before = applied();
           // A write Kaspi took whose answer comes after the client gave up, and a cabinet read Kaspi never answers.
           world.interposer.add({ method: 'POST', path: BATCH, action: 'stall-after', ms: SLOW_MS });
-          world.interposer.add({ method: 'GET', path: /^\/bff\/offer-view\/list\?/, action: 'hold-before', ms: SLOW_MS });
+          world.interposer.add({
+            method: 'GET',
+            path: /^\/bff\/offer-view\/list\?/,
+            action: 'hold-before',
+            ms: SLOW_MS,
+          });
           world.sandbox.injectFaults({ target: 'storefront', delayMs: SLOW_MS, delayedRequests: 2 });
           // Two cycles; more only while the write has not met its stall (an answer rotating the session is spared).
           for (let round = 0; round < 2 || (applied() - before < 2 && round < 5); round++) {
@@ -222,7 +253,13 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
           // write would take it off sale everywhere).
           const before = world.interposer.applied()['rewrite-after'];
           for (const store of world.stores) {
-            world.interposer.add({ method: 'GET', path: listOf(store.merchantUid), action: 'rewrite-after', times: 1_000, rewrite: (json) => renameField(json, 'availabilities', 'availabilityList') });
+            world.interposer.add({
+              method: 'GET',
+              path: listOf(store.merchantUid),
+              action: 'rewrite-after',
+              times: 1_000,
+              rewrite: (json) => renameField(json, 'availabilities', 'availabilityList'),
+            });
           }
           await world.moveMarket(3);
           await cycle();
@@ -257,13 +294,24 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
         told: { sessionExpired: { [a.merchantUid]: 1, [b.merchantUid]: 1 } },
         run: async ({ world, cycles }) => {
           // B: Kaspi takes B's batch, then the session dies; its changes wait in `sent` for a session that is gone.
-          world.interposer.add({ method: 'POST', path: BATCH, bodyIncludes: forMerchant(b.merchantUid), action: 'hook-after', hook: () => world.sandbox.expireSessions(b.merchantUid) });
+          world.interposer.add({
+            method: 'POST',
+            path: BATCH,
+            bodyIncludes: forMerchant(b.merchantUid),
+            action: 'hook-after',
+            hook: () => world.sandbox.expireSessions(b.merchantUid),
+          });
           await cycles(3);
           // A: the session dies after A's market was read, at the re-read right before the write.
           await world.moveMarket(3);
-          const hook = world.interposer.add({ method: 'GET', path: listOf(a.merchantUid), action: 'hook-before', hook: () => world.sandbox.expireSessions(a.merchantUid) });
+          const hook = world.interposer.add({
+            method: 'GET',
+            path: listOf(a.merchantUid),
+            action: 'hook-before',
+            hook: () => world.sandbox.expireSessions(a.merchantUid),
+          });
           await cycles(2);
-          await within(hook.arrived, 'the re-read before A\'s write', 5_000);
+          await within(hook.arrived, "the re-read before A's write", 5_000);
           world.interposer.clear();
           // The seller logs in again (the «Войти снова» button of the alert).
           await world.relogin(a);
@@ -281,7 +329,12 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
         run: async ({ world, cycles }) => {
           // Another tool of the seller floods the cabinet: Kaspi answers every write of the merchant 429 for 3 s.
           const storm = createKaspi({
-            config: loadConfig({ KASPI_IDMC_URL: world.sandbox.idmcUrl, KASPI_MC_URL: world.sandbox.mcUrl, KASPI_SHOP_URL: world.sandbox.shopUrl, KASPI_PRICEFEED_RPS: '50' }),
+            config: loadConfig({
+              KASPI_IDMC_URL: world.sandbox.idmcUrl,
+              KASPI_MC_URL: world.sandbox.mcUrl,
+              KASPI_SHOP_URL: world.sandbox.shopUrl,
+              KASPI_PRICEFEED_RPS: '50',
+            }),
             logger: world.logger,
             redis: undefined,
           });
@@ -292,7 +345,9 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
               await Promise.all(
                 offers.map(async (offer) => {
                   try {
-                    await storm.cabinet.writeBatch(jar, merchantUid, [buildPricefeedItem(merchantUid, offer, {}, store.points)]);
+                    await storm.cabinet.writeBatch(jar, merchantUid, [
+                      buildPricefeedItem(merchantUid, offer, {}, store.points),
+                    ]);
                   } catch (error) {
                     if (!(error instanceof KaspiRateLimitedError)) throw error;
                   }
@@ -324,7 +379,14 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
               () =>
                 new Promise<number>((resolve) => {
                   const request = httpRequest(
-                    { host: proxy.hostname, port: proxy.port, method: 'POST', path: `${world.sandbox.shopUrl}/yml/offer-view/offers/${product.masterSku}`, headers: { 'content-type': 'application/json' }, agent: false },
+                    {
+                      host: proxy.hostname,
+                      port: proxy.port,
+                      method: 'POST',
+                      path: `${world.sandbox.shopUrl}/yml/offer-view/offers/${product.masterSku}`,
+                      headers: { 'content-type': 'application/json' },
+                      agent: false,
+                    },
                     (response) => {
                       response.resume();
                       response.on('end', () => resolve(response.statusCode ?? 0));
@@ -357,16 +419,26 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
           const [childA, childB] = await Promise.all([world.spawnEngine(a.id), world.spawnEngine(b.id)]);
           try {
             // A: Kaspi has taken the batch; the process dies before the answer reaches it.
-            const taken = world.interposer.add({ method: 'POST', path: BATCH, bodyIncludes: forMerchant(a.merchantUid), action: 'hold-after' });
+            const taken = world.interposer.add({
+              method: 'POST',
+              path: BATCH,
+              bodyIncludes: forMerchant(a.merchantUid),
+              action: 'hold-after',
+            });
             const writesA = world.sandbox.writes(a.merchantUid).length;
-            await runUntilBatch(childA, taken.arrived, 'the child\'s batch for A');
+            await runUntilBatch(childA, taken.arrived, "the child's batch for A");
             await waitUntil(() => world.sandbox.writes(a.merchantUid).length > writesA, 'Kaspi takes the batch');
             await childA.kill();
             taken.release();
             // B: the process dies while its batch is on the way; Kaspi never sees it.
-            const held = world.interposer.add({ method: 'POST', path: BATCH, bodyIncludes: forMerchant(b.merchantUid), action: 'hold-before' });
+            const held = world.interposer.add({
+              method: 'POST',
+              path: BATCH,
+              bodyIncludes: forMerchant(b.merchantUid),
+              action: 'hold-before',
+            });
             const writesB = world.sandbox.writes(b.merchantUid).length;
-            await runUntilBatch(childB, held.arrived, 'the child\'s batch for B');
+            await runUntilBatch(childB, held.arrived, "the child's batch for B");
             await childB.kill();
             await sleep(200);
             held.release();
@@ -390,14 +462,21 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
         run: async ({ world, engine }) => {
           const prefix = `faults-${randomBytes(3).toString('hex')}`;
           const queue = new DemperQueue(world.redisService.url, { prefix, logger: world.logger });
-          const worker = startDemperWorker(world.redisService.url, engine, world.logger, { prefix, concurrency: 2, lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+          const worker = startDemperWorker(world.redisService.url, engine, world.logger, {
+            prefix,
+            concurrency: 2,
+            lockDurationMs: 2_000,
+            stalledIntervalMs: 1_000,
+          });
           try {
             await worker.ready();
             let completed = 0;
             worker.worker.on('completed', (job, summary) => {
               completed++;
               const { errors, ...counts } = summary;
-              world.trace(`worker: job ${job.id} completed ${JSON.stringify(counts)}${errors.length ? ` errors: ${errors.map((error) => error.message).join(' | ')}` : ''}`);
+              world.trace(
+                `worker: job ${job.id} completed ${JSON.stringify(counts)}${errors.length ? ` errors: ${errors.map((error) => error.message).join(' | ')}` : ''}`,
+              );
             });
             worker.worker.on('failed', (job, error) => world.trace(`worker: job ${job?.id} failed: ${error.message}`));
             worker.worker.on('error', (error) => world.trace(`worker error: ${error.message}`));
@@ -435,8 +514,16 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
             for (;;) {
               await tick();
               await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS + 100);
-              if (completedAtRestart !== undefined && completed > completedAtRestart && (await world.unsettled()).length === 0) break;
-              if (Date.now() > deadline) throw new Error(`the workers did not recover after the Redis restarts (jobs completed ${completed}, at the second restart ${completedAtRestart})`);
+              if (
+                completedAtRestart !== undefined &&
+                completed > completedAtRestart &&
+                (await world.unsettled()).length === 0
+              )
+                break;
+              if (Date.now() > deadline)
+                throw new Error(
+                  `the workers did not recover after the Redis restarts (jobs completed ${completed}, at the second restart ${completedAtRestart})`,
+                );
             }
             return 2;
           } finally {
@@ -487,7 +574,10 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
           let races = 0;
           for (let round = 0; round < 3; round++) {
             if (round > 0) await world.moveMarket(4);
-            await Promise.all([world.runEngine(engine, { storeId: a!.id }), world.runEngine(other, { storeId: a!.id })]);
+            await Promise.all([
+              world.runEngine(engine, { storeId: a!.id }),
+              world.runEngine(other, { storeId: a!.id }),
+            ]);
             races++;
             await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS);
           }
@@ -506,7 +596,10 @@ describe('the demper under faults (Kaspi sandbox, private PostgreSQL and Redis)'
           try {
             await child.run(0);
             await world.moveMarket(8);
-            const [lagging] = await Promise.all([child.run(-(Date.now() % 60_000) - 2_000, { skewForMs: 60 }), world.runEngine(engine, { storeId: a!.id })]);
+            const [lagging] = await Promise.all([
+              child.run(-(Date.now() % 60_000) - 2_000, { skewForMs: 60 }),
+              world.runEngine(engine, { storeId: a!.id }),
+            ]);
             world.trace(`the lagging worker: ${JSON.stringify(lagging)}`);
             races++;
           } finally {

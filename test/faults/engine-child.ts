@@ -32,7 +32,9 @@ let skew = 0;
   RealDate.now = () => realNow() + skew;
   globalThis.Date = new Proxy(RealDate, {
     construct(target, args, newTarget) {
-      return args.length === 0 ? Reflect.construct(target, [realNow() + skew], newTarget) : Reflect.construct(target, args, newTarget);
+      return args.length === 0
+        ? Reflect.construct(target, [realNow() + skew], newTarget)
+        : Reflect.construct(target, args, newTarget);
     },
   });
 }
@@ -49,11 +51,20 @@ const logger = createLogger({ level: 'silent' });
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null, logger, poolMax: 4 });
-const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null, keyPrefix: config.redisKeyPrefix }) : undefined;
+const redis = config.redisUrl
+  ? new Redis(config.redisUrl, { maxRetriesPerRequest: null, keyPrefix: config.redisKeyPrefix })
+  : undefined;
 redis?.on('error', () => undefined);
-const kaspi = faultKaspi({ idmcUrl: config.idmcUrl, mcUrl: config.mcUrl, shopUrl: config.shopUrl, proxies: config.proxies }, logger, redis);
+const kaspi = faultKaspi(
+  { idmcUrl: config.idmcUrl, mcUrl: config.mcUrl, shopUrl: config.shopUrl, proxies: config.proxies },
+  logger,
+  redis,
+);
 const notifier: Notifier = {
-  digest: async (storeId, lines, dryRun) => say(`notify ${JSON.stringify({ type: 'digest', storeId, dryRun, lines: lines.map(({ decision: _decision, ...line }) => line) })}`),
+  digest: async (storeId, lines, dryRun) =>
+    say(
+      `notify ${JSON.stringify({ type: 'digest', storeId, dryRun, lines: lines.map(({ decision: _decision, ...line }) => line) })}`,
+    ),
   alert: async (storeId, alert) => say(`notify ${JSON.stringify({ type: 'alert', storeId, alert })}`),
 };
 const engine = faultEngine({

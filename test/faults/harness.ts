@@ -10,7 +10,13 @@ import { ChatNotifier } from '../../src/bot/demper-notifier.js';
 import { forgetExpiredNotice } from '../../src/bot/helpers/kaspi-errors.js';
 import { floorIn, mainCityOf, priceIn } from '../../src/catalog/city-prices.js';
 import { CatalogSync } from '../../src/catalog/sync.js';
-import { PriceChangeSchema, ProductSchema, SellerSchema, StoreSchema, type PriceChange } from '../../src/db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  SellerSchema,
+  StoreSchema,
+  type PriceChange,
+} from '../../src/db/entities/index.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { emptySummary, type DemperEngine, type RunOptions, type RunSummary } from '../../src/demper/engine.js';
 import type { DemperNotifier } from '../../src/demper/notifier.js';
@@ -27,7 +33,16 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { startForwardProxy } from '../helpers/forward-proxy.js';
-import { auditScenario, kaspiAvailability, kaspiCityPrices, marketKey, type Audit, type Mark, type Notification, type SellerMessage } from './audit.js';
+import {
+  auditScenario,
+  kaspiAvailability,
+  kaspiCityPrices,
+  marketKey,
+  type Audit,
+  type Mark,
+  type Notification,
+  type SellerMessage,
+} from './audit.js';
 import { startInterposer, type Interposer } from './interposer.js';
 import { createDatabaseOn, startPostgres, startRedis, type RestartableService } from './services.js';
 import { faultEngine, faultKaspi, TIME_SCALE, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS } from './stack.js';
@@ -46,7 +61,7 @@ import { faultEngine, faultKaspi, TIME_SCALE, VERIFY_AFTER_MS, VERIFY_TIMEOUT_MS
 
 export type { Audit, Mark, Notification, SellerMessage } from './audit.js';
 
-export const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PHONES = ['+7 701 000 00 01', '+7 701 000 00 02'] as const;
 /** The sandbox's apply delay (6 s) at timeScale 60. */
@@ -110,7 +125,7 @@ export interface ScenarioSpec {
   told?: { sessionExpired?: Record<string, number>; rateLimited?: Record<string, number> };
 }
 
-export interface ScenarioContext {
+interface ScenarioContext {
   world: FaultWorld;
   engine: DemperEngine;
   /** One engine run, then rivals answer our cuts and the read-back delay passes. */
@@ -130,7 +145,15 @@ function capturingApi(messages: SellerMessage[]): Api {
   api.config.use(async (_previous, method, payload) => {
     const body = payload as { chat_id?: number; text?: string };
     if (method === 'sendMessage') messages.push({ chatId: Number(body.chat_id), text: String(body.text ?? '') });
-    return { ok: true, result: { message_id: nextId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } as never;
+    return {
+      ok: true,
+      result: {
+        message_id: nextId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(body.chat_id), type: 'private' },
+        text: body.text,
+      },
+    } as never;
   });
   return api;
 }
@@ -181,7 +204,19 @@ export class FaultWorld {
     const record = (notification: Notification) => this.notifications.push(notification);
     this.notifier = {
       digest: async (storeId, lines, dryRun) => {
-        record({ type: 'digest', source: 'main', storeId, dryRun, lines: lines.map(({ productId, newPrice, oldPrice, sku, cityId }) => ({ productId, newPrice, oldPrice, sku, cityId })) });
+        record({
+          type: 'digest',
+          source: 'main',
+          storeId,
+          dryRun,
+          lines: lines.map(({ productId, newPrice, oldPrice, sku, cityId }) => ({
+            productId,
+            newPrice,
+            oldPrice,
+            sku,
+            cityId,
+          })),
+        });
         await chat.digest(storeId, lines, dryRun);
       },
       alert: async (storeId, alert) => {
@@ -192,7 +227,9 @@ export class FaultWorld {
     };
   }
 
-  static async open(options: { productsPerMerchant?: number; seed?: number; logger?: Logger } = {}): Promise<FaultWorld> {
+  static async open(
+    options: { productsPerMerchant?: number; seed?: number; logger?: Logger } = {},
+  ): Promise<FaultWorld> {
     const closers: (() => Promise<unknown>)[] = [];
     const logger = options.logger ?? createLogger({ level: 'silent' });
     try {
@@ -231,11 +268,24 @@ export class FaultWorld {
       await redis.connect();
       closers.push(async () => redis.disconnect());
 
-      const kaspi = faultKaspi({ idmcUrl: sandbox.idmcUrl, mcUrl: interposer.url, shopUrl: sandbox.shopUrl, proxies: proxies.map((proxy) => proxy.url) }, logger, redis);
+      const kaspi = faultKaspi(
+        {
+          idmcUrl: sandbox.idmcUrl,
+          mcUrl: interposer.url,
+          shopUrl: sandbox.shopUrl,
+          proxies: proxies.map((proxy) => proxy.url),
+        },
+        logger,
+        redis,
+      );
       closers.push(() => kaspi.close());
       // Logins go to the sandbox directly: its OAuth hand-off only redirects to its own cabinet address.
       const loginKaspi = createKaspi({
-        config: loadConfig({ KASPI_IDMC_URL: sandbox.idmcUrl, KASPI_MC_URL: sandbox.mcUrl, KASPI_SHOP_URL: sandbox.shopUrl }),
+        config: loadConfig({
+          KASPI_IDMC_URL: sandbox.idmcUrl,
+          KASPI_MC_URL: sandbox.mcUrl,
+          KASPI_SHOP_URL: sandbox.shopUrl,
+        }),
         logger,
         redis: undefined,
         http: { baseBackoffMs: 20, maxBackoffMs: 100 },
@@ -253,7 +303,13 @@ export class FaultWorld {
         const phone = PHONES[index]!;
         const pending = await loginKaspi.smsLogin.start(phone);
         const login = await loginKaspi.smsLogin.verify(pending, sandbox.lastCode(pending.phone)!);
-        const store = await sessions.connectStore({ sellerId: seller.id, merchantUid: merchant.uid, cookies: login.cookies, loginMethod: 'sms', identity: pending.phone });
+        const store = await sessions.connectStore({
+          sellerId: seller.id,
+          merchantUid: merchant.uid,
+          cookies: login.cookies,
+          loginMethod: 'sms',
+          identity: pending.phone,
+        });
         await new CatalogSync(database.orm, sessions, loginKaspi.cabinet, logger).sync(store.id);
         stores.push({ id: store.id, merchantUid: merchant.uid, phone });
       }
@@ -268,7 +324,9 @@ export class FaultWorld {
       const own = new Set(stores.map((store) => store.merchantUid));
       const products: TrackedProduct[] = [];
       const markets: TrackedMarket[] = [];
-      for (const product of await database.orm.em.fork().find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
+      for (const product of await database.orm.em
+        .fork()
+        .find(ProductSchema, { removedAt: null }, { populate: ['store'], orderBy: { id: 'ASC' } })) {
         const main = mainCityOf(product, product.store.points);
         if (!main) continue;
         const tracked: TrackedProduct = {
@@ -289,7 +347,8 @@ export class FaultWorld {
           const listed = countedRivalsFirst(sandbox.storefront(product.masterSku, cityId));
           const rivals = [...new Set(listed.map((offer) => String(offer.merchantId)).filter((id) => !own.has(id)))];
           if (rivals[0]) sandbox.setRivalPrice(product.masterSku, cityId, rivals[0], ours + STEP);
-          for (const [index, rival] of rivals.slice(1).entries()) sandbox.setRivalPrice(product.masterSku, cityId, rival, ours + STEP + 1 + ((index * 37) % 200));
+          for (const [index, rival] of rivals.slice(1).entries())
+            sandbox.setRivalPrice(product.masterSku, cityId, rival, ours + STEP + 1 + ((index * 37) % 200));
           if (cityId === main) tracked.leader = rivals[0] ?? '';
           markets.push({ product: tracked, cityId, floor: floorIn(product, cityId) ?? 10, leader: rivals[0] ?? '' });
         }
@@ -341,19 +400,37 @@ export class FaultWorld {
   }
 
   engine(kaspi: Kaspi = this.kaspi): DemperEngine {
-    return faultEngine({ orm: this.orm, kaspi, secretBox: new SecretBox(this.secretKey), notifier: this.notifier, i18n: this.i18n, logger: this.logger });
+    return faultEngine({
+      orm: this.orm,
+      kaspi,
+      secretBox: new SecretBox(this.secretKey),
+      notifier: this.notifier,
+      i18n: this.i18n,
+      logger: this.logger,
+    });
   }
 
   /** A second Kaspi layer, as another process would have (its own HTTP client and in-process state). */
   otherKaspi(redis: Redis | undefined): Kaspi {
-    return faultKaspi({ idmcUrl: this.sandbox.idmcUrl, mcUrl: this.interposer.url, shopUrl: this.sandbox.shopUrl, proxies: this.proxies.map((proxy) => proxy.url) }, this.logger, redis);
+    return faultKaspi(
+      {
+        idmcUrl: this.sandbox.idmcUrl,
+        mcUrl: this.interposer.url,
+        shopUrl: this.sandbox.shopUrl,
+        proxies: this.proxies.map((proxy) => proxy.url),
+      },
+      this.logger,
+      redis,
+    );
   }
 
   // ---- the market -------------------------------------------------------------------------------------------
 
   /** Kaspi's price of a market: the offer's price in that city. */
   kaspiPrice(market: TrackedMarket): number {
-    const offer = this.sandbox.catalogue(market.product.merchantUid).find((candidate) => candidate.sku === market.product.sku)!;
+    const offer = this.sandbox
+      .catalogue(market.product.merchantUid)
+      .find((candidate) => candidate.sku === market.product.sku)!;
     return offer.allCityPrices[market.cityId]!.price;
   }
 
@@ -365,7 +442,10 @@ export class FaultWorld {
     const moved: TrackedMarket[] = [];
     for (const store of this.stores) {
       // Markets with room to cut above their floor; those that reached the floor in earlier scenarios rest.
-      const candidates = this.markets.filter((market) => market.product.storeId === store.id && market.leader && this.kaspiPrice(market) - market.floor >= 40);
+      const candidates = this.markets.filter(
+        (market) =>
+          market.product.storeId === store.id && market.leader && this.kaspiPrice(market) - market.floor >= 40,
+      );
       for (let i = 0; i < perStore; i++) {
         const market = candidates[(this.cursor + i) % candidates.length]!;
         const ours = this.kaspiPrice(market);
@@ -393,12 +473,17 @@ export class FaultWorld {
 
   /** Kaspi's price of every offer in each of its cities, by `merchantUid:sku:cityId`. */
   kaspiPrices(): Map<string, number> {
-    return kaspiCityPrices(this.sandbox, this.stores.map((store) => store.merchantUid));
+    return kaspiCityPrices(
+      this.sandbox,
+      this.stores.map((store) => store.merchantUid),
+    );
   }
 
   async makeDue(productIds: number[] | 'all'): Promise<void> {
     const em = this.orm.em.fork();
-    await em.nativeUpdate(ProductSchema, productIds === 'all' ? { demperEnabled: true } : { id: { $in: productIds } }, { nextCheckAt: null });
+    await em.nativeUpdate(ProductSchema, productIds === 'all' ? { demperEnabled: true } : { id: { $in: productIds } }, {
+      nextCheckAt: null,
+    });
   }
 
   // ---- Kaspi-side helpers ---------------------------------------------------------------------------------------
@@ -432,7 +517,8 @@ export class FaultWorld {
   async drainFaults(service: 'cabinet' | 'storefront', delayMs = 0): Promise<number> {
     let leftover = 0;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const url = service === 'cabinet' ? `${this.sandbox.mcUrl}/bff/offer-view/list?m=1&p=0&l=1` : `${this.sandbox.shopUrl}/mc/`;
+      const url =
+        service === 'cabinet' ? `${this.sandbox.mcUrl}/bff/offer-view/list?m=1&p=0&l=1` : `${this.sandbox.shopUrl}/mc/`;
       const started = Date.now();
       const answer = await new Promise<{ status: number; body: string } | undefined>((resolve) => {
         const probe = httpRequest(url, { method: 'GET', agent: false }, (response) => {
@@ -447,7 +533,9 @@ export class FaultWorld {
       const delayed = delayMs > 0 && Date.now() - started >= delayMs * 0.8;
       const normal =
         answer !== undefined &&
-        (service === 'cabinet' ? answer.status === 401 : answer.status === 200 && answer.body.includes('Kaspi Магазин'));
+        (service === 'cabinet'
+          ? answer.status === 401
+          : answer.status === 200 && answer.body.includes('Kaspi Магазин'));
       leftover += (normal ? 0 : 1) + (delayed ? 1 : 0);
       if (normal && !delayed) return leftover;
     }
@@ -468,7 +556,13 @@ export class FaultWorld {
     }
     const login = await this.loginKaspi.smsLogin.verify(pending, this.sandbox.lastCode(pending.phone)!);
     const seller = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
-    await this.sessions.connectStore({ sellerId: seller.seller.id, merchantUid: store.merchantUid, cookies: login.cookies, loginMethod: 'sms', identity: pending.phone });
+    await this.sessions.connectStore({
+      sellerId: seller.seller.id,
+      merchantUid: store.merchantUid,
+      cookies: login.cookies,
+      loginMethod: 'sms',
+      identity: pending.phone,
+    });
     await forgetExpiredNotice(store.id, this.redis);
   }
 
@@ -492,7 +586,9 @@ export class FaultWorld {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', FAULT_CHILD: JSON.stringify(config) },
     });
-    const engineChild = new EngineChild(child, `child-${child.pid}`, (notification) => this.notifications.push(notification));
+    const engineChild = new EngineChild(child, `child-${child.pid}`, (notification) =>
+      this.notifications.push(notification),
+    );
     await engineChild.waitFor('ready', 30_000);
     return engineChild;
   }
@@ -500,7 +596,9 @@ export class FaultWorld {
   // ---- judging ----------------------------------------------------------------------------------------------------
 
   async mark(): Promise<Mark> {
-    const [row] = await this.orm.em.getConnection().execute<{ max: number | null }[]>(`select max("id") as "max" from "price_change"`);
+    const [row] = await this.orm.em
+      .getConnection()
+      .execute<{ max: number | null }[]>(`select max("id") as "max" from "price_change"`);
     return {
       rowId: Number(row?.max ?? 0),
       writes: this.sandbox.writes().length,
@@ -518,12 +616,17 @@ export class FaultWorld {
     try {
       const summary = await engine.runOnce(options);
       const { errors, ...counts } = summary;
-      this.trace(`run${options.storeId ? ` store ${options.storeId}` : ''}: ${JSON.stringify(counts)}${errors.length ? ` errors: ${errors.map((error) => error.message).join(' | ')}` : ''}`);
+      this.trace(
+        `run${options.storeId ? ` store ${options.storeId}` : ''}: ${JSON.stringify(counts)}${errors.length ? ` errors: ${errors.map((error) => error.message).join(' | ')}` : ''}`,
+      );
       return summary;
     } catch (error) {
       this.trace(`run threw: ${error instanceof Error ? error.message : String(error)}`);
       this.runErrors.push(error instanceof Error ? error.message : String(error));
-      return { ...emptySummary(), errors: [{ storeId: 0, message: `run threw: ${error instanceof Error ? error.message : String(error)}` }] };
+      return {
+        ...emptySummary(),
+        errors: [{ storeId: 0, message: `run threw: ${error instanceof Error ? error.message : String(error)}` }],
+      };
     }
   }
 
@@ -537,7 +640,10 @@ export class FaultWorld {
    * engine's 5-minute interrupted-run window; with `interrupts` that wait is fast-forwarded by moving their
    * creation time back (the only clock the recovery reads), instead of sleeping five minutes.
    */
-  async settle(engine: DemperEngine, options: { interrupts?: boolean; timeoutMs?: number } = {}): Promise<{ ms: number; recovered: number }> {
+  async settle(
+    engine: DemperEngine,
+    options: { interrupts?: boolean; timeoutMs?: number } = {},
+  ): Promise<{ ms: number; recovered: number }> {
     const started = Date.now();
     const deadline = started + (options.timeoutMs ?? 45_000);
     let recovered = 0;
@@ -549,16 +655,26 @@ export class FaultWorld {
       for (const store of this.stores) {
         const row = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
         if (row.sessionState === 'active') continue;
-        this.recoveryProblems.push(`store ${store.merchantUid}: its Kaspi session died during the scenario; the seller had to log in again`);
+        this.recoveryProblems.push(
+          `store ${store.merchantUid}: its Kaspi session died during the scenario; the seller had to log in again`,
+        );
         this.trace(`store ${store.id} lost its session; the seller logs in again`);
         await this.relogin(store);
       }
       const open = await this.unsettled();
       if (open.length > 0) {
-        const stale = open.filter((change) => change.status === 'planned' && Date.now() - change.createdAt.getTime() > 1_000);
+        const stale = open.filter(
+          (change) => change.status === 'planned' && Date.now() - change.createdAt.getTime() > 1_000,
+        );
         if (options.interrupts && stale.length > 0) {
           this.trace(`fast-forwarding the interrupted-run window of ${stale.length} planned change(s)`);
-          await this.orm.em.fork().nativeUpdate(PriceChangeSchema, { id: { $in: stale.map((change) => change.id) } }, { createdAt: new Date(Date.now() - 6 * 60_000) });
+          await this.orm.em
+            .fork()
+            .nativeUpdate(
+              PriceChangeSchema,
+              { id: { $in: stale.map((change) => change.id) } },
+              { createdAt: new Date(Date.now() - 6 * 60_000) },
+            );
           recovered += stale.length;
         }
         last = await this.runEngine(engine);
@@ -568,13 +684,21 @@ export class FaultWorld {
       await this.makeDue('all');
       const summary = await this.runEngine(engine);
       last = summary;
-      if (summary.planned === 0 && summary.deferred === 0 && summary.errors.length === 0 && summary.checked >= enabled) {
+      if (
+        summary.planned === 0 &&
+        summary.deferred === 0 &&
+        summary.errors.length === 0 &&
+        summary.checked >= enabled
+      ) {
         return { ms: Date.now() - started, recovered };
       }
       await sleep(VERIFY_AFTER_MS + APPLY_DELAY_MS);
     }
     const open = await this.unsettled();
-    const describe = open.map((change) => `#${change.id} ${change.status} ${change.oldPrice}→${change.newPrice} created ${change.createdAt.toISOString()} sent ${change.sentAt?.toISOString()} ${change.error ?? ''}`);
+    const describe = open.map(
+      (change) =>
+        `#${change.id} ${change.status} ${change.oldPrice}→${change.newPrice} created ${change.createdAt.toISOString()} sent ${change.sentAt?.toISOString()} ${change.error ?? ''}`,
+    );
     throw new Error(
       `the world did not come to rest within ${options.timeoutMs ?? 45_000} ms: ${open.length} unsettled changes${describe.length ? `\n  ${describe.join('\n  ')}` : ''}\nlast run: ${JSON.stringify(last)}\ntrace:\n${this.traceLines.slice(-25).join('\n')}`,
     );
@@ -614,7 +738,9 @@ export class FaultWorld {
     try {
       injected = await spec.run(context);
       const states = await this.orm.em.fork().find(StoreSchema, {}, { orderBy: { id: 'ASC' } });
-      this.trace(`fault over (${injected} injected); stores ${states.map((store) => `${store.id}:${store.sessionState}`).join(', ')}; settling`);
+      this.trace(
+        `fault over (${injected} injected); stores ${states.map((store) => `${store.id}:${store.sessionState}`).join(', ')}; settling`,
+      );
       try {
         settled = await this.settle(engine, { interrupts: spec.interrupts });
       } catch (error) {
@@ -651,7 +777,15 @@ export class FaultWorld {
   private async restore(): Promise<void> {
     this.interposer.clear();
     for (const target of ['storefront', 'cabinet'] as const) {
-      this.sandbox.injectFaults({ target, serverErrors: 0, htmlWall: 0, resets: 0, delayedRequests: 0, dropWrites: false, drift: null });
+      this.sandbox.injectFaults({
+        target,
+        serverErrors: 0,
+        htmlWall: 0,
+        resets: 0,
+        delayedRequests: 0,
+        dropWrites: false,
+        drift: null,
+      });
     }
     for (const store of this.stores) {
       const row = await this.orm.em.fork().findOneOrFail(StoreSchema, store.id);
@@ -663,7 +797,19 @@ export class FaultWorld {
   }
 
   table(): string {
-    const columns = ['fault', 'injected', 'planned', 'applied', 'verified', 'failed', 'told', 'lost', 'duplicated', 'below floor', 'recovered (s)'] as const;
+    const columns = [
+      'fault',
+      'injected',
+      'planned',
+      'applied',
+      'verified',
+      'failed',
+      'told',
+      'lost',
+      'duplicated',
+      'below floor',
+      'recovered (s)',
+    ] as const;
     const total: TableRow = {
       fault: 'total',
       injected: 0,
@@ -686,17 +832,22 @@ export class FaultWorld {
     const all = [...this.rows, total];
     const cells = all.map((row) => columns.map((column) => String(row[column])));
     const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((cell) => cell[index]!.length)));
-    const line = (values: string[]) => values.map((value, index) => (index === 0 ? value.padEnd(widths[index]!) : value.padStart(widths[index]!))).join('  ');
+    const line = (values: string[]) =>
+      values
+        .map((value, index) => (index === 0 ? value.padEnd(widths[index]!) : value.padStart(widths[index]!)))
+        .join('  ');
     const rule = widths.map((width) => '─'.repeat(width)).join('──');
     const legend = [
       'injected: faults actually served (sandbox faults the probes did not drain, interposer actions, kills, restarts, racing runs)',
       'planned: price_change rows of the scenario; applied / failed: their final status; told: messages the seller got',
-      'verified: applied rows whose write is in Kaspi\'s log, not dropped, and agree with Kaspi\'s final price',
+      "verified: applied rows whose write is in Kaspi's log, not dropped, and agree with Kaspi's final price",
       'lost: writes without a row, applied rows Kaspi never took, failed rows Kaspi applied, unsettled rows, history ≠ Kaspi',
       'duplicated: a change written twice, or decided again on a state an earlier change had left; below floor: writes/rows < floor',
       'recovered: from the fault cleared to the world at rest (checks fast-forwarded; the 5-minute interrupted-run window too)',
     ];
-    return [line([...columns]), rule, ...cells.slice(0, -1).map(line), rule, line(cells.at(-1)!), '', ...legend].join('\n');
+    return [line([...columns]), rule, ...cells.slice(0, -1).map(line), rule, line(cells.at(-1)!), '', ...legend].join(
+      '\n',
+    );
   }
 }
 
@@ -718,7 +869,8 @@ export class EngineChild {
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith('notify ')) onNotification({ ...(JSON.parse(line.slice(7)) as Notification), source: name });
+        if (line.startsWith('notify '))
+          onNotification({ ...(JSON.parse(line.slice(7)) as Notification), source: name });
         if (line.startsWith('done ')) this.summaries.push(JSON.parse(line.slice(5)) as RunSummary);
       }
     });
@@ -729,7 +881,8 @@ export class EngineChild {
   async waitFor(text: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
-      if (this.process.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name}: no "${text}" (exit ${this.process.exitCode}); output:\n${this.output}`);
+      if (this.process.exitCode !== null || Date.now() > deadline)
+        throw new Error(`${this.name}: no "${text}" (exit ${this.process.exitCode}); output:\n${this.output}`);
       await sleep(10);
     }
   }
@@ -746,7 +899,10 @@ export class EngineChild {
     return (async () => {
       const deadline = Date.now() + timeoutMs;
       while (this.summaries.length <= count) {
-        if (this.process.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name}: the run did not finish (exit ${this.process.exitCode}); output:\n${this.output}`);
+        if (this.process.exitCode !== null || Date.now() > deadline)
+          throw new Error(
+            `${this.name}: the run did not finish (exit ${this.process.exitCode}); output:\n${this.output}`,
+          );
         await sleep(10);
       }
       return this.summaries[count]!;

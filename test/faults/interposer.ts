@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -22,9 +28,18 @@ import type { AddressInfo } from 'node:net';
  * cookie shortly after a rotation, so a lost rotation costs the store its session whatever the client does.
  * That risk is reported on its own instead of turning up at random in every fault that loses an answer.
  */
-export type InterposerAction = 'fail-502' | 'reset-before' | 'reset-after' | 'stall-after' | 'hold-before' | 'hold-after' | 'hook-before' | 'hook-after' | 'rewrite-after';
+type InterposerAction =
+  | 'fail-502'
+  | 'reset-before'
+  | 'reset-after'
+  | 'stall-after'
+  | 'hold-before'
+  | 'hold-after'
+  | 'hook-before'
+  | 'hook-after'
+  | 'rewrite-after';
 
-export interface InterposerRule {
+interface InterposerRule {
   method: string;
   path: RegExp;
   action: InterposerAction;
@@ -89,7 +104,9 @@ export async function startInterposer(upstreamUrl: string): Promise<Interposer> 
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
           response.on('error', reject);
         },
       );
@@ -106,9 +123,16 @@ export async function startInterposer(upstreamUrl: string): Promise<Interposer> 
     response.end(answer.body);
   };
 
-  const rotates = (answer: Answer) => (answer.headers['set-cookie'] ?? []).some((cookie) => cookie.startsWith('mc-session='));
+  const rotates = (answer: Answer) =>
+    (answer.headers['set-cookie'] ?? []).some((cookie) => cookie.startsWith('mc-session='));
 
-  const apply = async (rule: LiveRule, incoming: IncomingMessage, response: ServerResponse, body: Buffer, path: string): Promise<void> => {
+  const apply = async (
+    rule: LiveRule,
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    path: string,
+  ): Promise<void> => {
     const count = () => {
       counts[rule.action]++;
       rule.applied();
@@ -142,7 +166,9 @@ export async function startInterposer(upstreamUrl: string): Promise<Interposer> 
         response.socket?.destroy();
         return;
       case 'hold-before':
-        await (rule.ms === undefined ? rule.released : Promise.race([rule.released, new Promise((resolve) => setTimeout(resolve, rule.ms))]));
+        await (rule.ms === undefined
+          ? rule.released
+          : Promise.race([rule.released, new Promise((resolve) => setTimeout(resolve, rule.ms))]));
         if (response.destroyed || incoming.socket.destroyed) return;
         return reply(response, await forward(incoming, body));
       case 'hook-before':
@@ -156,7 +182,10 @@ export async function startInterposer(upstreamUrl: string): Promise<Interposer> 
       case 'rewrite-after': {
         const answer = await forward(incoming, body);
         if (answer.status !== 200 || !rule.rewrite) return reply(response, answer);
-        return reply(response, { ...answer, body: Buffer.from(JSON.stringify(rule.rewrite(JSON.parse(answer.body.toString('utf8'))))) });
+        return reply(response, {
+          ...answer,
+          body: Buffer.from(JSON.stringify(rule.rewrite(JSON.parse(answer.body.toString('utf8'))))),
+        });
       }
       default:
         return reply(response, await forward(incoming, body));

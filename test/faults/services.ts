@@ -35,7 +35,7 @@ export interface RestartableService {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -44,7 +44,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A TCP proxy whose connections can all be cut at once, refusing new ones for a while. */
-export async function startCutProxy(
+async function startCutProxy(
   targetHost: string,
   targetPort: number,
 ): Promise<{ port: number; cut(downMs: number): Promise<void>; down(): void; up(): void; close(): Promise<void> }> {
@@ -116,13 +116,16 @@ async function startPrivatePostgres(bin: string): Promise<RestartableService> {
     await chown(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   const pgRun = (command: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { cwd: dir }) : run(join(bin, command), args, { cwd: dir });
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { cwd: dir })
+      : run(join(bin, command), args, { cwd: dir });
   const port = await freePort();
   await pgRun('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   // fsync off: a crash of this throw-away cluster may lose the last commits, which an immediate stop does not
   // cause (the WAL is written before a commit returns; fsync only matters for an OS crash).
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const start = () => pgRun('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  const start = () =>
+    pgRun('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
   // `immediate`: every backend is killed at once and the next start runs crash recovery, like a crashed server.
   const stop = () => pgRun('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
   await start();
@@ -130,7 +133,8 @@ async function startPrivatePostgres(bin: string): Promise<RestartableService> {
   const stopNow = () => {
     try {
       const args = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
-      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { cwd: dir, stdio: 'ignore' });
+      if (asRoot)
+        execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { cwd: dir, stdio: 'ignore' });
       else execFileSync(join(bin, 'pg_ctl'), args, { cwd: dir, stdio: 'ignore' });
     } catch {
       // already stopped
@@ -180,7 +184,10 @@ export async function startPostgres(): Promise<RestartableService> {
 }
 
 /** A fresh database on `service` (the admin URL's server), dropped on close. */
-export async function createDatabaseOn(service: RestartableService, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createDatabaseOn(
+  service: RestartableService,
+  name: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: service.url });
     await client.connect();
@@ -200,7 +207,8 @@ export async function createDatabaseOn(service: RestartableService, name: string
 
 function redisServerBinary(): string | undefined {
   if (process.env.FAULTS_REDIS_SERVER) return process.env.FAULTS_REDIS_SERVER;
-  for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) if (existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server'])
+    if (existsSync(candidate)) return candidate;
   return undefined;
 }
 
@@ -227,9 +235,26 @@ async function startPrivateRedis(binary: string): Promise<RestartableService> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForRedis(`redis://127.0.0.1:${port}`);
   };
   const kill = async () => {

@@ -25,7 +25,7 @@ export const VERIFY_TIMEOUT_MS = 2_500;
 /** The client gives up on a Kaspi request after this long (production: 20 s). */
 export const REQUEST_TIMEOUT_MS = 1_200;
 /** After a cabinet 429 without Retry-After the client freezes the merchant this long (Kaspi: ~30 min). */
-export const CABINET_COOLDOWN_MS = 4_000;
+const CABINET_COOLDOWN_MS = 4_000;
 
 export interface KaspiEndpoints {
   idmcUrl: string;

@@ -5,7 +5,17 @@ import { ACTIONS } from '../../src/bot/callback-data.js';
 import { BOT_COMMANDS } from '../../src/bot/index.js';
 import { loginAndSync, newUser, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { brokenCalls, fitTelegram, forgeAndAwaitAnswer, genericErrorsIn, genericErrorTexts, hostileText, sendAndAwaitReply, settle, trackUnhandledRejections } from './support.js';
+import {
+  brokenCalls,
+  fitTelegram,
+  forgeAndAwaitAnswer,
+  genericErrorsIn,
+  genericErrorTexts,
+  hostileText,
+  sendAndAwaitReply,
+  settle,
+  trackUnhandledRejections,
+} from './support.js';
 
 /**
  * Random and hostile arguments to every command, and random callback data, through the fake Telegram to the
@@ -58,7 +68,15 @@ describe('command arguments', () => {
 
   it('each command once with each hand-picked hostile argument class', async () => {
     const { telegram } = harness;
-    const samples = ['<b>x</b> &amp; </code>', "'; drop table product; --", '__proto__ constructor', '\u202e👨‍👩‍👧‍👦 Қ', '9'.repeat(40), '\u0000', 'Ж'.repeat(3990)];
+    const samples = [
+      '<b>x</b> &amp; </code>',
+      "'; drop table product; --",
+      '__proto__ constructor',
+      '\u202e👨‍👩‍👧‍👦 Қ',
+      '9'.repeat(40),
+      '\u0000',
+      'Ж'.repeat(3990),
+    ];
     for (const command of BOT_COMMANDS) {
       for (const args of samples) {
         const text = fitTelegram(`/${command} ${args}`);
@@ -73,11 +91,17 @@ describe('command arguments', () => {
   it('plain text outside any conversation, and unknown commands', async () => {
     const { telegram } = harness;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileText(), hostileText(4000).map((text) => `/${text.replace(/^\/+/, '')}`)), async (text) => {
-        const since = telegram.calls.length;
-        await sendAndAwaitReply(telegram, seller, fitTelegram(text));
-        expectSane(since, text);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          hostileText(),
+          hostileText(4000).map((text) => `/${text.replace(/^\/+/, '')}`),
+        ),
+        async (text) => {
+          const since = telegram.calls.length;
+          await sendAndAwaitReply(telegram, seller, fitTelegram(text));
+          expectSane(since, text);
+        },
+      ),
       { ...FUZZ, numRuns: 30 },
     );
   });
@@ -91,12 +115,30 @@ describe('callback data', () => {
     // No small positive ids: those are the seller's own products, and pressing them is not an attack.
     const brokenArg = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 40 }),
-      fc.constantFrom('', '-1', '0', '99999999999', '2147483648', '1e3', 'NaN', '__proto__', 'constructor', 'on', 'off', 'sms', 'email', 'edit', 'del'),
+      fc.constantFrom(
+        '',
+        '-1',
+        '0',
+        '99999999999',
+        '2147483648',
+        '1e3',
+        'NaN',
+        '__proto__',
+        'constructor',
+        'on',
+        'off',
+        'sms',
+        'email',
+        'edit',
+        'del',
+      ),
       fc.integer({ min: 1_000_000, max: 2_147_483_647 }).map(String),
     );
     const data = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 80 }),
-      fc.tuple(fc.constantFrom(...actions), fc.array(brokenArg, { maxLength: 4 })).map(([action, args]) => ['1', action, ...args].join(':')),
+      fc
+        .tuple(fc.constantFrom(...actions), fc.array(brokenArg, { maxLength: 4 }))
+        .map(([action, args]) => ['1', action, ...args].join(':')),
     );
     await fc.assert(
       fc.asyncProperty(data, async (callback) => {

@@ -6,7 +6,16 @@ import { ACTIONS } from '../../src/bot/callback-data.js';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { changedSince, loginAndSync, newUser, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { brokenCalls, forgeAndAwaitAnyAnswer, genericErrorsIn, genericErrorTexts, hostileText, sendAndAwaitReply, settle, trackUnhandledRejections } from './support.js';
+import {
+  brokenCalls,
+  forgeAndAwaitAnyAnswer,
+  genericErrorsIn,
+  genericErrorTexts,
+  hostileText,
+  sendAndAwaitReply,
+  settle,
+  trackUnhandledRejections,
+} from './support.js';
 
 /**
  * Every step of the price, demper, preorder and Excel conversations, fed random and hostile text and random
@@ -65,7 +74,21 @@ async function sayTo(text: string, expect: RegExp): Promise<void> {
 
 /** Random presses a stale or forged client could send mid-conversation (no ids of the seller's products). */
 const strayButton = fc.oneof(
-  fc.constantFrom('1:pt:99', '1:pt:-1', '1:pa', '1:pd', '1:sv', '1:mc:0', '1:rc', '1:pl:0', '1:m:help', '2:x', '', '1:p:2147483647', '1:pr:__proto__'),
+  fc.constantFrom(
+    '1:pt:99',
+    '1:pt:-1',
+    '1:pa',
+    '1:pd',
+    '1:sv',
+    '1:mc:0',
+    '1:rc',
+    '1:pl:0',
+    '1:m:help',
+    '2:x',
+    '',
+    '1:p:2147483647',
+    '1:pr:__proto__',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 64 }),
   fc.constantFrom(...Object.values(ACTIONS)).map((action) => `1:${action}:${'9'.repeat(12)}`),
 );
@@ -148,10 +171,13 @@ describe('an emoji exactly where a quoted input is cut', () => {
       [() => forgeTo(`1:pe:${product.id}`, /Введите новую цену/), cutAt(40)],
       [() => forgeTo(`1:dp:${product.id}`, /Напишите настройки одной строкой/), cutAt(30)],
       [() => forgeTo(`1:dp:${product.id}`, /Напишите настройки одной строкой/), `min=${cutAt(20)}`],
-      [async () => {
-        await forgeTo(`1:pr:edit:${twoPoints.id}`, /На каких точках продаж/);
-        await forgeTo('1:pd', /Через сколько дней/);
-      }, cutAt(20)],
+      [
+        async () => {
+          await forgeTo(`1:pr:edit:${twoPoints.id}`, /На каких точках продаж/);
+          await forgeTo('1:pd', /Через сколько дней/);
+        },
+        cutAt(20),
+      ],
       [async () => undefined, `/products ${cutAt(100)}`],
       [async () => undefined, `/price ${product.sku} ${cutAt(40)}`],
     ];
@@ -162,7 +188,10 @@ describe('an emoji exactly where a quoted input is cut', () => {
       const calls = telegram.calls.slice(since);
       expect(genericErrorsIn(calls, generic), text).toEqual([]);
       const sent = calls.filter((call) => call.method === 'sendMessage').map((call) => String(call.payload.text));
-      expect(sent.filter((reply) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(reply)), text).toEqual([]);
+      expect(
+        sent.filter((reply) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(reply)),
+        text,
+      ).toEqual([]);
       await sendAndAwaitReply(telegram, seller, '/cancel');
     }
   });

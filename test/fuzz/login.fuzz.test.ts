@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { changedSince, newUser, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { brokenCalls, forgeAndAwaitAnyAnswer, genericErrorsIn, genericErrorTexts, hostileText, sendAndAwaitReply, settle, trackUnhandledRejections } from './support.js';
+import {
+  brokenCalls,
+  forgeAndAwaitAnyAnswer,
+  genericErrorsIn,
+  genericErrorTexts,
+  hostileText,
+  sendAndAwaitReply,
+  settle,
+  trackUnhandledRejections,
+} from './support.js';
 
 /**
  * Every step of the SMS and e-mail logins fed random and hostile text and stray buttons: each update is
@@ -58,12 +67,20 @@ async function sayAndWait(text: string, expect: RegExp, timeoutMs = 15_000): Pro
   await settle(harness.telegram);
 }
 
-const strayButton = fc.oneof(fc.constantFrom('1:mc:7', '1:mc:-1', '1:rc:1', '1:lm:sms', '1:x:1', '1:pt:0', '2:mc:0', ''), fc.string({ unit: 'grapheme', maxLength: 64 }));
+const strayButton = fc.oneof(
+  fc.constantFrom('1:mc:7', '1:mc:-1', '1:rc:1', '1:lm:sms', '1:x:1', '1:pt:0', '2:mc:0', ''),
+  fc.string({ unit: 'grapheme', maxLength: 64 }),
+);
 
 const FUZZ = { endOnFailure: true, seed: Number(process.env.FUZZ_SEED ?? 20261125) } as const;
 
 /** `secret`: what was typed is a password or a code, so it must be deleted from the chat. */
-async function fuzzStep(name: string, enter: () => Promise<void>, numRuns: number, options: { secret?: boolean; timeoutMs?: number } = {}): Promise<void> {
+async function fuzzStep(
+  name: string,
+  enter: () => Promise<void>,
+  numRuns: number,
+  options: { secret?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
   const { telegram } = harness;
   await fc.assert(
     fc.asyncProperty(hostileText(), fc.option(strayButton, { freq: 4 }), async (text, button) => {
@@ -71,10 +88,16 @@ async function fuzzStep(name: string, enter: () => Promise<void>, numRuns: numbe
       const since = telegram.calls.length;
       if (button !== null) await forgeAndAwaitAnyAnswer(telegram, seller, lastBotMessageId(), button);
       const sent = await telegram.sendText(seller, text);
-      await telegram.waitForCall((call) => call.method === 'sendMessage' && Number(call.payload.chat_id) === seller.id && telegram.calls.indexOf(call) >= since, {
-        since,
-        timeoutMs: options.timeoutMs ?? 15_000,
-      });
+      await telegram.waitForCall(
+        (call) =>
+          call.method === 'sendMessage' &&
+          Number(call.payload.chat_id) === seller.id &&
+          telegram.calls.indexOf(call) >= since,
+        {
+          since,
+          timeoutMs: options.timeoutMs ?? 15_000,
+        },
+      );
       await settle(telegram, 100, options.timeoutMs ?? 15_000);
       const calls = telegram.calls.slice(since);
       const input = `${name}: ${JSON.stringify(text.slice(0, 80))} after ${JSON.stringify(button)}`;
@@ -85,9 +108,15 @@ async function fuzzStep(name: string, enter: () => Promise<void>, numRuns: numbe
         // The answer awaited above may be the stray button's, sent before the text was even read: wait for the
         // deletion itself (a missing one still fails, after the timeout).
         await telegram
-          .waitForCall((call) => call.method === 'deleteMessage' && Number(call.payload.message_id) === sent.message_id, { since, timeoutMs: 10_000 })
+          .waitForCall(
+            (call) => call.method === 'deleteMessage' && Number(call.payload.message_id) === sent.message_id,
+            { since, timeoutMs: 10_000 },
+          )
           .catch(() => undefined);
-        expect(telegram.messages(seller.id).find((message) => message.message_id === sent.message_id)?.deleted, input).toBe(true);
+        expect(
+          telegram.messages(seller.id).find((message) => message.message_id === sent.message_id)?.deleted,
+          input,
+        ).toBe(true);
         if (text.length >= 8) expect(logs.text().includes(text), input).toBe(false);
       }
       await sendAndAwaitReply(telegram, seller, '/cancel');

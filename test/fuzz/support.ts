@@ -6,7 +6,14 @@ import type { FakeTelegram, FakeUser } from '../../src/telegram-sandbox/bot-api-
 import type { BotHarness } from '../helpers/bot-harness.js';
 
 /** Bot API calls that count as "the bot answered this chat". */
-const REPLY_METHODS = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup', 'sendDocument', 'sendPhoto', 'answerCallbackQuery']);
+const REPLY_METHODS = new Set([
+  'sendMessage',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'sendDocument',
+  'sendPhoto',
+  'answerCallbackQuery',
+]);
 
 /**
  * Records every unhandled promise rejection while a test file runs. Vitest reports them too, but only after
@@ -17,11 +24,6 @@ export function trackUnhandledRejections(): { reasons: unknown[]; stop(): void }
   const listener = (reason: unknown) => reasons.push(reason);
   process.on('unhandledRejection', listener);
   return { reasons, stop: () => process.off('unhandledRejection', listener) };
-}
-
-/** The bot's answers to one chat made after call index `since`. */
-export function answersSince(telegram: FakeTelegram, chatId: number, since: number): RecordedCall[] {
-  return telegram.calls.slice(since).filter((call) => REPLY_METHODS.has(call.method) && call.method !== 'answerCallbackQuery' && Number(call.payload.chat_id) === chatId);
 }
 
 /** Waits until no Bot API call has arrived for `quietMs`: the bot finished what the last update started. */
@@ -42,22 +44,42 @@ export async function settle(telegram: FakeTelegram, quietMs = 40, maxMs = 5_000
  * Sends a text and waits for the bot's first answer to that chat (a message, an edit, a document). Throws
  * when nothing comes: every update must get a reply.
  */
-export async function sendAndAwaitReply(telegram: FakeTelegram, user: FakeUser, text: string, timeoutMs = 10_000): Promise<RecordedCall> {
+export async function sendAndAwaitReply(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<RecordedCall> {
   const since = telegram.calls.length;
   await telegram.sendText(user, text);
-  const call = await telegram.waitForCall((candidate) => REPLY_METHODS.has(candidate.method) && candidate.method !== 'answerCallbackQuery' && Number(candidate.payload.chat_id) === user.id, {
-    since,
-    timeoutMs,
-  });
+  const call = await telegram.waitForCall(
+    (candidate) =>
+      REPLY_METHODS.has(candidate.method) &&
+      candidate.method !== 'answerCallbackQuery' &&
+      Number(candidate.payload.chat_id) === user.id,
+    {
+      since,
+      timeoutMs,
+    },
+  );
   await settle(telegram);
   return call;
 }
 
 /** Forges a button press and waits for `answerCallbackQuery` of exactly that query. */
-export async function forgeAndAwaitAnswer(telegram: FakeTelegram, user: FakeUser, messageId: number, data: string, options: { timeoutMs?: number; settle?: boolean } = {}): Promise<RecordedCall> {
+export async function forgeAndAwaitAnswer(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  messageId: number,
+  data: string,
+  options: { timeoutMs?: number; settle?: boolean } = {},
+): Promise<RecordedCall> {
   const since = telegram.calls.length;
   const queryId = await telegram.forgeCallback(user, messageId, data);
-  const call = await telegram.waitForCall((candidate) => candidate.method === 'answerCallbackQuery' && candidate.payload.callback_query_id === queryId, { since, timeoutMs: options.timeoutMs ?? 10_000 });
+  const call = await telegram.waitForCall(
+    (candidate) => candidate.method === 'answerCallbackQuery' && candidate.payload.callback_query_id === queryId,
+    { since, timeoutMs: options.timeoutMs ?? 10_000 },
+  );
   if (options.settle !== false) await settle(telegram);
   return call;
 }
@@ -69,13 +91,20 @@ export async function openSql(harness: BotHarness): Promise<pg.Client> {
   return client;
 }
 
-export async function rows<T extends Record<string, unknown>>(sql: pg.Client, text: string, params: unknown[] = []): Promise<T[]> {
+export async function rows<T extends Record<string, unknown>>(
+  sql: pg.Client,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return (await sql.query(text, params)).rows as T[];
 }
 
 /** Every row of every table of the schema as JSON text, for "this value is nowhere in the database". */
 export async function dumpDatabase(sql: pg.Client): Promise<string> {
-  const tables = await rows<{ table_name: string }>(sql, `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+  const tables = await rows<{ table_name: string }>(
+    sql,
+    `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+  );
   const parts: string[] = [];
   for (const { table_name } of tables) {
     const found = await rows<{ row: string }>(sql, `select row_to_json(t)::text as row from "${table_name}" t`);
@@ -89,9 +118,13 @@ export async function dumpDatabase(sql: pg.Client): Promise<string> {
  * read refreshes on its own (timestamps of checks) are left out; any other difference is a write.
  */
 export async function sellerSnapshot(sql: pg.Client, telegramUserId: number): Promise<string> {
-  const [seller] = await rows<{ id: number }>(sql, 'select id from seller where telegram_user_id = $1', [telegramUserId]);
+  const [seller] = await rows<{ id: number }>(sql, 'select id from seller where telegram_user_id = $1', [
+    telegramUserId,
+  ]);
   if (!seller) return 'no seller';
-  const sellerRow = await rows(sql, 'select id, active_store_id, language, notify_level from seller where id = $1', [seller.id]);
+  const sellerRow = await rows(sql, 'select id, active_store_id, language, notify_level from seller where id = $1', [
+    seller.id,
+  ]);
   const stores = await rows(
     sql,
     'select id, merchant_uid, name, session_sealed, login_identity_sealed, password_sealed, session_state, demper_enabled, demper_dry_run from store where seller_id = $1 order by id',
@@ -103,27 +136,53 @@ export async function sellerSnapshot(sql: pg.Client, telegramUserId: number): Pr
        from product p join store s on s.id = p.store_id where s.seller_id = $1 order by p.id`,
     [seller.id],
   );
-  const preorders = await rows(sql, 'select pr.id, pr.status, pr.points from preorder pr join store s on s.id = pr.store_id where s.seller_id = $1 order by pr.id', [seller.id]);
-  const changes = await rows(sql, 'select c.id, c.status, c.new_price, c.source from price_change c join store s on s.id = c.store_id where s.seller_id = $1 order by c.id', [seller.id]);
+  const preorders = await rows(
+    sql,
+    'select pr.id, pr.status, pr.points from preorder pr join store s on s.id = pr.store_id where s.seller_id = $1 order by pr.id',
+    [seller.id],
+  );
+  const changes = await rows(
+    sql,
+    'select c.id, c.status, c.new_price, c.source from price_change c join store s on s.id = c.store_id where s.seller_id = $1 order by c.id',
+    [seller.id],
+  );
   return JSON.stringify({ sellerRow, stores, products, preorders, changes });
 }
 
 /** Telegram's refusals that mean the bot sent something broken (bad HTML, too long, empty). */
 export function brokenCalls(calls: RecordedCall[]): RecordedCall[] {
-  return calls.filter((call) => !call.ok && call.error?.error_code === 400 && !/message is not modified|message to delete not found|message can't be (deleted|edited)|query is too old/.test(call.error.description));
+  return calls.filter(
+    (call) =>
+      !call.ok &&
+      call.error?.error_code === 400 &&
+      !/message is not modified|message to delete not found|message can't be (deleted|edited)|query is too old/.test(
+        call.error.description,
+      ),
+  );
 }
 
 /** The catch-all error texts the bot sent among these calls. */
 export function genericErrorsIn(calls: RecordedCall[], generic: string[]): string[] {
-  return calls.filter((call) => call.method === 'sendMessage' || call.method === 'editMessageText').map((call) => String(call.payload.text)).filter((text) => generic.includes(text));
+  return calls
+    .filter((call) => call.method === 'sendMessage' || call.method === 'editMessageText')
+    .map((call) => String(call.payload.text))
+    .filter((text) => generic.includes(text));
 }
 
 /** Forges a press and waits for any answer: the callback answered, or a message to the chat. */
-export async function forgeAndAwaitAnyAnswer(telegram: FakeTelegram, user: FakeUser, messageId: number, data: string, timeoutMs = 10_000): Promise<RecordedCall> {
+export async function forgeAndAwaitAnyAnswer(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  messageId: number,
+  data: string,
+  timeoutMs = 10_000,
+): Promise<RecordedCall> {
   const since = telegram.calls.length;
   const queryId = await telegram.forgeCallback(user, messageId, data);
   const call = await telegram.waitForCall(
-    (candidate) => (candidate.method === 'answerCallbackQuery' && candidate.payload.callback_query_id === queryId) || (REPLY_METHODS.has(candidate.method) && Number(candidate.payload.chat_id) === user.id),
+    (candidate) =>
+      (candidate.method === 'answerCallbackQuery' && candidate.payload.callback_query_id === queryId) ||
+      (REPLY_METHODS.has(candidate.method) && Number(candidate.payload.chat_id) === user.id),
     { since, timeoutMs },
   );
   await settle(telegram);
@@ -136,7 +195,7 @@ export function genericErrorTexts(harness: BotHarness): string[] {
 }
 
 /** Hand-picked hostile strings: markup, SQL, prototype keys, direction marks, control and huge input. */
-export const HOSTILE_STRINGS = [
+const HOSTILE_STRINGS = [
   '<b>bold</b>',
   '</code><b>x',
   '<a href="javascript:alert(1)">x</a>',
@@ -194,7 +253,12 @@ export function hostileText(maxLength = 4096): fc.Arbitrary<string> {
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 3000, maxLength: 4096 }) },
       {
         weight: 2,
-        arbitrary: fc.array(fc.constantFrom(...HOSTILE_STRINGS, 'min=100', 'max=900', 'step=5%', 'on', 'off', '7', 'дней', '  '), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(' ')),
+        arbitrary: fc
+          .array(fc.constantFrom(...HOSTILE_STRINGS, 'min=100', 'max=900', 'step=5%', 'on', 'off', '7', 'дней', '  '), {
+            minLength: 1,
+            maxLength: 6,
+          })
+          .map((parts) => parts.join(' ')),
       },
     )
     .map((text) => fitTelegram(text, maxLength))

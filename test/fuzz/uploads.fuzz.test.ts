@@ -10,7 +10,14 @@ import { MAX_IMPORT_ROWS, planImport } from '../../src/excel/products-import.js'
 import { createI18n, LOCALES } from '../../src/i18n.js';
 import { changedSince, loginAndSync, newUser, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { genericErrorsIn, genericErrorTexts, openSql, sellerSnapshot, settle, trackUnhandledRejections } from './support.js';
+import {
+  genericErrorsIn,
+  genericErrorTexts,
+  openSql,
+  sellerSnapshot,
+  settle,
+  trackUnhandledRejections,
+} from './support.js';
 import { plainWorkbook, zipBomb } from './xlsx-files.js';
 
 /**
@@ -22,7 +29,9 @@ const MERCHANT = '30067228';
 const logs = captureLogger('warn');
 const rejections = trackUnhandledRejections();
 const i18n = createI18n();
-const translators = LOCALES.map((locale) => (key: string, variables?: Record<string, string | number>) => i18n.t(locale, key, variables));
+const translators = LOCALES.map(
+  (locale) => (key: string, variables?: Record<string, string | number>) => i18n.t(locale, key, variables),
+);
 let bomb: Buffer;
 let lyingBomb: Buffer;
 
@@ -107,12 +116,27 @@ describe('the import reader', () => {
       expect(plan.ok, what).toBe(true);
       if (!plan.ok) continue;
       expect(plan.changes, what).toEqual([]);
-      expect(plan.errors.map((error) => error.key), what).toEqual(['import-row-bad-price']);
+      expect(
+        plan.errors.map((error) => error.key),
+        what,
+      ).toEqual(['import-row-bad-price']);
     }
     // A formula in «В продаже» or «Минимум» is refused too, not read as its result.
-    const onSale = await planImport(await workbookOf([['SKU-1', 'x', 5000, { formula: 'FALSE()', result: false } as ExcelJS.CellFormulaValue]]), translators, MERCHANT, [], [PRODUCT]);
+    const onSale = await planImport(
+      await workbookOf([['SKU-1', 'x', 5000, { formula: 'FALSE()', result: false } as ExcelJS.CellFormulaValue]]),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+    );
     expect(onSale.ok && onSale.errors.map((error) => error.key)).toEqual(['import-row-bad-yes-no']);
-    const floor = await planImport(await workbookOf([['SKU-1', 'x', 5000, 'да', { formula: '10*10', result: 100 } as ExcelJS.CellFormulaValue]]), translators, MERCHANT, [], [PRODUCT]);
+    const floor = await planImport(
+      await workbookOf([['SKU-1', 'x', 5000, 'да', { formula: '10*10', result: 100 } as ExcelJS.CellFormulaValue]]),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+    );
     expect(floor.ok && floor.errors.map((error) => error.key)).toEqual(['import-row-bad-bound']);
   });
 
@@ -125,36 +149,79 @@ describe('the import reader', () => {
       return Buffer.from(await workbook.xlsx.writeBuffer());
     };
     // The demper moved SKU-1 from 4900 to today's 5000 after the file was made.
-    const changedAfterFile = async (since: Date) => (since.getTime() === madeAt.getTime() ? new Map([[PRODUCT.id, 4900]]) : new Map<number, number>());
-    const edited = await planImport(await fileWith(['SKU-1', 'x', 4990, 'да']), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    const changedAfterFile = async (since: Date) =>
+      since.getTime() === madeAt.getTime() ? new Map([[PRODUCT.id, 4900]]) : new Map<number, number>();
+    const edited = await planImport(
+      await fileWith(['SKU-1', 'x', 4990, 'да']),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+      changedAfterFile,
+    );
     expect(edited.ok && edited.changes).toEqual([]);
     expect(edited.ok && edited.errors.map((error) => error.key)).toEqual(['import-row-price-changed-since']);
     // Left as exported (4900), the price is not a change, and the floor the seller typed still applies.
-    const untouched = await planImport(await fileWith(['SKU-1', 'x', 4900, 'да', 4000]), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    const untouched = await planImport(
+      await fileWith(['SKU-1', 'x', 4900, 'да', 4000]),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+      changedAfterFile,
+    );
     expect(untouched.ok && untouched.errors).toEqual([]);
     expect(untouched.ok && untouched.changes).toEqual([expect.objectContaining({ minPrice: 4000 })]);
     expect(untouched.ok && untouched.changes[0]!.price).toBeUndefined();
     // No change since the file: its price is the seller's.
-    const current = await planImport(await fileWith(['SKU-1', 'x', 4990, 'да']), translators, MERCHANT, [], [PRODUCT], async () => new Map());
+    const current = await planImport(
+      await fileWith(['SKU-1', 'x', 4990, 'да']),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+      async () => new Map(),
+    );
     expect(current.ok && current.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
     // Today's price in the cell: nothing to refuse, nothing to change.
-    const same = await planImport(await fileWith(['SKU-1', 'x', 5000, 'да']), translators, MERCHANT, [], [PRODUCT], changedAfterFile);
+    const same = await planImport(
+      await fileWith(['SKU-1', 'x', 5000, 'да']),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+      changedAfterFile,
+    );
     expect(same.ok && same.errors).toEqual([]);
     expect(same.ok && same.changes).toEqual([]);
   });
 
   it('a two-column file (SKU | Цена) is a plan, not a foreign file; one column alone is refused', async () => {
     const two = new ExcelJS.Workbook();
-    two.addWorksheet('Лист1').addRows([['SKU', 'Цена'], ['SKU-1', 4990]]);
+    two.addWorksheet('Лист1').addRows([
+      ['SKU', 'Цена'],
+      ['SKU-1', 4990],
+    ]);
     const plan = await planImport(Buffer.from(await two.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT]);
     expect(plan.ok && plan.changes).toEqual([expect.objectContaining({ price: { from: 5000, to: 4990 } })]);
     const one = new ExcelJS.Workbook();
     one.addWorksheet('Лист1').addRows([['SKU'], ['SKU-1']]);
-    expect(await planImport(Buffer.from(await one.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT])).toMatchObject({ ok: false, key: 'import-foreign' });
+    expect(
+      await planImport(Buffer.from(await one.xlsx.writeBuffer()), translators, MERCHANT, [], [PRODUCT]),
+    ).toMatchObject({ ok: false, key: 'import-foreign' });
   });
 
   it('a SKU on two rows is refused on both: neither row’s price or switch reaches the product', async () => {
-    const plan = await planImport(await workbookOf([['SKU-1', 'x', 4990, 'нет'], ['SKU-1', 'x', 6000, 'да']]), translators, MERCHANT, [], [PRODUCT]);
+    const plan = await planImport(
+      await workbookOf([
+        ['SKU-1', 'x', 4990, 'нет'],
+        ['SKU-1', 'x', 6000, 'да'],
+      ]),
+      translators,
+      MERCHANT,
+      [],
+      [PRODUCT],
+    );
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
     expect(plan.changes).toEqual([]);
@@ -169,17 +236,28 @@ describe('the import reader', () => {
     const file = fc.oneof(
       fc.uint8Array({ minLength: 0, maxLength: 4096 }).map((bytes) => Buffer.from(bytes)),
       fc.nat({ max: valid.length }).map((cut) => valid.subarray(0, cut)),
-      fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 20 }).map((flips) => {
-        const copy = Buffer.from(valid);
-        for (const [at, value] of flips) copy[at] = value;
-        return copy;
-      }),
+      fc
+        .array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 20,
+        })
+        .map((flips) => {
+          const copy = Buffer.from(valid);
+          for (const [at, value] of flips) copy[at] = value;
+          return copy;
+        }),
     );
     await fc.assert(
       fc.asyncProperty(file, async (data) => {
         const plan = await planImport(data, translators, MERCHANT, [], [PRODUCT]);
         if (!plan.ok) {
-          expect(['import-broken', 'import-foreign', 'import-too-big', 'import-unpacked-too-big', 'import-too-many-rows']).toContain(plan.key);
+          expect([
+            'import-broken',
+            'import-foreign',
+            'import-too-big',
+            'import-unpacked-too-big',
+            'import-too-many-rows',
+          ]).toContain(plan.key);
           return;
         }
         for (const change of plan.changes) {
@@ -192,30 +270,67 @@ describe('the import reader', () => {
   });
 
   it('random cell values in every column: a plan with per-row errors, never a throw or a non-integer price', async () => {
-    const cell = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 30 }),
-      fc.constantFrom('да', 'нет', '5%', '25%', 'place 3', 'first', '=1+1', '12 000', '-5', '1e5', '0x10', '__proto__', '<b>'),
-      fc.double({ noNaN: false }),
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.date({ noInvalidDate: true }),
-      fc.record({ formula: fc.constantFrom('1+1', 'NOW()', 'HYPERLINK("x")'), result: fc.oneof(fc.integer(), fc.string()) }),
-      fc.record({ richText: fc.array(fc.record({ text: fc.string({ maxLength: 10 }) }).map((part) => ({ ...part })), { maxLength: 3 }) }),
-      fc.record({ text: fc.string({ maxLength: 10 }), hyperlink: fc.constant('http://example.com') }),
-      fc.record({ error: fc.constantFrom('#N/A', '#DIV/0!', '#REF!') }),
-    ).map((value) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? { ...value } : value)); // ExcelJS wants plain prototypes
+    const cell = fc
+      .oneof(
+        fc.string({ unit: 'grapheme', maxLength: 30 }),
+        fc.constantFrom(
+          'да',
+          'нет',
+          '5%',
+          '25%',
+          'place 3',
+          'first',
+          '=1+1',
+          '12 000',
+          '-5',
+          '1e5',
+          '0x10',
+          '__proto__',
+          '<b>',
+        ),
+        fc.double({ noNaN: false }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.date({ noInvalidDate: true }),
+        fc.record({
+          formula: fc.constantFrom('1+1', 'NOW()', 'HYPERLINK("x")'),
+          result: fc.oneof(fc.integer(), fc.string()),
+        }),
+        fc.record({
+          richText: fc.array(
+            fc.record({ text: fc.string({ maxLength: 10 }) }).map((part) => ({ ...part })),
+            { maxLength: 3 },
+          ),
+        }),
+        fc.record({ text: fc.string({ maxLength: 10 }), hyperlink: fc.constant('http://example.com') }),
+        fc.record({ error: fc.constantFrom('#N/A', '#DIV/0!', '#REF!') }),
+      )
+      .map((value) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? { ...value } : value)); // ExcelJS wants plain prototypes
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('SKU-1', 'SKU-2', '', '=A1'), cell, cell, cell, cell, cell), { minLength: 1, maxLength: 5 }), async (rows) => {
-        const plan = await planImport(await workbookOf(rows as ExcelJS.CellValue[][]), translators, MERCHANT, [], [PRODUCT]);
-        expect(plan.ok).toBe(true);
-        if (!plan.ok) return;
-        expect(plan.changes.length).toBeLessThanOrEqual(1);
-        for (const change of plan.changes) {
-          if (change.price) expect(Number.isSafeInteger(change.price.to) && change.price.to >= 10).toBe(true);
-          for (const bound of [change.minPrice, change.maxPrice]) if (bound !== undefined && bound !== null) expect(Number.isSafeInteger(bound) && bound >= 10).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('SKU-1', 'SKU-2', '', '=A1'), cell, cell, cell, cell, cell), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        async (rows) => {
+          const plan = await planImport(
+            await workbookOf(rows as ExcelJS.CellValue[][]),
+            translators,
+            MERCHANT,
+            [],
+            [PRODUCT],
+          );
+          expect(plan.ok).toBe(true);
+          if (!plan.ok) return;
+          expect(plan.changes.length).toBeLessThanOrEqual(1);
+          for (const change of plan.changes) {
+            if (change.price) expect(Number.isSafeInteger(change.price.to) && change.price.to >= 10).toBe(true);
+            for (const bound of [change.minPrice, change.maxPrice])
+              if (bound !== undefined && bound !== null) expect(Number.isSafeInteger(bound) && bound >= 10).toBe(true);
+          }
+        },
+      ),
       { numRuns: 150, seed: Number(process.env.FUZZ_SEED ?? 20261125) },
     );
   });
@@ -267,7 +382,16 @@ describe('files sent to the bot', () => {
 
   it('the wrong type of file: a clear message, nothing downloaded into a plan', async () => {
     const valid = await workbookOf([[products[0]!.sku, 'x', products[0]!.price + 10]]);
-    for (const name of ['photo.png', 'products.csv', 'products.xls', 'products.xlsx.exe', 'products', 'products.xlsm', '.xlsx.pdf', '<b>.txt']) {
+    for (const name of [
+      'photo.png',
+      'products.csv',
+      'products.xls',
+      'products.xlsx.exe',
+      'products',
+      'products.xlsm',
+      '.xlsx.pdf',
+      '<b>.txt',
+    ]) {
       await sendFile(name, valid, /Нужен файл Excel/);
     }
   });
@@ -292,16 +416,27 @@ describe('files sent to the bot', () => {
     await sendFile('products.xlsx', randomBytes(5000), /Не удалось открыть файл/);
     await sendFile('products.xlsx', plainWorkbook(MAX_IMPORT_ROWS + 10), /больше 5\s?000 строк/);
     const foreign = new ExcelJS.Workbook();
-    foreign.addWorksheet('Лист1').addRows([['=HYPERLINK("http://evil.example","SKU")', 'Цена'], ['1', 2]]);
+    foreign.addWorksheet('Лист1').addRows([
+      ['=HYPERLINK("http://evil.example","SKU")', 'Цена'],
+      ['1', 2],
+    ]);
     await sendFile('products.xlsx', Buffer.from(await foreign.xlsx.writeBuffer()), /Это не наш файл/);
   });
 
   it('formulas in price cells are shown as row errors; nothing is previewed to apply', async () => {
     const [first, second, third] = products;
     const data = await workbookOf([
-      [first!.sku, 'x', { formula: 'HYPERLINK("http://evil.example/","7777")', result: 7777 } as ExcelJS.CellFormulaValue],
+      [
+        first!.sku,
+        'x',
+        { formula: 'HYPERLINK("http://evil.example/","7777")', result: 7777 } as ExcelJS.CellFormulaValue,
+      ],
       [second!.sku, 'x', '=1+1'],
-      [third!.sku, '=HYPERLINK("http://evil.example/","title")', { formula: `${third!.price}+10`, result: third!.price + 10 } as ExcelJS.CellFormulaValue],
+      [
+        third!.sku,
+        '=HYPERLINK("http://evil.example/","title")',
+        { formula: `${third!.price}+10`, result: third!.price + 10 } as ExcelJS.CellFormulaValue,
+      ],
     ]);
     const text = await sendFile('products.xlsx', data, /Строк с ошибками: 3/);
     expect(text).toMatch(/Изменится товаров: 0/);
@@ -312,7 +447,11 @@ describe('files sent to the bot', () => {
 
   it('random documents (names and bytes): each gets an answer, never the generic error, nothing written', async () => {
     const valid = await workbookOf([[products[0]!.sku, 'x', products[0]!.price]]);
-    const name = fc.oneof(fc.constantFrom('products.xlsx', 'PRODUCTS.XLSX', 'a.xlsx', '.xlsx', 'x.xlsx.xlsx'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).map((base) => `${base}.xlsx`), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }));
+    const name = fc.oneof(
+      fc.constantFrom('products.xlsx', 'PRODUCTS.XLSX', 'a.xlsx', '.xlsx', 'x.xlsx.xlsx'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).map((base) => `${base}.xlsx`),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
+    );
     const content = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 3000 }).map((bytes) => Buffer.from(bytes)),
       fc.integer({ min: 1, max: valid.length }).map((cut) => valid.subarray(0, cut)),
@@ -331,7 +470,11 @@ describe('files sent to the bot', () => {
   it('an exported title that looks like a formula or markup stays text in the workbook', async () => {
     const em = harness.infrastructure.database.orm.em.fork();
     const target = products[4]!;
-    await em.nativeUpdate(ProductSchema, { id: target.id }, { title: '=HYPERLINK("http://evil.example/","<b>&amp;</b>")' });
+    await em.nativeUpdate(
+      ProductSchema,
+      { id: target.id },
+      { title: '=HYPERLINK("http://evil.example/","<b>&amp;</b>")' },
+    );
     const fresh = changedSince(harness.telegram, seller.id, /Товаров: \d+/);
     await harness.telegram.sendText(seller, '/export');
     const file = await harness.telegram.waitForBotMessage(seller.id, fresh, { timeoutMs: 15_000 });
@@ -348,7 +491,9 @@ describe('files sent to the bot', () => {
 
   it('afterwards: the bot answers, nothing failed inside an update, no unhandled rejection', async () => {
     await stillAnswers(5_000);
-    expect(logs.lines().filter((line) => line.msg === 'update failed' || line.msg === 'unhandled bot error')).toEqual([]);
+    expect(logs.lines().filter((line) => line.msg === 'update failed' || line.msg === 'unhandled bot error')).toEqual(
+      [],
+    );
     expect(rejections.reasons).toEqual([]);
   });
 });

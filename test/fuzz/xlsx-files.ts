@@ -11,13 +11,13 @@ interface ZipEntry {
   declaredSize: number;
 }
 
-export function deflated(name: string, content: string | Buffer): ZipEntry {
+function deflated(name: string, content: string | Buffer): ZipEntry {
   const raw = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
   return { name, method: 8, data: deflateRawSync(raw), crc: crc32(raw), declaredSize: raw.length };
 }
 
 /** A minimal zip writer: local headers, data, central directory, end record; nothing is checked. */
-export function zip(entries: ZipEntry[]): Buffer {
+function zip(entries: ZipEntry[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -70,10 +70,17 @@ const SHEET_HEAD = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>SKU</t></is></c><c r="B1" t="inlineStr"><is><t>Название</t></is></c><c r="C1" t="inlineStr"><is><t>Цена</t></is></c></row>`;
 const SHEET_TAIL = '</sheetData></worksheet>';
 /** A product row: an SKU the store does not have and a price (ExcelJS needs the row and cell addresses). */
-const rowXml = (r: number) => `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>NO-SUCH-${r}</t></is></c><c r="C${r}"><v>1000</v></c></row>`;
+const rowXml = (r: number) =>
+  `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>NO-SUCH-${r}</t></is></c><c r="C${r}"><v>1000</v></c></row>`;
 
 function workbookWith(sheet: ZipEntry): Buffer {
-  return zip([deflated('[Content_Types].xml', CONTENT_TYPES), deflated('_rels/.rels', ROOT_RELS), deflated('xl/workbook.xml', WORKBOOK), deflated('xl/_rels/workbook.xml.rels', WORKBOOK_RELS), sheet]);
+  return zip([
+    deflated('[Content_Types].xml', CONTENT_TYPES),
+    deflated('_rels/.rels', ROOT_RELS),
+    deflated('xl/workbook.xml', WORKBOOK),
+    deflated('xl/_rels/workbook.xml.rels', WORKBOOK_RELS),
+    sheet,
+  ]);
 }
 
 /** A products workbook with `rows` product rows in a plain (small) sheet. */
@@ -106,5 +113,11 @@ export async function zipBomb(unpackedBytes: number, lie = false): Promise<Buffe
   total += SHEET_TAIL.length;
   await once(deflate, 'end');
   const declared = lie ? 4096 : Math.min(total, 0xffffffff);
-  return workbookWith({ name: 'xl/worksheets/sheet1.xml', method: 8, data: Buffer.concat(out), crc, declaredSize: declared });
+  return workbookWith({
+    name: 'xl/worksheets/sheet1.xml',
+    method: 8,
+    data: Buffer.concat(out),
+    crc,
+    declaredSize: declared,
+  });
 }

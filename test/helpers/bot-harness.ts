@@ -12,7 +12,12 @@ import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startFakeTelegram, type ChatMessage, type FakeTelegram, type FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
+import {
+  startFakeTelegram,
+  type ChatMessage,
+  type FakeTelegram,
+  type FakeUser,
+} from '../../src/telegram-sandbox/bot-api-server.js';
 import { TEST_REDIS_URL } from './env.js';
 import { createTestDatabase } from './postgres.js';
 
@@ -43,7 +48,14 @@ export interface HarnessOptions {
 export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
   const database = await createTestDatabase();
   // The sandbox prints SMS codes to its own log, like Kaspi's phone would; it must not mix with the bot's log.
-  const sandbox = await startKaspiSandbox({ seed: 21, timeScale: 60, rivalTickMs: 0, productsPerMerchant: options.productsPerMerchant ?? 24, applyDelayMs: 200, logger: createLogger({ level: 'silent' }) });
+  const sandbox = await startKaspiSandbox({
+    seed: 21,
+    timeScale: 60,
+    rivalTickMs: 0,
+    productsPerMerchant: options.productsPerMerchant ?? 24,
+    applyDelayMs: 200,
+    logger: createLogger({ level: 'silent' }),
+  });
   const telegram = await startFakeTelegram({ token: BOT_TOKEN, logger: options.logger });
   const redisPrefix = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const config = loadConfig({
@@ -66,8 +78,18 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       // Each harness gets its own key space on the shared Redis.
       infrastructure.redis.options.keyPrefix = `${redisPrefix}:`;
     }
-    const kaspi = createKaspi({ config, logger: options.logger, redis: infrastructure.redis, http: { baseBackoffMs: 20, maxBackoffMs: 100 } });
-    const deps = createBotDeps(infrastructure, kaspi, { verifyFirstAfterMs: 300, verifyTimeoutMs: 15_000, limiter: new ActionLimiter(undefined, {}), filePollMs: options.filePollMs ?? 200 });
+    const kaspi = createKaspi({
+      config,
+      logger: options.logger,
+      redis: infrastructure.redis,
+      http: { baseBackoffMs: 20, maxBackoffMs: 100 },
+    });
+    const deps = createBotDeps(infrastructure, kaspi, {
+      verifyFirstAfterMs: 300,
+      verifyTimeoutMs: 15_000,
+      limiter: new ActionLimiter(undefined, {}),
+      filePollMs: options.filePollMs ?? 200,
+    });
     const bot = createBot(BOT_TOKEN, deps);
     const running = await runBot(bot, deps, infrastructure);
     return { infrastructure, deps, running };
@@ -114,31 +136,58 @@ export function newUser(first_name = 'Айгерим', language_code = 'ru'): Fa
 
 /** The keyboard button whose text contains `label`, as callback data. */
 export function buttonData(message: ChatMessage | undefined, label: string | RegExp): string {
-  const markup = message?.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
+  const markup = message?.reply_markup as
+    { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
   const buttons = markup?.inline_keyboard?.flat() ?? [];
-  const button = buttons.find((candidate) => (typeof label === 'string' ? candidate.text.includes(label) : label.test(candidate.text)));
-  if (!button?.callback_data) throw new Error(`no button ${String(label)} in: ${buttons.map((candidate) => candidate.text).join(' | ') || message?.text}`);
+  const button = buttons.find((candidate) =>
+    typeof label === 'string' ? candidate.text.includes(label) : label.test(candidate.text),
+  );
+  if (!button?.callback_data)
+    throw new Error(
+      `no button ${String(label)} in: ${buttons.map((candidate) => candidate.text).join(' | ') || message?.text}`,
+    );
   return button.callback_data;
 }
 
 /** A predicate for bot messages that are new or edited after this moment. */
-export function changedSince(telegram: FakeTelegram, chatId: number, expect: RegExp): (message: ChatMessage) => boolean {
+export function changedSince(
+  telegram: FakeTelegram,
+  chatId: number,
+  expect: RegExp,
+): (message: ChatMessage) => boolean {
   const seen = new Map(telegram.messages(chatId).map((message) => [message.message_id, message.edits]));
   return (message) => {
     const edits = seen.get(message.message_id);
-    return (edits === undefined || message.edits > edits) && !message.deleted && expect.test(message.text ?? message.caption ?? '');
+    return (
+      (edits === undefined || message.edits > edits) &&
+      !message.deleted &&
+      expect.test(message.text ?? message.caption ?? '')
+    );
   };
 }
 
 /** Sends a message and waits for the bot's next message (new or edited) that matches. */
-export async function say(telegram: FakeTelegram, user: FakeUser, text: string, expect: RegExp, timeoutMs = 15_000): Promise<ChatMessage> {
+export async function say(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  text: string,
+  expect: RegExp,
+  timeoutMs = 15_000,
+): Promise<ChatMessage> {
   const fresh = changedSince(telegram, user.id, expect);
   await telegram.sendText(user, text);
   return telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
 }
 
 /** Presses a button of a bot message and waits for a bot message (new or edited) that matches. */
-export async function press(telegram: FakeTelegram, user: FakeUser, message: ChatMessage, label: string | RegExp, expect: RegExp, timeoutMs = 15_000): Promise<ChatMessage> {
+export async function press(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  message: ChatMessage,
+  label: string | RegExp,
+  expect: RegExp,
+  timeoutMs = 15_000,
+): Promise<ChatMessage> {
   const data = buttonData(message, label);
   const fresh = changedSince(telegram, user.id, expect);
   await telegram.pressButton(user, message.message_id, data);
@@ -146,14 +195,24 @@ export async function press(telegram: FakeTelegram, user: FakeUser, message: Cha
 }
 
 /** Logs a user in by SMS through the chat; picks the merchant whose button matches when there are several. */
-export async function loginBySms(harness: BotHarness, user: FakeUser, phone: string, merchant?: RegExp): Promise<ChatMessage> {
+export async function loginBySms(
+  harness: BotHarness,
+  user: FakeUser,
+  phone: string,
+  merchant?: RegExp,
+): Promise<ChatMessage> {
   const { telegram, sandbox } = harness;
   const method = await say(telegram, user, '/login', /Как войти|How would you like to log in|Kaspi кабинетіне/);
   await press(telegram, user, method, /SMS/, /\+7 701 234 56 78/);
   const digits = phone.replace(/\D/g, '');
   await say(telegram, user, phone, /SMS/);
   const formatted = `+7 (${digits.slice(1, 4)}) ${digits.slice(4, 7)}-${digits.slice(7, 9)}-${digits.slice(9, 11)}`;
-  const answer = await say(telegram, user, sandbox.lastCode(formatted)!, /подключён|несколько магазинов|connected|Several stores/);
+  const answer = await say(
+    telegram,
+    user,
+    sandbox.lastCode(formatted)!,
+    /подключён|несколько магазинов|connected|Several stores/,
+  );
   if (!merchant) return answer;
   return press(telegram, user, answer, merchant, /подключён|connected/);
 }
@@ -165,7 +224,11 @@ export async function loginAndSync(harness: BotHarness, user: FakeUser, phone = 
 }
 
 /** The products of a Telegram user's stores, by title. */
-export async function productsOf(harness: BotHarness, telegramUserId: number, filter: Record<string, unknown> = {}): Promise<Product[]> {
+export async function productsOf(
+  harness: BotHarness,
+  telegramUserId: number,
+  filter: Record<string, unknown> = {},
+): Promise<Product[]> {
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId });
   return em.find(ProductSchema, { store: { seller: owner }, ...filter }, { orderBy: { title: 'ASC', id: 'ASC' } });
@@ -181,16 +244,33 @@ export async function sellOnlyAtFirstPoint(harness: BotHarness, products: Produc
   await deps.sessions.withSession(storeId, async ({ jar, merchantUid, store }) => {
     const items = [];
     for (const product of products) {
-      const item = buildPricefeedItem(merchantUid, (await deps.kaspi.cabinet.findOffer(jar, merchantUid, product.sku))!, {}, store.points);
-      item.availabilities = item.availabilities.map((point) => (point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point));
+      const item = buildPricefeedItem(
+        merchantUid,
+        (await deps.kaspi.cabinet.findOffer(jar, merchantUid, product.sku))!,
+        {},
+        store.points,
+      );
+      item.availabilities = item.availabilities.map((point) =>
+        point.storeId.endsWith('_PP2') ? { ...point, available: 'no' } : point,
+      );
       items.push(item);
     }
     await deps.kaspi.cabinet.writeBatch(jar, merchantUid, items);
   });
-  const merchantUid = (await harness.infrastructure.database.orm.em.fork().findOneOrFail(ProductSchema, products[0]!.id, { populate: ['store'] })).store.merchantUid;
+  const merchantUid = (
+    await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(ProductSchema, products[0]!.id, { populate: ['store'] })
+  ).store.merchantUid;
   const deadline = Date.now() + 10_000;
   const offSale = () =>
-    products.every((product) => sandbox.catalogue(merchantUid).find((offer) => offer.sku === product.sku)?.availabilities.find((point) => point.storeId.endsWith('_PP2'))?.available !== 'yes');
+    products.every(
+      (product) =>
+        sandbox
+          .catalogue(merchantUid)
+          .find((offer) => offer.sku === product.sku)
+          ?.availabilities.find((point) => point.storeId.endsWith('_PP2'))?.available !== 'yes',
+    );
   while (!offSale()) {
     if (Date.now() > deadline) throw new Error('Kaspi did not take the second points off sale');
     await new Promise((resolve) => setTimeout(resolve, 50));

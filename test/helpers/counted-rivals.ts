@@ -6,7 +6,8 @@
 export function countedRivalsFirst<T extends object>(offers: T[]): T[] {
   const counts = (offer: T) => {
     const fields = offer as Record<string, unknown>;
-    const local = 'pickup' in fields || (Array.isArray(fields.pointsWithAvailability) && fields.pointsWithAvailability.length > 0);
+    const local =
+      'pickup' in fields || (Array.isArray(fields.pointsWithAvailability) && fields.pointsWithAvailability.length > 0);
     return local && (Number(fields.merchantRating ?? 0) >= 4 || Number(fields.merchantReviewsQuantity ?? 0) >= 10);
   };
   return [...offers].sort((a, b) => Number(counts(b)) - Number(counts(a)));

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
  * A minimal HTTP forward proxy whose outgoing connections leave from `localAddress` (127.0.0.2, 127.0.0.3 …),
  * so a server on 127.0.0.1 sees each proxy as a different exit IP — the shape of a real proxy pool.
  */
-export async function startForwardProxy(localAddress: string): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+export async function startForwardProxy(
+  localAddress: string,
+): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
   let count = 0;
   const server: Server = createServer((incoming, outgoing) => {
     count++;

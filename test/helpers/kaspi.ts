@@ -18,5 +18,11 @@ export function kaspiFor(
     KASPI_SHOP_URL: sandbox.shopUrl,
     ...env,
   });
-  return createKaspi({ config, logger, redis: options.redis, changeWindowMs: options.changeWindowMs, http: { baseBackoffMs: 20, maxBackoffMs: 100 } });
+  return createKaspi({
+    config,
+    logger,
+    redis: options.redis,
+    changeWindowMs: options.changeWindowMs,
+    http: { baseBackoffMs: 20, maxBackoffMs: 100 },
+  });
 }

@@ -4,7 +4,11 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import type { LogLevel } from '../../src/config.js';
 
 /** A real pino logger whose output the test can read back line by line. */
-export function captureLogger(level: LogLevel = 'trace'): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function captureLogger(level: LogLevel = 'trace'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

@@ -2,7 +2,10 @@
 
 /** The value of one sample of a Prometheus text page (labels matched exactly), or NaN when absent. */
 export function metricValue(page: string, name: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`).sort().join(',');
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .sort()
+    .join(',');
   for (const line of page.split('\n')) {
     const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
@@ -18,8 +21,12 @@ export function metricSum(page: string, name: string, labels: Record<string, str
   for (const line of page.split('\n')) {
     const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-z_]+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
-    const matches = Object.entries(labels).every(([key, value]) => (typeof value === 'string' ? have[key] === value : value.test(have[key] ?? '')));
+    const have = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/([a-z_]+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]),
+    );
+    const matches = Object.entries(labels).every(([key, value]) =>
+      typeof value === 'string' ? have[key] === value : value.test(have[key] ?? ''),
+    );
     if (matches) sum += Number(match[3]);
   }
   return sum;

@@ -20,7 +20,12 @@ describe('GET /healthz', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, SECRET_KEY: 'b'.repeat(64), HTTP_PORT: '0' });
+    const config = loadConfig({
+      DATABASE_URL: testDb.url,
+      REDIS_URL: TEST_REDIS_URL,
+      SECRET_KEY: 'b'.repeat(64),
+      HTTP_PORT: '0',
+    });
     infrastructure = await openInfrastructure(config, logger, { migrate: true });
   });
   afterAll(async () => {
@@ -29,7 +34,12 @@ describe('GET /healthz', () => {
   });
 
   it('answers 200 when PostgreSQL and Redis answer', async () => {
-    const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, healthChecks: infrastructure.healthChecks });
+    const server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      healthChecks: infrastructure.healthChecks,
+    });
     try {
       const { status, body } = await get(server, '/healthz');
       expect(status).toBe(200);
@@ -96,7 +106,12 @@ describe('GET /healthz', () => {
   });
 
   it('exposes nothing else', async () => {
-    const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, healthChecks: infrastructure.healthChecks });
+    const server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      healthChecks: infrastructure.healthChecks,
+    });
     try {
       expect((await get(server, '/')).status).toBe(404);
       expect((await get(server, '/healthz/../admin')).status).toBe(404);

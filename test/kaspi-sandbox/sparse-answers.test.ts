@@ -19,7 +19,9 @@ let cookie: string;
 type Item = Record<string, unknown>;
 
 async function listPage(onSale: boolean, page = 0): Promise<{ data: Item[]; total?: number }> {
-  const response = await fetch(`${sandbox.mcUrl}/bff/offer-view/list?m=${MERCHANT}&p=${page}&l=100&a=${onSale}`, { headers: { cookie, 'x-auth-version': '3' } });
+  const response = await fetch(`${sandbox.mcUrl}/bff/offer-view/list?m=${MERCHANT}&p=${page}&l=100&a=${onSale}`, {
+    headers: { cookie, 'x-auth-version': '3' },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as { data: Item[]; total?: number };
 }
@@ -47,7 +49,13 @@ async function storefront(masterSku: string): Promise<Item[]> {
 }
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 41, timeScale: 100, rivalTickMs: 0, productsPerMerchant: 150, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 41,
+    timeScale: 100,
+    rivalTickMs: 0,
+    productsPerMerchant: 150,
+    logger: captureLogger('silent').logger,
+  });
   kaspi = kaspiFor(sandbox, captureLogger('silent').logger);
   const pending = await kaspi.smsLogin.start('+7 701 000 00 01');
   const login = await kaspi.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!);
@@ -72,16 +80,32 @@ describe('Kaspi sandbox answers with optional fields left out', () => {
     expect(count((item) => !('minPrice' in item) || item.minPrice === null)).toBeGreaterThan(0);
     expect(count((item) => !('brand' in item))).toBeGreaterThan(0);
     expect(count((item) => (item.availabilities as Item[]).some((point) => !('preOrder' in point)))).toBeGreaterThan(0);
-    expect(count((item) => 'price' in item && item.price !== null && item.price !== 0 && item.minPrice !== undefined && item.minPrice !== null)).toBeGreaterThan(items.length / 2);
+    expect(
+      count(
+        (item) =>
+          'price' in item &&
+          item.price !== null &&
+          item.price !== 0 &&
+          item.minPrice !== undefined &&
+          item.minPrice !== null,
+      ),
+    ).toBeGreaterThan(items.length / 2);
     for (const item of items) {
       const offer = catalogue.get(String(item.sku))!;
-      expect([item.masterSku, item.model, item.allCityPrices, item.stocks]).toEqual([offer.masterSku, offer.model, offer.allCityPrices, offer.stocks]);
+      expect([item.masterSku, item.model, item.allCityPrices, item.stocks]).toEqual([
+        offer.masterSku,
+        offer.model,
+        offer.allCityPrices,
+        offer.stocks,
+      ]);
       const points = item.availabilities as Item[];
       expect(points.map((point) => [point.storeId, point.available, point.stockCount, point.stockSpecified])).toEqual(
         offer.availabilities.map((point) => [point.storeId, point.available, point.stockCount, point.stockSpecified]),
       );
       // A preorder of some days is always spelled out; only «none» may be left out.
-      expect(points.map((point) => point.preOrder ?? 0)).toEqual(offer.availabilities.map((point) => point.preOrder ?? 0));
+      expect(points.map((point) => point.preOrder ?? 0)).toEqual(
+        offer.availabilities.map((point) => point.preOrder ?? 0),
+      );
       // One price is always there: price, else minPrice, else every city's (then all the same).
       const prices = [item.price, item.minPrice, ...Object.values(offer.allCityPrices).map((entry) => entry.price)];
       expect(prices.some((price) => typeof price === 'number' && price > 0)).toBe(true);
@@ -90,13 +114,23 @@ describe('Kaspi sandbox answers with optional fields left out', () => {
 
   it('the same item reads the same on every request, so a product does not flip between syncs', async () => {
     expect(await listPage(true, 0)).toEqual(await listPage(true, 0));
-    const again = await startKaspiSandbox({ seed: 41, rivalTickMs: 0, productsPerMerchant: 150, logger: captureLogger('silent').logger });
+    const again = await startKaspiSandbox({
+      seed: 41,
+      rivalTickMs: 0,
+      productsPerMerchant: 150,
+      logger: captureLogger('silent').logger,
+    });
     try {
       const other = kaspiFor(again, captureLogger('silent').logger);
       const pending = await other.smsLogin.start('+7 701 000 00 01');
       const login = await other.smsLogin.verify(pending, again.lastCode('+7 (701) 000-00-01')!);
       const page = await fetch(`${again.mcUrl}/bff/offer-view/list?m=${MERCHANT}&p=0&l=100&a=true`, {
-        headers: { 'x-auth-version': '3', cookie: Object.entries(login.cookies).map(([name, value]) => `${name}=${value}`).join('; ') },
+        headers: {
+          'x-auth-version': '3',
+          cookie: Object.entries(login.cookies)
+            .map(([name, value]) => `${name}=${value}`)
+            .join('; '),
+        },
       });
       expect(await page.json()).toEqual(await listPage(true, 0)); // seeded: the same seed, the same gaps
       await other.close();

@@ -2,9 +2,22 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { answerRow, answerShape, KASPI_ANSWERS, looksLikeHtml, type AnswerMeaning, type KaspiAnswerRow, type KaspiService } from '../../src/kaspi/answers.js';
+import {
+  answerRow,
+  answerShape,
+  KASPI_ANSWERS,
+  looksLikeHtml,
+  type AnswerMeaning,
+  type KaspiAnswerRow,
+  type KaspiService,
+} from '../../src/kaspi/answers.js';
 import { CookieJar } from '../../src/kaspi/cookie-jar.js';
-import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf, type KaspiErrorKind } from '../../src/kaspi/errors.js';
+import {
+  isKaspiError,
+  KaspiSessionExpiredError,
+  sellerMessageOf,
+  type KaspiErrorKind,
+} from '../../src/kaspi/errors.js';
 import type { Kaspi } from '../../src/kaspi/index.js';
 import { KaspiHttp, type KaspiRequest } from '../../src/kaspi/http.js';
 import { EXPIRED_SESSION_SHAPES, startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
@@ -21,7 +34,14 @@ const routes: Record<string, (response: ServerResponse) => void> = {
   '/to-oauth': (r) => moved(r, '/oauth2/authorization/1?redirectUrl=https%3A%2F%2Fkaspi.kz%2Fmc%2F'),
   '/to-elsewhere': (r) => moved(r, '/mc/#/products'),
   '/401': (r) => json(r, 401, { errorCode: 'UNAUTHORIZED' }),
-  '/403-json': (r) => json(r, 403, { timestamp: '2026-12-06T10:00:00Z', status: 403, error: 'Forbidden', message: 'Access Denied', path: '/s/m' }),
+  '/403-json': (r) =>
+    json(r, 403, {
+      timestamp: '2026-12-06T10:00:00Z',
+      status: 403,
+      error: 'Forbidden',
+      message: 'Access Denied',
+      path: '/s/m',
+    }),
   '/login-page': (r) => html(r, 200, loginPageHtml('https://mc.shop.kaspi.kz', 'https://kaspi.kz')),
   '/403-html': (r) => html(r, 403, '<html><body>Access denied</body></html>'),
   '/405-html': (r) => html(r, 405, '<html>Method Not Allowed</html>'),
@@ -119,37 +139,74 @@ async function rowFor(path: string, service: KaspiService, expect: KaspiRequest[
       parsed = undefined;
     }
   }
-  const shape = answerShape(response.status, body, isHtml, parsed, response.headers.get('location') ?? undefined, `${base}${path}`);
+  const shape = answerShape(
+    response.status,
+    body,
+    isHtml,
+    parsed,
+    response.headers.get('location') ?? undefined,
+    `${base}${path}`,
+  );
   return answerRow(service, response.status, shape, expect);
 }
 
 describe('what each Kaspi answer means (one table, every row over real HTTP)', () => {
-  it.each(CASES)('$service $path (expects $expect) → $meaning', async ({ path, service, expect: expected, meaning }) => {
-    const row = await rowFor(path, service, expected);
-    expect(row.meaning).toBe(meaning);
-    let outcome: AnswerMeaning = 'pass';
-    try {
-      await http.send({ endpoint: `test${path}`, service, method: 'GET', url: `${base}${path}`, retry: false, expect: expected });
-    } catch (error) {
-      if (!isKaspiError(error)) throw error;
-      outcome = ERROR_MEANING[error.kind] ?? 'pass';
-      // The client read it by that very row: its reason is in the message.
-      expect(error.message).toContain(row.why);
-    }
-    expect(outcome).toBe(meaning);
-  });
+  it.each(CASES)(
+    '$service $path (expects $expect) → $meaning',
+    async ({ path, service, expect: expected, meaning }) => {
+      const row = await rowFor(path, service, expected);
+      expect(row.meaning).toBe(meaning);
+      let outcome: AnswerMeaning = 'pass';
+      try {
+        await http.send({
+          endpoint: `test${path}`,
+          service,
+          method: 'GET',
+          url: `${base}${path}`,
+          retry: false,
+          expect: expected,
+        });
+      } catch (error) {
+        if (!isKaspiError(error)) throw error;
+        outcome = ERROR_MEANING[error.kind] ?? 'pass';
+        // The client read it by that very row: its reason is in the message.
+        expect(error.message).toContain(row.why);
+      }
+      expect(outcome).toBe(meaning);
+    },
+  );
 
   it('has a case for every row', async () => {
     const met = new Set<KaspiAnswerRow>();
     for (const { path, service, expect: expected } of CASES) met.add(await rowFor(path, service, expected));
-    const missing = KASPI_ANSWERS.filter((row) => !met.has(row)).map((row) => `${row.service} ${String(row.status)} ${String(row.shape)} → ${row.meaning}`);
+    const missing = KASPI_ANSWERS.filter((row) => !met.has(row)).map(
+      (row) => `${row.service} ${String(row.status)} ${String(row.shape)} → ${row.meaning}`,
+    );
     expect(missing).toEqual([]);
   });
 
   it('a 429 carries its cool-down, and the seller reads «session expired», never «IP blocked», for each expiry', async () => {
-    await expect(http.send({ endpoint: 'test', service: 'cabinet', method: 'GET', url: `${base}/429`, retry: false, expect: 'json' })).rejects.toMatchObject({ retryAfterMs: 90_000 });
+    await expect(
+      http.send({
+        endpoint: 'test',
+        service: 'cabinet',
+        method: 'GET',
+        url: `${base}/429`,
+        retry: false,
+        expect: 'json',
+      }),
+    ).rejects.toMatchObject({ retryAfterMs: 90_000 });
     for (const path of ['/401', '/403-json', '/to-login', '/login-page']) {
-      const error = await http.send({ endpoint: 'test', service: 'cabinet', method: 'GET', url: `${base}${path}`, retry: false, expect: 'json' }).catch((caught: unknown) => caught);
+      const error = await http
+        .send({
+          endpoint: 'test',
+          service: 'cabinet',
+          method: 'GET',
+          url: `${base}${path}`,
+          retry: false,
+          expect: 'json',
+        })
+        .catch((caught: unknown) => caught);
       expect(error, path).toBeInstanceOf(KaspiSessionExpiredError);
       expect(sellerMessageOf(error as KaspiSessionExpiredError).key).toBe('kaspi-error-session-expired');
     }
@@ -160,7 +217,13 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
   let sandbox: KaspiSandbox;
   let kaspi: Kaspi;
   beforeAll(async () => {
-    sandbox = await startKaspiSandbox({ seed: 8, timeScale: 600, rivalTickMs: 0, productsPerMerchant: 3, logger: captureLogger('silent').logger });
+    sandbox = await startKaspiSandbox({
+      seed: 8,
+      timeScale: 600,
+      rivalTickMs: 0,
+      productsPerMerchant: 3,
+      logger: captureLogger('silent').logger,
+    });
     kaspi = kaspiFor(sandbox, captureLogger('silent').logger);
   });
   afterAll(async () => {
@@ -193,7 +256,10 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
     const expire = (query: string) => fetch(`${sandbox.idmcUrl}/_sandbox/expire-sessions?${query}`, { method: 'POST' });
     expect((await expire('shape=teapot')).status).toBe(400);
     expect((await expire('merchantUid=30067228&shape=redirect')).status).toBe(200);
-    const raw = await fetch(`${sandbox.mcUrl}/s/m`, { redirect: 'manual', headers: { cookie: jar.header()!, 'x-auth-version': '3' } });
+    const raw = await fetch(`${sandbox.mcUrl}/s/m`, {
+      redirect: 'manual',
+      headers: { cookie: jar.header()!, 'x-auth-version': '3' },
+    });
     expect(raw.status).toBe(302);
     expect(new URL(raw.headers.get('location')!).origin).toBe(new URL(sandbox.idmcUrl).origin);
     await expect(kaspi.cabinet.listMerchants(jar)).rejects.toBeInstanceOf(KaspiSessionExpiredError);
@@ -206,12 +272,23 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
   });
 
   it('a sandbox whose sessions all expire as a login page; the WAF wall is still read as a block, not as expiry', async () => {
-    const strict = await startKaspiSandbox({ seed: 9, timeScale: 600, rivalTickMs: 0, productsPerMerchant: 2, expiredSessionShape: 'login-page', logger: captureLogger('silent').logger });
+    const strict = await startKaspiSandbox({
+      seed: 9,
+      timeScale: 600,
+      rivalTickMs: 0,
+      productsPerMerchant: 2,
+      expiredSessionShape: 'login-page',
+      logger: captureLogger('silent').logger,
+    });
     const client = kaspiFor(strict, captureLogger('silent').logger);
     try {
-      await expect(client.cabinet.listMerchants(new CookieJar({ 'mc-session': 'forged', 'mc-sid': 'forged' }))).rejects.toBeInstanceOf(KaspiSessionExpiredError);
+      await expect(
+        client.cabinet.listMerchants(new CookieJar({ 'mc-session': 'forged', 'mc-sid': 'forged' })),
+      ).rejects.toBeInstanceOf(KaspiSessionExpiredError);
       const pending = await client.smsLogin.start('+7 701 000 00 01');
-      const jar = new CookieJar((await client.smsLogin.verify(pending, strict.lastCode('+7 (701) 000-00-01')!)).cookies);
+      const jar = new CookieJar(
+        (await client.smsLogin.verify(pending, strict.lastCode('+7 (701) 000-00-01')!)).cookies,
+      );
       strict.injectFaults({ target: 'cabinet', htmlWall: 1 });
       await expect(client.cabinet.listMerchants(jar)).rejects.toMatchObject({ kind: 'ip-blocked' });
       expect((await client.cabinet.listMerchants(jar)).length).toBe(1);

@@ -40,7 +40,14 @@ const waitFor = async (check: () => boolean, timeoutMs = 5_000) => {
 };
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 11, timeScale: TIME_SCALE, rivalTickMs: 0, productsPerMerchant: 130, applyDelayMs: 2_000, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 11,
+    timeScale: TIME_SCALE,
+    rivalTickMs: 0,
+    productsPerMerchant: 130,
+    applyDelayMs: 2_000,
+    logger: captureLogger('silent').logger,
+  });
   kaspi = kaspiFor(sandbox, logger, { KASPI_PRICEFEED_RPS: '2' });
   const testDb = await createTestDatabase();
   dropDatabase = testDb.drop;
@@ -53,7 +60,13 @@ beforeAll(async () => {
   await em.flush();
   const pending = await kaspi.smsLogin.start('+7 701 000 00 01');
   const loggedIn = await kaspi.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!);
-  const store = await sessions.connectStore({ sellerId: seller.id, merchantUid: MERCHANT, cookies: loggedIn.cookies, loginMethod: 'sms', identity: pending.phone });
+  const store = await sessions.connectStore({
+    sellerId: seller.id,
+    merchantUid: MERCHANT,
+    cookies: loggedIn.cookies,
+    loginMethod: 'sms',
+    identity: pending.phone,
+  });
   storeId = store.id;
 });
 afterAll(async () => {
@@ -85,8 +98,11 @@ describe('cabinet client against the Kaspi sandbox', () => {
     expect(onSale.length + offSale.length).toBe(catalogue.length);
     expect(onSale.length).toBeGreaterThan(100); // more than one page
     expect(progress.length).toBeGreaterThan(1);
-    expect(new Set([...onSale, ...offSale].map((offer) => offer.sku))).toEqual(new Set(catalogue.map((offer) => offer.sku)));
-    for (const offer of offSale) expect(offer.availabilities.every((availability) => availability.available === 'no')).toBe(true);
+    expect(new Set([...onSale, ...offSale].map((offer) => offer.sku))).toEqual(
+      new Set(catalogue.map((offer) => offer.sku)),
+    );
+    for (const offer of offSale)
+      expect(offer.availabilities.every((availability) => availability.available === 'no')).toBe(true);
   });
 
   it('finds one offer and its details', async () => {
@@ -101,7 +117,9 @@ describe('cabinet client against the Kaspi sandbox', () => {
   });
 
   it('changes one city’s price with the single-point save: validated first, applied after Kaspi’s delay, nothing else changed', async () => {
-    const before = sandbox.catalogue(MERCHANT).find((offer) => offer.availabilities.every((a) => a.available === 'yes') && offer.availabilities.length === 2)!;
+    const before = sandbox
+      .catalogue(MERCHANT)
+      .find((offer) => offer.availabilities.every((a) => a.available === 'yes') && offer.availabilities.length === 2)!;
     const store = await database.orm.em.fork().findOneOrFail(StoreSchema, storeId);
     const newPrice = before.allCityPrices[ALMATY]!.price - 7;
     const writesBefore = sandbox.writes(MERCHANT).length;
@@ -111,9 +129,15 @@ describe('cabinet client against the Kaspi sandbox', () => {
       const result = await kaspi.cabinet.savePoint(jar, merchantUid, save);
       expect(result.refused).toBeUndefined();
       expect(result.jobId).not.toBe('');
-      expect(sandbox.writes(MERCHANT).slice(writesBefore)).toEqual([expect.objectContaining({ endpoint: 'process', body: save.body })]);
+      expect(sandbox.writes(MERCHANT).slice(writesBefore)).toEqual([
+        expect.objectContaining({ endpoint: 'process', body: save.body }),
+      ]);
     });
-    await waitFor(() => sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!.allCityPrices[ALMATY]!.price === newPrice);
+    await waitFor(
+      () =>
+        sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!.allCityPrices[ALMATY]!.price ===
+        newPrice,
+    );
     const after = sandbox.catalogue(MERCHANT).find((offer) => offer.sku === before.sku)!;
     expect(after.availabilities).toEqual(before.availabilities);
     expect(after.stocks).toEqual(before.stocks);
@@ -122,7 +146,9 @@ describe('cabinet client against the Kaspi sandbox', () => {
 
   it('takes three offers off sale in one batch: off at every point, stock and other offers untouched', async () => {
     const catalogueBefore = sandbox.catalogue(MERCHANT);
-    const targets = catalogueBefore.filter((offer) => offer.availabilities.every((a) => a.available === 'yes')).slice(0, 3);
+    const targets = catalogueBefore
+      .filter((offer) => offer.availabilities.every((a) => a.available === 'yes'))
+      .slice(0, 3);
     expect(targets).toHaveLength(3);
     const store = await database.orm.em.fork().findOneOrFail(StoreSchema, storeId);
     await sessions.withSession(storeId, async ({ jar, merchantUid }) => {
@@ -136,7 +162,12 @@ describe('cabinet client against the Kaspi sandbox', () => {
       expect(result.deferred).toHaveLength(0);
     });
     const skus = new Set(targets.map((target) => target.sku));
-    await waitFor(() => sandbox.catalogue(MERCHANT).filter((offer) => skus.has(offer.sku)).every((offer) => offer.availabilities.every((a) => a.available === 'no')));
+    await waitFor(() =>
+      sandbox
+        .catalogue(MERCHANT)
+        .filter((offer) => skus.has(offer.sku))
+        .every((offer) => offer.availabilities.every((a) => a.available === 'no')),
+    );
     const catalogueAfter = sandbox.catalogue(MERCHANT);
     for (const target of targets) {
       const after = catalogueAfter.find((offer) => offer.sku === target.sku)!;
@@ -146,7 +177,8 @@ describe('cabinet client against the Kaspi sandbox', () => {
       expect(after.stocks).toEqual(target.stocks);
       expect(after.allCityPrices).toEqual(target.allCityPrices); // an on/off never moves a price, in any city
     }
-    const others = (list: typeof catalogueBefore) => list.filter((offer) => !skus.has(offer.sku)).map((offer) => [offer.sku, offer.availabilities]);
+    const others = (list: typeof catalogueBefore) =>
+      list.filter((offer) => !skus.has(offer.sku)).map((offer) => [offer.sku, offer.availabilities]);
     expect(others(catalogueAfter).filter(([sku]) => sku !== catalogueBefore[0]!.sku)).toEqual(
       others(catalogueBefore).filter(([sku]) => sku !== catalogueBefore[0]!.sku),
     );
@@ -156,11 +188,17 @@ describe('cabinet client against the Kaspi sandbox', () => {
     await sessions.withSession(storeId, async ({ jar, merchantUid }) => {
       const offer = sandbox.catalogue(MERCHANT)[0]!;
       const valid = await kaspi.cabinet.validate(jar, merchantUid, 'ON_SALE__BATCH', [
-        { masterSku: offer.masterSku, availabilities: [{ storeId: 'PP1', cityId: '750000000', available: 'yes', price: 1_120 }] },
+        {
+          masterSku: offer.masterSku,
+          availabilities: [{ storeId: 'PP1', cityId: '750000000', available: 'yes', price: 1_120 }],
+        },
       ]);
       expect(valid.valid).toBe(true);
       const invalid = await kaspi.cabinet.validate(jar, merchantUid, 'ON_SALE__BATCH', [
-        { masterSku: offer.masterSku, availabilities: [{ storeId: 'PP1', cityId: '750000000', available: 'yes', price: 5 }] },
+        {
+          masterSku: offer.masterSku,
+          availabilities: [{ storeId: 'PP1', cityId: '750000000', available: 'yes', price: 5 }],
+        },
       ]);
       expect(invalid.valid).toBe(false);
     });
@@ -168,24 +206,47 @@ describe('cabinet client against the Kaspi sandbox', () => {
 
   it('uploads a price-list file and follows its status until Kaspi has processed it', async () => {
     // Real time here: Kaspi is still processing the first file when the second one arrives.
-    const slow = await startKaspiSandbox({ seed: 12, rivalTickMs: 0, productsPerMerchant: 5, applyDelayMs: 1_500, logger: captureLogger('silent').logger });
+    const slow = await startKaspiSandbox({
+      seed: 12,
+      rivalTickMs: 0,
+      productsPerMerchant: 5,
+      applyDelayMs: 1_500,
+      logger: captureLogger('silent').logger,
+    });
     try {
       const client = kaspiFor(slow, logger, { KASPI_PRICEFEED_RPS: '5' });
       const pending = await client.smsLogin.start('+7 701 000 00 01');
       const jar = new CookieJar((await client.smsLogin.verify(pending, slow.lastCode('+7 (701) 000-00-01')!)).cookies);
       // One price in both cities: a file can say only one (an offer priced apart goes by the price feed).
-      const offer = slow.catalogue(MERCHANT).find((candidate) => candidate.availabilities.length === 2 && new Set(Object.values(candidate.allCityPrices).map((entry) => entry.price)).size === 1)!;
+      const offer = slow
+        .catalogue(MERCHANT)
+        .find(
+          (candidate) =>
+            candidate.availabilities.length === 2 &&
+            new Set(Object.values(candidate.allCityPrices).map((entry) => entry.price)).size === 1,
+        )!;
       const points = (await client.cabinet.getMerchant(jar, MERCHANT)).points;
-      const file = await buildPriceListFile(MERCHANT, [{ offer: (await client.cabinet.findOffer(jar, MERCHANT, offer.sku))!, preorderDays: 9 }], points);
+      const file = await buildPriceListFile(
+        MERCHANT,
+        [{ offer: (await client.cabinet.findOffer(jar, MERCHANT, offer.sku))!, preorderDays: 9 }],
+        points,
+      );
 
       const upload = await client.cabinet.uploadPriceList(jar, MERCHANT, file, 'preorders.xlsx', 1);
       if (!('fileId' in upload)) throw new Error('expected a file id');
       expect(await client.cabinet.uploadPriceList(jar, MERCHANT, file, 'again.xlsx', 1)).toEqual({ unfinished: true });
       expect((await client.cabinet.priceListStatus(jar, MERCHANT, upload.fileId)).status).toBe('PROCESSING');
-      await waitFor(() => slow.catalogue(MERCHANT).find((candidate) => candidate.sku === offer.sku)!.availabilities.every((a) => a.preOrder === 9));
+      await waitFor(() =>
+        slow
+          .catalogue(MERCHANT)
+          .find((candidate) => candidate.sku === offer.sku)!
+          .availabilities.every((a) => a.preOrder === 9),
+      );
       expect((await client.cabinet.priceListStatus(jar, MERCHANT, upload.fileId)).status).toBe('FLUSHED');
       const after = slow.catalogue(MERCHANT).find((candidate) => candidate.sku === offer.sku)!;
-      expect(after.availabilities).toEqual(offer.availabilities.map((availability) => ({ ...availability, preOrder: 9 }))); // stock tracking kept
+      expect(after.availabilities).toEqual(
+        offer.availabilities.map((availability) => ({ ...availability, preOrder: 9 })),
+      ); // stock tracking kept
       expect(after.allCityPrices).toEqual(offer.allCityPrices);
       expect(slow.writes(MERCHANT).map((write) => write.endpoint)).toEqual(['upload']);
     } finally {
@@ -203,7 +264,8 @@ describe('cabinet client against the Kaspi sandbox', () => {
   });
 
   it('refuses to act on a changed answer, naming the field, and counts it for the operator', async () => {
-    const counted = async () => metricSum((await renderMetrics()).body, 'kaspi_bot_kaspi_schema_errors_total', { endpoint: 'storefront.offers' });
+    const counted = async () =>
+      metricSum((await renderMetrics()).body, 'kaspi_bot_kaspi_schema_errors_total', { endpoint: 'storefront.offers' });
     const before = await counted();
     sandbox.injectFaults({ target: 'storefront', drift: { from: 'price', to: 'cost' } });
     try {
@@ -224,12 +286,14 @@ describe('cabinet client against the Kaspi sandbox', () => {
 
   it('marks the store expired on a 401 and tells the caller once', async () => {
     sandbox.expireSessions(MERCHANT);
-    await expect(sessions.withSession(storeId, ({ jar, merchantUid }) => kaspi.cabinet.listOffers(jar, merchantUid, true))).rejects.toBeInstanceOf(
-      KaspiSessionExpiredError,
-    );
+    await expect(
+      sessions.withSession(storeId, ({ jar, merchantUid }) => kaspi.cabinet.listOffers(jar, merchantUid, true)),
+    ).rejects.toBeInstanceOf(KaspiSessionExpiredError);
     const store = await database.orm.em.fork().findOneOrFail(StoreSchema, storeId);
     expect(store.sessionState).toBe('expired');
-    await expect(sessions.withSession(storeId, async () => 'never runs')).rejects.toBeInstanceOf(KaspiSessionExpiredError);
+    await expect(sessions.withSession(storeId, async () => 'never runs')).rejects.toBeInstanceOf(
+      KaspiSessionExpiredError,
+    );
     expect(await sessions.probe(storeId)).toBe('expired');
   });
 });
@@ -245,7 +309,11 @@ describe('cabinet write limits against the sandbox', () => {
     const before = sandbox.stats().cabinet429;
     const started = performance.now();
     // Eight writes fired at once: the limiter spaces them 400 ms apart (2.5/s against Kaspi's 3/s).
-    await Promise.all(offers.map((offer) => steady.cabinet.writeBatch(jar, MERCHANT, [buildPricefeedItem(MERCHANT, offer, {}, points)])));
+    await Promise.all(
+      offers.map((offer) =>
+        steady.cabinet.writeBatch(jar, MERCHANT, [buildPricefeedItem(MERCHANT, offer, {}, points)]),
+      ),
+    );
     expect(sandbox.stats().cabinet429 - before).toBe(0);
     expect(performance.now() - started).toBeGreaterThan(7 * 400 * 0.95);
   });
@@ -273,7 +341,10 @@ describe('cabinet write limits against the sandbox', () => {
     expect(limited).toBeDefined();
     expect(sandbox.stats().cabinet429).toBe(1);
     const writesAtFreeze = sandbox.writes(merchant).length;
-    await expect(fast.cabinet.writeBatch(jar, merchant, [item])).rejects.toMatchObject({ kind: 'rate-limited', endpoint: 'limits.merchant-freeze' });
+    await expect(fast.cabinet.writeBatch(jar, merchant, [item])).rejects.toMatchObject({
+      kind: 'rate-limited',
+      endpoint: 'limits.merchant-freeze',
+    });
     expect(sandbox.writes(merchant).length).toBe(writesAtFreeze);
     expect(sandbox.stats().cabinet429).toBe(1);
   });

@@ -3,17 +3,29 @@ import { describe, expect, it } from 'vitest';
 
 import { fieldOfEveryItem, formatChanges, rawKey, readItems } from '../../src/kaspi/item-reads.js';
 import { currentPrice } from '../../src/kaspi/offer-writes.js';
-import { cabinetOffer, getMerchantResponse, merchantPoint, offerListPage, storefrontOffer, storefrontOffersResponse } from '../../src/kaspi/schemas.js';
+import {
+  cabinetOffer,
+  getMerchantResponse,
+  merchantPoint,
+  offerListPage,
+  storefrontOffer,
+  storefrontOffersResponse,
+} from '../../src/kaspi/schemas.js';
 
 /**
  * The recorded answers (../shared/kaspi/samples) with the fields public clients treat as optional taken out or
  * nulled one at a time: each still reads, and the price falls back as public clients do (REFERENCE §2.2).
  */
-const listSample = JSON.parse(readFileSync(new URL('../fixtures/kaspi/cabinet-offer-view-list.json', import.meta.url), 'utf8'));
-const storefrontSample = JSON.parse(readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8'));
+const listSample = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/cabinet-offer-view-list.json', import.meta.url), 'utf8'),
+);
+const storefrontSample = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8'),
+);
 const item = listSample.data[0] as Record<string, unknown>;
 
-const without = (source: Record<string, unknown>, field: string) => Object.fromEntries(Object.entries(source).filter(([key]) => key !== field));
+const without = (source: Record<string, unknown>, field: string) =>
+  Object.fromEntries(Object.entries(source).filter(([key]) => key !== field));
 
 describe('cabinet list items', () => {
   const optional = Object.keys(item).filter((field) => !['sku', 'masterSku', 'availabilities'].includes(field));
@@ -31,22 +43,38 @@ describe('cabinet list items', () => {
   });
 
   it('takes the price from `price`, else `minPrice`, else the cheapest city; 0 when there is none', () => {
-    const cities = { allCityPrices: { '750000000': { price: 25_500, oldPrice: null, discount: 0 }, '710000000': { price: 24_700 } } };
+    const cities = {
+      allCityPrices: { '750000000': { price: 25_500, oldPrice: null, discount: 0 }, '710000000': { price: 24_700 } },
+    };
     expect(currentPrice(cabinetOffer.parse({ ...item, price: 26_000 }))).toBe(26_000);
     expect(currentPrice(cabinetOffer.parse(item))).toBe(24_990); // the recorded `price: 0`
     expect(currentPrice(cabinetOffer.parse(without(item, 'price')))).toBe(24_990);
     expect(currentPrice(cabinetOffer.parse({ ...item, price: null, minPrice: null, ...cities }))).toBe(24_700);
-    expect(currentPrice(cabinetOffer.parse({ ...without(without(item, 'price'), 'minPrice'), allCityPrices: { '750000000': { price: null } } }))).toBe(0);
+    expect(
+      currentPrice(
+        cabinetOffer.parse({
+          ...without(without(item, 'price'), 'minPrice'),
+          allCityPrices: { '750000000': { price: null } },
+        }),
+      ),
+    ).toBe(0);
   });
 
   it('a label of the wrong type is read as missing; a field something is decided on is not', () => {
-    expect(cabinetOffer.parse({ ...item, brand: 17, shopLink: { path: '/p' } })).toMatchObject({ brand: undefined, shopLink: undefined });
+    expect(cabinetOffer.parse({ ...item, brand: 17, shopLink: { path: '/p' } })).toMatchObject({
+      brand: undefined,
+      shopLink: undefined,
+    });
     expect(cabinetOffer.safeParse({ ...item, minPrice: '24990' }).success).toBe(false);
-    expect(cabinetOffer.safeParse({ ...item, availabilities: [{ storeId: '30297603_PP1', available: 'maybe' }] }).success).toBe(false);
+    expect(
+      cabinetOffer.safeParse({ ...item, availabilities: [{ storeId: '30297603_PP1', available: 'maybe' }] }).success,
+    ).toBe(false);
   });
 
   it('reads a page item by item: an odd item is reported with its SKU and field, the others are kept', () => {
-    const page = offerListPage.parse({ data: [item, without({ ...item, sku: 'b' }, 'masterSku'), { ...item, sku: 'c' }, { price: 1 }] });
+    const page = offerListPage.parse({
+      data: [item, without({ ...item, sku: 'b' }, 'masterSku'), { ...item, sku: 'c' }, { price: 1 }],
+    });
     expect(page.total).toBeUndefined(); // `total` may be missing: the caller cannot verify the read
     const { read, problems } = readItems(cabinetOffer, page.data, 'data', (raw) => rawKey(raw, 'sku'));
     expect(read.map(({ item: offer }) => offer.sku)).toEqual(['061077339', 'c']);
@@ -69,7 +97,9 @@ describe('format changes', () => {
 
 describe('storefront offers', () => {
   const offers = storefrontSample.offers as Record<string, unknown>[];
-  const optional = [...new Set(offers.flatMap((offer) => Object.keys(offer)))].filter((field) => !['merchantId', 'price'].includes(field));
+  const optional = [...new Set(offers.flatMap((offer) => Object.keys(offer)))].filter(
+    (field) => !['merchantId', 'price'].includes(field),
+  );
 
   it.each(optional)('reads every recorded offer without `%s`, and with it null', (field) => {
     for (const offer of offers) {
@@ -79,14 +109,20 @@ describe('storefront offers', () => {
   });
 
   it('reads the answer without `total` or `offersCount`; not without `offers`', () => {
-    expect(storefrontOffersResponse.safeParse(without(without(storefrontSample, 'total'), 'offersCount')).success).toBe(true);
+    expect(storefrontOffersResponse.safeParse(without(without(storefrontSample, 'total'), 'offersCount')).success).toBe(
+      true,
+    );
     expect(storefrontOffersResponse.safeParse(without(storefrontSample, 'offers')).success).toBe(false);
   });
 });
 
 describe('getMerchant', () => {
   it('reads a merchant without name or logo, and points without their city, name or flags', () => {
-    const answer = { data: { merchant: { id: 30067228, points: [{ id: '30067228_PP1' }, { id: '30067228_PP2', city: null, enabled: null }] } } };
+    const answer = {
+      data: {
+        merchant: { id: 30067228, points: [{ id: '30067228_PP1' }, { id: '30067228_PP2', city: null, enabled: null }] },
+      },
+    };
     const merchant = getMerchantResponse.parse(answer).data.merchant;
     expect([merchant.id, merchant.name, merchant.logo]).toEqual(['30067228', undefined, undefined]);
     const points = (merchant.points ?? []).map((point) => merchantPoint.parse(point));

@@ -39,7 +39,12 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   },
 };
 
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -63,10 +68,23 @@ afterAll(() => {
   server.close();
 });
 
-const http = new KaspiHttp({ logger: captureLogger('warn').logger, baseBackoffMs: 10, maxBackoffMs: 20, timeoutMs: 500 });
+const http = new KaspiHttp({
+  logger: captureLogger('warn').logger,
+  baseBackoffMs: 10,
+  maxBackoffMs: 20,
+  timeoutMs: 500,
+});
 
 function send(path: string, overrides: Partial<KaspiRequest> = {}) {
-  return http.send({ endpoint: `test${path}`, service: 'cabinet', method: 'GET', url: `${base}${path}`, retry: true, expect: 'json', ...overrides });
+  return http.send({
+    endpoint: `test${path}`,
+    service: 'cabinet',
+    method: 'GET',
+    url: `${base}${path}`,
+    retry: true,
+    expect: 'json',
+    ...overrides,
+  });
 }
 
 describe('KaspiHttp classifies every Kaspi failure', () => {
@@ -89,7 +107,11 @@ describe('KaspiHttp classifies every Kaspi failure', () => {
   });
 
   it('429 → rate limited, with Retry-After or Kaspi’s 30-minute default, and the change-budget scope', async () => {
-    await expect(send('/429')).rejects.toMatchObject({ kind: 'rate-limited', retryAfterMs: 120_000, scope: 'merchant-writes' });
+    await expect(send('/429')).rejects.toMatchObject({
+      kind: 'rate-limited',
+      retryAfterMs: 120_000,
+      scope: 'merchant-writes',
+    });
     await expect(send('/429-changes')).rejects.toMatchObject({ retryAfterMs: 30 * 60_000, scope: 'store-changes' });
     await expect(send('/429', { service: 'storefront' })).rejects.toMatchObject({ scope: 'storefront' });
     hits.clear();
@@ -107,12 +129,18 @@ describe('KaspiHttp classifies every Kaspi failure', () => {
     await expect(send('/405', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 405 });
     await expect(send('/wall', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 200 });
     await expect(send('/403-json')).rejects.toBeInstanceOf(KaspiSessionExpiredError);
-    await expect(send('/403-json', { service: 'storefront' })).rejects.toMatchObject({ kind: 'ip-blocked', status: 403 });
+    await expect(send('/403-json', { service: 'storefront' })).rejects.toMatchObject({
+      kind: 'ip-blocked',
+      status: 403,
+    });
   });
 
   it('4xx with Kaspi’s errorCode → bad request carrying the code and data', async () => {
     await expect(send('/400')).rejects.toSatisfy(
-      (error: unknown) => error instanceof KaspiBadRequestError && error.errorCode === 'INVALID_STORE_ID' && (error.errorData as { errorData: unknown }).errorData !== undefined,
+      (error: unknown) =>
+        error instanceof KaspiBadRequestError &&
+        error.errorCode === 'INVALID_STORE_ID' &&
+        (error.errorData as { errorData: unknown }).errorData !== undefined,
     );
   });
 

@@ -13,7 +13,9 @@ import { captureLogger } from '../helpers/logs.js';
  * storefront answer: `deliveryOptions[*].interCity` when Kaspi sends it, else no `pickup` and no points with stock
  * while other offers of the answer have them (the recorded capture's Tehno Trade).
  */
-const sample = JSON.parse(readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8')) as { offers: Record<string, unknown>[] };
+const sample = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8'),
+) as { offers: Record<string, unknown>[] };
 const ALMATY = '750000000';
 const OURS = '30067228';
 const SEED = 5;
@@ -24,13 +26,20 @@ const TEHNO_KEYS = Object.keys(sample.offers.find((offer) => offer.merchantName 
 let sandbox: KaspiSandbox;
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: SEED, timeScale: 20, rivalTickMs: 0, productsPerMerchant: PRODUCTS, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: SEED,
+    timeScale: 20,
+    rivalTickMs: 0,
+    productsPerMerchant: PRODUCTS,
+    logger: captureLogger('silent').logger,
+  });
 });
 afterAll(async () => {
   await sandbox?.close();
 });
 
-const byName = (view: MarketView) => Object.fromEntries(view.offers.map((offer) => [offer.merchantName, offer.intercity]));
+const byName = (view: MarketView) =>
+  Object.fromEntries(view.offers.map((offer) => [offer.merchantName, offer.intercity]));
 
 /** The recorded product's answer passed through `rewrite` on its way to the client. */
 async function readRewritten(rewrite: (offers: Record<string, unknown>[]) => Record<string, unknown>[], reads = 1) {
@@ -43,7 +52,10 @@ async function readRewritten(rewrite: (offers: Record<string, unknown>[]) => Rec
       path: new RegExp(`^/yml/offer-view/offers/${SAMPLE_SKU}$`),
       action: 'rewrite-after',
       times: reads,
-      rewrite: (json) => ({ ...(json as object), offers: rewrite((json as { offers: Record<string, unknown>[] }).offers) }),
+      rewrite: (json) => ({
+        ...(json as object),
+        offers: rewrite((json as { offers: Record<string, unknown>[] }).offers),
+      }),
     });
     const views: MarketView[] = [];
     for (let read = 0; read < reads; read++) views.push(await kaspi.storefront.offers(SAMPLE_SKU, ALMATY));
@@ -81,7 +93,11 @@ describe('intercity sellers on the storefront', () => {
       'Sandbox Electronics': {}, // no option: falls back to pickup / points
     };
     const { views } = await readRewritten((offers) =>
-      offers.map((offer) => (String(offer.merchantName) in options ? { ...offer, deliveryOptions: options[String(offer.merchantName)] } : offer)),
+      offers.map((offer) =>
+        String(offer.merchantName) in options
+          ? { ...offer, deliveryOptions: options[String(offer.merchantName)] }
+          : offer,
+      ),
     );
     expect(byName(views[0]!)).toEqual({
       'Tehno Trade': false,
@@ -93,7 +109,8 @@ describe('intercity sellers on the storefront', () => {
   });
 
   it('an answer where no offer carries `pickup` or points: nobody is intercity, and the change is logged once', async () => {
-    const strip = (offers: Record<string, unknown>[]) => offers.map(({ pickup: _pickup, pointsWithAvailability: _points, ...rest }) => rest);
+    const strip = (offers: Record<string, unknown>[]) =>
+      offers.map(({ pickup: _pickup, pointsWithAvailability: _points, ...rest }) => rest);
     const { views, after, logs } = await readRewritten(strip, 3);
     for (const view of views) {
       expect(view.offers.length).toBe(5);
@@ -101,7 +118,10 @@ describe('intercity sellers on the storefront', () => {
     }
     const changes = logs.lines().filter((line) => String(line.msg).startsWith('Kaspi changed the storefront offers'));
     expect(changes).toHaveLength(1);
-    expect((changes[0]!.fields as { field: string }[]).map((change) => change.field).sort()).toEqual(['offers.*.pickup', 'offers.*.pointsWithAvailability']);
+    expect((changes[0]!.fields as { field: string }[]).map((change) => change.field).sort()).toEqual([
+      'offers.*.pickup',
+      'offers.*.pointsWithAvailability',
+    ]);
     expect(changes[0]).toMatchObject({ masterSku: SAMPLE_SKU, cityId: ALMATY });
     // The fields are back: Tehno Trade reads as shipping from elsewhere again.
     expect(byName(after)['Tehno Trade']).toBe(true);
@@ -110,7 +130,9 @@ describe('intercity sellers on the storefront', () => {
   it('the sandbox serves cheap, weakly rated intercity sellers shaped like Tehno Trade, and the client reads them so', async () => {
     const world = generateWorld(SEED, PRODUCTS);
     const products = [...new Set(sandbox.catalogue(OURS).map((offer) => offer.masterSku))];
-    const withIntercity = products.filter((sku) => world.rivals.get(rivalKey(sku, ALMATY))?.some((rival) => rival.intercity));
+    const withIntercity = products.filter((sku) =>
+      world.rivals.get(rivalKey(sku, ALMATY))?.some((rival) => rival.intercity),
+    );
     expect(withIntercity.length).toBeGreaterThan(0);
     const slots = products.flatMap((sku) => world.rivals.get(rivalKey(sku, ALMATY)) ?? []);
     const share = slots.filter((rival) => rival.intercity).length / slots.length;
@@ -142,7 +164,12 @@ describe('intercity sellers on the storefront', () => {
           expect(TEHNO_KEYS.filter((key) => keys.includes(key))).toEqual(keys);
         }
         const view = await kaspi.storefront.offers(sku, ALMATY);
-        expect(view.offers.filter((offer) => offer.intercity).map((offer) => offer.merchantId).sort()).toEqual([...intercity].sort());
+        expect(
+          view.offers
+            .filter((offer) => offer.intercity)
+            .map((offer) => offer.merchantId)
+            .sort(),
+        ).toEqual([...intercity].sort());
         expect(view.offers.find((offer) => offer.merchantId === OURS)?.intercity ?? false).toBe(false);
       }
     } finally {

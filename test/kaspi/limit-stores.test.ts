@@ -48,7 +48,12 @@ describe.each(stores)('%s limit store', (_name, make) => {
     const started = Date.now();
     const taken = await Promise.all(Array.from({ length: 12 }, () => store.reserveEarliestSlot(keys, 100, 1_000)));
     const spread = Date.now() - started;
-    const perKey = keys.map((_key, index) => taken.filter((slot) => slot!.index === index).map((slot) => slot!.wait).sort((x, y) => x - y));
+    const perKey = keys.map((_key, index) =>
+      taken
+        .filter((slot) => slot!.index === index)
+        .map((slot) => slot!.wait)
+        .sort((x, y) => x - y),
+    );
     for (const waits of perKey) {
       expect(waits).toHaveLength(4);
       waits.forEach((wait, position) => {
@@ -67,7 +72,8 @@ describe.each(stores)('%s limit store', (_name, make) => {
     const store = make();
     await store.freeze('exit:b', Date.now() + 300, '403');
     const picks = [];
-    for (let i = 0; i < 8; i++) picks.push((await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b']))!.index);
+    for (let i = 0; i < 8; i++)
+      picks.push((await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b']))!.index);
     expect(picks).toEqual([0, 0, 0, 0, 0, 0, 0, 0]); // a's queue now reaches 800 ms ahead
     await store.freeze('exit:a', Date.now() + 300, '403');
     expect(await store.reserveEarliestSlot(['a', 'b'], 100, 1_000, ['exit:a', 'exit:b'])).toBeUndefined();
@@ -112,8 +118,14 @@ describe('KaspiLimits', () => {
     // 4 writes at 10/s need at least 3 intervals of 100 ms.
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
 
-    await limits.freezeMerchant('m1', new KaspiRateLimitedError('429', 'cabinet.pricefeed-batch', 60_000, 'merchant-writes'));
-    await expect(limits.cabinetWriteSlot('m1')).rejects.toMatchObject({ kind: 'rate-limited', scope: 'merchant-writes' });
+    await limits.freezeMerchant(
+      'm1',
+      new KaspiRateLimitedError('429', 'cabinet.pricefeed-batch', 60_000, 'merchant-writes'),
+    );
+    await expect(limits.cabinetWriteSlot('m1')).rejects.toMatchObject({
+      kind: 'rate-limited',
+      scope: 'merchant-writes',
+    });
     await expect(limits.cabinetWriteSlot('m2')).resolves.toBeUndefined();
   });
 
@@ -121,8 +133,16 @@ describe('KaspiLimits', () => {
     const prefix = `test-limits-${randomBytes(4).toString('hex')}:`;
     const other = new Redis(TEST_REDIS_URL);
     try {
-      const a = new KaspiLimits(new RedisLimitStore(redis, prefix), { offersRps: 8, pricefeedRps: 1.5, changesPerWindow: 10 });
-      const b = new KaspiLimits(new RedisLimitStore(other, prefix), { offersRps: 8, pricefeedRps: 1.5, changesPerWindow: 10 });
+      const a = new KaspiLimits(new RedisLimitStore(redis, prefix), {
+        offersRps: 8,
+        pricefeedRps: 1.5,
+        changesPerWindow: 10,
+      });
+      const b = new KaspiLimits(new RedisLimitStore(other, prefix), {
+        offersRps: 8,
+        pricefeedRps: 1.5,
+        changesPerWindow: 10,
+      });
       const grants = await Promise.all([a.takeChanges('30067228', 7), b.takeChanges('30067228', 7)]);
       expect(grants.map((grant) => grant.granted).sort()).toEqual([3, 7]);
       expect(await a.changesLeft('30067228')).toBe(0);

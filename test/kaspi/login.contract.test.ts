@@ -11,7 +11,13 @@ let kaspi: Kaspi;
 const { logger, text: logText } = captureLogger('info');
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 3, timeScale: 100, rivalTickMs: 0, productsPerMerchant: 5, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 3,
+    timeScale: 100,
+    rivalTickMs: 0,
+    productsPerMerchant: 5,
+    logger: captureLogger('silent').logger,
+  });
   kaspi = kaspiFor(sandbox, logger);
 });
 afterAll(async () => {
@@ -88,8 +94,13 @@ describe('SMS login against the Kaspi sandbox (plain HTTP)', () => {
 
   it('keeps one login at a time per account', async () => {
     let release!: () => void;
-    const first = kaspi.loginLock.run('phone:+7 (701) 000-00-09', () => new Promise<void>((resolve) => (release = resolve)));
-    expect((await loginError(kaspi.loginLock.run('phone:+7 (701) 000-00-09', async () => undefined))).errorCode).toBe('LOGIN_IN_PROGRESS');
+    const first = kaspi.loginLock.run(
+      'phone:+7 (701) 000-00-09',
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    expect((await loginError(kaspi.loginLock.run('phone:+7 (701) 000-00-09', async () => undefined))).errorCode).toBe(
+      'LOGIN_IN_PROGRESS',
+    );
     release();
     await first;
     await expect(kaspi.loginLock.run('phone:+7 (701) 000-00-09', async () => 'again')).resolves.toBe('again');
@@ -112,11 +123,14 @@ describe('e-mail login in real Chromium on the sandbox login page', () => {
   it('logs in at once without MFA', async () => {
     const started = await kaspi.emailLogin.start('nomfa@example.kz', 'Sandbox-Pass-2');
     expect(started.status).toBe('done');
-    if (started.status === 'done') expect(started.result.merchants.map((merchant) => merchant.uid)).toEqual(['30463421']);
+    if (started.status === 'done')
+      expect(started.result.merchants.map((merchant) => merchant.uid)).toEqual(['30463421']);
   });
 
   it('says the password is wrong, and leaves no browser open', async () => {
-    expect((await loginError(kaspi.emailLogin.start('nomfa@example.kz', 'wrong-password'))).errorCode).toBe('CREDENTIALS_INVALID');
+    expect((await loginError(kaspi.emailLogin.start('nomfa@example.kz', 'wrong-password'))).errorCode).toBe(
+      'CREDENTIALS_INVALID',
+    );
     expect(kaspi.emailLogin.openLogins).toBe(0);
   });
 });
@@ -139,12 +153,18 @@ describe('the login service’s other answers (REFERENCE §1.3) get their next s
     const step = await kaspi.smsLogin.verifyStep(pending, sandbox.lastCode('+7 (701) 000-00-04')!);
     if (step.status !== 'choose-merchant') throw new Error(`expected the merchant question, got ${step.status}`);
     expect(step.merchants.map((merchant) => merchant.uid).sort()).toEqual(['30067228', '30463421']);
-    expect(step.merchants.every((merchant) => typeof merchant.name === 'string' && merchant.name.length > 0)).toBe(true);
+    expect(step.merchants.every((merchant) => typeof merchant.name === 'string' && merchant.name.length > 0)).toBe(
+      true,
+    );
     // The old one-step call says so rather than pretend the login is over.
     const again = await startSms(kaspi, '+7 701 000 00 04');
-    expect((await loginError(kaspi.smsLogin.verify(again, sandbox.lastCode('+7 (701) 000-00-04')!))).errorCode).toBe('FAILED');
+    expect((await loginError(kaspi.smsLogin.verify(again, sandbox.lastCode('+7 (701) 000-00-04')!))).errorCode).toBe(
+      'FAILED',
+    );
 
-    expect((await loginError(kaspi.smsLogin.chooseMerchant(step.pending, '99999999'))).errorCode).toBe('INSUFFICIENT_PERMISSIONS');
+    expect((await loginError(kaspi.smsLogin.chooseMerchant(step.pending, '99999999'))).errorCode).toBe(
+      'INSUFFICIENT_PERMISSIONS',
+    );
     const loggedIn = await kaspi.smsLogin.chooseMerchant(step.pending, '30463421');
     expect(loggedIn.merchants.map((merchant) => merchant.uid)).toEqual(['30463421']);
   });
@@ -156,14 +176,23 @@ describe('the login service’s other answers (REFERENCE §1.3) get their next s
     expect(step.email).toBe('p***@example.kz');
     const code = sandbox.lastCode('phone-owner@example.kz')!;
     const wrong = code === '111111' ? '222222' : '111111';
-    expect((await loginError(kaspi.smsLogin.submitEmailCode(step.pending, wrong))).errorCode).toBe('SECURITY_CODE_INVALID');
+    expect((await loginError(kaspi.smsLogin.submitEmailCode(step.pending, wrong))).errorCode).toBe(
+      'SECURITY_CODE_INVALID',
+    );
     const done = await kaspi.smsLogin.submitEmailCode(step.pending, code);
     if (done.status !== 'done') throw new Error(`expected a finished login, got ${done.status}`);
     expect(done.login.merchants.map((merchant) => merchant.uid)).toEqual(['30067228']);
   });
 
   it('a code past Kaspi’s time is TIMEOUT_EXCEEDED, whose next step is a new code, and a new code works', async () => {
-    const short = await startKaspiSandbox({ seed: 6, timeScale: 100, rivalTickMs: 0, productsPerMerchant: 1, limits: { codeTtlMs: 20_000 }, logger: captureLogger('silent').logger });
+    const short = await startKaspiSandbox({
+      seed: 6,
+      timeScale: 100,
+      rivalTickMs: 0,
+      productsPerMerchant: 1,
+      limits: { codeTtlMs: 20_000 },
+      logger: captureLogger('silent').logger,
+    });
     const client = kaspiFor(short, captureLogger('silent').logger);
     try {
       const pending = await client.smsLogin.start('+7 701 000 00 01');
@@ -207,21 +236,29 @@ describe('the login service’s other answers (REFERENCE §1.3) get their next s
     // Without anyone to ask, the store's own merchant answers; without one the question is a failure.
     const auto = await kaspi.emailLogin.start('owner@example.kz', 'Sandbox-Pass-3', '30463421');
     expect(auto.status === 'done' && auto.result.merchants.map((merchant) => merchant.uid)).toEqual(['30463421']);
-    expect((await loginError(kaspi.emailLogin.start('owner@example.kz', 'Sandbox-Pass-3'))).errorCode).toBe('MERCHANT_CHOICE_REQUIRED');
+    expect((await loginError(kaspi.emailLogin.start('owner@example.kz', 'Sandbox-Pass-3'))).errorCode).toBe(
+      'MERCHANT_CHOICE_REQUIRED',
+    );
     expect(kaspi.emailLogin.openLogins).toBe(0);
   });
 
   it('by e-mail: Kaspi’s pause before a code, and an expired e-mailed code, come back with their codes', async () => {
     sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'MFA_SEND_FLOOD', breakTimeSeconds: 42 }] });
     const flood = await loginError(kaspi.emailLogin.begin('seller@example.kz', 'Sandbox-Pass-1'));
-    expect([flood.errorCode, flood.breakTimeSeconds, loginNextStep(flood.errorCode)]).toEqual(['MFA_SEND_FLOOD', 42, 'wait']);
+    expect([flood.errorCode, flood.breakTimeSeconds, loginNextStep(flood.errorCode)]).toEqual([
+      'MFA_SEND_FLOOD',
+      42,
+      'wait',
+    ]);
     expect(kaspi.emailLogin.openLogins).toBe(0);
 
     await new Promise((resolve) => setTimeout(resolve, 700)); // the sandbox's own pause between two codes
     const started = await kaspi.emailLogin.begin('seller@example.kz', 'Sandbox-Pass-1');
     if (started.status !== 'code-required') throw new Error(`expected a code, got ${started.status}`);
     sandbox.injectFaults({ target: 'idmc', loginErrors: [{ errorCode: 'TIMEOUT_EXCEEDED' }] });
-    const expired = await loginError(kaspi.emailLogin.submitCode(started.loginId, sandbox.lastCode('seller@example.kz')!));
+    const expired = await loginError(
+      kaspi.emailLogin.submitCode(started.loginId, sandbox.lastCode('seller@example.kz')!),
+    );
     expect(loginNextStep(expired.errorCode)).toBe('new-code');
     expect(kaspi.emailLogin.openLogins).toBe(0);
   });
@@ -229,7 +266,12 @@ describe('the login service’s other answers (REFERENCE §1.3) get their next s
 
 describe('e-mail login like a person’s browser', () => {
   it('passes the login page’s check for headless browsers (the sandbox walls «HeadlessChrome» as Kaspi’s WAF does)', async () => {
-    const wall = await fetch(`${sandbox.idmcUrl}/login`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36' } });
+    const wall = await fetch(`${sandbox.idmcUrl}/login`, {
+      headers: {
+        'user-agent':
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      },
+    });
     expect(wall.status).toBe(403);
     const started = await kaspi.emailLogin.begin('nomfa@example.kz', 'Sandbox-Pass-2');
     expect(started.status).toBe('done');

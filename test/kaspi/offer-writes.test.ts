@@ -16,11 +16,14 @@ import {
 import { offerListResponse, parseKaspi, type CabinetOffer } from '../../src/kaspi/schemas.js';
 import { buildPriceListFile, priceListFileMisfit, PRICE_LIST_COLUMNS } from '../../src/preorders/price-list-file.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/kaspi/cabinet-offer-view-list.json', import.meta.url), 'utf8'));
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/cabinet-offer-view-list.json', import.meta.url), 'utf8'),
+);
 /** The recorded list item: PP1 tracked (stock 7 in `stocks`), PP2 on preorder 5 days, PP3 off sale and tracked. */
 const offer = parseKaspi(offerListResponse, fixture, 'fixture').data[0]!;
 /** The recorded item with some fields replaced, read as the client reads a list item. */
-const variant = (changes: Record<string, unknown>): CabinetOffer => parseKaspi(offerListResponse, { data: [{ ...fixture.data[0], ...changes }], total: 1 }, 'fixture').data[0]!;
+const variant = (changes: Record<string, unknown>): CabinetOffer =>
+  parseKaspi(offerListResponse, { data: [{ ...fixture.data[0], ...changes }], total: 1 }, 'fixture').data[0]!;
 const MERCHANT = '30297603';
 const ALMATY = '750000000';
 const ASTANA = '710000000';
@@ -34,7 +37,9 @@ const POINTS: StorePoint[] = [
 const ITEM_KEYS = ['merchantUid', 'sku', 'availabilities', 'model', 'cityPrices'];
 const STOCK_ECHOES = ['stockCount', 'stockSpecified', 'stockEnabled'];
 
-const capturedEnable = JSON.parse(readFileSync(new URL('../fixtures/kaspi/pricefeed-batch-enable.json', import.meta.url), 'utf8'))[0];
+const capturedEnable = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/pricefeed-batch-enable.json', import.meta.url), 'utf8'),
+)[0];
 
 /** The fixture priced apart: Almaty 24 990, Astana 26 490, and a city without a point of this merchant. */
 const apart = variant({
@@ -47,22 +52,36 @@ const apart = variant({
 
 /** The fixture with one price in both of its cities, as Kaspi reports it per city. */
 const same = variant({
-  allCityPrices: { [ALMATY]: { price: 24_990, oldPrice: null, discount: 0 }, [ASTANA]: { price: 24_990, oldPrice: null, discount: 0 } },
+  allCityPrices: {
+    [ALMATY]: { price: 24_990, oldPrice: null, discount: 0 },
+    [ASTANA]: { price: 24_990, oldPrice: null, discount: 0 },
+  },
 });
 
-const cityPriceMap = (item: { cityPrices: { cityId: string; value: number }[] }) => Object.fromEntries(item.cityPrices.map((entry) => [entry.cityId, entry.value]));
+const cityPriceMap = (item: { cityPrices: { cityId: string; value: number }[] }) =>
+  Object.fromEntries(item.cityPrices.map((entry) => [entry.cityId, entry.value]));
 
 describe('buildPricefeedItem (batch)', () => {
   it('builds exactly the item the cabinet’s «Выставить на продажу» sends', () => {
     const read = parseKaspi(
       offerListResponse,
       {
-        data: [{ sku: capturedEnable.sku, masterSku: '133206576', model: capturedEnable.model, price: 1120, availabilities: [{ storeId: '30067228_PP2', available: 'no' }] }],
+        data: [
+          {
+            sku: capturedEnable.sku,
+            masterSku: '133206576',
+            model: capturedEnable.model,
+            price: 1120,
+            availabilities: [{ storeId: '30067228_PP2', available: 'no' }],
+          },
+        ],
         total: 1,
       },
       'fixture',
     ).data[0]!;
-    const points: StorePoint[] = [{ storeId: '30067228_PP2', code: 'PP2', name: 'PP2', cityId: SHYMKENT, cityName: 'Шымкент', enabled: true }];
+    const points: StorePoint[] = [
+      { storeId: '30067228_PP2', code: 'PP2', name: 'PP2', cityId: SHYMKENT, cityName: 'Шымкент', enabled: true },
+    ];
     const item = buildPricefeedItem('30067228', read, { available: true }, points);
     expect(item).toEqual(capturedEnable);
     expect(Object.keys(item)).toEqual(ITEM_KEYS);
@@ -122,12 +141,17 @@ describe('buildPricefeedItem (batch)', () => {
     const almaty = buildPricefeedItem(MERCHANT, apart, { cityPrices: { [ALMATY]: 23_990 } }, POINTS);
     expect(cityPriceMap(almaty)).toEqual({ [ALMATY]: 23_990, [ASTANA]: 26_490 });
     // A city of allCityPrices without a point of this merchant is never written (a national list broke offers).
-    for (const item of [untouched, astana, almaty]) expect(item.cityPrices.map((entry) => entry.cityId)).not.toContain(SHYMKENT);
+    for (const item of [untouched, astana, almaty])
+      expect(item.cityPrices.map((entry) => entry.cityId)).not.toContain(SHYMKENT);
   });
 
   it('refuses a change for a city the offer is not sold in', () => {
-    expect(() => buildPricefeedItem(MERCHANT, apart, { cityPrices: { [SHYMKENT]: 22_000 } }, POINTS)).toThrow(/not sold in city 511010000/);
-    expect(() => buildPricefeedItem(MERCHANT, apart, { cityPrices: { [SHYMKENT]: 22_000 } }, POINTS)).toThrow(OfferWriteError);
+    expect(() => buildPricefeedItem(MERCHANT, apart, { cityPrices: { [SHYMKENT]: 22_000 } }, POINTS)).toThrow(
+      /not sold in city 511010000/,
+    );
+    expect(() => buildPricefeedItem(MERCHANT, apart, { cityPrices: { [SHYMKENT]: 22_000 } }, POINTS)).toThrow(
+      OfferWriteError,
+    );
   });
 
   it('prefixes bare point ids with the merchant', () => {
@@ -153,26 +177,53 @@ describe('buildPricefeedItem (batch)', () => {
     expect(() => buildPricefeedItem(MERCHANT, { ...offer, availabilities: [] }, {}, POINTS)).toThrow(OfferWriteError);
     expect(() => buildPricefeedItem(MERCHANT, offer, {}, [])).toThrow(/cities/);
     // Without its model a write could rename the offer.
-    expect(() => buildPricefeedItem(MERCHANT, variant({ ...same, model: undefined, title: 'Другое имя' }), {}, POINTS)).toThrow(/model/);
+    expect(() =>
+      buildPricefeedItem(MERCHANT, variant({ ...same, model: undefined, title: 'Другое имя' }), {}, POINTS),
+    ).toThrow(/model/);
     expect(() => buildPointSave(MERCHANT, variant({ model: undefined }), '30297603_PP1', 100, POINTS)).toThrow(/model/);
     const priceless = variant({ price: 0, minPrice: 0 });
-    expect(() => buildPricefeedItem(MERCHANT, priceless, { cityPrices: { [ALMATY]: 100 } }, POINTS)).toThrow(/cannot tell the price/);
+    expect(() => buildPricefeedItem(MERCHANT, priceless, { cityPrices: { [ALMATY]: 100 } }, POINTS)).toThrow(
+      /cannot tell the price/,
+    );
   });
 });
 
 describe('city prices as read', () => {
   it('reads each city’s own price from allCityPrices, the cityPrices variant, else the one price', () => {
-    expect(Object.fromEntries(offerCityPrices(MERCHANT, apart, POINTS))).toEqual({ [ALMATY]: 24_990, [ASTANA]: 26_490 });
-    const listed = variant({ cityPrices: [{ cityId: ASTANA, value: 27_000 }, { cityId: ALMATY, value: 25_000 }] });
-    expect(Object.fromEntries(offerCityPrices(MERCHANT, listed, POINTS))).toEqual({ [ALMATY]: 25_000, [ASTANA]: 27_000 });
+    expect(Object.fromEntries(offerCityPrices(MERCHANT, apart, POINTS))).toEqual({
+      [ALMATY]: 24_990,
+      [ASTANA]: 26_490,
+    });
+    const listed = variant({
+      cityPrices: [
+        { cityId: ASTANA, value: 27_000 },
+        { cityId: ALMATY, value: 25_000 },
+      ],
+    });
+    expect(Object.fromEntries(offerCityPrices(MERCHANT, listed, POINTS))).toEqual({
+      [ALMATY]: 25_000,
+      [ASTANA]: 27_000,
+    });
     // No city prices at all: the one price stands for a one-city offer only; across cities it could be any city's.
-    expect(Object.fromEntries(offerCityPrices(MERCHANT, offer, POINTS.filter((point) => point.cityId === ALMATY)))).toEqual({ [ALMATY]: 24_990 });
+    expect(
+      Object.fromEntries(
+        offerCityPrices(
+          MERCHANT,
+          offer,
+          POINTS.filter((point) => point.cityId === ALMATY),
+        ),
+      ),
+    ).toEqual({ [ALMATY]: 24_990 });
     expect(() => offerCityPrices(MERCHANT, offer, POINTS)).toThrow(/cannot tell the price of offer 061077339/);
     expect(() => buildPricefeedItem(MERCHANT, offer, { available: false }, POINTS)).toThrow(OfferWriteError);
     // Where Kaspi reports some cities, one it leaves out has no price we could know: never the offer's one price.
     const partial = variant({ cityPrices: [{ cityId: ASTANA, value: 27_000 }] });
-    expect(() => offerCityPrices(MERCHANT, partial, POINTS)).toThrow(/cannot tell the price of offer 061077339 in city 750000000/);
-    expect(() => buildPricefeedItem(MERCHANT, partial, { cityPrices: { [ASTANA]: 26_000 } }, POINTS)).toThrow(OfferWriteError);
+    expect(() => offerCityPrices(MERCHANT, partial, POINTS)).toThrow(
+      /cannot tell the price of offer 061077339 in city 750000000/,
+    );
+    expect(() => buildPricefeedItem(MERCHANT, partial, { cityPrices: { [ASTANA]: 26_000 } }, POINTS)).toThrow(
+      OfferWriteError,
+    );
     expect(cityPriceOf(MERCHANT, apart, POINTS, ASTANA)).toBe(26_490);
     expect(cityPriceOf(MERCHANT, apart, POINTS, SHYMKENT)).toBeUndefined();
     expect(cityPriceOf(MERCHANT, apart, [], ALMATY)).toBeUndefined();
@@ -184,10 +235,16 @@ describe('city prices as read', () => {
     expect(trackedStock(MERCHANT, offer, pp2!)).toBeUndefined();
     expect(trackedStock(MERCHANT, offer, pp3!)).toBe(10);
     // Tracked, but the answer carried no count: unknown, never 0 — a save would wipe the real stock.
-    const unread = variant({ ...apart, stocks: undefined, availabilities: [{ storeId: '30297603_PP1', available: 'yes', stockSpecified: true, stockCount: null }] });
+    const unread = variant({
+      ...apart,
+      stocks: undefined,
+      availabilities: [{ storeId: '30297603_PP1', available: 'yes', stockSpecified: true, stockCount: null }],
+    });
     expect(trackedStock(MERCHANT, unread, unread.availabilities[0]!)).toBeNull();
     expect(() => buildPointSave(MERCHANT, unread, '30297603_PP1', 24_000, POINTS)).toThrow(/count was not read/);
-    expect(() => buildPriceListFile(MERCHANT, [{ offer: unread, preorderDays: 1 }], POINTS.slice(0, 1))).rejects.toThrow(OfferWriteError);
+    expect(() =>
+      buildPriceListFile(MERCHANT, [{ offer: unread, preorderDays: 1 }], POINTS.slice(0, 1)),
+    ).rejects.toThrow(OfferWriteError);
   });
 });
 
@@ -203,17 +260,27 @@ describe('buildPointSave (the cabinet’s «Цена и остатки» save of
       model: 'Наушники X белые',
     });
     expect(Object.keys(body)).toEqual(['merchantUid', 'availabilities', 'cityPrices', 'sku', 'model']);
-    expect(validation).toEqual({ masterSku: 'm-123', availabilities: [{ storeId: 'PP2', cityId: ASTANA, available: 'yes', price: 25_990 }] });
+    expect(validation).toEqual({
+      masterSku: 'm-123',
+      availabilities: [{ storeId: 'PP2', cityId: ASTANA, available: 'yes', price: 25_990 }],
+    });
   });
 
   it('a tracked point carries its stock count, in the body and as the validation’s stock level', () => {
     const { body, validation } = buildPointSave(MERCHANT, apart, '30297603_PP1', 23_990, POINTS);
     expect(body.availabilities).toEqual([{ available: 'yes', storeId: '30297603_PP1', stockCount: 7 }]);
     expect(body.cityPrices).toEqual([{ cityId: ALMATY, value: 23_990 }]);
-    expect(validation.availabilities).toEqual([{ storeId: 'PP1', cityId: ALMATY, available: 'yes', price: 23_990, stockLevel: 7 }]);
+    expect(validation.availabilities).toEqual([
+      { storeId: 'PP1', cityId: ALMATY, available: 'yes', price: 23_990, stockLevel: 7 },
+    ]);
     const offPoint = buildPointSave(MERCHANT, apart, '30297603_PP3', 23_990, POINTS);
     expect(offPoint.body.availabilities).toEqual([{ available: 'no', storeId: '30297603_PP3', stockCount: 10 }]);
-    expect(offPoint.validation.availabilities[0]).toMatchObject({ storeId: 'PP3', cityId: ALMATY, available: 'no', stockLevel: 10 });
+    expect(offPoint.validation.availabilities[0]).toMatchObject({
+      storeId: 'PP3',
+      cityId: ALMATY,
+      available: 'no',
+      stockLevel: 10,
+    });
   });
 
   it.each([
@@ -225,7 +292,15 @@ describe('buildPointSave (the cabinet’s «Цена и остатки» save of
   });
 
   it('refuses a point the store does not know (no city to price it in)', () => {
-    expect(() => buildPointSave(MERCHANT, apart, '30297603_PP2', 25_990, POINTS.filter((point) => point.code !== 'PP2'))).toThrow(/no point/);
+    expect(() =>
+      buildPointSave(
+        MERCHANT,
+        apart,
+        '30297603_PP2',
+        25_990,
+        POINTS.filter((point) => point.code !== 'PP2'),
+      ),
+    ).toThrow(/no point/);
   });
 });
 
@@ -283,14 +358,18 @@ describe('price-list file', () => {
   });
 
   it('is never built for an offer priced differently in its cities: its one price column would flatten them', async () => {
-    await expect(buildPriceListFile(MERCHANT, [{ offer: apart, preorderDays: 3 }], POINTS)).rejects.toThrow(OfferWriteError);
+    await expect(buildPriceListFile(MERCHANT, [{ offer: apart, preorderDays: 3 }], POINTS)).rejects.toThrow(
+      OfferWriteError,
+    );
   });
 
   it('does not fit an offer priced differently in its cities, or with mixed days', () => {
     const allPoints = POINTS.map((point) => ({ storeId: point.storeId, days: 5 }));
     expect(priceListFileMisfit(MERCHANT, same, allPoints, POINTS)).toBeUndefined();
     expect(priceListFileMisfit(MERCHANT, apart, allPoints, POINTS)).toBe('city-prices');
-    expect(priceListFileMisfit(MERCHANT, same, [...allPoints.slice(0, 2), { storeId: '30297603_PP3', days: 6 }], POINTS)).toBe('mixed-days');
+    expect(
+      priceListFileMisfit(MERCHANT, same, [...allPoints.slice(0, 2), { storeId: '30297603_PP3', days: 6 }], POINTS),
+    ).toBe('mixed-days');
     // Cities that cannot be told (points unknown) are not a file's job either.
     expect(priceListFileMisfit(MERCHANT, offer, allPoints, [])).toBe('city-prices');
   });

@@ -16,12 +16,18 @@ describe('normalizeKazakhPhone', () => {
     expect(normalizeKazakhPhone(input)).toBe(expected);
   });
 
-  it.each(['', 'abc', '12345', '+7 927 123 45 67', '+1 415 555 0100', '870123456789', '+7 701 234 56 7x', '7012345678; drop table'])(
-    'refuses %j',
-    (input) => {
-      expect(normalizeKazakhPhone(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    '12345',
+    '+7 927 123 45 67',
+    '+1 415 555 0100',
+    '870123456789',
+    '+7 701 234 56 7x',
+    '7012345678; drop table',
+  ])('refuses %j', (input) => {
+    expect(normalizeKazakhPhone(input)).toBeUndefined();
+  });
 
   it('masks for logs and chats', () => {
     expect(maskPhone('+7 (701) 234-56-78')).toBe('+7 (701) ***-**-78');
@@ -31,7 +37,10 @@ describe('normalizeKazakhPhone', () => {
 describe('CookieJar', () => {
   it('absorbs Set-Cookie headers, replaces values and drops expired cookies', () => {
     const jar = new CookieJar();
-    expect(jar.absorb(['MS_AUTH_SSO=a1; Path=/; HttpOnly; SameSite=Lax', 'mc-session=s1; Path=/'])).toEqual(['MS_AUTH_SSO', 'mc-session']);
+    expect(jar.absorb(['MS_AUTH_SSO=a1; Path=/; HttpOnly; SameSite=Lax', 'mc-session=s1; Path=/'])).toEqual([
+      'MS_AUTH_SSO',
+      'mc-session',
+    ]);
     expect(jar.absorb('MS_AUTH_SSO=a2; Path=/')).toEqual(['MS_AUTH_SSO']);
     expect(jar.absorb('MS_AUTH_SSO=a2; Path=/')).toEqual([]);
     expect(jar.header()).toBe('MS_AUTH_SSO=a2; mc-session=s1');

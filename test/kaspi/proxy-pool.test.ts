@@ -9,7 +9,12 @@ import { captureLogger } from '../helpers/logs.js';
 const PROXIES = ['http://127.0.0.2:8001', 'http://user:p%40ss@127.0.0.3:8002', 'http://127.0.0.4:8003'];
 
 function pool(options: { rps?: number; exitPauseMs?: number } = {}) {
-  const limits = new KaspiLimits(new MemoryLimitStore(), { offersRps: options.rps ?? 20, pricefeedRps: 1.5, changesPerWindow: 240, exitPauseMs: options.exitPauseMs ?? 60_000 });
+  const limits = new KaspiLimits(new MemoryLimitStore(), {
+    offersRps: options.rps ?? 20,
+    pricefeedRps: 1.5,
+    changesPerWindow: 240,
+    exitPauseMs: options.exitPauseMs ?? 60_000,
+  });
   return new ProxyPool(PROXIES, limits, captureLogger('silent').logger, { benchAfterFailures: 3, benchMs: 60_000 });
 }
 
@@ -17,7 +22,12 @@ describe('ProxyPool', () => {
   it('turns proxy URLs into exits without exposing credentials in their id', () => {
     const exit = proxyToExit(PROXIES[1]!);
     expect(exit.id).toBe('http://127.0.0.3:8002');
-    expect(exit.config).toEqual({ protocol: 'http', host: '127.0.0.3', port: 8002, auth: { username: 'user', password: 'p@ss' } });
+    expect(exit.config).toEqual({
+      protocol: 'http',
+      host: '127.0.0.3',
+      port: 8002,
+      auth: { username: 'user', password: 'p@ss' },
+    });
   });
 
   it('spreads requests evenly over the exits', async () => {
@@ -32,7 +42,9 @@ describe('ProxyPool', () => {
   it('a burst is spread so every exit works at its limit: no exit idles while another has a queue', async () => {
     const proxies = pool({ rps: 20 }); // 50 ms per exit
     const started = Date.now();
-    const served = await Promise.all(Array.from({ length: 30 }, async () => ({ id: (await proxies.acquire()).id, at: Date.now() - started })));
+    const served = await Promise.all(
+      Array.from({ length: 30 }, async () => ({ id: (await proxies.acquire()).id, at: Date.now() - started })),
+    );
     const counts = new Map<string, number>();
     for (const { id } of served) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect([...counts.values()]).toEqual([10, 10, 10]);

@@ -16,7 +16,11 @@ import {
 
 const i18n = createI18n();
 const keysOf = (locale: string) =>
-  new Set([...readFileSync(join(LOCALES_DIR, `${locale}.ftl`), 'utf8').matchAll(/^([a-z][\w-]*)\s*=/gm)].map((match) => match[1]!));
+  new Set(
+    [...readFileSync(join(LOCALES_DIR, `${locale}.ftl`), 'utf8').matchAll(/^([a-z][\w-]*)\s*=/gm)].map(
+      (match) => match[1]!,
+    ),
+  );
 
 const LOGIN_CODES = [
   'MFA_SEND_FLOOD',
@@ -70,14 +74,18 @@ describe('Kaspi errors in the seller’s language', () => {
   });
 
   it('distinguishes each login code a seller can act on (no generic fallback)', () => {
-    for (const code of LOGIN_CODES.filter((code) => !['NO_SESSION', 'FAILED', 'MFA_CODE_TOO_MANY_SEND'].includes(code))) {
+    for (const code of LOGIN_CODES.filter(
+      (code) => !['NO_SESSION', 'FAILED', 'MFA_CODE_TOO_MANY_SEND'].includes(code),
+    )) {
       expect(new KaspiLoginError('x', 'e', code).sellerMessage, code).not.toBe('kaspi-login-failed');
     }
   });
 
   it('tells how long to wait, in Russian by default', () => {
     const flood = sellerMessageOf(new KaspiLoginError('x', 'e', 'MFA_SEND_FLOOD', 122));
-    expect(i18n.t('ru', flood.key, flood.variables)).toBe('Kaspi просит подождать перед новым кодом: ещё 122 сек. Затем отправьте номер снова.');
+    expect(i18n.t('ru', flood.key, flood.variables)).toBe(
+      'Kaspi просит подождать перед новым кодом: ещё 122 сек. Затем отправьте номер снова.',
+    );
     const limited = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 29 * 60_000 + 1, 'merchant-writes'));
     expect(i18n.t('ru', limited.key, limited.variables)).toContain('через 30 мин');
   });
@@ -88,11 +96,20 @@ describe('Kaspi errors in the seller’s language', () => {
     const blocked = sellerMessageOf(new KaspiIpBlockedError('x', 'e', 403, 'direct'));
     // A 429 on a cabinet read (a sync) is told as slowed-down requests, not as a change not sent.
     const syncRead = sellerMessageOf(new KaspiRateLimitedError('x', 'e', 60_000, 'merchant-writes'), true);
-    expect(i18n.t('ru', syncRead.key, syncRead.variables)).toBe('Kaspi просит подождать с запросами. Попробуйте снова примерно через 1 мин.');
-    expect(i18n.t('ru', writes.key, writes.variables)).toMatch(/^Не отправлено: .*ограничил изменения.*Попробуйте снова примерно через 30 мин/);
-    expect(i18n.t('ru', reads.key, reads.variables)).toBe('Kaspi просит подождать с запросами. Попробуйте снова примерно через 2 мин.');
+    expect(i18n.t('ru', syncRead.key, syncRead.variables)).toBe(
+      'Kaspi просит подождать с запросами. Попробуйте снова примерно через 1 мин.',
+    );
+    expect(i18n.t('ru', writes.key, writes.variables)).toMatch(
+      /^Не отправлено: .*ограничил изменения.*Попробуйте снова примерно через 30 мин/,
+    );
+    expect(i18n.t('ru', reads.key, reads.variables)).toBe(
+      'Kaspi просит подождать с запросами. Попробуйте снова примерно через 2 мин.',
+    );
     for (const { key, variables } of [writes, reads, blocked]) {
-      for (const locale of LOCALES) expect(i18n.t(locale, key, variables), `${locale}: ${key}`).not.toMatch(/автоматически|повторим сами|өзіміз|automatically|by ourselves/i);
+      for (const locale of LOCALES)
+        expect(i18n.t(locale, key, variables), `${locale}: ${key}`).not.toMatch(
+          /автоматически|повторим сами|өзіміз|automatically|by ourselves/i,
+        );
     }
   });
 });

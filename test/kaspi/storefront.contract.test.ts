@@ -9,7 +9,9 @@ import { startForwardProxy } from '../helpers/forward-proxy.js';
 import { kaspiFor } from '../helpers/kaspi.js';
 import { captureLogger } from '../helpers/logs.js';
 
-const sample = JSON.parse(readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8'));
+const sample = JSON.parse(
+  readFileSync(new URL('../fixtures/kaspi/storefront-offers-102298404.json', import.meta.url), 'utf8'),
+);
 const ALMATY = '750000000';
 
 let sandbox: KaspiSandbox;
@@ -17,7 +19,13 @@ const proxies: Awaited<ReturnType<typeof startForwardProxy>>[] = [];
 const { logger } = captureLogger('warn');
 
 beforeAll(async () => {
-  sandbox = await startKaspiSandbox({ seed: 5, timeScale: 20, rivalTickMs: 0, productsPerMerchant: 60, logger: captureLogger('silent').logger });
+  sandbox = await startKaspiSandbox({
+    seed: 5,
+    timeScale: 20,
+    rivalTickMs: 0,
+    productsPerMerchant: 60,
+    logger: captureLogger('silent').logger,
+  });
   proxies.push(await startForwardProxy('127.0.0.2'), await startForwardProxy('127.0.0.3'));
 });
 afterAll(async () => {
@@ -51,7 +59,9 @@ describe('storefront client against the Kaspi sandbox', () => {
 
   it('returns our own offer among them, with the price Kaspi shows for it', async () => {
     const kaspi = kaspiFor(sandbox, logger);
-    const own = sandbox.catalogue('30067228').find((offer) => offer.availabilities.some((a) => a.storeId === '30067228_PP1' && a.available === 'yes'))!;
+    const own = sandbox
+      .catalogue('30067228')
+      .find((offer) => offer.availabilities.some((a) => a.storeId === '30067228_PP1' && a.available === 'yes'))!;
     const view = await kaspi.storefront.offers(String(own.masterSku), ALMATY);
     const mine = view.offers.find((offer) => offer.merchantId === '30067228');
     expect(mine?.price).toBe(Math.round(own.allCityPrices?.[ALMATY]?.price ?? own.price));
@@ -60,7 +70,9 @@ describe('storefront client against the Kaspi sandbox', () => {
 
   it('pages through a product with more than 64 offers', async () => {
     const kaspi = kaspiFor(sandbox, logger);
-    const busy = sandbox.catalogue('30067228').find((offer) => sandbox.storefront(String(offer.masterSku), ALMATY).length > 64);
+    const busy = sandbox
+      .catalogue('30067228')
+      .find((offer) => sandbox.storefront(String(offer.masterSku), ALMATY).length > 64);
     if (!busy) return expect(sandbox.storefront('102298404', ALMATY).length).toBeGreaterThan(0);
     const view = await kaspi.storefront.offers(String(busy.masterSku), ALMATY);
     expect(view.total).toBe(sandbox.storefront(String(busy.masterSku), ALMATY).length);
@@ -85,7 +97,9 @@ describe('storefront client against the Kaspi sandbox', () => {
       const view = await kaspi.storefront.offers('102298404', ALMATY);
       const listed = sandbox.storefront('102298404', ALMATY);
       const merchants = listed.map((offer) => String(offer.merchantId));
-      expect(view.offers.map((offer) => offer.merchantId).sort()).toEqual(merchants.filter((id) => id !== merchants[1]).sort());
+      expect(view.offers.map((offer) => offer.merchantId).sort()).toEqual(
+        merchants.filter((id) => id !== merchants[1]).sort(),
+      );
       expect(view.offers.find((offer) => offer.merchantId === merchants[2])!.merchantName).toBe(merchants[2]);
       expect(view.total).toBe(listed.length); // what Kaspi listed, the odd one included
     } finally {
@@ -101,9 +115,15 @@ describe('storefront client against the Kaspi sandbox', () => {
   });
 
   it('stays under Kaspi’s per-IP limit at the configured rate over two exits: no 403', async () => {
-    const kaspi = kaspiFor(sandbox, logger, { KASPI_OFFERS_RPS: '8', KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(',') });
+    const kaspi = kaspiFor(sandbox, logger, {
+      KASPI_OFFERS_RPS: '8',
+      KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(','),
+    });
     const before = sandbox.stats().storefront403;
-    const skus = sandbox.catalogue('30067228').slice(0, 48).map((offer) => String(offer.masterSku));
+    const skus = sandbox
+      .catalogue('30067228')
+      .slice(0, 48)
+      .map((offer) => String(offer.masterSku));
     expect(skus).toHaveLength(48);
     const started = performance.now();
     await Promise.all(skus.map((sku) => kaspi.storefront.offers(sku, ALMATY)));
@@ -112,13 +132,19 @@ describe('storefront client against the Kaspi sandbox', () => {
     const perExit = proxies.map((proxy) => proxy.requests());
     expect(Math.min(...perExit), `requests per exit: ${perExit.join(', ')}`).toBeGreaterThanOrEqual(16);
     // Paced, not burst: 48 requests at 8/s on each of 2 exits need at least 23 intervals of 125 ms.
-    expect(seconds).toBeGreaterThan((23 * 0.125) * 0.95);
+    expect(seconds).toBeGreaterThan(23 * 0.125 * 0.95);
   });
 
   it('after a 403 pauses that exit and finishes the work on the other', async () => {
-    const kaspi = kaspiFor(sandbox, logger, { KASPI_OFFERS_RPS: '40', KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(',') });
+    const kaspi = kaspiFor(sandbox, logger, {
+      KASPI_OFFERS_RPS: '40',
+      KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(','),
+    });
     const before = sandbox.stats().storefront403;
-    const skus = sandbox.catalogue('30067228').slice(0, 30).map((offer) => String(offer.masterSku));
+    const skus = sandbox
+      .catalogue('30067228')
+      .slice(0, 30)
+      .map((offer) => String(offer.masterSku));
     const results = await Promise.allSettled(skus.map((sku) => kaspi.storefront.offers(sku, ALMATY)));
     expect(sandbox.stats().storefront403 - before).toBeGreaterThan(0); // 40/s is above the sandbox's 15/s
     const paused = (await kaspi.pool.status()).filter((exit) => exit.pausedUntil !== undefined);
@@ -127,7 +153,10 @@ describe('storefront client against the Kaspi sandbox', () => {
   });
 
   it('treats an HTML wall as a block and goes through another exit', async () => {
-    const kaspi = kaspiFor(sandbox, logger, { KASPI_OFFERS_RPS: '5', KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(',') });
+    const kaspi = kaspiFor(sandbox, logger, {
+      KASPI_OFFERS_RPS: '5',
+      KASPI_PROXIES: proxies.map((proxy) => proxy.url).join(','),
+    });
     await new Promise((resolve) => setTimeout(resolve, 700)); // let the previous test's IP blocks (0.5 s here) pass
     sandbox.injectFaults({ target: 'storefront', htmlWall: 1 });
     const view = await kaspi.storefront.offers('102298404', ALMATY);
@@ -142,7 +171,15 @@ describe('kaspi-bot offers', () => {
       execFile(
         process.execPath,
         [join(import.meta.dirname, '../../bin/kaspi-bot.js'), 'offers', '102298404', '--city', ALMATY],
-        { env: { PATH: process.env.PATH ?? '', KASPI_IDMC_URL: sandbox.idmcUrl, KASPI_MC_URL: sandbox.mcUrl, KASPI_SHOP_URL: sandbox.shopUrl, LOG_LEVEL: 'error' } },
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            KASPI_IDMC_URL: sandbox.idmcUrl,
+            KASPI_MC_URL: sandbox.mcUrl,
+            KASPI_SHOP_URL: sandbox.shopUrl,
+            LOG_LEVEL: 'error',
+          },
+        },
         (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
       );
     });
@@ -150,6 +187,8 @@ describe('kaspi-bot offers', () => {
     expect(output.code).toBe(0);
     const printed = JSON.parse(output.stdout);
     expect(printed).toMatchObject({ masterSku: '102298404', cityId: ALMATY });
-    expect(printed.offers.map((offer: { merchantName: string }) => offer.merchantName)).toEqual(expect.arrayContaining(['Tehno Trade', 'ProUnit']));
+    expect(printed.offers.map((offer: { merchantName: string }) => offer.merchantName)).toEqual(
+      expect.arrayContaining(['Tehno Trade', 'ProUnit']),
+    );
   });
 });

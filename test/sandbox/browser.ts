@@ -7,12 +7,16 @@ import { expect, onTestFailed } from 'vitest';
 import { launchChromium } from '../../src/browser/chromium.js';
 
 /** Where a failing browser test leaves a picture of the page it saw. */
-export const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
+const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
 /** Debian Chromium with a phone-sized page, as a seller would hold it. */
 export async function openPhonePage(url: string): Promise<{ browser: Browser; page: Page; errors: string[] }> {
   const browser = await launchChromium(undefined);
-  const context = await browser.newContext({ viewport: { width: 412, height: 860 }, locale: 'ru-RU', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 412, height: 860 },
+    locale: 'ru-RU',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

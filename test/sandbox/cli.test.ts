@@ -41,7 +41,8 @@ describe('kaspi-bot sandbox', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 90_000;
-      while (!/Ctrl-C останавливает всё/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!/Ctrl-C останавливает всё/.test(stdout) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(stdout, stderr).toMatch(/Откройте чат \/ Open the chat: {2}http:\/\/127\.0\.0\.1:\d+\//);
       expect(stdout).toContain('+7 (701) 000-00-01  → Sandbox Electronics');
       expect(stdout).toMatch(/Айгерим\s+\+7 701 000 00 01/);
@@ -54,7 +55,9 @@ describe('kaspi-bot sandbox', () => {
       const state = (await (await fetch(`${url}sandbox-api/state`)).json()) as { sellers: { first_name: string }[] };
       expect(state.sellers.map((seller) => seller.first_name)).toEqual(['Айгерим', 'Ерлан']);
       // The bot is really there: it has published its commands to the emulator.
-      const chat = (await (await fetch(`${url}sandbox-api/chats/700000001`)).json()) as { commands: { command: string }[] };
+      const chat = (await (await fetch(`${url}sandbox-api/chats/700000001`)).json()) as {
+        commands: { command: string }[];
+      };
       expect(chat.commands.map((command) => command.command)).toContain('login');
       // The embedded database lives in the sandbox's own directory, with its key.
       expect(existsSync(join(dataDir, SANDBOX_MARKER))).toBe(true);
@@ -99,8 +102,13 @@ describe('kaspi-bot sandbox', () => {
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -81,7 +81,9 @@ describe('kaspi-bot sandbox in a browser', () => {
     expect(health.status).toBe(200);
     const port = new URL(sandbox.healthUrl).port;
     // Any address of this machine other than loopback must refuse: a demo on a laptop is not a LAN service.
-    const outside = Object.values(networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal);
     expect(outside, 'this test needs a non-loopback IPv4 address to connect from').toBeDefined();
     if (outside) {
       const refused = await new Promise<boolean>((resolve) => {
@@ -121,25 +123,26 @@ describe('kaspi-bot sandbox in a browser', () => {
     screenshotOnFailure(() => page, 'sandbox-sync');
     await tap(botMessage('подключён'), 'Синхронизировать');
     const total = sandbox.kaspi.catalogue(MERCHANT).length;
-    const done = await awaitBot(new RegExp(`Sandbox Electronics: товаров синхронизировано — ${total}\\. Новых: ${total}`), 60_000);
+    const done = await awaitBot(
+      new RegExp(`Sandbox Electronics: товаров синхронизировано — ${total}\\. Новых: ${total}`),
+      60_000,
+    );
     expect(await done.locator('.meta').textContent()).toContain('изменено');
   }, 90_000);
 
   it('opens a product from the list and changes its price; the message turns into «applied» when Kaspi applied it', async () => {
     screenshotOnFailure(() => page, 'sandbox-price');
     // A product on sale with rivals in Almaty (where the demper looks), priced well above Kaspi's minimum.
-    target = sandbox.kaspi
-      .catalogue(MERCHANT)
-      .find(
-        (offer) =>
-          offer.available &&
-          offer.price >= 20_000 &&
-          offer.masterSku !== SAMPLE_MASTER_SKU &&
-          sandbox.kaspi.storefront(offer.masterSku, CITIES[0]!).length > 2 &&
-          // One price in both cities and on sale in both: a new price goes to every city without asking which.
-          offer.availabilities.every((point) => point.available === 'yes') &&
-          new Set(Object.values(offer.allCityPrices).map((entry) => entry.price)).size === 1,
-      )!;
+    target = sandbox.kaspi.catalogue(MERCHANT).find(
+      (offer) =>
+        offer.available &&
+        offer.price >= 20_000 &&
+        offer.masterSku !== SAMPLE_MASTER_SKU &&
+        sandbox.kaspi.storefront(offer.masterSku, CITIES[0]!).length > 2 &&
+        // One price in both cities and on sale in both: a new price goes to every city without asking which.
+        offer.availabilities.every((point) => point.available === 'yes') &&
+        new Set(Object.values(offer.allCityPrices).map((entry) => entry.price)).size === 1,
+    )!;
     expect(target).toBeDefined();
     await type(`/products ${target.sku}`);
     const found = await awaitBot(/Поиск/);
@@ -155,7 +158,9 @@ describe('kaspi-bot sandbox in a browser', () => {
     const applied = await awaitBot('Kaspi применил цену', 30_000);
     expect(await applied.locator('.meta').textContent()).toContain('изменено');
     expect(digits(await applied.textContent())).toContain(`→${manualPrice}₸`);
-    await eventually(() => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price).toBe(manualPrice);
+    await eventually(() => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price).toBe(
+      manualPrice,
+    );
   }, 90_000);
 
   it('turns the demper on for the product and the store, and a digest arrives after a rival undercuts us', async () => {
@@ -171,8 +176,17 @@ describe('kaspi-bot sandbox in a browser', () => {
     // A rival moves: 1 000 ₸ under us in every city; nobody else is cheaper.
     const rivalPrice = manualPrice - 1_000;
     for (const city of CITIES) {
-      const rivals = (sandbox.kaspi.storefront(target.masterSku, city) as { merchantId: string; price: number }[]).filter((offer) => offer.merchantId !== MERCHANT);
-      rivals.forEach((rival, index) => sandbox.kaspi.setRivalPrice(target.masterSku, city, rival.merchantId, index === 0 ? rivalPrice : Math.max(rival.price, rivalPrice + 500)));
+      const rivals = (
+        sandbox.kaspi.storefront(target.masterSku, city) as { merchantId: string; price: number }[]
+      ).filter((offer) => offer.merchantId !== MERCHANT);
+      rivals.forEach((rival, index) =>
+        sandbox.kaspi.setRivalPrice(
+          target.masterSku,
+          city,
+          rival.merchantId,
+          index === 0 ? rivalPrice : Math.max(rival.price, rivalPrice + 500),
+        ),
+      );
     }
 
     await type('/demper');
@@ -184,8 +198,16 @@ describe('kaspi-bot sandbox in a browser', () => {
     expect(text).toContain(`Алматы:${manualPrice}₸→${rivalPrice - 10}₸`);
     expect(text).toContain(`Астана:${manualPrice}₸→${rivalPrice - 10}₸`);
     expect(await textOf(digest)).toMatch(/дешевле, чтобы быть первыми/);
-    expect(await digest.locator('.ik-button').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Остановить демпер'), expect.stringContaining('Вернуть прежние цены')]));
-    await eventually(() => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price, 20_000).toBe(rivalPrice - 10);
+    expect(await digest.locator('.ik-button').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Остановить демпер'),
+        expect.stringContaining('Вернуть прежние цены'),
+      ]),
+    );
+    await eventually(
+      () => sandbox.kaspi.catalogue(MERCHANT).find((offer) => offer.sku === target.sku)?.price,
+      20_000,
+    ).toBe(rivalPrice - 10);
   }, 90_000);
 
   it('shows the price history with its chart as a photo', async () => {
@@ -195,14 +217,18 @@ describe('kaspi-bot sandbox in a browser', () => {
     await awaitBot(/📈/);
     const image = page.locator('.photo img').nth(photosBefore);
     await image.waitFor({ timeout: 20_000 });
-    await eventually(() => image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+    await eventually(() =>
+      image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(100);
   }, 60_000);
 
   it('downloads the preorder Excel from /preorders and opens it with exceljs', async () => {
     screenshotOnFailure(() => page, 'sandbox-preorders');
     await type('/preorders');
     await tap(await awaitBot(/Предзаказы · Sandbox Electronics/), 'Скачать Excel');
-    const file = page.locator('.msg-row.from-bot', { has: page.locator('a.document', { hasText: 'preorders-30067228' }) }).last();
+    const file = page
+      .locator('.msg-row.from-bot', { has: page.locator('a.document', { hasText: 'preorders-30067228' }) })
+      .last();
     await file.waitFor({ timeout: 20_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), file.locator('a.document').click()]);
     expect(download.suggestedFilename()).toMatch(/^preorders-30067228-\d{4}-\d{2}-\d{2}\.xlsx$/);
@@ -211,7 +237,9 @@ describe('kaspi-bot sandbox in a browser', () => {
     await workbook.xlsx.load((await readFile((await download.path())!)) as never);
     const sheet = workbook.getWorksheet('Предзаказы')!;
     expect(sheet).toBeDefined();
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(expect.arrayContaining(['SKU', 'PP1 Алматы', 'PP2 Астана']));
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(
+      expect.arrayContaining(['SKU', 'PP1 Алматы', 'PP2 Астана']),
+    );
     const skus: string[] = [];
     sheet.eachRow((row, index) => {
       if (index > 1) skus.push(String(row.getCell(1).value));
@@ -220,7 +248,12 @@ describe('kaspi-bot sandbox in a browser', () => {
     const count = Number(/Предзаказы: (\d+)/.exec((await file.locator('.text').textContent()) ?? '')?.[1]);
     expect(skus).toHaveLength(count);
     expect(count).toBeGreaterThan(0);
-    const onPreorder = new Set(sandbox.kaspi.catalogue(MERCHANT).filter((offer) => offer.availabilities.some((point) => (point.preOrder ?? 0) > 0)).map((offer) => offer.sku));
+    const onPreorder = new Set(
+      sandbox.kaspi
+        .catalogue(MERCHANT)
+        .filter((offer) => offer.availabilities.some((point) => (point.preOrder ?? 0) > 0))
+        .map((offer) => offer.sku),
+    );
     for (const sku of skus) expect(onPreorder.has(sku), sku).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 60_000);

@@ -39,7 +39,11 @@ const row = (messageId: number) => page.locator(`.msg-row[data-message-id="${mes
 beforeAll(async () => {
   telegram = await startFakeTelegram({
     token: TOKEN,
-    webChat: { sellers: [AIGERIM, ERLAN], phoneHints: [{ phone: '+7 701 000 00 03', label: 'без магазинов' }], botDescription: 'Тестовый бот' },
+    webChat: {
+      sellers: [AIGERIM, ERLAN],
+      phoneHints: [{ phone: '+7 701 000 00 03', label: 'без магазинов' }],
+      botDescription: 'Тестовый бот',
+    },
   });
   api = new Api(TOKEN, { apiRoot: telegram.apiRoot });
   await api.setMyCommands([
@@ -65,7 +69,10 @@ describe('the web chat page of the Bot API emulator', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[^']+'/);
     expect(await response.text()).toContain('lang="ru"');
-    const state = (await (await fetch(`${telegram.apiRoot}/sandbox-api/state`)).json()) as { sellers: WebSeller[]; bot: { username: string } };
+    const state = (await (await fetch(`${telegram.apiRoot}/sandbox-api/state`)).json()) as {
+      sellers: WebSeller[];
+      bot: { username: string };
+    };
     expect(state.sellers.map((seller) => seller.first_name)).toEqual(['Айгерим', 'Ерлан']);
     expect(state.bot.username).toBe('kaspi_sandbox_bot');
     // The Bot API is untouched: same answers, and the web endpoints are not API methods.
@@ -133,7 +140,11 @@ describe('the web chat page of the Bot API emulator', () => {
 
   it('presses inline buttons, shows the answer, edits in place and removes deleted messages', async () => {
     screenshotOnFailure(() => page, 'web-chat-inline');
-    const keyboard = new InlineKeyboard().text('Товары', 'menu:products').text('Демпер', 'menu:demper').row().url('Kaspi', 'https://kaspi.kz');
+    const keyboard = new InlineKeyboard()
+      .text('Товары', 'menu:products')
+      .text('Демпер', 'menu:demper')
+      .row()
+      .url('Kaspi', 'https://kaspi.kz');
     const menu = await api.sendMessage(AIGERIM.id, 'Главное меню', { reply_markup: keyboard });
     await row(menu.message_id).locator('.ik-button', { hasText: 'Демпер' }).click();
     const update = await nextUpdate((candidate) => candidate.callback_query?.data === 'menu:demper');
@@ -144,13 +155,20 @@ describe('the web chat page of the Bot API emulator', () => {
     await eventually(() => textOf(page.locator('#toast'))).toBe('Открываю демпер');
     await eventually(() => row(menu.message_id).locator('.ik-button.loading').count()).toBe(0);
 
-    await api.editMessageText(AIGERIM.id, menu.message_id, 'Демпер <b>включён</b>', { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text('Выключить', 'demper:off') });
+    await api.editMessageText(AIGERIM.id, menu.message_id, 'Демпер <b>включён</b>', {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text('Выключить', 'demper:off'),
+    });
     await eventually(() => textOf(row(menu.message_id).locator('.text b'))).toBe('включён');
     await eventually(() => textOf(row(menu.message_id).locator('.meta'))).toContain('изменено');
     await eventually(() => row(menu.message_id).locator('.ik-button').allTextContents()).toEqual(['Выключить']);
     // Same place in the chat: the edited message is still before the ones that came after it.
     const later = await api.sendMessage(AIGERIM.id, 'потом');
-    const ids = await page.locator('.msg-row').evaluateAll((nodes) => nodes.map((node) => Number((node as unknown as { dataset: { messageId: string } }).dataset.messageId)));
+    const ids = await page
+      .locator('.msg-row')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => Number((node as unknown as { dataset: { messageId: string } }).dataset.messageId)),
+      );
     expect(ids.indexOf(menu.message_id)).toBeLessThan(ids.indexOf(later.message_id));
 
     await api.sendChatAction(AIGERIM.id, 'typing');
@@ -159,7 +177,10 @@ describe('the web chat page of the Bot API emulator', () => {
     await eventually(() => row(later.message_id).count()).toBe(0);
     await eventually(() => textOf(page.locator('#bot-status'))).toBe('печатает…');
 
-    await api.answerCallbackQuery((await pressAndWait(menu.message_id, 'Выключить')).id, { text: 'Точно выключить?', show_alert: true });
+    await api.answerCallbackQuery((await pressAndWait(menu.message_id, 'Выключить')).id, {
+      text: 'Точно выключить?',
+      show_alert: true,
+    });
     await eventually(() => textOf(page.locator('#dialog-text'))).toBe('Точно выключить?');
     await page.locator('#dialog-ok').click();
     await eventually(() => page.locator('#dialog-overlay').isVisible()).toBe(false);
@@ -168,7 +189,13 @@ describe('the web chat page of the Bot API emulator', () => {
   it('shows a reply keyboard, shares the seller’s contact after asking, and hides a one-time keyboard', async () => {
     screenshotOnFailure(() => page, 'web-chat-contact');
     await api.sendMessage(AIGERIM.id, 'Отправьте номер', {
-      reply_markup: new Keyboard().requestContact('📱 Поделиться номером').row().text('Отмена').resized().oneTime().placeholder('+7 7XX XXX XX XX'),
+      reply_markup: new Keyboard()
+        .requestContact('📱 Поделиться номером')
+        .row()
+        .text('Отмена')
+        .resized()
+        .oneTime()
+        .placeholder('+7 7XX XXX XX XX'),
     });
     await eventually(() => page.locator('.rk-button').allTextContents()).toEqual(['📱 Поделиться номером', 'Отмена']);
     await eventually(() => page.locator('#input').getAttribute('placeholder')).toBe('+7 7XX XXX XX XX');
@@ -176,7 +203,11 @@ describe('the web chat page of the Bot API emulator', () => {
     await eventually(() => textOf(page.locator('#dialog-text'))).toContain('+7 701 000 00 01');
     await page.locator('#dialog-ok').click();
     const update = await nextUpdate((candidate) => candidate.message?.contact !== undefined);
-    expect(update.message!.contact).toMatchObject({ phone_number: '77010000001', first_name: 'Айгерим', user_id: AIGERIM.id });
+    expect(update.message!.contact).toMatchObject({
+      phone_number: '77010000001',
+      first_name: 'Айгерим',
+      user_id: AIGERIM.id,
+    });
     await eventually(() => textOf(page.locator('.msg-row.from-user .contact'))).toContain('+7 701 000 00 01');
     await eventually(() => page.locator('#reply-keyboard').isVisible()).toBe(false);
 
@@ -198,7 +229,10 @@ describe('the web chat page of the Bot API emulator', () => {
     workbook.addWorksheet('Предзаказы').addRow(['SKU', 'Товар', 'Количество']);
     workbook.getWorksheet('Предзаказы')!.addRow(['123_456', 'Чайник Tefal', 3]);
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
-    const document = await api.sendDocument(AIGERIM.id, new InputFile(xlsx, 'предзаказы.xlsx'), { caption: 'Ваши <b>предзаказы</b>', parse_mode: 'HTML' });
+    const document = await api.sendDocument(AIGERIM.id, new InputFile(xlsx, 'предзаказы.xlsx'), {
+      caption: 'Ваши <b>предзаказы</b>',
+      parse_mode: 'HTML',
+    });
     const link = row(document.message_id).locator('a.document');
     await eventually(() => textOf(link)).toContain('предзаказы.xlsx');
     await eventually(() => textOf(row(document.message_id).locator('.text b'))).toBe('предзаказы');
@@ -208,13 +242,25 @@ describe('the web chat page of the Bot API emulator', () => {
     await downloaded.xlsx.load((await readFile((await download.path())!)) as never);
     expect(downloaded.getWorksheet('Предзаказы')!.getRow(2).getCell(2).value).toBe('Чайник Tefal');
 
-    const chart = renderPriceChart({ ours: [{ at: new Date(Date.now() - 86_400_000), price: 10_000 }, { at: new Date(), price: 9_900 }], rival: [], floor: 9_000, now: new Date() });
+    const chart = renderPriceChart({
+      ours: [
+        { at: new Date(Date.now() - 86_400_000), price: 10_000 },
+        { at: new Date(), price: 9_900 },
+      ],
+      rival: [],
+      floor: 9_000,
+      now: new Date(),
+    });
     const photo = await api.sendPhoto(AIGERIM.id, new InputFile(chart, 'chart.png'), { caption: 'История цены' });
     const image = row(photo.message_id).locator('.photo img');
     await eventually(() => image.isVisible()).toBe(true);
-    await expect.poll(() => image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+    await expect
+      .poll(() => image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(100);
 
-    await page.locator('#file-input').setInputFiles({ name: 'цены.csv', mimeType: 'text/csv', buffer: Buffer.from('SKU;price\n123;1000\n') });
+    await page
+      .locator('#file-input')
+      .setInputFiles({ name: 'цены.csv', mimeType: 'text/csv', buffer: Buffer.from('SKU;price\n123;1000\n') });
     const update = await nextUpdate((candidate) => candidate.message?.document !== undefined);
     expect(update.message!.document).toMatchObject({ file_name: 'цены.csv', mime_type: 'text/csv' });
     const file = await api.getFile(update.message!.document!.file_id);
@@ -262,7 +308,11 @@ describe('the web chat page of the Bot API emulator', () => {
     await page.locator('.seller-form button[type="submit"]').click();
     await eventually(() => textOf(page.locator('#seller-name'))).toBe('Dana');
     await page.locator('#start-button').click();
-    const dana = (await nextUpdate((candidate) => candidate.message?.text === '/start' && candidate.message.from?.first_name === 'Dana')).message!.from!;
+    const dana = (
+      await nextUpdate(
+        (candidate) => candidate.message?.text === '/start' && candidate.message.from?.first_name === 'Dana',
+      )
+    ).message!.from!;
     expect(dana.language_code).toBe('en');
     expect(telegram.webChat!.sellers().map((seller) => seller.first_name)).toEqual(['Айгерим', 'Ерлан', 'Dana']);
     await api.sendMessage(dana.id, 'Hello Dana');

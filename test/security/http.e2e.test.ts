@@ -31,12 +31,22 @@ async function freePort(): Promise<number> {
 }
 
 /** A raw request, so paths are sent exactly as written (no URL normalisation by fetch). */
-function raw(method: string, path: string, options: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, method, path, headers: options.headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     request.on('error', reject);
     if (options.body !== undefined) request.write(options.body);
@@ -47,7 +57,14 @@ function raw(method: string, path: string, options: { headers?: Record<string, s
 function update(userId: number, text: string, updateId: number): string {
   return JSON.stringify({
     update_id: updateId,
-    message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'Forged' }, from: { id: userId, is_bot: false, first_name: 'Forged' }, text, entities: [{ type: 'bot_command', offset: 0, length: text.length }] },
+    message: {
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: 'Forged' },
+      from: { id: userId, is_bot: false, first_name: 'Forged' },
+      text,
+      entities: [{ type: 'bot_command', offset: 0, length: text.length }],
+    },
   });
 }
 
@@ -60,7 +77,12 @@ beforeAll(async () => {
   port = await freePort();
   harness = await startBotHarness({
     logger: logs.logger,
-    env: { BOT_MODE: 'webhook', WEBHOOK_URL: `http://127.0.0.1:${port}${HOOK}`, WEBHOOK_SECRET: SECRET, HTTP_PORT: String(port) },
+    env: {
+      BOT_MODE: 'webhook',
+      WEBHOOK_URL: `http://127.0.0.1:${port}${HOOK}`,
+      WEBHOOK_SECRET: SECRET,
+      HTTP_PORT: String(port),
+    },
   });
   sql = await openSql(harness);
 }, 60_000);
@@ -93,26 +115,49 @@ describe('the webhook', () => {
       expectNoInternals(response.body);
     }
     // A huge forged body is refused the same way.
-    const huge = await raw('POST', HOOK, { headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' }, body: Buffer.alloc(4 * 1024 * 1024, 0x20) });
+    const huge = await raw('POST', HOOK, {
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
+      body: Buffer.alloc(4 * 1024 * 1024, 0x20),
+    });
     expect(huge.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(harness.telegram.calls.slice(since).filter((call) => Number(call.payload.chat_id) === forger.id)).toEqual([]);
+    expect(harness.telegram.calls.slice(since).filter((call) => Number(call.payload.chat_id) === forger.id)).toEqual(
+      [],
+    );
     expect(await rows(sql, 'select id from seller where telegram_user_id = $1', [forger.id])).toEqual([]);
   });
 
   it('the same update with the right secret is processed (the 401s above were about the secret only)', async () => {
     const user = newUser('Real');
     const since = harness.telegram.calls.length;
-    const response = await raw('POST', HOOK, { headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: update(user.id, '/start', 910_000) });
+    const response = await raw('POST', HOOK, {
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: update(user.id, '/start', 910_000),
+    });
     expect(response.status).toBe(200);
-    await harness.telegram.waitForCall((call) => call.method === 'sendMessage' && Number(call.payload.chat_id) === user.id, { since, timeoutMs: 10_000 }).catch(() => undefined);
+    await harness.telegram
+      .waitForCall((call) => call.method === 'sendMessage' && Number(call.payload.chat_id) === user.id, {
+        since,
+        timeoutMs: 10_000,
+      })
+      .catch(() => undefined);
     expect((await rows(sql, 'select id from seller where telegram_user_id = $1', [user.id])).length).toBe(1);
   });
 
   it('a broken body with the right secret gets an error without internals, and the bot goes on', async () => {
     const statuses: number[] = [];
-    for (const body of ['{', 'null', '[]', '{"update_id":"x"}', '\u0000\u0001', '{"__proto__":{"polluted":1},"update_id":1}']) {
-      const response = await raw('POST', HOOK, { headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body });
+    for (const body of [
+      '{',
+      'null',
+      '[]',
+      '{"update_id":"x"}',
+      '\u0000\u0001',
+      '{"__proto__":{"polluted":1},"update_id":1}',
+    ]) {
+      const response = await raw('POST', HOOK, {
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body,
+      });
       statuses.push(response.status);
       expect(response.status, body).toBeLessThan(600);
       expectNoInternals(response.body);
@@ -137,10 +182,22 @@ describe('the HTTP server exposes nothing but health, metrics and the webhook', 
     const response = await raw('GET', '/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/start', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
-    expect(metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/other', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/start', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(response.body, 'kaspi_bot_updates_total', { kind: '/other', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(metricValue(response.body, 'kaspi_bot_process_resident_memory_bytes', {})).toBeGreaterThan(10 * 1024 * 1024);
-    for (const secret of [SECRET, harness.deps.config.botToken!, String(user.id), '77010000001', 'Метрика', 'nosuchcommand']) expect(response.body).not.toContain(secret);
+    for (const secret of [
+      SECRET,
+      harness.deps.config.botToken!,
+      String(user.id),
+      '77010000001',
+      'Метрика',
+      'nosuchcommand',
+    ])
+      expect(response.body).not.toContain(secret);
     expectNoInternals(response.body.replace(/^# HELP .*$/gm, ''));
   });
 

@@ -6,9 +6,25 @@ import { ACTIONS, callbackData, type Action } from '../../src/bot/callback-data.
 import { BOT_COMMANDS } from '../../src/bot/index.js';
 import { ProductSchema, SellerSchema, StoreSchema, type Product, type Store } from '../../src/db/entities/index.js';
 import type { ChatMessage } from '../../src/telegram-sandbox/bot-api-server.js';
-import { changedSince, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  changedSince,
+  loginBySms,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { forgeAndAwaitAnswer, genericErrorTexts, openSql, sellerSnapshot, sendAndAwaitReply, settle, trackUnhandledRejections } from '../fuzz/support.js';
+import {
+  forgeAndAwaitAnswer,
+  genericErrorTexts,
+  openSql,
+  sellerSnapshot,
+  sendAndAwaitReply,
+  settle,
+  trackUnhandledRejections,
+} from '../fuzz/support.js';
 
 /**
  * Two sellers on one bot: the victim's stores, products and preorders must be out of the attacker's reach
@@ -55,11 +71,17 @@ beforeAll(async () => {
   const victimData = await sellerData(victim.id);
   const attackerData = await sellerData(attacker.id);
   const product = victimData.products.find((candidate) => candidate.availabilities.length > 0)!;
-  const planned = await harness.deps.preorders.plan(product.store.id, product.id, product.availabilities.map((point) => ({ storeId: point.storeId, days: 5 })));
+  const planned = await harness.deps.preorders.plan(
+    product.store.id,
+    product.id,
+    product.availabilities.map((point) => ({ storeId: point.storeId, days: 5 })),
+  );
   if (!planned.ok) throw new Error(`could not plan the victim's preorder: ${planned.key}`);
   foreign = { store: victimData.stores[0]!, product, preorderId: planned.preorder.id, products: victimData.products };
   const attackerTitles = new Set(attackerData.products.map((candidate) => candidate.title));
-  victimOnlyTitles = victimData.products.map((candidate) => candidate.title).filter((title) => !attackerTitles.has(title));
+  victimOnlyTitles = victimData.products
+    .map((candidate) => candidate.title)
+    .filter((title) => !attackerTitles.has(title));
   expect(victimOnlyTitles.length).toBeGreaterThan(0);
   expect(attackerData.stores.map((store) => store.merchantUid)).toEqual(['30463421']);
   deniedText = harness.deps.i18n.t('ru', 'access-denied');
@@ -90,12 +112,19 @@ function expectNoLeak(): void {
 
 async function state(): Promise<{ victim: string; attackerActive: string; writes: number }> {
   const attackerRow = await sql.query('select active_store_id from seller where telegram_user_id = $1', [attacker.id]);
-  return { victim: await sellerSnapshot(sql, victim.id), attackerActive: JSON.stringify(attackerRow.rows), writes: harness.sandbox.writes(VICTIM_MERCHANT).length };
+  return {
+    victim: await sellerSnapshot(sql, victim.id),
+    attackerActive: JSON.stringify(attackerRow.rows),
+    writes: harness.sandbox.writes(VICTIM_MERCHANT).length,
+  };
 }
 
 /** A bot message of the attacker's own chat to hang forged buttons on. */
 function anchor(): ChatMessage {
-  const message = harness.telegram.messages(attacker.id).filter((candidate) => candidate.from === 'bot' && !candidate.deleted).at(-1);
+  const message = harness.telegram
+    .messages(attacker.id)
+    .filter((candidate) => candidate.from === 'bot' && !candidate.deleted)
+    .at(-1);
   if (!message) throw new Error('the attacker has no bot message yet');
   return message;
 }
@@ -126,7 +155,19 @@ interface ActionCase {
   selection?: boolean;
 }
 
-const GARBAGE_IDS = ['0', '-1', '', 'abc', '1e3', '1.5', '2147483648', '99999999999', '2147483646', '__proto__', '9'.repeat(33)];
+const GARBAGE_IDS = [
+  '0',
+  '-1',
+  '',
+  'abc',
+  '1e3',
+  '1.5',
+  '2147483648',
+  '99999999999',
+  '2147483646',
+  '__proto__',
+  '9'.repeat(33),
+];
 
 const CASES: Record<Action, ActionCase> = {
   [ACTIONS.menu]: { expect: 'answered', args: (ids) => [[ids.store], ['__proto__'], ['stores']] },
@@ -142,9 +183,28 @@ const CASES: Record<Action, ActionCase> = {
   [ACTIONS.list]: { expect: 'answered', args: (ids) => [[ids.product], [-1], ['99999999999']] },
   [ACTIONS.product]: { expect: 'denied', args: (ids) => [[ids.product]] },
   [ACTIONS.priceEdit]: { expect: 'denied', args: (ids) => [[ids.product]] },
-  [ACTIONS.priceConfirm]: { expect: 'denied', args: (ids) => [[ids.product, 1000], [ids.product, 10], [ids.product, 1000, 1000, 0, '750000000']] },
-  [ACTIONS.priceCity]: { expect: 'denied', args: (ids) => [[ids.product, 1000, 'all'], [ids.product, 1000, '750000000']] },
-  [ACTIONS.onSale]: { expect: 'denied', args: (ids) => [[ids.product, 0], [ids.product, 1]] },
+  [ACTIONS.priceConfirm]: {
+    expect: 'denied',
+    args: (ids) => [
+      [ids.product, 1000],
+      [ids.product, 10],
+      [ids.product, 1000, 1000, 0, '750000000'],
+    ],
+  },
+  [ACTIONS.priceCity]: {
+    expect: 'denied',
+    args: (ids) => [
+      [ids.product, 1000, 'all'],
+      [ids.product, 1000, '750000000'],
+    ],
+  },
+  [ACTIONS.onSale]: {
+    expect: 'denied',
+    args: (ids) => [
+      [ids.product, 0],
+      [ids.product, 1],
+    ],
+  },
   [ACTIONS.competitors]: { expect: 'denied', args: (ids) => [[ids.product], [ids.product, '750000000']] },
   [ACTIONS.batchToggle]: { expect: 'denied', args: (ids) => [[ids.product]], selection: true },
   [ACTIONS.batchPage]: { expect: 'answered', args: () => [[1], [-1], ['99999999999']], selection: true },
@@ -152,7 +212,18 @@ const CASES: Record<Action, ActionCase> = {
   [ACTIONS.batchDone]: { expect: 'answered', args: () => [[]], selection: true },
   [ACTIONS.batchYes]: { expect: 'answered', args: (ids) => [[], [ids.store]] },
   [ACTIONS.batchNo]: { expect: 'answered', args: () => [[]], selection: true },
-  [ACTIONS.demper]: { expect: 'denied', args: (ids) => [[ids.store, 'on'], [ids.store, 'on', 'p'], [ids.store, 'off'], [ids.store, 'dry'], [ids.store, 'live'], [ids.store, 'fi'], [ids.store, 'fu']] },
+  [ACTIONS.demper]: {
+    expect: 'denied',
+    args: (ids) => [
+      [ids.store, 'on'],
+      [ids.store, 'on', 'p'],
+      [ids.store, 'off'],
+      [ids.store, 'dry'],
+      [ids.store, 'live'],
+      [ids.store, 'fi'],
+      [ids.store, 'fu'],
+    ],
+  },
   [ACTIONS.demperProduct]: { expect: 'denied', args: (ids) => [[ids.product]] },
   [ACTIONS.demperStop]: { expect: 'denied', args: (ids) => [[ids.store]] },
   [ACTIONS.demperRollback]: { expect: 'denied', args: (ids) => [[ids.store]] },
@@ -160,7 +231,15 @@ const CASES: Record<Action, ActionCase> = {
   [ACTIONS.proposalYes]: { expect: 'denied', args: (ids) => [[ids.product, 1000, ids.minute]] },
   [ACTIONS.proposalNo]: { expect: 'denied', args: (ids) => [[ids.product]] },
   [ACTIONS.history]: { expect: 'denied', args: (ids) => [[ids.product]] },
-  [ACTIONS.preorders]: { expect: 'denied', idAt: 1, args: (ids) => [['edit', ids.product], ['off', ids.product], ['del', ids.preorder]] },
+  [ACTIONS.preorders]: {
+    expect: 'denied',
+    idAt: 1,
+    args: (ids) => [
+      ['edit', ids.product],
+      ['off', ids.product],
+      ['del', ids.preorder],
+    ],
+  },
   [ACTIONS.pointToggle]: { expect: 'answered', args: (ids) => [[0], [ids.store]] },
   [ACTIONS.pointAll]: { expect: 'answered', args: () => [[]] },
   [ACTIONS.pointDone]: { expect: 'answered', args: () => [[]] },
@@ -170,7 +249,12 @@ const CASES: Record<Action, ActionCase> = {
 };
 
 function ids(): Ids {
-  return { store: foreign.store.id, product: foreign.product.id, preorder: foreign.preorderId, minute: Math.floor(Date.now() / 60_000) % 100_000 };
+  return {
+    store: foreign.store.id,
+    product: foreign.product.id,
+    preorder: foreign.preorderId,
+    minute: Math.floor(Date.now() / 60_000) % 100_000,
+  };
 }
 
 /** Callback data as the bot would build it, or raw when an argument would not fit the layout (forged anyway). */
@@ -207,13 +291,21 @@ describe('forged buttons naming another seller’s store, product or preorder', 
         // The same shape with every kind of broken id: never an answer other than "no access".
         const template = spec.args(ids())[0]!;
         const at = spec.idAt ?? 0;
-        for (const garbage of GARBAGE_IDS) forged.push(data(action, template.map((value, index) => (index === at ? garbage : value))));
+        for (const garbage of GARBAGE_IDS)
+          forged.push(
+            data(
+              action,
+              template.map((value, index) => (index === at ? garbage : value)),
+            ),
+          );
         forged.push(`1:${action}:${'1'.repeat(70)}`);
       }
       for (const callback of forged) {
         if (spec.selection) await openOwnSelection();
         // A refusal is the whole answer; anything else may start a screen or a conversation to leave.
-        const answer = await forgeAndAwaitAnswer(telegram, attacker, anchor().message_id, callback, { settle: spec.expect !== 'denied' });
+        const answer = await forgeAndAwaitAnswer(telegram, attacker, anchor().message_id, callback, {
+          settle: spec.expect !== 'denied',
+        });
         if (spec.expect === 'denied') {
           expect(answer.payload, callback).toMatchObject({ text: deniedText, show_alert: true });
         } else {
@@ -230,7 +322,19 @@ describe('forged buttons naming another seller’s store, product or preorder', 
 
   it('a garbage layout (other version, no action, overlong, unicode) gets an answer and changes nothing', async () => {
     const before = await state();
-    for (const callback of ['', '1', '1:', '2:p:1', `9:s:${foreign.store.id}`, ':::', '1::::', `1:p:${foreign.product.id}:${'x'.repeat(40)}`, '1:ПРОДУКТ:1', '1:p:١٢٣', 'x'.repeat(200)]) {
+    for (const callback of [
+      '',
+      '1',
+      '1:',
+      '2:p:1',
+      `9:s:${foreign.store.id}`,
+      ':::',
+      '1::::',
+      `1:p:${foreign.product.id}:${'x'.repeat(40)}`,
+      '1:ПРОДУКТ:1',
+      '1:p:١٢٣',
+      'x'.repeat(200),
+    ]) {
       const answer = await forgeAndAwaitAnswer(harness.telegram, attacker, anchor().message_id, callback);
       expect(answer.ok, callback).toBe(true);
       expect(String(answer.payload.text ?? '')).toMatch(/кнопка устарела|Недоступно/);
@@ -263,8 +367,11 @@ describe('commands whose arguments name another seller’s SKUs and ids', () => 
       }
     }
     // Where an answer quotes the SKU, it is "not found in the active store", never the product.
-    const quoting = attackerBotTexts().filter((text) => text.includes(target.sku) && !text.includes('/enable') && !text.includes('/disable'));
-    for (const text of quoting) expect(text).toMatch(/не найден в активном магазине|не найдены в активном магазине|ничего не нашлось/i);
+    const quoting = attackerBotTexts().filter(
+      (text) => text.includes(target.sku) && !text.includes('/enable') && !text.includes('/disable'),
+    );
+    for (const text of quoting)
+      expect(text).toMatch(/не найден в активном магазине|не найдены в активном магазине|ничего не нашлось/i);
     expect(await state()).toEqual(before);
     expectNoLeak();
   });
@@ -317,7 +424,9 @@ describe('commands whose arguments name another seller’s SKUs and ids', () => 
     const generic = genericErrorTexts(harness);
     const texts = harness.telegram.messages(attacker.id).map((message) => message.text ?? '');
     expect(texts.filter((text) => generic.includes(text))).toEqual([]);
-    expect(logs.lines().filter((line) => line.msg === 'update failed' || line.msg === 'unhandled bot error')).toEqual([]);
+    expect(logs.lines().filter((line) => line.msg === 'update failed' || line.msg === 'unhandled bot error')).toEqual(
+      [],
+    );
     expect(rejections.reasons).toEqual([]);
   });
 });

@@ -2,7 +2,15 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { sessionAad } from '../../src/kaspi/session-manager.js';
-import { BOT_TOKEN, loginBySms, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  BOT_TOKEN,
+  loginBySms,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { dumpDatabase, openSql, rows, trackUnhandledRejections } from '../fuzz/support.js';
 
@@ -87,7 +95,17 @@ describe('Kaspi credentials at rest', () => {
     expect(secrets.cookies.length).toBeGreaterThanOrEqual(2);
     const sms = (await storeRows(smsSeller.id))[0]!;
     const email = (await storeRows(emailSeller.id))[0]!;
-    const plain = [PHONE, '7010000001', '000-00-01', '000 00 01', EMAIL, 'seller@', PASSWORD, WRONG_PASSWORD, ...secrets.cookies];
+    const plain = [
+      PHONE,
+      '7010000001',
+      '000-00-01',
+      '000 00 01',
+      EMAIL,
+      'seller@',
+      PASSWORD,
+      WRONG_PASSWORD,
+      ...secrets.cookies,
+    ];
     for (const row of [sms, email]) {
       for (const value of plain) expect(row.row, value).not.toContain(value);
       expect(row.session_sealed).toMatch(/^v1\./);
@@ -106,17 +124,27 @@ describe('Kaspi credentials at rest', () => {
   it('no table anywhere holds the password, the codes, the cookies or the bot token in plain text', async () => {
     const dump = await dumpDatabase(sql);
     expect(dump).toContain('## store'); // the dump covers the tables it claims to
-    for (const value of [PASSWORD, WRONG_PASSWORD, ...secrets.cookies, BOT_TOKEN, BOT_TOKEN.split(':')[1]!]) expect(dump, value).not.toContain(value);
+    for (const value of [PASSWORD, WRONG_PASSWORD, ...secrets.cookies, BOT_TOKEN, BOT_TOKEN.split(':')[1]!])
+      expect(dump, value).not.toContain(value);
     for (const code of [secrets.smsCode, secrets.emailCode]) expect(containsToken(dump, code), code).toBe(false);
   });
 
   it('the codes and passwords typed in the chat were deleted from it', () => {
     const { telegram } = harness;
     const typed = [
-      ...telegram.messages(smsSeller.id).filter((message) => message.from === 'user' && message.text === secrets.smsCode),
-      ...telegram.messages(emailSeller.id).filter((message) => message.from === 'user' && [PASSWORD, WRONG_PASSWORD, secrets.emailCode].includes(message.text ?? '')),
+      ...telegram
+        .messages(smsSeller.id)
+        .filter((message) => message.from === 'user' && message.text === secrets.smsCode),
+      ...telegram
+        .messages(emailSeller.id)
+        .filter(
+          (message) =>
+            message.from === 'user' && [PASSWORD, WRONG_PASSWORD, secrets.emailCode].includes(message.text ?? ''),
+        ),
     ];
-    expect(typed.map((message) => message.text).sort()).toEqual([secrets.smsCode, secrets.emailCode, PASSWORD, WRONG_PASSWORD].sort());
+    expect(typed.map((message) => message.text).sort()).toEqual(
+      [secrets.smsCode, secrets.emailCode, PASSWORD, WRONG_PASSWORD].sort(),
+    );
     expect(typed.filter((message) => !message.deleted)).toEqual([]);
     const deletes = telegram.calls.filter((call) => call.method === 'deleteMessage' && call.ok);
     expect(deletes.length).toBeGreaterThanOrEqual(4);
@@ -141,7 +169,17 @@ describe('Kaspi credentials in logs', () => {
     expect(lines.some((line) => line.level === 20)).toBe(true); // debug lines (the most detailed the bot writes) were captured
     expect(lines.length).toBeGreaterThan(20);
     const text = logs.text();
-    for (const value of [PASSWORD, WRONG_PASSWORD, ...secrets.cookies, BOT_TOKEN, BOT_TOKEN.split(':')[1]!, PHONE, '7010000001', EMAIL]) expect(text, value).not.toContain(value);
+    for (const value of [
+      PASSWORD,
+      WRONG_PASSWORD,
+      ...secrets.cookies,
+      BOT_TOKEN,
+      BOT_TOKEN.split(':')[1]!,
+      PHONE,
+      '7010000001',
+      EMAIL,
+    ])
+      expect(text, value).not.toContain(value);
     for (const code of [secrets.smsCode, secrets.emailCode]) {
       const leaking = lines.filter((line) => containsToken(JSON.stringify(line), code));
       expect(leaking, code).toEqual([]);
@@ -162,7 +200,10 @@ describe('/logout', () => {
       await press(telegram, user, ask, yes, /удалён вместе с данными входа|removed together with its login data/);
       expect(await storeRows(user.id)).toEqual([]);
       const dump = await dumpDatabase(sql);
-      for (const sealed of [before!.session_sealed, before!.login_identity_sealed, before!.password_sealed].filter(Boolean) as string[]) expect(dump).not.toContain(sealed);
+      for (const sealed of [before!.session_sealed, before!.login_identity_sealed, before!.password_sealed].filter(
+        Boolean,
+      ) as string[])
+        expect(dump).not.toContain(sealed);
       expect(await rows(sql, 'select id from product where store_id = $1', [before!.id])).toEqual([]);
     }
     const dump = await dumpDatabase(sql);

@@ -37,11 +37,18 @@ describe('logger redaction', () => {
     const axiosLikeError = Object.assign(new Error(`Request failed; sent mc-session=${SECRETS.mcSession}`), {
       config: { headers: { Cookie: `mc-sid=${SECRETS.mcSid}` }, data: JSON.stringify({ _p: SECRETS.password }) },
       request: { _header: `Cookie: MS_AUTH_SSO=${SECRETS.sso}` },
-      response: { status: 401, statusText: 'Unauthorized', headers: { 'set-cookie': [`mc-session=${SECRETS.mcSession}`] } },
+      response: {
+        status: 401,
+        statusText: 'Unauthorized',
+        headers: { 'set-cookie': [`mc-session=${SECRETS.mcSession}`] },
+      },
     });
     logger.error({ err: axiosLikeError }, 'kaspi call failed');
     logger.warn(`raw text with mc-sid=${SECRETS.mcSid} and token ${SECRETS.token} and key ${SECRETS.secretKey}`);
-    logger.debug({ sessionSealed: 'v1.abc.def.ghi.jkl', passwordSealed: 'v1.x.y.z.w' }, 'sealed values are not logged either');
+    logger.debug(
+      { sessionSealed: 'v1.abc.def.ghi.jkl', passwordSealed: 'v1.x.y.z.w' },
+      'sealed values are not logged either',
+    );
 
     const output = text();
     for (const [name, secret] of Object.entries(SECRETS)) {

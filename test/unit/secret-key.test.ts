@@ -18,7 +18,9 @@ describe('resolveSecretKey', () => {
     const path = join(dataDir, GENERATED_KEY_FILE);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await readFile(path, 'utf8')).trim()).toBe(first.toString('hex'));
-    expect(lines().filter((line) => line.level === 40 && String(line.msg).includes('SECRET_KEY is not set'))).toHaveLength(1);
+    expect(
+      lines().filter((line) => line.level === 40 && String(line.msg).includes('SECRET_KEY is not set')),
+    ).toHaveLength(1);
     expect(JSON.stringify(lines())).not.toContain(first.toString('hex'));
 
     const second = await resolveSecretKey(config, logger);
@@ -28,7 +30,10 @@ describe('resolveSecretKey', () => {
   it('prefers SECRET_KEY from the environment and writes nothing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kb-key-'));
     const key = Buffer.alloc(32, 3);
-    const resolved = await resolveSecretKey(loadConfig({ DATA_DIR: dataDir, SECRET_KEY: key.toString('hex') }), captureLogger().logger);
+    const resolved = await resolveSecretKey(
+      loadConfig({ DATA_DIR: dataDir, SECRET_KEY: key.toString('hex') }),
+      captureLogger().logger,
+    );
     expect(resolved.equals(key)).toBe(true);
     await expect(stat(join(dataDir, GENERATED_KEY_FILE))).rejects.toThrow();
   });
@@ -46,7 +51,9 @@ describe('resolveSecretKey', () => {
   it('refuses a damaged key file instead of replacing it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kb-key-'));
     await writeFile(join(dataDir, GENERATED_KEY_FILE), 'garbage');
-    await expect(resolveSecretKey(loadConfig({ DATA_DIR: dataDir }), captureLogger().logger)).rejects.toBeInstanceOf(ConfigError);
+    await expect(resolveSecretKey(loadConfig({ DATA_DIR: dataDir }), captureLogger().logger)).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 
   it('requires SECRET_KEY with DATABASE_URL (a shared database needs a shared key)', async () => {

@@ -43,15 +43,27 @@ for (const mode of ['enable', 'disable'] as const) {
   availabilityFeature.command(mode, async (ctx) => {
     const store = await activeStore(ctx);
     if (!store) return void (await ctx.reply(ctx.t('no-store')));
-    const skus = [...new Set(ctx.match.trim().split(/[\s,;]+/).filter(Boolean))];
+    const skus = [
+      ...new Set(
+        ctx.match
+          .trim()
+          .split(/[\s,;]+/)
+          .filter(Boolean),
+      ),
+    ];
     if (skus.length > MAX_SKUS) return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
     if (skus.length === 0) {
       ctx.session.selection = newSelection(mode, store.id);
       return showSelection(ctx, false);
     }
-    const products = await ctx.deps.orm.em.fork().find(ProductSchema, { store: store.id, sku: { $in: skus }, removedAt: null });
+    const products = await ctx.deps.orm.em
+      .fork()
+      .find(ProductSchema, { store: store.id, sku: { $in: skus }, removedAt: null });
     const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
-    if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }), { parse_mode: 'HTML' });
+    if (missing.length)
+      await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }), {
+        parse_mode: 'HTML',
+      });
     if (products.length === 0) return;
     ctx.session.selection = newSelection(
       mode,
@@ -72,27 +84,43 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
   const store = await ownStore(ctx, selection.storeId);
   if (!store) return refuse(ctx);
   // Only products that would change are offered: off-sale ones to enable, on-sale ones to disable.
-  const [products, total] = await ctx.deps.orm.em.fork().findAndCount(
-    ProductSchema,
-    { store: store.id, removedAt: null, onSale: selection.mode === 'disable' },
-    { orderBy: { title: 'ASC', id: 'ASC' }, limit: PAGE_SIZE, offset: selection.page * PAGE_SIZE },
-  );
+  const [products, total] = await ctx.deps.orm.em
+    .fork()
+    .findAndCount(
+      ProductSchema,
+      { store: store.id, removedAt: null, onSale: selection.mode === 'disable' },
+      { orderBy: { title: 'ASC', id: 'ASC' }, limit: PAGE_SIZE, offset: selection.page * PAGE_SIZE },
+    );
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const keyboard = new InlineKeyboard();
   for (const product of products) {
     const ticked = selection.ids.includes(product.id);
-    keyboard.text(`${ticked ? '☑️' : '⬜️'} ${truncate(product.title, 36)} · ${formatPrice(product.price)}`, callbackData(ACTIONS.batchToggle, product.id, selection.token)).row();
+    keyboard
+      .text(
+        `${ticked ? '☑️' : '⬜️'} ${truncate(product.title, 36)} · ${formatPrice(product.price)}`,
+        callbackData(ACTIONS.batchToggle, product.id, selection.token),
+      )
+      .row();
   }
-  if (products.length) keyboard.text(ctx.t('button-select-page'), callbackData(ACTIONS.batchAll, selection.token)).row();
+  if (products.length)
+    keyboard.text(ctx.t('button-select-page'), callbackData(ACTIONS.batchAll, selection.token)).row();
   if (pages > 1) {
     if (selection.page > 0) keyboard.text('◀️', callbackData(ACTIONS.batchPage, selection.page - 1, selection.token));
     keyboard.text(`${selection.page + 1}/${pages}`, callbackData(ACTIONS.batchPage, selection.page, selection.token));
-    if (selection.page + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.batchPage, selection.page + 1, selection.token));
+    if (selection.page + 1 < pages)
+      keyboard.text('▶️', callbackData(ACTIONS.batchPage, selection.page + 1, selection.token));
     keyboard.row();
   }
-  if (selection.ids.length > 0) keyboard.text(ctx.t('button-batch-done', { count: selection.ids.length }), callbackData(ACTIONS.batchDone, selection.token));
+  if (selection.ids.length > 0)
+    keyboard.text(
+      ctx.t('button-batch-done', { count: selection.ids.length }),
+      callbackData(ACTIONS.batchDone, selection.token),
+    );
   keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.batchNo, selection.token));
-  const text = total === 0 ? ctx.t(`batch-nothing-${selection.mode}`) : ctx.t(`batch-select-${selection.mode}`, { selected: selection.ids.length, total });
+  const text =
+    total === 0
+      ? ctx.t(`batch-nothing-${selection.mode}`)
+      : ctx.t(`batch-select-${selection.mode}`, { selected: selection.ids.length, total });
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, { reply_markup: keyboard });
   } else await ctx.reply(text, { reply_markup: keyboard });
@@ -102,12 +130,17 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const id = idArg(args[0]);
   // The product is checked against the sender before anything else: another seller's id is refused as such.
-  const product = id === undefined ? null : await ctx.deps.orm.em.fork().findOne(ProductSchema, { id, store: { seller: ctx.seller.id } });
+  const product =
+    id === undefined
+      ? null
+      : await ctx.deps.orm.em.fork().findOne(ProductSchema, { id, store: { seller: ctx.seller.id } });
   if (!product) return refuse(ctx);
   const selection = await selectionOf(ctx, args[1]);
   if (!selection) return;
   if (product.store.id !== selection.storeId) return refuse(ctx);
-  selection.ids = selection.ids.includes(product.id) ? selection.ids.filter((other) => other !== product.id) : [...selection.ids, product.id];
+  selection.ids = selection.ids.includes(product.id)
+    ? selection.ids.filter((other) => other !== product.id)
+    : [...selection.ids, product.id];
   await ctx.answerCallbackQuery();
   await showSelection(ctx, true);
 });
@@ -117,7 +150,11 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) =
   if (!selection) return;
   const page = await ctx.deps.orm.em.fork().find(
     ProductSchema,
-    { store: { id: selection.storeId, seller: ctx.seller.id }, removedAt: null, onSale: selection.mode === 'disable' },
+    {
+      store: { id: selection.storeId, seller: ctx.seller.id },
+      removedAt: null,
+      onSale: selection.mode === 'disable',
+    },
     { orderBy: { title: 'ASC', id: 'ASC' }, limit: PAGE_SIZE, offset: selection.page * PAGE_SIZE, fields: ['id'] },
   );
   selection.ids = [...new Set([...selection.ids, ...page.map((product) => product.id)])];
@@ -156,10 +193,20 @@ async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
   // The confirmation names what it will change: a «Да» must never be a guess.
   const named = await ctx.deps.orm.em
     .fork()
-    .find(ProductSchema, { id: { $in: selection.ids }, store: selection.storeId }, { fields: ['id', 'title', 'price'], orderBy: { title: 'ASC', id: 'ASC' }, limit: NAMED_IN_CONFIRMATION });
-  const lines = [ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length }), ...named.map((product) => `• ${html(truncate(product.title, 60))} · ${formatPrice(product.price)}`)];
-  if (selection.ids.length > named.length) lines.push(ctx.t('offers-more', { count: selection.ids.length - named.length }));
-  const keyboard = new InlineKeyboard().text(ctx.t('button-yes'), callbackData(ACTIONS.batchYes, selection.token)).text(ctx.t('button-no'), callbackData(ACTIONS.batchNo, selection.token));
+    .find(
+      ProductSchema,
+      { id: { $in: selection.ids }, store: selection.storeId },
+      { fields: ['id', 'title', 'price'], orderBy: { title: 'ASC', id: 'ASC' }, limit: NAMED_IN_CONFIRMATION },
+    );
+  const lines = [
+    ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length }),
+    ...named.map((product) => `• ${html(truncate(product.title, 60))} · ${formatPrice(product.price)}`),
+  ];
+  if (selection.ids.length > named.length)
+    lines.push(ctx.t('offers-more', { count: selection.ids.length - named.length }));
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('button-yes'), callbackData(ACTIONS.batchYes, selection.token))
+    .text(ctx.t('button-no'), callbackData(ACTIONS.batchNo, selection.token));
   const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
   else await ctx.reply(lines.join('\n'), options);
@@ -182,7 +229,10 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) =
     lines.push(...refusedLines(ctx, result.skipped));
     await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
     const sentIds = result.sent.map((product) => product.id);
-    if (sentIds.length) ctx.deps.background.start(`verify-availability:${store.id}:${sentIds.join(',').slice(0, 200)}`, () => verifyAvailabilityLater(ctx, store.id, sentIds, available));
+    if (sentIds.length)
+      ctx.deps.background.start(`verify-availability:${store.id}:${sentIds.join(',').slice(0, 200)}`, () =>
+        verifyAvailabilityLater(ctx, store.id, sentIds, available),
+      );
   } catch (error) {
     if (await replyKaspiError(ctx, error, store.id)) return;
     throw error;

@@ -1,6 +1,12 @@
 import { InlineKeyboard } from 'grammy';
 
-import { PriceChangeSchema, ProductSchema, type DemperFilters, type Product, type Store } from '../../db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  type DemperFilters,
+  type Product,
+  type Store,
+} from '../../db/entities/index.js';
 import type { DemperSettingsChange } from '../../demper/settings-input.js';
 import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
@@ -35,10 +41,18 @@ export function storeOnButton(ctx: BotContext, storeId: number): { text: string;
  * switch being off (then `storeButton`: the reply carries «▶️ Включить демпер магазина»), or when the first check
  * comes once both switches are on. `enabledNow`: this message switched the product's demper on.
  */
-export function productNotes(ctx: BotContext, product: Product, store: Store, change?: DemperSettingsChange, enabledNow = false): { lines: string[]; storeButton: boolean } {
+export function productNotes(
+  ctx: BotContext,
+  product: Product,
+  store: Store,
+  change?: DemperSettingsChange,
+  enabledNow = false,
+): { lines: string[]; storeButton: boolean } {
   const lines: string[] = [];
   if (change?.raisedMinFrom !== undefined && change.minPrice !== undefined && change.minPrice !== null) {
-    lines.push(ctx.t('demper-floor-raised', { typed: formatPrice(change.raisedMinFrom), floor: formatPrice(change.minPrice) }));
+    lines.push(
+      ctx.t('demper-floor-raised', { typed: formatPrice(change.raisedMinFrom), floor: formatPrice(change.minPrice) }),
+    );
   }
   const storeButton = product.demperEnabled && !store.demperEnabled;
   if (storeButton) lines.push(ctx.t('demper-store-switch-off', { store: html(store.name) }));
@@ -49,27 +63,46 @@ export function productNotes(ctx: BotContext, product: Product, store: Store, ch
 /** «Не учитываем продавцов: из другого города ✅, …» for one product (its own value, else the store's, else on). */
 export function productFiltersLine(ctx: BotContext, product: Product, store: Store): string {
   const filters = rivalFiltersOf(product, store);
-  return ctx.t('demper-product-filters', { intercity: mark(filters.ignoreIntercity), unproven: mark(filters.ignoreUnproven) });
+  return ctx.t('demper-product-filters', {
+    intercity: mark(filters.ignoreIntercity),
+    unproven: mark(filters.ignoreUnproven),
+  });
 }
 
 const mark = (on: boolean) => (on ? '✅' : '❌');
 
 /** `/demper`: the store's switches and filters, and its last cycle; `extra` lines follow the state (what just changed). */
-export async function showStoreDemper(ctx: BotContext, store: Store, edit: boolean, extra: string[] = []): Promise<void> {
+export async function showStoreDemper(
+  ctx: BotContext,
+  store: Store,
+  edit: boolean,
+  extra: string[] = [],
+): Promise<void> {
   const em = ctx.deps.orm.em.fork();
   const [enabled, total] = await Promise.all([
     em.count(ProductSchema, { store: store.id, removedAt: null, demperEnabled: true }),
     em.count(ProductSchema, { store: store.id, removedAt: null }),
   ]);
-  const latest = await em.findOne(PriceChangeSchema, { store: store.id, source: 'demper' }, { orderBy: { createdAt: 'DESC', id: 'DESC' } });
-  const lines = [ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total }), ...extra];
-  if (store.demperDryRun) lines.push(ctx.t(ctx.seller.notifyLevel === 'off' ? 'demper-store-dry-run-silent' : 'demper-store-dry-run'));
+  const latest = await em.findOne(
+    PriceChangeSchema,
+    { store: store.id, source: 'demper' },
+    { orderBy: { createdAt: 'DESC', id: 'DESC' } },
+  );
+  const lines = [
+    ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total }),
+    ...extra,
+  ];
+  if (store.demperDryRun)
+    lines.push(ctx.t(ctx.seller.notifyLevel === 'off' ? 'demper-store-dry-run-silent' : 'demper-store-dry-run'));
   if (latest) {
     const cycle = await em.find(PriceChangeSchema, { store: store.id, source: 'demper', createdAt: latest.createdAt });
     const count = (status: string) => cycle.filter((change) => change.status === status).length;
     lines.push(
       ctx.t('demper-store-last-cycle', {
-        at: zonedFormat(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', ctx.seller.timezone, { dateStyle: 'short', timeStyle: 'short' }).format(latest.createdAt),
+        at: zonedFormat(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', ctx.seller.timezone, {
+          dateStyle: 'short',
+          timeStyle: 'short',
+        }).format(latest.createdAt),
         changes: cycle.length,
         applied: count('applied'),
         failed: count('failed'),
@@ -77,14 +110,29 @@ export async function showStoreDemper(ctx: BotContext, store: Store, edit: boole
     );
   } else lines.push(ctx.t('demper-store-no-cycles'));
   if (enabled === 0) lines.push(ctx.t('demper-store-how-to'));
-  const filters = { ignoreIntercity: store.demperFilters?.ignoreIntercity ?? true, ignoreUnproven: store.demperFilters?.ignoreUnproven ?? true };
+  const filters = {
+    ignoreIntercity: store.demperFilters?.ignoreIntercity ?? true,
+    ignoreUnproven: store.demperFilters?.ignoreUnproven ?? true,
+  };
   const keyboard = new InlineKeyboard()
-    .text(ctx.t(store.demperEnabled ? 'button-demper-off' : 'button-demper-on'), callbackData(ACTIONS.demper, store.id, store.demperEnabled ? 'off' : 'on'))
-    .text(ctx.t(store.demperDryRun ? 'button-demper-live' : 'button-demper-dry'), callbackData(ACTIONS.demper, store.id, store.demperDryRun ? 'live' : 'dry'))
+    .text(
+      ctx.t(store.demperEnabled ? 'button-demper-off' : 'button-demper-on'),
+      callbackData(ACTIONS.demper, store.id, store.demperEnabled ? 'off' : 'on'),
+    )
+    .text(
+      ctx.t(store.demperDryRun ? 'button-demper-live' : 'button-demper-dry'),
+      callbackData(ACTIONS.demper, store.id, store.demperDryRun ? 'live' : 'dry'),
+    )
     .row()
-    .text(ctx.t('button-demper-filter-intercity', { state: mark(filters.ignoreIntercity) }), callbackData(ACTIONS.demper, store.id, 'fi'))
+    .text(
+      ctx.t('button-demper-filter-intercity', { state: mark(filters.ignoreIntercity) }),
+      callbackData(ACTIONS.demper, store.id, 'fi'),
+    )
     .row()
-    .text(ctx.t('button-demper-filter-unproven', { state: mark(filters.ignoreUnproven) }), callbackData(ACTIONS.demper, store.id, 'fu'))
+    .text(
+      ctx.t('button-demper-filter-unproven', { state: mark(filters.ignoreUnproven) }),
+      callbackData(ACTIONS.demper, store.id, 'fu'),
+    )
     .row()
     .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
     .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
@@ -97,11 +145,19 @@ export async function showStoreDemper(ctx: BotContext, store: Store, edit: boole
  * After an Excel import switched products' demper on: the store's switch is off (with its button), or when their
  * first checks come (the next tick; over one interval when many were switched on at once).
  */
-export function importDemperNote(ctx: BotContext, store: Store, switchedOn: number, spreadSeconds: number): { text: string; keyboard?: InlineKeyboard } | undefined {
+export function importDemperNote(
+  ctx: BotContext,
+  store: Store,
+  switchedOn: number,
+  spreadSeconds: number,
+): { text: string; keyboard?: InlineKeyboard } | undefined {
   if (switchedOn === 0) return undefined;
   if (!store.demperEnabled) {
     const button = storeOnButton(ctx, store.id);
-    return { text: ctx.t('demper-store-switch-off', { store: html(store.name) }), keyboard: new InlineKeyboard().text(button.text, button.data) };
+    return {
+      text: ctx.t('demper-store-switch-off', { store: html(store.name) }),
+      keyboard: new InlineKeyboard().text(button.text, button.data),
+    };
   }
   const minutes = Math.ceil(spreadSeconds / 60) + tickMinutesOf(ctx);
   return { text: ctx.t('demper-store-first-check', { count: switchedOn, minutes }) };

@@ -3,7 +3,12 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import { ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
 import { cityNameOf, findCity, priceIn } from '../../catalog/city-prices.js';
-import { applySettings, parseDemperSettings, settingsProblem, type DemperSettingsChange } from '../../demper/settings-input.js';
+import {
+  applySettings,
+  parseDemperSettings,
+  settingsProblem,
+  type DemperSettingsChange,
+} from '../../demper/settings-input.js';
 import { demperCitiesOf, demperSettingsOf } from '../../demper/settings.js';
 import { switchStoreDemperOn, toggleStoreFilter } from '../../demper/store-switch.js';
 import type { Locale } from '../../i18n.js';
@@ -15,11 +20,20 @@ import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { onePress } from '../helpers/repeated-press.js';
 import { activeStore, ownProduct, ownProductBySku, ownStore, refuse } from '../helpers/ownership.js';
 import { reportPriceResult } from './price.js';
-import { FILTER_OF, FROM_PRODUCT, productFiltersLine, productNotes, showStoreDemper, storeOnButton, STORE_SWITCHES, tickMinutesOf } from './demper-store.js';
-import { DEMPER_SETTINGS } from '../../../conversations/demper-settings.js';
+import {
+  FILTER_OF,
+  FROM_PRODUCT,
+  productFiltersLine,
+  productNotes,
+  showStoreDemper,
+  storeOnButton,
+  STORE_SWITCHES,
+  tickMinutesOf,
+} from './demper-store.js';
+import { DEMPER_SETTINGS } from '../../../conversations/names.js';
 
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
-export const PROPOSAL_TTL_MINUTES = 30;
+const PROPOSAL_TTL_MINUTES = 30;
 
 /** `/demper`: the store's switches and last cycle; `/demper <sku> …`: a product's settings in one message. */
 export const demperFeature = new Composer<BotContext>();
@@ -33,7 +47,8 @@ demperFeature.command('demper', async (ctx) => {
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
   if (rest.length === 0) return showProductDemper(ctx, product);
   const parsed = parseDemperSettings(rest.join(' '));
-  if (!parsed.ok) return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
+  if (!parsed.ok)
+    return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
   const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
   if (saved) await showProductDemper(ctx, saved.product, saved);
 });
@@ -47,14 +62,22 @@ export interface SavedSettings {
 }
 
 /** Parses, checks and saves; replies with the problem and returns undefined when the text is refused. */
-export async function saveProductSettings(ctx: BotContext, productId: number, text: string): Promise<SavedSettings | undefined> {
+export async function saveProductSettings(
+  ctx: BotContext,
+  productId: number,
+  text: string,
+): Promise<SavedSettings | undefined> {
   const parsed = parseDemperSettings(text);
   if (!parsed.ok) {
     await ctx.reply(ctx.t(parsed.key, parsed.variables));
     return undefined;
   }
   const em = ctx.deps.orm.em.fork();
-  const product = await em.findOne(ProductSchema, { id: productId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
+  const product = await em.findOne(
+    ProductSchema,
+    { id: productId, store: { seller: ctx.seller.id } },
+    { populate: ['store'] },
+  );
   if (!product) return void (await refuse(ctx));
   // `город=Астана`: the bounds are that city's own; the city must be one the store sells in.
   let cityId: string | undefined;
@@ -67,7 +90,13 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
   }
   const problem = settingsProblem(product, parsed.change, cityId);
   if (problem && !problem.ok) {
-    await ctx.reply(ctx.t(problem.key, { ...problem.variables, min: formatPrice(Number(problem.variables.min ?? 0)), max: formatPrice(Number(problem.variables.max ?? 0)) }));
+    await ctx.reply(
+      ctx.t(problem.key, {
+        ...problem.variables,
+        min: formatPrice(Number(problem.variables.min ?? 0)),
+        max: formatPrice(Number(problem.variables.max ?? 0)),
+      }),
+    );
     return undefined;
   }
   const wasEnabled = product.demperEnabled;
@@ -83,9 +112,16 @@ export async function saveProductSettings(ctx: BotContext, productId: number, te
  * A product's demper reply: its settings, the rival filters that apply, and below them what the seller must know
  * (a floor raised to Kaspi's minimum, the store's switch off — with its button — or when the first check comes).
  */
-export function productDemperReply(ctx: BotContext, product: Product & { store: Store }, saved?: Pick<SavedSettings, 'change' | 'enabledNow'>): { text: string; storeButton?: { text: string; data: string } } {
+export function productDemperReply(
+  ctx: BotContext,
+  product: Product & { store: Store },
+  saved?: Pick<SavedSettings, 'change' | 'enabledNow'>,
+): { text: string; storeButton?: { text: string; data: string } } {
   const notes = productNotes(ctx, product, product.store, saved?.change, saved?.enabledNow);
-  const text = [`${productDemperText(ctx, product)}\n${productFiltersLine(ctx, product, product.store)}`, ...notes.lines].join('\n');
+  const text = [
+    `${productDemperText(ctx, product)}\n${productFiltersLine(ctx, product, product.store)}`,
+    ...notes.lines,
+  ].join('\n');
   return { text, ...(notes.storeButton ? { storeButton: storeOnButton(ctx, product.store.id) } : {}) };
 }
 
@@ -104,23 +140,31 @@ async function warnOfForcedMove(ctx: BotContext, product: Product & { store: Sto
     const cityPrice = priceIn(product, cityId);
     const variables = { title: titleInCity(product.title, points, cityId), price: formatPrice(cityPrice) };
     if (settings && cityPrice < settings.minPrice) {
-      await ctx.reply(ctx.t(`demper-floor-above-price${mode}`, { ...variables, floor: formatPrice(settings.minPrice) }), { parse_mode: 'HTML' });
+      await ctx.reply(
+        ctx.t(`demper-floor-above-price${mode}`, { ...variables, floor: formatPrice(settings.minPrice) }),
+        { parse_mode: 'HTML' },
+      );
     } else if (settings?.maxPrice !== null && settings?.maxPrice !== undefined && cityPrice > settings.maxPrice) {
-      await ctx.reply(ctx.t(`demper-ceiling-below-price${mode}`, { ...variables, ceiling: formatPrice(settings.maxPrice) }), { parse_mode: 'HTML' });
+      await ctx.reply(
+        ctx.t(`demper-ceiling-below-price${mode}`, { ...variables, ceiling: formatPrice(settings.maxPrice) }),
+        { parse_mode: 'HTML' },
+      );
     }
   }
 }
 
-export function productDemperText(ctx: BotContext, product: Product): string {
+function productDemperText(ctx: BotContext, product: Product): string {
   const strategy = ctx.t(`demper-strategy-${product.strategy.replace(/_/g, '-')}`, { place: product.targetPlace });
-  return ctx.t(product.demperEnabled ? 'demper-product-on' : 'demper-product-off', {
-    title: html(product.title),
-    min: product.minPrice ? formatPrice(product.minPrice) : '—',
-    max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
-    step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
-    strategy,
-    minutes: Math.round(product.checkIntervalSeconds / 60),
-  }) + cityOverrideLines(ctx, product);
+  return (
+    ctx.t(product.demperEnabled ? 'demper-product-on' : 'demper-product-off', {
+      title: html(product.title),
+      min: product.minPrice ? formatPrice(product.minPrice) : '—',
+      max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
+      step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
+      strategy,
+      minutes: Math.round(product.checkIntervalSeconds / 60),
+    }) + cityOverrideLines(ctx, product)
+  );
 }
 
 /** Each city with bounds of its own, as «Астана: мин. 310 000 ₸, макс. —, шаг 1 ₸». */
@@ -130,14 +174,30 @@ function cityOverrideLines(ctx: BotContext, product: Product): string {
     ctx.t('demper-city-override', {
       city: html(cityNameOf(points, cityId)),
       min: formatPrice(override.minPrice ?? product.minPrice ?? 0),
-      max: override.maxPrice !== undefined ? (override.maxPrice === null ? '—' : formatPrice(override.maxPrice)) : product.maxPrice ? formatPrice(product.maxPrice) : '—',
-      step: override.step !== undefined ? formatPrice(override.step) : product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
+      max:
+        override.maxPrice !== undefined
+          ? override.maxPrice === null
+            ? '—'
+            : formatPrice(override.maxPrice)
+          : product.maxPrice
+            ? formatPrice(product.maxPrice)
+            : '—',
+      step:
+        override.step !== undefined
+          ? formatPrice(override.step)
+          : product.stepIsPercent
+            ? `${product.step}%`
+            : formatPrice(product.step),
     }),
   );
   return lines.length ? `\n${lines.join('\n')}` : '';
 }
 
-async function showProductDemper(ctx: BotContext, product: Product & { store: Store }, saved?: SavedSettings): Promise<void> {
+async function showProductDemper(
+  ctx: BotContext,
+  product: Product & { store: Store },
+  saved?: SavedSettings,
+): Promise<void> {
   const reply = productDemperReply(ctx, product, saved);
   const keyboard = new InlineKeyboard();
   if (reply.storeButton) keyboard.text(reply.storeButton.text, reply.storeButton.data).row();
@@ -160,10 +220,13 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
     const filters = await toggleStoreFilter(em, store.id, ctx.seller.id, filter);
     if (!filters) return refuse(ctx);
     ctx.logger.info({ storeId: store.id, filters }, 'demper rival filters changed');
-    await ctx.answerCallbackQuery({ text: ctx.t(filters[filter] ? 'demper-filter-switched-on' : 'demper-filter-switched-off') });
+    await ctx.answerCallbackQuery({
+      text: ctx.t(filters[filter] ? 'demper-filter-switched-on' : 'demper-filter-switched-off'),
+    });
   } else {
     if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
-    else await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, { demperDryRun: switchTo === 'dry' });
+    else
+      await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, { demperDryRun: switchTo === 'dry' });
     await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
   }
   await showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true);
@@ -181,15 +244,29 @@ async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boole
   ctx.logger.info({ storeId: store.id, products: switched.products, fromProduct }, 'store demper switched on');
   await ctx.answerCallbackQuery({ text: ctx.t('demper-switched-on') });
   // The panel already counts the products on; a message of its own says how many.
-  if (!fromProduct) return showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true, switched.products > 0 ? [ctx.t('demper-first-check', { minutes })] : []);
-  const firstCheck = switched.products > 0 ? [ctx.t('demper-store-first-check', { count: switched.products, minutes })] : [];
+  if (!fromProduct)
+    return showStoreDemper(
+      ctx,
+      (await ownStore(ctx, store.id))!,
+      true,
+      switched.products > 0 ? [ctx.t('demper-first-check', { minutes })] : [],
+    );
+  const firstCheck =
+    switched.products > 0 ? [ctx.t('demper-store-first-check', { count: switched.products, minutes })] : [];
   const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard;
   if (rows) {
-    const left = rows.map((row) => row.filter((button) => !('callback_data' in button) || button.callback_data !== ctx.callbackQuery?.data)).filter((row) => row.length > 0);
+    const left = rows
+      .map((row) =>
+        row.filter((button) => !('callback_data' in button) || button.callback_data !== ctx.callbackQuery?.data),
+      )
+      .filter((row) => row.length > 0);
     await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: left } }).catch(() => undefined);
   }
   const dryRun = store.demperDryRun ? [ctx.t('demper-store-dry-run')] : [];
-  await ctx.reply([ctx.t('demper-store-switched-on', { store: html(store.name) }), ...firstCheck, ...dryRun].join('\n'), { parse_mode: 'HTML' });
+  await ctx.reply(
+    [ctx.t('demper-store-switched-on', { store: html(store.name) }), ...firstCheck, ...dryRun].join('\n'),
+    { parse_mode: 'HTML' },
+  );
 }
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
@@ -215,16 +292,22 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) =
   if (cycle.length === 0) return void (await ctx.reply(ctx.t('demper-rollback-nothing')));
   const lines = cycle.slice(0, 15).map((change) => {
     const floor = change.product.minPrice;
-    const refused = floor !== null && floor !== undefined && change.oldPrice < floor ? ` (${ctx.t('demper-rollback-below-floor', { floor: formatPrice(floor) })})` : '';
+    const refused =
+      floor !== null && floor !== undefined && change.oldPrice < floor
+        ? ` (${ctx.t('demper-rollback-below-floor', { floor: formatPrice(floor) })})`
+        : '';
     return `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}${refused}`;
   });
   // «Да» carries the previewed cycle: it undoes exactly what this message lists, or nothing.
-  await ctx.reply([ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'), {
-    parse_mode: 'HTML',
-    reply_markup: new InlineKeyboard()
-      .text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id))
-      .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
-  });
+  await ctx.reply(
+    [ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'),
+    {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id))
+        .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+    },
+  );
 });
 
 demperFeature.callbackQuery(
@@ -238,15 +321,25 @@ demperFeature.callbackQuery(
     try {
       // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
       const previewed = idArg(args[1]);
-      const results = previewed === undefined ? 'moved-on' : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
+      const results =
+        previewed === undefined
+          ? 'moved-on'
+          : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
       if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
       const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
       const sent = results.filter((entry) => done(entry.result.status)).length;
       const failed = results
         .filter((entry) => !done(entry.result.status))
         .slice(0, 15)
-        .map((entry) => ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }));
-      await ctx.reply([ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join('\n'), { parse_mode: 'HTML' });
+        .map((entry) =>
+          ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }),
+        );
+      await ctx.reply(
+        [ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join(
+          '\n',
+        ),
+        { parse_mode: 'HTML' },
+      );
     } catch (error) {
       if (await replyKaspiError(ctx, error, store.id)) return;
       throw error;
@@ -265,11 +358,23 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
   await dropDecidedButtons(ctx, product.id);
   try {
-    const outcome = await ctx.deps.demper.confirmProposal(product.id, ctx.seller.language as Locale, cityId || undefined);
+    const outcome = await ctx.deps.demper.confirmProposal(
+      product.id,
+      ctx.seller.language as Locale,
+      cityId || undefined,
+    );
     if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
-    if (outcome.status === 'market-moved') return void (await ctx.reply(ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }), { parse_mode: 'HTML' }));
+    if (outcome.status === 'market-moved')
+      return void (await ctx.reply(
+        ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }),
+        { parse_mode: 'HTML' },
+      ));
     // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.
-    const sent = ctx.t('demper-proposal-sent', { title: html(product.title), price: formatPrice(outcome.price), reason: html(outcome.reason) });
+    const sent = ctx.t('demper-proposal-sent', {
+      title: html(product.title),
+      price: formatPrice(outcome.price),
+      reason: html(outcome.reason),
+    });
     await reportPriceResult(ctx, product, outcome.price, outcome.result, sent);
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
@@ -291,7 +396,10 @@ async function dropDecidedButtons(ctx: BotContext, productId: number): Promise<v
   const decided = (button: (typeof rows)[number][number]) => {
     if (!('callback_data' in button)) return false;
     const parsed = parseCallback(button.callback_data);
-    return (parsed?.action === ACTIONS.proposalYes || parsed?.action === ACTIONS.proposalNo) && parsed.args[0] === String(productId);
+    return (
+      (parsed?.action === ACTIONS.proposalYes || parsed?.action === ACTIONS.proposalNo) &&
+      parsed.args[0] === String(productId)
+    );
   };
   const left = rows.map((row) => row.filter((button) => !decided(button))).filter((row) => row.length > 0);
   await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: left } }).catch(() => undefined);

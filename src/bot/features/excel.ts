@@ -5,7 +5,7 @@ import { buildProductsWorkbook } from '../../excel/products-workbook.js';
 import type { BotContext } from '../context.js';
 import { localDate } from '../helpers/format.js';
 import { activeStore } from '../helpers/ownership.js';
-import { EXCEL_IMPORT } from '../../../conversations/excel-import.js';
+import { EXCEL_IMPORT } from '../../../conversations/names.js';
 
 /** `/export` and `/import`: the store's products as a workbook, and the edited workbook back (also sent without a command). */
 export const excelFeature = new Composer<BotContext>();
@@ -16,15 +16,23 @@ excelFeature.command('export', async (ctx) => {
   const wait = await ctx.deps.limiter.take(ctx.seller.id, 'export');
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
   await ctx.replyWithChatAction('upload_document').catch(() => undefined);
-  const products = await ctx.deps.orm.em.fork().find(ProductSchema, { store: store.id, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
+  const products = await ctx.deps.orm.em
+    .fork()
+    .find(ProductSchema, { store: store.id, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
   const workbook = await buildProductsWorkbook(ctx.t.bind(ctx), store.merchantUid, store.points, products);
   const date = localDate(ctx.seller.timezone);
-  await ctx.replyWithDocument(new InputFile(workbook, `products-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('export-caption', { count: products.length }) });
+  await ctx.replyWithDocument(new InputFile(workbook, `products-${store.merchantUid}-${date}.xlsx`), {
+    caption: ctx.t('export-caption', { count: products.length }),
+  });
 });
 
 excelFeature.command('import', (ctx) => ctx.conversation.enter(EXCEL_IMPORT, null));
 
 excelFeature.on('message:document', async (ctx) => {
   const document = ctx.message.document;
-  await ctx.conversation.enter(EXCEL_IMPORT, { fileId: document.file_id, fileName: document.file_name ?? '', fileSize: document.file_size ?? 0 });
+  await ctx.conversation.enter(EXCEL_IMPORT, {
+    fileId: document.file_id,
+    fileName: document.file_name ?? '',
+    fileSize: document.file_size ?? 0,
+  });
 });

@@ -1,7 +1,12 @@
 import { Composer, InputFile } from 'grammy';
 
 import { cityLabel, floorIn, mainCityOf, priceIn } from '../../catalog/city-prices.js';
-import { CompetitorSnapshotSchema, PriceChangeSchema, type PriceChange, type Product } from '../../db/entities/index.js';
+import {
+  CompetitorSnapshotSchema,
+  PriceChangeSchema,
+  type PriceChange,
+  type Product,
+} from '../../db/entities/index.js';
 import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
@@ -36,7 +41,11 @@ historyFeature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
 
 /** The reason in the language the seller reads now (it was recorded in Russian when the change was made). */
 function reasonIn(ctx: BotContext, change: PriceChange): string {
-  if (change.reasonDetails && change.source === 'demper') return explainRecorded(ctx.deps.i18n, ctx.seller.language as Locale, { ...change, reasonDetails: change.reasonDetails });
+  if (change.reasonDetails && change.source === 'demper')
+    return explainRecorded(ctx.deps.i18n, ctx.seller.language as Locale, {
+      ...change,
+      reasonDetails: change.reasonDetails,
+    });
   // A change by hand, by file or by rollback: the source already says all there is («вручную, применено»).
   if (change.source === 'manual' || change.source === 'rollback' || change.source === 'import') return '';
   return change.reasonText;
@@ -44,12 +53,23 @@ function reasonIn(ctx: BotContext, change: PriceChange): string {
 
 async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const em = ctx.deps.orm.em.fork();
-  const changes = await em.find(PriceChangeSchema, { product: product.id }, { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 });
+  const changes = await em.find(
+    PriceChangeSchema,
+    { product: product.id },
+    { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 },
+  );
   const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
-  const format = zonedFormat(locale, ctx.seller.timezone, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const format = zonedFormat(locale, ctx.seller.timezone, {
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const when = (date: Date) => format.format(date);
   const points = product.store.points;
-  const lines = [ctx.t('history-header', { title: html(truncate(product.title, 80)), price: cityPricesLabel(product, points) })];
+  const lines = [
+    ctx.t('history-header', { title: html(truncate(product.title, 80)), price: cityPricesLabel(product, points) }),
+  ];
   if (changes.length === 0) lines.push(ctx.t('history-empty'));
   for (const change of changes.slice(0, SHOWN)) {
     // Each city's price has its own history: a store selling in several cities reads which one moved.
@@ -57,14 +77,16 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
     const city = cityName ? `${html(cityName)}: ` : '';
     lines.push(
       city +
-      ctx.t('history-line', {
-        at: when(change.createdAt),
-        old: formatPrice(change.oldPrice),
-        new: formatPrice(change.newPrice),
-        source: ctx.t(`history-source-${change.source}`),
-        status: ctx.t(`history-status-${change.status}`),
-        reason: html(truncate(reasonIn(ctx, change), 160)),
-      }).trimEnd(),
+        ctx
+          .t('history-line', {
+            at: when(change.createdAt),
+            old: formatPrice(change.oldPrice),
+            new: formatPrice(change.newPrice),
+            source: ctx.t(`history-source-${change.source}`),
+            status: ctx.t(`history-status-${change.status}`),
+            reason: html(truncate(reasonIn(ctx, change), 160)),
+          })
+          .trimEnd(),
     );
   }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
@@ -73,16 +95,32 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const mainCity = mainCityOf(product, points);
   const inMain = (cityId: string | null | undefined) => !mainCity || !cityId || cityId === mainCity;
   const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
-  const snapshots = await em.find(CompetitorSnapshotSchema, { product: product.id, takenAt: { $gte: since }, ...(mainCity ? { cityId: mainCity } : {}) }, { orderBy: { takenAt: 'ASC' }, limit: 2_000 });
-  const applied = changes.filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId)).reverse();
+  const snapshots = await em.find(
+    CompetitorSnapshotSchema,
+    { product: product.id, takenAt: { $gte: since }, ...(mainCity ? { cityId: mainCity } : {}) },
+    { orderBy: { takenAt: 'ASC' }, limit: 2_000 },
+  );
+  const applied = changes
+    .filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId))
+    .reverse();
   if (applied.length === 0 && snapshots.length === 0) return;
   // Our line starts from the price before the first change in range, so the chart shows where we came from.
   const ours = [
-    ...(applied[0] ? [{ at: since, price: applied[0].oldPrice }] : [{ at: snapshots[0]?.takenAt ?? since, price: priceIn(product, mainCity) }]),
+    ...(applied[0]
+      ? [{ at: since, price: applied[0].oldPrice }]
+      : [{ at: snapshots[0]?.takenAt ?? since, price: priceIn(product, mainCity) }]),
     ...applied.map((change) => ({ at: change.settledAt ?? change.createdAt, price: change.newPrice })),
   ];
-  const rival = snapshots.filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined).map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
-  const chart = renderPriceChart({ ours, rival, floor: floorIn(product, mainCity), now: new Date(), timeZone: ctx.seller.timezone });
+  const rival = snapshots
+    .filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined)
+    .map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
+  const chart = renderPriceChart({
+    ours,
+    rival,
+    floor: floorIn(product, mainCity),
+    now: new Date(),
+    timeZone: ctx.seller.timezone,
+  });
   const mainCityName = mainCity ? cityLabel(points, mainCity) : undefined;
   const caption = ctx.t('history-chart-caption', { days: CHART_DAYS }) + (mainCityName ? ` · ${mainCityName}` : '');
   await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption });

@@ -61,18 +61,29 @@ async function showCompetitors(ctx: BotContext, product: Product, chosenCity?: s
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
   }
-  const lines = [ctx.t('offers-header', { title: html(truncate(product.title, 80)), city: html(cityName), total: view.offers.length })];
+  const lines = [
+    ctx.t('offers-header', {
+      title: html(truncate(product.title, 80)),
+      city: html(cityName),
+      total: view.offers.length,
+    }),
+  ];
   lines.push(ctx.t('offers-our-price', { price: formatPrice(priceIn(product, cityId)) }));
   if (view.offers.length === 0) lines.push(ctx.t('offers-none'));
   view.offers.slice(0, SHOWN).forEach((offer, index) => {
     const mine = own.has(offer.merchantId);
     const name = html(truncate(offer.merchantName, 40));
-    lines.push(`${index + 1}. ${mine ? `<b>${name} — ${ctx.t('offers-yours')}</b>` : name} · ${formatPrice(offer.price)}${offer.preorder ? ` · ${ctx.t('offers-preorder', { days: offer.preorder })}` : ''}`);
+    lines.push(
+      `${index + 1}. ${mine ? `<b>${name} — ${ctx.t('offers-yours')}</b>` : name} · ${formatPrice(offer.price)}${offer.preorder ? ` · ${ctx.t('offers-preorder', { days: offer.preorder })}` : ''}`,
+    );
   });
   if (view.offers.length > SHOWN) lines.push(ctx.t('offers-more', { count: view.offers.length - SHOWN }));
   const keyboard = new InlineKeyboard();
-  const otherCities = [...new Map(store.points.map((point) => [point.cityId, point.cityName]))].filter(([id]) => id !== cityId);
-  for (const [otherId, otherName] of otherCities) keyboard.text(`🏙 ${truncate(otherName, 20)}`, callbackData(ACTIONS.competitors, product.id, otherId));
+  const otherCities = [...new Map(store.points.map((point) => [point.cityId, point.cityName]))].filter(
+    ([id]) => id !== cityId,
+  );
+  for (const [otherId, otherName] of otherCities)
+    keyboard.text(`🏙 ${truncate(otherName, 20)}`, callbackData(ACTIONS.competitors, product.id, otherId));
   if (otherCities.length) keyboard.row();
   keyboard.text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });

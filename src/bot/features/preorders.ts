@@ -8,7 +8,7 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import { html, localDate, truncate } from '../helpers/format.js';
 import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
-import { PREORDER_EDIT } from '../../../conversations/preorder-edit.js';
+import { PREORDER_EDIT } from '../../../conversations/names.js';
 
 /** Lines per page of /preorders, each with its ✏️ and 🗑/⏹ buttons (two lines' buttons per keyboard row). */
 const PAGE_SIZE = 8;
@@ -22,12 +22,14 @@ preordersFeature.command('preorders', async (ctx) => {
   await showPreorders(ctx, store);
 });
 
-export function pointLabel(store: Store, storeId: string): string {
-  const point = store.points.find((candidate) => candidate.storeId === storeId || candidate.storeId.endsWith(`_${storeId}`));
+function pointLabel(store: Store, storeId: string): string {
+  const point = store.points.find(
+    (candidate) => candidate.storeId === storeId || candidate.storeId.endsWith(`_${storeId}`),
+  );
   return point ? `${point.code} ${point.cityName}`.trim() : storeId.split('_').pop()!;
 }
 
-export async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = false): Promise<void> {
+async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = false): Promise<void> {
   const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
   const days = (value: number) => (value > 0 ? ctx.t('preorder-days', { days: value }) : '—');
   // One numbering for both lists, a page of PAGE_SIZE lines at a time, every line with its own buttons:
@@ -40,30 +42,52 @@ export async function showPreorders(ctx: BotContext, store: Store, page = 0, edi
   const current = Math.min(Math.max(0, page), pages - 1);
   const first = current * PAGE_SIZE;
   const shown = entries.slice(first, first + PAGE_SIZE);
-  const lines = [ctx.t('preorders-header', { store: html(store.name) }), ctx.t('preorders-planned', { count: planned.length })];
+  const lines = [
+    ctx.t('preorders-header', { store: html(store.name) }),
+    ctx.t('preorders-planned', { count: planned.length }),
+  ];
   shown.forEach((item, index) => {
-    if (item.kind === 'kaspi' && (index === 0 || shown[index - 1]!.kind === 'plan')) lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
+    if (item.kind === 'kaspi' && (index === 0 || shown[index - 1]!.kind === 'plan'))
+      lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
     const number = first + index + 1;
     if (item.kind === 'plan') {
       const { preorder } = item;
-      const where = preorder.points.map((point) => `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`).join(', ');
-      const error = preorder.status === 'failed' ? ` (${ctx.t(`preorder-failure-${preorderFailureOf(preorder.error)}`)})` : '';
-      lines.push(`${number}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`);
+      const where = preorder.points
+        .map(
+          (point) =>
+            `${pointLabel(store, point.storeId)}: ${point.days > 0 ? ctx.t('preorder-days', { days: point.days }) : ctx.t('preorder-off')}`,
+        )
+        .join(', ');
+      const error =
+        preorder.status === 'failed' ? ` (${ctx.t(`preorder-failure-${preorderFailureOf(preorder.error)}`)})` : '';
+      lines.push(
+        `${number}. ${html(truncate(preorder.product.title, 50))} — ${where} · ${ctx.t(`preorder-status-${preorder.status}`)}${error}`,
+      );
     } else {
-      lines.push(`${number}. ${html(truncate(item.entry.product.title, 50))} — ${item.entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`);
+      lines.push(
+        `${number}. ${html(truncate(item.entry.product.title, 50))} — ${item.entry.points.map((point) => `${pointLabel(store, point.storeId)}: ${days(point.days)}`).join(', ')}`,
+      );
     }
   });
   if (!shown.some((item) => item.kind === 'kaspi')) lines.push(ctx.t('preorders-on-kaspi', { count: onKaspi.length }));
   if (shown.length > 0) lines.push(ctx.t('preorders-buttons-legend'));
   const keyboard = new InlineKeyboard().text(ctx.t('button-preorder-add'), callbackData(ACTIONS.preorders, 'add'));
   if (planned.some((preorder) => preorder.status === 'planned' || preorder.status === 'failed')) {
-    keyboard.row().text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload')).text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
+    keyboard
+      .row()
+      .text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload'))
+      .text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
   }
   keyboard.row().text(ctx.t('button-preorder-xlsx'), callbackData(ACTIONS.preorders, 'xlsx')).row();
   shown.forEach((item, index) => {
     const number = first + index + 1;
-    const undo = item.kind === 'plan' ? { label: '🗑', data: callbackData(ACTIONS.preorders, 'del', item.preorder.id) } : { label: '⏹', data: callbackData(ACTIONS.preorders, 'off', item.productId) };
-    keyboard.text(`✏️ ${number}`, callbackData(ACTIONS.preorders, 'edit', item.productId)).text(`${undo.label} ${number}`, undo.data);
+    const undo =
+      item.kind === 'plan'
+        ? { label: '🗑', data: callbackData(ACTIONS.preorders, 'del', item.preorder.id) }
+        : { label: '⏹', data: callbackData(ACTIONS.preorders, 'off', item.productId) };
+    keyboard
+      .text(`✏️ ${number}`, callbackData(ACTIONS.preorders, 'edit', item.productId))
+      .text(`${undo.label} ${number}`, undo.data);
     if (index % 2 === 1) keyboard.row();
   });
   if (pages > 1) {
@@ -109,7 +133,12 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
     }
     case 'del': {
       const preorderId = idArg(id);
-      const owned = preorderId === undefined ? null : await ctx.deps.orm.em.fork().findOne(PreorderSchema, { id: preorderId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
+      const owned =
+        preorderId === undefined
+          ? null
+          : await ctx.deps.orm.em
+              .fork()
+              .findOne(PreorderSchema, { id: preorderId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
       if (!owned) return refuse(ctx);
       const cancelled = await ctx.deps.preorders.cancelPlan(owned.store.id, owned.id);
       await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'preorder-plan-cancelled' : 'preorder-plan-busy') });
@@ -127,7 +156,9 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
       const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
       const workbook = await buildPreorderWorkbook(ctx.t.bind(ctx), store.points, onKaspi, planned);
       const date = localDate(ctx.seller.timezone);
-      await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), { caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }) });
+      await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), {
+        caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }),
+      });
       return;
     }
     default:
@@ -136,7 +167,12 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
 });
 
 function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
-  return outcomes.slice(0, 20).map((outcome) => `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' || outcome.why === 'city-prices' || outcome.why === 'stock-unknown' ? ` — ${ctx.t(`preorder-outcome-${outcome.why}`)}` : ''}`);
+  return outcomes
+    .slice(0, 20)
+    .map(
+      (outcome) =>
+        `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' || outcome.why === 'city-prices' || outcome.why === 'stock-unknown' ? ` — ${ctx.t(`preorder-outcome-${outcome.why}`)}` : ''}`,
+    );
 }
 
 /** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */
@@ -147,16 +183,28 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
-  const edit = (text: string) => ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML' }).catch(() => undefined);
+  const edit = (text: string) =>
+    ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML' }).catch(() => undefined);
   deps.background.start(key, async () => {
     try {
       let outcomes: UploadOutcome[];
       if (method === 'file') {
-        const result = await deps.preorders.uploadViaFile(store.id, (status) => void edit(t('preorder-file-status', { status: fileStatusText(t, status) })));
+        const result = await deps.preorders.uploadViaFile(
+          store.id,
+          (status) => void edit(t('preorder-file-status', { status: fileStatusText(t, status) })),
+        );
         outcomes = result.outcomes;
         if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
-      await edit([t('preorder-upload-done', { sent: outcomes.filter((outcome) => outcome.result === 'sent').length, total: outcomes.length }), ...outcomeLines(ctx, outcomes)].join('\n'));
+      await edit(
+        [
+          t('preorder-upload-done', {
+            sent: outcomes.filter((outcome) => outcome.result === 'sent').length,
+            total: outcomes.length,
+          }),
+          ...outcomeLines(ctx, outcomes),
+        ].join('\n'),
+      );
       if (!outcomes.some((outcome) => outcome.result === 'sent')) return;
       await readBackPreorders(ctx, store.id, chatId);
     } catch (error) {
@@ -208,7 +256,8 @@ export async function readBackPreorders(ctx: BotContext, storeId: number, chatId
     const { confirmed, notShown } = verified;
     // A plan of all-zero days takes a product off preorder: «Kaspi показывает предзаказ» would say the opposite.
     const removals = confirmed.filter((preorder) => preorder.points.every((point) => point.days === 0)).length;
-    if (confirmed.length > removals) await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length - removals }));
+    if (confirmed.length > removals)
+      await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length - removals }));
     if (removals) await ctx.api.sendMessage(chatId, t('preorder-removal-confirmed', { count: removals }));
     if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
     const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });

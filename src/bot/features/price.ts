@@ -12,7 +12,7 @@ import { clip, formatPrice, html, parsePrice } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { priceJump } from '../helpers/price-jump.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
-import { PRICE_EDIT } from '../../../conversations/price-edit.js';
+import { PRICE_EDIT } from '../../../conversations/names.js';
 
 /**
  * `/price <sku> <price> [город]`, «Изменить цену» on a card, the question «во всех городах или только в …?» for an
@@ -41,7 +41,9 @@ priceFeature.command('price', async (ctx) => {
     if (rest.length > 1 && /^\p{L}/u.test(trailing)) {
       return void (await ctx.reply(unknownCityText(ctx, store.points, trailing), { parse_mode: 'HTML' }));
     }
-    return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), { parse_mode: 'HTML' }));
+    return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), {
+      parse_mode: 'HTML',
+    }));
   }
   const product = await ownProductBySku(ctx, store, sku);
   if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
@@ -52,7 +54,8 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceCity), async (ctx) => {
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const product = await ownProduct(ctx, idArg(args[0]));
   const price = idArg(args[1]);
-  const scope = args[2] === ALL_CITIES || product?.store.points.some((point) => point.cityId === args[2]) ? args[2] : undefined;
+  const scope =
+    args[2] === ALL_CITIES || product?.store.points.some((point) => point.cityId === args[2]) ? args[2] : undefined;
   if (!product || price === undefined || !scope) return refuse(ctx);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup().catch(() => undefined); // one answer, one write
@@ -80,9 +83,19 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   if (cityId && !product.store.points.some((point) => point.cityId === cityId)) return refuse(ctx);
   const current = cityId ? priceIn(product, cityId) : product.price;
   if (askedAt === undefined || askedAt !== current) {
-    return void (await ctx.reply(ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(current) }), { parse_mode: 'HTML' }));
+    return void (await ctx.reply(
+      ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(current) }),
+      { parse_mode: 'HTML' },
+    ));
   }
-  await sendManualPrice(ctx, product, price, { floor: idArg(args[3]) ?? 0, bigChange: true }, cityId, args[4] !== undefined);
+  await sendManualPrice(
+    ctx,
+    product,
+    price,
+    { floor: idArg(args[3]) ?? 0, bigChange: true },
+    cityId,
+    args[4] !== undefined,
+  );
 });
 
 /** What the seller already said «Да» to: going under this floor (0: none), a change far from the current price. */
@@ -115,22 +128,33 @@ export async function sendManualPrice(
   if (cityId === undefined && !scopeChosen && pricesDiffer(product, points)) return askCityScope(ctx, product, price);
   const cities = cityId ? [cityId] : cityIdsOf(product, points);
   const title = titleInCity(product.title, points, cityId);
-  const floors = cities.map((city) => floorIn(product, city)).filter((value): value is number => value !== null && price < value);
+  const floors = cities
+    .map((city) => floorIn(product, city))
+    .filter((value): value is number => value !== null && price < value);
   const floor = floors.length ? Math.max(...floors) : (floorIn(product, cityId) ?? null);
   const belowFloor = floor !== null && price < floor;
   const currentPrice = cityId ? priceIn(product, cityId) : product.price;
   // Below the floor the floor's own question is asked (its «Да» covers a big change too: the stronger
   // warning is the one shown). It must name today's floor: a floor raised since the question asks again.
   if (belowFloor && confirmed.floor !== floor && price >= KASPI_MIN_PRICE) {
-    return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(floor) }), {
-      parse_mode: 'HTML',
-      reply_markup: confirmKeyboard(ctx, product, price, floor, cityId, scopeChosen),
-    }));
+    return void (await ctx.reply(
+      ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(floor) }),
+      {
+        parse_mode: 'HTML',
+        reply_markup: confirmKeyboard(ctx, product, price, floor, cityId, scopeChosen),
+      },
+    ));
   }
   // A missing or an extra zero costs real money: a price far below or far above the current one is asked again.
-  const jump = !belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE ? priceJump(currentPrice, price) : undefined;
+  const jump =
+    !belowFloor && !confirmed.bigChange && price >= KASPI_MIN_PRICE ? priceJump(currentPrice, price) : undefined;
   if (jump) {
-    const variables: Record<string, string | number> = { title, price: formatPrice(price), old: formatPrice(currentPrice), ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }) };
+    const variables: Record<string, string | number> = {
+      title,
+      price: formatPrice(price),
+      old: formatPrice(currentPrice),
+      ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }),
+    };
     return void (await ctx.reply(ctx.t(jump.kind === 'drop' ? 'price-big-drop' : 'price-big-rise', variables), {
       parse_mode: 'HTML',
       reply_markup: confirmKeyboard(ctx, product, price, 0, cityId, scopeChosen),
@@ -138,7 +162,11 @@ export async function sendManualPrice(
   }
   let result;
   try {
-    result = await ctx.deps.offers.setPrice(product.id, price, { cityId, confirmedFloor: belowFloor ? floor : undefined, reasonText: ctx.t('price-reason-manual') });
+    result = await ctx.deps.offers.setPrice(product.id, price, {
+      cityId,
+      confirmedFloor: belowFloor ? floor : undefined,
+      reasonText: ctx.t('price-reason-manual'),
+    });
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
@@ -150,11 +178,24 @@ export async function sendManualPrice(
 async function askCityScope(ctx: BotContext, product: Product, price: number): Promise<void> {
   const points = product.store.points;
   const cities = cityIdsOf(product, points);
-  const now = cities.map((city) => `${html(cityNameOf(points, city))} — ${formatPrice(priceIn(product, city))}`).join('\n');
-  const keyboard = new InlineKeyboard().text(ctx.t('button-price-all-cities'), callbackData(ACTIONS.priceCity, product.id, price, ALL_CITIES)).row();
-  for (const city of cities) keyboard.text(ctx.t('button-price-one-city', { city: cityNameOf(points, city) }), callbackData(ACTIONS.priceCity, product.id, price, city)).row();
+  const now = cities
+    .map((city) => `${html(cityNameOf(points, city))} — ${formatPrice(priceIn(product, city))}`)
+    .join('\n');
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('button-price-all-cities'), callbackData(ACTIONS.priceCity, product.id, price, ALL_CITIES))
+    .row();
+  for (const city of cities)
+    keyboard
+      .text(
+        ctx.t('button-price-one-city', { city: cityNameOf(points, city) }),
+        callbackData(ACTIONS.priceCity, product.id, price, city),
+      )
+      .row();
   keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
-  await ctx.reply(ctx.t('price-which-cities', { title: html(product.title), price: formatPrice(price), now }), { parse_mode: 'HTML', reply_markup: keyboard });
+  await ctx.reply(ctx.t('price-which-cities', { title: html(product.title), price: formatPrice(price), now }), {
+    parse_mode: 'HTML',
+    reply_markup: keyboard,
+  });
 }
 
 /**
@@ -162,7 +203,14 @@ async function askCityScope(ctx: BotContext, product: Product, price: number): P
  * one is read back in the background and its message edited to what Kaspi shows. `sentText` replaces the
  * manual «Отправлено в Kaspi» line.
  */
-export async function reportPriceResult(ctx: BotContext, product: Product, price: number, result: SetPriceResult, sentText?: string, cityId?: string): Promise<void> {
+export async function reportPriceResult(
+  ctx: BotContext,
+  product: Product,
+  price: number,
+  result: SetPriceResult,
+  sentText?: string,
+  cityId?: string,
+): Promise<void> {
   const { deps } = ctx;
   const points = product.store.points;
   const title = titleInCity(product.title, points, cityId);
@@ -171,33 +219,52 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
       return void (await ctx.reply(ctx.t('price-below-kaspi-minimum', { minimum: formatPrice(KASPI_MIN_PRICE) })));
     case 'below-floor':
       // The floor was raised between the question and the write: asked again, about the new floor.
-      return void (await ctx.reply(ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }), {
-        parse_mode: 'HTML',
-        reply_markup: confirmKeyboard(ctx, product, price, result.floor, cityId, true),
-      }));
+      return void (await ctx.reply(
+        ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }),
+        {
+          parse_mode: 'HTML',
+          reply_markup: confirmKeyboard(ctx, product, price, result.floor, cityId, true),
+        },
+      ));
     case 'city-not-sold':
-      return void (await ctx.reply(ctx.t('price-city-not-sold', { title, city: html(cityNameOf(points, result.cityId)) }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(
+        ctx.t('price-city-not-sold', { title, city: html(cityNameOf(points, result.cityId)) }),
+        { parse_mode: 'HTML' },
+      ));
     case 'refused':
-      return void (await ctx.reply(ctx.t('price-refused', { title, reasons: refusalText(ctx, result.codes) }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-refused', { title, reasons: refusalText(ctx, result.codes) }), {
+        parse_mode: 'HTML',
+      }));
     case 'cannot-write':
       return void (await ctx.reply(ctx.t('price-cannot-write', { title }), { parse_mode: 'HTML' }));
     case 'not-found':
       return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
     case 'unchanged':
-      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.price) }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.price) }), {
+        parse_mode: 'HTML',
+      }));
     case 'already-sent':
-      return void (await ctx.reply(ctx.t('price-already-sent', { title, price: formatPrice(price) }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-already-sent', { title, price: formatPrice(price) }), {
+        parse_mode: 'HTML',
+      }));
     case 'changed-outside':
-      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.livePrice) }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.livePrice) }), {
+        parse_mode: 'HTML',
+      }));
     case 'budget-spent':
       return void (await ctx.reply(ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes })));
     case 'sent': {
       // Several cities moved from prices of their own: each city's old price is named.
       const old =
         result.cities.length > 1 && new Set(result.cities.map((city) => city.oldPrice)).size > 1
-          ? result.cities.map((city) => `${html(cityNameOf(points, city.cityId))} ${formatPrice(city.oldPrice)}`).join(', ')
+          ? result.cities
+              .map((city) => `${html(cityNameOf(points, city.cityId))} ${formatPrice(city.oldPrice)}`)
+              .join(', ')
           : formatPrice(result.oldPrice);
-      const report = await ctx.reply(sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }), { parse_mode: 'HTML' });
+      const report = await ctx.reply(
+        sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }),
+        { parse_mode: 'HTML' },
+      );
       const chatId = report.chat.id;
       const changeId = result.changeId;
       const changeIds = result.changeIds;
@@ -213,7 +280,12 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
             continue;
           }
           const key = outcome === 'applied' ? 'price-applied' : 'price-not-applied';
-          await api.editMessageText(chatId, report.message_id, t(key, { title, new: formatPrice(result.newPrice), old }), { parse_mode: 'HTML' });
+          await api.editMessageText(
+            chatId,
+            report.message_id,
+            t(key, { title, new: formatPrice(result.newPrice), old }),
+            { parse_mode: 'HTML' },
+          );
           return;
         }
       });
@@ -222,17 +294,26 @@ export async function reportPriceResult(ctx: BotContext, product: Product, price
   }
 }
 
-
 /**
  * «Да, поставить N ₸» / «Отмена». The button carries the price the question was asked at and the floor it
  * warned about, so pressing it later acts only on that situation.
  */
-function confirmKeyboard(ctx: BotContext, product: Pick<Product, 'id' | 'price' | 'cityPrices'>, price: number, floor: number, cityId: string | undefined, scopeChosen: boolean): InlineKeyboard {
+function confirmKeyboard(
+  ctx: BotContext,
+  product: Pick<Product, 'id' | 'price' | 'cityPrices'>,
+  price: number,
+  floor: number,
+  cityId: string | undefined,
+  scopeChosen: boolean,
+): InlineKeyboard {
   // The city (or «all», once the seller chose every city) travels with the «Да»: it answers that one question.
   const scope = cityId ?? (scopeChosen ? ALL_CITIES : undefined);
   const asked = cityId ? priceIn(product, cityId) : product.price;
   return new InlineKeyboard()
-    .text(ctx.t('button-confirm-below-floor', { price: formatPrice(price) }), callbackData(ACTIONS.priceConfirm, product.id, price, asked, floor, ...(scope ? [scope] : [])))
+    .text(
+      ctx.t('button-confirm-below-floor', { price: formatPrice(price) }),
+      callbackData(ACTIONS.priceConfirm, product.id, price, asked, floor, ...(scope ? [scope] : [])),
+    )
     .row()
     .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
 }

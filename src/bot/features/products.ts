@@ -2,7 +2,13 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { Composer, InlineKeyboard } from 'grammy';
 
 import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
-import { CompetitorSnapshotSchema, ProductSchema, type Product, type Store, type StorePoint } from '../../db/entities/index.js';
+import {
+  CompetitorSnapshotSchema,
+  ProductSchema,
+  type Product,
+  type Store,
+  type StorePoint,
+} from '../../db/entities/index.js';
 import { cityPricesLabel, shortPriceLabel } from '../helpers/city-price-label.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -69,15 +75,32 @@ productsFeature.callbackQuery(
             : 'availability-off-done'
           : 'availability-failed';
       const refused = refusedLines(ctx, result.skipped);
-      await ctx.reply([ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }), ...refused].join('\n'), { parse_mode: 'HTML' });
+      await ctx.reply(
+        [
+          ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
+          ...refused,
+        ].join('\n'),
+        { parse_mode: 'HTML' },
+      );
       // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
       const card = ctx.callbackQuery.message;
       // The redrawn card keeps its «К списку» page, read off the card's own back button.
-      const back = card && 'reply_markup' in card ? card.reply_markup?.inline_keyboard.flat().find((button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list) : undefined;
+      const back =
+        card && 'reply_markup' in card
+          ? card.reply_markup?.inline_keyboard
+              .flat()
+              .find(
+                (button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list,
+              )
+          : undefined;
       const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
-      const redraw = () => (card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve());
+      const redraw = () =>
+        card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve();
       if (result.unchanged.length) await redraw();
-      if (result.sent.length) ctx.deps.background.start(`verify-availability:${product.id}`, () => verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw));
+      if (result.sent.length)
+        ctx.deps.background.start(`verify-availability:${product.id}`, () =>
+          verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw),
+        );
     } catch (error) {
       if (await replyKaspiError(ctx, error, product.store.id)) return;
       throw error;
@@ -86,7 +109,13 @@ productsFeature.callbackQuery(
 );
 
 /** Reads the offers back after Kaspi's delay and updates the local state; `onApplied` then redraws what shows it. */
-export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, productIds: number[], available: boolean, onApplied?: () => Promise<void>): Promise<void> {
+export async function verifyAvailabilityLater(
+  ctx: BotContext,
+  storeId: number,
+  productIds: number[],
+  available: boolean,
+  onApplied?: () => Promise<void>,
+): Promise<void> {
   const deps = ctx.deps;
   let wait = deps.verifyFirstAfterMs;
   const deadline = Date.now() + deps.verifyTimeoutMs;
@@ -96,7 +125,8 @@ export async function verifyAvailabilityLater(ctx: BotContext, storeId: number, 
     pending = (await deps.offers.verifyAvailability(storeId, pending, available)).pending;
     wait = Math.min(wait * 2, 60_000);
   }
-  if (pending.length) await ctx.api.sendMessage(ctx.chat!.id, ctx.t('availability-not-applied', { count: pending.length }));
+  if (pending.length)
+    await ctx.api.sendMessage(ctx.chat!.id, ctx.t('availability-not-applied', { count: pending.length }));
   else await onApplied?.();
 }
 
@@ -109,12 +139,18 @@ function searchFilter(store: Store, search: string | undefined): FilterQuery<Pro
   const filter: FilterQuery<Product> = { store: store.id, removedAt: null };
   if (!search) return filter;
   const like = `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  return { ...filter, $or: [{ title: { $ilike: like } }, { sku: { $ilike: like } }, { brand: { $ilike: like } }, { masterSku: search }] };
+  return {
+    ...filter,
+    $or: [{ title: { $ilike: like } }, { sku: { $ilike: like } }, { brand: { $ilike: like } }, { masterSku: search }],
+  };
 }
 
 export async function showProductList(ctx: BotContext, requestedPage: number, edit: boolean): Promise<void> {
   const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store'), { reply_markup: new InlineKeyboard().text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login')) }));
+  if (!store)
+    return void (await ctx.reply(ctx.t('no-store'), {
+      reply_markup: new InlineKeyboard().text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login')),
+    }));
   const search = ctx.session.search;
   const em = ctx.deps.orm.em.fork();
   const pageAt = async (at: number) =>
@@ -132,13 +168,26 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
   if (current !== requestedPage) [products, total] = await pageAt(current);
   let text: string;
   // A search in a store with no products at all: the store is empty, not the search (say where products come from).
-  const storeEmpty = total === 0 && (!search || (await em.count(ProductSchema, { store: store.id, removedAt: null })) === 0);
+  const storeEmpty =
+    total === 0 && (!search || (await em.count(ProductSchema, { store: store.id, removedAt: null })) === 0);
   if (storeEmpty) text = ctx.t('products-empty', { store: html(store.name) });
   else if (total === 0) text = ctx.t('products-none-found', { search: html(search ?? '') });
-  else text = ctx.t(search ? 'products-found' : 'products-header', { store: html(store.name), total, page: current + 1, pages, search: html(search ?? '') });
+  else
+    text = ctx.t(search ? 'products-found' : 'products-header', {
+      store: html(store.name),
+      total,
+      page: current + 1,
+      pages,
+      search: html(search ?? ''),
+    });
   const keyboard = new InlineKeyboard();
   for (const product of products) {
-    keyboard.text(`${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${shortPriceLabel(product, store.points)}`, callbackData(ACTIONS.product, product.id, current)).row();
+    keyboard
+      .text(
+        `${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${shortPriceLabel(product, store.points)}`,
+        callbackData(ACTIONS.product, product.id, current),
+      )
+      .row();
   }
   if (pages > 1) {
     const scope = search ? LIST_SEARCH : LIST_ALL;
@@ -154,7 +203,7 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
 }
 
 /** What the card says of the market: the latest check's rivals, and when that check was. */
-export interface CardMarket {
+interface CardMarket {
   /** Our place at today's price among those rivals (1 = cheapest). */
   place: number;
   cheapestRival: number | null;
@@ -165,12 +214,16 @@ export interface CardMarket {
  * The place is counted at the current price, not the one the check saw: after a price change (by the demper
  * or by hand) the card would otherwise show the place the old price had until the next check.
  */
-export async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
+async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
   // The card speaks of the product's main city; /offers shows every other city.
   const cityId = mainCityOf(product, pointsOf(product));
   const snapshot = await ctx.deps.orm.em
     .fork()
-    .findOne(CompetitorSnapshotSchema, { product: product.id, ...(cityId ? { cityId } : {}) }, { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] });
+    .findOne(
+      CompetitorSnapshotSchema,
+      { product: product.id, ...(cityId ? { cityId } : {}) },
+      { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] },
+    );
   if (!snapshot) return undefined;
   const price = priceIn(product, cityId);
   return {
@@ -180,7 +233,7 @@ export async function cardMarket(ctx: BotContext, product: Product): Promise<Car
   };
 }
 
-export function productCardText(ctx: BotContext, product: Product, market: CardMarket | undefined): string {
+function productCardText(ctx: BotContext, product: Product, market: CardMarket | undefined): string {
   const lines = [
     `<b>${html(product.title)}</b>`,
     ctx.t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
@@ -206,26 +259,39 @@ export function productCardText(ctx: BotContext, product: Product, market: CardM
   return lines.join('\n');
 }
 
-export async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
+async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
   const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product, page) };
   const text = productCardText(ctx, product, await cardMarket(ctx, product));
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
+  if (edit && ctx.callbackQuery?.message)
+    await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
   else await ctx.reply(text, options);
 }
 
 /** Edits a card shown earlier to the product's current state (after a background read-back). */
-async function redrawCard(ctx: BotContext, chatId: number, messageId: number, productId: number, page: number): Promise<void> {
+async function redrawCard(
+  ctx: BotContext,
+  chatId: number,
+  messageId: number,
+  productId: number,
+  page: number,
+): Promise<void> {
   const product = await ownProduct(ctx, productId);
   if (!product) return;
   await ctx.api
-    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), { parse_mode: 'HTML', reply_markup: cardKeyboard(ctx, product, page) })
+    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), {
+      parse_mode: 'HTML',
+      reply_markup: cardKeyboard(ctx, product, page),
+    })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
 }
 
 function cardKeyboard(ctx: BotContext, product: Product, page: number): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
-    .text(ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'), callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1))
+    .text(
+      ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'),
+      callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1),
+    )
     .row()
     .text(ctx.t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
     .text(ctx.t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))

@@ -5,7 +5,11 @@ import { NOTIFY_LEVELS, SELLER_LANGUAGES, SellerSchema } from '../../db/entities
 import type { BotContext } from '../context.js';
 import { languageByUser } from '../middlewares/seller.js';
 
-const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
+const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = {
+  ru: 'Русский',
+  kk: 'Қазақша',
+  en: 'English',
+};
 
 /** Quiet hours a seller picks with one tap (minutes after local midnight); night hours cross midnight. */
 const QUIET_PRESETS: readonly { from: number; to: number }[] = [
@@ -14,7 +18,8 @@ const QUIET_PRESETS: readonly { from: number; to: number }[] = [
   { from: 0, to: 9 * 60 },
 ];
 
-const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 function quietText(ctx: BotContext): string {
   const { quietFromMinute: from, quietToMinute: to } = ctx.seller;
@@ -22,7 +27,9 @@ function quietText(ctx: BotContext): string {
 }
 
 /** `/settings`: language, notifications and quiet hours, as an `@grammyjs/menu` that redraws itself in the new language. */
-export const settingsMenu = new Menu<BotContext>('settings', { onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }) });
+const settingsMenu = new Menu<BotContext>('settings', {
+  onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }),
+});
 
 settingsMenu.dynamic((ctx, range) => {
   for (const language of SELLER_LANGUAGES) {
@@ -62,12 +69,19 @@ settingsMenu.dynamic((ctx, range) => {
   });
 });
 
-async function saveSeller(ctx: BotContext, changes: Partial<Pick<BotContext['seller'], 'language' | 'notifyLevel' | 'quietFromMinute' | 'quietToMinute'>>): Promise<void> {
+async function saveSeller(
+  ctx: BotContext,
+  changes: Partial<Pick<BotContext['seller'], 'language' | 'notifyLevel' | 'quietFromMinute' | 'quietToMinute'>>,
+): Promise<void> {
   await ctx.deps.orm.em.fork().nativeUpdate(SellerSchema, { id: ctx.seller.id }, changes);
 }
 
 function settingsText(ctx: BotContext): string {
-  return ctx.t('settings', { language: LANGUAGE_NAMES[ctx.seller.language as (typeof SELLER_LANGUAGES)[number]], notify: ctx.t(`notify-${ctx.seller.notifyLevel}`), quiet: quietText(ctx) });
+  return ctx.t('settings', {
+    language: LANGUAGE_NAMES[ctx.seller.language as (typeof SELLER_LANGUAGES)[number]],
+    notify: ctx.t(`notify-${ctx.seller.notifyLevel}`),
+    quiet: quietText(ctx),
+  });
 }
 
 export async function showSettings(ctx: BotContext): Promise<void> {

@@ -7,8 +7,8 @@ import { html, localTimeOrDate } from '../helpers/format.js';
 import { forgetExpiredNotice } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 import { onePress } from '../helpers/repeated-press.js';
-import { EMAIL_LOGIN } from '../../../conversations/email-login.js';
-import { SMS_LOGIN } from '../../../conversations/sms-login.js';
+import { EMAIL_LOGIN } from '../../../conversations/names.js';
+import { SMS_LOGIN } from '../../../conversations/names.js';
 import { renewsByItself } from '../../kaspi/session-keeper.js';
 
 /** `/login`, `/stores`, `/logout`: connecting Kaspi stores, choosing the active one, logging in again, removing. */
@@ -53,11 +53,21 @@ async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: In
   const lines = [ctx.t('stores-header')];
   for (const store of stores) {
     const isActive = store.id === active?.id;
-    const line = ctx.t(`stores-line-${store.sessionState}`, { name: html(store.name), merchant: store.merchantUid, active: isActive ? '✅ ' : '' });
+    const line = ctx.t(`stores-line-${store.sessionState}`, {
+      name: html(store.name),
+      merchant: store.merchantUid,
+      active: isActive ? '✅ ' : '',
+    });
     lines.push([line, sessionNote(ctx, store)].filter(Boolean).join(' · '));
     // Every row starts with its store's name, so «Войти снова» and «Удалить» never leave a doubt which store.
-    keyboard.text(isActive ? `✅ ${store.name.slice(0, 24)}` : ctx.t('button-make-active', { name: store.name.slice(0, 24) }), callbackData(ACTIONS.store, store.id));
-    keyboard.text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id)).text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id)).row();
+    keyboard.text(
+      isActive ? `✅ ${store.name.slice(0, 24)}` : ctx.t('button-make-active', { name: store.name.slice(0, 24) }),
+      callbackData(ACTIONS.store, store.id),
+    );
+    keyboard
+      .text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id))
+      .text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id))
+      .row();
   }
   keyboard.text(ctx.t('button-add-store'), callbackData(ACTIONS.menu, 'login'));
   return { text: lines.join('\n'), keyboard };
@@ -74,7 +84,8 @@ function sessionNote(ctx: BotContext, store: Store): string | undefined {
 
 export async function showStores(ctx: BotContext, edit = false): Promise<void> {
   const { text, keyboard } = await storesText(ctx);
-  if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch(() => undefined);
+  if (edit && ctx.callbackQuery?.message)
+    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch(() => undefined);
   else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
@@ -96,7 +107,9 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
 async function askRemove(ctx: BotContext, store: Store): Promise<void> {
   await ctx.reply(ctx.t('store-remove-ask', { name: html(store.name) }), {
     parse_mode: 'HTML',
-    reply_markup: new InlineKeyboard().text(ctx.t('button-remove-yes'), callbackData(ACTIONS.storeRemoveYes, store.id)).text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('button-remove-yes'), callbackData(ACTIONS.storeRemoveYes, store.id))
+      .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
   });
 }
 

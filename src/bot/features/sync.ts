@@ -38,9 +38,11 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
   const edit = (text: string, keyboard?: InlineKeyboard) =>
-    ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: unknown) => {
-      ctx.logger.warn({ err: error }, 'could not edit the sync message');
-    });
+    ctx.api
+      .editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML', reply_markup: keyboard })
+      .catch((error: unknown) => {
+        ctx.logger.warn({ err: error }, 'could not edit the sync message');
+      });
   deps.background.start(key, async () => {
     let lastEdit = Date.now();
     let pendingEdit: Promise<unknown> = Promise.resolve();
@@ -48,11 +50,22 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
       const summary = await deps.catalog.sync(store.id, (progress) => {
         if (Date.now() - lastEdit < PROGRESS_EVERY_MS || progress.total === 0) return;
         lastEdit = Date.now();
-        pendingEdit = pendingEdit.then(() => edit(t('sync-progress', { store: html(store.name), fetched: progress.fetched, total: progress.total })));
+        pendingEdit = pendingEdit.then(() =>
+          edit(t('sync-progress', { store: html(store.name), fetched: progress.fetched, total: progress.total })),
+        );
       });
       await pendingEdit;
-      const done = t('sync-done', { store: html(store.name), total: summary.total, added: summary.added, changed: summary.changed, removed: summary.removed });
-      await edit([done, ...syncWarnings(t, summary)].join('\n'), new InlineKeyboard().text(t('button-products'), callbackData(ACTIONS.list, 0)));
+      const done = t('sync-done', {
+        store: html(store.name),
+        total: summary.total,
+        added: summary.added,
+        changed: summary.changed,
+        removed: summary.removed,
+      });
+      await edit(
+        [done, ...syncWarnings(t, summary)].join('\n'),
+        new InlineKeyboard().text(t('button-products'), callbackData(ACTIONS.list, 0)),
+      );
     } catch (error) {
       await pendingEdit;
       if (error instanceof KaspiSessionExpiredError) {
@@ -61,7 +74,10 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
       } else if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error, true);
         // A retry button: the seller is not left to find /sync again (the per-store spacing still applies).
-        await edit(t('sync-failed', { reason: t(messageKey, variables) }), new InlineKeyboard().text(t('button-sync-retry'), callbackData(ACTIONS.sync, store.id)));
+        await edit(
+          t('sync-failed', { reason: t(messageKey, variables) }),
+          new InlineKeyboard().text(t('button-sync-retry'), callbackData(ACTIONS.sync, store.id)),
+        );
       } else {
         await edit(t('error-generic'));
         throw error;
@@ -71,9 +87,10 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
 }
 
 /** What the seller should know about a sync that read less than all: one line each, never one per product. */
-export function syncWarnings(t: BotContext['t'], summary: SyncSummary): string[] {
+function syncWarnings(t: BotContext['t'], summary: SyncSummary): string[] {
   const lines: string[] = [];
-  for (const change of summary.formatChanges) lines.push(t('sync-warning-format', { field: html(change.field), missing: change.missing, of: change.of }));
+  for (const change of summary.formatChanges)
+    lines.push(t('sync-warning-format', { field: html(change.field), missing: change.missing, of: change.of }));
   const gap = summary.incomplete;
   if (gap?.reason === 'short') lines.push(t('sync-warning-short', { read: gap.read, total: gap.total ?? 0 }));
   else if (gap?.reason === 'no-total') lines.push(t('sync-warning-no-total'));

@@ -25,5 +25,7 @@ unhandledFeature.on('message:text', async (ctx, next) => {
 });
 
 unhandledFeature.on('message', async (ctx) => {
-  await ctx.reply(ctx.t(ctx.message.text?.startsWith('/') ? 'unknown-command' : 'unhandled'), { reply_markup: mainMenu(ctx) });
+  await ctx.reply(ctx.t(ctx.message.text?.startsWith('/') ? 'unknown-command' : 'unhandled'), {
+    reply_markup: mainMenu(ctx),
+  });
 });

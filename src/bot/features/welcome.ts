@@ -29,7 +29,9 @@ export function mainMenu(ctx: BotContext): InlineKeyboard {
 
 welcomeFeature.command('start', async (ctx) => {
   const store = await activeStore(ctx);
-  const text = store ? ctx.t('welcome-back', { name: html(ctx.from?.first_name ?? ''), store: html(store.name) }) : ctx.t('welcome', { name: html(ctx.from?.first_name ?? '') });
+  const text = store
+    ? ctx.t('welcome-back', { name: html(ctx.from?.first_name ?? ''), store: html(store.name) })
+    : ctx.t('welcome', { name: html(ctx.from?.first_name ?? '') });
   await ctx.reply(text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
 });
 

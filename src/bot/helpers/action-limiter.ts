@@ -29,7 +29,8 @@ export class ActionLimiter {
     const last = this.lastAt.get(key);
     if (last !== undefined && now - last < interval) return interval - (now - last);
     this.lastAt.set(key, now);
-    if (this.lastAt.size > 10_000) for (const [stale, at] of this.lastAt) if (now - at > 3_600_000) this.lastAt.delete(stale);
+    if (this.lastAt.size > 10_000)
+      for (const [stale, at] of this.lastAt) if (now - at > 3_600_000) this.lastAt.delete(stale);
     return 0;
   }
 }

@@ -90,7 +90,13 @@ export interface TimeTick {
  * The zone's offset is taken once, at the start: Kazakhstan keeps no daylight saving, and elsewhere a label
  * would at worst sit an hour off its tick for part of a week.
  */
-export function timeTicks(tStart: number, tEnd: number, plotWidth: number, spacing: number, timeZone: string): TimeTick[] {
+export function timeTicks(
+  tStart: number,
+  tEnd: number,
+  plotWidth: number,
+  spacing: number,
+  timeZone: string,
+): TimeTick[] {
   const span = tEnd - tStart;
   if (!(span > 0) || plotWidth <= 0) return [];
   const fit = Math.max(1, Math.floor(plotWidth / spacing));
@@ -102,7 +108,10 @@ export function timeTicks(tStart: number, tEnd: number, plotWidth: number, spaci
     const wall = new Date(local);
     const pad = (n: number) => String(n).padStart(2, '0');
     const midnight = wall.getUTCHours() === 0 && wall.getUTCMinutes() === 0;
-    const label = step >= DAY_MS || midnight ? `${pad(wall.getUTCDate())}.${pad(wall.getUTCMonth() + 1)}` : `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
+    const label =
+      step >= DAY_MS || midnight
+        ? `${pad(wall.getUTCDate())}.${pad(wall.getUTCMonth() + 1)}`
+        : `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
     ticks.push({ t: local - offset, label });
   }
   return ticks;
@@ -110,7 +119,15 @@ export function timeTicks(tStart: number, tEnd: number, plotWidth: number, spaci
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `t` (an unknown zone counts as Almaty, the default). */
 function zoneOffsetMs(t: number, timeZone: string): number {
-  const parts = zonedFormat('en-GB', timeZone, { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+  const parts = zonedFormat('en-GB', timeZone, {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(t));
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return wall - Math.floor(t / 1000) * 1000;

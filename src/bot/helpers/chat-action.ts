@@ -8,7 +8,11 @@ const RENEW_MS = 4_500;
  * turn under the rate limits, and a seller who sees nothing for that long taps again. The action is cosmetic:
  * a failure to send it never fails the work.
  */
-export async function whileWorking<T>(ctx: Context, action: 'typing' | 'upload_document', work: () => Promise<T>): Promise<T> {
+export async function whileWorking<T>(
+  ctx: Context,
+  action: 'typing' | 'upload_document',
+  work: () => Promise<T>,
+): Promise<T> {
   const show = () => ctx.replyWithChatAction(action).catch(() => undefined);
   void show();
   const timer = setInterval(show, RENEW_MS);

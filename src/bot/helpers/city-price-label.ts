@@ -27,7 +27,11 @@ export function titleInCity(title: string, points: StorePoint[], cityId: string 
 }
 
 /** «Города «Караганда» нет…»: the answer to a city the store does not sell in, naming the cities it does. */
-export function unknownCityText(ctx: { t: (key: string, variables?: Record<string, string | number>) => string }, points: StorePoint[], typed: string): string {
+export function unknownCityText(
+  ctx: { t: (key: string, variables?: Record<string, string | number>) => string },
+  points: StorePoint[],
+  typed: string,
+): string {
   const cities = [...new Set(points.map((point) => point.cityName))].join(', ');
   return ctx.t('city-unknown', { city: html(typed.slice(0, 40)), cities: html(cities) });
 }

@@ -1,6 +1,8 @@
 /** «12 345 ₸»: the thousands separator is a narrow no-break space, as Kaspi shows prices. */
 export function formatPrice(tenge: number): string {
-  return `${Math.round(tenge).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f')}\u00a0₸`;
+  return `${Math.round(tenge)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f')}\u00a0₸`;
 }
 
 /** Prices as sellers type them; shared with the demper settings parser. */
@@ -35,7 +37,11 @@ export function wellFormed(text: string): string {
 export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
 
 /** A formatter on the seller's clock; a zone the runtime does not know (a bad stored value) reads as Almaty. */
-export function zonedFormat(locale: string, timezone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+export function zonedFormat(
+  locale: string,
+  timezone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
   try {
     return new Intl.DateTimeFormat(locale, { ...options, timeZone: timezone });
   } catch {
@@ -50,7 +56,14 @@ export function localDate(timezone: string, now = new Date()): string {
 
 /** «19:05» today, «24.11 19:05» on another day, on the seller's clock: when a figure was last checked. */
 export function localTimeOrDate(date: Date, timezone: string, now = new Date()): string {
-  const format = zonedFormat('en-GB', timezone, { hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const format = zonedFormat('en-GB', timezone, {
+    hourCycle: 'h23',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const parts = (at: Date) => {
     const of = format.formatToParts(at);
     const part = (type: Intl.DateTimeFormatPartTypes) => of.find((p) => p.type === type)?.value ?? '';

@@ -13,7 +13,8 @@ const expiredNoticeAt = new Map<number, number>();
  * and worker process shares the answer; alone, this process remembers.
  */
 export async function expiredNoticeDue(storeId: number, redis?: Redis): Promise<boolean> {
-  if (redis) return (await redis.set(`kaspi-bot:expired-notice:${storeId}`, '1', 'PX', EXPIRED_NOTICE_MS, 'NX')) === 'OK';
+  if (redis)
+    return (await redis.set(`kaspi-bot:expired-notice:${storeId}`, '1', 'PX', EXPIRED_NOTICE_MS, 'NX')) === 'OK';
   const last = expiredNoticeAt.get(storeId);
   if (last !== undefined && Date.now() - last < EXPIRED_NOTICE_MS) return false;
   expiredNoticeAt.set(storeId, Date.now());

@@ -15,10 +15,16 @@ export async function activateStore(deps: BotDeps, sellerId: number, store: Stor
   await forgetExpiredNotice(store.id, deps.redis);
 }
 
-export function connectedText(t: (key: string, variables?: Record<string, string | number>) => string, name: string, points: number): string {
+export function connectedText(
+  t: (key: string, variables?: Record<string, string | number>) => string,
+  name: string,
+  points: number,
+): string {
   return t('login-connected', { name: html(name), points });
 }
 
 export function syncKeyboard(t: (key: string) => string, storeId: number): InlineKeyboard {
-  return new InlineKeyboard().text(t('button-sync'), callbackData(ACTIONS.sync, storeId)).text(t('button-products'), callbackData(ACTIONS.list, 0));
+  return new InlineKeyboard()
+    .text(t('button-sync'), callbackData(ACTIONS.sync, storeId))
+    .text(t('button-products'), callbackData(ACTIONS.list, 0));
 }

@@ -10,13 +10,17 @@ const MAX_DEPTH = 8;
  * refused by Telegram and, inside a conversation, make PostgreSQL refuse the stored state (jsonb).
  * Inline keyboards lose their empty rows (grammY's `.row()` after the last button leaves one).
  */
-export const wellFormedPayloads: Transformer = (prev, method, payload, signal) => prev(method, withoutEmptyRows(scrub(payload, 0)) as typeof payload, signal);
+export const wellFormedPayloads: Transformer = (prev, method, payload, signal) =>
+  prev(method, withoutEmptyRows(scrub(payload, 0)) as typeof payload, signal);
 
 function withoutEmptyRows(payload: unknown): unknown {
   const markup = (payload as { reply_markup?: { inline_keyboard?: unknown } } | undefined)?.reply_markup;
   const rows = markup?.inline_keyboard;
   if (!Array.isArray(rows) || rows.every((row) => Array.isArray(row) && row.length > 0)) return payload;
-  return { ...(payload as object), reply_markup: { inline_keyboard: rows.filter((row) => Array.isArray(row) && row.length > 0) } };
+  return {
+    ...(payload as object),
+    reply_markup: { inline_keyboard: rows.filter((row) => Array.isArray(row) && row.length > 0) },
+  };
 }
 
 function scrub(value: unknown, depth: number): unknown {

@@ -12,7 +12,13 @@ export async function ownStore(ctx: BotContext, storeId: number | undefined): Pr
 
 export async function ownProduct(ctx: BotContext, productId: number | undefined): Promise<Product | undefined> {
   if (productId === undefined) return undefined;
-  const product = await ctx.deps.orm.em.fork().findOne(ProductSchema, { id: productId, store: { seller: ctx.seller.id }, removedAt: null }, { populate: ['store'] });
+  const product = await ctx.deps.orm.em
+    .fork()
+    .findOne(
+      ProductSchema,
+      { id: productId, store: { seller: ctx.seller.id }, removedAt: null },
+      { populate: ['store'] },
+    );
   return product ?? undefined;
 }
 
@@ -32,7 +38,11 @@ export async function ownProductBySku(ctx: BotContext, store: Store, sku: string
   const product = await em.findOne(ProductSchema, { store: store.id, sku, removedAt: null }, { populate: ['store'] });
   if (product) return product;
   if (!/^\d{1,20}$/.test(sku)) return undefined;
-  const byKaspiCode = await em.find(ProductSchema, { store: store.id, masterSku: sku, removedAt: null }, { populate: ['store'], limit: 2 });
+  const byKaspiCode = await em.find(
+    ProductSchema,
+    { store: store.id, masterSku: sku, removedAt: null },
+    { populate: ['store'], limit: 2 },
+  );
   return byKaspiCode.length === 1 ? byKaspiCode[0] : undefined;
 }
 

@@ -11,7 +11,7 @@ import { DEFAULT_TIME_ZONE } from './format.js';
  * points, so a busy product with thousands of checks still renders in a few milliseconds.
  */
 
-export { timeTicks, type TimeTick } from './chart-axes.js';
+export { timeTicks } from './chart-axes.js';
 
 export interface PricePoint {
   at: Date;
@@ -96,8 +96,7 @@ export function renderPriceChart(input: PriceChartInput): Buffer {
   };
 
   const canvas = new Canvas(width, height);
-  const x = (t: number): number =>
-    Math.round(plot.left + ((t - tStart) / (tEnd - tStart)) * (plot.right - plot.left));
+  const x = (t: number): number => Math.round(plot.left + ((t - tStart) / (tEnd - tStart)) * (plot.right - plot.left));
   const y = (price: number): number =>
     Math.round(plot.top + ((axis.hi - price) / (axis.hi - axis.lo)) * (plot.bottom - plot.top));
 
@@ -114,7 +113,13 @@ export function renderPriceChart(input: PriceChartInput): Buffer {
 
   if (showTimeLabels) {
     const timeLabelWidth = TIME_LABEL_GLYPHS * 6 * scale - scale;
-    for (const tick of timeTicks(tStart, tEnd, plot.right - plot.left, timeLabelWidth + 12 * scale, input.timeZone ?? DEFAULT_TIME_ZONE)) {
+    for (const tick of timeTicks(
+      tStart,
+      tEnd,
+      plot.right - plot.left,
+      timeLabelWidth + 12 * scale,
+      input.timeZone ?? DEFAULT_TIME_ZONE,
+    )) {
       const tx = x(tick.t);
       canvas.fillRect(tx, plot.top, tx, plot.bottom, GRID);
       const textLeft = Math.max(0, Math.min(width - 1 - timeLabelWidth, tx - Math.floor(timeLabelWidth / 2)));
@@ -185,7 +190,14 @@ function drawOurs(canvas: Canvas, points: readonly Sample[], tEnd: number, x: To
   }
 }
 
-function drawRival(canvas: Canvas, points: readonly Sample[], cut: Sample | undefined, x: ToX, y: ToY, plotWidth: number): void {
+function drawRival(
+  canvas: Canvas,
+  points: readonly Sample[],
+  cut: Sample | undefined,
+  x: ToX,
+  y: ToY,
+  plotWidth: number,
+): void {
   const line = cut ? [...points, cut] : points;
   for (let i = 1; i < line.length; i++) {
     const a = line[i - 1]!;

@@ -7,7 +7,12 @@ import type { Transformer } from 'grammy';
  */
 export const unchangedEditSucceeds: Transformer = async (prev, method, payload, signal) => {
   const response = await prev(method, payload, signal);
-  if (!response.ok && method.startsWith('editMessage') && response.error_code === 400 && response.description.includes('message is not modified')) {
+  if (
+    !response.ok &&
+    method.startsWith('editMessage') &&
+    response.error_code === 400 &&
+    response.description.includes('message is not modified')
+  ) {
     // `true` is what Telegram itself answers for edits of inline messages; no caller reads the edited message.
     return { ok: true, result: true } as unknown as typeof response;
   }

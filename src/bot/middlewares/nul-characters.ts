@@ -2,7 +2,6 @@ import type { MiddlewareFn } from 'grammy';
 
 import type { BotContext } from '../context.js';
 
-const NUL = /\u0000/g;
 const MAX_DEPTH = 8;
 
 /**
@@ -21,7 +20,7 @@ function scrub(value: unknown, depth: number): void {
   for (const key of Object.keys(record)) {
     const item = record[key];
     if (typeof item === 'string') {
-      if (item.includes('\u0000')) record[key] = item.replace(NUL, '\ufffd');
+      if (item.includes('\u0000')) record[key] = item.replaceAll('\u0000', '\ufffd');
     } else scrub(item, depth + 1);
   }
 }

@@ -3,7 +3,7 @@ import type { MiddlewareFn } from 'grammy';
 import type { SecretBox } from '../../security/secret-box.js';
 import type { BotContext } from '../context.js';
 
-export const SEALED_PREFIX = 'sealed:';
+const SEALED_PREFIX = 'sealed:';
 const aad = (userId: number) => `chat-input:${userId}`;
 
 /**
@@ -19,7 +19,9 @@ export function sealSensitiveInput(secretBox: SecretBox): MiddlewareFn<BotContex
       message.text = SEALED_PREFIX + secretBox.seal(message.text, aad(ctx.from.id));
       delete message.entities;
       ctx.session.sensitive = undefined;
-      await ctx.deleteMessage().catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not delete a sensitive message'));
+      await ctx
+        .deleteMessage()
+        .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not delete a sensitive message'));
     }
     await next();
   };

@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 
 import { ProductSchema } from './product.js';
 
@@ -24,12 +24,13 @@ export const CompetitorSnapshotSchema = defineEntity({
     id: p.integer().primary(),
     product: () => p.manyToOne(ProductSchema).deleteRule('cascade'),
     cityId: p.string().length(16),
-    takenAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    takenAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
     offers: p.json<SnapshotOffer[]>(),
     ourPrice: p.integer().nullable(),
     ourPlace: p.smallint().nullable(),
     cheapestRivalPrice: p.integer().nullable(),
   },
 });
-
-export type CompetitorSnapshot = InferEntity<typeof CompetitorSnapshotSchema>;

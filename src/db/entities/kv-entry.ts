@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 
 /** Key-value rows for bot sessions and conversation state when no Redis is configured. */
 export const KvEntrySchema = defineEntity({
@@ -15,5 +15,3 @@ export const KvEntrySchema = defineEntity({
       .onUpdate(() => new Date()),
   },
 });
-
-export type KvEntry = InferEntity<typeof KvEntrySchema>;

@@ -10,8 +10,8 @@ export interface PreorderPoint {
   days: number;
 }
 
-export const PREORDER_STATUSES = ['planned', 'uploading', 'uploaded', 'confirmed', 'failed'] as const;
-export const PREORDER_UPLOAD_METHODS = ['pricefeed', 'file'] as const;
+const PREORDER_STATUSES = ['planned', 'uploading', 'uploaded', 'confirmed', 'failed'] as const;
+const PREORDER_UPLOAD_METHODS = ['pricefeed', 'file'] as const;
 
 /** A preorder the seller planned or Kaspi reported, per point, and the state of its upload. */
 export const PreorderSchema = defineEntity({

@@ -4,18 +4,21 @@ import type { DecisionDetails } from '../../demper/strategy.js';
 import { ProductSchema } from './product.js';
 import { StoreSchema } from './store.js';
 
-export const PRICE_CHANGE_SOURCES = ['demper', 'manual', 'import', 'rollback'] as const;
+const PRICE_CHANGE_SOURCES = ['demper', 'manual', 'import', 'rollback'] as const;
 /** planned → sent → applied | failed. A row is written as `planned` before anything is sent to Kaspi. */
-export const PRICE_CHANGE_STATUSES = ['planned', 'sent', 'applied', 'failed'] as const;
+const PRICE_CHANGE_STATUSES = ['planned', 'sent', 'applied', 'failed'] as const;
 
 export type PriceChangeSource = (typeof PRICE_CHANGE_SOURCES)[number];
-export type PriceChangeStatus = (typeof PRICE_CHANGE_STATUSES)[number];
 
 /** The outbox and history of every price change: old, new, why, and what Kaspi did with it. */
 export const PriceChangeSchema = defineEntity({
   name: 'PriceChange',
   tableName: 'price_change',
-  indexes: [{ properties: ['product', 'createdAt'] }, { properties: ['store', 'status'] }, { properties: ['product', 'cityId', 'id'] }],
+  indexes: [
+    { properties: ['product', 'createdAt'] },
+    { properties: ['store', 'status'] },
+    { properties: ['product', 'cityId', 'id'] },
+  ],
   checks: [{ name: 'price_change_new_price_check', expression: 'new_price >= 10' }],
   properties: {
     id: p.integer().primary(),
@@ -39,7 +42,10 @@ export const PriceChangeSchema = defineEntity({
     idempotencyKey: p.string().length(128).unique(),
     cheapestRivalPrice: p.integer().nullable(),
     error: p.text().nullable(),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
     sentAt: p.datetime().columnType('timestamptz').nullable(),
     settledAt: p.datetime().columnType('timestamptz').nullable(),
   },

@@ -63,7 +63,7 @@ export interface DemperAlertState {
   lostFirstPlace?: boolean;
 }
 
-export const DEMPER_STRATEGIES = ['first_place', 'match_leader', 'target_place', 'hold'] as const;
+const DEMPER_STRATEGIES = ['first_place', 'match_leader', 'target_place', 'hold'] as const;
 export type DemperStrategy = (typeof DEMPER_STRATEGIES)[number];
 
 /** An offer of the store, synced from the cabinet, with the seller's demper settings. */

@@ -3,9 +3,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { timestamps } from './common.js';
 import { SellerSchema } from './seller.js';
 
-export const LOGIN_METHODS = ['sms', 'email'] as const;
+const LOGIN_METHODS = ['sms', 'email'] as const;
 /** `none`: never logged in; `active`: cookies work; `expired`: Kaspi answered 401, the seller must log in again. */
-export const SESSION_STATES = ['none', 'active', 'expired'] as const;
+const SESSION_STATES = ['none', 'active', 'expired'] as const;
 
 /** A pickup point of the merchant as Kaspi's getMerchant returns it: `PP1` in city `750000000`. */
 export interface StorePoint {

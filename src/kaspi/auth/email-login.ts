@@ -81,7 +81,8 @@ export class EmailLogin {
 
   /** E-mail and password on the login page; the page stays open when Kaspi wants a code or a merchant next. */
   async begin(email: string, password: string): Promise<EmailLoginStep> {
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) throw new KaspiLoginError('not an e-mail address', 'login.email', 'CREDENTIALS_INVALID');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
+      throw new KaspiLoginError('not an e-mail address', 'login.email', 'CREDENTIALS_INVALID');
     if (password.length === 0) throw new KaspiLoginError('empty password', 'login.email', 'CREDENTIALS_INVALID');
     const browser = await this.launch();
     const loginId = randomUUID();
@@ -92,7 +93,12 @@ export class EmailLogin {
       page.setDefaultTimeout(this.options.stepTimeoutMs ?? 30_000);
       const api = watchLoginApi(page);
       const landed = await page.goto(`${this.urls.idmcUrl}/login`);
-      if (landed && landed.status() >= 400) throw new KaspiLoginError(`the Kaspi login page answered ${landed.status()}`, 'login.email', 'LOGIN_PAGE_BLOCKED');
+      if (landed && landed.status() >= 400)
+        throw new KaspiLoginError(
+          `the Kaspi login page answered ${landed.status()}`,
+          'login.email',
+          'LOGIN_PAGE_BLOCKED',
+        );
       await page.fill(SELECTORS.email, email.trim());
       await page.click(SELECTORS.submit);
       await this.waitFor(page, api, { password: true });
@@ -114,7 +120,8 @@ export class EmailLogin {
     const login = this.pending.get(loginId);
     if (!login) throw new KaspiLoginError('the login page expired', 'login.email', 'LOGIN_EXPIRED');
     const digits = code.replace(/\s|-/g, '');
-    if (!/^\d{4,8}$/.test(digits)) throw new KaspiLoginError('the code is digits only', 'login.email', 'SECURITY_CODE_INVALID');
+    if (!/^\d{4,8}$/.test(digits))
+      throw new KaspiLoginError('the code is digits only', 'login.email', 'SECURITY_CODE_INVALID');
     return this.step(loginId, login, async () => {
       await login.page.fill(SELECTORS.code, digits);
       await login.page.click(SELECTORS.submit);
@@ -132,23 +139,40 @@ export class EmailLogin {
     const login = this.pending.get(loginId);
     if (!login) throw new KaspiLoginError('the login page expired', 'login.email', 'LOGIN_EXPIRED');
     const result = await this.step(loginId, login, async () => {
-      const answer = await login.page.evaluate(async (body) => {
-        const response = await fetch('/api/p/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        return { status: response.status, text: await response.text() };
-      }, { _s_m: merchantUid });
+      const answer = await login.page.evaluate(
+        async (body) => {
+          const response = await fetch('/api/p/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          return { status: response.status, text: await response.text() };
+        },
+        { _s_m: merchantUid },
+      );
       const body = parseJson(answer.text);
       const errorCode = typeof body?.errorCode === 'string' ? body.errorCode : undefined;
       if (answer.status >= 400 || errorCode || body?.redirectUrl === undefined) {
-        throw new KaspiLoginError(`Kaspi refused the merchant (${answer.status} ${errorCode ?? 'no redirect'})`, 'login.email', errorCode ?? 'FAILED');
+        throw new KaspiLoginError(
+          `Kaspi refused the merchant (${answer.status} ${errorCode ?? 'no redirect'})`,
+          'login.email',
+          errorCode ?? 'FAILED',
+        );
       }
       login.api.su = undefined;
-      await login.page.goto(`${this.urls.mcUrl}/oauth2/authorization/1?redirectUrl=${encodeURIComponent(`${new URL(this.urls.shopUrl).origin}/mc/`)}`);
+      await login.page.goto(
+        `${this.urls.mcUrl}/oauth2/authorization/1?redirectUrl=${encodeURIComponent(`${new URL(this.urls.shopUrl).origin}/mc/`)}`,
+      );
       await this.waitFor(login.page, login.api, { done: true });
       return { status: 'done' as const, result: await this.finish(login.context) };
     });
     if (result.status !== 'done') throw new KaspiLoginError('Kaspi asks which merchant again', 'login.email', 'FAILED');
     if (!result.result.merchants.some((merchant) => merchant.uid === merchantUid)) {
-      throw new KaspiLoginError('the session does not cover the chosen merchant', 'login.email', 'INSUFFICIENT_PERMISSIONS');
+      throw new KaspiLoginError(
+        'the session does not cover the chosen merchant',
+        'login.email',
+        'INSUFFICIENT_PERMISSIONS',
+      );
     }
     return result.result;
   }
@@ -173,7 +197,10 @@ export class EmailLogin {
     try {
       return await launchChromium(this.chromiumPath);
     } catch (error) {
-      this.logger.warn({ reason: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'Chromium cannot start: e-mail login is unavailable');
+      this.logger.warn(
+        { reason: error instanceof Error ? error.message.split('\n')[0] : String(error) },
+        'Chromium cannot start: e-mail login is unavailable',
+      );
       throw new KaspiLoginError('no browser for the e-mail login', 'login.email', 'BROWSER_UNAVAILABLE');
     }
   }
@@ -185,7 +212,11 @@ export class EmailLogin {
   }
 
   /** Runs a step on an open page; only a wrong code keeps the page for another try, anything else ends it. */
-  private async step<T extends { status: string }>(loginId: string, login: PendingBrowserLogin, run: () => Promise<T>): Promise<T> {
+  private async step<T extends { status: string }>(
+    loginId: string,
+    login: PendingBrowserLogin,
+    run: () => Promise<T>,
+  ): Promise<T> {
     login.api.errorCode = undefined;
     login.api.breakTimeSeconds = undefined;
     let keep = false;
@@ -194,7 +225,8 @@ export class EmailLogin {
       keep = result.status === 'choose-merchant';
       return result;
     } catch (error) {
-      keep = error instanceof KaspiLoginError && ['SECURITY_CODE_INVALID', 'MFA_CODE_INVALID'].includes(error.errorCode);
+      keep =
+        error instanceof KaspiLoginError && ['SECURITY_CODE_INVALID', 'MFA_CODE_INVALID'].includes(error.errorCode);
       throw error;
     } finally {
       if (!keep) await this.cancel(loginId);
@@ -206,14 +238,34 @@ export class EmailLogin {
    * login API asked which merchant. A comma selector would wait on its first match only (a hidden code field),
    * and the page navigates through the OAuth hand-off on success, which a page function would not survive.
    */
-  private async waitFor(page: Page, api: LoginApiWatch, accept: { password?: boolean; code?: boolean; done?: boolean }): Promise<'password' | 'code' | 'done' | 'choose'> {
-    const visible = (selector: string) => page.locator(selector).first().isVisible().catch(() => false);
+  private async waitFor(
+    page: Page,
+    api: LoginApiWatch,
+    accept: { password?: boolean; code?: boolean; done?: boolean },
+  ): Promise<'password' | 'code' | 'done' | 'choose'> {
+    const visible = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .isVisible()
+        .catch(() => false);
     const deadline = Date.now() + (this.options.stepTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       if (await visible(SELECTORS.error)) {
-        const text = ((await page.locator(SELECTORS.error).first().textContent().catch(() => '')) ?? '').trim();
+        const text = (
+          (await page
+            .locator(SELECTORS.error)
+            .first()
+            .textContent()
+            .catch(() => '')) ?? ''
+        ).trim();
         await page.waitForTimeout(50).catch(() => undefined); // the answer's JSON may still be on its way
-        throw new KaspiLoginError(`Kaspi login page: ${text}`, 'login.email', api.errorCode ?? errorCodeFromText(text), api.breakTimeSeconds);
+        throw new KaspiLoginError(
+          `Kaspi login page: ${text}`,
+          'login.email',
+          api.errorCode ?? errorCodeFromText(text),
+          api.breakTimeSeconds,
+        );
       }
       if (api.su !== undefined && api.su !== null) return 'choose';
       if (accept.password && (await visible(SELECTORS.password))) return 'password';
@@ -227,9 +279,11 @@ export class EmailLogin {
   private async finish(context: BrowserContext): Promise<LoggedIn> {
     const jar = new CookieJar();
     for (const cookie of await context.cookies()) jar.absorb(`${cookie.name}=${cookie.value}`);
-    if (!jar.has('mc-session', 'mc-sid')) throw new KaspiLoginError('login finished without cabinet cookies', 'login.email', 'MISSING_COOKIES');
+    if (!jar.has('mc-session', 'mc-sid'))
+      throw new KaspiLoginError('login finished without cabinet cookies', 'login.email', 'MISSING_COOKIES');
     const merchants = await this.cabinet.listMerchants(jar);
-    if (merchants.length === 0) throw new KaspiLoginError('the account has no merchants', 'cabinet.merchants', 'NO_MERCHANTS');
+    if (merchants.length === 0)
+      throw new KaspiLoginError('the account has no merchants', 'cabinet.merchants', 'NO_MERCHANTS');
     this.logger.info({ merchants: merchants.length }, 'Kaspi e-mail login finished');
     return { cookies: jar.toJSON(), merchants };
   }
@@ -245,7 +299,8 @@ function watchLoginApi(page: Page): LoginApiWatch {
         if (!body || typeof body !== 'object') return;
         const answer = body as { errorCode?: unknown; errorData?: { breakTimeSeconds?: unknown } | null; su?: unknown };
         if (typeof answer.errorCode === 'string') watch.errorCode = answer.errorCode;
-        if (typeof answer.errorData?.breakTimeSeconds === 'number') watch.breakTimeSeconds = answer.errorData.breakTimeSeconds;
+        if (typeof answer.errorData?.breakTimeSeconds === 'number')
+          watch.breakTimeSeconds = answer.errorData.breakTimeSeconds;
         if (answer.su !== undefined) watch.su = answer.su;
       })
       .catch(() => undefined);

@@ -18,15 +18,23 @@ export class LoginLock {
   async run<T>(account: string, task: () => Promise<T>): Promise<T> {
     const key = `kaspi-login-lock:${account}`;
     const token = randomUUID();
-    const acquired = this.redis ? (await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK' : !this.local.has(key);
-    if (!acquired) throw new KaspiLoginError('another login of this account is in progress', 'login.lock', 'LOGIN_IN_PROGRESS');
+    const acquired = this.redis
+      ? (await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK'
+      : !this.local.has(key);
+    if (!acquired)
+      throw new KaspiLoginError('another login of this account is in progress', 'login.lock', 'LOGIN_IN_PROGRESS');
     if (!this.redis) this.local.add(key);
     try {
       return await task();
     } finally {
       if (this.redis) {
         // Release only our own lock, never one a later login took after ours expired.
-        await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, key, token);
+        await this.redis.eval(
+          `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+          1,
+          key,
+          token,
+        );
       } else {
         this.local.delete(key);
       }

@@ -32,7 +32,11 @@ export async function walkOAuthHandoff(http: KaspiHttp, jar: CookieJar, urls: Ka
     if (response.status < 300 || response.status >= 400 || !response.location) break;
     const next = new URL(response.location, url);
     if (!allowedOrigins.has(next.origin)) {
-      throw new KaspiLoginError(`OAuth hand-off tried to leave Kaspi (${next.origin})`, 'login.oauth-handoff', 'FAILED');
+      throw new KaspiLoginError(
+        `OAuth hand-off tried to leave Kaspi (${next.origin})`,
+        'login.oauth-handoff',
+        'FAILED',
+      );
     }
     if (/\/login\/?$/.test(next.pathname) && next.origin === new URL(urls.idmcUrl).origin) {
       // Sent back to the login page: the idmc session did not authenticate.
@@ -41,6 +45,10 @@ export async function walkOAuthHandoff(http: KaspiHttp, jar: CookieJar, urls: Ka
     url = next.toString();
   }
   if (!jar.has('mc-session', 'mc-sid')) {
-    throw new KaspiLoginError('login finished without mc-session and mc-sid cookies', 'login.oauth-handoff', 'MISSING_COOKIES');
+    throw new KaspiLoginError(
+      'login finished without mc-session and mc-sid cookies',
+      'login.oauth-handoff',
+      'MISSING_COOKIES',
+    );
   }
 }

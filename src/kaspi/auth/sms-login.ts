@@ -7,8 +7,6 @@ import { checkLoginAnswer, nextLoginStep, type MerchantChoice } from './login-an
 import { walkOAuthHandoff, type KaspiUrls } from './oauth-handoff.js';
 import { maskPhone, normalizeKazakhPhone } from './phone.js';
 
-export { checkLoginAnswer } from './login-answer.js';
-
 /**
  * What must survive between two steps of the login (two chat messages, possibly two processes): the cookie jar
  * of the last step — without it Kaspi answers FAILED. The caller seals it before storing it.
@@ -48,7 +46,15 @@ export class SmsLogin {
     const jar = new CookieJar();
     // Priming MS_AUTH_SSO through the OAuth kick-off, as the cabinet itself does, is the safer order (§1.2).
     await this.primeSession(jar);
-    await this.http.send({ endpoint: 'login.page', service: 'login', method: 'GET', url: `${this.urls.idmcUrl}/login`, jar, retry: true, expect: 'text' });
+    await this.http.send({
+      endpoint: 'login.page',
+      service: 'login',
+      method: 'GET',
+      url: `${this.urls.idmcUrl}/login`,
+      jar,
+      retry: true,
+      expect: 'text',
+    });
     const response = await this.postLogin(jar, { _ph: phone });
     const body = checkLoginAnswer(response);
     if (!body.phone) throw new KaspiLoginError('Kaspi did not confirm the SMS was sent', 'login.api', 'FAILED');
@@ -59,7 +65,8 @@ export class SmsLogin {
   /** The SMS code, for callers that expect the login to end there (a test, a script); the bot uses `verifyStep`. */
   async verify(pending: PendingSmsLogin, codeInput: string): Promise<LoggedIn> {
     const step = await this.verifyStep(pending, codeInput);
-    if (step.status !== 'done') throw new KaspiLoginError(`Kaspi asks for another step (${step.status})`, 'login.api', 'FAILED');
+    if (step.status !== 'done')
+      throw new KaspiLoginError(`Kaspi asks for another step (${step.status})`, 'login.api', 'FAILED');
     return step.login;
   }
 
@@ -82,15 +89,22 @@ export class SmsLogin {
   async chooseMerchant(pending: PendingSmsLogin, merchantUid: string): Promise<LoggedIn> {
     const jar = new CookieJar(pending.cookies);
     const step = await this.next(pending, jar, await this.postLogin(jar, { _s_m: merchantUid }));
-    if (step.status !== 'done') throw new KaspiLoginError(`Kaspi asks for another step after the merchant (${step.status})`, 'login.api', 'FAILED');
+    if (step.status !== 'done')
+      throw new KaspiLoginError(
+        `Kaspi asks for another step after the merchant (${step.status})`,
+        'login.api',
+        'FAILED',
+      );
     return step.login;
   }
 
   private async next(pending: PendingSmsLogin, jar: CookieJar, response: KaspiResponse): Promise<SmsLoginStep> {
     const step = nextLoginStep(checkLoginAnswer(response));
     const carried = { ...pending, cookies: jar.toJSON() };
-    if (step.next === 'email-code') return { status: 'email-code', email: step.email, pending: { ...carried, mfaUser: step.email } };
-    if (step.next === 'choose-merchant') return { status: 'choose-merchant', merchants: step.merchants, pending: carried };
+    if (step.next === 'email-code')
+      return { status: 'email-code', email: step.email, pending: { ...carried, mfaUser: step.email } };
+    if (step.next === 'choose-merchant')
+      return { status: 'choose-merchant', merchants: step.merchants, pending: carried };
     return { status: 'done', login: await completeLogin(this.http, this.cabinet, jar, this.urls) };
   }
 
@@ -99,7 +113,15 @@ export class SmsLogin {
     let url = `${this.urls.mcUrl}/oauth2/authorization/1?redirectUrl=${encodeURIComponent(landing)}`;
     // Two hops: mc kick-off → idmc authorize (→ idmc login page). Each sets the cookies the next step needs.
     for (let hop = 0; hop < 3; hop++) {
-      const response = await this.http.send({ endpoint: 'login.prime', service: 'login', method: 'GET', url, jar, retry: true, expect: 'redirect' });
+      const response = await this.http.send({
+        endpoint: 'login.prime',
+        service: 'login',
+        method: 'GET',
+        url,
+        jar,
+        retry: true,
+        expect: 'redirect',
+      });
       if (!response.location || response.status < 300 || response.status >= 400) break;
       const next = new URL(response.location, url);
       if (next.origin !== new URL(this.urls.idmcUrl).origin && next.origin !== new URL(this.urls.mcUrl).origin) break;
@@ -126,14 +148,21 @@ export class SmsLogin {
 
 function digitsOf(codeInput: string): string {
   const code = codeInput.replace(/\s|-/g, '');
-  if (!/^\d{4,8}$/.test(code)) throw new KaspiLoginError('the code is digits only', 'login.code', 'SECURITY_CODE_INVALID');
+  if (!/^\d{4,8}$/.test(code))
+    throw new KaspiLoginError('the code is digits only', 'login.code', 'SECURITY_CODE_INVALID');
   return code;
 }
 
 /** After idmc accepted the account: OAuth hand-off, then the merchants the account may manage. */
-export async function completeLogin(http: KaspiHttp, cabinet: KaspiCabinetClient, jar: CookieJar, urls: KaspiUrls): Promise<LoggedIn> {
+async function completeLogin(
+  http: KaspiHttp,
+  cabinet: KaspiCabinetClient,
+  jar: CookieJar,
+  urls: KaspiUrls,
+): Promise<LoggedIn> {
   await walkOAuthHandoff(http, jar, urls);
   const merchants = await cabinet.listMerchants(jar);
-  if (merchants.length === 0) throw new KaspiLoginError('the account has no merchants', 'cabinet.merchants', 'NO_MERCHANTS');
+  if (merchants.length === 0)
+    throw new KaspiLoginError('the account has no merchants', 'cabinet.merchants', 'NO_MERCHANTS');
   return { cookies: jar.toJSON(), merchants };
 }

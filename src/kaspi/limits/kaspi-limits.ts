@@ -40,7 +40,11 @@ export class KaspiLimits {
    * `undefined` when none is free within `maxWaitMs`. Every caller takes the soonest slot of any exit, so a
    * burst fills all exits' schedules evenly instead of queueing on some while others idle.
    */
-  async storefrontEarliestSlot(exitIds: string[], maxWaitMs: number, signal?: AbortSignal): Promise<string | undefined> {
+  async storefrontEarliestSlot(
+    exitIds: string[],
+    maxWaitMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     // One round trip on the demper's hot path: the pause check is part of the reservation.
     const slot = await this.store.reserveEarliestSlot(
       exitIds.map((exitId) => `storefront:${exitId}`),
@@ -56,7 +60,11 @@ export class KaspiLimits {
   /** Waits for a cabinet write slot of the merchant; refuses at once while the merchant is frozen after a 429. */
   async cabinetWriteSlot(merchantUid: string, signal?: AbortSignal): Promise<void> {
     await this.assertWritesAllowed(merchantUid);
-    const wait = await this.store.reserveSlot(`pricefeed:${merchantUid}`, 1000 / this.options.pricefeedRps, Number.MAX_SAFE_INTEGER);
+    const wait = await this.store.reserveSlot(
+      `pricefeed:${merchantUid}`,
+      1000 / this.options.pricefeedRps,
+      Number.MAX_SAFE_INTEGER,
+    );
     if (wait! > 0) await sleep(wait!, signal);
   }
 
@@ -101,13 +109,22 @@ export class KaspiLimits {
 
   /** After a 429: no write of this merchant leaves until the block is over, from any process. */
   async freezeMerchant(merchantUid: string, error: KaspiRateLimitedError): Promise<void> {
-    await this.store.freeze(`merchant:${merchantUid}`, this.now() + error.retryAfterMs, `Kaspi 429 on ${error.endpoint}`);
+    await this.store.freeze(
+      `merchant:${merchantUid}`,
+      this.now() + error.retryAfterMs,
+      `Kaspi 429 on ${error.endpoint}`,
+    );
   }
 
   /** After a 403 or an HTML wall on the storefront: rest this exit IP. */
   async pauseExit(exitId: string, error: KaspiIpBlockedError | KaspiRateLimitedError): Promise<void> {
-    const pause = error instanceof KaspiRateLimitedError ? Math.max(error.retryAfterMs, this.exitPauseMs) : this.exitPauseMs;
-    await this.store.freeze(`exit:${exitId}`, this.now() + pause, `Kaspi ${error instanceof KaspiIpBlockedError ? error.status : 429} on ${error.endpoint}`);
+    const pause =
+      error instanceof KaspiRateLimitedError ? Math.max(error.retryAfterMs, this.exitPauseMs) : this.exitPauseMs;
+    await this.store.freeze(
+      `exit:${exitId}`,
+      this.now() + pause,
+      `Kaspi ${error instanceof KaspiIpBlockedError ? error.status : 429} on ${error.endpoint}`,
+    );
   }
 
   async exitPausedUntil(exitId: string): Promise<number | undefined> {

@@ -14,12 +14,22 @@ export interface LimitStore {
    * wait would exceed `maxWaitMs`. One atomic step, so concurrent callers keep the schedules level.
    * `frozenKeys[i]`, when given, leaves schedule i out while that key is frozen (a paused exit).
    */
-  reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined>;
+  reserveEarliestSlot(
+    keys: string[],
+    intervalMs: number,
+    maxWaitMs: number,
+    frozenKeys?: string[],
+  ): Promise<{ index: number; wait: number } | undefined>;
   /**
    * Takes up to `wanted` units from a rolling window of `limit` per `windowMs`. Returns what was granted and,
    * when less than wanted, how long until the oldest unit leaves the window.
    */
-  takeFromWindow(key: string, wanted: number, limit: number, windowMs: number): Promise<{ granted: number; retryInMs: number }>;
+  takeFromWindow(
+    key: string,
+    wanted: number,
+    limit: number,
+    windowMs: number,
+  ): Promise<{ granted: number; retryInMs: number }>;
   /** Units used in the window right now. */
   usedInWindow(key: string, windowMs: number): Promise<number>;
   /** Blocks `key` until `untilMs` (epoch ms); a later freeze extends, an earlier one never shortens. */
@@ -44,7 +54,12 @@ export class MemoryLimitStore implements LimitStore {
     return wait;
   }
 
-  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined> {
+  async reserveEarliestSlot(
+    keys: string[],
+    intervalMs: number,
+    maxWaitMs: number,
+    frozenKeys?: string[],
+  ): Promise<{ index: number; wait: number } | undefined> {
     const now = this.now();
     let best: { index: number; slot: number } | undefined;
     keys.forEach((key, index) => {

@@ -92,11 +92,18 @@ export class RedisLimitStore implements LimitStore {
   ) {}
 
   async reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number | undefined> {
-    const wait = Number(await this.redis.eval(RESERVE_SLOT, 1, `${this.prefix}slot:${key}`, Math.ceil(intervalMs), Math.floor(maxWaitMs)));
+    const wait = Number(
+      await this.redis.eval(RESERVE_SLOT, 1, `${this.prefix}slot:${key}`, Math.ceil(intervalMs), Math.floor(maxWaitMs)),
+    );
     return wait < 0 ? undefined : wait;
   }
 
-  async reserveEarliestSlot(keys: string[], intervalMs: number, maxWaitMs: number, frozenKeys?: string[]): Promise<{ index: number; wait: number } | undefined> {
+  async reserveEarliestSlot(
+    keys: string[],
+    intervalMs: number,
+    maxWaitMs: number,
+    frozenKeys?: string[],
+  ): Promise<{ index: number; wait: number } | undefined> {
     if (keys.length === 0) return undefined;
     const freezeKeys = frozenKeys ? keys.map((_key, index) => `${this.prefix}freeze:${frozenKeys[index]}`) : [];
     const [index, wait] = (await this.redis.eval(

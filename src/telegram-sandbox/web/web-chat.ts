@@ -30,7 +30,7 @@ export interface WebChatOptions {
 }
 
 /** Something the seller's phone would show outside Telegram, e.g. the SMS with Kaspi's login code. */
-export interface WebNotice {
+interface WebNotice {
   title: string;
   text: string;
 }
@@ -61,7 +61,7 @@ export interface WebChatBackend {
 }
 
 /** A message as the page renders it: no bytes, files as URLs of this server. */
-export interface PageMessage {
+interface PageMessage {
   message_id: number;
   from: 'bot' | 'user';
   date: number;
@@ -78,7 +78,7 @@ export interface PageMessage {
   reply_to_message_id?: number;
 }
 
-export interface PageKeyboard {
+interface PageKeyboard {
   rows: { text: string; kind: 'text' | 'contact' | 'unsupported' }[][];
   placeholder?: string;
 }
@@ -138,8 +138,12 @@ class WebChatServer implements WebChat {
     if (!LANGUAGES.has(language)) throw new InputError('Язык: ru, kk или en');
     const phone = (input.phone ?? '').trim();
     const digits = phone.replace(/\D/g, '');
-    if (phone !== '' && (digits.length < 10 || digits.length > 15 || !/^[\d\s()+\-.]+$/.test(phone))) throw new InputError('Телефон: 10–15 цифр, например +7 701 000 00 01');
-    this.lastCreatedId = Math.max(this.lastCreatedId + 1, 1_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000_000));
+    if (phone !== '' && (digits.length < 10 || digits.length > 15 || !/^[\d\s()+\-.]+$/.test(phone)))
+      throw new InputError('Телефон: 10–15 цифр, например +7 701 000 00 01');
+    this.lastCreatedId = Math.max(
+      this.lastCreatedId + 1,
+      1_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000_000),
+    );
     const seller: WebSeller = { id: this.lastCreatedId, first_name: name, language_code: language, phone };
     this.sellersById.set(seller.id, seller);
     this.broadcast({ type: 'seller', seller });
@@ -186,7 +190,11 @@ class WebChatServer implements WebChat {
     if (method === 'GET' && route === 'events') return this.openStream(request, response);
     if (method === 'POST' && route === 'sellers') {
       const input = jsonBody(request, body);
-      const seller = this.addSeller({ first_name: stringField(input, 'first_name') ?? '', language_code: stringField(input, 'language_code'), phone: stringField(input, 'phone') });
+      const seller = this.addSeller({
+        first_name: stringField(input, 'first_name') ?? '',
+        language_code: stringField(input, 'language_code'),
+        phone: stringField(input, 'phone'),
+      });
       return sendJson(response, 200, { seller });
     }
     const chat = /^chats\/(\d+)(?:\/([a-z]+)(?:\/([^/]+))?)?$/.exec(route);
@@ -219,9 +227,12 @@ class WebChatServer implements WebChat {
       const rawName = request.headers['x-file-name'];
       if (typeof rawName !== 'string' || rawName === '') throw new InputError('Нужен заголовок X-File-Name');
       const fileName = safeDecode(rawName).replace(/[/\\]/g, '_').slice(0, 255);
-      const caption = typeof request.headers['x-caption'] === 'string' ? safeDecode(request.headers['x-caption']) : undefined;
+      const caption =
+        typeof request.headers['x-caption'] === 'string' ? safeDecode(request.headers['x-caption']) : undefined;
       const contentType = request.headers['content-type'];
-      await this.userAction(() => this.backend.sendDocument(this.userOf(seller), fileName, body, contentType || undefined, caption || undefined));
+      await this.userAction(() =>
+        this.backend.sendDocument(this.userOf(seller), fileName, body, contentType || undefined, caption || undefined),
+      );
       return sendJson(response, 200, { ok: true });
     }
     throw new InputError('Not Found', 404);
@@ -272,7 +283,12 @@ class WebChatServer implements WebChat {
 
   private serveFile(response: ServerResponse, seller: WebSeller, fileId: string): void {
     // Only files of this seller's own chat: the page shows isolation, it must not break it through a URL.
-    const message = this.backend.messages(seller.id).find((candidate) => !candidate.deleted && (candidate.document?.file_id === fileId || candidate.photo?.file_id === fileId));
+    const message = this.backend
+      .messages(seller.id)
+      .find(
+        (candidate) =>
+          !candidate.deleted && (candidate.document?.file_id === fileId || candidate.photo?.file_id === fileId),
+      );
     if (!message) throw new InputError('Not Found', 404);
     const headers: Record<string, string | number> = {
       'cache-control': 'private, max-age=3600',
@@ -318,13 +334,30 @@ class WebChatServer implements WebChat {
     switch (event.type) {
       case 'message':
       case 'edited':
-        this.broadcast({ type: event.type, chat_id: event.chat_id, message: this.pageMessage(event.chat_id, event.message), reply_keyboard: this.keyboardOf(event.chat_id) });
+        this.broadcast({
+          type: event.type,
+          chat_id: event.chat_id,
+          message: this.pageMessage(event.chat_id, event.message),
+          reply_keyboard: this.keyboardOf(event.chat_id),
+        });
         return;
       case 'deleted':
-        this.broadcast({ type: 'deleted', chat_id: event.chat_id, message_id: event.message.message_id, reply_keyboard: this.keyboardOf(event.chat_id) });
+        this.broadcast({
+          type: 'deleted',
+          chat_id: event.chat_id,
+          message_id: event.message.message_id,
+          reply_keyboard: this.keyboardOf(event.chat_id),
+        });
         return;
       case 'callback_answer':
-        this.broadcast({ type: 'callback_answer', chat_id: event.chat_id, message_id: event.message_id, text: event.text ?? '', show_alert: event.show_alert, url: event.url ?? '' });
+        this.broadcast({
+          type: 'callback_answer',
+          chat_id: event.chat_id,
+          message_id: event.message_id,
+          text: event.text ?? '',
+          show_alert: event.show_alert,
+          url: event.url ?? '',
+        });
         return;
       case 'chat_action':
         this.broadcast({ type: 'chat_action', chat_id: event.chat_id, action: event.action });
@@ -338,15 +371,22 @@ class WebChatServer implements WebChat {
   }
 
   private pageMessage(chatId: number, message: ChatMessage): PageMessage {
-    const page: PageMessage = { message_id: message.message_id, from: message.from, date: message.date, edits: message.edits };
+    const page: PageMessage = {
+      message_id: message.message_id,
+      from: message.from,
+      date: message.date,
+      edits: message.edits,
+    };
     if (message.edit_date !== undefined) page.edit_date = message.edit_date;
     if (message.text !== undefined) page.text = message.text;
     if (message.entities?.length) page.entities = message.entities;
     if (message.caption !== undefined) page.caption = message.caption;
     if (message.caption_entities?.length) page.caption_entities = message.caption_entities;
-    if (message.reply_markup && 'inline_keyboard' in message.reply_markup) page.inline_keyboard = message.reply_markup.inline_keyboard;
+    if (message.reply_markup && 'inline_keyboard' in message.reply_markup)
+      page.inline_keyboard = message.reply_markup.inline_keyboard;
     if (message.reply_to_message_id !== undefined) page.reply_to_message_id = message.reply_to_message_id;
-    if (message.contact) page.contact = { phone_number: message.contact.phone_number, first_name: message.contact.first_name };
+    if (message.contact)
+      page.contact = { phone_number: message.contact.phone_number, first_name: message.contact.first_name };
     const fileUrl = (fileId: string) => `${API_PREFIX}chats/${chatId}/files/${encodeURIComponent(fileId)}`;
     if (message.document) {
       page.document = {
@@ -356,7 +396,13 @@ class WebChatServer implements WebChat {
         ...(message.document.mime_type ? { mime_type: message.document.mime_type } : {}),
       };
     }
-    if (message.photo) page.photo = { width: message.photo.width, height: message.photo.height, size: message.photo.data.length, url: fileUrl(message.photo.file_id) };
+    if (message.photo)
+      page.photo = {
+        width: message.photo.width,
+        height: message.photo.height,
+        size: message.photo.data.length,
+        url: fileUrl(message.photo.file_id),
+      };
     return page;
   }
 
@@ -367,8 +413,11 @@ class WebChatServer implements WebChat {
       rows: markup.keyboard.map((row) =>
         row.map((button) => {
           const text = typeof button === 'string' ? button : button.text;
-          if (typeof button !== 'string' && 'request_contact' in button && button.request_contact) return { text, kind: 'contact' as const };
-          const special = typeof button !== 'string' && Object.keys(button).some((key) => key !== 'text' && key !== 'style' && key !== 'icon_custom_emoji_id');
+          if (typeof button !== 'string' && 'request_contact' in button && button.request_contact)
+            return { text, kind: 'contact' as const };
+          const special =
+            typeof button !== 'string' &&
+            Object.keys(button).some((key) => key !== 'text' && key !== 'style' && key !== 'icon_custom_emoji_id');
           return { text, kind: special ? ('unsupported' as const) : ('text' as const) };
         }),
       ),
@@ -402,7 +451,12 @@ class InputError extends Error {
 }
 
 function jsonBody(request: IncomingMessage, body: Buffer): Record<string, unknown> {
-  if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new InputError('Нужен JSON (Content-Type: application/json)', 415);
+  if (
+    !String(request.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith('application/json')
+  )
+    throw new InputError('Нужен JSON (Content-Type: application/json)', 415);
   let parsed: unknown;
   try {
     parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -420,7 +474,11 @@ function stringField(input: Record<string, unknown>, key: string): string | unde
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   response.end(text);
 }
 
@@ -442,6 +500,7 @@ function imageType(data: Buffer): string | undefined {
   if (data.length >= 8 && data.readUInt32BE(0) === 0x89504e47) return 'image/png';
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
   if (data.length >= 6 && data.toString('ascii', 0, 4) === 'GIF8') return 'image/gif';
-  if (data.length >= 12 && data.toString('ascii', 0, 4) === 'RIFF' && data.toString('ascii', 8, 12) === 'WEBP') return 'image/webp';
+  if (data.length >= 12 && data.toString('ascii', 0, 4) === 'RIFF' && data.toString('ascii', 8, 12) === 'WEBP')
+    return 'image/webp';
   return undefined;
 }
