@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { openInfrastructure } from '../src/app.js';
+import { openContainer } from '../src/app/container.js';
 import { createChatNotifier } from '../src/bot/demper-notifier.js';
 import { createBot } from '../src/bot/index.js';
 import { runBot } from '../src/bot/run.js';
@@ -14,7 +14,6 @@ import { loadConfig } from '../src/config.js';
 import type { RunOptions, RunSummary } from '../src/demper/engine.js';
 import { startDemperScheduler } from '../src/demper/scheduler.js';
 import { createDemper } from '../src/demper/wiring.js';
-import { createKaspi } from '../src/kaspi/index.js';
 import { CHANGE_WINDOW_MS } from '../src/kaspi/limits/kaspi-limits.js';
 import { createLogger } from '../src/logger.js';
 import {
@@ -45,7 +44,11 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
     DEMPER_CRON: settings.demperCron,
     LOG_LEVEL: config.logLevel,
   });
-  const infrastructure = await openInfrastructure(appConfig, logger, { migrate: true });
+  const infrastructure = await openContainer(appConfig, logger, {
+    migrate: true,
+    // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
+    kaspi: { changeWindowMs: CHANGE_WINDOW_MS / settings.timeScale },
+  });
   // The connection pool: waits for a connection (per update) and how long connections are held, and by whom.
   type KnexClient = {
     acquireConnection(): Promise<object>;
@@ -75,25 +78,19 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
     return release(connection);
   };
 
-  // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
-  const kaspi = createKaspi({
-    config: appConfig,
-    logger,
-    redis: undefined,
-    changeWindowMs: CHANGE_WINDOW_MS / settings.timeScale,
-  });
+  const kaspi = infrastructure.kaspi;
   kaspi.pool.acquire = timedWaits('pacing', kaspi.pool.acquire.bind(kaspi.pool));
   kaspi.limits.cabinetWriteSlot = timedWaits('pacing', kaspi.limits.cabinetWriteSlot.bind(kaspi.limits));
 
   // The production limiter (sync, competitor lookups and logins per seller); read-backs sooner than Kaspi's
   // defaults so that they happen while the sellers chat.
-  const deps = createBotDeps(infrastructure, kaspi, {
+  const deps = createBotDeps(infrastructure, {
     verifyFirstAfterMs: settings.verifyFirstAfterMs,
     verifyTimeoutMs: 60_000,
   });
   const bot = createBot(config.token, deps);
   instrumentUpdates(bot);
-  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure, config.token), kaspi, {
+  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure), {
     verifyAfterMs: settings.demperVerifyAfterMs,
   });
   const running = await runBot(bot, deps, infrastructure);
@@ -128,7 +125,6 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
       await scheduler.stop();
       await inFlight;
       await running.stop();
-      await kaspi.close();
       await infrastructure.close();
     },
   };

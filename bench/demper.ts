@@ -30,7 +30,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { openInfrastructure } from '../src/app.js';
+import { openContainer } from '../src/app/container.js';
 import { CatalogSync } from '../src/catalog/sync.js';
 import { loadConfig } from '../src/config.js';
 import { ProductSchema, SellerSchema, type Store } from '../src/db/entities/index.js';
@@ -40,9 +40,7 @@ import { RecordingNotifier } from '../src/demper/notifier.js';
 import { startDemperScheduler } from '../src/demper/scheduler.js';
 import { mainCityOf, priceIn } from '../src/catalog/city-prices.js';
 import { createDemper } from '../src/demper/wiring.js';
-import { createKaspi } from '../src/kaspi/index.js';
 import { CHANGE_WINDOW_MS } from '../src/kaspi/limits/kaspi-limits.js';
-import { KaspiSessionManager } from '../src/kaspi/session-manager.js';
 import { MERCHANTS } from '../src/kaspi-sandbox/catalogue.js';
 import { DEFAULT_LIMITS, startKaspiSandbox, type KaspiSandbox } from '../src/kaspi-sandbox/index.js';
 import { SeededRandom } from '../src/kaspi-sandbox/random.js';
@@ -323,18 +321,15 @@ async function runSandboxPhases(options: BenchOptions) {
     };
     const config = loadConfig(env);
     const logs = countingLogger('warn');
-    const infrastructure = await openInfrastructure(config, logs.logger, { migrate: true });
-    cleanup.push(() => infrastructure.close());
-    // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
-    const kaspi = createKaspi({
-      config,
-      logger: logs.logger,
-      redis: undefined,
-      changeWindowMs: CHANGE_WINDOW_MS / options.timeScale,
+    const infrastructure = await openContainer(config, logs.logger, {
+      migrate: true,
+      // Kaspi's 30-minute change window is `timeScale` times shorter in the sandbox; the client's budget follows it.
+      kaspi: { changeWindowMs: CHANGE_WINDOW_MS / options.timeScale },
     });
-    cleanup.push(() => kaspi.close());
+    cleanup.push(() => infrastructure.close());
+    const kaspi = infrastructure.kaspi;
     const notifier = new RecordingNotifier();
-    const { engine } = createDemper(infrastructure, notifier, kaspi);
+    const { engine } = createDemper(infrastructure, notifier);
     const orm = infrastructure.database.orm;
     const limitRps = config.kaspi.offersRps * options.proxies;
     const perRun =
@@ -342,7 +337,7 @@ async function runSandboxPhases(options: BenchOptions) {
       Math.max(10, Math.floor(config.kaspi.offersRps * Math.max(1, options.proxies) * 50));
 
     // A seller with two stores, one per sandbox merchant, each from its own SMS login (its own cabinet session).
-    const sessions = new KaspiSessionManager(orm, infrastructure.secretBox, kaspi.cabinet, logs.logger);
+    const sessions = infrastructure.sessions;
     const em = orm.em.fork();
     const seller = em.create(SellerSchema, { telegramUserId: 700_001, chatId: 700_001 });
     await em.flush();

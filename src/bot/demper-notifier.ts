@@ -1,21 +1,19 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import type { I18n } from '@grammyjs/i18n';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Api, InlineKeyboard } from 'grammy';
 import type { Redis } from 'ioredis';
 
-import type { Infrastructure } from '../app.js';
+import type { Container } from '../app/container.js';
 
 import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
 import type { DigestExtra, DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
 import { explainDecision } from '../demper/reasons.js';
-import { createI18n, type Locale } from '../i18n.js';
+import type { Locale } from '../i18n.js';
 import { claimReloginNotice, RENEWALS_PER_HOUR, renewalNote, renewsByItself } from '../kaspi/session-keeper.js';
 import type { Logger } from '../logger.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
 import { expiredNoticeDue, forgetExpiredNotice } from './helpers/kaspi-errors.js';
-import { countFailedCalls } from './middlewares/metrics.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
@@ -209,15 +207,13 @@ function floorReachedText(
 }
 
 /** The notifier of a process that runs the demper (bot, worker): Bot API calls only, no polling. */
-export function createChatNotifier(infrastructure: Infrastructure, token: string): ChatNotifier {
-  const api = new Api(token, { apiRoot: infrastructure.config.telegramApiRoot });
-  api.config.use(countFailedCalls);
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+export function createChatNotifier(container: Container): ChatNotifier {
+  if (!container.telegram) throw new Error('the chat notifier needs BOT_TOKEN');
   return new ChatNotifier(
-    api,
-    infrastructure.database.orm,
-    createI18n(),
-    infrastructure.logger.child({ component: 'demper-notifier' }),
-    infrastructure.redis,
+    container.telegram,
+    container.database.orm,
+    container.i18n,
+    container.logger.child({ component: 'demper-notifier' }),
+    container.redis,
   );
 }

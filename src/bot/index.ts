@@ -1,4 +1,3 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
 import { RedisAdapter } from '@grammyjs/storage-redis';
@@ -35,13 +34,12 @@ import { syncFeature } from './features/sync.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { welcomeFeature } from './features/welcome.js';
 import { replyKaspiError } from './helpers/kaspi-errors.js';
-import { wellFormedPayloads } from './helpers/outgoing-text.js';
-import { unchangedEditSucceeds } from './helpers/unchanged-edit.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
-import { countFailedCalls, markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
+import { markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
 import { loadSeller } from './middlewares/seller.js';
 import { sealSensitiveInput } from './middlewares/sensitive-input.js';
 import { DatabaseStorage } from './storage/db-storage.js';
+import { useTelegramTransformers } from './telegram-api.js';
 
 /** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
 const CONVERSATION_STATE_VERSION = 1;
@@ -92,12 +90,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     client: { apiRoot: deps.config.telegramApiRoot },
     botInfo: options.botInfo,
   });
-  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
-  // The last installed transformer runs first: counting sits under auto-retry to see every refused attempt.
-  bot.api.config.use(countFailedCalls);
-  bot.api.config.use(retry);
-  bot.api.config.use(wellFormedPayloads);
-  bot.api.config.use(unchangedEditSucceeds);
+  useTelegramTransformers(bot.api);
 
   // One chat's updates in order (a conversation never sees its answers reordered); different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -131,13 +124,10 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
         prefix: 'conversation:',
         adapter: storage(deps, ''),
       },
-      // Transformers on bot.api do not reach conversations (stack notes §3.2): auto-retry and i18n again here.
+      // Transformers on bot.api do not reach conversations: the same stack and i18n again here.
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(countFailedCalls);
-          ctx.api.config.use(retry);
-          ctx.api.config.use(wellFormedPayloads);
-          ctx.api.config.use(unchangedEditSucceeds);
+          useTelegramTransformers(ctx.api);
           await next();
         },
         deps.i18n,

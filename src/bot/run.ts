@@ -1,7 +1,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, webhookCallback, type Bot } from 'grammy';
 
-import type { Infrastructure } from '../app.js';
+import type { Container } from '../app/container.js';
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../http/server.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
@@ -22,7 +22,7 @@ export interface RunningBot {
 export async function runBot(
   bot: Bot<BotContext>,
   deps: BotDeps,
-  infrastructure: Infrastructure,
+  container: Container,
   options: { httpHost?: string } = {},
 ): Promise<RunningBot> {
   const { config, logger } = deps;
@@ -44,7 +44,7 @@ export async function runBot(
     port: config.httpPort,
     host: options.httpHost,
     logger,
-    healthChecks: infrastructure.healthChecks,
+    healthChecks: container.healthChecks,
     routes,
   });
   await publishCommands(bot, deps).catch((error: unknown) =>
@@ -74,7 +74,6 @@ export async function runBot(
       }
       await Promise.race([deps.background.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       await http.close();
-      await deps.kaspi.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { openInfrastructure } from '../app.js';
+import { openContainer } from '../app/container.js';
 import { loadConfig } from '../config.js';
 import type { RunSummary } from '../demper/engine.js';
 import { RecordingNotifier } from '../demper/notifier.js';
@@ -38,9 +38,9 @@ export const demperCommand: CliCommand = {
 
     const config = loadConfig(io.env);
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-    const infrastructure = await openInfrastructure(config, logger, { migrate: true });
+    const container = await openContainer(config, logger, { migrate: true });
     const notifier = new RecordingNotifier();
-    const { engine, kaspi } = createDemper(infrastructure, notifier);
+    const { engine } = createDemper(container, notifier);
     let stopping = false;
     const stop = () => {
       stopping = true;
@@ -61,8 +61,7 @@ export const demperCommand: CliCommand = {
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      await kaspi.close();
-      await infrastructure.close();
+      await container.close();
     }
   },
 };

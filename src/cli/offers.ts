@@ -1,8 +1,7 @@
+import { openKaspiContainer } from '../app/container.js';
 import { loadConfig } from '../config.js';
-import { createKaspi } from '../kaspi/index.js';
 import { isKaspiError } from '../kaspi/errors.js';
 import { createLogger } from '../logger.js';
-import { createRedis } from '../redis.js';
 import { CliError, type CliCommand } from './command.js';
 
 const DEFAULT_CITY_ID = '750000000';
@@ -27,11 +26,9 @@ export const offersCommand: CliCommand = {
       level: config.logLevel === 'info' ? 'warn' : config.logLevel,
       destination: undefined,
     });
-    const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
+    const container = await openKaspiContainer(config, logger);
     try {
-      await redis?.connect();
-      const kaspi = createKaspi({ config, logger, redis });
-      const view = await kaspi.storefront.offers(masterSku, cityId);
+      const view = await container.kaspi.storefront.offers(masterSku, cityId);
       io.stdout.write(
         `${JSON.stringify({ masterSku, cityId, total: view.total, fetchedAt: view.fetchedAt, offers: view.offers }, null, 2)}\n`,
       );
@@ -40,7 +37,7 @@ export const offersCommand: CliCommand = {
       if (isKaspiError(error)) throw new CliError(`offers: ${error.message}`);
       throw error;
     } finally {
-      redis?.disconnect();
+      await container.close();
     }
   },
 };

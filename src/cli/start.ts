@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 
-import { openInfrastructure } from '../app.js';
+import { openContainer } from '../app/container.js';
 import { chromiumAvailability } from '../browser/chromium.js';
 import { createBot } from '../bot/index.js';
 import { runBot } from '../bot/run.js';
@@ -29,7 +29,7 @@ export const startCommand: CliCommand = {
     }
     registerSecretValue(config.botToken);
     const logger = createLogger({ level: config.logLevel });
-    const infrastructure = await openInfrastructure(config, logger, { migrate: true });
+    const container = await openContainer(config, logger, { migrate: true });
     try {
       const browser = chromiumAvailability(config.chromiumPath);
       if (!browser.available)
@@ -37,17 +37,13 @@ export const startCommand: CliCommand = {
           { reason: browser.reason },
           'e-mail login is unavailable without Chromium: sellers are asked to log in by SMS',
         );
-      const deps = createBotDeps(infrastructure);
+      const deps = createBotDeps(container);
       const bot = createBot(config.botToken, deps);
       // The demper's clock lives with the bot: alone it runs the engine here; with Redis it only enqueues
       // stores for `kaspi-bot worker` processes.
-      const { engine, keepAlive } = createDemper(
-        infrastructure,
-        createChatNotifier(infrastructure, config.botToken),
-        deps.kaspi,
-      );
+      const { engine, keepAlive } = createDemper(container, createChatNotifier(container));
       const queue = config.redisUrl ? new DemperQueue(config.redisUrl, { logger }) : undefined;
-      const running = await runBot(bot, deps, infrastructure).catch((error: unknown) => {
+      const running = await runBot(bot, deps, container).catch((error: unknown) => {
         if (error instanceof HttpError)
           throw new CliError(
             `start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`,
@@ -58,11 +54,11 @@ export const startCommand: CliCommand = {
       });
       const scheduler = startDemperScheduler({
         cronExpression: config.demperCron,
-        orm: infrastructure.database.orm,
+        orm: container.database.orm,
         engine,
         keepAlive,
         logger,
-        redis: infrastructure.redis,
+        redis: container.redis,
         queue,
       });
       io.stdout.write(
@@ -77,7 +73,7 @@ export const startCommand: CliCommand = {
       await queue?.close();
       return 0;
     } finally {
-      await infrastructure.close();
+      await container.close();
     }
   },
 };

@@ -1,4 +1,4 @@
-import { openInfrastructure } from '../app.js';
+import { openContainer } from '../app/container.js';
 import { createChatNotifier } from '../bot/demper-notifier.js';
 import { loadConfig } from '../config.js';
 import { startDemperWorker } from '../demper/queue.js';
@@ -65,9 +65,9 @@ export const workerCommand: CliCommand = {
     const logger = createLogger({ level: config.logLevel });
     // No migrating here: `start` (or `kaspi-bot migrate`) owns the schema, and several workers starting together
     // would race each other applying the same migration.
-    const infrastructure = await openInfrastructure(config, logger, { migrate: false });
+    const container = await openContainer(config, logger, { migrate: false });
     try {
-      const pending = await infrastructure.database.orm.getMigrator().getPendingMigrations();
+      const pending = await container.database.orm.getMigrator().getPendingMigrations();
       if (pending.length > 0) {
         throw new CliError(
           `worker: the database is not migrated (${pending.length} pending migration(s)) — run \`kaspi-bot migrate\` or start \`kaspi-bot start\` first`,
@@ -77,14 +77,14 @@ export const workerCommand: CliCommand = {
       const http = await startHttpServer({
         port: config.httpPort,
         logger,
-        healthChecks: infrastructure.healthChecks,
+        healthChecks: container.healthChecks,
       }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
         throw new CliError(
           `worker: HTTP_PORT ${config.httpPort} is taken (by \`kaspi-bot start\` or another worker?) — give each process on one host its own HTTP_PORT`,
         );
       });
-      const { engine, kaspi } = createDemper(infrastructure, createChatNotifier(infrastructure, config.botToken));
+      const { engine } = createDemper(container, createChatNotifier(container));
       const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), {
         concurrency,
       });
@@ -113,11 +113,10 @@ export const workerCommand: CliCommand = {
       } finally {
         signals.dispose();
         await worker.close();
-        await kaspi.close();
         await http.close();
       }
     } finally {
-      await infrastructure.close();
+      await container.close();
     }
   },
 };

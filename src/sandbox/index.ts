@@ -1,4 +1,4 @@
-import { openInfrastructure, type Infrastructure } from '../app.js';
+import { openContainer, type Container } from '../app/container.js';
 import { createChatNotifier } from '../bot/demper-notifier.js';
 import { createBot } from '../bot/index.js';
 import { runBot } from '../bot/run.js';
@@ -69,7 +69,7 @@ export interface LocalSandbox {
   demperCron: string;
   telegram: FakeTelegram;
   kaspi: KaspiSandbox;
-  infrastructure: Infrastructure;
+  container: Container;
   sellers: WebSeller[];
   close(): Promise<void>;
 }
@@ -151,24 +151,22 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
       LOG_LEVEL: options.logLevel ?? 'warn',
       ...(options.chromiumPath ? { CHROMIUM_PATH: options.chromiumPath } : {}),
     });
-    const infrastructure = await openInfrastructure(config, logger, { migrate: true });
-    stack.push({ name: 'database', close: () => infrastructure.close() });
+    const container = await openContainer(config, logger, { migrate: true });
+    stack.push({ name: 'database', close: () => container.close() });
 
     // Read-backs sooner than against Kaspi, which applies writes in seconds to minutes; the sandbox takes one.
-    const deps = createBotDeps(infrastructure, undefined, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
+    const deps = createBotDeps(container, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
     const bot = createBot(SANDBOX_BOT_TOKEN, deps);
-    const { engine, keepAlive } = createDemper(
-      infrastructure,
-      createChatNotifier(infrastructure, SANDBOX_BOT_TOKEN),
-      deps.kaspi,
-      { verifyAfterMs: 2_000, verifyTimeoutMs: 60_000 },
-    );
+    const { engine, keepAlive } = createDemper(container, createChatNotifier(container), {
+      verifyAfterMs: 2_000,
+      verifyTimeoutMs: 60_000,
+    });
     // /healthz and /metrics on the sandbox's own interface: the page is local by default, so are these.
-    const running = await runBot(bot, deps, infrastructure, { httpHost: options.host ?? '127.0.0.1' });
+    const running = await runBot(bot, deps, container, { httpHost: options.host ?? '127.0.0.1' });
     stack.push({ name: 'bot', close: () => running.stop() });
     const scheduler = startDemperScheduler({
       cronExpression: config.demperCron,
-      orm: infrastructure.database.orm,
+      orm: container.database.orm,
       engine,
       keepAlive,
       logger,
@@ -183,7 +181,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
       demperCron,
       telegram,
       kaspi,
-      infrastructure,
+      container,
       sellers: sellers.map((seller) => ({ ...seller })),
       close: closeAll,
     };

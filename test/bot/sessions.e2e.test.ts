@@ -12,15 +12,7 @@ import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SessionKeeper } from '../../src/kaspi/session-keeper.js';
 import type { ChatMessage, FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
-import {
-  BOT_TOKEN,
-  loginAndSync,
-  newUser,
-  press,
-  say,
-  startBotHarness,
-  type BotHarness,
-} from '../helpers/bot-harness.js';
+import { loginAndSync, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -71,7 +63,7 @@ function keepAliveFor(options: { retryAfterMs?: number; stepTimeoutMs?: number }
     sessions,
     keeper,
     limits: kaspi.limits,
-    notifier: createChatNotifier(infrastructure, BOT_TOKEN),
+    notifier: createChatNotifier(infrastructure),
     logger: logs.logger,
     probeEveryMs: PROBE_EVERY_MS,
   });
@@ -79,12 +71,10 @@ function keepAliveFor(options: { retryAfterMs?: number; stepTimeoutMs?: number }
 }
 
 function engine() {
-  return createDemper(
-    harness.infrastructure,
-    createChatNotifier(harness.infrastructure, BOT_TOKEN),
-    harness.deps.kaspi,
-    { verifyAfterMs: 200, verifyTimeoutMs: 10_000 },
-  ).engine;
+  return createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
+    verifyAfterMs: 200,
+    verifyTimeoutMs: 10_000,
+  }).engine;
 }
 
 async function storeOf(user: FakeUser): Promise<Store> {
@@ -236,7 +226,7 @@ describe('sessions that last', () => {
     // the store can log in by itself.
     sandbox.expireSessions('30463421');
     expect(await sessions.probe(store.id)).toBe('expired');
-    await createChatNotifier(harness.infrastructure, BOT_TOKEN).alert(store.id, { kind: 'session-expired' });
+    await createChatNotifier(harness.infrastructure).alert(store.id, { kind: 'session-expired' });
     expect(await storesText(emailUser)).toMatch(/нужен повторный вход · бот войдёт снова сам/);
 
     // The login lock holds: while the seller's own login of this account runs, no try is made or counted.
@@ -349,8 +339,7 @@ describe('sessions that last', () => {
     await orm().em.fork().nativeUpdate(StoreSchema, { id: store.id }, { sessionCheckedAt: old });
     const { engine: demper, keepAlive } = createDemper(
       harness.infrastructure,
-      createChatNotifier(harness.infrastructure, BOT_TOKEN),
-      harness.deps.kaspi,
+      createChatNotifier(harness.infrastructure),
     );
     const ticks: string[] = [];
     const readsBefore = requests(KEEP_ALIVE_READ);

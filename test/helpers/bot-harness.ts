@@ -1,13 +1,12 @@
 import { Redis } from 'ioredis';
 
-import { openInfrastructure, type Infrastructure } from '../../src/app.js';
+import { openContainer, type Container } from '../../src/app/container.js';
 import { createBot } from '../../src/bot/index.js';
 import type { BotDeps } from '../../src/bot/deps.js';
 import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
 import { runBot, type RunningBot } from '../../src/bot/run.js';
 import { createBotDeps } from '../../src/bot/wiring.js';
 import { loadConfig } from '../../src/config.js';
-import { createKaspi } from '../../src/kaspi/index.js';
 import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { ProductSchema, SellerSchema, type Product } from '../../src/db/entities/index.js';
@@ -28,7 +27,7 @@ const SECRET_KEY = 'a'.repeat(64);
 export interface BotHarness {
   sandbox: KaspiSandbox;
   telegram: FakeTelegram;
-  infrastructure: Infrastructure;
+  infrastructure: Container;
   deps: BotDeps;
   running: RunningBot;
   /** Stops the bot process (keeping the database, Redis and both fakes) and starts a new one. */
@@ -73,18 +72,13 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     ...options.env,
   });
   const open = async () => {
-    const infrastructure = await openInfrastructure(config, options.logger, { migrate: true });
-    if (infrastructure.redis) {
+    const infrastructure = await openContainer(config, options.logger, {
+      migrate: true,
       // Each harness gets its own key space on the shared Redis.
-      infrastructure.redis.options.keyPrefix = `${redisPrefix}:`;
-    }
-    const kaspi = createKaspi({
-      config,
-      logger: options.logger,
-      redis: infrastructure.redis,
-      http: { baseBackoffMs: 20, maxBackoffMs: 100 },
+      redisKeyPrefix: `${redisPrefix}:`,
+      kaspi: { http: { baseBackoffMs: 20, maxBackoffMs: 100 } },
     });
-    const deps = createBotDeps(infrastructure, kaspi, {
+    const deps = createBotDeps(infrastructure, {
       verifyFirstAfterMs: 300,
       verifyTimeoutMs: 15_000,
       limiter: new ActionLimiter(undefined, {}),

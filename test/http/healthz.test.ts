@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { openInfrastructure, type Infrastructure } from '../../src/app.js';
+import { openContainer, type Container } from '../../src/app/container.js';
 import { loadConfig } from '../../src/config.js';
 import { createRedis } from '../../src/redis.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
@@ -15,7 +15,7 @@ async function get(server: RunningHttpServer, path: string) {
 
 describe('GET /healthz', () => {
   let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-  let infrastructure: Infrastructure;
+  let infrastructure: Container;
   const { logger } = captureLogger('warn');
 
   beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('GET /healthz', () => {
       SECRET_KEY: 'b'.repeat(64),
       HTTP_PORT: '0',
     });
-    infrastructure = await openInfrastructure(config, logger, { migrate: true });
+    infrastructure = await openContainer(config, logger, { migrate: true });
   });
   afterAll(async () => {
     await infrastructure?.close();
@@ -89,7 +89,7 @@ describe('GET /healthz', () => {
   it('answers 503 when the database is gone', async () => {
     const testDb2 = await createTestDatabase();
     const config = loadConfig({ DATABASE_URL: testDb2.url, SECRET_KEY: 'b'.repeat(64) });
-    const other = await openInfrastructure(config, logger, { migrate: false });
+    const other = await openContainer(config, logger, { migrate: false });
     const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, healthChecks: other.healthChecks });
     try {
       expect((await get(server, '/healthz')).status).toBe(200);
