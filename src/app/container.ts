@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 
 import { createTelegramApi } from '../bot/telegram-api.js';
-import { createBotI18n } from '../bot/wiring.js';
+import { createBotI18n } from '../bot/locale.js';
 import type { Config } from '../config.js';
 import { migrate, openDatabase, type Database } from '../db/orm.js';
 import { createKaspi, type CreateKaspiOptions, type Kaspi } from '../kaspi/index.js';

@@ -53,7 +53,7 @@ export function lenientHtml(text: string): string {
  * HTML is the bot's one parse mode: every message and caption that does not say otherwise is sent as HTML,
  * so no call site repeats `parse_mode` and none can forget it (a forgotten one shows the seller raw tags).
  */
-export const htmlByDefault: Transformer = (prev, method, payload, signal) => {
+const htmlByDefault: Transformer = (prev, method, payload, signal) => {
   const fields = payload as Record<string, unknown>;
   const key = TEXT_METHODS.has(method) ? 'text' : CAPTION_METHODS.has(method) ? 'caption' : undefined;
   const entities = key === 'text' ? 'entities' : 'caption_entities';

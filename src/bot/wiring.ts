@@ -2,21 +2,12 @@ import type { Container } from '../app/container.js';
 import { CatalogSync } from '../catalog/sync.js';
 import { OfferActions } from '../catalog/offer-actions.js';
 import { DemperControls } from '../demper/seller-controls.js';
-import { createI18n } from '../i18n.js';
 import { PreorderService } from '../preorders/service.js';
 import { KaspiLoginService } from '../kaspi/login-service.js';
 import type { BotDeps } from './deps.js';
 import { ActionLimiter } from './helpers/action-limiter.js';
 import { BackgroundTasks } from './helpers/background.js';
 import { PressGuard } from './helpers/press-guard.js';
-import { languageByUser } from './middlewares/seller.js';
-
-/** The process's one I18n: the bot's middleware negotiates each update's locale, services name it. */
-export function createBotI18n() {
-  return createI18n({
-    localeNegotiator: (ctx) => (ctx.from ? languageByUser.get(ctx.from.id) : undefined) ?? 'ru',
-  });
-}
 
 /** The bot's services, built on the process's container; `overrides` shorten waits in tests. */
 export function createBotDeps(
