@@ -26,13 +26,13 @@ for (const match of dockerfile.matchAll(/^(?:CMD|ENTRYPOINT)\s+(\[.*\])$/gm)) {
   if (index >= 0 && words[index + 1] && !cliCommands.has(words[index + 1]))
     problems.push(`${match[0]}: unknown command ${words[index + 1]}`);
 }
-for (const match of dockerfile.matchAll(/^CMD\s+\["([a-z-]+)"/gm)) {
+for (const match of dockerfile.matchAll(/^CMD\s+\[\s*["']([a-z-]+)["']/gm)) {
   if (!cliCommands.has(match[1])) problems.push(`CMD runs unknown kaspi-bot command "${match[1]}"`);
 }
 // Services built from this image (`<<: *app`) run kaspi-bot commands; postgres and redis run their own.
 for (const block of compose.split(/^(?= {2}[a-z][\w-]*:\s*$)/m)) {
   if (!block.includes('<<: *app')) continue;
-  const command = block.match(/^\s+command:\s*\["([a-z-]+)"/m)?.[1];
+  const command = block.match(/^\s+command:\s*\[\s*["']([a-z-]+)["']/m)?.[1];
   if (!command) problems.push(`docker-compose.yml service ${block.trim().split(':')[0]} has no command`);
   else if (!cliCommands.has(command)) problems.push(`docker-compose.yml runs unknown kaspi-bot command "${command}"`);
 }
