@@ -5,9 +5,8 @@ import { ACCOUNTS, MERCHANTS } from './catalogue.js';
 import { cookie, cookiesOf, readJson, redirect, sendHtml, sendJson } from './http-util.js';
 import { loginPageHtml } from './login-page.js';
 import type { SeededRandom } from './random.js';
+import type { Handler } from './router.js';
 import type { SandboxAccount, SandboxFaults, SandboxLimits } from './types.js';
-
-type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void;
 
 /**
  * Accounts that make the login service answer its rarer ways (REFERENCE §1.3). They are not among the demo
