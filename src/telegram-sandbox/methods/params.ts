@@ -1,6 +1,7 @@
 import { BotApiError, badRequest, type ApiParams } from '../api-params.js';
 import type { ChatState } from '../chat-state.js';
-import { parseFormattedText, type FormattedText } from '../formatting.js';
+import { parseFormattedText } from '../formatting.js';
+import type { FormattedText } from '../formatting/entity-helpers.js';
 import { isInlineKeyboard, parseReplyMarkup, type ReplyMarkup } from '../markup.js';
 
 /** Telegram's limits: a message's text and a caption, in UTF-16 code units. */
