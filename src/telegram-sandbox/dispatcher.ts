@@ -2,12 +2,7 @@ import { ApiParams, BotApiError } from './api-params.js';
 import type { CallLog, Outcome } from './call-log.js';
 import type { ChatState } from './chat-state.js';
 import type { Faults } from './faults.js';
-
-/** The client's side of one HTTP request, as far as a method needs it. */
-export interface Connection {
-  /** Called when the client goes away before the answer is written. */
-  onAbort(listener: () => void): void;
-}
+import type { Connection } from './http-io.js';
 
 /** One Bot API method; throws BotApiError for Telegram's refusals. */
 type Handler = (params: ApiParams, connection: Connection) => unknown;

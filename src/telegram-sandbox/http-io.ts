@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { BotApiError } from './api-params.js';
-import type { Connection } from './dispatcher.js';
+
+/** The client's side of one HTTP request, as far as a method needs it. */
+export interface Connection {
+  /** Called when the client goes away before the answer is written. */
+  onAbort(listener: () => void): void;
+}
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, done?: () => void): void {
   const text = JSON.stringify(body);

@@ -1,7 +1,8 @@
 import type { Update } from 'grammy/types';
 
 import { BotApiError, badRequest, type ApiParams } from './api-params.js';
-import { ABORTED, type Connection, type MethodTable } from './dispatcher.js';
+import { ABORTED, type MethodTable } from './dispatcher.js';
+import type { Connection } from './http-io.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { UpdateQueue } from './update-queue.js';
 
