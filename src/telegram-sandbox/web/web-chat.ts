@@ -5,7 +5,7 @@ import type { BotCommand, ReplyKeyboardMarkup, UserFromGetMe } from 'grammy/type
 import type { ChatEvent, ChatMessage, FakeUser } from '../chat-state.js';
 import { safeDecode } from '../http-io.js';
 import { serveChatFile } from './chat-files.js';
-import { ChatPage } from './chat-page.js';
+import { ChatPage, PAGE_ASSETS_PREFIX } from './chat-page.js';
 import { EventStreams } from './event-stream.js';
 import { InputError, jsonBody, sendJson, stringField } from './http-replies.js';
 import { API_PREFIX, pageFrame, pageKeyboard, pageMessage, type PageKeyboard } from './page-view.js';
@@ -45,7 +45,7 @@ export interface WebChat {
   sellers(): WebSeller[];
   addSeller(input: { first_name: string; language_code?: string; phone?: string }): WebSeller;
   notify(notice: WebNotice): void;
-  /** Answers `/`, `/index.html` and `/sandbox-api/…`; false for any other path (the Bot API's). */
+  /** Answers `/`, `/index.html`, `/sandbox-page/…` and `/sandbox-api/…`; false for any other path (the Bot API's). */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer): Promise<boolean>;
   close(): void;
 }
@@ -128,7 +128,8 @@ class WebChatServer implements WebChat {
 
   async handle(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
     const path = url.pathname;
-    if (path !== '/' && path !== '/index.html' && !path.startsWith(API_PREFIX)) return false;
+    if (path !== '/' && path !== '/index.html' && !path.startsWith(PAGE_ASSETS_PREFIX) && !path.startsWith(API_PREFIX))
+      return false;
     try {
       await this.route(request, response, path, body);
     } catch (error) {
@@ -149,6 +150,12 @@ class WebChatServer implements WebChat {
     if (path === '/' || path === '/index.html') {
       if (method !== 'GET') throw new InputError('Method Not Allowed', 405);
       return this.page.serve(response);
+    }
+    if (path.startsWith(PAGE_ASSETS_PREFIX)) {
+      if (method !== 'GET') throw new InputError('Method Not Allowed', 405);
+      if (!this.page.serveAsset(response, path.slice(PAGE_ASSETS_PREFIX.length)))
+        throw new InputError('Not Found', 404);
+      return;
     }
     const route = path.slice(API_PREFIX.length);
     if (method === 'GET' && route === 'state') return sendJson(response, 200, this.stateJson());
