@@ -5,6 +5,20 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+/** Entity schemas are the ORM's runtime values; their types (`import type { Product }`) are only shapes. */
+const ENTITY_SCHEMAS = {
+  group: ['**/db/entities', '**/db/entities/*'],
+  allowTypeImports: true,
+  message:
+    'The bot reads and writes through the domain services in BotDeps (src/sellers, src/catalog), never entity schemas.',
+};
+const ORM = {
+  group: ['@mikro-orm/*'],
+  message: 'Bot features and conversations call domain services (BotDeps), never the ORM.',
+};
+/** Where the bot meets the database itself: the unit of work per update, the grammY storage adapter, BotDeps. */
+const BOT_INFRASTRUCTURE = ['src/bot/deps.ts', 'src/bot/middlewares/unit-of-work.ts', 'src/bot/storage/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
@@ -21,5 +35,24 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
     },
+  },
+  // Layers that show: the chat layer (features, their helpers, conversations) sits on domain services.
+  {
+    files: ['src/bot/**/*.ts', 'conversations/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ENTITY_SCHEMAS, ORM] }],
+      // `await import(...)` would slip past the rule above.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/db\\/entities|@mikro-orm/]',
+          message: ORM.message,
+        },
+      ],
+    },
+  },
+  {
+    files: BOT_INFRASTRUCTURE,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ENTITY_SCHEMAS] }] },
   },
 );

@@ -82,12 +82,7 @@ export async function finishLogin(
   let connected = step.status === 'connected' ? step : undefined;
   if (step.status === 'choose-merchant') {
     // Stores this seller already has are marked: choosing one again logs it in anew, it adds nothing.
-    const connectedUids = await conversation.external(async () => {
-      const { StoreSchema } = await import('../src/db/entities/index.js');
-      return (await deps.orm.em.fork().find(StoreSchema, { seller: sellerId }, { fields: ['merchantUid'] })).map(
-        (store) => store.merchantUid,
-      );
-    });
+    const connectedUids = await conversation.external(() => deps.stores.merchantUidsOf(sellerId));
     const keyboard = new InlineKeyboard();
     step.merchants.forEach((merchant, index) => {
       const name = merchant.name ?? merchant.uid;
@@ -131,11 +126,7 @@ export async function finishLogin(
   }
   if (!connected) return;
   const store = connected;
-  await conversation.external(async () => {
-    const em = deps.orm.em.fork();
-    const { StoreSchema } = await import('../src/db/entities/index.js');
-    await activateStore(deps, sellerId, await em.findOneOrFail(StoreSchema, store.storeId));
-  });
+  await conversation.external(() => activateStore(deps, sellerId, store.storeId));
   await ctx.reply(connectedText(ctx.t.bind(ctx), store.name, store.points), {
     parse_mode: 'HTML',
     reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),

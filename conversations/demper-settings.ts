@@ -5,7 +5,6 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html } from '../src/bot/helpers/format.js';
-import { ProductSchema } from '../src/db/entities/index.js';
 import { parseDemperSettings, settingsProblem } from '../src/demper/settings-input.js';
 import { productDemperReply, saveProductSettings } from '../src/bot/features/demper.js';
 import { remind } from './common.js';
@@ -24,9 +23,7 @@ export function demperSettingsConversation(deps: BotDeps) {
   ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const product = await conversation.external(async () => {
-      const found = await deps.orm.em
-        .fork()
-        .findOne(ProductSchema, { id: productId, store: { seller: sellerId }, removedAt: null });
+      const found = await deps.products.productOf(sellerId, productId);
       return found
         ? {
             title: found.title,

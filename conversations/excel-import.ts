@@ -7,8 +7,6 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
 import { priceJump } from '../src/bot/helpers/price-jump.js';
 import { importDemperNote } from '../src/bot/features/demper-store.js';
-import { ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
-import { pricesBeforeChangesSince } from '../src/catalog/price-history.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
@@ -38,7 +36,6 @@ export function excelImportConversation(deps: BotDeps) {
     ctx: ConversationContext,
     incoming: IncomingFile | null,
   ): Promise<void> {
-    const sellerId = await conversation.external((outer) => outer.seller.id);
     let file = incoming;
     if (!file) {
       await ctx.reply(ctx.t('import-ask-file'), {
@@ -65,10 +62,7 @@ export function excelImportConversation(deps: BotDeps) {
       await ctx.replyWithChatAction('typing').catch(() => undefined);
 
       const planned = await conversation.external(async (outer) => {
-        const em = deps.orm.em.fork();
-        const seller = await em.findOneOrFail(SellerSchema, sellerId);
-        const stores = await em.find(StoreSchema, { seller }, { orderBy: { id: 'ASC' } });
-        const store = stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0];
+        const store = await deps.stores.activeStoreOf(outer.seller);
         if (!store) return { ok: false as const, key: 'no-store', variables: {} };
         const telegramFile = await outer.api.getFile(chosen.fileId);
         if (!telegramFile.file_path) return { ok: false as const, key: 'import-broken', variables: {} };
@@ -77,12 +71,12 @@ export function excelImportConversation(deps: BotDeps) {
         );
         if (!response.ok) return { ok: false as const, key: 'import-broken', variables: {} };
         const data = Buffer.from(await response.arrayBuffer());
-        const products = await em.find(ProductSchema, { store, removedAt: null });
+        const products = await deps.products.liveProductsOf(store.id);
         const translators = LOCALES.map(
           (locale) => (key: string, variables?: Record<string, string | number>) => deps.i18n.t(locale, key, variables),
         );
         const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) =>
-          pricesBeforeChangesSince(deps.orm, store.id, since),
+          deps.history.pricesBeforeChangesSince(store.id, since),
         );
         // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
         const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
@@ -254,7 +248,7 @@ export function excelImportConversation(deps: BotDeps) {
       if (summary.demper.switchedOn > 0) {
         // Products switched on here: the store's switch off says so (with its button), else when they are checked.
         await conversation.external(async (outer) => {
-          const store = await outer.deps.orm.em.fork().findOne(StoreSchema, { id: storeId, seller: outer.seller.id });
+          const store = await outer.deps.stores.storeOf(outer.seller.id, storeId);
           const note = store && importDemperNote(outer, store, summary.demper.switchedOn, summary.demper.spreadSeconds);
           if (note)
             await outer.reply(note.text, {

@@ -5,7 +5,6 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { clip, html } from '../src/bot/helpers/format.js';
-import { PreorderSchema, ProductSchema, SellerSchema, StoreSchema } from '../src/db/entities/index.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 import { cancelledBy, remind } from './common.js';
 
@@ -30,19 +29,16 @@ export function preorderEditConversation(deps: BotDeps) {
   ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const load = (filter: { id: number } | { sku: string }) =>
-      conversation.external(async (): Promise<Target | undefined> => {
-        const em = deps.orm.em.fork();
-        const seller = await em.findOneOrFail(SellerSchema, sellerId);
-        const stores = await em.find(StoreSchema, { seller }, { orderBy: { id: 'ASC' } });
-        const store =
-          'id' in filter ? undefined : (stores.find((candidate) => candidate.id === seller.activeStoreId) ?? stores[0]);
-        const product = await em.findOne(
-          ProductSchema,
-          { ...filter, store: store ? store.id : { seller }, removedAt: null },
-          { populate: ['store'] },
-        );
+      conversation.external(async (outer): Promise<Target | undefined> => {
+        // A product by id is any of the seller's; a typed SKU is looked up in the store commands act on.
+        let product;
+        if ('id' in filter) product = await deps.products.productOf(sellerId, filter.id);
+        else {
+          const store = await deps.stores.activeStoreOf(outer.seller);
+          product = store && (await deps.products.productBySku(store.id, filter.sku));
+        }
         if (!product) return undefined;
-        const plan = await em.findOne(PreorderSchema, { product });
+        const plan = await deps.products.preorderPlanFor(product.id);
         const merchantUid = product.store.merchantUid;
         return {
           productId: product.id,

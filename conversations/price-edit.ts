@@ -6,7 +6,6 @@ import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { cityPricesLabel } from '../src/bot/helpers/city-price-label.js';
 import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
-import { ProductSchema } from '../src/db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
 import { sendManualPrice } from '../src/bot/features/price.js';
 import { remind } from './common.js';
@@ -25,13 +24,7 @@ export function priceEditConversation(deps: BotDeps) {
   ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
     const product = await conversation.external(async () => {
-      const found = await deps.orm.em
-        .fork()
-        .findOne(
-          ProductSchema,
-          { id: productId, store: { seller: sellerId }, removedAt: null },
-          { populate: ['store'] },
-        );
+      const found = await deps.products.productOf(sellerId, productId);
       // Each city's own price where they differ: the seller is asked where the new one goes after typing it.
       return found
         ? {

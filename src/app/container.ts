@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { SecretBox } from '../security/secret-box.js';
 import { resolveSecretKey } from '../security/secret-key.js';
+import { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
 
 /**
  * Everything a process (bot, worker, CLI demper, sandbox) shares, built once here and nowhere else: the
@@ -31,6 +32,8 @@ export interface Container {
   /** For digests, alerts and follow-ups; absent when the process has no BOT_TOKEN (the CLI demper). */
   telegram: Api | undefined;
   healthChecks: Record<string, (() => Promise<unknown>) | undefined>;
+  /** One «session expired» throttle per process: the bot's answers and the demper's alerts hold each other back. */
+  expiryNotices: SessionExpiryNotices;
   /** Closes in reverse order of opening: Kaspi's browsers, Redis, the database. */
   close(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export async function openContainer(config: Config, logger: Logger, options: Con
       database: () => database.ping(),
       redis: redis ? () => redis.ping() : undefined,
     },
+    expiryNotices: new SessionExpiryNotices(database.orm, redis),
     async close() {
       await kaspi.close().catch((error: unknown) => logger.warn({ err: error }, 'could not close the Kaspi layer'));
       if (redis) await redis.quit().catch(() => redis.disconnect());

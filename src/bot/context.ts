@@ -2,8 +2,8 @@ import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context as DefaultContext, SessionFlavor } from 'grammy';
 
-import type { Seller } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
+import type { SellerView } from '../sellers/seller-service.js';
 import type { BotDeps } from './deps.js';
 
 /** Per-chat state that is not worth a table: the open multi-select list. Seller settings live in the database. */
@@ -19,27 +19,17 @@ export interface SessionData {
   sensitive?: 'password' | 'code';
 }
 
-/** What an update knows of its seller: read once per update, changed only through the services that save it. */
-export interface SellerView {
-  id: number;
-  telegramUserId: number;
-  chatId: number;
-  language: Seller['language'];
-  notifyLevel: Seller['notifyLevel'];
-  quietFromMinute: number | null;
-  quietToMinute: number | null;
-  timezone: string;
-  activeStoreId: number | null;
-}
-
 interface ExtendedContextFlavor {
   deps: BotDeps;
   logger: Logger;
-  /** The seller who sent this update, created on first contact. */
+  /** The seller who sent this update, created on first contact; the i18n negotiator reads their language. */
   seller: SellerView;
 }
 
 type BaseContext = DefaultContext & ExtendedContextFlavor & SessionFlavor<SessionData> & I18nFlavor;
 export type BotContext = ConversationFlavor<BaseContext>;
-/** Inside conversations: a plain context with i18n (conversations 2.x re-create contexts on replay). */
-export type ConversationContext = DefaultContext & I18nFlavor;
+/**
+ * Inside conversations: a plain context with i18n (conversations 2.x re-create contexts on replay) and the
+ * language of the outside update's seller, which the i18n negotiator reads.
+ */
+export type ConversationContext = DefaultContext & I18nFlavor & { seller: Pick<SellerView, 'language'> };

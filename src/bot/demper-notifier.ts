@@ -1,19 +1,18 @@
 import type { I18n } from '@grammyjs/i18n';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { Api, InlineKeyboard } from 'grammy';
-import type { Redis } from 'ioredis';
 
 import type { Container } from '../app/container.js';
 
-import { StoreSchema, type Seller, type Store } from '../db/entities/index.js';
+import type { Seller } from '../db/entities/index.js';
 import type { DigestExtra, DemperAlert, DemperNotifier, DigestLine } from '../demper/notifier.js';
 import { explainDecision } from '../demper/reasons.js';
 import type { Locale } from '../i18n.js';
-import { claimReloginNotice, RENEWALS_PER_HOUR, renewalNote, renewsByItself } from '../kaspi/session-keeper.js';
+import { RENEWALS_PER_HOUR, renewalNote } from '../kaspi/session-keeper.js';
 import type { Logger } from '../logger.js';
+import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
+import { StoreDirectory } from '../sellers/store-directory.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
-import { expiredNoticeDue, forgetExpiredNotice } from './helpers/kaspi-errors.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
@@ -50,21 +49,22 @@ export function inQuietHours(
 /**
  * The demper's voice in the chat: one digest per store per cycle (old → new, rival, why) with «Остановить» and
  * «Откатить» buttons; alerts on transitions. Level «off» silences digests and alerts except a dead session;
- * quiet hours deliver silently instead of dropping anything.
+ * quiet hours deliver silently instead of dropping anything. It speaks outside any update: each message reads
+ * the store's seller (chat, language, settings) from the database.
  */
 export class ChatNotifier implements DemperNotifier {
   constructor(
     private readonly api: Api,
-    private readonly orm: MikroORM,
+    private readonly stores: StoreDirectory,
+    private readonly expiryNotices: SessionExpiryNotices,
     private readonly i18n: I18n,
     private readonly logger: Logger,
-    private readonly redis?: Redis,
   ) {}
 
   async digest(storeId: number, lines: DigestLine[], dryRun: boolean, extra?: DigestExtra): Promise<void> {
     // Changes that only waited for the budget are told with the next digest that has news, not on their own.
     if (lines.length === 0) return;
-    const target = await this.target(storeId);
+    const target = await this.stores.withSeller(storeId);
     if (!target) return;
     // Trial-mode proposals wait for the seller's ✅: «important» must not silence the only thing that mode does.
     const level = target.seller.notifyLevel;
@@ -117,12 +117,12 @@ export class ChatNotifier implements DemperNotifier {
   }
 
   async alert(storeId: number, alert: DemperAlert): Promise<void> {
-    const target = await this.target(storeId);
+    const target = await this.stores.withSeller(storeId);
     if (!target) return;
     const { store, seller } = target;
     if (seller.notifyLevel === 'off' && alert.kind !== 'session-expired') return;
     if (seller.notifyLevel === 'important' && !IMPORTANT.includes(alert.kind)) return;
-    if (alert.kind === 'session-expired' && !(await this.expiryToTell(store))) return;
+    if (alert.kind === 'session-expired' && !(await this.expiryNotices.alertDue(store))) return;
     const t = (key: string, variables?: Record<string, string | number>) =>
       this.i18n.t(seller.language, key, variables);
     const details = alert.details ?? {};
@@ -153,23 +153,7 @@ export class ChatNotifier implements DemperNotifier {
   }
 
   async sessionRestored(storeId: number): Promise<void> {
-    await forgetExpiredNotice(storeId, this.redis);
-  }
-
-  /**
-   * One message per expiry. Not yet for an e-mail store that logs in again by itself (the keep-alive asks when it
-   * cannot), not again once this expiry was told (by any process), and not when the seller just read it in
-   * answer to a command.
-   */
-  private async expiryToTell(store: Store): Promise<boolean> {
-    if (renewsByItself(store, new Date())) return false;
-    if (!(await claimReloginNotice(this.orm, store.id))) return false;
-    return expiredNoticeDue(store.id, this.redis);
-  }
-
-  private async target(storeId: number): Promise<{ store: Store; seller: Seller } | undefined> {
-    const store = await this.orm.em.fork().findOne(StoreSchema, storeId, { populate: ['seller'] });
-    return store ? { store, seller: store.seller as unknown as Seller } : undefined;
+    await this.expiryNotices.forget(storeId);
   }
 
   private async send(seller: Seller, text: string, keyboard: InlineKeyboard): Promise<void> {
@@ -211,9 +195,9 @@ export function createChatNotifier(container: Container): ChatNotifier {
   if (!container.telegram) throw new Error('the chat notifier needs BOT_TOKEN');
   return new ChatNotifier(
     container.telegram,
-    container.database.orm,
+    new StoreDirectory(container.database.orm),
+    container.expiryNotices,
     container.i18n,
     container.logger.child({ component: 'demper-notifier' }),
-    container.redis,
   );
 }

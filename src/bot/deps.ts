@@ -12,6 +12,11 @@ import type { DemperControls } from '../demper/seller-controls.js';
 import type { Logger } from '../logger.js';
 import type { PreorderService } from '../preorders/service.js';
 import type { SecretBox } from '../security/secret-box.js';
+import type { ProductDirectory } from '../catalog/product-directory.js';
+import type { ProductHistory } from '../catalog/product-history.js';
+import type { SellerService } from '../sellers/seller-service.js';
+import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
+import type { StoreDirectory } from '../sellers/store-directory.js';
 import type { ActionLimiter } from './helpers/action-limiter.js';
 import type { BackgroundTasks } from './helpers/background.js';
 import type { PressGuard } from './helpers/press-guard.js';
@@ -39,4 +44,14 @@ export interface BotDeps {
   verifyTimeoutMs: number;
   /** First read-back of a sent change (Kaspi applies writes in seconds to minutes). */
   verifyFirstAfterMs: number;
+  /** Sellers by Telegram user: the update's seller, their settings, their active store. */
+  sellers: SellerService;
+  /** A seller's stores (only theirs), the active one, the store's demper switches. */
+  stores: StoreDirectory;
+  /** A seller's products (only theirs): by id, by SKU, list pages, counts, preorder plans. */
+  products: ProductDirectory;
+  /** What a card, `/history` and the chart show of the past: price changes, market checks, demper cycles. */
+  history: ProductHistory;
+  /** The process's «session expired» throttle (the container's: the demper's notifier shares it). */
+  expiryNotices: SessionExpiryNotices;
 }

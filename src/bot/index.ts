@@ -38,11 +38,15 @@ import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
 import { loadSeller } from './middlewares/seller.js';
 import { sealSensitiveInput } from './middlewares/sensitive-input.js';
+import { unitOfWorkPerUpdate } from './middlewares/unit-of-work.js';
 import { DatabaseStorage } from './storage/db-storage.js';
 import { useTelegramTransformers } from './telegram-api.js';
 
-/** Bump when the shape of stored conversations changes: older states are dropped, not misread. */
-const CONVERSATION_STATE_VERSION = 1;
+/**
+ * Bump when the shape of stored conversations changes: older states are dropped, not misread. 2: every step
+ * reads the seller's language from the outside update (one more `external` in each step's replay log).
+ */
+const CONVERSATION_STATE_VERSION = 2;
 
 export const BOT_COMMANDS = [
   'start',
@@ -96,6 +100,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(updateMetrics(BOT_COMMANDS));
   bot.use(replaceNulCharacters);
+  bot.use(unitOfWorkPerUpdate(deps.orm));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
@@ -124,10 +129,15 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
         prefix: 'conversation:',
         adapter: storage(deps, ''),
       },
-      // Transformers on bot.api do not reach conversations: the same stack and i18n again here.
-      plugins: [
+      // Transformers on bot.api do not reach conversations: the same stack and i18n again here. The language
+      // is the outside update's seller's (read once per step, replayed from the conversation's log after).
+      plugins: (conversation) => [
         async (ctx, next) => {
           useTelegramTransformers(ctx.api);
+          await next();
+        },
+        async (ctx, next) => {
+          ctx.seller = { language: await conversation.external((outer) => outer.seller.language) };
           await next();
         },
         deps.i18n,

@@ -4,6 +4,10 @@ import { OfferActions } from '../catalog/offer-actions.js';
 import { DemperControls } from '../demper/seller-controls.js';
 import { PreorderService } from '../preorders/service.js';
 import { KaspiLoginService } from '../kaspi/login-service.js';
+import { ProductDirectory } from '../catalog/product-directory.js';
+import { ProductHistory } from '../catalog/product-history.js';
+import { SellerService } from '../sellers/seller-service.js';
+import { StoreDirectory } from '../sellers/store-directory.js';
 import type { BotDeps } from './deps.js';
 import { ActionLimiter } from './helpers/action-limiter.js';
 import { BackgroundTasks } from './helpers/background.js';
@@ -37,5 +41,10 @@ export function createBotDeps(
     background: new BackgroundTasks(botLogger),
     verifyFirstAfterMs: overrides.verifyFirstAfterMs ?? 10_000,
     verifyTimeoutMs: overrides.verifyTimeoutMs ?? 15 * 60_000,
+    sellers: new SellerService(database.orm),
+    stores: new StoreDirectory(database.orm),
+    products: new ProductDirectory(database.orm),
+    history: new ProductHistory(database.orm),
+    expiryNotices: container.expiryNotices,
   };
 }

@@ -8,6 +8,8 @@ import { SellerSchema, StoreSchema, type Seller } from '../../src/db/entities/in
 import type { DigestLine } from '../../src/demper/notifier.js';
 import { emptyMemory } from '../../src/demper/strategy-memory.js';
 import { createI18n } from '../../src/i18n.js';
+import { SessionExpiryNotices } from '../../src/sellers/session-expiry-notices.js';
+import { StoreDirectory } from '../../src/sellers/store-directory.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/telegram-sandbox/bot-api-server.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { captureLogger } from '../helpers/logs.js';
@@ -26,8 +28,14 @@ beforeAll(async () => {
   database = await openDatabase({ databaseUrl: testDb.url, dataDir: '', logger });
   await migrate(database);
   telegram = await startFakeTelegram({ token: TOKEN });
-  notifier = new ChatNotifier(new Api(TOKEN, { apiRoot: telegram.apiRoot }), database.orm, createI18n(), logger);
+  notifier = notifierOf(new Api(TOKEN, { apiRoot: telegram.apiRoot }));
 });
+
+/** A process's notifier: its own store directory and «session expired» throttle (shared through Redis when given). */
+function notifierOf(api: Api, redis?: Redis): ChatNotifier {
+  const orm = database.orm;
+  return new ChatNotifier(api, new StoreDirectory(orm), new SessionExpiryNotices(orm, redis), createI18n(), logger);
+}
 
 afterAll(async () => {
   await telegram?.close();
@@ -227,8 +235,8 @@ describe('the demper’s chat notifier', () => {
       const target = await sellerWithStore({});
       await redis.del(`kaspi-bot:expired-notice:${target.storeId}`);
       const api = () => new Api(TOKEN, { apiRoot: telegram.apiRoot });
-      const bot = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
-      const worker = new ChatNotifier(api(), database.orm, createI18n(), logger, redis);
+      const bot = notifierOf(api(), redis);
+      const worker = notifierOf(api(), redis);
       await Promise.all([
         bot.alert(target.storeId, { kind: 'session-expired' }),
         worker.alert(target.storeId, { kind: 'session-expired' }),

@@ -7,7 +7,6 @@ import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 
 import { ChatNotifier } from '../../src/bot/demper-notifier.js';
-import { forgetExpiredNotice } from '../../src/bot/helpers/kaspi-errors.js';
 import { floorIn, mainCityOf, priceIn } from '../../src/catalog/city-prices.js';
 import { CatalogSync } from '../../src/catalog/sync.js';
 import {
@@ -32,6 +31,8 @@ import { SeededRandom } from '../../src/kaspi-sandbox/random.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import { SecretBox } from '../../src/security/secret-box.js';
+import { SessionExpiryNotices } from '../../src/sellers/session-expiry-notices.js';
+import { StoreDirectory } from '../../src/sellers/store-directory.js';
 import { startForwardProxy } from '../helpers/forward-proxy.js';
 import {
   auditScenario,
@@ -355,7 +356,13 @@ export class FaultWorld {
         products.push(tracked);
       }
       const messages: SellerMessage[] = [];
-      const chat = new ChatNotifier(capturingApi(messages), database.orm, createI18n(), logger, redis);
+      const chat = new ChatNotifier(
+        capturingApi(messages),
+        new StoreDirectory(database.orm),
+        new SessionExpiryNotices(database.orm, redis),
+        createI18n(),
+        logger,
+      );
       const world = new FaultWorld(
         sandbox,
         postgres,
@@ -563,7 +570,7 @@ export class FaultWorld {
       loginMethod: 'sms',
       identity: pending.phone,
     });
-    await forgetExpiredNotice(store.id, this.redis);
+    await this.chat.sessionRestored(store.id);
   }
 
   // ---- child processes ------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { ProductSchema } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext, SessionData } from '../context.js';
 import { formatPrice, html, truncate } from '../helpers/format.js';
@@ -56,9 +55,7 @@ for (const mode of ['enable', 'disable'] as const) {
       ctx.session.selection = newSelection(mode, store.id);
       return showSelection(ctx, false);
     }
-    const products = await ctx.deps.orm.em
-      .fork()
-      .find(ProductSchema, { store: store.id, sku: { $in: skus }, removedAt: null });
+    const products = await ctx.deps.products.bySkus(store.id, skus);
     const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
     if (missing.length)
       await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }), {
@@ -84,13 +81,12 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
   const store = await ownStore(ctx, selection.storeId);
   if (!store) return refuse(ctx);
   // Only products that would change are offered: off-sale ones to enable, on-sale ones to disable.
-  const [products, total] = await ctx.deps.orm.em
-    .fork()
-    .findAndCount(
-      ProductSchema,
-      { store: store.id, removedAt: null, onSale: selection.mode === 'disable' },
-      { orderBy: { title: 'ASC', id: 'ASC' }, limit: PAGE_SIZE, offset: selection.page * PAGE_SIZE },
-    );
+  const { products, total } = await ctx.deps.products.onSalePage(
+    store.id,
+    selection.mode === 'disable',
+    selection.page,
+    PAGE_SIZE,
+  );
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const keyboard = new InlineKeyboard();
   for (const product of products) {
@@ -130,10 +126,7 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx
   const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const id = idArg(args[0]);
   // The product is checked against the sender before anything else: another seller's id is refused as such.
-  const product =
-    id === undefined
-      ? null
-      : await ctx.deps.orm.em.fork().findOne(ProductSchema, { id, store: { seller: ctx.seller.id } });
+  const product = await ctx.deps.products.productOf(ctx.seller.id, id, { withRemoved: true });
   if (!product) return refuse(ctx);
   const selection = await selectionOf(ctx, args[1]);
   if (!selection) return;
@@ -148,16 +141,14 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx
 availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) => {
   const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
   if (!selection) return;
-  const page = await ctx.deps.orm.em.fork().find(
-    ProductSchema,
-    {
-      store: { id: selection.storeId, seller: ctx.seller.id },
-      removedAt: null,
-      onSale: selection.mode === 'disable',
-    },
-    { orderBy: { title: 'ASC', id: 'ASC' }, limit: PAGE_SIZE, offset: selection.page * PAGE_SIZE, fields: ['id'] },
+  const page = await ctx.deps.products.onSalePageIds(
+    ctx.seller.id,
+    selection.storeId,
+    selection.mode === 'disable',
+    selection.page,
+    PAGE_SIZE,
   );
-  selection.ids = [...new Set([...selection.ids, ...page.map((product) => product.id)])];
+  selection.ids = [...new Set([...selection.ids, ...page])];
   await ctx.answerCallbackQuery();
   await showSelection(ctx, true);
 });
@@ -191,13 +182,7 @@ async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
   if (!selection) return;
   if (selection.ids.length === 0) return void (await ctx.reply(ctx.t('batch-empty')));
   // The confirmation names what it will change: a «Да» must never be a guess.
-  const named = await ctx.deps.orm.em
-    .fork()
-    .find(
-      ProductSchema,
-      { id: { $in: selection.ids }, store: selection.storeId },
-      { fields: ['id', 'title', 'price'], orderBy: { title: 'ASC', id: 'ASC' }, limit: NAMED_IN_CONFIRMATION },
-    );
+  const named = await ctx.deps.products.named(selection.storeId, selection.ids, NAMED_IN_CONFIRMATION);
   const lines = [
     ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length }),
     ...named.map((product) => `• ${html(truncate(product.title, 60))} · ${formatPrice(product.price)}`),

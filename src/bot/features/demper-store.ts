@@ -1,12 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 
-import {
-  PriceChangeSchema,
-  ProductSchema,
-  type DemperFilters,
-  type Product,
-  type Store,
-} from '../../db/entities/index.js';
+import type { DemperFilters, Product, Store } from '../../db/entities/index.js';
 import type { DemperSettingsChange } from '../../demper/settings-input.js';
 import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
@@ -78,16 +72,8 @@ export async function showStoreDemper(
   edit: boolean,
   extra: string[] = [],
 ): Promise<void> {
-  const em = ctx.deps.orm.em.fork();
-  const [enabled, total] = await Promise.all([
-    em.count(ProductSchema, { store: store.id, removedAt: null, demperEnabled: true }),
-    em.count(ProductSchema, { store: store.id, removedAt: null }),
-  ]);
-  const latest = await em.findOne(
-    PriceChangeSchema,
-    { store: store.id, source: 'demper' },
-    { orderBy: { createdAt: 'DESC', id: 'DESC' } },
-  );
+  const { enabled, total } = await ctx.deps.products.demperCounts(store.id);
+  const latest = await ctx.deps.history.lastDemperCycle(store.id);
   const lines = [
     ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total }),
     ...extra,
@@ -95,14 +81,14 @@ export async function showStoreDemper(
   if (store.demperDryRun)
     lines.push(ctx.t(ctx.seller.notifyLevel === 'off' ? 'demper-store-dry-run-silent' : 'demper-store-dry-run'));
   if (latest) {
-    const cycle = await em.find(PriceChangeSchema, { store: store.id, source: 'demper', createdAt: latest.createdAt });
+    const cycle = latest.changes;
     const count = (status: string) => cycle.filter((change) => change.status === status).length;
     lines.push(
       ctx.t('demper-store-last-cycle', {
         at: zonedFormat(ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU', ctx.seller.timezone, {
           dateStyle: 'short',
           timeStyle: 'short',
-        }).format(latest.createdAt),
+        }).format(latest.at),
         changes: cycle.length,
         applied: count('applied'),
         failed: count('failed'),

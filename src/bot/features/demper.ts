@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
 import type { SetPriceResult } from '../../catalog/offer-actions.js';
-import { ProductSchema, StoreSchema, type Product, type Store } from '../../db/entities/index.js';
+import type { Product, Store } from '../../db/entities/index.js';
 import { cityNameOf, findCity, priceIn } from '../../catalog/city-prices.js';
 import {
   applySettings,
@@ -10,7 +10,6 @@ import {
   type DemperSettingsChange,
 } from '../../demper/settings-input.js';
 import { demperCitiesOf, demperSettingsOf } from '../../demper/settings.js';
-import { switchStoreDemperOn, toggleStoreFilter } from '../../demper/store-switch.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -72,37 +71,36 @@ export async function saveProductSettings(
     await ctx.reply(ctx.t(parsed.key, parsed.variables));
     return undefined;
   }
-  const em = ctx.deps.orm.em.fork();
-  const product = await em.findOne(
-    ProductSchema,
-    { id: productId, store: { seller: ctx.seller.id } },
-    { populate: ['store'] },
-  );
-  if (!product) return void (await refuse(ctx));
-  // `город=Астана`: the bounds are that city's own; the city must be one the store sells in.
-  let cityId: string | undefined;
-  if (parsed.change.city !== undefined) {
-    cityId = findCity(product.store.points, parsed.change.city);
-    if (!cityId) {
-      await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city), { parse_mode: 'HTML' });
+  const changed = await ctx.deps.products.change(ctx.seller.id, productId, async (product) => {
+    // `город=Астана`: the bounds are that city's own; the city must be one the store sells in.
+    let cityId: string | undefined;
+    if (parsed.change.city !== undefined) {
+      cityId = findCity(product.store.points, parsed.change.city);
+      if (!cityId) {
+        await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city), { parse_mode: 'HTML' });
+        return undefined;
+      }
+    }
+    const problem = settingsProblem(product, parsed.change, cityId);
+    if (problem && !problem.ok) {
+      await ctx.reply(
+        ctx.t(problem.key, {
+          ...problem.variables,
+          min: formatPrice(Number(problem.variables.min ?? 0)),
+          max: formatPrice(Number(problem.variables.max ?? 0)),
+        }),
+      );
       return undefined;
     }
-  }
-  const problem = settingsProblem(product, parsed.change, cityId);
-  if (problem && !problem.ok) {
-    await ctx.reply(
-      ctx.t(problem.key, {
-        ...problem.variables,
-        min: formatPrice(Number(problem.variables.min ?? 0)),
-        max: formatPrice(Number(problem.variables.max ?? 0)),
-      }),
-    );
-    return undefined;
-  }
-  const wasEnabled = product.demperEnabled;
-  // Both switches on: the product is looked at on the next tick (applySettings), and the reply says when.
-  applySettings(product, parsed.change, new Date(), cityId);
-  await em.flush();
+    const wasEnabled = product.demperEnabled;
+    // Both switches on: the product is looked at on the next tick (applySettings), and the reply says when.
+    applySettings(product, parsed.change, new Date(), cityId);
+    return { wasEnabled };
+  });
+  if (!changed) return void (await refuse(ctx));
+  if (!changed.result) return undefined;
+  const { product } = changed;
+  const { wasEnabled } = changed.result;
   ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
   await warnOfForcedMove(ctx, product);
   return { product, change: parsed.change, enabledNow: product.demperEnabled && !wasEnabled };
@@ -213,11 +211,10 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
   const [id, switchTo, from] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
   const store = await ownStore(ctx, idArg(id));
   if (!store || !(STORE_SWITCHES as readonly string[]).includes(switchTo ?? '')) return refuse(ctx);
-  const em = ctx.deps.orm.em.fork();
   if (switchTo === 'on') return storeSwitchedOn(ctx, store, from === FROM_PRODUCT);
   const filter = FILTER_OF[switchTo!];
   if (filter) {
-    const filters = await toggleStoreFilter(em, store.id, ctx.seller.id, filter);
+    const filters = await ctx.deps.stores.toggleRivalFilter(ctx.seller.id, store.id, filter);
     if (!filters) return refuse(ctx);
     ctx.logger.info({ storeId: store.id, filters }, 'demper rival filters changed');
     await ctx.answerCallbackQuery({
@@ -225,8 +222,7 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
     });
   } else {
     if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
-    else
-      await em.nativeUpdate(StoreSchema, { id: store.id, seller: ctx.seller.id }, { demperDryRun: switchTo === 'dry' });
+    else await ctx.deps.stores.setDemperDryRun(ctx.seller.id, store.id, switchTo === 'dry');
     await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
   }
   await showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true);
@@ -239,7 +235,7 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
  */
 async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boolean): Promise<void> {
   const minutes = tickMinutesOf(ctx);
-  const switched = await switchStoreDemperOn(ctx.deps.orm.em.fork(), store.id, ctx.seller.id, new Date(), minutes);
+  const switched = await ctx.deps.stores.switchDemperOn(ctx.seller.id, store.id, new Date(), minutes);
   if (!switched.owned) return refuse(ctx);
   ctx.logger.info({ storeId: store.id, products: switched.products, fromProduct }, 'store demper switched on');
   await ctx.answerCallbackQuery({ text: ctx.t('demper-switched-on') });

@@ -1,6 +1,5 @@
 import { Composer, InputFile } from 'grammy';
 
-import { ProductSchema } from '../../db/entities/index.js';
 import { buildProductsWorkbook } from '../../excel/products-workbook.js';
 import type { BotContext } from '../context.js';
 import { localDate } from '../helpers/format.js';
@@ -16,9 +15,7 @@ excelFeature.command('export', async (ctx) => {
   const wait = await ctx.deps.limiter.take(ctx.seller.id, 'export');
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
   await ctx.replyWithChatAction('upload_document').catch(() => undefined);
-  const products = await ctx.deps.orm.em
-    .fork()
-    .find(ProductSchema, { store: store.id, removedAt: null }, { orderBy: { title: 'ASC', id: 'ASC' } });
+  const products = await ctx.deps.products.liveProductsOf(store.id);
   const workbook = await buildProductsWorkbook(ctx.t.bind(ctx), store.merchantUid, store.points, products);
   const date = localDate(ctx.seller.timezone);
   await ctx.replyWithDocument(new InputFile(workbook, `products-${store.merchantUid}-${date}.xlsx`), {

@@ -1,12 +1,7 @@
 import { Composer, InputFile } from 'grammy';
 
 import { cityLabel, floorIn, mainCityOf, priceIn } from '../../catalog/city-prices.js';
-import {
-  CompetitorSnapshotSchema,
-  PriceChangeSchema,
-  type PriceChange,
-  type Product,
-} from '../../db/entities/index.js';
+import type { PriceChange, Product } from '../../db/entities/index.js';
 import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
@@ -52,12 +47,7 @@ function reasonIn(ctx: BotContext, change: PriceChange): string {
 }
 
 async function showHistory(ctx: BotContext, product: Product): Promise<void> {
-  const em = ctx.deps.orm.em.fork();
-  const changes = await em.find(
-    PriceChangeSchema,
-    { product: product.id },
-    { orderBy: { createdAt: 'DESC', id: 'DESC' }, limit: 200 },
-  );
+  const changes = await ctx.deps.history.changesOf(product.id, 200);
   const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
   const format = zonedFormat(locale, ctx.seller.timezone, {
     day: '2-digit',
@@ -95,11 +85,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const mainCity = mainCityOf(product, points);
   const inMain = (cityId: string | null | undefined) => !mainCity || !cityId || cityId === mainCity;
   const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
-  const snapshots = await em.find(
-    CompetitorSnapshotSchema,
-    { product: product.id, takenAt: { $gte: since }, ...(mainCity ? { cityId: mainCity } : {}) },
-    { orderBy: { takenAt: 'ASC' }, limit: 2_000 },
-  );
+  const snapshots = await ctx.deps.history.snapshotsSince(product.id, since, mainCity, 2_000);
   const applied = changes
     .filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId))
     .reverse();

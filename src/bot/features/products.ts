@@ -1,14 +1,7 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { Composer, InlineKeyboard } from 'grammy';
 
 import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
-import {
-  CompetitorSnapshotSchema,
-  ProductSchema,
-  type Product,
-  type Store,
-  type StorePoint,
-} from '../../db/entities/index.js';
+import type { Product, Store, StorePoint } from '../../db/entities/index.js';
 import { cityPricesLabel, shortPriceLabel } from '../helpers/city-price-label.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -135,16 +128,6 @@ function pointsOf(product: Product): StorePoint[] {
   return (product.store as Store | undefined)?.points ?? [];
 }
 
-function searchFilter(store: Store, search: string | undefined): FilterQuery<Product> {
-  const filter: FilterQuery<Product> = { store: store.id, removedAt: null };
-  if (!search) return filter;
-  const like = `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  return {
-    ...filter,
-    $or: [{ title: { $ilike: like } }, { sku: { $ilike: like } }, { brand: { $ilike: like } }, { masterSku: search }],
-  };
-}
-
 export async function showProductList(ctx: BotContext, requestedPage: number, edit: boolean): Promise<void> {
   const store = await activeStore(ctx);
   if (!store)
@@ -152,24 +135,15 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
       reply_markup: new InlineKeyboard().text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login')),
     }));
   const search = ctx.session.search;
-  const em = ctx.deps.orm.em.fork();
-  const pageAt = async (at: number) =>
-    em.findAndCount(ProductSchema, searchFilter(store, search), {
-      // Only what a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate.
-      fields: ['id', 'title', 'onSale', 'price', 'cityPrices', 'availabilities'],
-      orderBy: { title: 'ASC', id: 'ASC' },
-      limit: PAGE_SIZE,
-      offset: at * PAGE_SIZE,
-    });
-  let [products, total] = await pageAt(requestedPage);
+  const pageAt = (at: number) => ctx.deps.products.listPage(store.id, search, at, PAGE_SIZE);
+  let { products, total } = await pageAt(requestedPage);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   // A page past the end (an old «К списку» after a narrower search, or products removed since): the last one.
   const current = Math.min(requestedPage, pages - 1);
-  if (current !== requestedPage) [products, total] = await pageAt(current);
+  if (current !== requestedPage) ({ products, total } = await pageAt(current));
   let text: string;
   // A search in a store with no products at all: the store is empty, not the search (say where products come from).
-  const storeEmpty =
-    total === 0 && (!search || (await em.count(ProductSchema, { store: store.id, removedAt: null })) === 0);
+  const storeEmpty = total === 0 && (!search || (await ctx.deps.products.liveCount(store.id)) === 0);
   if (storeEmpty) text = ctx.t('products-empty', { store: html(store.name) });
   else if (total === 0) text = ctx.t('products-none-found', { search: html(search ?? '') });
   else
@@ -217,13 +191,7 @@ interface CardMarket {
 async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
   // The card speaks of the product's main city; /offers shows every other city.
   const cityId = mainCityOf(product, pointsOf(product));
-  const snapshot = await ctx.deps.orm.em
-    .fork()
-    .findOne(
-      CompetitorSnapshotSchema,
-      { product: product.id, ...(cityId ? { cityId } : {}) },
-      { orderBy: { takenAt: 'DESC' }, fields: ['takenAt', 'offers', 'cheapestRivalPrice'] },
-    );
+  const snapshot = await ctx.deps.history.latestSnapshot(product.id, cityId);
   if (!snapshot) return undefined;
   const price = priceIn(product, cityId);
   return {

@@ -1,9 +1,8 @@
 import { Menu } from '@grammyjs/menu';
 import { Composer } from 'grammy';
 
-import { NOTIFY_LEVELS, SELLER_LANGUAGES, SellerSchema } from '../../db/entities/index.js';
+import { NOTIFY_LEVELS, SELLER_LANGUAGES, type SellerSettings } from '../../sellers/seller-service.js';
 import type { BotContext } from '../context.js';
-import { languageByUser } from '../middlewares/seller.js';
 
 const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = {
   ru: 'Русский',
@@ -35,8 +34,8 @@ settingsMenu.dynamic((ctx, range) => {
   for (const language of SELLER_LANGUAGES) {
     range.text(`${ctx.seller.language === language ? '✅ ' : ''}${LANGUAGE_NAMES[language]}`, async (menuCtx) => {
       await saveSeller(menuCtx, { language });
+      // The negotiator reads the update's seller: the rest of this reply is in the new language.
       menuCtx.seller.language = language;
-      languageByUser.set(menuCtx.from.id, language);
       await menuCtx.i18n.renegotiateLocale();
       await menuCtx.editMessageText(settingsText(menuCtx));
     });
@@ -69,11 +68,8 @@ settingsMenu.dynamic((ctx, range) => {
   });
 });
 
-async function saveSeller(
-  ctx: BotContext,
-  changes: Partial<Pick<BotContext['seller'], 'language' | 'notifyLevel' | 'quietFromMinute' | 'quietToMinute'>>,
-): Promise<void> {
-  await ctx.deps.orm.em.fork().nativeUpdate(SellerSchema, { id: ctx.seller.id }, changes);
+async function saveSeller(ctx: BotContext, changes: SellerSettings): Promise<void> {
+  await ctx.deps.sellers.saveSettings(ctx.seller.id, changes);
 }
 
 function settingsText(ctx: BotContext): string {

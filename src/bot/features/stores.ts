@@ -1,10 +1,9 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { SellerSchema, StoreSchema, type Store } from '../../db/entities/index.js';
+import type { Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { html, localTimeOrDate } from '../helpers/format.js';
-import { forgetExpiredNotice } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 import { onePress } from '../helpers/repeated-press.js';
 import { EMAIL_LOGIN } from '../../../conversations/names.js';
@@ -38,12 +37,12 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.storeRelogin), async (ctx) => 
   const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
   if (!store) return refuse(ctx);
   await ctx.answerCallbackQuery();
-  await forgetExpiredNotice(store.id, ctx.deps.redis);
+  await ctx.deps.expiryNotices.forget(store.id);
   await ctx.conversation.enter(store.loginMethod === 'email' ? EMAIL_LOGIN : SMS_LOGIN);
 });
 
 async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  const stores = await ctx.deps.orm.em.fork().find(StoreSchema, { seller: ctx.seller.id }, { orderBy: { id: 'ASC' } });
+  const stores = await ctx.deps.stores.storesOf(ctx.seller.id);
   const active = await activeStore(ctx);
   const keyboard = new InlineKeyboard();
   if (stores.length === 0) {
@@ -94,10 +93,7 @@ storesFeature.command('stores', (ctx) => showStores(ctx));
 storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
   const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
   if (!store) return refuse(ctx);
-  const em = ctx.deps.orm.em.fork();
-  const seller = await em.findOneOrFail(SellerSchema, ctx.seller.id);
-  seller.activeStoreId = store.id;
-  await em.flush();
+  await ctx.deps.sellers.setActiveStore(ctx.seller.id, store.id);
   ctx.seller.activeStoreId = store.id;
   ctx.session.search = undefined;
   await ctx.answerCallbackQuery({ text: ctx.t('store-activated', { name: store.name }) });

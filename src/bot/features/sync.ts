@@ -6,7 +6,7 @@ import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../k
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { html } from '../helpers/format.js';
-import { expiredNoticeDue, reloginKeyboard } from '../helpers/kaspi-errors.js';
+import { reloginKeyboard } from '../helpers/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
 
 /** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
@@ -70,7 +70,7 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
       await pendingEdit;
       if (error instanceof KaspiSessionExpiredError) {
         await edit(t('kaspi-error-session-expired'), reloginKeyboard({ t }, store.id));
-        await expiredNoticeDue(store.id, deps.redis);
+        await deps.expiryNotices.due(store.id);
       } else if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error, true);
         // A retry button: the seller is not left to find /sync again (the per-store spacing still applies).

@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 import type { Logger } from '../../logger.js';
 import { backgroundTasks } from '../../metrics.js';
 
@@ -7,6 +9,12 @@ import { backgroundTasks } from '../../metrics.js';
  */
 export class BackgroundTasks {
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * The async context this object was built in (the process's, outside any update). A task runs there, not in
+   * the update that started it: a read-back minutes later must read the database, not the finished update's
+   * unit of work (its identity map), and must not share that EntityManager with the next update of the chat.
+   */
+  private readonly outsideUpdates = new AsyncResource('BackgroundTasks');
 
   constructor(private readonly logger: Logger) {}
 
@@ -14,7 +22,8 @@ export class BackgroundTasks {
   start(key: string, task: () => Promise<void>): boolean {
     if (this.running.has(key)) return false;
     backgroundTasks.inc();
-    const promise = task()
+    const promise = this.outsideUpdates
+      .runInAsyncScope(task)
       .catch((error: unknown) => this.logger.error({ err: error, task: key }, 'background task failed'))
       .finally(() => {
         this.running.delete(key);

@@ -1,18 +1,16 @@
 import { InlineKeyboard } from 'grammy';
 
-import { SellerSchema, type Store } from '../../db/entities/index.js';
 import type { BotDeps } from '../deps.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
-import { forgetExpiredNotice } from './kaspi-errors.js';
 import { html } from './format.js';
 
-/** After a login: the connected store becomes the active one; the seller is offered a sync. */
-export async function activateStore(deps: BotDeps, sellerId: number, store: Store): Promise<void> {
-  const em = deps.orm.em.fork();
-  const seller = await em.findOneOrFail(SellerSchema, sellerId);
-  seller.activeStoreId = store.id;
-  await em.flush();
-  await forgetExpiredNotice(store.id, deps.redis);
+/**
+ * After a login: the connected store (one this login just connected for the seller) becomes the active one,
+ * and its next expiry is told again; the seller is offered a sync.
+ */
+export async function activateStore(deps: BotDeps, sellerId: number, storeId: number): Promise<void> {
+  await deps.sellers.setActiveStore(sellerId, storeId);
+  await deps.expiryNotices.forget(storeId);
 }
 
 export function connectedText(

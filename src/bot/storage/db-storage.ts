@@ -1,8 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StorageAdapter } from 'grammy';
 
-import { KvEntrySchema } from '../../db/entities/index.js';
-
 /**
  * grammY storage in the database (the `kv_entry` table) for sessions and conversation state when no Redis is
  * configured: state survives a restart in the embedded mode too.
@@ -54,6 +52,6 @@ export class DatabaseStorage<T> implements StorageAdapter<T> {
 
   async delete(key: string): Promise<void> {
     this.lastRead.delete(key);
-    await this.orm.em.fork().nativeDelete(KvEntrySchema, { key: this.prefix + key });
+    await this.orm.em.getConnection().execute('delete from kv_entry where key = ?', [this.prefix + key]);
   }
 }
