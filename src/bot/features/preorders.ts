@@ -234,39 +234,15 @@ export function fileStatusText(t: (key: string) => string, status: string): stri
 }
 
 /**
- * Kaspi applies preorder writes and files asynchronously: reads the store's uploaded plans back until none is
- * left waiting, telling the chat what Kaspi shows (and what it does not). Used after the buttons and `/import`.
+ * Kaspi applies preorder writes and files asynchronously: a follow-up (one per store, surviving a restart)
+ * reads the store's uploaded plans back until none is left waiting, telling the chat what Kaspi shows (and
+ * what it does not). Used after the buttons and `/import`.
  */
 export async function readBackPreorders(ctx: BotContext, storeId: number, chatId: number): Promise<void> {
-  const { deps } = ctx;
-  const t = ctx.t.bind(ctx);
-  let wait = deps.verifyFirstAfterMs;
-  const deadline = Date.now() + deps.verifyTimeoutMs;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    let verified;
-    try {
-      verified = await deps.preorders.verify(storeId, deps.verifyTimeoutMs);
-    } catch (error) {
-      // The upload itself went through; only reading it back failed. The plans stay «загружен, ждём Kaspi».
-      if (!isKaspiError(error)) throw error;
-      const { key, variables } = sellerMessageOf(error, true);
-      return void (await ctx.api.sendMessage(chatId, t('preorder-verify-failed', { reason: t(key, variables) })));
-    }
-    const { confirmed, notShown } = verified;
-    // A plan of all-zero days takes a product off preorder: «Kaspi показывает предзаказ» would say the opposite.
-    const removals = confirmed.filter((preorder) => preorder.points.every((point) => point.days === 0)).length;
-    if (confirmed.length > removals)
-      await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length - removals }));
-    if (removals) await ctx.api.sendMessage(chatId, t('preorder-removal-confirmed', { count: removals }));
-    if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
-    const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });
-    if (left === 0) return;
-    wait = Math.min(wait * 2, 60_000);
-  }
+  await ctx.deps.followUps.schedule('preorders', { storeId, chatId, locale: ctx.seller.language });
 }
 
-/** One background task per store uploads or reads back preorders: the button and `/import` never run two. */
-export function preorderUploadKey(storeId: number): string {
+/** One background task per store uploads preorders: the button never runs two. */
+function preorderUploadKey(storeId: number): string {
   return `preorders-upload:${storeId}`;
 }

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 
 import { timestamps } from './common.js';
 
@@ -17,7 +18,7 @@ export interface OutboxMessage {
   text: string;
   /** Edit this message instead of sending a new one (an edit to the same text is a no-op at Telegram). */
   editMessageId?: number;
-  options?: { parse_mode?: 'HTML'; reply_markup?: { inline_keyboard: unknown[][] } };
+  options?: { parse_mode?: 'HTML'; reply_markup?: InlineKeyboardMarkup };
   sending?: boolean;
 }
 
