@@ -39,6 +39,10 @@ export class FollowUpService implements FollowUps {
     return wake.id;
   }
 
+  setMessage(id: number, messageId: number): Promise<void> {
+    return this.store.setMessage(id, messageId);
+  }
+
   start(): Promise<void> {
     return this.scheduling.start();
   }

@@ -104,6 +104,15 @@ export class FollowUpStore {
     return wake(row!);
   }
 
+  /** Names the message an open follow-up edits (its payload's `messageId`). */
+  async setMessage(id: number, messageId: number): Promise<void> {
+    await this.execute(
+      `update follow_up set payload = payload || jsonb_build_object('messageId', ?::int), updated_at = now()
+        where id = ? and status = 'pending'`,
+      [messageId, id],
+    );
+  }
+
   /** Claims up to `limit` due follow-ups; rows another process is claiming right now are skipped, not waited for. */
   async claimDue(limit: number, leaseMs: number, token: string): Promise<ClaimedFollowUp[]> {
     const rows = await this.execute<ClaimedRow>(

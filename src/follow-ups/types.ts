@@ -12,8 +12,11 @@ export interface PricePayload {
   storeId: number;
   changeIds: number[];
   chatId: number;
-  /** The report message to edit. */
-  messageId: number;
+  /**
+   * The report message to edit. The follow-up is recorded before the report is sent (so no crash can leave a
+   * sent change without its read-back) and learns the id after; without one the outcome is a new message.
+   */
+  messageId?: number;
   locale: Locale;
   /** Ready for the message (HTML-escaped, with the city when one city was set), as the report named them. */
   title: string;
@@ -50,6 +53,8 @@ export interface FollowUpPayloads {
 export interface FollowUpScheduler {
   /** Records the follow-up (first read-back after the first wait) and wakes a runner for it; returns its id. */
   schedule<K extends FollowUpKind>(kind: K, payload: FollowUpPayloads[K]): Promise<number>;
+  /** The message a follow-up edits, sent after it was scheduled. */
+  setMessage(id: number, messageId: number): Promise<void>;
 }
 
 /** The follow-ups of a process: scheduling, and the runner that every process serving the bot starts. */

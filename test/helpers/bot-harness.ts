@@ -131,8 +131,11 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     redisKeyPrefix: `${redisPrefix}:`,
     async restart(whileDown) {
       await (await shut(current)).close();
-      await whileDown?.();
-      current = await open();
+      try {
+        await whileDown?.();
+      } finally {
+        current = await open();
+      }
     },
     settled: (timeoutMs) => current.deps.followUps.settled(timeoutMs),
     async close() {

@@ -227,9 +227,10 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) =
     if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
     if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
     lines.push(...refusedLines(ctx, result.skipped));
-    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
     const sentIds = result.sent.map((product) => product.id);
+    // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
     if (sentIds.length) await scheduleAvailabilityReadBack(ctx, store.id, sentIds, available);
+    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
   } catch (error) {
     if (await replyKaspiError(ctx, error, store.id)) return;
     throw error;

@@ -196,6 +196,8 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
         outcomes = result.outcomes;
         if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
+      // Recorded before the summary: a process that dies after telling «отправлено» still reads them back.
+      if (outcomes.some((outcome) => outcome.result === 'sent')) await readBackPreorders(ctx, store.id, chatId);
       await edit(
         [
           t('preorder-upload-done', {
@@ -205,8 +207,6 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
           ...outcomeLines(ctx, outcomes),
         ].join('\n'),
       );
-      if (!outcomes.some((outcome) => outcome.result === 'sent')) return;
-      await readBackPreorders(ctx, store.id, chatId);
     } catch (error) {
       if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);

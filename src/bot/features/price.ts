@@ -261,21 +261,22 @@ export async function reportPriceResult(
               .map((city) => `${html(cityNameOf(points, city.cityId))} ${formatPrice(city.oldPrice)}`)
               .join(', ')
           : formatPrice(result.oldPrice);
-      const report = await ctx.reply(
-        sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }),
-        { parse_mode: 'HTML' },
-      );
-      // Read back by a follow-up that outlives this process: the report is edited to what Kaspi shows.
-      await deps.followUps.schedule('price', {
+      // The read-back is recorded before the report goes out: a process that dies in between still has it (and
+      // tells the outcome as a new message). A follow-up outlives this process; it edits the report.
+      const followUp = await deps.followUps.schedule('price', {
         storeId: product.store.id,
         changeIds: result.changeIds,
-        chatId: report.chat.id,
-        messageId: report.message_id,
+        chatId: ctx.chat!.id,
         locale: ctx.seller.language,
         title,
         old,
         new: formatPrice(result.newPrice),
       });
+      const report = await ctx.reply(
+        sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }),
+        { parse_mode: 'HTML' },
+      );
+      await deps.followUps.setMessage(followUp, report.message_id);
       return;
     }
   }

@@ -76,14 +76,6 @@ productsFeature.callbackQuery(
             ? 'availability-on-done'
             : 'availability-off-done'
           : 'availability-failed';
-      const refused = refusedLines(ctx, result.skipped);
-      await ctx.reply(
-        [
-          ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
-          ...refused,
-        ].join('\n'),
-        { parse_mode: 'HTML' },
-      );
       // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
       const card = ctx.callbackQuery.message;
       // The redrawn card keeps its «К списку» page, read off the card's own back button.
@@ -96,7 +88,7 @@ productsFeature.callbackQuery(
               )
           : undefined;
       const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
-      if (result.unchanged.length && card) await redrawCard(ctx, card.chat.id, card.message_id, product.id, page);
+      // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
       if (result.sent.length)
         await scheduleAvailabilityReadBack(
           ctx,
@@ -105,6 +97,15 @@ productsFeature.callbackQuery(
           available,
           card && { messageId: card.message_id, productId: product.id, page, timezone: ctx.seller.timezone },
         );
+      const refused = refusedLines(ctx, result.skipped);
+      await ctx.reply(
+        [
+          ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
+          ...refused,
+        ].join('\n'),
+        { parse_mode: 'HTML' },
+      );
+      if (result.unchanged.length && card) await redrawCard(ctx, card.chat.id, card.message_id, product.id, page);
     } catch (error) {
       if (await replyKaspiError(ctx, error, product.store.id)) return;
       throw error;

@@ -12,12 +12,13 @@ export const priceFollowUp: FollowUpHandler<PricePayload> = async (run, { offers
   if (outcome === 'pending') return { tell: [], done: false };
   const t = translator(i18n, payload.locale);
   const key = outcome === 'applied' ? 'price-applied' : 'price-not-applied';
+  // No report to edit: the process died between recording the follow-up and sending the report.
   return {
     done: true,
     tell: [
       {
         chatId: payload.chatId,
-        editMessageId: payload.messageId,
+        ...(payload.messageId === undefined ? {} : { editMessageId: payload.messageId }),
         text: t(key, { title: payload.title, new: payload.new, old: payload.old }),
         options: { parse_mode: 'HTML' },
       },
