@@ -14,7 +14,7 @@ export interface RunnerOptions {
 }
 
 /** The wait before read-back number `attempts + 1`: the first wait, doubled each time, at most a minute. */
-export function backoffMs(firstWaitMs: number, attempts: number): number {
+function backoffMs(firstWaitMs: number, attempts: number): number {
   return Math.min(firstWaitMs * 2 ** Math.max(0, attempts), MAX_WAIT_MS);
 }
 

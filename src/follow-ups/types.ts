@@ -50,7 +50,7 @@ export interface FollowUpPayloads {
 }
 
 /** What bot features see: a read-back is recorded, never run in the update's process memory. */
-export interface FollowUpScheduler {
+interface FollowUpScheduler {
   /** Records the follow-up (first read-back after the first wait) and wakes a runner for it; returns its id. */
   schedule<K extends FollowUpKind>(kind: K, payload: FollowUpPayloads[K]): Promise<number>;
   /** The message a follow-up edits, sent after it was scheduled. */
@@ -68,7 +68,7 @@ export interface FollowUps extends FollowUpScheduler {
 }
 
 /** One read-back of a follow-up, as its handler sees it. */
-export interface FollowUpRun<P> {
+interface FollowUpRun<P> {
   id: number;
   payload: P;
   /** Read-backs started so far, this one included. */

@@ -1,9 +1,9 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 
 import { timestamps } from './common.js';
 
-export const FOLLOW_UP_KINDS = ['price', 'availability', 'preorders'] as const;
+const FOLLOW_UP_KINDS = ['price', 'availability', 'preorders'] as const;
 /** pending → done | failed. A pending row is due at `dueAt`; a process works on it only while it holds the lease. */
 const FOLLOW_UP_STATUSES = ['pending', 'done', 'failed'] as const;
 
@@ -60,5 +60,3 @@ export const FollowUpSchema = defineEntity({
     ...timestamps,
   },
 });
-
-export type FollowUp = InferEntity<typeof FollowUpSchema>;
