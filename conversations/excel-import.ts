@@ -12,7 +12,7 @@ import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/pr
 import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
-import { preorderUploadKey, readBackPreorders } from '../src/bot/features/preorders.js';
+import { readBackPreorders } from '../src/bot/features/preorders.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);
@@ -228,11 +228,8 @@ export function excelImportConversation(deps: BotDeps) {
       const summary = applied.summary;
       if (summary.preorders.sent > 0) {
         // The same read-back as «⬆️ Загрузить в Kaspi»: the plans move to «в Kaspi» once Kaspi shows them.
-        await conversation.external(async (outer) => {
-          const chatId = outer.chat!.id;
-          // If an upload of this store is already running, its read-back covers these plans too.
-          outer.deps.background.start(preorderUploadKey(storeId), () => readBackPreorders(outer, storeId, chatId));
-        });
+        // The store's open read-back, if there is one, takes these plans too.
+        await conversation.external((outer) => readBackPreorders(outer, storeId, outer.chat!.id));
       }
       await decision.reply(
         decision.t('import-done', {

@@ -9,6 +9,7 @@ import type { Kaspi } from '../kaspi/index.js';
 import type { KaspiLoginService } from '../kaspi/login-service.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { DemperControls } from '../demper/seller-controls.js';
+import type { FollowUps } from '../follow-ups/types.js';
 import type { Logger } from '../logger.js';
 import type { PreorderService } from '../preorders/service.js';
 import type { SecretBox } from '../security/secret-box.js';
@@ -39,7 +40,13 @@ export interface BotDeps {
   limiter: ActionLimiter;
   /** One run per button press: the same button of the same message tapped again is not run twice. */
   presses: PressGuard;
+  /** Long work of an update (sync, uploads) off the update's handler; lost with the process. */
   background: BackgroundTasks;
+  /**
+   * Read-backs the seller waits for (price, on/off, preorders), kept in the database so a restart does not
+   * lose them; features only schedule, the process starts the runner.
+   */
+  followUps: FollowUps;
   /** How long a sent manual change is read back before it is reported as not applied. */
   verifyTimeoutMs: number;
   /** First read-back of a sent change (Kaspi applies writes in seconds to minutes). */

@@ -32,6 +32,21 @@ export class ProductDirectory {
     return product ?? undefined;
   }
 
+  /** A product of this store (not of another, not removed), with its store: a card redrawn outside an update. */
+  async storeProduct(storeId: number, productId: number): Promise<Product | undefined> {
+    const product = await entityManagerFor(this.orm).findOne(
+      ProductSchema,
+      { id: productId, store: storeId, removedAt: null },
+      { populate: ['store'] },
+    );
+    return product ?? undefined;
+  }
+
+  /** How many of the store's preorder plans were uploaded and still wait for Kaspi to show them. */
+  preordersAwaitingKaspi(storeId: number): Promise<number> {
+    return entityManagerFor(this.orm).count(PreorderSchema, { store: storeId, status: 'uploaded' });
+  }
+
   /** The store's product with exactly this SKU. */
   async productBySku(storeId: number, sku: string): Promise<Product | undefined> {
     const product = await entityManagerFor(this.orm).findOne(

@@ -43,7 +43,10 @@ export const startCommand: CliCommand = {
       // stores for `kaspi-bot worker` processes.
       const { engine, keepAlive } = createDemper(container, createChatNotifier(container));
       const queue = config.redisUrl ? new DemperQueue(config.redisUrl, { logger }) : undefined;
-      const running = await runBot(bot, deps, container).catch((error: unknown) => {
+      // Read-backs left by an earlier run (or, with Redis, by any process) are taken up again from the start.
+      await deps.followUps.start();
+      const running = await runBot(bot, deps, container).catch(async (error: unknown) => {
+        await deps.followUps.stop();
         if (error instanceof HttpError)
           throw new CliError(
             `start: cannot reach the Telegram Bot API at ${config.telegramApiRoot} (${error.message.split('\n')[0]})`,
@@ -70,6 +73,8 @@ export const startCommand: CliCommand = {
       });
       await scheduler.stop();
       await running.stop();
+      // What is left open stays in the database for the next start (or a worker, with Redis).
+      await deps.followUps.stop();
       await queue?.close();
       return 0;
     } finally {

@@ -3,6 +3,7 @@ import { createChatNotifier } from '../bot/demper-notifier.js';
 import { loadConfig } from '../config.js';
 import { startDemperWorker } from '../demper/queue.js';
 import { createDemper } from '../demper/wiring.js';
+import { createFollowUps } from '../follow-ups/wiring.js';
 import { startHttpServer } from '../http/server.js';
 import { createLogger, registerSecretValue } from '../logger.js';
 import { CliError, integerOption, type CliCommand } from './command.js';
@@ -88,6 +89,8 @@ export const workerCommand: CliCommand = {
       const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), {
         concurrency,
       });
+      // Follow-ups (read-backs sellers wait for) are BullMQ jobs too: a worker takes them while the bot is down.
+      const followUps = createFollowUps(container);
       const signals = untilSignal(() => {
         // The operator insists: leave now. The running jobs' locks lapse and another worker re-runs them as
         // stalled jobs; the engine's outbox makes that safe.
@@ -98,7 +101,7 @@ export const workerCommand: CliCommand = {
       });
       try {
         // A signal while Redis is still coming up stops the wait too.
-        await Promise.race([worker.ready(), signals.stopped]);
+        await Promise.race([Promise.all([worker.ready(), followUps.start()]), signals.stopped]);
         if (!signals.received()) {
           logger.info({ concurrency }, 'demper worker started');
           io.stdout.write(
@@ -108,11 +111,13 @@ export const workerCommand: CliCommand = {
         }
         logger.info('stopping: waiting for the running demper jobs');
         await worker.close();
+        await followUps.stop();
         io.stdout.write('kaspi-bot worker stopped.\n');
         return 0;
       } finally {
         signals.dispose();
         await worker.close();
+        await followUps.stop();
         await http.close();
       }
     } finally {

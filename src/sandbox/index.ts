@@ -161,6 +161,9 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
       verifyAfterMs: 2_000,
       verifyTimeoutMs: 60_000,
     });
+    // Read-backs of prices, on/off and preorders, from the database (a demo kept across restarts keeps them).
+    await deps.followUps.start();
+    stack.push({ name: 'follow-ups', close: () => deps.followUps.stop() });
     // /healthz and /metrics on the sandbox's own interface: the page is local by default, so are these.
     const running = await runBot(bot, deps, container, { httpHost: options.host ?? '127.0.0.1' });
     stack.push({ name: 'bot', close: () => running.stop() });

@@ -164,6 +164,7 @@ describe('preorders in the chat', () => {
   it("tells why a plan failed in the seller's words, never the English error kept for the log", async () => {
     const { telegram } = harness;
     await harness.deps.background.idle();
+    await harness.settled();
     const [target] = await candidates();
     const result = await harness.deps.preorders.plan(
       target!.store.id,
@@ -199,6 +200,7 @@ describe('preorders in the chat', () => {
   it('takes a product off preorder with ⏹, and says «снял», not «показывает», once Kaspi shows it', async () => {
     const { telegram } = harness;
     await harness.deps.background.idle();
+    await harness.settled();
     const list = await say(telegram, seller, '/preorders', /В Kaspi на предзаказе: [1-9]/);
     const [, number, title] = (list.text ?? '').match(/В Kaspi на предзаказе: \d+\n(\d+)\. (.+?) — /)!;
     const product = (await products()).find((candidate) => candidate.title.startsWith(title!.replace(/…$/, '')))!;
@@ -214,6 +216,7 @@ describe('preorders in the chat', () => {
     await telegram.waitForBotMessage(seller.id, removed, { timeoutMs: 20_000 });
     expect(offerAt(product.sku).availabilities.every((point) => !point.preOrder)).toBe(true);
     await harness.deps.background.idle();
+    await harness.settled();
   });
 
   it('pages a long list, every line with its own ✏️ and 🗑/⏹ buttons', async () => {
@@ -256,6 +259,7 @@ describe('preorders in the chat', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await harness.deps.background.idle();
+    await harness.settled();
     const [target] = await candidates();
     const result = await harness.deps.preorders.plan(
       target!.store.id,

@@ -15,7 +15,16 @@ import { SecretBox } from '../../src/security/secret-box.js';
 import { captureLogger } from '../helpers/logs.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
-const TABLES = ['competitor_snapshot', 'kv_entry', 'preorder', 'price_change', 'product', 'seller', 'store'];
+const TABLES = [
+  'competitor_snapshot',
+  'follow_up',
+  'kv_entry',
+  'preorder',
+  'price_change',
+  'product',
+  'seller',
+  'store',
+];
 
 interface Target {
   name: string;
@@ -81,6 +90,7 @@ describe.each(targets)('database on $name', (target) => {
       'Migration20261207000100',
       'Migration20261208120000',
       'Migration20261209000100',
+      'Migration20261210000100',
     ]);
     expect(await migrate(database)).toEqual([]);
 

@@ -128,6 +128,7 @@ describe('Kaspi answering badly', () => {
         async (operation, fault, delta, pick) => {
           // Read-backs of earlier runs' price changes update the products: let them finish before the "before".
           await harness.deps.background.idle();
+          await harness.settled();
           const products = await ownProducts();
           const product = products[pick % products.length]!;
           const before = JSON.parse(await sellerSnapshot(sql, seller.id)) as { products: unknown; preorders: unknown };
@@ -174,6 +175,7 @@ describe('Kaspi answering badly', () => {
   it('afterwards, with Kaspi healthy again: the same actions work, nothing failed inside an update', async () => {
     clearFaults();
     await harness.deps.background.idle();
+    await harness.settled();
     const text = await perform('sync', (await ownProducts())[0]!, 1);
     expect(text).toMatch(/товаров синхронизировано — \d+\. Новых/);
     const failures = logs

@@ -30,8 +30,17 @@ export interface BotHarness {
   infrastructure: Container;
   deps: BotDeps;
   running: RunningBot;
-  /** Stops the bot process (keeping the database, Redis and both fakes) and starts a new one. */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot process (keeping the database, Redis and both fakes) and starts a new one; `whileDown` runs
+   * in between (another process using the same database, Redis prefix and fakes).
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+  /** Waits until every follow-up (the read-backs of prices, on/off and preorders) is done. */
+  settled(timeoutMs?: number): Promise<void>;
+  /** The environment this bot process runs with, for another process that serves the same bot. */
+  env: Record<string, string>;
+  /** This harness's key space on the shared Redis (its processes' keys and queues are under it). */
+  redisKeyPrefix: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +51,16 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** How often price-list file status is polled (Kaspi: seconds; tests: fast). */
   filePollMs?: number;
+  /** The follow-up runner's lease, poll and sweep intervals. */
+  followUps?: FollowUpRunnerTimings;
+  /** The first read-back of a sent change (300 ms here). */
+  verifyFirstAfterMs?: number;
 }
+
+type FollowUpRunnerTimings = NonNullable<Parameters<typeof createBotDeps>[1]>['followUps'];
+
+/** Follow-ups in tests: looked at often, and a dead process's claim runs out in seconds. */
+export const TEST_FOLLOW_UPS = { pollMs: 100, leaseMs: 3_000, sweepMs: 1_000 } as const;
 
 export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
   const database = await createTestDatabase();
@@ -57,7 +75,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
   });
   const telegram = await startFakeTelegram({ token: BOT_TOKEN, logger: options.logger });
   const redisPrefix = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const config = loadConfig({
+  const env: Record<string, string> = {
     BOT_TOKEN,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     DATABASE_URL: database.url,
@@ -70,7 +88,8 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     LOG_LEVEL: 'silent',
     ...(options.redis ? { REDIS_URL: `${TEST_REDIS_URL}` } : {}),
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   const open = async () => {
     const infrastructure = await openContainer(config, options.logger, {
       migrate: true,
@@ -79,14 +98,21 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       kaspi: { http: { baseBackoffMs: 20, maxBackoffMs: 100 } },
     });
     const deps = createBotDeps(infrastructure, {
-      verifyFirstAfterMs: 300,
+      verifyFirstAfterMs: options.verifyFirstAfterMs ?? 300,
       verifyTimeoutMs: 15_000,
       limiter: new ActionLimiter(undefined, {}),
       filePollMs: options.filePollMs ?? 200,
+      followUps: options.followUps ?? TEST_FOLLOW_UPS,
     });
     const bot = createBot(BOT_TOKEN, deps);
+    await deps.followUps.start();
     const running = await runBot(bot, deps, infrastructure);
     return { infrastructure, deps, running };
+  };
+  const shut = async ({ running, deps, infrastructure }: Awaited<ReturnType<typeof open>>) => {
+    await running.stop().catch(() => undefined);
+    await deps.followUps.stop().catch(() => undefined);
+    return infrastructure;
   };
   let current = await open();
   const harness: BotHarness = {
@@ -101,13 +127,19 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     get running() {
       return current.running;
     },
-    async restart() {
-      await current.running.stop();
-      await current.infrastructure.close();
-      current = await open();
+    env,
+    redisKeyPrefix: `${redisPrefix}:`,
+    async restart(whileDown) {
+      await (await shut(current)).close();
+      try {
+        await whileDown?.();
+      } finally {
+        current = await open();
+      }
     },
+    settled: (timeoutMs) => current.deps.followUps.settled(timeoutMs),
     async close() {
-      await current.running.stop().catch(() => undefined);
+      await shut(current);
       if (current.infrastructure.redis) {
         const cleaner = new Redis(TEST_REDIS_URL);
         const keys = await cleaner.keys(`${redisPrefix}:*`);

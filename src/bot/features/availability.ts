@@ -8,7 +8,7 @@ import { formatPrice, html, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { refusedLines } from '../helpers/refusals.js';
 import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
-import { PAGE_SIZE, verifyAvailabilityLater } from './products.js';
+import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
 
 const MAX_SKUS = 200;
 /** Products named in a confirmation; the rest are counted. */
@@ -212,12 +212,10 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) =
     if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
     if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
     lines.push(...refusedLines(ctx, result.skipped));
-    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
     const sentIds = result.sent.map((product) => product.id);
-    if (sentIds.length)
-      ctx.deps.background.start(`verify-availability:${store.id}:${sentIds.join(',').slice(0, 200)}`, () =>
-        verifyAvailabilityLater(ctx, store.id, sentIds, available),
-      );
+    // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
+    if (sentIds.length) await scheduleAvailabilityReadBack(ctx, store.id, sentIds, available);
+    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
   } catch (error) {
     if (await replyKaspiError(ctx, error, store.id)) return;
     throw error;

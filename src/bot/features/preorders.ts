@@ -1,7 +1,5 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- readBackPreorders still counts the uploaded plans itself; that read-back loop is being reworked in a change of its own
-import { PreorderSchema } from '../../db/entities/index.js';
 import type { Store } from '../../db/entities/index.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
@@ -192,6 +190,8 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
         outcomes = result.outcomes;
         if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
+      // Recorded before the summary: a process that dies after telling «отправлено» still reads them back.
+      if (outcomes.some((outcome) => outcome.result === 'sent')) await readBackPreorders(ctx, store.id, chatId);
       await edit(
         [
           t('preorder-upload-done', {
@@ -201,8 +201,6 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
           ...outcomeLines(ctx, outcomes),
         ].join('\n'),
       );
-      if (!outcomes.some((outcome) => outcome.result === 'sent')) return;
-      await readBackPreorders(ctx, store.id, chatId);
     } catch (error) {
       if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);
@@ -230,39 +228,15 @@ export function fileStatusText(t: (key: string) => string, status: string): stri
 }
 
 /**
- * Kaspi applies preorder writes and files asynchronously: reads the store's uploaded plans back until none is
- * left waiting, telling the chat what Kaspi shows (and what it does not). Used after the buttons and `/import`.
+ * Kaspi applies preorder writes and files asynchronously: a follow-up (one per store, surviving a restart)
+ * reads the store's uploaded plans back until none is left waiting, telling the chat what Kaspi shows (and
+ * what it does not). Used after the buttons and `/import`.
  */
 export async function readBackPreorders(ctx: BotContext, storeId: number, chatId: number): Promise<void> {
-  const { deps } = ctx;
-  const t = ctx.t.bind(ctx);
-  let wait = deps.verifyFirstAfterMs;
-  const deadline = Date.now() + deps.verifyTimeoutMs;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    let verified;
-    try {
-      verified = await deps.preorders.verify(storeId, deps.verifyTimeoutMs);
-    } catch (error) {
-      // The upload itself went through; only reading it back failed. The plans stay «загружен, ждём Kaspi».
-      if (!isKaspiError(error)) throw error;
-      const { key, variables } = sellerMessageOf(error, true);
-      return void (await ctx.api.sendMessage(chatId, t('preorder-verify-failed', { reason: t(key, variables) })));
-    }
-    const { confirmed, notShown } = verified;
-    // A plan of all-zero days takes a product off preorder: «Kaspi показывает предзаказ» would say the opposite.
-    const removals = confirmed.filter((preorder) => preorder.points.every((point) => point.days === 0)).length;
-    if (confirmed.length > removals)
-      await ctx.api.sendMessage(chatId, t('preorder-confirmed', { count: confirmed.length - removals }));
-    if (removals) await ctx.api.sendMessage(chatId, t('preorder-removal-confirmed', { count: removals }));
-    if (notShown.length) await ctx.api.sendMessage(chatId, t('preorder-not-shown', { count: notShown.length }));
-    const left = await deps.orm.em.fork().count(PreorderSchema, { store: storeId, status: 'uploaded' });
-    if (left === 0) return;
-    wait = Math.min(wait * 2, 60_000);
-  }
+  await ctx.deps.followUps.schedule('preorders', { storeId, chatId, locale: ctx.seller.language });
 }
 
-/** One background task per store uploads or reads back preorders: the button and `/import` never run two. */
-export function preorderUploadKey(storeId: number): string {
+/** One background task per store uploads preorders: the button never runs two. */
+function preorderUploadKey(storeId: number): string {
   return `preorders-upload:${storeId}`;
 }

@@ -107,8 +107,8 @@ export interface PriceConfirmations {
 const NOTHING_CONFIRMED: PriceConfirmations = { floor: 0, bigChange: false };
 
 /**
- * Sends a manual price and reports it; the read-back runs in the background and edits the report when Kaspi
- * shows the price (or says it did not). Below the floor, or far from the current price, it asks first.
+ * Sends a manual price and reports it; a follow-up reads it back and edits the report when Kaspi shows the
+ * price (or says it did not). Below the floor, or far from the current price, it asks first.
  *
  * `target`: a product this update already found among the sender's own, or an id to check now (a
  * conversation's product may have been removed or resynced between its steps).
@@ -200,7 +200,7 @@ async function askCityScope(ctx: BotContext, product: Product, price: number): P
 
 /**
  * Tells the seller what became of a price they asked for (by hand or by confirming a demper proposal); a sent
- * one is read back in the background and its message edited to what Kaspi shows. `sentText` replaces the
+ * one is read back by a follow-up and its message edited to what Kaspi shows. `sentText` replaces the
  * manual «Отправлено в Kaspi» line.
  */
 export async function reportPriceResult(
@@ -261,34 +261,22 @@ export async function reportPriceResult(
               .map((city) => `${html(cityNameOf(points, city.cityId))} ${formatPrice(city.oldPrice)}`)
               .join(', ')
           : formatPrice(result.oldPrice);
+      // The read-back is recorded before the report goes out: a process that dies in between still has it (and
+      // tells the outcome as a new message). A follow-up outlives this process; it edits the report.
+      const followUp = await deps.followUps.schedule('price', {
+        storeId: product.store.id,
+        changeIds: result.changeIds,
+        chatId: ctx.chat!.id,
+        locale: ctx.seller.language,
+        title,
+        old,
+        new: formatPrice(result.newPrice),
+      });
       const report = await ctx.reply(
         sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }),
         { parse_mode: 'HTML' },
       );
-      const chatId = report.chat.id;
-      const changeId = result.changeId;
-      const changeIds = result.changeIds;
-      const api = ctx.api;
-      const t = ctx.t.bind(ctx);
-      deps.background.start(`verify-price:${changeId}`, async () => {
-        let wait = deps.verifyFirstAfterMs;
-        for (;;) {
-          await new Promise((resolve) => setTimeout(resolve, wait));
-          const { outcome } = await deps.offers.verifyPriceChange(changeIds, deps.verifyTimeoutMs);
-          if (outcome === 'pending') {
-            wait = Math.min(wait * 2, 60_000);
-            continue;
-          }
-          const key = outcome === 'applied' ? 'price-applied' : 'price-not-applied';
-          await api.editMessageText(
-            chatId,
-            report.message_id,
-            t(key, { title, new: formatPrice(result.newPrice), old }),
-            { parse_mode: 'HTML' },
-          );
-          return;
-        }
-      });
+      await deps.followUps.setMessage(followUp, report.message_id);
       return;
     }
   }

@@ -1,10 +1,13 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
 import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
+import type { ProductDirectory } from '../../catalog/product-directory.js';
+import type { ProductHistory } from '../../catalog/product-history.js';
 import type { Product, Store, StorePoint } from '../../db/entities/index.js';
 import { cityPricesLabel, shortPriceLabel } from '../helpers/city-price-label.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { AvailabilityPayload } from '../../follow-ups/types.js';
 import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
 import { replyKaspiError } from '../helpers/kaspi-errors.js';
 import { refusedLines } from '../helpers/refusals.js';
@@ -67,14 +70,6 @@ productsFeature.callbackQuery(
             ? 'availability-on-done'
             : 'availability-off-done'
           : 'availability-failed';
-      const refused = refusedLines(ctx, result.skipped);
-      await ctx.reply(
-        [
-          ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
-          ...refused,
-        ].join('\n'),
-        { parse_mode: 'HTML' },
-      );
       // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
       const card = ctx.callbackQuery.message;
       // The redrawn card keeps its «К списку» page, read off the card's own back button.
@@ -87,13 +82,24 @@ productsFeature.callbackQuery(
               )
           : undefined;
       const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
-      const redraw = () =>
-        card ? redrawCard(ctx, card.chat.id, card.message_id, product.id, page) : Promise.resolve();
-      if (result.unchanged.length) await redraw();
+      // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
       if (result.sent.length)
-        ctx.deps.background.start(`verify-availability:${product.id}`, () =>
-          verifyAvailabilityLater(ctx, product.store.id, [product.id], available, redraw),
+        await scheduleAvailabilityReadBack(
+          ctx,
+          product.store.id,
+          [product.id],
+          available,
+          card && { messageId: card.message_id, productId: product.id, page, timezone: ctx.seller.timezone },
         );
+      const refused = refusedLines(ctx, result.skipped);
+      await ctx.reply(
+        [
+          ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
+          ...refused,
+        ].join('\n'),
+        { parse_mode: 'HTML' },
+      );
+      if (result.unchanged.length && card) await redrawCard(ctx, card.chat.id, card.message_id, product.id, page);
     } catch (error) {
       if (await replyKaspiError(ctx, error, product.store.id)) return;
       throw error;
@@ -101,26 +107,25 @@ productsFeature.callbackQuery(
   }),
 );
 
-/** Reads the offers back after Kaspi's delay and updates the local state; `onApplied` then redraws what shows it. */
-export async function verifyAvailabilityLater(
+/**
+ * Kaspi applies an on/off later: a follow-up reads the offers back (surviving a restart) and says so when it
+ * does not show in time; a card it was pressed on is redrawn once it does.
+ */
+export async function scheduleAvailabilityReadBack(
   ctx: BotContext,
   storeId: number,
   productIds: number[],
   available: boolean,
-  onApplied?: () => Promise<void>,
+  card?: AvailabilityPayload['card'],
 ): Promise<void> {
-  const deps = ctx.deps;
-  let wait = deps.verifyFirstAfterMs;
-  const deadline = Date.now() + deps.verifyTimeoutMs;
-  let pending = productIds;
-  while (pending.length && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    pending = (await deps.offers.verifyAvailability(storeId, pending, available)).pending;
-    wait = Math.min(wait * 2, 60_000);
-  }
-  if (pending.length)
-    await ctx.api.sendMessage(ctx.chat!.id, ctx.t('availability-not-applied', { count: pending.length }));
-  else await onApplied?.();
+  await ctx.deps.followUps.schedule('availability', {
+    storeId,
+    productIds,
+    available,
+    chatId: ctx.chat!.id,
+    locale: ctx.seller.language,
+    ...(card ? { card } : {}),
+  });
 }
 
 /** The store's points of a product loaded with its store (none when the store is a bare reference). */
@@ -185,13 +190,28 @@ interface CardMarket {
 }
 
 /**
+ * What drawing a card needs besides the product: the reader's words and clock, and the database. An update has
+ * them in its context; a follow-up in a fresh process has them from what it stored.
+ */
+export interface CardView {
+  t: (key: string, variables?: Record<string, string | number>) => string;
+  timezone: string;
+  products: Pick<ProductDirectory, 'storeProduct'>;
+  history: Pick<ProductHistory, 'latestSnapshot'>;
+}
+
+function cardViewOf(ctx: BotContext): CardView {
+  return { t: ctx.t.bind(ctx), timezone: ctx.seller.timezone, products: ctx.deps.products, history: ctx.deps.history };
+}
+
+/**
  * The place is counted at the current price, not the one the check saw: after a price change (by the demper
  * or by hand) the card would otherwise show the place the old price had until the next check.
  */
-async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket | undefined> {
+async function cardMarket(history: CardView['history'], product: Product): Promise<CardMarket | undefined> {
   // The card speaks of the product's main city; /offers shows every other city.
   const cityId = mainCityOf(product, pointsOf(product));
-  const snapshot = await ctx.deps.history.latestSnapshot(product.id, cityId);
+  const snapshot = await history.latestSnapshot(product.id, cityId);
   if (!snapshot) return undefined;
   const price = priceIn(product, cityId);
   return {
@@ -201,24 +221,24 @@ async function cardMarket(ctx: BotContext, product: Product): Promise<CardMarket
   };
 }
 
-function productCardText(ctx: BotContext, product: Product, market: CardMarket | undefined): string {
+function productCardText({ t, timezone }: CardView, product: Product, market: CardMarket | undefined): string {
   const lines = [
     `<b>${html(product.title)}</b>`,
-    ctx.t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
-    ctx.t('card-price', { price: cityPricesLabel(product, pointsOf(product)) }),
-    ctx.t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
+    t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
+    t('card-price', { price: cityPricesLabel(product, pointsOf(product)) }),
+    t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
   ];
   if (market) {
     lines.push(
-      ctx.t('card-place', {
+      t('card-place', {
         place: market.place,
         rival: market.cheapestRival ? formatPrice(market.cheapestRival) : '—',
-        checked: localTimeOrDate(market.checkedAt, ctx.seller.timezone),
+        checked: localTimeOrDate(market.checkedAt, timezone),
       }),
     );
   }
   lines.push(
-    ctx.t(product.demperEnabled ? 'card-demper-on' : 'card-demper-off', {
+    t(product.demperEnabled ? 'card-demper-on' : 'card-demper-off', {
       min: product.minPrice ? formatPrice(product.minPrice) : '—',
       max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
       step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
@@ -227,15 +247,41 @@ function productCardText(ctx: BotContext, product: Product, market: CardMarket |
   return lines.join('\n');
 }
 
+/** A product's card as it is now: its text and buttons («К списку» back to `page`). */
+async function productCard(
+  view: CardView,
+  product: Product,
+  page: number,
+): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  return {
+    text: productCardText(view, product, await cardMarket(view.history, product)),
+    keyboard: cardKeyboard(view, product, page),
+  };
+}
+
+/**
+ * The card of a product of `storeId` as it is now, to redraw one shown earlier (a follow-up after Kaspi showed
+ * an on/off); undefined once the product is gone.
+ */
+export async function currentProductCard(
+  view: CardView,
+  storeId: number,
+  productId: number,
+  page: number,
+): Promise<{ text: string; keyboard: InlineKeyboard } | undefined> {
+  const product = await view.products.storeProduct(storeId, productId);
+  return product ? productCard(view, product, page) : undefined;
+}
+
 async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
-  const options = { parse_mode: 'HTML' as const, reply_markup: cardKeyboard(ctx, product, page) };
-  const text = productCardText(ctx, product, await cardMarket(ctx, product));
+  const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
+  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message)
     await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
   else await ctx.reply(text, options);
 }
 
-/** Edits a card shown earlier to the product's current state (after a background read-back). */
+/** Edits a card shown earlier to the product's current state (nothing to send: Kaspi already showed it). */
 async function redrawCard(
   ctx: BotContext,
   chatId: number,
@@ -245,25 +291,23 @@ async function redrawCard(
 ): Promise<void> {
   const product = await ownProduct(ctx, productId);
   if (!product) return;
+  const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
   await ctx.api
-    .editMessageText(chatId, messageId, productCardText(ctx, product, await cardMarket(ctx, product)), {
-      parse_mode: 'HTML',
-      reply_markup: cardKeyboard(ctx, product, page),
-    })
+    .editMessageText(chatId, messageId, text, { parse_mode: 'HTML', reply_markup: keyboard })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
 }
 
-function cardKeyboard(ctx: BotContext, product: Product, page: number): InlineKeyboard {
+function cardKeyboard({ t }: CardView, product: Product, page: number): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
+    .text(t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
     .text(
-      ctx.t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'),
+      t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'),
       callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1),
     )
     .row()
-    .text(ctx.t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
-    .text(ctx.t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
-    .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
+    .text(t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
+    .text(t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
+    .text(t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
-    .text(ctx.t('button-back-to-list'), callbackData(ACTIONS.list, page));
+    .text(t('button-back-to-list'), callbackData(ACTIONS.list, page));
 }

@@ -5,8 +5,10 @@ export * from './price-change.js';
 export * from './competitor-snapshot.js';
 export * from './preorder.js';
 export * from './kv-entry.js';
+export * from './follow-up.js';
 
 import { CompetitorSnapshotSchema } from './competitor-snapshot.js';
+import { FollowUpSchema } from './follow-up.js';
 import { KvEntrySchema } from './kv-entry.js';
 import { PreorderSchema } from './preorder.js';
 import { PriceChangeSchema } from './price-change.js';
@@ -22,4 +24,5 @@ export const ALL_ENTITIES = [
   CompetitorSnapshotSchema,
   PreorderSchema,
   KvEntrySchema,
+  FollowUpSchema,
 ];

@@ -1,0 +1,38 @@
+import { currentProductCard } from '../../bot/features/products.js';
+import type { OutboxMessage } from '../../db/entities/index.js';
+import type { AvailabilityPayload, FollowUpHandler } from '../types.js';
+import { translator } from '../types.js';
+
+/**
+ * Products switched on or off sale: read back (`OfferActions.verifyAvailability`, which saves what Kaspi shows)
+ * until every one shows the new state or the window is over. Then the chat hears of those Kaspi did not apply;
+ * a product card the switch was pressed on is redrawn from the database by the products feature's own card,
+ * so a process started after the press can do it.
+ */
+export const availabilityFollowUp: FollowUpHandler<AvailabilityPayload> = async (run, services) => {
+  const { payload } = run;
+  const { pending } = await services.offers.verifyAvailability(payload.storeId, payload.productIds, payload.available);
+  const t = translator(services.i18n, payload.locale);
+  if (pending.length > 0) {
+    if (Date.now() < run.deadline.getTime())
+      return { tell: [], done: false, payload: { ...payload, productIds: pending } };
+    return {
+      done: true,
+      tell: [{ chatId: payload.chatId, text: t('availability-not-applied', { count: pending.length }) }],
+    };
+  }
+  const tell: OutboxMessage[] = [];
+  const { card } = payload;
+  if (card) {
+    const view = { t, timezone: card.timezone, products: services.products, history: services.history };
+    const drawn = await currentProductCard(view, payload.storeId, card.productId, card.page);
+    if (drawn)
+      tell.push({
+        chatId: payload.chatId,
+        editMessageId: card.messageId,
+        text: drawn.text,
+        options: { parse_mode: 'HTML', reply_markup: { inline_keyboard: drawn.keyboard.inline_keyboard } },
+      });
+  }
+  return { done: true, tell };
+};

@@ -1,0 +1,109 @@
+import type { I18n } from '@grammyjs/i18n';
+import type { ProductDirectory } from '../catalog/product-directory.js';
+import type { ProductHistory } from '../catalog/product-history.js';
+
+import type { OfferActions } from '../catalog/offer-actions.js';
+import type { FollowUpKind, OutboxMessage } from '../db/entities/index.js';
+import type { Locale } from '../i18n.js';
+import type { Logger } from '../logger.js';
+import type { PreorderService } from '../preorders/service.js';
+
+/** A manual price sent to Kaspi: its «отправлено» report is edited to «применил» / «не применил». */
+export interface PricePayload {
+  storeId: number;
+  changeIds: number[];
+  chatId: number;
+  /**
+   * The report message to edit. The follow-up is recorded before the report is sent (so no crash can leave a
+   * sent change without its read-back) and learns the id after; without one the outcome is a new message.
+   */
+  messageId?: number;
+  locale: Locale;
+  /** Ready for the message (HTML-escaped, with the city when one city was set), as the report named them. */
+  title: string;
+  old: string;
+  new: string;
+}
+
+/** Products switched on or off sale: told when Kaspi does not show it in time; a card shown for it is redrawn. */
+export interface AvailabilityPayload {
+  storeId: number;
+  /** The products not yet read back as applied. */
+  productIds: number[];
+  available: boolean;
+  chatId: number;
+  locale: Locale;
+  /** The product card the switch was pressed on: redrawn (status and its button) once Kaspi shows the change. */
+  card?: { messageId: number; productId: number; page: number; timezone: string };
+}
+
+/** Preorders uploaded for a store: each one Kaspi shows (or does not) is told, until none is left waiting. */
+export interface PreordersPayload {
+  storeId: number;
+  chatId: number;
+  locale: Locale;
+}
+
+export interface FollowUpPayloads {
+  price: PricePayload;
+  availability: AvailabilityPayload;
+  preorders: PreordersPayload;
+}
+
+/** What bot features see: a read-back is recorded, never run in the update's process memory. */
+interface FollowUpScheduler {
+  /** Records the follow-up (first read-back after the first wait) and wakes a runner for it; returns its id. */
+  schedule<K extends FollowUpKind>(kind: K, payload: FollowUpPayloads[K]): Promise<number>;
+  /** The message a follow-up edits, sent after it was scheduled. */
+  setMessage(id: number, messageId: number): Promise<void>;
+}
+
+/** The follow-ups of a process: scheduling, and the runner that every process serving the bot starts. */
+export interface FollowUps extends FollowUpScheduler {
+  readonly backend: 'database' | 'bullmq';
+  start(): Promise<void>;
+  /** Stops taking follow-ups and waits for the ones running here (what is left stays in the database). */
+  stop(): Promise<void>;
+  /** Resolves once no follow-up is open in the database and none runs here (tests, shutdown of a demo). */
+  settled(timeoutMs?: number): Promise<void>;
+}
+
+/** One read-back of a follow-up, as its handler sees it. */
+interface FollowUpRun<P> {
+  id: number;
+  payload: P;
+  /** Read-backs started so far, this one included. */
+  attempts: number;
+  deadline: Date;
+  timeoutMs: number;
+}
+
+/** What a read-back found: what to tell now, and whether the follow-up is over. */
+export interface FollowUpStep<P> {
+  tell: OutboxMessage[];
+  done: boolean;
+  /** The payload from now on (what is still left to read back). */
+  payload?: P;
+}
+
+/** What handlers may use: the domain's read-backs and reads, the one I18n. */
+export interface FollowUpServices {
+  products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi'>;
+  history: Pick<ProductHistory, 'latestSnapshot'>;
+  offers: Pick<OfferActions, 'verifyPriceChange' | 'verifyAvailability'>;
+  preorders: Pick<PreorderService, 'verify'>;
+  i18n: I18n;
+  logger: Logger;
+}
+
+export type FollowUpHandler<P> = (run: FollowUpRun<P>, services: FollowUpServices) => Promise<FollowUpStep<P>>;
+
+/** One handler per kind, each reading its own payload. */
+export type FollowUpHandlers = { [K in FollowUpKind]: FollowUpHandler<FollowUpPayloads[K]> };
+
+/** Text in the seller's language, outside any update. */
+export type Translate = (key: string, variables?: Record<string, string | number>) => string;
+
+export function translator(i18n: I18n, locale: Locale): Translate {
+  return (key, variables) => i18n.t(locale, key, variables);
+}
