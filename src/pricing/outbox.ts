@@ -16,6 +16,9 @@ const INTERRUPTED_AFTER_MS = 5 * 60_000;
 /** The note of a change recovered from an interrupted writer: the read-back tells the seller it went through. */
 export const INTERRUPTED_NOTE = 'outcome unknown after an interrupted run; settled by read-back';
 
+/** Why the demper's changes that the seller's panic stop caught were never sent. */
+export const STOPPED_BY_SELLER = 'stopped by the seller';
+
 type Status = PriceChange['status'];
 export type Settlement = 'applied' | 'failed';
 
@@ -191,6 +194,19 @@ export class PriceOutbox {
         { fields: ['product'] },
       );
     return new Set(open.map((change) => change.product.id));
+  }
+
+  /** The id of the latest change of each product in each city (`<product>:<city>`), whatever its status. */
+  async lastChangeIds(productIds: number[]): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = (await this.orm.em
+      .fork()
+      .getKnex()('price_change')
+      .select('product_id', 'city_id')
+      .max('id as last')
+      .whereIn('product_id', productIds)
+      .groupBy('product_id', 'city_id')) as { product_id: number; city_id: string | null; last: number }[];
+    return new Map(rows.map((row) => [`${Number(row.product_id)}:${row.city_id ?? ''}`, Number(row.last)]));
   }
 
   /** The one conditional transition: the rows among `ids` still in one of `from` take `set`; returns their ids. */
