@@ -114,11 +114,19 @@ describe('one owner per price change: concurrent writers and read-backs on one p
         await makeDue(world, [product.id]);
         const manualPrice = base + 100 + round;
         const rollbackPrice = base + 200 + round;
-        // Who starts first moves from round to round, so each writer is sometimes the one others wait for.
+        // Who starts first moves from round to round, so each writer is sometimes the one others wait for; every
+        // third round the others start only once the demper has recorded its change (it holds the lock then).
+        const demperFirst = round % 3 === 0;
         const startIn = (slot: number) => sleep(((round + slot) % 3) * 15);
+        const demperRows = () =>
+          world.database.orm.em.fork().count(PriceChangeSchema, { product: product.id, source: 'demper' });
+        const demperBefore = await demperRows();
+        const demperRun = startIn(1).then(() => engine.runOnce({ productIds: [product.id] }));
+        if (demperFirst)
+          await waitUntil(async () => (await demperRows()) > demperBefore, `round ${round}: the demper records`);
         const [manual, demper, rollback] = await Promise.allSettled([
           startIn(0).then(() => offers.setPrice(product.id, manualPrice, { reasonText: 'test: manual' })),
-          startIn(1).then(() => engine.runOnce({ productIds: [product.id] })),
+          demperRun,
           startIn(2).then(() =>
             offers.setPrices(world.storeId, [{ productId: product.id, price: rollbackPrice }], {
               source: 'rollback',

@@ -124,10 +124,14 @@ describe('ProductWriteLock when its holder dies', () => {
     // The holder's process dies: PostgreSQL loses its connection, as when the process is killed.
     const connection = database.orm.em.getConnection();
     const [holder] = await connection.execute<{ pid: number }[]>(
-      `select pid from pg_locks where locktype = 'advisory' and objid = 40 and granted`,
+      `select pid from pg_locks
+       where locktype = 'advisory' and granted and classid = ? and objid = 40
+         and database = (select oid from pg_database where datname = current_database())`,
+      [0x70726963],
     );
     await connection.execute('select pg_terminate_backend(?)', [holder!.pid]);
-    const after = await other.acquire([40], 0);
+    // The backend ends a moment after it is told to; a writer that waits a little then gets the product.
+    const after = await other.acquire([40], 5_000);
     expect(after.held).toEqual(new Set([40]));
     await after.release();
     // Releasing through the dead connection neither throws nor hands it to the next query.
