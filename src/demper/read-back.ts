@@ -114,6 +114,7 @@ export class DemperReadBack {
         if (error instanceof KaspiSessionExpiredError)
           await this.options.notifier.alert(id, { kind: 'session-expired' });
       }
+      // The products' prices only: the changes themselves moved in the outbox, their loaded rows are left as read.
       await em.flush();
       // The run that sent these died before its digest: without this the seller never hears that Kaspi took them.
       if (recoveredApplied.length) {

@@ -96,7 +96,11 @@ export class ProductWriteLock {
     this.embedded ??= this.orm.em
       .getConnection()
       .execute<{ embedded: boolean }[]>(`select position('PGlite' in version()) > 0 as embedded`)
-      .then((rows) => rows[0]?.embedded === true);
+      .then((rows) => rows[0]?.embedded === true)
+      .catch((error: unknown) => {
+        this.embedded = undefined; // a failed look is asked again next time, not remembered
+        throw error;
+      });
     return this.embedded;
   }
 
@@ -166,7 +170,10 @@ export class ProductWriteLock {
     const connection = this.orm.em.getConnection();
     const owner = randomUUID();
     const held = new Set<number>();
+    let released = false;
     const release = async () => {
+      if (released) return;
+      released = true;
       if (held.size)
         await connection.execute(
           `delete from kv_entry where key in (select jsonb_array_elements_text(?::jsonb)) and value->>'owner' = ?`,
