@@ -32,8 +32,10 @@ interface Ready {
 }
 
 /**
- * Takes offers on or off sale at every point, as the cabinet's «Выставить на продажу» / «Снять с продажи» do:
- * the same batch item, each city at the price Kaspi shows now (an on/off never moves a price), and before
+ * The one owner of availability changes, end to end: the only code that takes offers on or off sale (the bot,
+ * an Excel import and OfferActions all come here) and that reads the result back into `product.onSale` and
+ * `availabilities`. It does as the cabinet's «Выставить на продажу» / «Снять с продажи» do: the same batch item,
+ * each city at the price Kaspi shows now (an on/off never moves a price, and records no price change), and before
  * offers go on sale the same `validate/v2` (`ON_SALE__BATCH`) the cabinet asks; refused offers are not sent.
  */
 export class AvailabilityActions {

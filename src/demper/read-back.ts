@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { cityLabel, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
 import { PriceChangeSchema, type PriceChange } from '../db/entities/index.js';
@@ -7,11 +7,9 @@ import { KaspiSessionExpiredError } from '../kaspi/errors.js';
 import type { Kaspi } from '../kaspi/index.js';
 import { cityPriceOf } from '../kaspi/offer-writes.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
+import { INTERRUPTED_NOTE, PriceOutbox } from '../pricing/outbox.js';
+import { ProductWriteLock } from '../pricing/write-lock.js';
 import type { DemperNotifier } from './notifier.js';
-
-/** A run takes seconds; a change still `planned` after this long belongs to a run that died. */
-const INTERRUPTED_AFTER_MS = 5 * 60_000;
-const INTERRUPTED_NOTE = 'outcome unknown after an interrupted run; settled by read-back';
 
 export interface ReadBackCounts {
   applied: number;
@@ -27,37 +25,33 @@ export interface ReadBackOptions {
   logger: Logger;
   verifyAfterMs: number;
   verifyTimeoutMs: number;
+  /** The process's price-write lock (the engine shares its own); a new one on the same database otherwise. */
+  writeLock?: ProductWriteLock;
 }
 
 /**
- * Settles the demper's sent price changes by reading each offer back from the cabinet: applied when Kaspi shows
- * the change's city at the new price, failed (and reported) after the timeout. Works from the database alone,
- * so a restarted process settles what a dead one sent.
+ * Settles sent price changes by reading each offer back from the cabinet: applied when Kaspi shows the change's
+ * city at the new price, failed (and reported) after the timeout. Works from the database alone, so a restarted
+ * process settles what a dead one sent. Each settlement is the outbox's conditional move: when a manual
+ * read-back or another worker settles a change first, this one neither counts it nor tells the seller.
  */
 export class DemperReadBack {
-  constructor(private readonly options: ReadBackOptions) {}
+  private readonly outbox: PriceOutbox;
+  private readonly lock: ProductWriteLock;
+
+  constructor(private readonly options: ReadBackOptions) {
+    this.outbox = new PriceOutbox(options.orm);
+    this.lock = options.writeLock ?? new ProductWriteLock(options.orm);
+  }
 
   /**
-   * A run killed between recording a change and marking it sent leaves it `planned`: it may or may not have
-   * reached Kaspi. It is never re-sent blindly; it becomes `sent` with that note and the read-back settles it.
+   * A writer killed between recording a change and marking it sent leaves it `planned`: it may or may not have
+   * reached Kaspi. Whoever recorded it (the demper, a manual edit, an import, a rollback), it is never re-sent
+   * blindly; it becomes `sent` with that note and the read-back settles it (see PriceOutbox.recoverInterrupted).
    */
   async recoverInterrupted(storeId?: number): Promise<void> {
-    const em = this.options.orm.em.fork();
-    // Whoever recorded it (the demper, a manual edit, an import, a rollback): the read-back settles it.
-    const stale = await em.find(PriceChangeSchema, {
-      status: 'planned',
-      createdAt: { $lt: new Date(Date.now() - INTERRUPTED_AFTER_MS) },
-      ...(storeId ? { store: storeId } : {}),
-    });
-    for (const change of stale) {
-      change.status = 'sent';
-      change.sentAt = change.createdAt;
-      change.error = INTERRUPTED_NOTE;
-    }
-    if (stale.length) {
-      await em.flush();
-      this.options.logger.warn({ changes: stale.length }, 'recovered price changes of an interrupted demper run');
-    }
+    const recovered = await this.outbox.recoverInterrupted(this.lock, storeId);
+    if (recovered) this.options.logger.warn({ changes: recovered }, 'recovered price changes of an interrupted run');
   }
 
   async verifyPending(summary: ReadBackCounts, storeId?: number): Promise<void> {
@@ -84,7 +78,7 @@ export class DemperReadBack {
             const cityId = change.cityId ?? mainCityOf(product, store.points);
             const shown = fresh && cityId ? cityPriceOf(merchantUid, fresh, store.points, cityId) : undefined;
             if (shown === change.newPrice) {
-              if (!(await claimSettlement(em, change, 'applied'))) continue;
+              if (!(await this.outbox.settle(change.id, 'applied'))) continue;
               setCityPrice(product, store.points, cityId!, change.newPrice);
               if (change.newPrice < change.oldPrice) {
                 const cutAt = change.sentAt ?? new Date();
@@ -97,15 +91,8 @@ export class DemperReadBack {
               summary.applied++;
               if (change.error === INTERRUPTED_NOTE) recoveredApplied.push(change);
             } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.options.verifyTimeoutMs) {
-              if (
-                !(await claimSettlement(
-                  em,
-                  change,
-                  'failed',
-                  `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`,
-                ))
-              )
-                continue;
+              const why = `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`;
+              if (!(await this.outbox.settle(change.id, 'failed', why))) continue;
               if (shown !== undefined && cityId) setCityPrice(product, store.points, cityId, shown);
               summary.failed++;
               await this.options.notifier.alert(id, {
@@ -127,6 +114,7 @@ export class DemperReadBack {
         if (error instanceof KaspiSessionExpiredError)
           await this.options.notifier.alert(id, { kind: 'session-expired' });
       }
+      // The products' prices only: the changes themselves moved in the outbox, their loaded rows are left as read.
       await em.flush();
       // The run that sent these died before its digest: without this the seller never hears that Kaspi took them.
       if (recoveredApplied.length) {
@@ -149,25 +137,4 @@ export class DemperReadBack {
       }
     }
   }
-}
-
-/**
- * Settles a sent change in the database first, conditionally on it still being `sent`: two runs reading the
- * same store back at once (racing workers) both saw it pending, and only the one whose update lands may count
- * it and tell the seller (a second «not applied» alert, or a second digest of a recovered change, otherwise).
- */
-async function claimSettlement(
-  em: EntityManager,
-  change: PriceChange,
-  status: 'applied' | 'failed',
-  error?: string,
-): Promise<boolean> {
-  // The loaded entity is left as it was: this fork is dropped after the read-back, and its flush only stores
-  // the products' prices.
-  const claimed = await em.nativeUpdate(
-    PriceChangeSchema,
-    { id: change.id, status: 'sent' },
-    { status, settledAt: new Date(), ...(error ? { error } : {}) },
-  );
-  return claimed === 1;
 }

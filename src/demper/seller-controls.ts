@@ -6,6 +6,8 @@ import type { Locale } from '../i18n.js';
 import type { OfferActions, SetPriceResult } from '../catalog/offer-actions.js';
 import type { KaspiStorefrontClient } from '../kaspi/storefront-client.js';
 import type { Logger } from '../logger.js';
+import { PriceOutbox, STOPPED_BY_SELLER } from '../pricing/outbox.js';
+import { ProductWriteLock } from '../pricing/write-lock.js';
 import { explainDecision, reasonDetailsOf } from './reasons.js';
 import { mainCityOf, priceIn } from '../catalog/city-prices.js';
 import { demperSettingsOf } from './settings.js';
@@ -21,23 +23,28 @@ export type ProposalOutcome =
  * proposal (which looks at the market again before anything is written).
  */
 export class DemperControls {
+  private readonly outbox: PriceOutbox;
+  private readonly lock: ProductWriteLock;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly storefront: KaspiStorefrontClient,
     private readonly offers: OfferActions,
     private readonly i18n: I18n,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outbox = new PriceOutbox(orm);
+    this.lock = new ProductWriteLock(orm);
+  }
 
-  /** «Остановить демпер»: the store's demper is off and changes not yet sent never will be. */
+  /**
+   * «Остановить демпер»: the store's demper is off and changes not yet sent never will be. The switch goes first:
+   * a demper sending right now reads it again before its write and fails its own planned changes.
+   */
   async stop(storeId: number): Promise<{ cancelled: number }> {
     const em = this.orm.em.fork();
     await em.nativeUpdate(StoreSchema, { id: storeId }, { demperEnabled: false });
-    const cancelled = await em.nativeUpdate(
-      PriceChangeSchema,
-      { store: storeId, source: 'demper', status: 'planned' },
-      { status: 'failed', error: 'stopped by the seller', settledAt: new Date() },
-    );
+    const cancelled = await this.outbox.cancelPlanned(this.lock, storeId, STOPPED_BY_SELLER);
     this.logger.warn({ storeId, cancelled }, 'seller stopped the demper');
     return { cancelled };
   }
