@@ -89,12 +89,14 @@ export class DemperReadBack {
                 };
               }
               summary.applied++;
-              if (change.error === INTERRUPTED_NOTE) recoveredApplied.push(change);
+              if (change.error === INTERRUPTED_NOTE && change.source !== 'manual') recoveredApplied.push(change);
             } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.options.verifyTimeoutMs) {
               const why = `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`;
               if (!(await this.outbox.settle(change.id, 'failed', why))) continue;
               if (shown !== undefined && cityId) setCityPrice(product, store.points, cityId, shown);
               summary.failed++;
+              // A manual change has a follow-up of its own that edits its «отправлено» report: one word each.
+              if (change.source === 'manual') continue;
               await this.options.notifier.alert(id, {
                 kind: 'not-applied',
                 productId: product.id,

@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { mainCityOf } from '../../src/catalog/city-prices.js';
 import { PriceChangeSchema, ProductSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
+import { OfferActions } from '../../src/catalog/offer-actions.js';
+import { emptySummary } from '../../src/demper/engine.js';
 import { RecordingNotifier } from '../../src/demper/notifier.js';
+import { createLogger } from '../../src/logger.js';
 import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { buildPricefeedItem } from '../../src/kaspi/offer-writes.js';
 import { SAMPLE_MASTER_SKU } from '../../src/kaspi-sandbox/catalogue.js';
@@ -340,6 +343,29 @@ describe('demper engine against the Kaspi sandbox and PostgreSQL', () => {
     ]);
     expect(writeCount()).toBe(writesBefore + 1);
     expect(catalogueOffer(world, product.sku).price).toBe(price);
+  });
+
+  it('settles a manual change Kaspi dropped without a demper alert: its own follow-up edits the seller’s report', async () => {
+    const product = takeProduct();
+    const price = product.price;
+    await arrangeMarket(world, product, price + 1_000, price + 2_000);
+    world.sandbox.injectFaults({ target: 'cabinet', dropWrites: true });
+    const offers = new OfferActions(
+      world.database.orm,
+      world.sessions,
+      world.kaspi.cabinet,
+      createLogger({ level: 'silent' }),
+    );
+    const result = await offers.setPrice(product.id, price - 50, { reasonText: 'manual' });
+    expect(result.status).toBe('sent');
+    const notifier = new RecordingNotifier();
+    const engine = engineFor(world, notifier, { verifyAfterMs: 100, verifyTimeoutMs: 1_500 });
+
+    await sleep(1_700);
+    await engine.verifyPending(emptySummary(), world.storeId);
+    const [failed] = await changesOf(world, product.id);
+    expect(failed).toMatchObject({ source: 'manual', status: 'failed', newPrice: price - 50 });
+    expect(notifier.alerts).toEqual([]);
   });
 
   it('recovers an interrupted run: a stale planned change becomes sent without being re-sent, and read-back settles it', async () => {
