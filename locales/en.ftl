@@ -589,3 +589,4 @@ demper-reason-rival-raised = { $rival } (now the cheapest rival) raised to { $ri
 demper-reason-reversal-limit = Our price already went up and down in the last hour (reversals: { $count }) — holding { $old } so as not to rock the market.
 demper-digest-waited = { $count } more changes wait: Kaspi allows 250 changes in 30 minutes; we will make them in the next checks.
 demper-reason-undercut-filtered = { $rival } sells at { $rivalPrice } but ships from another city or has almost no reviews: a buyer pays about 10 % more not to wait. We set { $new } — first for the buyer (adjusted — { $anchorPrice }).
+price-write-busy = ⏳ The demper or another action is changing this product’s price right now. Nothing was sent — try again in a minute.

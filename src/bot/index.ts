@@ -1,4 +1,5 @@
 import { conversations, createConversation } from '@grammyjs/conversations';
+import { ProductWriteBusyError } from '../pricing/write-lock.js';
 import { sequentialize } from '@grammyjs/runner';
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from 'grammy';
@@ -111,6 +112,14 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     const ctx = error.ctx;
     if (await replyKaspiError(ctx, error.error, ctx.seller?.activeStoreId ?? undefined).catch(() => false))
       return markUpdateFailed(ctx, 'kaspi-error');
+    // Another writer (the demper, an import, a rollback) held the product past the wait: nothing was recorded or
+    // sent, and the seller is told so rather than «что-то пошло не так».
+    if (error.error instanceof ProductWriteBusyError) {
+      markUpdateFailed(ctx, 'kaspi-error');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      if (ctx.chat) await ctx.reply(ctx.t('price-write-busy')).catch(() => undefined);
+      return;
+    }
     markUpdateFailed(ctx, 'error');
     ctx.logger.error({ err: error.error }, 'update failed');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);

@@ -13,6 +13,7 @@ import {
   type BotHarness,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
+import { ProductWriteLock } from '../../src/pricing/write-lock.js';
 
 /** Prices per city through the chat, against the Kaspi sandbox: one city's price never moves another's. */
 const MERCHANT = '30067228';
@@ -130,6 +131,32 @@ describe('prices per city in the chat', () => {
     ).map((change) => change.cityId);
     expect(cities.sort()).toEqual([ASTANA, ALMATY].sort());
   });
+
+  it('a price typed while another writer holds the product says so, sends nothing and records nothing', async () => {
+    const product = products[2]!;
+    const before = kaspiPrices(product.sku);
+    const changesBefore = await harness.infrastructure.database.orm.em
+      .fork()
+      .count(PriceChangeSchema, { product: product.id });
+    const lock = new ProductWriteLock(harness.infrastructure.database.orm);
+    const held = await lock.acquire([product.id], 0);
+    expect(held.held.has(product.id)).toBe(true);
+    try {
+      await say(
+        harness.telegram,
+        seller,
+        `/price ${product.sku} ${before.almaty - 30} Алматы`,
+        /Цену этого товара сейчас меняет демпер или другое действие/,
+        45_000,
+      );
+    } finally {
+      await held.release();
+    }
+    expect(kaspiPrices(product.sku)).toEqual(before);
+    expect(await harness.infrastructure.database.orm.em.fork().count(PriceChangeSchema, { product: product.id })).toBe(
+      changesBefore,
+    );
+  }, 60_000);
 
   it('/offers <sku> <город> shows that city’s market with a button for the other city', async () => {
     const { telegram } = harness;
