@@ -128,7 +128,6 @@ export async function finishLogin(
   const store = connected;
   await conversation.external(() => activateStore(deps, sellerId, store.storeId));
   await ctx.reply(connectedText(ctx.t.bind(ctx), store.name, store.points), {
-    parse_mode: 'HTML',
     reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),
   });
 }

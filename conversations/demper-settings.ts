@@ -43,7 +43,7 @@ export function demperSettingsConversation(deps: BotDeps) {
       }) +
         '\n\n' +
         ctx.t('demper-settings-usage'),
-      { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
+      { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil(
@@ -84,7 +84,7 @@ export function demperSettingsConversation(deps: BotDeps) {
         const keyboard = reply.storeButton
           ? new InlineKeyboard().text(reply.storeButton.text, reply.storeButton.data)
           : undefined;
-        await outer.reply(`✅ ${reply.text}`, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
+        await outer.reply(`✅ ${reply.text}`, keyboard ? { reply_markup: keyboard } : {});
       });
       return;
     }

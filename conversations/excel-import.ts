@@ -179,10 +179,9 @@ export function excelImportConversation(deps: BotDeps) {
       }
       if (planned.changes.length === 0) {
         lines.push(ctx.t('import-nothing'));
-        return void (await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' }));
+        return void (await ctx.reply(lines.join('\n')));
       }
       await ctx.reply(lines.join('\n'), {
-        parse_mode: 'HTML',
         reply_markup: new InlineKeyboard()
           .text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY)
           .text(ctx.t('button-cancel'), CANCEL),
@@ -249,7 +248,6 @@ export function excelImportConversation(deps: BotDeps) {
           const note = store && importDemperNote(outer, store, summary.demper.switchedOn, summary.demper.spreadSeconds);
           if (note)
             await outer.reply(note.text, {
-              parse_mode: 'HTML',
               ...(note.keyboard ? { reply_markup: note.keyboard } : {}),
             });
         });

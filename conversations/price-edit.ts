@@ -46,7 +46,7 @@ export function priceEditConversation(deps: BotDeps) {
         price: product.price,
         floor: product.floor === null ? '—' : formatPrice(product.floor),
       }),
-      { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
+      { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil(
@@ -62,9 +62,7 @@ export function priceEditConversation(deps: BotDeps) {
       }
       const price = parsePrice(answer.message!.text!);
       if (price === undefined) {
-        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }), {
-          parse_mode: 'HTML',
-        });
+        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }));
         continue;
       }
       if (price < KASPI_MIN_PRICE) {

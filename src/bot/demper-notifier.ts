@@ -159,7 +159,6 @@ export class ChatNotifier implements DemperNotifier {
   private async send(seller: Seller, text: string, keyboard: InlineKeyboard): Promise<void> {
     try {
       await this.api.sendMessage(seller.chatId, text, {
-        parse_mode: 'HTML',
         reply_markup: keyboard,
         disable_notification: inQuietHours(seller),
         link_preview_options: { is_disabled: true },

@@ -122,7 +122,7 @@ export async function showStoreDemper(
     .row()
     .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
     .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options).catch(() => undefined);
   else await ctx.reply(lines.join('\n'), options);
 }

@@ -43,7 +43,7 @@ demperFeature.command('demper', async (ctx) => {
   const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
   if (!sku) return showStoreDemper(ctx, store, false);
   const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
   if (rest.length === 0) return showProductDemper(ctx, product);
   const parsed = parseDemperSettings(rest.join(' '));
   if (!parsed.ok)
@@ -77,7 +77,7 @@ export async function saveProductSettings(
     if (parsed.change.city !== undefined) {
       cityId = findCity(product.store.points, parsed.change.city);
       if (!cityId) {
-        await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city), { parse_mode: 'HTML' });
+        await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city));
         return undefined;
       }
     }
@@ -140,12 +140,10 @@ async function warnOfForcedMove(ctx: BotContext, product: Product & { store: Sto
     if (settings && cityPrice < settings.minPrice) {
       await ctx.reply(
         ctx.t(`demper-floor-above-price${mode}`, { ...variables, floor: formatPrice(settings.minPrice) }),
-        { parse_mode: 'HTML' },
       );
     } else if (settings?.maxPrice !== null && settings?.maxPrice !== undefined && cityPrice > settings.maxPrice) {
       await ctx.reply(
         ctx.t(`demper-ceiling-below-price${mode}`, { ...variables, ceiling: formatPrice(settings.maxPrice) }),
-        { parse_mode: 'HTML' },
       );
     }
   }
@@ -204,7 +202,7 @@ async function showProductDemper(
     .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
     .text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
-  await ctx.reply(`${reply.text}\n\n${ctx.t('demper-settings-usage')}`, { parse_mode: 'HTML', reply_markup: keyboard });
+  await ctx.reply(`${reply.text}\n\n${ctx.t('demper-settings-usage')}`, { reply_markup: keyboard });
 }
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
@@ -261,7 +259,6 @@ async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boole
   const dryRun = store.demperDryRun ? [ctx.t('demper-store-dry-run')] : [];
   await ctx.reply(
     [ctx.t('demper-store-switched-on', { store: html(store.name) }), ...firstCheck, ...dryRun].join('\n'),
-    { parse_mode: 'HTML' },
   );
 }
 
@@ -277,7 +274,7 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperStop), async (ctx) => {
   if (!store) return refuse(ctx);
   const { cancelled } = await ctx.deps.demper.stop(store.id);
   await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t('demper-stopped', { store: html(store.name), cancelled }), { parse_mode: 'HTML' });
+  await ctx.reply(ctx.t('demper-stopped', { store: html(store.name), cancelled }));
 });
 
 demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) => {
@@ -298,7 +295,6 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) =
   await ctx.reply(
     [ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'),
     {
-      parse_mode: 'HTML',
       reply_markup: new InlineKeyboard()
         .text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id))
         .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
@@ -334,7 +330,6 @@ demperFeature.callbackQuery(
         [ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join(
           '\n',
         ),
-        { parse_mode: 'HTML' },
       );
     } catch (error) {
       if (await replyKaspiError(ctx, error, store.id)) return;
@@ -363,7 +358,6 @@ demperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
     if (outcome.status === 'market-moved')
       return void (await ctx.reply(
         ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }),
-        { parse_mode: 'HTML' },
       ));
     // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.
     const sent = ctx.t('demper-proposal-sent', {

@@ -96,7 +96,7 @@ async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = fal
     keyboard.text(`${current + 1}/${pages}`, callbackData(ACTIONS.preorders, 'page', current));
     if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.preorders, 'page', current + 1));
   }
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
   else await ctx.reply(lines.join('\n'), options);
 }
@@ -177,8 +177,7 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
-  const edit = (text: string) =>
-    ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML' }).catch(() => undefined);
+  const edit = (text: string) => ctx.api.editMessageText(chatId, message.message_id, text).catch(() => undefined);
   deps.background.start(key, async () => {
     try {
       let outcomes: UploadOutcome[];

@@ -39,14 +39,12 @@ priceFeature.command('price', async (ctx) => {
   if (price === undefined) {
     const trailing = rest.at(-1)!;
     if (rest.length > 1 && /^\p{L}/u.test(trailing)) {
-      return void (await ctx.reply(unknownCityText(ctx, store.points, trailing), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(unknownCityText(ctx, store.points, trailing)));
     }
-    return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) }), {
-      parse_mode: 'HTML',
-    }));
+    return void (await ctx.reply(ctx.t('price-invalid', { text: html(clip(rest.join(' '), 40)) })));
   }
   const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
   await sendManualPrice(ctx, product, price, NOTHING_CONFIRMED, city);
 });
 
@@ -85,7 +83,6 @@ priceFeature.callbackQuery(actionPattern(ACTIONS.priceConfirm), async (ctx) => {
   if (askedAt === undefined || askedAt !== current) {
     return void (await ctx.reply(
       ctx.t('price-confirm-stale', { title: html(product.title), current: formatPrice(current) }),
-      { parse_mode: 'HTML' },
     ));
   }
   await sendManualPrice(
@@ -140,7 +137,6 @@ export async function sendManualPrice(
     return void (await ctx.reply(
       ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(floor) }),
       {
-        parse_mode: 'HTML',
         reply_markup: confirmKeyboard(ctx, product, price, floor, cityId, scopeChosen),
       },
     ));
@@ -156,7 +152,6 @@ export async function sendManualPrice(
       ...(jump.kind === 'drop' ? { percent: jump.percent } : { times: jump.times }),
     };
     return void (await ctx.reply(ctx.t(jump.kind === 'drop' ? 'price-big-drop' : 'price-big-rise', variables), {
-      parse_mode: 'HTML',
       reply_markup: confirmKeyboard(ctx, product, price, 0, cityId, scopeChosen),
     }));
   }
@@ -193,7 +188,6 @@ async function askCityScope(ctx: BotContext, product: Product, price: number): P
       .row();
   keyboard.text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel));
   await ctx.reply(ctx.t('price-which-cities', { title: html(product.title), price: formatPrice(price), now }), {
-    parse_mode: 'HTML',
     reply_markup: keyboard,
   });
 }
@@ -222,35 +216,25 @@ export async function reportPriceResult(
       return void (await ctx.reply(
         ctx.t('price-below-floor', { title, price: formatPrice(price), floor: formatPrice(result.floor) }),
         {
-          parse_mode: 'HTML',
           reply_markup: confirmKeyboard(ctx, product, price, result.floor, cityId, true),
         },
       ));
     case 'city-not-sold':
       return void (await ctx.reply(
         ctx.t('price-city-not-sold', { title, city: html(cityNameOf(points, result.cityId)) }),
-        { parse_mode: 'HTML' },
       ));
     case 'refused':
-      return void (await ctx.reply(ctx.t('price-refused', { title, reasons: refusalText(ctx, result.codes) }), {
-        parse_mode: 'HTML',
-      }));
+      return void (await ctx.reply(ctx.t('price-refused', { title, reasons: refusalText(ctx, result.codes) })));
     case 'cannot-write':
-      return void (await ctx.reply(ctx.t('price-cannot-write', { title }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-cannot-write', { title })));
     case 'not-found':
-      return void (await ctx.reply(ctx.t('price-offer-gone', { title }), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(ctx.t('price-offer-gone', { title })));
     case 'unchanged':
-      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.price) }), {
-        parse_mode: 'HTML',
-      }));
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.price) })));
     case 'already-sent':
-      return void (await ctx.reply(ctx.t('price-already-sent', { title, price: formatPrice(price) }), {
-        parse_mode: 'HTML',
-      }));
+      return void (await ctx.reply(ctx.t('price-already-sent', { title, price: formatPrice(price) })));
     case 'changed-outside':
-      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.livePrice) }), {
-        parse_mode: 'HTML',
-      }));
+      return void (await ctx.reply(ctx.t('price-unchanged', { title, price: formatPrice(result.livePrice) })));
     case 'budget-spent':
       return void (await ctx.reply(ctx.t('kaspi-error-rate-limited', { minutes: result.retryInMinutes })));
     case 'sent': {
@@ -274,7 +258,6 @@ export async function reportPriceResult(
       });
       const report = await ctx.reply(
         sentText ?? ctx.t('price-sent', { title, old, new: formatPrice(result.newPrice) }),
-        { parse_mode: 'HTML' },
       );
       await deps.followUps.setMessage(followUp, report.message_id);
       return;

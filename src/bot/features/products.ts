@@ -97,7 +97,6 @@ productsFeature.callbackQuery(
           ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
           ...refused,
         ].join('\n'),
-        { parse_mode: 'HTML' },
       );
       if (result.unchanged.length && card) await redrawCard(ctx, card.chat.id, card.message_id, product.id, page);
     } catch (error) {
@@ -175,7 +174,7 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
     if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, current + 1, scope));
   }
   if (storeEmpty) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, options);
   } else await ctx.reply(text, options);
@@ -275,7 +274,7 @@ export async function currentProductCard(
 
 async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
   const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message)
     await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
   else await ctx.reply(text, options);
@@ -293,7 +292,7 @@ async function redrawCard(
   if (!product) return;
   const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
   await ctx.api
-    .editMessageText(chatId, messageId, text, { parse_mode: 'HTML', reply_markup: keyboard })
+    .editMessageText(chatId, messageId, text, { reply_markup: keyboard })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
 }
 

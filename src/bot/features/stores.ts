@@ -84,8 +84,8 @@ function sessionNote(ctx: BotContext, store: Store): string | undefined {
 export async function showStores(ctx: BotContext, edit = false): Promise<void> {
   const { text, keyboard } = await storesText(ctx);
   if (edit && ctx.callbackQuery?.message)
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch(() => undefined);
-  else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
+    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => undefined);
+  else await ctx.reply(text, { reply_markup: keyboard });
 }
 
 storesFeature.command('stores', (ctx) => showStores(ctx));
@@ -102,7 +102,6 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
 
 async function askRemove(ctx: BotContext, store: Store): Promise<void> {
   await ctx.reply(ctx.t('store-remove-ask', { name: html(store.name) }), {
-    parse_mode: 'HTML',
     reply_markup: new InlineKeyboard()
       .text(ctx.t('button-remove-yes'), callbackData(ACTIONS.storeRemoveYes, store.id))
       .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
@@ -132,6 +131,6 @@ storesFeature.callbackQuery(
     await ctx.deps.sessions.forgetStore(store.id);
     if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }), { parse_mode: 'HTML' });
+    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }));
   }),
 );
