@@ -4,9 +4,9 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { formatPrice, html } from '../src/bot/helpers/format.js';
+import { formatPrice, html } from '../src/bot/replies/format.js';
 import { parseDemperSettings, settingsProblem } from '../src/demper/settings-input.js';
-import { productDemperReply, saveProductSettings } from '../src/bot/features/demper.js';
+import { productDemperReply, saveProductSettings } from '../src/bot/flows/product-demper-settings.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);

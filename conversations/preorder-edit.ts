@@ -4,7 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { clip, html } from '../src/bot/helpers/format.js';
+import { clip, html } from '../src/bot/replies/format.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 import { cancelledBy, remind } from './common.js';
 

@@ -4,10 +4,10 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { cityPricesLabel } from '../src/bot/helpers/city-price-label.js';
-import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
+import { cityPricesLabel } from '../src/bot/replies/city-price-label.js';
+import { clip, formatPrice, html, parsePrice } from '../src/bot/replies/format.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
-import { sendManualPrice } from '../src/bot/features/price.js';
+import { sendManualPrice } from '../src/bot/flows/manual-price.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);

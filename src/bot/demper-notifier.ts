@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
 import { StoreDirectory } from '../sellers/store-directory.js';
 import { ACTIONS, callbackData } from './callback-data.js';
-import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
+import { formatPrice, html, truncate, zonedFormat } from './replies/format.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;

@@ -33,7 +33,7 @@ import { storesFeature } from './features/stores.js';
 import { syncFeature } from './features/sync.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { welcomeFeature } from './features/welcome.js';
-import { replyKaspiError } from './helpers/kaspi-errors.js';
+import { replyKaspiError } from './replies/kaspi-errors.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
 import { loadSeller } from './middlewares/seller.js';

@@ -4,10 +4,10 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext, SessionData } from '../context.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
-import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { refusedLines } from '../helpers/refusals.js';
-import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+import { formatPrice, html, truncate } from '../replies/format.js';
+import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { refusedLines } from '../replies/refusals.js';
+import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
 
 const MAX_SKUS = 200;

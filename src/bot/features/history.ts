@@ -6,10 +6,10 @@ import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { cityPricesLabel } from '../helpers/city-price-label.js';
-import { formatPrice, html, truncate, zonedFormat } from '../helpers/format.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
-import { renderPriceChart } from '../helpers/price-chart.js';
+import { cityPricesLabel } from '../replies/city-price-label.js';
+import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { renderPriceChart } from '../charts/price-chart.js';
 
 const SHOWN = 12;
 const CHART_DAYS = 14;

@@ -4,11 +4,11 @@ import type { Product } from '../../db/entities/index.js';
 import { cityNameOf, findCity, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { unknownCityText } from '../helpers/city-price-label.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
-import { whileWorking } from '../helpers/chat-action.js';
-import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
+import { unknownCityText } from '../replies/city-price-label.js';
+import { formatPrice, html, truncate } from '../replies/format.js';
+import { whileWorking } from '../replies/chat-action.js';
+import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
 
 const SHOWN = 15;
 

@@ -5,9 +5,9 @@ import type { Store } from '../../db/entities/index.js';
 import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html } from '../helpers/format.js';
-import { reloginKeyboard } from '../helpers/kaspi-errors.js';
-import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+import { html } from '../replies/format.js';
+import { reloginKeyboard } from '../replies/kaspi-errors.js';
+import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 
 /** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
 const PROGRESS_EVERY_MS = 1_500;

@@ -2,8 +2,8 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html } from '../helpers/format.js';
-import { activeStore } from '../helpers/ownership.js';
+import { html } from '../replies/format.js';
+import { activeStore } from '../guards/ownership.js';
 import { newSelection, showSelectionFromMenu } from './availability.js';
 import { showProductList } from './products.js';
 import { askLoginMethod, showStores } from './stores.js';

@@ -1,4 +1,4 @@
-import { currentProductCard } from '../../bot/features/products.js';
+import { currentProductCard } from '../../bot/replies/product-card.js';
 import type { OutboxMessage } from '../../db/entities/index.js';
 import type { AvailabilityPayload, FollowUpHandler } from '../types.js';
 import { translator } from '../types.js';

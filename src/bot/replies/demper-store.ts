@@ -6,7 +6,7 @@ import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html, zonedFormat } from '../helpers/format.js';
+import { formatPrice, html, zonedFormat } from './format.js';
 
 /**
  * The store's side of the demper in the chat: the `/demper` panel (switches, rival filters, last cycle) and what
