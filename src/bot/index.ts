@@ -21,7 +21,8 @@ import {
 import type { BotContext, ConversationContext, SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { availabilityFeature } from './features/availability.js';
-import { demperFeature } from './features/demper.js';
+import { productDemperFeature } from './features/product-demper.js';
+import { storeDemperFeature } from './features/store-demper.js';
 import { excelFeature } from './features/excel.js';
 import { historyFeature } from './features/history.js';
 import { offersFeature } from './features/offers.js';
@@ -182,7 +183,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     priceFeature,
     availabilityFeature,
     offersFeature,
-    demperFeature,
+    productDemperFeature,
+    storeDemperFeature,
     historyFeature,
     preordersFeature,
     excelFeature,
