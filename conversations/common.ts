@@ -4,9 +4,9 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { attempt } from '../src/bot/helpers/attempt.js';
-import { clip } from '../src/bot/helpers/format.js';
-import { activateStore, connectedText, syncKeyboard } from '../src/bot/helpers/login-finish.js';
+import { attempt } from '../src/bot/flows/attempt.js';
+import { clip } from '../src/bot/replies/format.js';
+import { activateStore, connectedText, syncKeyboard } from '../src/bot/flows/login-finish.js';
 import type { LoginOutcome, SealedToken } from '../src/kaspi/login-service.js';
 
 export type LoginConversation = Conversation<BotContext, ConversationContext>;
@@ -128,7 +128,6 @@ export async function finishLogin(
   const store = connected;
   await conversation.external(() => activateStore(deps, sellerId, store.storeId));
   await ctx.reply(connectedText(ctx.t.bind(ctx), store.name, store.points), {
-    parse_mode: 'HTML',
     reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),
   });
 }

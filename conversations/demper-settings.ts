@@ -4,9 +4,9 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { formatPrice, html } from '../src/bot/helpers/format.js';
+import { formatPrice, html } from '../src/bot/replies/format.js';
 import { parseDemperSettings, settingsProblem } from '../src/demper/settings-input.js';
-import { productDemperReply, saveProductSettings } from '../src/bot/features/demper.js';
+import { productDemperReply, saveProductSettings } from '../src/bot/flows/product-demper-settings.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);
@@ -43,7 +43,7 @@ export function demperSettingsConversation(deps: BotDeps) {
       }) +
         '\n\n' +
         ctx.t('demper-settings-usage'),
-      { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
+      { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil(
@@ -84,7 +84,7 @@ export function demperSettingsConversation(deps: BotDeps) {
         const keyboard = reply.storeButton
           ? new InlineKeyboard().text(reply.storeButton.text, reply.storeButton.data)
           : undefined;
-        await outer.reply(`✅ ${reply.text}`, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
+        await outer.reply(`✅ ${reply.text}`, keyboard ? { reply_markup: keyboard } : {});
       });
       return;
     }

@@ -4,15 +4,15 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { formatPrice, html, truncate } from '../src/bot/helpers/format.js';
-import { priceJump } from '../src/bot/helpers/price-jump.js';
-import { importDemperNote } from '../src/bot/features/demper-store.js';
+import { formatPrice, html, truncate } from '../src/bot/replies/format.js';
+import { priceJump } from '../src/bot/flows/price-jump.js';
+import { importDemperNote } from '../src/bot/replies/demper-store.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
-import { readBackPreorders } from '../src/bot/features/preorders.js';
+import { readBackPreorders } from '../src/bot/flows/preorder-read-back.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);
@@ -179,10 +179,9 @@ export function excelImportConversation(deps: BotDeps) {
       }
       if (planned.changes.length === 0) {
         lines.push(ctx.t('import-nothing'));
-        return void (await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' }));
+        return void (await ctx.reply(lines.join('\n')));
       }
       await ctx.reply(lines.join('\n'), {
-        parse_mode: 'HTML',
         reply_markup: new InlineKeyboard()
           .text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY)
           .text(ctx.t('button-cancel'), CANCEL),
@@ -249,7 +248,6 @@ export function excelImportConversation(deps: BotDeps) {
           const note = store && importDemperNote(outer, store, summary.demper.switchedOn, summary.demper.spreadSeconds);
           if (note)
             await outer.reply(note.text, {
-              parse_mode: 'HTML',
               ...(note.keyboard ? { reply_markup: note.keyboard } : {}),
             });
         });

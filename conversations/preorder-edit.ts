@@ -4,7 +4,7 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { clip, html } from '../src/bot/helpers/format.js';
+import { clip, html } from '../src/bot/replies/format.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 import { cancelledBy, remind } from './common.js';
 
@@ -72,7 +72,7 @@ export function preorderEditConversation(deps: BotDeps) {
       if (await cancelledBy(answer)) return;
       const sku = clip(answer.message!.text!.trim(), 128);
       target = await load({ sku });
-      if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' });
+      if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }));
     }
 
     // Points: all ticked by default when the product has one; a seller can narrow it down.
@@ -92,7 +92,6 @@ export function preorderEditConversation(deps: BotDeps) {
         .text(ctx.t('button-cancel'), CANCEL);
     };
     const pointsMessage = await ctx.reply(ctx.t('preorder-ask-points', { title: html(target.title) }), {
-      parse_mode: 'HTML',
       reply_markup: pointsKeyboard(),
     });
     for (;;) {
@@ -134,15 +133,11 @@ export function preorderEditConversation(deps: BotDeps) {
       const text = answer.message!.text!.trim().replace(/\s*(дн(ей|я)?|д|days?|күн)\.?$/iu, '');
       const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
       if (Number.isInteger(value) && value >= 1 && value <= MAX_PREORDER_DAYS) days = value;
-      else
-        await answer.reply(answer.t('preorder-bad-days', { days: html(clip(answer.message!.text!, 20)) }), {
-          parse_mode: 'HTML',
-        });
+      else await answer.reply(answer.t('preorder-bad-days', { days: html(clip(answer.message!.text!, 20)) }));
     }
 
     const labels = target.points.filter((point) => chosen.has(point.storeId)).map((point) => point.label);
     await ctx.reply(ctx.t('preorder-confirm', { title: html(target.title), points: html(labels.join(', ')), days }), {
-      parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(ctx.t('button-save'), SAVE).text(ctx.t('button-cancel'), CANCEL),
     });
     const confirm = await conversation.waitForCallbackQuery([SAVE, CANCEL], {
@@ -169,7 +164,6 @@ export function preorderEditConversation(deps: BotDeps) {
     );
     if (!saved.ok) return void (await confirm.reply(confirm.t(saved.key, saved.variables)));
     await confirm.reply(confirm.t('preorder-planned', { title: html(planTarget.title) }), {
-      parse_mode: 'HTML',
       reply_markup: new InlineKeyboard()
         .text(confirm.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload'))
         .text(confirm.t('button-preorders'), callbackData(ACTIONS.preorders, 'list')),

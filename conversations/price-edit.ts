@@ -4,10 +4,10 @@ import { InlineKeyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { cityPricesLabel } from '../src/bot/helpers/city-price-label.js';
-import { clip, formatPrice, html, parsePrice } from '../src/bot/helpers/format.js';
+import { cityPricesLabel } from '../src/bot/replies/city-price-label.js';
+import { clip, formatPrice, html, parsePrice } from '../src/bot/replies/format.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
-import { sendManualPrice } from '../src/bot/features/price.js';
+import { sendManualPrice } from '../src/bot/flows/manual-price.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);
@@ -46,7 +46,7 @@ export function priceEditConversation(deps: BotDeps) {
         price: product.price,
         floor: product.floor === null ? '—' : formatPrice(product.floor),
       }),
-      { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
+      { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {
       const answer = await conversation.waitUntil(
@@ -62,9 +62,7 @@ export function priceEditConversation(deps: BotDeps) {
       }
       const price = parsePrice(answer.message!.text!);
       if (price === undefined) {
-        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }), {
-          parse_mode: 'HTML',
-        });
+        await answer.reply(answer.t('price-invalid', { text: html(clip(answer.message!.text!, 40)) }));
         continue;
       }
       if (price < KASPI_MIN_PRICE) {

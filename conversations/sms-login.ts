@@ -3,7 +3,7 @@ import { InlineKeyboard, Keyboard } from 'grammy';
 import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
-import { attempt, type Attempt } from '../src/bot/helpers/attempt.js';
+import { attempt, type Attempt } from '../src/bot/flows/attempt.js';
 import { openSensitiveInput } from '../src/bot/middlewares/sensitive-input.js';
 import { loginNextStep } from '../src/kaspi/errors.js';
 import { finishLogin, loginFailureKey, loginStep, MAX_TRIES, remind, type LoginConversation } from './common.js';

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
 import { StoreDirectory } from '../sellers/store-directory.js';
 import { ACTIONS, callbackData } from './callback-data.js';
-import { formatPrice, html, truncate, zonedFormat } from './helpers/format.js';
+import { formatPrice, html, truncate, zonedFormat } from './replies/format.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
@@ -159,7 +159,6 @@ export class ChatNotifier implements DemperNotifier {
   private async send(seller: Seller, text: string, keyboard: InlineKeyboard): Promise<void> {
     try {
       await this.api.sendMessage(seller.chatId, text, {
-        parse_mode: 'HTML',
         reply_markup: keyboard,
         disable_notification: inQuietHours(seller),
         link_preview_options: { is_disabled: true },

@@ -18,9 +18,9 @@ import type { ProductHistory } from '../catalog/product-history.js';
 import type { SellerService } from '../sellers/seller-service.js';
 import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js';
 import type { StoreDirectory } from '../sellers/store-directory.js';
-import type { ActionLimiter } from './helpers/action-limiter.js';
-import type { BackgroundTasks } from './helpers/background.js';
-import type { PressGuard } from './helpers/press-guard.js';
+import type { ActionLimiter } from './guards/action-limiter.js';
+import type { BackgroundTasks } from './background.js';
+import type { PressGuard } from './guards/press-guard.js';
 
 /** Everything a bot feature may use: services only, never HTTP details (ARCHITECTURE, layers). */
 export interface BotDeps {

@@ -22,7 +22,8 @@ import {
 import type { BotContext, ConversationContext, SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { availabilityFeature } from './features/availability.js';
-import { demperFeature } from './features/demper.js';
+import { productDemperFeature } from './features/product-demper.js';
+import { storeDemperFeature } from './features/store-demper.js';
 import { excelFeature } from './features/excel.js';
 import { historyFeature } from './features/history.js';
 import { offersFeature } from './features/offers.js';
@@ -34,7 +35,7 @@ import { storesFeature } from './features/stores.js';
 import { syncFeature } from './features/sync.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { welcomeFeature } from './features/welcome.js';
-import { replyKaspiError } from './helpers/kaspi-errors.js';
+import { replyKaspiError } from './replies/kaspi-errors.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
 import { loadSeller } from './middlewares/seller.js';
@@ -191,7 +192,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     priceFeature,
     availabilityFeature,
     offersFeature,
-    demperFeature,
+    productDemperFeature,
+    storeDemperFeature,
     historyFeature,
     preordersFeature,
     excelFeature,

@@ -1,8 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, type Transformer } from 'grammy';
 
-import { wellFormedPayloads } from './helpers/outgoing-text.js';
-import { unchangedEditSucceeds } from './helpers/unchanged-edit.js';
+import { wellFormedPayloads } from './transformers/outgoing-text.js';
+import { unchangedEditSucceeds } from './transformers/unchanged-edit.js';
 import { countFailedCalls } from './middlewares/metrics.js';
 
 /** Methods whose `text` Telegram formats by `parse_mode`. */

@@ -10,9 +10,9 @@ import { ProductHistory } from '../catalog/product-history.js';
 import { SellerService } from '../sellers/seller-service.js';
 import { StoreDirectory } from '../sellers/store-directory.js';
 import type { BotDeps } from './deps.js';
-import { ActionLimiter } from './helpers/action-limiter.js';
-import { BackgroundTasks } from './helpers/background.js';
-import { PressGuard } from './helpers/press-guard.js';
+import { ActionLimiter } from './guards/action-limiter.js';
+import { BackgroundTasks } from './background.js';
+import { PressGuard } from './guards/press-guard.js';
 
 /** The bot's services, built on the process's container; `overrides` shorten waits in tests. */
 export function createBotDeps(

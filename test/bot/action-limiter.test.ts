@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
-import { PressGuard } from '../../src/bot/helpers/press-guard.js';
+import { ActionLimiter } from '../../src/bot/guards/action-limiter.js';
+import { PressGuard } from '../../src/bot/guards/press-guard.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 
 const redis = new Redis(TEST_REDIS_URL, { keyPrefix: `action-limiter-test-${process.pid}-${Date.now()}:` });

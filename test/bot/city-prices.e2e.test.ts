@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PriceChangeSchema, ProductSchema, type Product } from '../../src/db/entities/index.js';
-import { formatPrice } from '../../src/bot/helpers/format.js';
+import { formatPrice } from '../../src/bot/replies/format.js';
 import {
   buttonData,
   loginAndSync,

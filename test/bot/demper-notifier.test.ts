@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
+import type { Api } from 'grammy';
 import { Redis } from 'ioredis';
 
 import { ChatNotifier, inQuietHours } from '../../src/bot/demper-notifier.js';
+import { createTelegramApi } from '../../src/bot/telegram-api.js';
 import { migrate, openDatabase, type Database } from '../../src/db/orm.js';
 import { SellerSchema, StoreSchema, type Seller } from '../../src/db/entities/index.js';
 import type { DigestLine } from '../../src/demper/notifier.js';
@@ -28,7 +29,8 @@ beforeAll(async () => {
   database = await openDatabase({ databaseUrl: testDb.url, dataDir: '', logger });
   await migrate(database);
   telegram = await startFakeTelegram({ token: TOKEN });
-  notifier = notifierOf(new Api(TOKEN, { apiRoot: telegram.apiRoot }));
+  // The process's API object, as container.telegram: HTML is the parse mode its transformers set.
+  notifier = notifierOf(createTelegramApi(TOKEN, telegram.apiRoot));
 });
 
 /** A process's notifier: its own store directory and «session expired» throttle (shared through Redis when given). */
@@ -234,7 +236,7 @@ describe('the demper’s chat notifier', () => {
     try {
       const target = await sellerWithStore({});
       await redis.del(`kaspi-bot:expired-notice:${target.storeId}`);
-      const api = () => new Api(TOKEN, { apiRoot: telegram.apiRoot });
+      const api = () => createTelegramApi(TOKEN, telegram.apiRoot);
       const bot = notifierOf(api(), redis);
       const worker = notifierOf(api(), redis);
       await Promise.all([

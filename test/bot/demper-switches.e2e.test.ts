@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { formatPrice } from '../../src/bot/helpers/format.js';
+import { formatPrice } from '../../src/bot/replies/format.js';
 import { ProductSchema, SellerSchema, StoreSchema, type Product, type Store } from '../../src/db/entities/index.js';
 import { findDueProducts } from '../../src/demper/due.js';
 import { storesWithDemperWork } from '../../src/demper/scheduler.js';

@@ -12,7 +12,7 @@ import {
   startBotHarness,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { formatPrice } from '../../src/bot/helpers/format.js';
+import { formatPrice } from '../../src/bot/replies/format.js';
 
 const MERCHANT = '30067228';
 let harness: BotHarness;

@@ -3,7 +3,7 @@ import { crc32, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type PricePoint, renderPriceChart, timeTicks } from '../../src/bot/helpers/price-chart.js';
+import { type PricePoint, renderPriceChart, timeTicks } from '../../src/bot/charts/price-chart.js';
 
 type Rgb = readonly [number, number, number];
 const WHITE: Rgb = [0xff, 0xff, 0xff];

@@ -18,7 +18,7 @@ import {
   type BotHarness,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
-import { formatPrice } from '../../src/bot/helpers/format.js';
+import { formatPrice } from '../../src/bot/replies/format.js';
 
 const MERCHANT = '30067228';
 const logs = captureLogger('info');

@@ -2,7 +2,7 @@ import type { TaskContext } from 'node-cron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createChatNotifier } from '../../src/bot/demper-notifier.js';
-import { localTimeOrDate } from '../../src/bot/helpers/format.js';
+import { localTimeOrDate } from '../../src/bot/replies/format.js';
 import { ProductSchema, SellerSchema, StoreSchema, type Store } from '../../src/db/entities/index.js';
 import { SessionKeepAlive } from '../../src/demper/keep-alive.js';
 import { startDemperScheduler } from '../../src/demper/scheduler.js';

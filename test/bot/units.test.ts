@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 import { ACTIONS, callbackData, idArg, parseCallback } from '../../src/bot/callback-data.js';
-import { whileWorking } from '../../src/bot/helpers/chat-action.js';
-import { formatPrice, html, localDate, localTimeOrDate, parsePrice } from '../../src/bot/helpers/format.js';
+import { whileWorking } from '../../src/bot/replies/chat-action.js';
+import { formatPrice, html, localDate, localTimeOrDate, parsePrice } from '../../src/bot/replies/format.js';
 import { updateKind } from '../../src/bot/middlewares/metrics.js';
 import { fileStatusText } from '../../src/bot/features/preorders.js';
 import { I18n } from '@grammyjs/i18n';
@@ -13,7 +13,7 @@ import { I18n } from '@grammyjs/i18n';
 import { createI18n, LOCALES, LOCALES_DIR } from '../../src/i18n.js';
 import { parseStrategy } from '../../src/excel/products-import.js';
 import { NOTICES } from '../../bench/bot-driver.js';
-import { priceJump } from '../../src/bot/helpers/price-jump.js';
+import { priceJump } from '../../src/bot/flows/price-jump.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { openContainer } from '../../src/app/container.js';
 import { createBot } from '../../src/bot/index.js';
-import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
+import { ActionLimiter } from '../../src/bot/guards/action-limiter.js';
 import { runBot } from '../../src/bot/run.js';
 import { createBotDeps } from '../../src/bot/wiring.js';
 import { loadConfig } from '../../src/config.js';

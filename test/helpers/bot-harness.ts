@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { openContainer, type Container } from '../../src/app/container.js';
 import { createBot } from '../../src/bot/index.js';
 import type { BotDeps } from '../../src/bot/deps.js';
-import { ActionLimiter } from '../../src/bot/helpers/action-limiter.js';
+import { ActionLimiter } from '../../src/bot/guards/action-limiter.js';
 import { runBot, type RunningBot } from '../../src/bot/run.js';
 import { createBotDeps } from '../../src/bot/wiring.js';
 import { loadConfig } from '../../src/config.js';

@@ -6,7 +6,7 @@ import type { Update } from 'grammy/types';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { renderPriceChart } from '../../src/bot/helpers/price-chart.js';
+import { renderPriceChart } from '../../src/bot/charts/price-chart.js';
 import { startFakeTelegram, type FakeTelegram, type WebSeller } from '../../src/telegram-sandbox/bot-api-server.js';
 import { eventually, openPhonePage, screenshotOnFailure, textOf } from './browser.js';
 

@@ -4,10 +4,10 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext, SessionData } from '../context.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
-import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { refusedLines } from '../helpers/refusals.js';
-import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+import { formatPrice, html, truncate } from '../replies/format.js';
+import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { refusedLines } from '../replies/refusals.js';
+import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
 
 const MAX_SKUS = 200;
@@ -57,10 +57,7 @@ for (const mode of ['enable', 'disable'] as const) {
     }
     const products = await ctx.deps.products.bySkus(store.id, skus);
     const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
-    if (missing.length)
-      await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }), {
-        parse_mode: 'HTML',
-      });
+    if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }));
     if (products.length === 0) return;
     ctx.session.selection = newSelection(
       mode,
@@ -192,7 +189,7 @@ async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
   const keyboard = new InlineKeyboard()
     .text(ctx.t('button-yes'), callbackData(ACTIONS.batchYes, selection.token))
     .text(ctx.t('button-no'), callbackData(ACTIONS.batchNo, selection.token));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
   else await ctx.reply(lines.join('\n'), options);
 }
@@ -215,7 +212,7 @@ availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) =
     const sentIds = result.sent.map((product) => product.id);
     // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
     if (sentIds.length) await scheduleAvailabilityReadBack(ctx, store.id, sentIds, available);
-    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
+    await ctx.reply(lines.join('\n'));
   } catch (error) {
     if (await replyKaspiError(ctx, error, store.id)) return;
     throw error;

@@ -2,8 +2,8 @@ import { Composer, InputFile } from 'grammy';
 
 import { buildProductsWorkbook } from '../../excel/products-workbook.js';
 import type { BotContext } from '../context.js';
-import { localDate } from '../helpers/format.js';
-import { activeStore } from '../helpers/ownership.js';
+import { localDate } from '../replies/format.js';
+import { activeStore } from '../guards/ownership.js';
 import { EXCEL_IMPORT } from '../../../conversations/names.js';
 
 /** `/export` and `/import`: the store's products as a workbook, and the edited workbook back (also sent without a command). */

@@ -6,10 +6,10 @@ import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { cityPricesLabel } from '../helpers/city-price-label.js';
-import { formatPrice, html, truncate, zonedFormat } from '../helpers/format.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
-import { renderPriceChart } from '../helpers/price-chart.js';
+import { cityPricesLabel } from '../replies/city-price-label.js';
+import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { renderPriceChart } from '../charts/price-chart.js';
 
 const SHOWN = 12;
 const CHART_DAYS = 14;
@@ -23,7 +23,7 @@ historyFeature.command('history', async (ctx) => {
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
   await showHistory(ctx, product);
 });
 
@@ -79,7 +79,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
           .trimEnd(),
     );
   }
-  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
+  await ctx.reply(lines.join('\n'));
 
   // The chart follows the product's main city (the city the card speaks of).
   const mainCity = mainCityOf(product, points);

@@ -4,11 +4,11 @@ import type { Product } from '../../db/entities/index.js';
 import { cityNameOf, findCity, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { unknownCityText } from '../helpers/city-price-label.js';
-import { formatPrice, html, truncate } from '../helpers/format.js';
-import { whileWorking } from '../helpers/chat-action.js';
-import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../helpers/ownership.js';
+import { unknownCityText } from '../replies/city-price-label.js';
+import { formatPrice, html, truncate } from '../replies/format.js';
+import { whileWorking } from '../replies/chat-action.js';
+import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
 
 const SHOWN = 15;
 
@@ -24,12 +24,12 @@ offersFeature.command('offers', async (ctx) => {
   const store = await activeStore(ctx);
   if (!store) return void (await ctx.reply(ctx.t('no-store')));
   const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) }), { parse_mode: 'HTML' }));
+  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
   let cityId: string | undefined;
   if (cityWords.length) {
     cityId = findCity(store.points, cityWords.join(' '));
     if (!cityId) {
-      return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' ')), { parse_mode: 'HTML' }));
+      return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' '))));
     }
   }
   await showCompetitors(ctx, product, cityId);
@@ -85,5 +85,5 @@ async function showCompetitors(ctx: BotContext, product: Product, chosenCity?: s
     keyboard.text(`🏙 ${truncate(otherName, 20)}`, callbackData(ACTIONS.competitors, product.id, otherId));
   if (otherCities.length) keyboard.row();
   keyboard.text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
-  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+  await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
 }

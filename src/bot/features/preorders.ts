@@ -6,8 +6,9 @@ import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html, localDate, truncate } from '../helpers/format.js';
-import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
+import { html, localDate, truncate } from '../replies/format.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { readBackPreorders } from '../flows/preorder-read-back.js';
 import { PREORDER_EDIT } from '../../../conversations/names.js';
 
 /** Lines per page of /preorders, each with its ✏️ and 🗑/⏹ buttons (two lines' buttons per keyboard row). */
@@ -96,7 +97,7 @@ async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = fal
     keyboard.text(`${current + 1}/${pages}`, callbackData(ACTIONS.preorders, 'page', current));
     if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.preorders, 'page', current + 1));
   }
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
   else await ctx.reply(lines.join('\n'), options);
 }
@@ -177,8 +178,7 @@ async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
-  const edit = (text: string) =>
-    ctx.api.editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML' }).catch(() => undefined);
+  const edit = (text: string) => ctx.api.editMessageText(chatId, message.message_id, text).catch(() => undefined);
   deps.background.start(key, async () => {
     try {
       let outcomes: UploadOutcome[];
@@ -225,15 +225,6 @@ const FILE_STATUSES: Record<string, string> = {
 export function fileStatusText(t: (key: string) => string, status: string): string {
   const key = FILE_STATUSES[status.toUpperCase()];
   return key ? t(key) : html(status.slice(0, 40).toLowerCase());
-}
-
-/**
- * Kaspi applies preorder writes and files asynchronously: a follow-up (one per store, surviving a restart)
- * reads the store's uploaded plans back until none is left waiting, telling the chat what Kaspi shows (and
- * what it does not). Used after the buttons and `/import`.
- */
-export async function readBackPreorders(ctx: BotContext, storeId: number, chatId: number): Promise<void> {
-  await ctx.deps.followUps.schedule('preorders', { storeId, chatId, locale: ctx.seller.language });
 }
 
 /** One background task per store uploads preorders: the button never runs two. */

@@ -1,18 +1,16 @@
 import { Composer, InlineKeyboard } from 'grammy';
 
-import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
-import type { ProductDirectory } from '../../catalog/product-directory.js';
-import type { ProductHistory } from '../../catalog/product-history.js';
-import type { Product, Store, StorePoint } from '../../db/entities/index.js';
-import { cityPricesLabel, shortPriceLabel } from '../helpers/city-price-label.js';
+import type { Product } from '../../db/entities/index.js';
+import { shortPriceLabel } from '../replies/city-price-label.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { AvailabilityPayload } from '../../follow-ups/types.js';
-import { clip, formatPrice, html, localTimeOrDate, truncate } from '../helpers/format.js';
-import { replyKaspiError } from '../helpers/kaspi-errors.js';
-import { refusedLines } from '../helpers/refusals.js';
-import { activeStore, ownProduct, refuse } from '../helpers/ownership.js';
-import { onePress } from '../helpers/repeated-press.js';
+import { clip, html, truncate } from '../replies/format.js';
+import { cardViewOf, productCard } from '../replies/product-card.js';
+import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { refusedLines } from '../replies/refusals.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { onePress } from '../guards/repeated-press.js';
 
 export const PAGE_SIZE = 8;
 
@@ -97,7 +95,6 @@ productsFeature.callbackQuery(
           ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
           ...refused,
         ].join('\n'),
-        { parse_mode: 'HTML' },
       );
       if (result.unchanged.length && card) await redrawCard(ctx, card.chat.id, card.message_id, product.id, page);
     } catch (error) {
@@ -126,11 +123,6 @@ export async function scheduleAvailabilityReadBack(
     locale: ctx.seller.language,
     ...(card ? { card } : {}),
   });
-}
-
-/** The store's points of a product loaded with its store (none when the store is a bare reference). */
-function pointsOf(product: Product): StorePoint[] {
-  return (product.store as Store | undefined)?.points ?? [];
 }
 
 export async function showProductList(ctx: BotContext, requestedPage: number, edit: boolean): Promise<void> {
@@ -175,107 +167,15 @@ export async function showProductList(ctx: BotContext, requestedPage: number, ed
     if (current + 1 < pages) keyboard.text('▶️', callbackData(ACTIONS.list, current + 1, scope));
   }
   if (storeEmpty) keyboard.text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) {
     await ctx.editMessageText(text, options);
   } else await ctx.reply(text, options);
 }
 
-/** What the card says of the market: the latest check's rivals, and when that check was. */
-interface CardMarket {
-  /** Our place at today's price among those rivals (1 = cheapest). */
-  place: number;
-  cheapestRival: number | null;
-  checkedAt: Date;
-}
-
-/**
- * What drawing a card needs besides the product: the reader's words and clock, and the database. An update has
- * them in its context; a follow-up in a fresh process has them from what it stored.
- */
-export interface CardView {
-  t: (key: string, variables?: Record<string, string | number>) => string;
-  timezone: string;
-  products: Pick<ProductDirectory, 'storeProduct'>;
-  history: Pick<ProductHistory, 'latestSnapshot'>;
-}
-
-function cardViewOf(ctx: BotContext): CardView {
-  return { t: ctx.t.bind(ctx), timezone: ctx.seller.timezone, products: ctx.deps.products, history: ctx.deps.history };
-}
-
-/**
- * The place is counted at the current price, not the one the check saw: after a price change (by the demper
- * or by hand) the card would otherwise show the place the old price had until the next check.
- */
-async function cardMarket(history: CardView['history'], product: Product): Promise<CardMarket | undefined> {
-  // The card speaks of the product's main city; /offers shows every other city.
-  const cityId = mainCityOf(product, pointsOf(product));
-  const snapshot = await history.latestSnapshot(product.id, cityId);
-  if (!snapshot) return undefined;
-  const price = priceIn(product, cityId);
-  return {
-    place: 1 + snapshot.offers.filter((offer) => offer.price < price).length,
-    cheapestRival: snapshot.cheapestRivalPrice ?? null,
-    checkedAt: snapshot.takenAt,
-  };
-}
-
-function productCardText({ t, timezone }: CardView, product: Product, market: CardMarket | undefined): string {
-  const lines = [
-    `<b>${html(product.title)}</b>`,
-    t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
-    t('card-price', { price: cityPricesLabel(product, pointsOf(product)) }),
-    t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
-  ];
-  if (market) {
-    lines.push(
-      t('card-place', {
-        place: market.place,
-        rival: market.cheapestRival ? formatPrice(market.cheapestRival) : '—',
-        checked: localTimeOrDate(market.checkedAt, timezone),
-      }),
-    );
-  }
-  lines.push(
-    t(product.demperEnabled ? 'card-demper-on' : 'card-demper-off', {
-      min: product.minPrice ? formatPrice(product.minPrice) : '—',
-      max: product.maxPrice ? formatPrice(product.maxPrice) : '—',
-      step: product.stepIsPercent ? `${product.step}%` : formatPrice(product.step),
-    }),
-  );
-  return lines.join('\n');
-}
-
-/** A product's card as it is now: its text and buttons («К списку» back to `page`). */
-async function productCard(
-  view: CardView,
-  product: Product,
-  page: number,
-): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  return {
-    text: productCardText(view, product, await cardMarket(view.history, product)),
-    keyboard: cardKeyboard(view, product, page),
-  };
-}
-
-/**
- * The card of a product of `storeId` as it is now, to redraw one shown earlier (a follow-up after Kaspi showed
- * an on/off); undefined once the product is gone.
- */
-export async function currentProductCard(
-  view: CardView,
-  storeId: number,
-  productId: number,
-  page: number,
-): Promise<{ text: string; keyboard: InlineKeyboard } | undefined> {
-  const product = await view.products.storeProduct(storeId, productId);
-  return product ? productCard(view, product, page) : undefined;
-}
-
 async function showProductCard(ctx: BotContext, product: Product, edit: boolean, page = 0): Promise<void> {
   const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message)
     await ctx.editMessageText(text, options).catch(() => ctx.reply(text, options));
   else await ctx.reply(text, options);
@@ -293,21 +193,6 @@ async function redrawCard(
   if (!product) return;
   const { text, keyboard } = await productCard(cardViewOf(ctx), product, page);
   await ctx.api
-    .editMessageText(chatId, messageId, text, { parse_mode: 'HTML', reply_markup: keyboard })
+    .editMessageText(chatId, messageId, text, { reply_markup: keyboard })
     .catch((error: unknown) => ctx.logger.debug({ err: error }, 'could not redraw the product card'));
-}
-
-function cardKeyboard({ t }: CardView, product: Product, page: number): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
-    .text(
-      t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'),
-      callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1),
-    )
-    .row()
-    .text(t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
-    .text(t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
-    .text(t('button-history'), callbackData(ACTIONS.history, product.id))
-    .row()
-    .text(t('button-back-to-list'), callbackData(ACTIONS.list, page));
 }

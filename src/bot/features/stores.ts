@@ -3,9 +3,9 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html, localTimeOrDate } from '../helpers/format.js';
-import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
-import { onePress } from '../helpers/repeated-press.js';
+import { html, localTimeOrDate } from '../replies/format.js';
+import { activeStore, ownStore, refuse } from '../guards/ownership.js';
+import { onePress } from '../guards/repeated-press.js';
 import { EMAIL_LOGIN } from '../../../conversations/names.js';
 import { SMS_LOGIN } from '../../../conversations/names.js';
 import { renewsByItself } from '../../kaspi/session-keeper.js';
@@ -84,8 +84,8 @@ function sessionNote(ctx: BotContext, store: Store): string | undefined {
 export async function showStores(ctx: BotContext, edit = false): Promise<void> {
   const { text, keyboard } = await storesText(ctx);
   if (edit && ctx.callbackQuery?.message)
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch(() => undefined);
-  else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
+    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => undefined);
+  else await ctx.reply(text, { reply_markup: keyboard });
 }
 
 storesFeature.command('stores', (ctx) => showStores(ctx));
@@ -102,7 +102,6 @@ storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
 
 async function askRemove(ctx: BotContext, store: Store): Promise<void> {
   await ctx.reply(ctx.t('store-remove-ask', { name: html(store.name) }), {
-    parse_mode: 'HTML',
     reply_markup: new InlineKeyboard()
       .text(ctx.t('button-remove-yes'), callbackData(ACTIONS.storeRemoveYes, store.id))
       .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
@@ -132,6 +131,6 @@ storesFeature.callbackQuery(
     await ctx.deps.sessions.forgetStore(store.id);
     if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }), { parse_mode: 'HTML' });
+    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }));
   }),
 );

@@ -5,9 +5,9 @@ import type { Store } from '../../db/entities/index.js';
 import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html } from '../helpers/format.js';
-import { reloginKeyboard } from '../helpers/kaspi-errors.js';
-import { activeStore, ownStore, refuse } from '../helpers/ownership.js';
+import { html } from '../replies/format.js';
+import { reloginKeyboard } from '../replies/kaspi-errors.js';
+import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 
 /** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
 const PROGRESS_EVERY_MS = 1_500;
@@ -34,15 +34,13 @@ async function startSync(ctx: BotContext, store: Store): Promise<void> {
   if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('sync-already-running')));
   const wait = await deps.limiter.take(ctx.seller.id, 'sync', store.id); // each store has its own Kaspi budget
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
-  const message = await ctx.reply(ctx.t('sync-started', { store: html(store.name) }), { parse_mode: 'HTML' });
+  const message = await ctx.reply(ctx.t('sync-started', { store: html(store.name) }));
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
   const edit = (text: string, keyboard?: InlineKeyboard) =>
-    ctx.api
-      .editMessageText(chatId, message.message_id, text, { parse_mode: 'HTML', reply_markup: keyboard })
-      .catch((error: unknown) => {
-        ctx.logger.warn({ err: error }, 'could not edit the sync message');
-      });
+    ctx.api.editMessageText(chatId, message.message_id, text, { reply_markup: keyboard }).catch((error: unknown) => {
+      ctx.logger.warn({ err: error }, 'could not edit the sync message');
+    });
   deps.background.start(key, async () => {
     let lastEdit = Date.now();
     let pendingEdit: Promise<unknown> = Promise.resolve();

@@ -1,8 +1,8 @@
 import { Composer } from 'grammy';
 
 import type { BotContext } from '../context.js';
-import { clip } from '../helpers/format.js';
-import { activeStore } from '../helpers/ownership.js';
+import { clip } from '../replies/format.js';
+import { activeStore } from '../guards/ownership.js';
 import { showProductList } from './products.js';
 import { mainMenu } from './welcome.js';
 

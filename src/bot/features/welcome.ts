@@ -2,8 +2,8 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { html } from '../helpers/format.js';
-import { activeStore } from '../helpers/ownership.js';
+import { html } from '../replies/format.js';
+import { activeStore } from '../guards/ownership.js';
 import { newSelection, showSelectionFromMenu } from './availability.js';
 import { showProductList } from './products.js';
 import { askLoginMethod, showStores } from './stores.js';
@@ -32,11 +32,11 @@ welcomeFeature.command('start', async (ctx) => {
   const text = store
     ? ctx.t('welcome-back', { name: html(ctx.from?.first_name ?? ''), store: html(store.name) })
     : ctx.t('welcome', { name: html(ctx.from?.first_name ?? '') });
-  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+  await ctx.reply(text, { reply_markup: mainMenu(ctx) });
 });
 
 welcomeFeature.command('help', async (ctx) => {
-  await ctx.reply(ctx.t('help'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
+  await ctx.reply(ctx.t('help'), { reply_markup: mainMenu(ctx) });
 });
 
 welcomeFeature.callbackQuery(actionPattern(ACTIONS.menu), async (ctx) => {
@@ -50,7 +50,6 @@ welcomeFeature.callbackQuery(actionPattern(ACTIONS.menu), async (ctx) => {
       const store = await activeStore(ctx);
       if (!store) return void (await ctx.reply(ctx.t('no-store')));
       return void (await ctx.reply(ctx.t('sync-ask', { store: html(store.name) }), {
-        parse_mode: 'HTML',
         reply_markup: new InlineKeyboard().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id)),
       }));
     }
@@ -68,6 +67,6 @@ welcomeFeature.callbackQuery(actionPattern(ACTIONS.menu), async (ctx) => {
     case 'settings':
       return showSettings(ctx);
     default:
-      return void (await ctx.reply(ctx.t('help'), { parse_mode: 'HTML', reply_markup: mainMenu(ctx) }));
+      return void (await ctx.reply(ctx.t('help'), { reply_markup: mainMenu(ctx) }));
   }
 });

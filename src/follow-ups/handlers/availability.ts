@@ -1,4 +1,4 @@
-import { currentProductCard } from '../../bot/features/products.js';
+import { currentProductCard } from '../../bot/replies/product-card.js';
 import type { OutboxMessage } from '../../db/entities/index.js';
 import type { AvailabilityPayload, FollowUpHandler } from '../types.js';
 import { translator } from '../types.js';
@@ -31,7 +31,7 @@ export const availabilityFollowUp: FollowUpHandler<AvailabilityPayload> = async 
         chatId: payload.chatId,
         editMessageId: card.messageId,
         text: drawn.text,
-        options: { parse_mode: 'HTML', reply_markup: { inline_keyboard: drawn.keyboard.inline_keyboard } },
+        options: { reply_markup: { inline_keyboard: drawn.keyboard.inline_keyboard } },
       });
   }
   return { done: true, tell };

@@ -20,7 +20,6 @@ export const priceFollowUp: FollowUpHandler<PricePayload> = async (run, { offers
         chatId: payload.chatId,
         ...(payload.messageId === undefined ? {} : { editMessageId: payload.messageId }),
         text: t(key, { title: payload.title, new: payload.new, old: payload.old }),
-        options: { parse_mode: 'HTML' },
       },
     ],
   };

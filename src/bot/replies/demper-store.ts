@@ -6,7 +6,7 @@ import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { formatPrice, html, zonedFormat } from '../helpers/format.js';
+import { formatPrice, html, zonedFormat } from './format.js';
 
 /**
  * The store's side of the demper in the chat: the `/demper` panel (switches, rival filters, last cycle) and what
@@ -122,7 +122,7 @@ export async function showStoreDemper(
     .row()
     .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
     .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
-  const options = { parse_mode: 'HTML' as const, reply_markup: keyboard };
+  const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options).catch(() => undefined);
   else await ctx.reply(lines.join('\n'), options);
 }

@@ -2,7 +2,7 @@ import { InlineKeyboard } from 'grammy';
 
 import type { BotDeps } from '../deps.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
-import { html } from './format.js';
+import { html } from '../replies/format.js';
 
 /**
  * After a login: the connected store (one this login just connected for the seller) becomes the active one,

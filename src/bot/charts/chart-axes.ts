@@ -2,7 +2,7 @@
  * The axes of the `/history` chart: round price levels for the grid, and time ticks on whole hours or days of the
  * seller's time zone. Pure arithmetic, apart from the zone's offset read through Intl.
  */
-import { zonedFormat } from './format.js';
+import { zonedFormat } from '../replies/format.js';
 
 const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 
-import type { Logger } from '../../logger.js';
-import { backgroundTasks } from '../../metrics.js';
+import type { Logger } from '../logger.js';
+import { backgroundTasks } from '../metrics.js';
 
 /**
  * Long work (sync, read-backs) runs here, off the update's handler, so a chat never waits on another chat and

@@ -1,6 +1,6 @@
 import type { Transformer } from 'grammy';
 
-import { wellFormed } from './format.js';
+import { wellFormed } from '../replies/format.js';
 
 const MAX_DEPTH = 8;
 

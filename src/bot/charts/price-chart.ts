@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 
 import { DAY_MS, formatLevel, priceAxis, timeTicks } from './chart-axes.js';
-import { DEFAULT_TIME_ZONE } from './format.js';
+import { DEFAULT_TIME_ZONE } from '../replies/format.js';
 
 /**
  * The chart behind `/history <sku>`: our price against the cheapest rival's over time, as a PNG.
