@@ -145,9 +145,18 @@ describe('follow-ups on the database: racing runners and a process that died whi
     const others = await otherProcesses(harness, 3);
     try {
       const stores = others.containers.map((container) => new FollowUpStore(container.database.orm));
-      const wake = await stores[0]!.insert('preorders', { storeId: 0, chatId: 0, locale: 'ru' }, 'race:1', 0, 1_000);
+      // Due only in a minute, so the harness's own poller leaves it alone; the racers come early on purpose.
+      const wake = await stores[0]!.insert(
+        'preorders',
+        { storeId: 0, chatId: 0, locale: 'ru' },
+        'race:1',
+        60_000,
+        1_000,
+      );
       // Not a real store: the claims are what is tested; the row is failed straight after.
-      const claims = await Promise.all(stores.map((store, index) => store.claim(wake.id, 60_000, `racer-${index}`, 0)));
+      const claims = await Promise.all(
+        stores.map((store, index) => store.claim(wake.id, 60_000, `racer-${index}`, 120_000)),
+      );
       const winners = claims.filter((claim) => claim !== undefined);
       expect(winners).toHaveLength(1);
       expect(await stores[1]!.claimDue(10, 60_000, 'late')).toEqual([]);
