@@ -6,6 +6,7 @@ import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { formatPrice, html, zonedFormat } from './format.js';
 
 /**
@@ -68,12 +69,13 @@ const mark = (on: boolean) => (on ? '✅' : '❌');
 /** `/demper`: the store's switches and filters, and its last cycle; `extra` lines follow the state (what just changed). */
 export async function showStoreDemper(
   ctx: BotContext,
+  deps: Pick<BotDeps, 'products' | 'history'>,
   store: Store,
   edit: boolean,
   extra: string[] = [],
 ): Promise<void> {
-  const { enabled, total } = await ctx.deps.products.demperCounts(store.id);
-  const latest = await ctx.deps.history.lastDemperCycle(store.id);
+  const { enabled, total } = await deps.products.demperCounts(store.id);
+  const latest = await deps.history.lastDemperCycle(store.id);
   const lines = [
     ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total }),
     ...extra,
