@@ -16,8 +16,8 @@ import { DEMPER_SETTINGS } from '../../../conversations/names.js';
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
 
-/** A dry-run proposal is confirmed through the demper. */
-type ProductDemperFeatureDeps = Pick<BotDeps, 'demper'>;
+/** A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up. */
+type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
 
 /**
  * A product's demper: `/demper <sku> …` (its settings in one message), «Настроить» (the settings conversation) and
@@ -70,7 +70,7 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
         price: formatPrice(outcome.price),
         reason: html(outcome.reason),
       });
-      await reportPriceResult(ctx, product, outcome.price, outcome.result, sent);
+      await reportPriceResult(ctx, deps, product, outcome.price, outcome.result, sent);
     } catch (error) {
       if (await replyKaspiError(ctx, error, product.store.id)) return;
       throw error;

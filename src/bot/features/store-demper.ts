@@ -11,8 +11,11 @@ import { FILTER_OF, FROM_PRODUCT, showStoreDemper, STORE_SWITCHES, tickMinutesOf
 import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 
-/** The store's demper switches and filters, the demper itself (stop, last cycle, rollback), the panel's counts. */
-type StoreDemperFeatureDeps = Pick<BotDeps, 'stores' | 'demper' | 'products' | 'history' | 'presses'>;
+/**
+ * The store's demper switches and filters, the demper itself (stop, last cycle, rollback), the panel's counts, and
+ * the demper's schedule (when the first check comes).
+ */
+type StoreDemperFeatureDeps = Pick<BotDeps, 'stores' | 'demper' | 'products' | 'history' | 'presses' | 'config'>;
 
 /**
  * The store's demper: `/demper` (the panel of switches, rival filters and the last cycle), its buttons, the panic
@@ -136,7 +139,7 @@ async function storeSwitchedOn(
   store: Store,
   fromProduct: boolean,
 ): Promise<void> {
-  const minutes = tickMinutesOf(ctx);
+  const minutes = tickMinutesOf(deps.config);
   const switched = await deps.stores.switchDemperOn(ctx.seller.id, store.id, new Date(), minutes);
   if (!switched.owned) return refuse(ctx);
   ctx.logger.info({ storeId: store.id, products: switched.products, fromProduct }, 'store demper switched on');

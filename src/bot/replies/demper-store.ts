@@ -5,6 +5,7 @@ import type { DemperSettingsChange } from '../../demper/settings-input.js';
 import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
+import type { Config } from '../../config.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { formatPrice, html, zonedFormat } from './format.js';
@@ -22,8 +23,8 @@ export const FILTER_OF: Record<string, keyof DemperFilters> = { fi: 'ignoreInter
 export const FROM_PRODUCT = 'p';
 
 /** How soon a due product is looked at: the longest gap between the demper's ticks, in minutes. */
-export function tickMinutesOf(ctx: BotContext): number {
-  return demperTickMinutes(ctx.deps.config.demperCron);
+export function tickMinutesOf(config: Pick<Config, 'demperCron'>): number {
+  return demperTickMinutes(config.demperCron);
 }
 
 /** «▶️ Включить демпер магазина» under a product's reply. */
@@ -51,7 +52,8 @@ export function productNotes(
   }
   const storeButton = product.demperEnabled && !store.demperEnabled;
   if (storeButton) lines.push(ctx.t('demper-store-switch-off', { store: html(store.name) }));
-  else if (enabledNow && store.demperEnabled) lines.push(ctx.t('demper-first-check', { minutes: tickMinutesOf(ctx) }));
+  else if (enabledNow && store.demperEnabled)
+    lines.push(ctx.t('demper-first-check', { minutes: tickMinutesOf(ctx.deps.config) }));
   return { lines, storeButton };
 }
 
@@ -147,6 +149,6 @@ export function importDemperNote(
       keyboard: new InlineKeyboard().text(button.text, button.data),
     };
   }
-  const minutes = Math.ceil(spreadSeconds / 60) + tickMinutesOf(ctx);
+  const minutes = Math.ceil(spreadSeconds / 60) + tickMinutesOf(ctx.deps.config);
   return { text: ctx.t('demper-store-first-check', { count: switchedOn, minutes }) };
 }
