@@ -33,6 +33,18 @@ const HTML_PARSE_MODE = {
   ].join(', '),
   message: "HTML is the default parse mode (src/bot/telegram-api.ts): leave `parse_mode: 'HTML'` out.",
 };
+/**
+ * A feature is built with the services it uses (`createXFeature(deps: Pick<BotDeps, …>)`, src/bot/index.ts picks
+ * them): reading the whole bag off the context (`ctx.deps`, `{ deps } = ctx`) would hide what it depends on.
+ */
+const CONTEXT_DEPS = {
+  selector: [
+    "MemberExpression[property.name='deps']",
+    "MemberExpression[property.value='deps']",
+    "ObjectPattern > Property[key.name='deps']",
+  ].join(', '),
+  message: 'A feature uses the services its factory was given (its `deps`), never `ctx.deps`.',
+};
 /** The one place that may name it: the transformer that makes HTML the default. */
 const TELEGRAM_API = 'src/bot/telegram-api.ts';
 /** Where the bot meets the database itself: the unit of work per update, the grammY storage adapter, BotDeps. */
@@ -69,6 +81,10 @@ export default tseslint.config(
       // `await import(...)` would slip past the rule above.
       'no-restricted-syntax': ['error', DYNAMIC_ORM_IMPORT, HTML_PARSE_MODE],
     },
+  },
+  {
+    files: ['src/bot/features/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', DYNAMIC_ORM_IMPORT, HTML_PARSE_MODE, CONTEXT_DEPS] },
   },
   { files: [TELEGRAM_API], rules: { 'no-restricted-syntax': ['error', DYNAMIC_ORM_IMPORT] } },
   {

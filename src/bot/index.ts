@@ -21,20 +21,20 @@ import {
 } from '../../conversations/names.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
-import { availabilityFeature } from './features/availability.js';
-import { productDemperFeature } from './features/product-demper.js';
-import { storeDemperFeature } from './features/store-demper.js';
-import { excelFeature } from './features/excel.js';
-import { historyFeature } from './features/history.js';
-import { offersFeature } from './features/offers.js';
-import { preordersFeature } from './features/preorders.js';
-import { priceFeature } from './features/price.js';
-import { productsFeature } from './features/products.js';
-import { settingsFeature } from './features/settings.js';
-import { storesFeature } from './features/stores.js';
-import { syncFeature } from './features/sync.js';
-import { unhandledFeature } from './features/unhandled.js';
-import { welcomeFeature } from './features/welcome.js';
+import { createAvailabilityFeature } from './features/availability.js';
+import { createProductDemperFeature } from './features/product-demper.js';
+import { createStoreDemperFeature } from './features/store-demper.js';
+import { createExcelFeature } from './features/excel.js';
+import { createHistoryFeature } from './features/history.js';
+import { createOffersFeature } from './features/offers.js';
+import { createPreordersFeature } from './features/preorders.js';
+import { createPriceFeature } from './features/price.js';
+import { createProductsFeature } from './features/products.js';
+import { createSettingsFeature } from './features/settings.js';
+import { createStoresFeature } from './features/stores.js';
+import { createSyncFeature } from './features/sync.js';
+import { createUnhandledFeature } from './features/unhandled.js';
+import { createWelcomeFeature } from './features/welcome.js';
 import { replyKaspiError } from './replies/kaspi-errors.js';
 import { replaceNulCharacters } from './middlewares/nul-characters.js';
 import { markUpdateFailed, updateMetrics } from './middlewares/metrics.js';
@@ -88,6 +88,11 @@ function prefixed<T>(adapter: StorageAdapter<T>, prefix: string): StorageAdapter
     write: (key, value) => adapter.write(prefix + key, value),
     delete: (key) => adapter.delete(prefix + key),
   };
+}
+
+/** Just the named services of `deps`: a feature is handed what it uses, not the whole bag. */
+function pick<K extends keyof BotDeps>(deps: BotDeps, ...keys: K[]): Pick<BotDeps, K> {
+  return Object.fromEntries(keys.map((key) => [key, deps[key]])) as Pick<BotDeps, K>;
 }
 
 /** The composition root of the bot: middleware order is the architecture (template: bot-base/telegram-bot-template). */
@@ -183,27 +188,28 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(excelImportConversation(deps), { id: EXCEL_IMPORT }));
 
   // Settings first: its menu must see every update to render itself in any reply, «⚙️ Настройки» of the main menu too.
+  // Each feature is built with only the services it uses; features never read `ctx.deps` (eslint.config.js).
   guarded.use(
-    settingsFeature,
-    welcomeFeature,
-    storesFeature,
-    syncFeature,
-    productsFeature,
-    priceFeature,
-    availabilityFeature,
-    offersFeature,
-    productDemperFeature,
-    storeDemperFeature,
-    historyFeature,
-    preordersFeature,
-    excelFeature,
+    createSettingsFeature(pick(deps, 'sellers')),
+    createWelcomeFeature(pick(deps, 'products', 'stores')),
+    createStoresFeature(pick(deps, 'limiter', 'expiryNotices', 'stores', 'sellers', 'sessions', 'presses')),
+    createSyncFeature(pick(deps, 'background', 'limiter', 'catalog', 'expiryNotices')),
+    createProductsFeature(pick(deps, 'products', 'history', 'offers', 'followUps', 'presses')),
+    createPriceFeature(),
+    createAvailabilityFeature(pick(deps, 'products', 'offers', 'followUps')),
+    createOffersFeature(pick(deps, 'limiter', 'stores', 'kaspi')),
+    createProductDemperFeature(pick(deps, 'demper', 'followUps')),
+    createStoreDemperFeature(pick(deps, 'stores', 'demper', 'products', 'history', 'presses', 'config')),
+    createHistoryFeature(pick(deps, 'history', 'i18n')),
+    createPreordersFeature(pick(deps, 'preorders', 'products', 'background')),
+    createExcelFeature(pick(deps, 'limiter', 'products')),
   );
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await ctx.reply(ctx.t('cancelled'));
   });
-  guarded.use(unhandledFeature);
+  guarded.use(createUnhandledFeature(pick(deps, 'products')));
 
   bot.catch((error: BotError<BotContext>) => {
     const cause = error.error;

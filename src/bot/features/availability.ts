@@ -4,6 +4,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext, SessionData } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { formatPrice, html, truncate } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { refusedLines } from '../replies/refusals.js';
@@ -15,6 +16,9 @@ const MAX_SKUS = 200;
 const NAMED_IN_CONFIRMATION = 10;
 
 type Selection = NonNullable<SessionData['selection']>;
+
+/** The selection lists and names the store's products; the batch is sent and then read back. */
+type AvailabilityFeatureDeps = Pick<BotDeps, 'products' | 'offers' | 'followUps'>;
 
 export function newSelection(mode: Selection['mode'], storeId: number, ids: number[] = []): Selection {
   return { mode, ids, page: 0, storeId, token: randomBytes(3).toString('base64url') };
@@ -36,49 +40,131 @@ async function selectionOf(ctx: BotContext, token: string | undefined): Promise<
  * `/enable`, `/disable`: with SKUs, a confirmation and one batch; without, a multi-select list of the products
  * that can change (with «выбрать всё на странице»), then a confirmation showing the count.
  */
-export const availabilityFeature = new Composer<BotContext>();
+export function createAvailabilityFeature(deps: AvailabilityFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  for (const mode of ['enable', 'disable'] as const) {
+    feature.command(mode, async (ctx) => {
+      const store = await activeStore(ctx);
+      if (!store) return void (await ctx.reply(ctx.t('no-store')));
+      const skus = [
+        ...new Set(
+          ctx.match
+            .trim()
+            .split(/[\s,;]+/)
+            .filter(Boolean),
+        ),
+      ];
+      if (skus.length > MAX_SKUS) return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
+      if (skus.length === 0) {
+        ctx.session.selection = newSelection(mode, store.id);
+        return showSelection(ctx, deps, false);
+      }
+      const products = await deps.products.bySkus(store.id, skus);
+      const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
+      if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }));
+      if (products.length === 0) return;
+      ctx.session.selection = newSelection(
+        mode,
+        store.id,
+        products.map((product) => product.id),
+      );
+      await askConfirmation(ctx, deps, false);
+    });
+  }
 
-for (const mode of ['enable', 'disable'] as const) {
-  availabilityFeature.command(mode, async (ctx) => {
-    const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
-    const skus = [
-      ...new Set(
-        ctx.match
-          .trim()
-          .split(/[\s,;]+/)
-          .filter(Boolean),
-      ),
-    ];
-    if (skus.length > MAX_SKUS) return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
-    if (skus.length === 0) {
-      ctx.session.selection = newSelection(mode, store.id);
-      return showSelection(ctx, false);
-    }
-    const products = await ctx.deps.products.bySkus(store.id, skus);
-    const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
-    if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }));
-    if (products.length === 0) return;
-    ctx.session.selection = newSelection(
-      mode,
-      store.id,
-      products.map((product) => product.id),
-    );
-    await askConfirmation(ctx, false);
+  feature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx) => {
+    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const id = idArg(args[0]);
+    // The product is checked against the sender before anything else: another seller's id is refused as such.
+    const product = await deps.products.productOf(ctx.seller.id, id, { withRemoved: true });
+    if (!product) return refuse(ctx);
+    const selection = await selectionOf(ctx, args[1]);
+    if (!selection) return;
+    if (product.store.id !== selection.storeId) return refuse(ctx);
+    selection.ids = selection.ids.includes(product.id)
+      ? selection.ids.filter((other) => other !== product.id)
+      : [...selection.ids, product.id];
+    await ctx.answerCallbackQuery();
+    await showSelection(ctx, deps, true);
   });
+
+  feature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) => {
+    const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
+    if (!selection) return;
+    const page = await deps.products.onSalePageIds(
+      ctx.seller.id,
+      selection.storeId,
+      selection.mode === 'disable',
+      selection.page,
+      PAGE_SIZE,
+    );
+    selection.ids = [...new Set([...selection.ids, ...page])];
+    await ctx.answerCallbackQuery();
+    await showSelection(ctx, deps, true);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.batchPage), async (ctx) => {
+    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const page = Number(args[0]);
+    const selection = await selectionOf(ctx, args[1]);
+    if (!selection) return;
+    await ctx.answerCallbackQuery();
+    selection.page = Number.isInteger(page) && page >= 0 ? page : 0;
+    await showSelection(ctx, deps, true);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.batchNo), async (ctx) => {
+    // «Отмена» of an older list cancels that list only, never the selection opened since.
+    if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
+    ctx.session.selection = undefined;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('cancelled')).catch(() => ctx.reply(ctx.t('cancelled')));
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.batchDone), async (ctx) => {
+    if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
+    await ctx.answerCallbackQuery();
+    await askConfirmation(ctx, deps, true);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) => {
+    const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
+    if (!selection) return;
+    const store = await ownStore(ctx, selection.storeId);
+    if (!store) return refuse(ctx);
+    ctx.session.selection = undefined; // one confirmation, one batch: a second tap finds nothing to send
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('batch-sending', { count: selection.ids.length })).catch(() => undefined);
+    const available = selection.mode === 'enable';
+    try {
+      const result = await deps.offers.setAvailability(store.id, selection.ids, available);
+      const lines = [ctx.t(`batch-done-${selection.mode}`, { count: result.sent.length + result.unchanged.length })];
+      if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
+      if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
+      lines.push(...refusedLines(ctx, result.skipped));
+      const sentIds = result.sent.map((product) => product.id);
+      // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
+      if (sentIds.length) await scheduleAvailabilityReadBack(ctx, deps, store.id, sentIds, available);
+      await ctx.reply(lines.join('\n'));
+    } catch (error) {
+      if (await replyKaspiError(ctx, error, store.id)) return;
+      throw error;
+    }
+  });
+  return feature;
 }
 
-export function showSelectionFromMenu(ctx: BotContext): Promise<void> {
-  return showSelection(ctx, false);
+export function showSelectionFromMenu(ctx: BotContext, deps: Pick<BotDeps, 'products'>): Promise<void> {
+  return showSelection(ctx, deps, false);
 }
 
-async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
+async function showSelection(ctx: BotContext, deps: Pick<BotDeps, 'products'>, edit: boolean): Promise<void> {
   const selection = ctx.session.selection;
   if (!selection) return;
   const store = await ownStore(ctx, selection.storeId);
   if (!store) return refuse(ctx);
   // Only products that would change are offered: off-sale ones to enable, on-sale ones to disable.
-  const { products, total } = await ctx.deps.products.onSalePage(
+  const { products, total } = await deps.products.onSalePage(
     store.id,
     selection.mode === 'disable',
     selection.page,
@@ -119,67 +205,12 @@ async function showSelection(ctx: BotContext, edit: boolean): Promise<void> {
   } else await ctx.reply(text, { reply_markup: keyboard });
 }
 
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchToggle), async (ctx) => {
-  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const id = idArg(args[0]);
-  // The product is checked against the sender before anything else: another seller's id is refused as such.
-  const product = await ctx.deps.products.productOf(ctx.seller.id, id, { withRemoved: true });
-  if (!product) return refuse(ctx);
-  const selection = await selectionOf(ctx, args[1]);
-  if (!selection) return;
-  if (product.store.id !== selection.storeId) return refuse(ctx);
-  selection.ids = selection.ids.includes(product.id)
-    ? selection.ids.filter((other) => other !== product.id)
-    : [...selection.ids, product.id];
-  await ctx.answerCallbackQuery();
-  await showSelection(ctx, true);
-});
-
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchAll), async (ctx) => {
-  const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
-  if (!selection) return;
-  const page = await ctx.deps.products.onSalePageIds(
-    ctx.seller.id,
-    selection.storeId,
-    selection.mode === 'disable',
-    selection.page,
-    PAGE_SIZE,
-  );
-  selection.ids = [...new Set([...selection.ids, ...page])];
-  await ctx.answerCallbackQuery();
-  await showSelection(ctx, true);
-});
-
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchPage), async (ctx) => {
-  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const page = Number(args[0]);
-  const selection = await selectionOf(ctx, args[1]);
-  if (!selection) return;
-  await ctx.answerCallbackQuery();
-  selection.page = Number.isInteger(page) && page >= 0 ? page : 0;
-  await showSelection(ctx, true);
-});
-
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchNo), async (ctx) => {
-  // «Отмена» of an older list cancels that list only, never the selection opened since.
-  if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
-  ctx.session.selection = undefined;
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t('cancelled')).catch(() => ctx.reply(ctx.t('cancelled')));
-});
-
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchDone), async (ctx) => {
-  if (!(await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]))) return;
-  await ctx.answerCallbackQuery();
-  await askConfirmation(ctx, true);
-});
-
-async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
+async function askConfirmation(ctx: BotContext, deps: Pick<BotDeps, 'products'>, edit: boolean): Promise<void> {
   const selection = ctx.session.selection;
   if (!selection) return;
   if (selection.ids.length === 0) return void (await ctx.reply(ctx.t('batch-empty')));
   // The confirmation names what it will change: a «Да» must never be a guess.
-  const named = await ctx.deps.products.named(selection.storeId, selection.ids, NAMED_IN_CONFIRMATION);
+  const named = await deps.products.named(selection.storeId, selection.ids, NAMED_IN_CONFIRMATION);
   const lines = [
     ctx.t(`batch-confirm-${selection.mode}`, { count: selection.ids.length }),
     ...named.map((product) => `• ${html(truncate(product.title, 60))} · ${formatPrice(product.price)}`),
@@ -193,28 +224,3 @@ async function askConfirmation(ctx: BotContext, edit: boolean): Promise<void> {
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options);
   else await ctx.reply(lines.join('\n'), options);
 }
-
-availabilityFeature.callbackQuery(actionPattern(ACTIONS.batchYes), async (ctx) => {
-  const selection = await selectionOf(ctx, parseCallback(ctx.callbackQuery.data)?.args[0]);
-  if (!selection) return;
-  const store = await ownStore(ctx, selection.storeId);
-  if (!store) return refuse(ctx);
-  ctx.session.selection = undefined; // one confirmation, one batch: a second tap finds nothing to send
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t('batch-sending', { count: selection.ids.length })).catch(() => undefined);
-  const available = selection.mode === 'enable';
-  try {
-    const result = await ctx.deps.offers.setAvailability(store.id, selection.ids, available);
-    const lines = [ctx.t(`batch-done-${selection.mode}`, { count: result.sent.length + result.unchanged.length })];
-    if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
-    if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
-    lines.push(...refusedLines(ctx, result.skipped));
-    const sentIds = result.sent.map((product) => product.id);
-    // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
-    if (sentIds.length) await scheduleAvailabilityReadBack(ctx, store.id, sentIds, available);
-    await ctx.reply(lines.join('\n'));
-  } catch (error) {
-    if (await replyKaspiError(ctx, error, store.id)) return;
-    throw error;
-  }
-});

@@ -6,6 +6,7 @@ import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { cityPricesLabel } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
@@ -14,30 +15,35 @@ import { renderPriceChart } from '../charts/price-chart.js';
 const SHOWN = 12;
 const CHART_DAYS = 14;
 
+/** The product's recorded price changes and market checks, and i18n to explain a change's reason. */
+type HistoryFeatureDeps = Pick<BotDeps, 'history' | 'i18n'>;
+
 /** `/history <sku>` and «История» on a card: each change with its reason, and a chart of us vs the cheapest rival. */
-export const historyFeature = new Composer<BotContext>();
+export function createHistoryFeature(deps: HistoryFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('history', async (ctx) => {
+    const sku = ctx.match.trim().split(/\s+/)[0];
+    if (!sku) return void (await ctx.reply(ctx.t('history-usage')));
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    const product = await ownProductBySku(ctx, store, sku);
+    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
+    await showHistory(ctx, deps, product);
+  });
 
-historyFeature.command('history', async (ctx) => {
-  const sku = ctx.match.trim().split(/\s+/)[0];
-  if (!sku) return void (await ctx.reply(ctx.t('history-usage')));
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-  await showHistory(ctx, product);
-});
-
-historyFeature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
-  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!product) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  await showHistory(ctx, product);
-});
+  feature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {
+    const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!product) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await showHistory(ctx, deps, product);
+  });
+  return feature;
+}
 
 /** The reason in the language the seller reads now (it was recorded in Russian when the change was made). */
-function reasonIn(ctx: BotContext, change: PriceChange): string {
+function reasonIn(ctx: BotContext, deps: HistoryFeatureDeps, change: PriceChange): string {
   if (change.reasonDetails && change.source === 'demper')
-    return explainRecorded(ctx.deps.i18n, ctx.seller.language as Locale, {
+    return explainRecorded(deps.i18n, ctx.seller.language as Locale, {
       ...change,
       reasonDetails: change.reasonDetails,
     });
@@ -46,8 +52,8 @@ function reasonIn(ctx: BotContext, change: PriceChange): string {
   return change.reasonText;
 }
 
-async function showHistory(ctx: BotContext, product: Product): Promise<void> {
-  const changes = await ctx.deps.history.changesOf(product.id, 200);
+async function showHistory(ctx: BotContext, deps: HistoryFeatureDeps, product: Product): Promise<void> {
+  const changes = await deps.history.changesOf(product.id, 200);
   const locale = ctx.seller.language === 'en' ? 'en-GB' : 'ru-RU';
   const format = zonedFormat(locale, ctx.seller.timezone, {
     day: '2-digit',
@@ -74,7 +80,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
             new: formatPrice(change.newPrice),
             source: ctx.t(`history-source-${change.source}`),
             status: ctx.t(`history-status-${change.status}`),
-            reason: html(truncate(reasonIn(ctx, change), 160)),
+            reason: html(truncate(reasonIn(ctx, deps, change), 160)),
           })
           .trimEnd(),
     );
@@ -85,7 +91,7 @@ async function showHistory(ctx: BotContext, product: Product): Promise<void> {
   const mainCity = mainCityOf(product, points);
   const inMain = (cityId: string | null | undefined) => !mainCity || !cityId || cityId === mainCity;
   const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
-  const snapshots = await ctx.deps.history.snapshotsSince(product.id, since, mainCity, 2_000);
+  const snapshots = await deps.history.snapshotsSince(product.id, since, mainCity, 2_000);
   const applied = changes
     .filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId))
     .reverse();

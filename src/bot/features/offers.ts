@@ -4,6 +4,7 @@ import type { Product } from '../../db/entities/index.js';
 import { cityNameOf, findCity, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { unknownCityText } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate } from '../replies/format.js';
 import { whileWorking } from '../replies/chat-action.js';
@@ -12,50 +13,60 @@ import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/owne
 
 const SHOWN = 15;
 
+/** The rate limit, the seller's stores (to mark own offers) and the storefront the market is read from. */
+type OffersFeatureDeps = Pick<BotDeps, 'limiter' | 'stores' | 'kaspi'>;
+
 /**
  * `/offers <sku> [город]` and «Конкуренты» on a card: the market in one of the store's cities (its main city
  * unless named), cheapest first, own offers marked, with a button for each other city.
  */
-export const offersFeature = new Composer<BotContext>();
-
-offersFeature.command('offers', async (ctx) => {
-  const [sku, ...cityWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
-  if (!sku) return void (await ctx.reply(ctx.t('offers-usage')));
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-  let cityId: string | undefined;
-  if (cityWords.length) {
-    cityId = findCity(store.points, cityWords.join(' '));
-    if (!cityId) {
-      return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' '))));
+export function createOffersFeature(deps: OffersFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('offers', async (ctx) => {
+    const [sku, ...cityWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (!sku) return void (await ctx.reply(ctx.t('offers-usage')));
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    const product = await ownProductBySku(ctx, store, sku);
+    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
+    let cityId: string | undefined;
+    if (cityWords.length) {
+      cityId = findCity(store.points, cityWords.join(' '));
+      if (!cityId) {
+        return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' '))));
+      }
     }
-  }
-  await showCompetitors(ctx, product, cityId);
-});
+    await showCompetitors(deps, ctx, product, cityId);
+  });
 
-offersFeature.callbackQuery(actionPattern(ACTIONS.competitors), async (ctx) => {
-  const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const product = await ownProduct(ctx, idArg(args[0]));
-  if (!product) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  // A city id from a button is only used when it is one of the store's own cities.
-  const cityId = args[1] && product.store.points.some((point) => point.cityId === args[1]) ? args[1] : undefined;
-  await showCompetitors(ctx, product, cityId);
-});
+  feature.callbackQuery(actionPattern(ACTIONS.competitors), async (ctx) => {
+    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const product = await ownProduct(ctx, idArg(args[0]));
+    if (!product) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    // A city id from a button is only used when it is one of the store's own cities.
+    const cityId = args[1] && product.store.points.some((point) => point.cityId === args[1]) ? args[1] : undefined;
+    await showCompetitors(deps, ctx, product, cityId);
+  });
+  return feature;
+}
 
-async function showCompetitors(ctx: BotContext, product: Product, chosenCity?: string): Promise<void> {
-  const wait = await ctx.deps.limiter.take(ctx.seller.id, 'offers');
+async function showCompetitors(
+  deps: OffersFeatureDeps,
+  ctx: BotContext,
+  product: Product,
+  chosenCity?: string,
+): Promise<void> {
+  const wait = await deps.limiter.take(ctx.seller.id, 'offers');
   if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
-  const stores = await ctx.deps.stores.storesOf(ctx.seller.id);
+  const stores = await deps.stores.storesOf(ctx.seller.id);
   const store = stores.find((candidate) => candidate.id === product.store.id)!;
   const cityId = chosenCity ?? mainCityOf(product, store.points) ?? store.points[0]?.cityId ?? '750000000';
   const cityName = cityNameOf(store.points, cityId);
   const own = new Set(stores.map((candidate) => candidate.merchantUid));
   let view;
   try {
-    view = await whileWorking(ctx, 'typing', () => ctx.deps.kaspi.storefront.offers(product.masterSku, cityId));
+    view = await whileWorking(ctx, 'typing', () => deps.kaspi.storefront.offers(product.masterSku, cityId));
   } catch (error) {
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;

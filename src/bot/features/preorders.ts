@@ -6,6 +6,7 @@ import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { html, localDate, truncate } from '../replies/format.js';
 import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
 import { readBackPreorders } from '../flows/preorder-read-back.js';
@@ -14,14 +15,78 @@ import { PREORDER_EDIT } from '../../../conversations/names.js';
 /** Lines per page of /preorders, each with its ✏️ and 🗑/⏹ buttons (two lines' buttons per keyboard row). */
 const PAGE_SIZE = 8;
 
-/** `/preorders`: what Kaspi shows on preorder, what is planned, add/edit/remove, upload (price feed or file), Excel. */
-export const preordersFeature = new Composer<BotContext>();
+/** The store's preorders on Kaspi and planned here, the plan of a product, and the upload run in the background. */
+type PreordersFeatureDeps = Pick<BotDeps, 'preorders' | 'products' | 'background'>;
 
-preordersFeature.command('preorders', async (ctx) => {
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  await showPreorders(ctx, store);
-});
+/** `/preorders`: what Kaspi shows on preorder, what is planned, add/edit/remove, upload (price feed or file), Excel. */
+export function createPreordersFeature(deps: PreordersFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('preorders', async (ctx) => {
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    await showPreorders(ctx, deps, store);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => {
+    const [what, id] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.answerCallbackQuery({ text: ctx.t('no-store'), show_alert: true }));
+    switch (what) {
+      case 'list':
+        await ctx.answerCallbackQuery();
+        return showPreorders(ctx, deps, store);
+      case 'page': {
+        const page = Number(id);
+        if (!Number.isInteger(page) || page < 0 || page > 10_000) return refuse(ctx);
+        await ctx.answerCallbackQuery();
+        return showPreorders(ctx, deps, store, page, true);
+      }
+      case 'add':
+        await ctx.answerCallbackQuery();
+        return ctx.conversation.enter(PREORDER_EDIT, null);
+      case 'edit': {
+        const product = await ownProduct(ctx, idArg(id));
+        if (!product) return refuse(ctx);
+        await ctx.answerCallbackQuery();
+        return ctx.conversation.enter(PREORDER_EDIT, product.id);
+      }
+      case 'off': {
+        const product = await ownProduct(ctx, idArg(id));
+        if (!product) return refuse(ctx);
+        await deps.preorders.planRemoval(product.store.id, product.id);
+        await ctx.answerCallbackQuery({ text: ctx.t('preorder-removal-planned') });
+        return showPreorders(ctx, deps, product.store);
+      }
+      case 'del': {
+        const owned = await deps.products.preorderPlanOf(ctx.seller.id, idArg(id));
+        if (!owned) return refuse(ctx);
+        const cancelled = await deps.preorders.cancelPlan(owned.store.id, owned.id);
+        await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'preorder-plan-cancelled' : 'preorder-plan-busy') });
+        return showPreorders(ctx, deps, owned.store);
+      }
+      case 'upload':
+        await ctx.answerCallbackQuery();
+        return uploadPreorders(ctx, deps, store, 'pricefeed');
+      case 'file':
+        await ctx.answerCallbackQuery();
+        return uploadPreorders(ctx, deps, store, 'file');
+      case 'xlsx': {
+        await ctx.answerCallbackQuery();
+        await ctx.replyWithChatAction('upload_document').catch(() => undefined);
+        const { onKaspi, planned } = await deps.preorders.list(store.id);
+        const workbook = await buildPreorderWorkbook(ctx.t.bind(ctx), store.points, onKaspi, planned);
+        const date = localDate(ctx.seller.timezone);
+        await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), {
+          caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }),
+        });
+        return;
+      }
+      default:
+        return refuse(ctx);
+    }
+  });
+  return feature;
+}
 
 function pointLabel(store: Store, storeId: string): string {
   const point = store.points.find(
@@ -30,8 +95,14 @@ function pointLabel(store: Store, storeId: string): string {
   return point ? `${point.code} ${point.cityName}`.trim() : storeId.split('_').pop()!;
 }
 
-async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = false): Promise<void> {
-  const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
+async function showPreorders(
+  ctx: BotContext,
+  deps: Pick<BotDeps, 'preorders'>,
+  store: Store,
+  page = 0,
+  edit = false,
+): Promise<void> {
+  const { onKaspi, planned } = await deps.preorders.list(store.id);
   const days = (value: number) => (value > 0 ? ctx.t('preorder-days', { days: value }) : '—');
   // One numbering for both lists, a page of PAGE_SIZE lines at a time, every line with its own buttons:
   // «✏️ 3», «🗑 3» / «⏹ 3» act on line 3.
@@ -102,65 +173,6 @@ async function showPreorders(ctx: BotContext, store: Store, page = 0, edit = fal
   else await ctx.reply(lines.join('\n'), options);
 }
 
-preordersFeature.callbackQuery(actionPattern(ACTIONS.preorders), async (ctx) => {
-  const [what, id] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.answerCallbackQuery({ text: ctx.t('no-store'), show_alert: true }));
-  switch (what) {
-    case 'list':
-      await ctx.answerCallbackQuery();
-      return showPreorders(ctx, store);
-    case 'page': {
-      const page = Number(id);
-      if (!Number.isInteger(page) || page < 0 || page > 10_000) return refuse(ctx);
-      await ctx.answerCallbackQuery();
-      return showPreorders(ctx, store, page, true);
-    }
-    case 'add':
-      await ctx.answerCallbackQuery();
-      return ctx.conversation.enter(PREORDER_EDIT, null);
-    case 'edit': {
-      const product = await ownProduct(ctx, idArg(id));
-      if (!product) return refuse(ctx);
-      await ctx.answerCallbackQuery();
-      return ctx.conversation.enter(PREORDER_EDIT, product.id);
-    }
-    case 'off': {
-      const product = await ownProduct(ctx, idArg(id));
-      if (!product) return refuse(ctx);
-      await ctx.deps.preorders.planRemoval(product.store.id, product.id);
-      await ctx.answerCallbackQuery({ text: ctx.t('preorder-removal-planned') });
-      return showPreorders(ctx, product.store);
-    }
-    case 'del': {
-      const owned = await ctx.deps.products.preorderPlanOf(ctx.seller.id, idArg(id));
-      if (!owned) return refuse(ctx);
-      const cancelled = await ctx.deps.preorders.cancelPlan(owned.store.id, owned.id);
-      await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'preorder-plan-cancelled' : 'preorder-plan-busy') });
-      return showPreorders(ctx, owned.store);
-    }
-    case 'upload':
-      await ctx.answerCallbackQuery();
-      return uploadPreorders(ctx, store, 'pricefeed');
-    case 'file':
-      await ctx.answerCallbackQuery();
-      return uploadPreorders(ctx, store, 'file');
-    case 'xlsx': {
-      await ctx.answerCallbackQuery();
-      await ctx.replyWithChatAction('upload_document').catch(() => undefined);
-      const { onKaspi, planned } = await ctx.deps.preorders.list(store.id);
-      const workbook = await buildPreorderWorkbook(ctx.t.bind(ctx), store.points, onKaspi, planned);
-      const date = localDate(ctx.seller.timezone);
-      await ctx.replyWithDocument(new InputFile(workbook, `preorders-${store.merchantUid}-${date}.xlsx`), {
-        caption: ctx.t('preorder-xlsx-caption', { count: onKaspi.length + planned.length }),
-      });
-      return;
-    }
-    default:
-      return refuse(ctx);
-  }
-});
-
 function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
   return outcomes
     .slice(0, 20)
@@ -171,8 +183,12 @@ function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
 }
 
 /** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */
-async function uploadPreorders(ctx: BotContext, store: Store, method: 'pricefeed' | 'file'): Promise<void> {
-  const { deps } = ctx;
+async function uploadPreorders(
+  ctx: BotContext,
+  deps: Pick<BotDeps, 'background' | 'preorders'>,
+  store: Store,
+  method: 'pricefeed' | 'file',
+): Promise<void> {
   const key = preorderUploadKey(store.id);
   if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('preorder-upload-running')));
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));

@@ -5,6 +5,7 @@ import { parseDemperSettings } from '../../demper/settings-input.js';
 import type { Locale } from '../../i18n.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
@@ -15,26 +16,75 @@ import { DEMPER_SETTINGS } from '../../../conversations/names.js';
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
 
+/** A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up. */
+type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
+
 /**
  * A product's demper: `/demper <sku> …` (its settings in one message), «Настроить» (the settings conversation) and
  * the ✅/❌ under a dry-run proposal for its price.
  */
-export const productDemperFeature = new Composer<BotContext>();
+export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('demper', async (ctx, next) => {
+    const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (!sku) return next(); // the store's panel: storeDemperFeature
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    const product = await ownProductBySku(ctx, store, sku);
+    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
+    if (rest.length === 0) return showProductDemper(ctx, product);
+    const parsed = parseDemperSettings(rest.join(' '));
+    if (!parsed.ok)
+      return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
+    const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
+    if (saved) await showProductDemper(ctx, saved.product, saved);
+  });
 
-productDemperFeature.command('demper', async (ctx, next) => {
-  const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
-  if (!sku) return next(); // the store's panel: storeDemperFeature
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  const product = await ownProductBySku(ctx, store, sku);
-  if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-  if (rest.length === 0) return showProductDemper(ctx, product);
-  const parsed = parseDemperSettings(rest.join(' '));
-  if (!parsed.ok)
-    return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
-  const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
-  if (saved) await showProductDemper(ctx, saved.product, saved);
-});
+  feature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
+    const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!product) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(DEMPER_SETTINGS, product.id);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
+    const [id, , issued, cityId] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const product = await ownProduct(ctx, idArg(id));
+    if (!product) return refuse(ctx);
+    const age = (Math.floor(Date.now() / 60_000) % 100_000) - Number(issued);
+    if (!Number.isInteger(Number(issued)) || age < 0 || age > PROPOSAL_TTL_MINUTES) {
+      return void (await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-expired'), show_alert: true }));
+    }
+    await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
+    await dropDecidedButtons(ctx, product.id);
+    try {
+      const outcome = await deps.demper.confirmProposal(product.id, ctx.seller.language as Locale, cityId || undefined);
+      if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
+      if (outcome.status === 'market-moved')
+        return void (await ctx.reply(
+          ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }),
+        ));
+      // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.
+      const sent = ctx.t('demper-proposal-sent', {
+        title: html(product.title),
+        price: formatPrice(outcome.price),
+        reason: html(outcome.reason),
+      });
+      await reportPriceResult(ctx, deps, product, outcome.price, outcome.result, sent);
+    } catch (error) {
+      if (await replyKaspiError(ctx, error, product.store.id)) return;
+      throw error;
+    }
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.proposalNo), async (ctx) => {
+    const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!product) return refuse(ctx);
+    await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-declined') });
+    await dropDecidedButtons(ctx, product.id);
+  });
+  return feature;
+}
 
 async function showProductDemper(
   ctx: BotContext,
@@ -51,54 +101,6 @@ async function showProductDemper(
     .text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
   await ctx.reply(`${reply.text}\n\n${ctx.t('demper-settings-usage')}`, { reply_markup: keyboard });
 }
-
-productDemperFeature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
-  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!product) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.enter(DEMPER_SETTINGS, product.id);
-});
-
-productDemperFeature.callbackQuery(actionPattern(ACTIONS.proposalYes), async (ctx) => {
-  const [id, , issued, cityId] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const product = await ownProduct(ctx, idArg(id));
-  if (!product) return refuse(ctx);
-  const age = (Math.floor(Date.now() / 60_000) % 100_000) - Number(issued);
-  if (!Number.isInteger(Number(issued)) || age < 0 || age > PROPOSAL_TTL_MINUTES) {
-    return void (await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-expired'), show_alert: true }));
-  }
-  await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-checking') });
-  await dropDecidedButtons(ctx, product.id);
-  try {
-    const outcome = await ctx.deps.demper.confirmProposal(
-      product.id,
-      ctx.seller.language as Locale,
-      cityId || undefined,
-    );
-    if (outcome.status === 'not-configured') return void (await ctx.reply(ctx.t('demper-settings-floor-required')));
-    if (outcome.status === 'market-moved')
-      return void (await ctx.reply(
-        ctx.t('demper-proposal-moved', { title: html(product.title), reason: html(outcome.reason) }),
-      ));
-    // The same report as a manual price: a repeat tap hears «уже отправлена», a sent one is read back.
-    const sent = ctx.t('demper-proposal-sent', {
-      title: html(product.title),
-      price: formatPrice(outcome.price),
-      reason: html(outcome.reason),
-    });
-    await reportPriceResult(ctx, product, outcome.price, outcome.result, sent);
-  } catch (error) {
-    if (await replyKaspiError(ctx, error, product.store.id)) return;
-    throw error;
-  }
-});
-
-productDemperFeature.callbackQuery(actionPattern(ACTIONS.proposalNo), async (ctx) => {
-  const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!product) return refuse(ctx);
-  await ctx.answerCallbackQuery({ text: ctx.t('demper-proposal-declined') });
-  await dropDecidedButtons(ctx, product.id);
-});
 
 /** A proposal is decided once: its ✅/❌ leave the digest, the other proposals' buttons stay. */
 async function dropDecidedButtons(ctx: BotContext, productId: number): Promise<void> {

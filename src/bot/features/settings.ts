@@ -2,7 +2,9 @@ import { Menu } from '@grammyjs/menu';
 import { Composer } from 'grammy';
 
 import { NOTIFY_LEVELS, SELLER_LANGUAGES, type SellerSettings } from '../../sellers/seller-service.js';
+import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 
 const LANGUAGE_NAMES: Record<(typeof SELLER_LANGUAGES)[number], string> = {
   ru: 'Русский',
@@ -25,51 +27,54 @@ function quietText(ctx: BotContext): string {
   return from === null || to === null || from === to ? ctx.t('quiet-none') : `${hhmm(from)}–${hhmm(to)}`;
 }
 
+/** The seller's settings are saved through the seller service. */
+type SettingsFeatureDeps = Pick<BotDeps, 'sellers'>;
+
 /** `/settings`: language, notifications and quiet hours, as an `@grammyjs/menu` that redraws itself in the new language. */
-const settingsMenu = new Menu<BotContext>('settings', {
-  onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }),
-});
-
-settingsMenu.dynamic((ctx, range) => {
-  for (const language of SELLER_LANGUAGES) {
-    range.text(`${ctx.seller.language === language ? '✅ ' : ''}${LANGUAGE_NAMES[language]}`, async (menuCtx) => {
-      await saveSeller(menuCtx, { language });
-      // The negotiator reads the update's seller: the rest of this reply is in the new language.
-      menuCtx.seller.language = language;
-      await menuCtx.i18n.renegotiateLocale();
-      await menuCtx.editMessageText(settingsText(menuCtx));
-    });
-  }
-  range.row();
-  for (const level of NOTIFY_LEVELS) {
-    range.text(`${ctx.seller.notifyLevel === level ? '✅ ' : ''}${ctx.t(`notify-${level}`)}`, async (menuCtx) => {
-      await saveSeller(menuCtx, { notifyLevel: level });
-      menuCtx.seller.notifyLevel = level;
-      await menuCtx.editMessageText(settingsText(menuCtx));
-    });
-  }
-  range.row();
-  for (const preset of QUIET_PRESETS) {
-    const chosen = ctx.seller.quietFromMinute === preset.from && ctx.seller.quietToMinute === preset.to;
-    range.text(`${chosen ? '✅ ' : '🌙 '}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
-      await saveSeller(menuCtx, { quietFromMinute: preset.from, quietToMinute: preset.to });
-      menuCtx.seller.quietFromMinute = preset.from;
-      menuCtx.seller.quietToMinute = preset.to;
-      await menuCtx.editMessageText(settingsText(menuCtx));
-    });
-  }
-  range.row();
-  const noQuietHours = ctx.seller.quietFromMinute === null || ctx.seller.quietToMinute === null;
-  range.text(`${noQuietHours ? '✅ ' : ''}${ctx.t('button-quiet-off')}`, async (menuCtx) => {
-    await saveSeller(menuCtx, { quietFromMinute: null, quietToMinute: null });
-    menuCtx.seller.quietFromMinute = null;
-    menuCtx.seller.quietToMinute = null;
-    await menuCtx.editMessageText(settingsText(menuCtx));
+function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
+  const settingsMenu = new Menu<BotContext>('settings', {
+    onMenuOutdated: (ctx) => ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') }),
   });
-});
+  const saveSeller = (ctx: BotContext, changes: SellerSettings) => deps.sellers.saveSettings(ctx.seller.id, changes);
 
-async function saveSeller(ctx: BotContext, changes: SellerSettings): Promise<void> {
-  await ctx.deps.sellers.saveSettings(ctx.seller.id, changes);
+  settingsMenu.dynamic((ctx, range) => {
+    for (const language of SELLER_LANGUAGES) {
+      range.text(`${ctx.seller.language === language ? '✅ ' : ''}${LANGUAGE_NAMES[language]}`, async (menuCtx) => {
+        await saveSeller(menuCtx, { language });
+        // The negotiator reads the update's seller: the rest of this reply is in the new language.
+        menuCtx.seller.language = language;
+        await menuCtx.i18n.renegotiateLocale();
+        await menuCtx.editMessageText(settingsText(menuCtx));
+      });
+    }
+    range.row();
+    for (const level of NOTIFY_LEVELS) {
+      range.text(`${ctx.seller.notifyLevel === level ? '✅ ' : ''}${ctx.t(`notify-${level}`)}`, async (menuCtx) => {
+        await saveSeller(menuCtx, { notifyLevel: level });
+        menuCtx.seller.notifyLevel = level;
+        await menuCtx.editMessageText(settingsText(menuCtx));
+      });
+    }
+    range.row();
+    for (const preset of QUIET_PRESETS) {
+      const chosen = ctx.seller.quietFromMinute === preset.from && ctx.seller.quietToMinute === preset.to;
+      range.text(`${chosen ? '✅ ' : '🌙 '}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
+        await saveSeller(menuCtx, { quietFromMinute: preset.from, quietToMinute: preset.to });
+        menuCtx.seller.quietFromMinute = preset.from;
+        menuCtx.seller.quietToMinute = preset.to;
+        await menuCtx.editMessageText(settingsText(menuCtx));
+      });
+    }
+    range.row();
+    const noQuietHours = ctx.seller.quietFromMinute === null || ctx.seller.quietToMinute === null;
+    range.text(`${noQuietHours ? '✅ ' : ''}${ctx.t('button-quiet-off')}`, async (menuCtx) => {
+      await saveSeller(menuCtx, { quietFromMinute: null, quietToMinute: null });
+      menuCtx.seller.quietFromMinute = null;
+      menuCtx.seller.quietToMinute = null;
+      await menuCtx.editMessageText(settingsText(menuCtx));
+    });
+  });
+  return settingsMenu;
 }
 
 function settingsText(ctx: BotContext): string {
@@ -80,10 +85,20 @@ function settingsText(ctx: BotContext): string {
   });
 }
 
-export async function showSettings(ctx: BotContext): Promise<void> {
-  await ctx.reply(settingsText(ctx), { reply_markup: settingsMenu });
-}
+/**
+ * `/settings` and «⚙️ Настройки» of the main menu. The menu's button is answered here rather than in the welcome
+ * feature: the menu lives in this feature's closure, and this feature runs first.
+ */
+export function createSettingsFeature(deps: SettingsFeatureDeps): Composer<BotContext> {
+  const settingsMenu = settingsMenuOf(deps);
+  const showSettings = (ctx: BotContext) => ctx.reply(settingsText(ctx), { reply_markup: settingsMenu });
+  const feature = new Composer<BotContext>();
+  feature.use(settingsMenu);
 
-export const settingsFeature = new Composer<BotContext>();
-settingsFeature.use(settingsMenu);
-settingsFeature.command('settings', showSettings);
+  feature.command('settings', showSettings);
+  feature.callbackQuery(new RegExp(`^${callbackData(ACTIONS.menu, 'settings')}(?::|$)`), async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showSettings(ctx);
+  });
+  return feature;
+}

@@ -4,6 +4,7 @@ import type { SetPriceResult } from '../../catalog/offer-actions.js';
 import type { Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { onePress } from '../guards/repeated-press.js';
 import { FILTER_OF, FROM_PRODUCT, showStoreDemper, STORE_SWITCHES, tickMinutesOf } from '../replies/demper-store.js';
@@ -11,47 +12,135 @@ import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 
 /**
+ * The store's demper switches and filters, the demper itself (stop, last cycle, rollback), the panel's counts, and
+ * the demper's schedule (when the first check comes).
+ */
+type StoreDemperFeatureDeps = Pick<BotDeps, 'stores' | 'demper' | 'products' | 'history' | 'presses' | 'config'>;
+
+/**
  * The store's demper: `/demper` (the panel of switches, rival filters and the last cycle), its buttons, the panic
  * stop and the rollback of the last cycle.
  */
-export const storeDemperFeature = new Composer<BotContext>();
+export function createStoreDemperFeature(deps: StoreDemperFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('demper', async (ctx, next) => {
+    if (ctx.match.trim()) return next(); // a product's settings: productDemperFeature
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    await showStoreDemper(ctx, deps, store, false);
+  });
 
-storeDemperFeature.command('demper', async (ctx, next) => {
-  if (ctx.match.trim()) return next(); // a product's settings: productDemperFeature
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  await showStoreDemper(ctx, store, false);
-});
+  feature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
+    const [id, switchTo, from] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+    const store = await ownStore(ctx, idArg(id));
+    if (!store || !(STORE_SWITCHES as readonly string[]).includes(switchTo ?? '')) return refuse(ctx);
+    if (switchTo === 'on') return storeSwitchedOn(ctx, deps, store, from === FROM_PRODUCT);
+    const filter = FILTER_OF[switchTo!];
+    if (filter) {
+      const filters = await deps.stores.toggleRivalFilter(ctx.seller.id, store.id, filter);
+      if (!filters) return refuse(ctx);
+      ctx.logger.info({ storeId: store.id, filters }, 'demper rival filters changed');
+      await ctx.answerCallbackQuery({
+        text: ctx.t(filters[filter] ? 'demper-filter-switched-on' : 'demper-filter-switched-off'),
+      });
+    } else {
+      if (switchTo === 'off') await deps.demper.stop(store.id);
+      else await deps.stores.setDemperDryRun(ctx.seller.id, store.id, switchTo === 'dry');
+      await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
+    }
+    await showStoreDemper(ctx, deps, (await ownStore(ctx, store.id))!, true);
+  });
 
-storeDemperFeature.callbackQuery(actionPattern(ACTIONS.demper), async (ctx) => {
-  const [id, switchTo, from] = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-  const store = await ownStore(ctx, idArg(id));
-  if (!store || !(STORE_SWITCHES as readonly string[]).includes(switchTo ?? '')) return refuse(ctx);
-  if (switchTo === 'on') return storeSwitchedOn(ctx, store, from === FROM_PRODUCT);
-  const filter = FILTER_OF[switchTo!];
-  if (filter) {
-    const filters = await ctx.deps.stores.toggleRivalFilter(ctx.seller.id, store.id, filter);
-    if (!filters) return refuse(ctx);
-    ctx.logger.info({ storeId: store.id, filters }, 'demper rival filters changed');
-    await ctx.answerCallbackQuery({
-      text: ctx.t(filters[filter] ? 'demper-filter-switched-on' : 'demper-filter-switched-off'),
+  feature.callbackQuery(actionPattern(ACTIONS.demperStop), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    const { cancelled } = await deps.demper.stop(store.id);
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('demper-stopped', { store: html(store.name), cancelled }));
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    const cycle = await deps.demper.lastCycle(store.id);
+    if (cycle.length === 0) return void (await ctx.reply(ctx.t('demper-rollback-nothing')));
+    const lines = cycle.slice(0, 15).map((change) => {
+      const floor = change.product.minPrice;
+      const refused =
+        floor !== null && floor !== undefined && change.oldPrice < floor
+          ? ` (${ctx.t('demper-rollback-below-floor', { floor: formatPrice(floor) })})`
+          : '';
+      return `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}${refused}`;
     });
-  } else {
-    if (switchTo === 'off') await ctx.deps.demper.stop(store.id);
-    else await ctx.deps.stores.setDemperDryRun(ctx.seller.id, store.id, switchTo === 'dry');
-    await ctx.answerCallbackQuery({ text: ctx.t(`demper-switched-${switchTo}`) });
-  }
-  await showStoreDemper(ctx, (await ownStore(ctx, store.id))!, true);
-});
+    // «Да» carries the previewed cycle: it undoes exactly what this message lists, or nothing.
+    await ctx.reply(
+      [ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'),
+      {
+        reply_markup: new InlineKeyboard()
+          .text(
+            ctx.t('button-demper-rollback-yes'),
+            callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id),
+          )
+          .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
+      },
+    );
+  });
+
+  feature.callbackQuery(
+    actionPattern(ACTIONS.demperRollbackYes),
+    onePress(deps.presses, async (ctx) => {
+      const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
+      const store = await ownStore(ctx, idArg(args[0]));
+      if (!store) return refuse(ctx);
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      try {
+        // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
+        const previewed = idArg(args[1]);
+        const results =
+          previewed === undefined
+            ? 'moved-on'
+            : await deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
+        if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
+        const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
+        const sent = results.filter((entry) => done(entry.result.status)).length;
+        const failed = results
+          .filter((entry) => !done(entry.result.status))
+          .slice(0, 15)
+          .map((entry) =>
+            ctx.t('demper-rollback-failed-line', {
+              title: html(entry.product),
+              why: rollbackFailure(ctx, entry.result),
+            }),
+          );
+        await ctx.reply(
+          [ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join(
+            '\n',
+          ),
+        );
+      } catch (error) {
+        if (await replyKaspiError(ctx, error, store.id)) return;
+        throw error;
+      }
+    }),
+  );
+  return feature;
+}
 
 /**
  * The store's switch on, from the `/demper` panel or from «▶️ Включить демпер магазина» under a product's reply:
  * its products on are looked at within one tick, and the answer says when. Under a product's reply the reply
  * stays (only the button leaves it) and the result is a message of its own.
  */
-async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boolean): Promise<void> {
-  const minutes = tickMinutesOf(ctx);
-  const switched = await ctx.deps.stores.switchDemperOn(ctx.seller.id, store.id, new Date(), minutes);
+async function storeSwitchedOn(
+  ctx: BotContext,
+  deps: StoreDemperFeatureDeps,
+  store: Store,
+  fromProduct: boolean,
+): Promise<void> {
+  const minutes = tickMinutesOf(deps.config);
+  const switched = await deps.stores.switchDemperOn(ctx.seller.id, store.id, new Date(), minutes);
   if (!switched.owned) return refuse(ctx);
   ctx.logger.info({ storeId: store.id, products: switched.products, fromProduct }, 'store demper switched on');
   await ctx.answerCallbackQuery({ text: ctx.t('demper-switched-on') });
@@ -59,6 +148,7 @@ async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boole
   if (!fromProduct)
     return showStoreDemper(
       ctx,
+      deps,
       (await ownStore(ctx, store.id))!,
       true,
       switched.products > 0 ? [ctx.t('demper-first-check', { minutes })] : [],
@@ -79,75 +169,6 @@ async function storeSwitchedOn(ctx: BotContext, store: Store, fromProduct: boole
     [ctx.t('demper-store-switched-on', { store: html(store.name) }), ...firstCheck, ...dryRun].join('\n'),
   );
 }
-
-storeDemperFeature.callbackQuery(actionPattern(ACTIONS.demperStop), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  const { cancelled } = await ctx.deps.demper.stop(store.id);
-  await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t('demper-stopped', { store: html(store.name), cancelled }));
-});
-
-storeDemperFeature.callbackQuery(actionPattern(ACTIONS.demperRollback), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  const cycle = await ctx.deps.demper.lastCycle(store.id);
-  if (cycle.length === 0) return void (await ctx.reply(ctx.t('demper-rollback-nothing')));
-  const lines = cycle.slice(0, 15).map((change) => {
-    const floor = change.product.minPrice;
-    const refused =
-      floor !== null && floor !== undefined && change.oldPrice < floor
-        ? ` (${ctx.t('demper-rollback-below-floor', { floor: formatPrice(floor) })})`
-        : '';
-    return `• ${html(change.product.title)}: ${formatPrice(change.newPrice)} → ${formatPrice(change.oldPrice)}${refused}`;
-  });
-  // «Да» carries the previewed cycle: it undoes exactly what this message lists, or nothing.
-  await ctx.reply(
-    [ctx.t('demper-rollback-ask', { store: html(store.name), count: cycle.length }), ...lines].join('\n'),
-    {
-      reply_markup: new InlineKeyboard()
-        .text(ctx.t('button-demper-rollback-yes'), callbackData(ACTIONS.demperRollbackYes, store.id, cycle.at(-1)!.id))
-        .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
-    },
-  );
-});
-
-storeDemperFeature.callbackQuery(
-  actionPattern(ACTIONS.demperRollbackYes),
-  onePress(async (ctx) => {
-    const args = parseCallback(ctx.callbackQuery.data)?.args ?? [];
-    const store = await ownStore(ctx, idArg(args[0]));
-    if (!store) return refuse(ctx);
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => undefined);
-    try {
-      // No previewed cycle on the button (garbage, or a button from before cycles were named): nothing is undone.
-      const previewed = idArg(args[1]);
-      const results =
-        previewed === undefined
-          ? 'moved-on'
-          : await ctx.deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
-      if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
-      const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
-      const sent = results.filter((entry) => done(entry.result.status)).length;
-      const failed = results
-        .filter((entry) => !done(entry.result.status))
-        .slice(0, 15)
-        .map((entry) =>
-          ctx.t('demper-rollback-failed-line', { title: html(entry.product), why: rollbackFailure(ctx, entry.result) }),
-        );
-      await ctx.reply(
-        [ctx.t('demper-rolled-back', { store: html(store.name), sent, left: results.length - sent }), ...failed].join(
-          '\n',
-        ),
-      );
-    } catch (error) {
-      if (await replyKaspiError(ctx, error, store.id)) return;
-      throw error;
-    }
-  }),
-);
 
 /** Why one product's price was not put back, in the seller's words. */
 function rollbackFailure(ctx: BotContext, result: SetPriceResult): string {

@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Store } from '../../db/entities/index.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { html, localTimeOrDate } from '../replies/format.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { onePress } from '../guards/repeated-press.js';
@@ -10,8 +11,71 @@ import { EMAIL_LOGIN } from '../../../conversations/names.js';
 import { SMS_LOGIN } from '../../../conversations/names.js';
 import { renewsByItself } from '../../kaspi/session-keeper.js';
 
+/** Logging in (its rate limit, the expiry notice it clears), the stores list, choosing and removing a store. */
+type StoresFeatureDeps = Pick<BotDeps, 'limiter' | 'expiryNotices' | 'stores' | 'sellers' | 'sessions' | 'presses'>;
+
 /** `/login`, `/stores`, `/logout`: connecting Kaspi stores, choosing the active one, logging in again, removing. */
-export const storesFeature = new Composer<BotContext>();
+export function createStoresFeature(deps: StoresFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('login', askLoginMethod);
+
+  feature.callbackQuery(actionPattern(ACTIONS.loginMethod), async (ctx) => {
+    const method = parseCallback(ctx.callbackQuery.data)?.args[0];
+    await ctx.answerCallbackQuery();
+    const wait = await deps.limiter.take(ctx.seller.id, 'login');
+    if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
+    if (method === 'sms') await ctx.conversation.enter(SMS_LOGIN);
+    else if (method === 'email') await ctx.conversation.enter(EMAIL_LOGIN);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.storeRelogin), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await deps.expiryNotices.forget(store.id);
+    await ctx.conversation.enter(store.loginMethod === 'email' ? EMAIL_LOGIN : SMS_LOGIN);
+  });
+
+  feature.command('stores', (ctx) => showStores(ctx, deps));
+
+  feature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    await deps.sellers.setActiveStore(ctx.seller.id, store.id);
+    ctx.seller.activeStoreId = store.id;
+    ctx.session.search = undefined;
+    await ctx.answerCallbackQuery({ text: ctx.t('store-activated', { name: store.name }) });
+    await showStores(ctx, deps, true);
+  });
+
+  feature.command('logout', async (ctx) => {
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('stores-none')));
+    await askRemove(ctx, store);
+  });
+
+  feature.callbackQuery(actionPattern(ACTIONS.storeRemove), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await askRemove(ctx, store);
+  });
+
+  // The press is claimed before the ownership check: a second tap would find the store gone and read as «not yours».
+  feature.callbackQuery(
+    actionPattern(ACTIONS.storeRemoveYes),
+    onePress(deps.presses, async (ctx) => {
+      const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+      if (!store) return refuse(ctx);
+      // Deletes the store with its sealed cookies, identity and password; products and history go with it.
+      await deps.sessions.forgetStore(store.id);
+      if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }));
+    }),
+  );
+  return feature;
+}
 
 export async function askLoginMethod(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t('login-choose-method'), {
@@ -22,27 +86,11 @@ export async function askLoginMethod(ctx: BotContext): Promise<void> {
   });
 }
 
-storesFeature.command('login', askLoginMethod);
-
-storesFeature.callbackQuery(actionPattern(ACTIONS.loginMethod), async (ctx) => {
-  const method = parseCallback(ctx.callbackQuery.data)?.args[0];
-  await ctx.answerCallbackQuery();
-  const wait = await ctx.deps.limiter.take(ctx.seller.id, 'login');
-  if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
-  if (method === 'sms') await ctx.conversation.enter(SMS_LOGIN);
-  else if (method === 'email') await ctx.conversation.enter(EMAIL_LOGIN);
-});
-
-storesFeature.callbackQuery(actionPattern(ACTIONS.storeRelogin), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  await ctx.deps.expiryNotices.forget(store.id);
-  await ctx.conversation.enter(store.loginMethod === 'email' ? EMAIL_LOGIN : SMS_LOGIN);
-});
-
-async function storesText(ctx: BotContext): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  const stores = await ctx.deps.stores.storesOf(ctx.seller.id);
+async function storesText(
+  ctx: BotContext,
+  deps: Pick<BotDeps, 'stores'>,
+): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  const stores = await deps.stores.storesOf(ctx.seller.id);
   const active = await activeStore(ctx);
   const keyboard = new InlineKeyboard();
   if (stores.length === 0) {
@@ -81,24 +129,12 @@ function sessionNote(ctx: BotContext, store: Store): string | undefined {
   return undefined;
 }
 
-export async function showStores(ctx: BotContext, edit = false): Promise<void> {
-  const { text, keyboard } = await storesText(ctx);
+export async function showStores(ctx: BotContext, deps: Pick<BotDeps, 'stores'>, edit = false): Promise<void> {
+  const { text, keyboard } = await storesText(ctx, deps);
   if (edit && ctx.callbackQuery?.message)
     await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => undefined);
   else await ctx.reply(text, { reply_markup: keyboard });
 }
-
-storesFeature.command('stores', (ctx) => showStores(ctx));
-
-storesFeature.callbackQuery(actionPattern(ACTIONS.store), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  await ctx.deps.sellers.setActiveStore(ctx.seller.id, store.id);
-  ctx.seller.activeStoreId = store.id;
-  ctx.session.search = undefined;
-  await ctx.answerCallbackQuery({ text: ctx.t('store-activated', { name: store.name }) });
-  await showStores(ctx, true);
-});
 
 async function askRemove(ctx: BotContext, store: Store): Promise<void> {
   await ctx.reply(ctx.t('store-remove-ask', { name: html(store.name) }), {
@@ -107,30 +143,3 @@ async function askRemove(ctx: BotContext, store: Store): Promise<void> {
       .text(ctx.t('button-cancel'), callbackData(ACTIONS.cancel)),
   });
 }
-
-storesFeature.command('logout', async (ctx) => {
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('stores-none')));
-  await askRemove(ctx, store);
-});
-
-storesFeature.callbackQuery(actionPattern(ACTIONS.storeRemove), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  await askRemove(ctx, store);
-});
-
-// The press is claimed before the ownership check: a second tap would find the store gone and read as «not yours».
-storesFeature.callbackQuery(
-  actionPattern(ACTIONS.storeRemoveYes),
-  onePress(async (ctx) => {
-    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-    if (!store) return refuse(ctx);
-    // Deletes the store with its sealed cookies, identity and password; products and history go with it.
-    await ctx.deps.sessions.forgetStore(store.id);
-    if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }));
-  }),
-);

@@ -5,6 +5,7 @@ import type { Store } from '../../db/entities/index.js';
 import { isKaspiError, KaspiSessionExpiredError, sellerMessageOf } from '../../kaspi/errors.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { html } from '../replies/format.js';
 import { reloginKeyboard } from '../replies/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
@@ -12,24 +13,28 @@ import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 /** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
 const PROGRESS_EVERY_MS = 1_500;
 
+/** The sync runs in the background within the store's Kaspi budget, and re-arms the «session expired» notice. */
+type SyncFeatureDeps = Pick<BotDeps, 'background' | 'limiter' | 'catalog' | 'expiryNotices'>;
+
 /** `/sync`: one message, edited with live progress, ending with what changed. Runs in the background. */
-export const syncFeature = new Composer<BotContext>();
+export function createSyncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('sync', async (ctx) => {
+    const store = await activeStore(ctx);
+    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    await startSync(ctx, deps, store);
+  });
 
-syncFeature.command('sync', async (ctx) => {
-  const store = await activeStore(ctx);
-  if (!store) return void (await ctx.reply(ctx.t('no-store')));
-  await startSync(ctx, store);
-});
+  feature.callbackQuery(actionPattern(ACTIONS.sync), async (ctx) => {
+    const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
+    if (!store) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    await startSync(ctx, deps, store);
+  });
+  return feature;
+}
 
-syncFeature.callbackQuery(actionPattern(ACTIONS.sync), async (ctx) => {
-  const store = await ownStore(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
-  if (!store) return refuse(ctx);
-  await ctx.answerCallbackQuery();
-  await startSync(ctx, store);
-});
-
-async function startSync(ctx: BotContext, store: Store): Promise<void> {
-  const { deps } = ctx;
+async function startSync(ctx: BotContext, deps: SyncFeatureDeps, store: Store): Promise<void> {
   const key = `sync:${store.id}`;
   if (deps.background.isRunning(key)) return void (await ctx.reply(ctx.t('sync-already-running')));
   const wait = await deps.limiter.take(ctx.seller.id, 'sync', store.id); // each store has its own Kaspi budget

@@ -6,6 +6,7 @@ import type { Product } from '../../db/entities/index.js';
 import { KASPI_MIN_PRICE } from '../../kaspi/offer-writes.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { ownProduct, refuse } from '../guards/ownership.js';
 import { titleInCity } from '../replies/city-price-label.js';
 import { formatPrice, html } from '../replies/format.js';
@@ -90,7 +91,7 @@ export async function sendManualPrice(
     if (await replyKaspiError(ctx, error, product.store.id)) return;
     throw error;
   }
-  await reportPriceResult(ctx, product, price, result, undefined, cityId);
+  await reportPriceResult(ctx, ctx.deps, product, price, result, undefined, cityId);
 }
 
 /** «Во всех городах или только в …?»: one button for every city, one for each city alone. */
@@ -119,17 +120,17 @@ async function askCityScope(ctx: BotContext, product: Product, price: number): P
 /**
  * Tells the seller what became of a price they asked for (by hand or by confirming a demper proposal); a sent
  * one is read back by a follow-up and its message edited to what Kaspi shows. `sentText` replaces the
- * manual «Отправлено в Kaspi» line.
+ * manual «Отправлено в Kaspi» line. `deps.followUps` schedules the read-back.
  */
 export async function reportPriceResult(
   ctx: BotContext,
+  deps: Pick<BotDeps, 'followUps'>,
   product: Product,
   price: number,
   result: SetPriceResult,
   sentText?: string,
   cityId?: string,
 ): Promise<void> {
-  const { deps } = ctx;
   const points = product.store.points;
   const title = titleInCity(product.title, points, cityId);
   switch (result.status) {

@@ -5,7 +5,9 @@ import type { DemperSettingsChange } from '../../demper/settings-input.js';
 import { rivalFiltersOf } from '../../demper/settings.js';
 import { demperTickMinutes } from '../../demper/store-switch.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
+import type { Config } from '../../config.js';
 import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
 import { formatPrice, html, zonedFormat } from './format.js';
 
 /**
@@ -21,8 +23,8 @@ export const FILTER_OF: Record<string, keyof DemperFilters> = { fi: 'ignoreInter
 export const FROM_PRODUCT = 'p';
 
 /** How soon a due product is looked at: the longest gap between the demper's ticks, in minutes. */
-export function tickMinutesOf(ctx: BotContext): number {
-  return demperTickMinutes(ctx.deps.config.demperCron);
+export function tickMinutesOf(config: Pick<Config, 'demperCron'>): number {
+  return demperTickMinutes(config.demperCron);
 }
 
 /** «▶️ Включить демпер магазина» under a product's reply. */
@@ -50,7 +52,8 @@ export function productNotes(
   }
   const storeButton = product.demperEnabled && !store.demperEnabled;
   if (storeButton) lines.push(ctx.t('demper-store-switch-off', { store: html(store.name) }));
-  else if (enabledNow && store.demperEnabled) lines.push(ctx.t('demper-first-check', { minutes: tickMinutesOf(ctx) }));
+  else if (enabledNow && store.demperEnabled)
+    lines.push(ctx.t('demper-first-check', { minutes: tickMinutesOf(ctx.deps.config) }));
   return { lines, storeButton };
 }
 
@@ -68,12 +71,13 @@ const mark = (on: boolean) => (on ? '✅' : '❌');
 /** `/demper`: the store's switches and filters, and its last cycle; `extra` lines follow the state (what just changed). */
 export async function showStoreDemper(
   ctx: BotContext,
+  deps: Pick<BotDeps, 'products' | 'history'>,
   store: Store,
   edit: boolean,
   extra: string[] = [],
 ): Promise<void> {
-  const { enabled, total } = await ctx.deps.products.demperCounts(store.id);
-  const latest = await ctx.deps.history.lastDemperCycle(store.id);
+  const { enabled, total } = await deps.products.demperCounts(store.id);
+  const latest = await deps.history.lastDemperCycle(store.id);
   const lines = [
     ctx.t(store.demperEnabled ? 'demper-store-on' : 'demper-store-off', { store: html(store.name), enabled, total }),
     ...extra,
@@ -145,6 +149,6 @@ export function importDemperNote(
       keyboard: new InlineKeyboard().text(button.text, button.data),
     };
   }
-  const minutes = Math.ceil(spreadSeconds / 60) + tickMinutesOf(ctx);
+  const minutes = Math.ceil(spreadSeconds / 60) + tickMinutesOf(ctx.deps.config);
   return { text: ctx.t('demper-store-first-check', { count: switchedOn, minutes }) };
 }

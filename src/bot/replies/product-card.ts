@@ -36,8 +36,8 @@ export interface CardView {
   history: Pick<ProductHistory, 'latestSnapshot'>;
 }
 
-export function cardViewOf(ctx: BotContext): CardView {
-  return { t: ctx.t.bind(ctx), timezone: ctx.seller.timezone, products: ctx.deps.products, history: ctx.deps.history };
+export function cardViewOf(ctx: BotContext, deps: Pick<CardView, 'products' | 'history'>): CardView {
+  return { t: ctx.t.bind(ctx), timezone: ctx.seller.timezone, products: deps.products, history: deps.history };
 }
 
 /**
