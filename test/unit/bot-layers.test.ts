@@ -73,6 +73,26 @@ describe('bot features and conversations sit on domain services, not on the ORM'
     ).toEqual([]);
   });
 
+  it('refuses a feature reaching for the whole deps bag, and a repeated HTML parse mode anywhere but the API stack', async () => {
+    const feature = 'src/bot/features/example.ts';
+    expect(await broken(feature, 'export const f = (ctx: { deps: unknown }) => ctx.deps;\n')).toEqual([
+      'no-restricted-syntax',
+    ]);
+    expect(await broken(feature, 'export const f = ({ deps }: { deps: unknown }) => deps;\n')).toEqual([
+      'no-restricted-syntax',
+    ]);
+    // Outside the features (a flow shared with conversations) the bag is still allowed.
+    expect(
+      await broken('src/bot/flows/example.ts', 'export const f = (ctx: { deps: unknown }) => ctx.deps;\n'),
+    ).toEqual([]);
+    expect(await broken('src/bot/flows/example.ts', "export const options = { parse_mode: 'HTML' };\n")).toEqual([
+      'no-restricted-syntax',
+    ]);
+    expect(
+      await broken('src/follow-ups/example.ts', "export const options = { parse_mode: 'HTML' as const };\n"),
+    ).toEqual(['no-restricted-syntax']);
+  });
+
   it('holds for the bot and the conversations as they are', async () => {
     const results = await eslint.lintFiles(['src/bot', 'conversations']);
     const offending = results.flatMap((result) =>
