@@ -1,7 +1,7 @@
 import type { FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 
 import { PreorderSchema, ProductSchema, type Preorder, type Product } from '../db/entities/index.js';
-import { entityManagerFor } from '../sellers/entity-manager.js';
+import { entityManagerFor } from '../db/unit-of-work.js';
 
 /** What a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate. */
 const LIST_FIELDS = ['id', 'title', 'onSale', 'price', 'cityPrices', 'availabilities'] as const;

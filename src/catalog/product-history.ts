@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { CompetitorSnapshotSchema, PriceChangeSchema, type PriceChange } from '../db/entities/index.js';
-import { entityManagerFor } from '../sellers/entity-manager.js';
+import { entityManagerFor } from '../db/unit-of-work.js';
 import { pricesBeforeChangesSince } from './price-history.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { I18n } from '@grammyjs/i18n';
+import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { cityLabel } from '../catalog/city-prices.js';
@@ -76,7 +77,12 @@ export class DemperEngine {
     });
   }
 
-  async runOnce(run: RunOptions = {}): Promise<RunSummary> {
+  /** One run is one unit of work (`inUnitOfWork`): the notifier's reads within it share one identity map. */
+  runOnce(run: RunOptions = {}): Promise<RunSummary> {
+    return inUnitOfWork(this.options.orm, () => this.run(run));
+  }
+
+  private async run(run: RunOptions): Promise<RunSummary> {
     const summary = emptySummary();
     await this.readBack.recoverInterrupted(run.storeId);
     await this.readBack.verifyPending(summary, run.storeId);

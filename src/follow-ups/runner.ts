@@ -11,6 +11,8 @@ const MAX_WAIT_MS = 60_000;
 export interface RunnerOptions {
   /** How long a claim lasts without renewal; a process that dies holding one frees it after this. */
   leaseMs: number;
+  /** Runs one step of a follow-up as one unit of work (the services' reads share one identity map). */
+  unitOfWork?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** The wait before read-back number `attempts + 1`: the first wait, doubled each time, at most a minute. */
@@ -71,7 +73,8 @@ export class FollowUpRunner {
     );
     renewal.unref();
     try {
-      await this.step(claim, logger);
+      const step = () => this.step(claim, logger);
+      await (this.options.unitOfWork ? this.options.unitOfWork(step) : step());
     } catch (error) {
       logger.error({ err: error }, 'follow-up failed; it is read back again later');
       await this.retryLater(claim, error, logger).catch((failure: unknown) =>

@@ -1,4 +1,5 @@
 import type { Container } from '../app/container.js';
+import { inUnitOfWork } from '../db/unit-of-work.js';
 import { OfferActions } from '../catalog/offer-actions.js';
 import { PreorderService } from '../preorders/service.js';
 import { BullmqScheduler } from './bullmq.js';
@@ -49,7 +50,7 @@ export function createFollowUps(container: Container, options: FollowUpOptions =
     services,
     telegram,
     logger,
-    { leaseMs: options.leaseMs ?? 120_000 },
+    { leaseMs: options.leaseMs ?? 120_000, unitOfWork: (work) => inUnitOfWork(database.orm, work) },
     // A run lets go of a row only after this function returned: `scheduling` exists by then.
     (wake) => scheduling.wake(wake),
   );

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { NOTIFY_LEVELS, SELLER_LANGUAGES, SellerSchema, type Seller } from '../db/entities/index.js';
 import type { Locale } from '../i18n.js';
-import { entityManagerFor } from './entity-manager.js';
+import { entityManagerFor } from '../db/unit-of-work.js';
 
 export { NOTIFY_LEVELS, SELLER_LANGUAGES };
 

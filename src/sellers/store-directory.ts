@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 
 import { StoreSchema, type DemperFilters, type Seller, type Store } from '../db/entities/index.js';
 import { switchStoreDemperOn, toggleStoreFilter } from '../demper/store-switch.js';
-import { entityManagerFor } from './entity-manager.js';
+import { entityManagerFor } from '../db/unit-of-work.js';
 
 /**
  * A seller's Kaspi stores: which are theirs, which one their commands act on, and the store's demper switches.
