@@ -8,6 +8,7 @@ import { Migration20261207000100 } from './Migration20261207000100.js';
 import { Migration20261208120000 } from './Migration20261208120000.js';
 import { Migration20261209000100 } from './Migration20261209000100.js';
 import { Migration20261210000100 } from './Migration20261210000100.js';
+import { Migration20261211000100 } from './Migration20261211000100.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208120000', class: Migration20261208120000 },
   { name: 'Migration20261209000100', class: Migration20261209000100 },
   { name: 'Migration20261210000100', class: Migration20261210000100 },
+  { name: 'Migration20261211000100', class: Migration20261211000100 },
 ];

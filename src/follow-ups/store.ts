@@ -31,7 +31,8 @@ interface ClaimedRow {
   kind: FollowUpKind;
   payload: unknown;
   attempts: number;
-  deadline: Date;
+  /** A raw query's timestamptz: a string or a Date, as the driver's type parser hands it over. */
+  deadline: Date | string;
   first_wait_ms: number;
   timeout_ms: number;
   generation: number;
@@ -53,7 +54,7 @@ function claimed(row: ClaimedRow): ClaimedFollowUp {
     kind: row.kind,
     payload: row.payload,
     attempts: row.attempts,
-    deadline: row.deadline,
+    deadline: new Date(row.deadline),
     firstWaitMs: row.first_wait_ms,
     timeoutMs: row.timeout_ms,
     generation: row.generation,

@@ -6,7 +6,7 @@ import type { OfferActions } from '../catalog/offer-actions.js';
 import type { FollowUpKind, OutboxMessage } from '../db/entities/index.js';
 import type { Locale } from '../i18n.js';
 import type { Logger } from '../logger.js';
-import type { PreorderService } from '../preorders/service.js';
+import type { PreorderService, UploadOutcome } from '../preorders/service.js';
 
 /** A manual price sent to Kaspi: its «отправлено» report is edited to «применил» / «не применил». */
 export interface PricePayload {
@@ -44,10 +44,27 @@ export interface PreordersPayload {
   locale: Locale;
 }
 
+/**
+ * A price-list file of preorders Kaspi took: its status is read until Kaspi has processed it, its plans are
+ * moved on, the seller hears the upload's outcome, and a processed file's plans are read back (`preorders`).
+ */
+export interface PreorderFilePayload {
+  storeId: number;
+  /** Kaspi's id of the uploaded file (the plans in it carry it as `kaspiFileId`). */
+  fileId: string;
+  chatId: number;
+  locale: Locale;
+  /** The upload's status message, edited to the outcome; without one the outcome is a new message. */
+  statusMessageId?: number;
+  /** The plans the upload left out of the file (not found, not fit for a file): told with the file's outcome. */
+  notInFile?: UploadOutcome[];
+}
+
 export interface FollowUpPayloads {
   price: PricePayload;
   availability: AvailabilityPayload;
   preorders: PreordersPayload;
+  'preorder-file': PreorderFilePayload;
 }
 
 /** What bot features see: a read-back is recorded, never run in the update's process memory. */
@@ -91,7 +108,9 @@ export interface FollowUpServices {
   products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi'>;
   history: Pick<ProductHistory, 'latestSnapshot'>;
   offers: Pick<OfferActions, 'verifyPriceChange' | 'verifyAvailability'>;
-  preorders: Pick<PreorderService, 'verify'>;
+  preorders: Pick<PreorderService, 'verify' | 'settleFile'>;
+  /** A follow-up that leads to another (a processed file to its plans' read-back) records it here. */
+  followUps: Pick<FollowUpScheduler, 'schedule'>;
   i18n: I18n;
   logger: Logger;
 }

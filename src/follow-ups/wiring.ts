@@ -39,6 +39,8 @@ export function createFollowUps(container: Container, options: FollowUpOptions =
     history: options.services?.history ?? new ProductHistory(database.orm),
     offers: options.services?.offers ?? new OfferActions(database.orm, sessions, kaspi.cabinet, logger),
     preorders: options.services?.preorders ?? new PreorderService(database.orm, sessions, kaspi.cabinet, logger),
+    // Called only by a running follow-up, after this function returned: `followUps` exists by then.
+    followUps: { schedule: (kind, payload) => followUps.schedule(kind, payload) },
     i18n,
     logger,
   };
@@ -63,11 +65,12 @@ export function createFollowUps(container: Container, options: FollowUpOptions =
         earlyMs: 1_000,
       })
     : new PollingScheduler(store, runner, logger, { pollMs: options.pollMs ?? 2_000, concurrency });
-  return new FollowUpService(
+  const followUps = new FollowUpService(
     store,
     runner,
     scheduling,
     { firstWaitMs: options.firstWaitMs ?? 10_000, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
     logger,
   );
+  return followUps;
 }

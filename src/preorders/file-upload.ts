@@ -10,9 +10,6 @@ import {
   type UploadOutcome,
 } from './records.js';
 
-/** How long a price-list file may take at Kaspi before the seller is told it did not go through. */
-const FILE_TIMEOUT_MS = 10 * 60_000;
-
 /**
  * The cabinet's price-list file (`SKU | model | brand | price | PP1..PP5 | preorder`): one `preorder` value
  * per row, so only plans with the same days at every planned point go this way; the rest are returned for
@@ -21,6 +18,7 @@ const FILE_TIMEOUT_MS = 10 * 60_000;
 export async function uploadViaFile(
   context: PreorderContext,
   storeId: number,
+  onUploaded: (fileId: string, notInFile: UploadOutcome[]) => Promise<void>,
   onStatus?: (status: string) => void,
 ): Promise<{ fileId: string | null; outcomes: UploadOutcome[]; status: string }> {
   const em = context.orm.em.fork();
@@ -80,19 +78,10 @@ export async function uploadViaFile(
     }
     for (const row of rows) Object.assign(row.preorder, { kaspiFileId: fileId, uploadMethod: 'file' });
     await em.flush();
-    const status = await waitForFile(context, jar, merchantUid, fileId, onStatus);
-    for (const row of rows) {
-      if (status === 'FLUSHED') row.preorder.status = 'uploaded';
-      else markFailed(row.preorder, `${PREORDER_FAILURE.fileRefused} ${status}`);
-      outcomes.push({
-        preorderId: row.preorder.id,
-        productId: row.preorder.product.id,
-        title: row.preorder.product.title,
-        result: status === 'FLUSHED' ? 'sent' : 'refused',
-        why: status,
-      });
-    }
-    return { fileId, status };
+    // Kaspi's processing takes minutes: it is followed by a durable follow-up (`settleFile`), not in memory, so
+    // a process that dies now still moves the plans on and tells the seller.
+    await onUploaded(fileId, [...outcomes]);
+    return { fileId, status: 'UPLOADED' };
   });
   await em.flush();
   return { ...result, outcomes };
@@ -121,25 +110,4 @@ async function uploadFile(
     await new Promise((resolve) => setTimeout(resolve, pollMs * (attempt + 1)));
   }
   return undefined;
-}
-
-/** Follows the file's status at Kaspi until it is processed, refused, or FILE_TIMEOUT_MS has passed. */
-async function waitForFile(
-  context: PreorderContext,
-  jar: CookieJar,
-  merchantUid: string,
-  fileId: string,
-  onStatus?: (status: string) => void,
-): Promise<string> {
-  const pollMs = context.filePollMs ?? 5_000;
-  const deadline = Date.now() + FILE_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    const { status } = await context.cabinet.priceListStatus(jar, merchantUid, fileId);
-    if (status !== last) onStatus?.(status);
-    last = status;
-    if (status === 'FLUSHED' || status === 'ERROR' || status === 'FAILED') return status;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-  return 'TIMEOUT';
 }

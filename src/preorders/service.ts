@@ -4,6 +4,7 @@ import type { Preorder, PreorderPoint } from '../db/entities/index.js';
 import type { KaspiCabinetClient } from '../kaspi/cabinet-client.js';
 import type { KaspiSessionManager } from '../kaspi/session-manager.js';
 import type { Logger } from '../logger.js';
+import { settleFile, type FileSettlement } from './file-settle.js';
 import { uploadViaFile } from './file-upload.js';
 import { cancelPlan, listPreorders, plan, planRemoval, type PlanResult, type PreorderOnKaspi } from './planning.js';
 import { uploadViaPricefeed } from './pricefeed-upload.js';
@@ -11,7 +12,7 @@ import { verifyPreorders } from './read-back.js';
 import type { PreorderContext, PreorderWithProduct, UploadOutcome } from './records.js';
 
 export { PREORDER_FAILURE, preorderFailureOf } from './failures.js';
-export type { PlanResult, PreorderOnKaspi, UploadOutcome };
+export type { FileSettlement, PlanResult, PreorderOnKaspi, UploadOutcome };
 
 /**
  * Preorders of a store. On Kaspi a preorder is a number of days (0–30) per pickup point — never a flag, never
@@ -59,12 +60,25 @@ export class PreorderService {
     return uploadViaPricefeed(this.context, storeId, preorderIds);
   }
 
-  /** The cabinet's price-list file, for plans with the same days at every planned point. */
+  /**
+   * The cabinet's price-list file, for plans with the same days at every planned point. Returns once Kaspi took
+   * the file (status `UPLOADED`, its plans `uploading`); `onUploaded` records what follows its processing
+   * (`settleFile`) before that.
+   */
   uploadViaFile(
     storeId: number,
+    onUploaded: (fileId: string, notInFile: UploadOutcome[]) => Promise<void>,
     onStatus?: (status: string) => void,
   ): Promise<{ fileId: string | null; outcomes: UploadOutcome[]; status: string }> {
-    return uploadViaFile(this.context, storeId, onStatus);
+    return uploadViaFile(this.context, storeId, onUploaded, onStatus);
+  }
+
+  /**
+   * Kaspi's status of an uploaded price-list file; once final (or given up on: `TIMEOUT`) the file's plans move
+   * from `uploading` to `uploaded` or failed, and what that did is returned.
+   */
+  settleFile(storeId: number, fileId: string, giveUp = false): Promise<FileSettlement> {
+    return settleFile(this.context, storeId, fileId, giveUp);
   }
 
   /** Reads uploaded preorders back: confirmed when Kaspi shows the days at every planned point. */

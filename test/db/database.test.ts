@@ -91,6 +91,7 @@ describe.each(targets)('database on $name', (target) => {
       'Migration20261208120000',
       'Migration20261209000100',
       'Migration20261210000100',
+      'Migration20261211000100',
     ]);
     expect(await migrate(database)).toEqual([]);
 

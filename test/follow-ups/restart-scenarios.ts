@@ -212,5 +212,66 @@ export function restartScenarios(backend: 'database' | 'bullmq'): void {
       expect(messagesLike(/Kaspi показывает предзаказ/)).toHaveLength(1);
       expect(await em().findOneOrFail(PreorderSchema, { product: target.id })).toMatchObject({ status: 'confirmed' });
     });
+
+    it('preorder file: killed while Kaspi processes the file, the next process settles it and tells it once', async () => {
+      const { telegram } = harness;
+      // A file carries one price for every city: a product priced alike everywhere.
+      const target = (await productsOf(harness, seller.id)).find(
+        (product) =>
+          product.availabilities.length === 2 &&
+          product.availabilities.every((point) => !point.preOrder) &&
+          new Set(product.cityPrices.map((entry) => entry.price)).size <= 1,
+      )!;
+      const planned = await harness.deps.preorders.plan(
+        target.store.id,
+        target.id,
+        target.availabilities.map((point) => ({ storeId: point.storeId, days: 4 })),
+      );
+      expect(planned.ok).toBe(true);
+      const shownBefore = messagesLike(/Kaspi показывает предзаказ/).length;
+      const list = await say(telegram, seller, '/preorders', /Запланировано \(ещё не в Kaspi\): 1/);
+      const since = telegram.calls.length;
+      const status = await writeThenKill(async () => {
+        const shown = await press(telegram, seller, list, 'Загрузить файлом', /Файл в Kaspi: обрабатывается/, 20_000);
+        // Killed once Kaspi took the file and its follow-up is recorded: nothing in this process reads its status.
+        await until(async () => (await followUpsOf('preorder-file')).length === 1);
+        return shown;
+      });
+      const [open] = await followUpsOf('preorder-file');
+      expect(open).toMatchObject({ status: 'pending', attempts: 0, lock_token: null });
+      expect(open!.payload).toMatchObject({ statusMessageId: status.message_id, chatId: seller.id, locale: 'ru' });
+      // The killed process left the plan as the upload left it: in the file, not settled.
+      expect(await em().findOneOrFail(PreorderSchema, { product: target.id })).toMatchObject({
+        status: 'uploading',
+        uploadMethod: 'file',
+        kaspiFileId: open!.payload['fileId'],
+      });
+
+      await telegram.waitForBotMessage(
+        seller.id,
+        (message) => message.message_id === status.message_id && /Отправлено в Kaspi: 1 из 1/.test(message.text ?? ''),
+        { timeoutMs: 30_000 },
+      );
+      await telegram.waitForBotMessage(
+        seller.id,
+        () => messagesLike(/Kaspi показывает предзаказ: 1/).length > shownBefore,
+        { timeoutMs: 30_000 },
+      );
+      await harness.settled();
+      const told = editsOf(status.message_id, since).filter((call) =>
+        /Отправлено в Kaspi/.test(String(call.payload.text)),
+      );
+      expect(told).toHaveLength(1);
+      expect(messagesLike(/Kaspi показывает предзаказ/)).toHaveLength(shownBefore + 1);
+      expect(await followUpsOf('preorder-file')).toMatchObject([{ status: 'done', outbox: [], closing: true }]);
+      // Settled to «uploaded» by the file's follow-up, then confirmed by the read-back it recorded.
+      expect(await em().findOneOrFail(PreorderSchema, { product: target.id })).toMatchObject({ status: 'confirmed' });
+      expect(
+        harness.sandbox
+          .catalogue(MERCHANT)
+          .find((offer) => offer.sku === target.sku)!
+          .availabilities.map((point) => point.preOrder),
+      ).toEqual([4, 4]);
+    });
   });
 }

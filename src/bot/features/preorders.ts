@@ -4,13 +4,16 @@ import type { Store } from '../../db/entities/index.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
+import { fileStatusText, uploadSummaryText } from '../../preorders/upload-summary.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html, localDate, truncate } from '../replies/format.js';
 import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
-import { readBackPreorders } from '../flows/preorder-read-back.js';
+import { followPreorderFile, readBackPreorders } from '../flows/preorder-read-back.js';
 import { PREORDER_EDIT } from '../../../conversations/names.js';
+
+export { fileStatusText };
 
 /** Lines per page of /preorders, each with its ✏️ and 🗑/⏹ buttons (two lines' buttons per keyboard row). */
 const PAGE_SIZE = 8;
@@ -173,15 +176,6 @@ async function showPreorders(
   else await ctx.reply(lines.join('\n'), options);
 }
 
-function outcomeLines(ctx: BotContext, outcomes: UploadOutcome[]): string[] {
-  return outcomes
-    .slice(0, 20)
-    .map(
-      (outcome) =>
-        `${outcome.result === 'sent' || outcome.result === 'unchanged' ? '✅' : outcome.result === 'deferred' ? '⏳' : '⚠️'} ${html(truncate(outcome.title, 50))}: ${ctx.t(`preorder-outcome-${outcome.result}`)}${outcome.why === 'mixed-days' || outcome.why === 'city-prices' || outcome.why === 'stock-unknown' ? ` — ${ctx.t(`preorder-outcome-${outcome.why}`)}` : ''}`,
-    );
-}
-
 /** Runs an upload in the background (a file can take minutes at Kaspi), editing one message as it goes. */
 async function uploadPreorders(
   ctx: BotContext,
@@ -194,29 +188,30 @@ async function uploadPreorders(
   const message = await ctx.reply(ctx.t(method === 'file' ? 'preorder-file-started' : 'preorder-upload-started'));
   const chatId = message.chat.id;
   const t = ctx.t.bind(ctx);
-  const edit = (text: string) => ctx.api.editMessageText(chatId, message.message_id, text).catch(() => undefined);
+  const statusMessageId = message.message_id;
+  const edit = (text: string) => ctx.api.editMessageText(chatId, statusMessageId, text).catch(() => undefined);
   deps.background.start(key, async () => {
     try {
       let outcomes: UploadOutcome[];
       if (method === 'file') {
+        const status = (value: string) => edit(t('preorder-file-status', { status: fileStatusText(t, value) }));
         const result = await deps.preorders.uploadViaFile(
           store.id,
-          (status) => void edit(t('preorder-file-status', { status: fileStatusText(t, status) })),
+          async (fileId, notInFile) => {
+            // Shown before the follow-up exists: its outcome, edited into this message, is never overwritten.
+            await status('PROCESSING');
+            await followPreorderFile(ctx, { storeId: store.id, fileId, chatId, statusMessageId, notInFile });
+          },
+          (value) => void status(value),
         );
+        // Kaspi took the file: the follow-up reads its status and tells the outcome (surviving a restart).
+        if (result.status === 'UPLOADED') return;
         outcomes = result.outcomes;
         if (result.status === 'UNFINISHED') await edit(t('preorder-file-unfinished'));
       } else outcomes = await deps.preorders.uploadViaPricefeed(store.id);
       // Recorded before the summary: a process that dies after telling «отправлено» still reads them back.
       if (outcomes.some((outcome) => outcome.result === 'sent')) await readBackPreorders(ctx, store.id, chatId);
-      await edit(
-        [
-          t('preorder-upload-done', {
-            sent: outcomes.filter((outcome) => outcome.result === 'sent').length,
-            total: outcomes.length,
-          }),
-          ...outcomeLines(ctx, outcomes),
-        ].join('\n'),
-      );
+      await edit(uploadSummaryText(t, outcomes));
     } catch (error) {
       if (isKaspiError(error)) {
         const { key: messageKey, variables } = sellerMessageOf(error);
@@ -227,20 +222,6 @@ async function uploadPreorders(
       }
     }
   });
-}
-
-const FILE_STATUSES: Record<string, string> = {
-  PROCESSING: 'preorder-file-processing',
-  FLUSHED: 'preorder-file-flushed',
-  ERROR: 'preorder-file-error',
-  FAILED: 'preorder-file-error',
-  UNFINISHED: 'preorder-file-unfinished',
-};
-
-/** Kaspi's status of an uploaded file in the seller's words; a status Kaspi adds later is shown as Kaspi says it. */
-export function fileStatusText(t: (key: string) => string, status: string): string {
-  const key = FILE_STATUSES[status.toUpperCase()];
-  return key ? t(key) : html(status.slice(0, 40).toLowerCase());
 }
 
 /** One background task per store uploads preorders: the button never runs two. */

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 
 import { timestamps } from './common.js';
 
-const FOLLOW_UP_KINDS = ['price', 'availability', 'preorders'] as const;
+const FOLLOW_UP_KINDS = ['price', 'availability', 'preorders', 'preorder-file'] as const;
 /** pending → done | failed. A pending row is due at `dueAt`; a process works on it only while it holds the lease. */
 const FOLLOW_UP_STATUSES = ['pending', 'done', 'failed'] as const;
 

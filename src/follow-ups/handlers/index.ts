@@ -1,6 +1,7 @@
 import type { FollowUpKind } from '../../db/entities/index.js';
 import type { FollowUpHandlers, FollowUpPayloads } from '../types.js';
 import { availabilityFollowUp } from './availability.js';
+import { preorderFileFollowUp } from './preorder-file.js';
 import { preordersFollowUp } from './preorders.js';
 import { priceFollowUp } from './price.js';
 
@@ -8,6 +9,7 @@ export const FOLLOW_UP_HANDLERS: FollowUpHandlers = {
   price: priceFollowUp,
   availability: availabilityFollowUp,
   preorders: preordersFollowUp,
+  'preorder-file': preorderFileFollowUp,
 };
 
 /**
