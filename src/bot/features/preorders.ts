@@ -4,7 +4,7 @@ import type { Store } from '../../db/entities/index.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
-import { fileStatusText, uploadSummaryText } from '../../preorders/upload-summary.js';
+import { fileStatusText, uploadSummaryText } from '../replies/preorder-upload-summary.js';
 import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';

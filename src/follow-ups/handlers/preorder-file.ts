@@ -1,5 +1,5 @@
 import type { FollowUpKind } from '../../db/entities/index.js';
-import { uploadSummaryText } from '../../preorders/upload-summary.js';
+import { uploadSummaryText } from '../../bot/replies/preorder-upload-summary.js';
 import type { FollowUpHandler, PreorderFilePayload } from '../types.js';
 import { translator } from '../types.js';
 

@@ -1,5 +1,5 @@
-import { html, truncate } from '../bot/replies/format.js';
-import type { UploadOutcome } from './records.js';
+import { html, truncate } from './format.js';
+import type { UploadOutcome } from '../../preorders/records.js';
 
 type Translate = (key: string, variables?: Record<string, string | number>) => string;
 
