@@ -152,8 +152,8 @@ class FakeTelegramServer implements FakeTelegram {
     return this.view.replyKeyboard(chatId);
   }
 
-  botCommands(languageCode?: string): BotCommand[] {
-    return this.settings.botCommands(languageCode);
+  botCommands(languageCode?: string, chatId?: number): BotCommand[] {
+    return this.settings.botCommands(languageCode, chatId);
   }
 
   subscribe(listener: (event: ChatEvent) => void): () => void {

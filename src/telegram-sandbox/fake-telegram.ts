@@ -62,8 +62,8 @@ export interface FakeTelegram {
   lastBotMessage(chatId: number): ChatMessage | undefined;
   /** The reply keyboard the user sees now (the latest one the bot sent and did not remove). */
   replyKeyboard(chatId: number): ReplyKeyboardMarkup | undefined;
-  /** Commands set for the default scope, in `languageCode` if set for it, else the language-less list. */
-  botCommands(languageCode?: string): BotCommand[];
+  /** The command menu a user of `languageCode` sees in their private chat `chatId` (Telegram's scope order). */
+  botCommands(languageCode?: string, chatId?: number): BotCommand[];
   waitForCall(
     predicate: (call: RecordedCall) => boolean,
     options?: { timeoutMs?: number; since?: number },

@@ -40,10 +40,20 @@ export class ChatSettings {
     };
   }
 
-  /** Commands set for the default scope, in `languageCode` if set for it, else the language-less list. */
-  botCommands(languageCode?: string): BotCommand[] {
-    const scope = JSON.stringify({ type: 'default' });
-    return [...(this.commands.get(`${scope}|${languageCode ?? ''}`) ?? this.commands.get(`${scope}|`) ?? [])];
+  /**
+   * The menu a user of `languageCode` sees in their private chat, by Telegram's order: the chat's own scope, then
+   * all private chats, then the default; in each, the user's language first, then the language-less list.
+   */
+  botCommands(languageCode?: string, chatId?: number): BotCommand[] {
+    const scopes: object[] = [{ type: 'all_private_chats' }, { type: 'default' }];
+    if (chatId !== undefined) scopes.unshift({ type: 'chat', chat_id: chatId });
+    for (const scope of scopes) {
+      const key = stableJson(scope);
+      const found =
+        (languageCode ? this.commands.get(`${key}|${languageCode}`) : undefined) ?? this.commands.get(`${key}|`);
+      if (found) return [...found];
+    }
+    return [];
   }
 
   private sendChatAction(params: ApiParams): boolean {
@@ -60,6 +70,9 @@ export class ChatSettings {
     };
     if (scope === null || typeof scope !== 'object' || typeof (scope as { type?: unknown }).type !== 'string')
       throw badRequest("can't parse BotCommandScope JSON object");
+    // A chat is the same chat whether its id came as a number or as a string.
+    const chatId = (scope as { chat_id?: unknown }).chat_id;
+    if (typeof chatId === 'string' && /^-?\d+$/.test(chatId)) (scope as { chat_id?: unknown }).chat_id = Number(chatId);
     const language = params.string('language_code') ?? '';
     if (language !== '' && !/^[a-z]{2}$/.test(language)) throw badRequest('invalid language code specified');
     return `${stableJson(scope)}|${language}`;

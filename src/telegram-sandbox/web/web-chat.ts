@@ -17,7 +17,12 @@ export interface WebSeller {
   language_code: string;
   /** As the seller would type it, e.g. `+7 701 000 00 01`; a shared contact carries its digits, as Telegram does. */
   phone: string;
+  /** IANA zone the seller lives in; the bubbles show times in it, as the bot does (default Asia/Almaty). */
+  time_zone?: string;
 }
+
+/** Kazakhstan's time, which the bot speaks unless a seller has another zone. */
+export const DEFAULT_SELLER_TIME_ZONE = 'Asia/Almaty';
 
 /** A phone suggested when a new seller is created on the page, with what it leads to. */
 export interface PhoneHint {
@@ -60,7 +65,7 @@ export interface WebChatBackend {
   pressButton(user: FakeUser, messageId: number, callbackData: string): Promise<string>;
   messages(chatId: number): ChatMessage[];
   replyKeyboard(chatId: number): ReplyKeyboardMarkup | undefined;
-  botCommands(languageCode?: string): BotCommand[];
+  botCommands(languageCode?: string, chatId?: number): BotCommand[];
   subscribe(listener: (event: ChatEvent) => void): () => void;
 }
 
@@ -84,7 +89,8 @@ class WebChatServer implements WebChat {
     private readonly backend: WebChatBackend,
     options: WebChatOptions,
   ) {
-    for (const seller of options.sellers ?? []) this.sellersById.set(seller.id, { ...seller });
+    for (const seller of options.sellers ?? [])
+      this.sellersById.set(seller.id, { ...seller, time_zone: seller.time_zone ?? DEFAULT_SELLER_TIME_ZONE });
     this.phoneHints = options.phoneHints ?? [];
     this.botDescription = options.botDescription ?? '';
     this.unsubscribe = backend.subscribe((event) => this.forward(event));
@@ -111,7 +117,13 @@ class WebChatServer implements WebChat {
       this.lastCreatedId + 1,
       1_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000_000),
     );
-    const seller: WebSeller = { id: this.lastCreatedId, first_name: name, language_code: language, phone };
+    const seller: WebSeller = {
+      id: this.lastCreatedId,
+      first_name: name,
+      language_code: language,
+      phone,
+      time_zone: DEFAULT_SELLER_TIME_ZONE,
+    };
     this.sellersById.set(seller.id, seller);
     this.streams.broadcast({ type: 'seller', seller });
     return { ...seller };
@@ -174,6 +186,8 @@ class WebChatServer implements WebChat {
     if (!chat || !seller) throw new InputError('Not Found', 404);
     const action = chat[2] ?? '';
     if (method === 'GET' && action === '') return sendJson(response, 200, this.chatJson(seller));
+    if (method === 'GET' && action === 'commands')
+      return sendJson(response, 200, { commands: this.backend.botCommands(seller.language_code, seller.id) });
     if (method === 'GET' && action === 'files' && chat[3])
       return serveChatFile(response, this.backend.messages(seller.id), safeDecode(chat[3]));
     if (method === 'POST' && action === 'messages') {
@@ -235,7 +249,7 @@ class WebChatServer implements WebChat {
         .filter((message) => !message.deleted)
         .map((message) => pageMessage(seller.id, message)),
       reply_keyboard: this.keyboardOf(seller.id),
-      commands: this.backend.botCommands(seller.language_code),
+      commands: this.backend.botCommands(seller.language_code, seller.id),
     };
   }
 

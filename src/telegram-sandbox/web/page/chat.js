@@ -2,7 +2,8 @@
 /* global clearTimeout, document, localStorage -- the page runs in a browser */
 
 import { $, call, colorOf, dialog, initialOf, state, toast, ui } from './core.js';
-import { remove, scrollToBottom, updateEmpty, upsert } from './messages.js';
+import { remove, updateEmpty, upsert } from './messages.js';
+import { scrollToBottom } from './follow.js';
 import { setKeyboard } from './composer.js';
 
 const STATUS = { typing: 'печатает…', upload_document: 'отправляет файл…', upload_photo: 'отправляет фото…' };
@@ -58,14 +59,17 @@ export async function openChat(id) {
   }
 }
 
-async function refreshCommands() {
-  if (!state.current) return;
+/** The menu as Telegram shows it to this seller: the bot's list for their language, which it may set any time. */
+export async function refreshCommands() {
+  const seller = state.current;
+  if (!seller) return;
   try {
-    const chat = await call(`chats/${state.current.id}`);
-    state.commands = chat.commands || [];
+    const { commands } = await call(`chats/${seller.id}/commands`);
+    if (state.current !== seller) return;
+    state.commands = commands || [];
     ui.menuButton.classList.toggle('hidden', state.commands.length === 0);
   } catch {
-    /* the next open tries again */
+    /* the next message or tap on the menu tries again */
   }
 }
 
@@ -90,8 +94,8 @@ export function apply(event) {
       upsert(event.message, event.type === 'edited');
       setKeyboard(event.reply_keyboard);
       if (event.message.from === 'bot' && event.type === 'message') stopTyping();
-      // The bot publishes its command menu at start-up; a first message is a good moment to pick it up.
-      if (state.commands.length === 0) refreshCommands();
+      // The bot publishes its menu (per language) at start-up and may change it: a reply is a moment to look.
+      if (event.message.from === 'bot' && event.type === 'message') refreshCommands();
       return;
     case 'deleted':
       remove(event.message_id);

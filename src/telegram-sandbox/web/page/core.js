@@ -89,8 +89,16 @@ export function initialOf(name) {
   return (String(name || '?').trim()[0] || '?').toUpperCase();
 }
 
-export function time(seconds) {
-  return new Date(seconds * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+/** The bot speaks the seller's local time (Kazakhstan's, unless the seller says otherwise): so do the bubbles. */
+export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+
+export function time(seconds, timeZone = DEFAULT_TIME_ZONE) {
+  const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  try {
+    return new Date(seconds * 1000).toLocaleTimeString('ru-RU', { ...options, timeZone });
+  } catch {
+    return new Date(seconds * 1000).toLocaleTimeString('ru-RU', { ...options, timeZone: DEFAULT_TIME_ZONE });
+  }
 }
 
 export function formatSize(bytes) {

@@ -4,11 +4,13 @@
 import { $, call, initialOf, state, toast, ui } from './core.js';
 import { sendText } from './send.js';
 import { hideCommands, inputChanged, renderKeyboard, sendFromInput, showCommands, upload } from './composer.js';
-import { openChat } from './chat.js';
+import { openChat, refreshCommands } from './chat.js';
 import { closeSellers, createSeller, openSellers, renderSellers } from './sellers.js';
 import { connect } from './live.js';
+import { followNewest } from './follow.js';
 
 function bind() {
+  followNewest();
   ui.input.addEventListener('input', inputChanged);
   ui.input.addEventListener('keydown', (event) => {
     const touch = window.matchMedia('(pointer: coarse)').matches;
@@ -19,9 +21,11 @@ function bind() {
   });
   ui.send.addEventListener('click', sendFromInput);
   ui.start.addEventListener('click', () => sendText('/start'));
-  ui.menuButton.addEventListener('click', () =>
-    ui.commandMenu.classList.contains('hidden') ? showCommands(undefined) : hideCommands(),
-  );
+  ui.menuButton.addEventListener('click', async () => {
+    if (!ui.commandMenu.classList.contains('hidden')) return hideCommands();
+    await refreshCommands();
+    showCommands(undefined);
+  });
   ui.keyboardToggle.addEventListener('click', () => {
     state.keyboardHidden = !state.keyboardHidden;
     renderKeyboard();

@@ -17,6 +17,7 @@ import {
   ui,
 } from './core.js';
 import { formatted } from './entities.js';
+import { scrollToBottom, wasAtBottom } from './follow.js';
 
 function authorName(message) {
   return message.from === 'bot'
@@ -38,7 +39,11 @@ function snippet(message) {
 }
 
 function metaParts(message) {
-  return [message.edits > 0 ? 'изменено' : '', time(message.date), message.from === 'user' ? '✓✓' : ''].filter(Boolean);
+  return [
+    message.edits > 0 ? 'изменено' : '',
+    time(message.date, state.current ? state.current.time_zone : undefined),
+    message.from === 'user' ? '✓✓' : '',
+  ].filter(Boolean);
 }
 
 function renderMessage(message) {
@@ -195,15 +200,6 @@ async function press(messageId, data, node) {
   }
 }
 
-function nearBottom() {
-  const scroller = ui.scroller;
-  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
-}
-
-export function scrollToBottom() {
-  ui.scroller.scrollTop = ui.scroller.scrollHeight;
-}
-
 function scrollToMessage(id) {
   const node = state.nodes.get(id);
   if (!node) return;
@@ -216,7 +212,8 @@ function scrollToMessage(id) {
 export function upsert(message, flash) {
   const known = state.messages.get(message.message_id);
   if (known && known.edits > message.edits) return;
-  const stick = nearBottom() || message.from === 'user';
+  // The seller's own message always brings the chat down, as in Telegram; the bot's only when they were there.
+  const stick = wasAtBottom() || (message.from === 'user' && !known);
   state.messages.set(message.message_id, message);
   const node = renderMessage(message);
   const old = state.nodes.get(message.message_id);
@@ -230,7 +227,8 @@ export function upsert(message, flash) {
   }
   state.nodes.set(message.message_id, node);
   updateEmpty();
-  if (!old && stick) scrollToBottom();
+  // A new or grown message at the bottom: the resize observer follows too, this is for the same frame.
+  if (stick) scrollToBottom();
 }
 
 export function remove(messageId) {
