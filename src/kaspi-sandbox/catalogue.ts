@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { demoProduct } from './assortment.js';
 import { SeededRandom } from './random.js';
 import type { SandboxAccount, SandboxAvailability, SandboxOffer } from './types.js';
 
@@ -69,16 +70,6 @@ const SAMPLE_OFFERS = (
   }
 ).offers;
 
-const PRODUCTS = [
-  ['Смартфон', 'Samsung', 'Master - Smartphones'],
-  ['Наушники', 'Sony', 'Master - Headphones'],
-  ['Пылесос', 'Dyson', 'Master - Vacuum cleaners'],
-  ['Чайник', 'Tefal', 'Master - Kettles'],
-  ['Влажные полотенца', 'Sunlight', 'Master - Wet wipes'],
-  ['Ноутбук', 'Lenovo', 'Master - Notebooks'],
-  ['Кофемашина', 'DeLonghi', 'Master - Coffee machines'],
-  ['Фен', 'Philips', 'Master - Hair dryers'],
-] as const;
 const RIVAL_NAMES = [
   'Tehno Trade',
   'MOOD PLACE',
@@ -108,10 +99,12 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
   const rivals = new Map<string, Rival[]>();
   for (const merchant of MERCHANTS) {
     const list: SandboxOffer[] = [];
+    const models = new Set<string>();
     for (let i = 0; i < productsPerMerchant; i++) {
-      const [kind, brand, category] = random.pick(PRODUCTS);
+      // The draws keep the order and count they always had, so a seed keeps its SKUs, stock and rivals' shape.
+      const kindDraw = random.next();
       const masterSku = String(random.int(100_000_000, 899_999_999));
-      const price = random.int(100, 50_000) * 10;
+      const priceDraw = random.next();
       const offSale = random.chance(0.08);
       const availabilities: SandboxAvailability[] = merchant.points.map((point) => {
         const specified = random.chance(0.4);
@@ -124,14 +117,20 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
         availability.stockCount = specified ? random.int(0, 40) : 0;
         return availability;
       });
-      const model = `${kind} ${brand} ${random.pick(['X', 'Pro', 'Lite', 'Max', 'Mini'])}${random.int(1, 99)}`;
+      const lineDraw = random.next();
+      const product = demoProduct(
+        merchant.uid,
+        { kind: kindDraw, price: priceDraw, line: lineDraw, variant: random.next() },
+        models,
+      );
+      const price = product.price;
       const offer: SandboxOffer = {
         sku: `${masterSku}_${random.digits(9)}`,
         masterSku,
-        masterTitle: `${kind} ${brand}`,
-        model,
-        brand,
-        masterCategory: category,
+        masterTitle: product.masterTitle,
+        model: product.model,
+        brand: product.brand,
+        masterCategory: product.category,
         images: [`https://resources.cdn-kaspi.kz/img/m/p/${masterSku}.jpg`],
         available: !offSale,
         price,
@@ -141,7 +140,7 @@ export function generateWorld(seed: number, productsPerMerchant: number): Genera
           merchant.points.map((point) => [point.cityId, { price, oldPrice: null, discount: 0 }]),
         ),
         offerId: random.digits(12),
-        shopLink: `/p/${kind.toLowerCase()}-${masterSku}/`,
+        shopLink: `/p/${product.slug}-${masterSku}/`,
       };
       if (availabilities.some((availability) => availability.stockSpecified)) {
         offer.stocks = [
