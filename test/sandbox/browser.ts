@@ -9,13 +9,17 @@ import { launchChromium } from '../../src/browser/chromium.js';
 /** Where a failing browser test leaves a picture of the page it saw. */
 const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
 
-/** Debian Chromium with a phone-sized page, as a seller would hold it. */
-export async function openPhonePage(url: string): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+/** Debian Chromium with a phone-sized page, as a seller would hold it; `timezoneId` is the phone's clock. */
+export async function openPhonePage(
+  url: string,
+  options: { width?: number; height?: number; timezoneId?: string } = {},
+): Promise<{ browser: Browser; page: Page; errors: string[] }> {
   const browser = await launchChromium(undefined);
   const context = await browser.newContext({
-    viewport: { width: 412, height: 860 },
+    viewport: { width: options.width ?? 412, height: options.height ?? 860 },
     locale: 'ru-RU',
     acceptDownloads: true,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
