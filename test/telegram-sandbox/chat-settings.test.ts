@@ -49,4 +49,24 @@ describe('fake Telegram Bot API: commands, chat actions and blocked users', () =
       ]);
     });
   });
+
+  it('shows the menu Telegram would: the chat’s scope, then all private chats, then the default; language first', async () => {
+    await withFake(async (fake) => {
+      const bot = botFor(fake);
+      await bot.api.setMyCommands([{ command: 'start', description: 'Басты мәзір' }], { language_code: 'kk' });
+      await bot.api.setMyCommands([{ command: 'start', description: 'Главное меню' }]);
+      expect(fake.botCommands('kk', ALICE.id)).toEqual([{ command: 'start', description: 'Басты мәзір' }]);
+      expect(fake.botCommands('en', ALICE.id)).toEqual([{ command: 'start', description: 'Главное меню' }]);
+      await bot.api.setMyCommands([{ command: 'help', description: 'Private' }], {
+        scope: { type: 'all_private_chats' },
+      });
+      expect(fake.botCommands('kk', ALICE.id)).toEqual([{ command: 'help', description: 'Private' }]);
+      // A chat's own list wins, whether its id came as a number or a string.
+      await bot.api.setMyCommands([{ command: 'sync', description: 'Только Алиса' }], {
+        scope: { type: 'chat', chat_id: String(ALICE.id) },
+      });
+      expect(fake.botCommands('kk', ALICE.id)).toEqual([{ command: 'sync', description: 'Только Алиса' }]);
+      expect(fake.botCommands('kk', ALICE.id + 1)).toEqual([{ command: 'help', description: 'Private' }]);
+    });
+  });
 });
