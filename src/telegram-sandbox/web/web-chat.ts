@@ -22,7 +22,7 @@ export interface WebSeller {
 }
 
 /** Kazakhstan's time, which the bot speaks unless a seller has another zone. */
-export const DEFAULT_SELLER_TIME_ZONE = 'Asia/Almaty';
+const DEFAULT_SELLER_TIME_ZONE = 'Asia/Almaty';
 
 /** A phone suggested when a new seller is created on the page, with what it leads to. */
 export interface PhoneHint {
