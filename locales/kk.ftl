@@ -259,28 +259,28 @@ demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірі
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } минуттан кейін өзі жалғасады.
-demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу min=10000 max=15000 step=10
-    • min — демпер осы бағадан төмен түспейді (міндетті)
-    • max — одан жоғары көтермейді; max=- — максимумсыз
-    • step — бәсекелестен қаншалықты арзан: ₸ (step=10) немесе % (step=1%)
-    • place=2 — бірінші емес, 2-орында тұру
-    • mode=көшбасшы — көшбасшы бағасымен, mode=ұстау — бағаны өзгертпеу
-    • every=5 — әр 5 минут сайын тексеру
-    • қала=Астана min=310000 — бір қаланың өз минимумы (max, step); қала=Астана тастау — тауардағыдай
+demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу мин=10000 макс=15000 қадам=10
+    • мин — демпер осы бағадан төмен түспейді (міндетті)
+    • макс — одан жоғары көтермейді; макс=- — максимумсыз
+    • қадам — бәсекелестен қаншалықты арзан: ₸ (қадам=10) немесе % (қадам=1%)
+    • орын=2 — бірінші емес, 2-орында тұру
+    • режим=көшбасшы — көшбасшы бағасымен, режим=ұстау — бағаны өзгертпеу
+    • әр=5 — әр 5 минут сайын тексеру
+    • қала=Астана мин=310000 — бір қаланың өз минимумы (макс, қадам); қала=Астана тастау — тауардағыдай
     • өшіру — демперді өшіру
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, минимум { $min }, максимум { $max }.
 demper-state-on = қосулы
 demper-state-off = өшірулі
-demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу min=10000 max=15000
-demper-settings-bare-number = { $value } — минимум ба, әлде максимум ба? Мысалы, былай жазыңыз: min={ $value }
+demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу мин=10000 макс=15000
+demper-settings-bare-number = { $value } — минимум ба, әлде максимум ба? Мысалы, былай жазыңыз: мин={ $value }
 demper-settings-bad-price = { $name }={ $value } — баға емес. 10-нан бастап бүтін теңге керек.
-demper-settings-bad-step = step={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
-demper-settings-bad-mode = mode «{ $value }» түсініксіз — mode=бірінші, mode=көшбасшы немесе mode=ұстау деп жазыңыз.
-demper-settings-bad-place = place={ $value } — орын 1-ден 10-ға дейін.
-demper-settings-bad-interval = every={ $value } — 1-ден { NUMBER($max, useGrouping: 0) } минутқа дейін.
-demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу min=10000
-demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
+demper-settings-bad-step = қадам={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
+demper-settings-bad-mode = режим «{ $value }» түсініксіз — режим=бірінші, режим=көшбасшы немесе режим=ұстау деп жазыңыз.
+demper-settings-bad-place = орын={ $value } — орын 1-ден 10-ға дейін.
+demper-settings-bad-interval = әр={ $value } — 1-ден { NUMBER($max, useGrouping: 0) } минутқа дейін.
+demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу мин=10000
+demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: мин=… көрсетіңіз
 demper-settings-min-above-max = Минимум ({ $min }) максимумнан ({ $max }) жоғары. Минимумды азайтыңыз немесе максимумды көбейтіңіз.
 demper-floor-above-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — келесі тексерісте демпер оны кемінде { $floor } етіп көтереді. Бұл қажет болмаса, минимумды өзгертіңіз.
 demper-floor-above-price-dry = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — сынақ режимінде демпер оны кемінде { $floor } етіп көтеруді ұсынады.
@@ -300,7 +300,7 @@ demper-store-dry-run = 🧪 Сынақ режимі: демпер тек бағ�
 demper-store-dry-run-silent = 🧪 Сынақ режимі: демпер тек баға ұсынады — бірақ хабарламалар өшірулі, ұсыныстар келмейді. Оларды /settings арқылы қосыңыз.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.
 demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
-demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу min=…
+demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу мин=…
 demper-switched-on = Демпер қосылды
 demper-switched-off = Демпер өшірілді
 demper-switched-dry = Сынақ режимі қосылды
@@ -512,7 +512,7 @@ kaspi-login-page-slow = Kaspi кіру беті уақытында жауап б
 preorder-outcome-stock-unknown = Kaspi нүктедегі тауар қалдығын көрсетпеді, ал файл оны қайта жазып жіберер еді; «Kaspi-ге жүктеу» түймесін қолданыңыз
 import-row-city-not-sold = тауар { $city } қаласында сатылмайды — онда баға қою мүмкін емес
 import-row-price-and-city-price = «Баға» (барлық қалада) да, { $city } қаласының бағасы да толтырылған — біреуін қалдырыңыз
-demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана min=…
+demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана мин=…
 xlsx-col-city-price = Баға, { $city }
 xlsx-col-city-min = Минимум, { $city }
 city-unknown = Дүкен нүктелерінің арасында «{ $city }» қаласы жоқ. Дүкен қалалары: { $cities }.
@@ -534,8 +534,8 @@ kaspi-refusal-offer-blocked = тауарды Kaspi модерациясы бұғ
 kaspi-refusal-unknown = Kaspi себебін түсіндірмеді
 demper-city-override = 🏙 { $city }: минимум { $min }, максимум { $max }, қадам { $step }
 demper-settings-reset-needs-city = «Тастау» қаланы тауардың жалпы баптауларына қайтарады — қаланы көрсетіңіз: қала=Астана тастау
-demper-settings-city-bounds-only = Жеке қала үшін тек min, max және step беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
-demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана step=10
+demper-settings-city-bounds-only = Жеке қала үшін тек мин, макс және қадам беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
+demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана қадам=10
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Дүкен демперін қосу
