@@ -83,7 +83,7 @@ const NAMES = new Set(Object.keys(NAME_OF));
 const CITY_NAMES = Object.keys(NAME_OF).filter((name) => NAME_OF[name] === 'city');
 const EVERY_NAMES = Object.keys(NAME_OF).filter((name) => NAME_OF[name] === 'every');
 const MINUTE_UNITS = /^(мин|минут|минуты|min|m)$/i;
-const MAX_STEP_PERCENT = 20;
+export const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
 
