@@ -259,28 +259,28 @@ demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірі
 demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } минуттан кейін өзі жалғасады.
-demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу min=10000 max=15000 step=10
-    • min — демпер осы бағадан төмен түспейді (міндетті)
-    • max — одан жоғары көтермейді; max=- — максимумсыз
-    • step — бәсекелестен қаншалықты арзан: ₸ (step=10) немесе % (step=1%)
-    • place=2 — бірінші емес, 2-орында тұру
-    • mode=көшбасшы — көшбасшы бағасымен, mode=ұстау — бағаны өзгертпеу
-    • every=5 — әр 5 минут сайын тексеру
-    • қала=Астана min=310000 — бір қаланың өз минимумы (max, step); қала=Астана тастау — тауардағыдай
+demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу мин=10000 макс=15000 қадам=10
+    • мин — демпер осы бағадан төмен түспейді (міндетті)
+    • макс — одан жоғары көтермейді; макс=- — максимумсыз
+    • қадам — бәсекелестен қаншалықты арзан: ₸ (қадам=10) немесе % (қадам=1%)
+    • орын=2 — бірінші емес, 2-орында тұру
+    • режим=көшбасшы — көшбасшы бағасымен, режим=ұстау — бағаны өзгертпеу
+    • әр=5 — әр 5 минут сайын тексеру
+    • қала=Астана мин=310000 — бір қаланың өз минимумы (макс, қадам); қала=Астана тастау — тауардағыдай
     • өшіру — демперді өшіру
 demper-settings-ask = <b>{ $title }</b>
     Демпер: { $state }, минимум { $min }, максимум { $max }.
 demper-state-on = қосулы
 demper-state-off = өшірулі
-demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу min=10000 max=15000
-demper-settings-bare-number = { $value } — минимум ба, әлде максимум ба? Мысалы, былай жазыңыз: min={ $value }
+demper-settings-unknown = «{ $word }» түсініксіз. Мысалы: қосу мин=10000 макс=15000
+demper-settings-bare-number = { $value } — минимум ба, әлде максимум ба? Мысалы, былай жазыңыз: мин={ $value }
 demper-settings-bad-price = { $name }={ $value } — баға емес. 10-нан бастап бүтін теңге керек.
-demper-settings-bad-step = step={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
-demper-settings-bad-mode = mode «{ $value }» түсініксіз — mode=бірінші, mode=көшбасшы немесе mode=ұстау деп жазыңыз.
-demper-settings-bad-place = place={ $value } — орын 1-ден 10-ға дейін.
-demper-settings-bad-interval = every={ $value } — 1-ден { NUMBER($max, useGrouping: 0) } минутқа дейін.
-demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу min=10000
-demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: min=… көрсетіңіз
+demper-settings-bad-step = қадам={ $value } — қадам бүтін болуы керек: 1 ₸-ден немесе 1%-дан { $max }%-ға дейін.
+demper-settings-bad-mode = режим «{ $value }» түсініксіз — режим=бірінші, режим=көшбасшы немесе режим=ұстау деп жазыңыз.
+demper-settings-bad-place = орын={ $value } — орын 1-ден 10-ға дейін.
+demper-settings-bad-interval = әр={ $value } — 1-ден { NUMBER($max, useGrouping: 0) } минутқа дейін.
+demper-settings-empty = Баптауларды жазыңыз, мысалы: қосу мин=10000
+demper-settings-floor-required = Минималды бағасыз демпер қосылмайды: мин=… көрсетіңіз
 demper-settings-min-above-max = Минимум ({ $min }) максимумнан ({ $max }) жоғары. Минимумды азайтыңыз немесе максимумды көбейтіңіз.
 demper-floor-above-price = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — келесі тексерісте демпер оны кемінде { $floor } етіп көтереді. Бұл қажет болмаса, минимумды өзгертіңіз.
 demper-floor-above-price-dry = ⚠️ <b>{ $title }</b>: қазіргі баға { $price } жаңа минимумнан төмен — сынақ режимінде демпер оны кемінде { $floor } етіп көтеруді ұсынады.
@@ -300,7 +300,7 @@ demper-store-dry-run = 🧪 Сынақ режимі: демпер тек бағ�
 demper-store-dry-run-silent = 🧪 Сынақ режимі: демпер тек баға ұсынады — бірақ хабарламалар өшірулі, ұсыныстар келмейді. Оларды /settings арқылы қосыңыз.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.
 demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
-demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу min=…
+demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу мин=…
 demper-switched-on = Демпер қосылды
 demper-switched-off = Демпер өшірілді
 demper-switched-dry = Сынақ режимі қосылды
@@ -512,7 +512,7 @@ kaspi-login-page-slow = Kaspi кіру беті уақытында жауап б
 preorder-outcome-stock-unknown = Kaspi нүктедегі тауар қалдығын көрсетпеді, ал файл оны қайта жазып жіберер еді; «Kaspi-ге жүктеу» түймесін қолданыңыз
 import-row-city-not-sold = тауар { $city } қаласында сатылмайды — онда баға қою мүмкін емес
 import-row-price-and-city-price = «Баға» (барлық қалада) да, { $city } қаласының бағасы да толтырылған — біреуін қалдырыңыз
-demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана min=…
+demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана мин=…
 xlsx-col-city-price = Баға, { $city }
 xlsx-col-city-min = Минимум, { $city }
 city-unknown = Дүкен нүктелерінің арасында «{ $city }» қаласы жоқ. Дүкен қалалары: { $cities }.
@@ -534,8 +534,8 @@ kaspi-refusal-offer-blocked = тауарды Kaspi модерациясы бұғ
 kaspi-refusal-unknown = Kaspi себебін түсіндірмеді
 demper-city-override = 🏙 { $city }: минимум { $min }, максимум { $max }, қадам { $step }
 demper-settings-reset-needs-city = «Тастау» қаланы тауардың жалпы баптауларына қайтарады — қаланы көрсетіңіз: қала=Астана тастау
-demper-settings-city-bounds-only = Жеке қала үшін тек min, max және step беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
-demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана step=10
+demper-settings-city-bounds-only = Жеке қала үшін тек мин, макс және қадам беруге болады. Стратегия мен аралықты тауарға тұтас, «қала=» жоқ беріңіз.
+demper-settings-city-step-tenge = Жеке қаланың қадамы теңгемен беріледі, мысалы: қала=Астана қадам=10
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Дүкен демперін қосу
@@ -563,3 +563,44 @@ demper-reason-reversal-limit = Соңғы сағатта баға жоғары-�
 demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30 минутта 250 өзгеріске рұқсат береді, оларды келесі тексерістерде жасаймыз.
 demper-reason-undercut-filtered = { $rival } { $rivalPrice } бағасымен сатады, бірақ басқа қаладан жеткізеді немесе пікірі аз: сатып алушы күтпеу үшін шамамен 10 % артық төлейді. { $new } қоямыз — сатып алушы үшін біріншіміз (түзетумен — { $anchorPrice }).
 price-write-busy = ⏳ Бұл тауардың бағасын қазір демпер немесе басқа әрекет өзгертіп жатыр. Ештеңе жіберілмеді — бір минуттан кейін қайталап көріңіз.
+demper-tap-hint = Баптауды өзгерту үшін түймені басыңыз. Бір жолмен: /demper { $sku } қосу мин=… макс=… қадам=…
+demper-tap-city = 🏙 <b>{ $city }</b>: мин. { $min }, макс. { $max }, қадам { $step } — төмендегі түймелер тек осы қаланы өзгертеді.
+demper-tap-strategy-ask = 🎯 Демпер бағаны қалай ұстасын?
+demper-tap-step-ask = 👣 Бәсекелестен қаншалықты арзан қоямыз?
+demper-tap-city-ask = 🏙 Қай қалаға өз мин., макс. және қадамын беру керек?
+demper-tap-saved = ✅ Сақталды
+demper-tap-floor-first = Алдымен минимумды беріңіз: «Мин −5 %», «Мин −10 %» немесе «✏️ Өз минимум».
+button-tap-on = ▶️ Қосу
+button-tap-off = ⏸ Өшіру
+button-tap-strategy = 🎯 Стратегия
+button-tap-floor = Мин −{ $percent } %
+button-tap-floor-enter = ✏️ Өз минимум
+button-tap-step = 👣 Қадам
+button-tap-step-enter = ✏️ Өз қадамы
+button-tap-city = 🏙 Қала
+button-tap-walk = 📝 Қадамдап
+button-tap-text = ⌨️ Мәтінмен
+button-tap-back = « Артқа
+button-tap-all-cities = « Барлық қала
+button-tap-city-reset = Тауардағыдай
+button-tap-strategy-f = 🥇 1-орын
+button-tap-strategy-m = 👑 Көшбасшы
+button-tap-strategy-p2 = 🥈 2-орын
+button-tap-strategy-h = ✋ Ұстау
+demper-setup-ask-min = ({ $n }/{ $total }) { $title } үшін <b>минимум</b>: демпер осы бағадан төмен түспейді. Қазір: { $current }, баға: { $price }. Соманы жазыңыз, мысалы { $example }.
+demper-setup-ask-max = ({ $n }/{ $total }) { $title } үшін <b>максимум</b>: демпер одан жоғары көтермейді. Қазір: { $current }. Соманы жазыңыз немесе «Максимумсыз» түймесін басыңыз.
+demper-setup-ask-step = ({ $n }/{ $total }) { $title } үшін <b>қадам</b>: бәсекелестен қаншалықты арзан. Қазір: { $current }. Теңгемен (10) немесе пайызбен (1%) жазыңыз.
+demper-setup-ask-enable = Бұл тауарға демперді қазір қосайық па?
+demper-setup-hint = Мәнді жазыңыз немесе «Өткізу» не «Бас тарту» түймесін басыңыз.
+demper-setup-enable-hint = «Қосу» немесе «Кейін» түймесін басыңыз.
+demper-setup-bad-price = «{ $value }» — баға емес. Бүтін теңге жазыңыз, мысалы 12 000.
+demper-setup-negative = Баға теріс бола алмайды («{ $value }»). { $min } ₸-ден бастап сома жазыңыз.
+demper-setup-under-kaspi-min = Kaspi { $min } ₸-ден төмен бағаны қабылдамайды — { $min } ₸-ден бастап сома жазыңыз.
+demper-setup-bad-step = «{ $value }» — қадам емес. Бүтін теңге (10) немесе 1-ден { $max }-ге дейін пайыз (1%) жазыңыз.
+demper-setup-max-below-min = Максимум { $max } минимумнан { $min } төмен — кемінде { $min } жазыңыз немесе «Өткізу» түймесін басыңыз.
+demper-setup-min-above-max = Минимум { $min } максимумнан { $max } жоғары — { $max } аспайтын сома жазыңыз немесе «Өткізу» түймесін басыңыз.
+button-skip = ⏭ Өткізу
+button-no-ceiling = Максимумсыз
+button-enable-now = ▶️ Қосу
+button-not-now = Кейін
+left-demper-setup = Демпер баптауы тоқтатылды.

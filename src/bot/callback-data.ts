@@ -31,6 +31,7 @@ export const ACTIONS = {
   batchNo: 'bn',
   demper: 'dm', // dm:<storeId>:on[:p]|off|dry|live|fi|fu   store-wide switches (p: under a product's reply), rival filters
   demperProduct: 'dp', // dp:<productId>              open the product's demper settings
+  demperTap: 'dt', // dt:<productId>:<op>[:<value>[:<cityId>]]   a product's demper settings by buttons
   demperStop: 'ds', // ds:<storeId>                  panic: stop every change of the store
   demperRollback: 'dr', // dr:<storeId>              ask to restore prices before the last cycle
   demperRollbackYes: 'dry', // dry:<storeId>

@@ -6,6 +6,7 @@ import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } f
 import type { UserFromGetMe } from 'grammy/types';
 
 import { demperSettingsConversation } from '../../conversations/demper-settings.js';
+import { demperSetupConversation } from '../../conversations/demper-setup.js';
 import { emailLoginConversation } from '../../conversations/email-login.js';
 import { excelImportConversation } from '../../conversations/excel-import.js';
 import { preorderEditConversation } from '../../conversations/preorder-edit.js';
@@ -13,6 +14,7 @@ import { priceEditConversation } from '../../conversations/price-edit.js';
 import { smsLoginConversation } from '../../conversations/sms-login.js';
 import {
   DEMPER_SETTINGS,
+  DEMPER_SETUP,
   EMAIL_LOGIN,
   EXCEL_IMPORT,
   PREORDER_EDIT,
@@ -184,6 +186,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   guarded.use(createConversation(emailLoginConversation(deps), { id: EMAIL_LOGIN }));
   guarded.use(createConversation(priceEditConversation(deps), { id: PRICE_EDIT }));
   guarded.use(createConversation(demperSettingsConversation(deps), { id: DEMPER_SETTINGS }));
+  guarded.use(createConversation(demperSetupConversation(deps), { id: DEMPER_SETUP }));
   guarded.use(createConversation(preorderEditConversation(deps), { id: PREORDER_EDIT }));
   guarded.use(createConversation(excelImportConversation(deps), { id: EXCEL_IMPORT }));
 

@@ -23,8 +23,10 @@ export interface DemperSettingsChange {
 export type ParsedSettings =
   { ok: true; change: DemperSettingsChange } | { ok: false; key: string; variables: Record<string, string | number> };
 
-const ON = new Set(['on', 'вкл', 'включить', 'қосу']);
-const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру']);
+// Keywords are taken in Russian, Kazakh and English whatever the seller's language: a Kazakh seller who copies a
+// Russian example, or types «min=» out of habit, is understood all the same.
+const ON = new Set(['on', 'вкл', 'включить', 'қосу', 'қос']);
+const OFF = new Set(['off', 'выкл', 'выключить', 'өшіру', 'өшір']);
 const RESET = new Set(['reset', 'сброс', 'сбросить', 'тастау']);
 /** Settings a city may have of its own; the others are the product's everywhere. */
 // On/off is the product's everywhere: «город=Астана выкл» would switch every city off, so it is refused.
@@ -41,34 +43,47 @@ const CITY_SETTINGS = new Set<keyof DemperSettingsChange>([
 const STRATEGIES: Record<string, DemperStrategy> = {
   first: 'first_place',
   match: 'match_leader',
+  leader: 'match_leader',
   place: 'target_place',
   hold: 'hold',
   первое: 'first_place',
   лидер: 'match_leader',
+  место: 'target_place',
   держать: 'hold',
   бірінші: 'first_place',
   көшбасшы: 'match_leader',
+  орын: 'target_place',
   ұстау: 'hold',
 };
-/** Setting names, in every spelling the parser takes. */
-const NAMES = new Set([
-  'min',
-  'мин',
-  'max',
-  'макс',
-  'step',
-  'шаг',
-  'mode',
-  'режим',
-  'place',
-  'место',
-  'every',
-  'каждые',
-  'city',
-  'город',
-  'қала',
-]);
-const MAX_STEP_PERCENT = 20;
+type SettingName = 'min' | 'max' | 'step' | 'mode' | 'place' | 'every' | 'city';
+/** Every spelling of a setting's name the parser takes, in any language, to the one name the code uses. */
+const NAME_OF: Record<string, SettingName> = {
+  min: 'min',
+  мин: 'min',
+  минимум: 'min',
+  max: 'max',
+  макс: 'max',
+  максимум: 'max',
+  step: 'step',
+  шаг: 'step',
+  қадам: 'step',
+  mode: 'mode',
+  режим: 'mode',
+  place: 'place',
+  место: 'place',
+  орын: 'place',
+  every: 'every',
+  каждые: 'every',
+  әр: 'every',
+  city: 'city',
+  город: 'city',
+  қала: 'city',
+};
+const NAMES = new Set(Object.keys(NAME_OF));
+const CITY_NAMES = Object.keys(NAME_OF).filter((name) => NAME_OF[name] === 'city');
+const EVERY_NAMES = Object.keys(NAME_OF).filter((name) => NAME_OF[name] === 'every');
+const MINUTE_UNITS = /^(мин|минут|минуты|min|m)$/i;
+export const MAX_STEP_PERCENT = 20;
 const MIN_INTERVAL_MINUTES = 1;
 const MAX_INTERVAL_MINUTES = 24 * 60;
 
@@ -100,19 +115,20 @@ export function parseDemperSettings(text: string): ParsedSettings {
     .trim()
     .replace(/(\d)[\s\u00a0\u202f]+(?=\d{3}\b)/g, '$1')
     // «мин: 300000», «мин = 300000», «мин:300000» are «мин=300000»; «300 000 ₸» is one price, not two words.
-    .replace(/([a-zа-яё]+)\s*[:=]\s*/giu, '$1=')
+    .replace(/(\p{L}+)\s*[:=]\s*/gu, '$1=')
     .replace(/(\d)\s+(₸|тг\.?|тенге|%)(?=\s|$)/giu, '$1$2')
     .split(/\s+/)
     .filter(Boolean);
   // «каждые 5 мин»: the unit after an interval is not the minimum («мин» means both).
   for (let i = 1; i < tokens.length; i++) {
-    if (/^(каждые|every)(=\d+)?$/i.test(tokens[i - 1]!) && /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!))
-      tokens.splice(i, 1);
-    if (
+    const previous = tokens[i - 1]!.toLowerCase();
+    if (EVERY_NAMES.some((name) => previous === name || new RegExp(`^${name}=\\d+$`, 'u').test(previous))) {
+      if (MINUTE_UNITS.test(tokens[i]!)) tokens.splice(i, 1);
+    } else if (
       i >= 2 &&
-      /^(каждые|every)$/i.test(tokens[i - 2]!) &&
+      EVERY_NAMES.includes(tokens[i - 2]!.toLowerCase()) &&
       /^\d+$/.test(tokens[i - 1]!) &&
-      /^(мин|минут|минуты|min|m)$/i.test(tokens[i]!)
+      MINUTE_UNITS.test(tokens[i]!)
     )
       tokens.splice(i, 1);
   }
@@ -126,7 +142,8 @@ export function parseDemperSettings(text: string): ParsedSettings {
     return fail('demper-settings-bare-number', { value: tokens[0]!.slice(0, 20) });
   // «город=Усть-Каменогорск», «город=Нур Султан»: the words up to the next setting are the city's name.
   for (let i = 0; i < tokens.length; i++) {
-    if (!/^(city|город|қала)=/iu.test(tokens[i]!)) continue;
+    const name = /^(\p{L}+)=/u.exec(tokens[i]!)?.[1]?.toLowerCase();
+    if (!name || !CITY_NAMES.includes(name)) continue;
     while (
       i + 1 < tokens.length &&
       !tokens[i + 1]!.includes('=') &&
@@ -140,19 +157,9 @@ export function parseDemperSettings(text: string): ParsedSettings {
   }
   // «мин=1 мин=2» or «город=… мин=…» after «мин=…»: which one the seller meant cannot be known.
   const named = tokens
-    .map((token) => /^([a-zа-яёқ]+)=/iu.exec(token)?.[1]?.toLowerCase())
+    .map((token) => /^(\p{L}+)=/u.exec(token)?.[1]?.toLowerCase())
     .filter((name): name is string => name !== undefined);
-  const canonicalName = (name: string) =>
-    ({
-      мин: 'min',
-      макс: 'max',
-      шаг: 'step',
-      режим: 'mode',
-      место: 'place',
-      каждые: 'every',
-      город: 'city',
-      қала: 'city',
-    })[name] ?? name;
+  const canonicalName = (name: string) => NAME_OF[name] ?? name;
   const twice = named.map(canonicalName).find((name, index, all) => all.indexOf(name) !== index);
   if (twice) return fail('demper-settings-twice', { name: twice });
   for (const token of tokens) {
@@ -169,16 +176,16 @@ export function parseDemperSettings(text: string): ParsedSettings {
       change.enabled = false;
       continue;
     }
-    const match = /^([a-zа-яёқ]+)=(.+)$/iu.exec(token);
+    const match = /^(\p{L}+)=(.+)$/u.exec(token);
     if (!match) return fail('demper-settings-unknown', { word: token.slice(0, 30) });
     const [, rawName, value] = match as unknown as [string, string, string];
-    const name = rawName.toLowerCase();
-    if (name === 'min' || name === 'мин') {
+    const name = NAME_OF[rawName.toLowerCase()];
+    if (name === 'min') {
       const floor = floorOf(value);
       if (floor === undefined) return fail('demper-settings-bad-price', { name: 'min', value: value.slice(0, 20) });
       change.minPrice = floor.price;
       if (floor.raisedFrom !== undefined) change.raisedMinFrom = floor.raisedFrom;
-    } else if (name === 'max' || name === 'макс') {
+    } else if (name === 'max') {
       if (value === '-') change.maxPrice = null;
       else {
         const price = parsePriceText(value);
@@ -186,7 +193,7 @@ export function parseDemperSettings(text: string): ParsedSettings {
           return fail('demper-settings-bad-price', { name: 'max', value: value.slice(0, 20) });
         change.maxPrice = price;
       }
-    } else if (name === 'step' || name === 'шаг') {
+    } else if (name === 'step') {
       const percent = value.endsWith('%');
       const number = Number(percent ? value.slice(0, -1) : (parsePriceText(value) ?? NaN));
       if (!Number.isInteger(number) || number < 1 || (percent && number > MAX_STEP_PERCENT) || number > 1_000_000) {
@@ -194,19 +201,19 @@ export function parseDemperSettings(text: string): ParsedSettings {
       }
       change.step = number;
       change.stepIsPercent = percent;
-    } else if (name === 'mode' || name === 'режим') {
+    } else if (name === 'mode') {
       const strategy = STRATEGIES[value.toLowerCase()];
       if (!strategy) return fail('demper-settings-bad-mode', { value: value.slice(0, 20) });
       change.strategy = strategy;
-    } else if (name === 'place' || name === 'место') {
+    } else if (name === 'place') {
       const place = Number(value);
       if (!Number.isInteger(place) || place < 1 || place > 10)
         return fail('demper-settings-bad-place', { value: value.slice(0, 20) });
       change.targetPlace = place;
       change.strategy = 'target_place';
-    } else if (name === 'city' || name === 'город' || name === 'қала') {
+    } else if (name === 'city') {
       change.city = value.slice(0, 40);
-    } else if (name === 'every' || name === 'каждые') {
+    } else if (name === 'every') {
       const minutes = Number(value.replace(/(м|мин|min|m)$/iu, ''));
       if (!Number.isInteger(minutes) || minutes < MIN_INTERVAL_MINUTES || minutes > MAX_INTERVAL_MINUTES) {
         return fail('demper-settings-bad-interval', { value: value.slice(0, 20), max: MAX_INTERVAL_MINUTES });

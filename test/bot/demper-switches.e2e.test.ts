@@ -91,7 +91,7 @@ describe('floors and switches that say what they do', () => {
 
     // The settings conversation says the same.
     const view = await say(telegram, seller, `/demper ${other!.sku}`, /Демпер выключен/);
-    await press(telegram, seller, view, 'Настроить', /Демпер: выключен/);
+    await press(telegram, seller, view, '⌨️ Текстом', /Демпер: выключен/);
     await say(
       telegram,
       seller,
@@ -151,7 +151,7 @@ describe('floors and switches that say what they do', () => {
     // The reply keeps its other buttons; only the store's one has left it.
     const after = telegram.messages(seller.id).find((message) => message.message_id === reply.message_id)!;
     expect(() => buttonData(after, 'Включить демпер магазина')).toThrow();
-    expect(buttonData(after, 'Настроить')).toBe(`1:dp:${target.id}`);
+    expect(buttonData(after, '⌨️ Текстом')).toBe(`1:dp:${target.id}`);
   });
 
   it('with both switches on, enabling says when the first check comes; the settings conversation and the /demper switch do too', async () => {
@@ -168,7 +168,7 @@ describe('floors and switches that say what they do', () => {
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics включён/);
     await press(telegram, seller, panel, 'Выключить демпер', /Демпер магазина Sandbox Electronics выключен/);
     const view = await say(telegram, seller, `/demper ${viaConversation.sku}`, /Демпер выключен/);
-    await press(telegram, seller, view, 'Настроить', /Демпер: выключен/);
+    await press(telegram, seller, view, '⌨️ Текстом', /Демпер: выключен/);
     const saved = await say(telegram, seller, `вкл мин=${viaConversation.price - 1000}`, /✅ .*Демпер включён/s);
     expect(saved.text).toContain('Демпер магазина Sandbox Electronics выключен');
     expect(buttonData(saved, '▶️ Включить демпер магазина')).toBe(`1:dm:${(await storeOf()).id}:on:p`);

@@ -99,6 +99,7 @@ describe('locales', () => {
           ![
             'price-edit',
             'demper-settings',
+            'demper-setup',
             'demper-notifier',
             'preorder-edit',
             'preorders-upload',
@@ -150,9 +151,17 @@ describe('locales', () => {
       (kind) => `preorder-failure-${kind}`,
     ),
     ...['first_place', 'match_leader', 'hold', 'place'].map((strategy) => `xlsx-strategy-${strategy}`),
-    ...['sms-login', 'email-login', 'price-edit', 'demper-settings', 'preorder-edit', 'excel-import'].map(
-      (conversation) => `left-${conversation}`,
-    ),
+    ...[
+      'sms-login',
+      'email-login',
+      'price-edit',
+      'demper-settings',
+      'demper-setup',
+      'preorder-edit',
+      'excel-import',
+    ].map((conversation) => `left-${conversation}`),
+    ...['f', 'm', 'p2', 'h'].map((code) => `button-tap-strategy-${code}`),
+    ...['min', 'max', 'step'].map((name) => `demper-setup-ask-${name}`),
   ]);
   const i18n = createI18n();
 

@@ -239,3 +239,48 @@ describe('a floor under Kaspi’s 10 ₸', () => {
       expect(i18n.t(locale, 'demper-floor-raised', { typed: '5 ₸', floor: '10 ₸' })).toMatch(/5 ₸.*10 ₸/);
   });
 });
+
+describe('keywords in Russian, Kazakh and English, whatever the seller’s language', () => {
+  const everywhere = { enabled: true, minPrice: 10_000, maxPrice: 15_000, step: 10, stepIsPercent: false };
+
+  it.each([
+    'вкл мин=10000 макс=15000 шаг=10',
+    'қосу мин=10000 макс=15000 қадам=10',
+    'on min=10000 max=15000 step=10',
+    'қосу min=10000 max=15000 step=10',
+    'вкл min=10000 макс=15000 қадам=10',
+    'қосу мин: 10 000 макс 15000 қадам=10',
+  ])('%s', (text) => expect(parseDemperSettings(text)).toEqual({ ok: true, change: everywhere }));
+
+  it.each([
+    ['орын=2', { targetPlace: 2, strategy: 'target_place' }],
+    ['place=2', { targetPlace: 2, strategy: 'target_place' }],
+    ['место=3', { targetPlace: 3, strategy: 'target_place' }],
+    ['режим=көшбасшы', { strategy: 'match_leader' }],
+    ['mode=көшбасшы', { strategy: 'match_leader' }],
+    ['mode=лидер', { strategy: 'match_leader' }],
+    ['режим=hold', { strategy: 'hold' }],
+    ['әр=5', { checkIntervalSeconds: 300 }],
+    ['әр 10 минут', { checkIntervalSeconds: 600 }],
+    ['өшіру', { enabled: false }],
+    ['қала=Астана мин=310000', { city: 'Астана', minPrice: 310_000 }],
+    ['city=Астана тастау', { city: 'Астана', resetCity: true }],
+  ])('%s', (text, change) => expect(parseDemperSettings(text)).toEqual({ ok: true, change }));
+
+  it('a name given twice in two languages is still asked about', () => {
+    expect(parseDemperSettings('min=1000 мин=2000')).toMatchObject({ ok: false, key: 'demper-settings-twice' });
+    expect(parseDemperSettings('step=10 қадам=5')).toMatchObject({
+      ok: false,
+      key: 'demper-settings-twice',
+      variables: { name: 'step' },
+    });
+  });
+
+  it('the Kazakh help speaks Kazakh keywords, the English help English ones', () => {
+    const i18n = createI18n();
+    expect(i18n.t('kk', 'demper-settings-usage')).not.toMatch(/\b(min|max|step|mode|place|every)=/);
+    expect(i18n.t('kk', 'demper-settings-usage')).toMatch(/қадам=10/);
+    expect(i18n.t('en', 'demper-settings-usage')).not.toMatch(/(мин|макс|шаг|қадам)=/);
+    expect(i18n.t('kk', 'demper-settings-bad-mode', { value: 'x' })).toMatch(/режим=көшбасшы/);
+  });
+});

@@ -1,17 +1,26 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 
+import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import type { Product, Store } from '../../db/entities/index.js';
-import { parseDemperSettings } from '../../demper/settings-input.js';
+import { parseDemperSettings, type DemperSettingsChange } from '../../demper/settings-input.js';
+import {
+  FLOOR_PERCENTS,
+  floorBelow,
+  stepPreset,
+  strategyPreset,
+  type ValueName,
+} from '../../demper/settings-values.js';
 import type { Locale } from '../../i18n.js';
-import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../callback-data.js';
+import { ACTIONS, actionPattern, idArg, parseCallback } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { formatPrice, html } from '../replies/format.js';
+import { clip, formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
 import { reportPriceResult } from '../flows/manual-price.js';
-import { productDemperReply, saveProductSettings, type SavedSettings } from '../flows/product-demper-settings.js';
-import { DEMPER_SETTINGS } from '../../../conversations/names.js';
+import { saveProductSettings, type SavedSettings } from '../flows/product-demper-settings.js';
+import { citiesOf, demperSettingsView, TAP, type TapScreen } from '../flows/demper-settings-view.js';
+import { DEMPER_SETTINGS, DEMPER_SETUP } from '../../../conversations/names.js';
 
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
@@ -19,9 +28,13 @@ const PROPOSAL_TTL_MINUTES = 30;
 /** A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up. */
 type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
 
+/** Telegram shows at most 200 characters in a callback answer. */
+const TOAST_LIMIT = 200;
+
 /**
- * A product's demper: `/demper <sku> …` (its settings in one message), «Настроить» (the settings conversation) and
- * the ✅/❌ under a dry-run proposal for its price.
+ * A product's demper: `/demper <sku>` (its settings as buttons, edited in place after each tap), `/demper <sku> …`
+ * (its settings in one message), «Текстом» (the one-line settings conversation) and the ✅/❌ under a dry-run
+ * proposal for its price.
  */
 export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -39,6 +52,8 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
     const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
     if (saved) await showProductDemper(ctx, saved.product, saved);
   });
+
+  feature.callbackQuery(actionPattern(ACTIONS.demperTap), onTap);
 
   feature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
     const product = await ownProduct(ctx, idArg(parseCallback(ctx.callbackQuery.data)?.args[0]));
@@ -91,15 +106,100 @@ async function showProductDemper(
   product: Product & { store: Store },
   saved?: SavedSettings,
 ): Promise<void> {
-  const reply = productDemperReply(ctx, product, saved);
-  const keyboard = new InlineKeyboard();
-  if (reply.storeButton) keyboard.text(reply.storeButton.text, reply.storeButton.data).row();
-  keyboard
-    .text(ctx.t('button-demper-configure'), callbackData(ACTIONS.demperProduct, product.id))
-    .text(ctx.t('button-history'), callbackData(ACTIONS.history, product.id))
-    .row()
-    .text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
-  await ctx.reply(`${reply.text}\n\n${ctx.t('demper-settings-usage')}`, { reply_markup: keyboard });
+  const view = demperSettingsView(ctx, product, 'main', undefined, saved);
+  await ctx.reply(view.text, { reply_markup: view.keyboard });
+}
+
+/** What each «✏️» button asks for, one value at a time, in the demper-setup conversation. */
+const ASKS: Partial<Record<string, ValueName[]>> = {
+  [TAP.floorEnter]: ['min'],
+  [TAP.stepEnter]: ['step'],
+  [TAP.walk]: ['min', 'max', 'step'],
+};
+
+/** Buttons of a demper-setup conversation pressed after it ended. */
+const CONVERSATION_OPS = new Set<string>([TAP.skip, TAP.noCeiling, TAP.enableNow, TAP.notNow]);
+
+/**
+ * A tap on the settings view. Every argument is checked again here: the product must be the sender's, the city
+ * one of its store's, the value one a button of this layout carries; anything else is refused.
+ */
+async function onTap(ctx: BotContext): Promise<void> {
+  const [rawId, op = '', value = '', rawCity = ''] = parseCallback(ctx.callbackQuery?.data)?.args ?? [];
+  const found = await ownProduct(ctx, idArg(rawId));
+  if (!found) return refuse(ctx);
+  const product = found as Product & { store: Store };
+  const cityId = rawCity || undefined;
+  if (cityId !== undefined && !citiesOf(product.store).includes(cityId)) return refuse(ctx);
+  const screens: Partial<Record<string, TapScreen>> = {
+    [TAP.view]: 'main',
+    [TAP.strategyMenu]: 'strategy',
+    [TAP.stepMenu]: 'step',
+    [TAP.cityMenu]: 'city',
+  };
+  const screen = screens[op];
+  if (screen) {
+    if ((screen === 'strategy' || screen === 'city') && cityId) return refuse(ctx);
+    if (screen === 'city' && citiesOf(product.store).length < 2) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    return redraw(ctx, product, screen, cityId);
+  }
+  const asks = ASKS[op];
+  if (asks) {
+    if (op === TAP.walk && cityId) return refuse(ctx);
+    await ctx.answerCallbackQuery();
+    return void (await ctx.conversation.enter(DEMPER_SETUP, product.id, asks, cityId ?? ''));
+  }
+  if (CONVERSATION_OPS.has(op))
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('button-outdated'), show_alert: true }));
+  const change = tapChange(product, op, value, cityId);
+  if (!change) return refuse(ctx);
+  if (change.enabled && !product.minPrice)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('demper-tap-floor-first'), show_alert: true }));
+  const tell = (text: string) =>
+    ctx.answerCallbackQuery({ text: clip(text.replace(/<[^>]*>/g, ''), TOAST_LIMIT), show_alert: true });
+  const saved = await saveProductSettings(ctx, product.id, { change, ...(cityId ? { cityId } : {}) }, tell);
+  // Refused: the problem (or the refusal) already answered the tap.
+  if (!saved) return;
+  await ctx.answerCallbackQuery({ text: ctx.t('demper-tap-saved') });
+  await redraw(ctx, saved.product, 'main', cityId, saved);
+}
+
+/** The change a settings button stands for; undefined for a button this layout never draws. */
+function tapChange(
+  product: Product & { store: Store },
+  op: string,
+  value: string,
+  cityId: string | undefined,
+): DemperSettingsChange | undefined {
+  // On/off and the strategy are the product's in every city: a city's button never carries them.
+  if ((op === TAP.on || op === TAP.off) && !cityId && !value) return { enabled: op === TAP.on };
+  if (op === TAP.strategy && !cityId) return strategyPreset(value);
+  if (op === TAP.cityReset && cityId && !value) return { resetCity: true };
+  if (op === TAP.floor) {
+    const percent = FLOOR_PERCENTS.find((each) => String(each) === value);
+    if (!percent) return undefined;
+    const price = priceIn(product, cityId ?? mainCityOf(product, product.store.points));
+    return { minPrice: floorBelow(price, percent) };
+  }
+  if (op === TAP.step) {
+    const step = stepPreset(value);
+    // A city's own step is in tenge.
+    return step && !(cityId && step.stepIsPercent) ? step : undefined;
+  }
+  return undefined;
+}
+
+/** The settings view edited in place: the message the tap came from shows the values as they are now. */
+async function redraw(
+  ctx: BotContext,
+  product: Product & { store: Store },
+  screen: TapScreen,
+  cityId: string | undefined,
+  saved?: SavedSettings,
+): Promise<void> {
+  const view = demperSettingsView(ctx, product, screen, cityId, saved);
+  await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
 }
 
 /** A proposal is decided once: its ✅/❌ leave the digest, the other proposals' buttons stay. */

@@ -24,30 +24,47 @@ export interface SavedSettings {
   enabledNow: boolean;
 }
 
-/** Parses, checks and saves; replies with the problem and returns undefined when the text is refused. */
+/**
+ * What the seller asked for: a line of the one-line syntax (its `город=` is a name to find), or a change a button
+ * or a conversation made (its city, if any, an id of one of the store's cities).
+ */
+export type SettingsInput = string | { change: DemperSettingsChange; cityId?: string };
+
+/**
+ * Parses, checks and saves; tells the problem (a reply unless `tell` says otherwise) and returns undefined when
+ * the input is refused.
+ */
 export async function saveProductSettings(
   ctx: BotContext,
   productId: number,
-  text: string,
+  input: SettingsInput,
+  tell: (text: string) => Promise<unknown> = (text) => ctx.reply(text),
 ): Promise<SavedSettings | undefined> {
-  const parsed = parseDemperSettings(text);
-  if (!parsed.ok) {
-    await ctx.reply(ctx.t(parsed.key, parsed.variables));
-    return undefined;
-  }
+  let change: DemperSettingsChange;
+  if (typeof input === 'string') {
+    const parsed = parseDemperSettings(input);
+    if (!parsed.ok) {
+      await tell(ctx.t(parsed.key, parsed.variables));
+      return undefined;
+    }
+    change = parsed.change;
+  } else change = input.change;
   const changed = await ctx.deps.products.change(ctx.seller.id, productId, async (product) => {
     // `город=Астана`: the bounds are that city's own; the city must be one the store sells in.
     let cityId: string | undefined;
-    if (parsed.change.city !== undefined) {
-      cityId = findCity(product.store.points, parsed.change.city);
+    if (typeof input !== 'string' && input.cityId !== undefined) {
+      cityId = product.store.points.some((point) => point.cityId === input.cityId) ? input.cityId : undefined;
+      if (!cityId) return { refused: true as const };
+    } else if (change.city !== undefined) {
+      cityId = findCity(product.store.points, change.city);
       if (!cityId) {
-        await ctx.reply(unknownCityText(ctx, product.store.points, parsed.change.city));
+        await tell(unknownCityText(ctx, product.store.points, change.city));
         return undefined;
       }
     }
-    const problem = settingsProblem(product, parsed.change, cityId);
+    const problem = settingsProblem(product, change, cityId);
     if (problem && !problem.ok) {
-      await ctx.reply(
+      await tell(
         ctx.t(problem.key, {
           ...problem.variables,
           min: formatPrice(Number(problem.variables.min ?? 0)),
@@ -58,16 +75,17 @@ export async function saveProductSettings(
     }
     const wasEnabled = product.demperEnabled;
     // Both switches on: the product is looked at on the next tick (applySettings), and the reply says when.
-    applySettings(product, parsed.change, new Date(), cityId);
-    return { wasEnabled };
+    applySettings(product, change, new Date(), cityId);
+    return { wasEnabled, refused: false as const };
   });
-  if (!changed) return void (await refuse(ctx));
+  // A city that is not the store's comes only from a forged or outdated button: refused like another's product.
+  if (!changed || changed.result?.refused) return void (await refuse(ctx));
   if (!changed.result) return undefined;
   const { product } = changed;
   const { wasEnabled } = changed.result;
-  ctx.logger.info({ productId, change: parsed.change }, 'demper settings changed');
+  ctx.logger.info({ productId, change }, 'demper settings changed');
   await warnOfForcedMove(ctx, product);
-  return { product, change: parsed.change, enabledNow: product.demperEnabled && !wasEnabled };
+  return { product, change, enabledNow: product.demperEnabled && !wasEnabled };
 }
 
 /**

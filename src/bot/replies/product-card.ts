@@ -121,5 +121,6 @@ function cardKeyboard({ t }: CardView, product: Product, page: number): InlineKe
     .text(t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
     .text(t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
+    .text(t('button-demper-configure'), callbackData(ACTIONS.demperTap, product.id, 'v'))
     .text(t('button-back-to-list'), callbackData(ACTIONS.list, page));
 }
