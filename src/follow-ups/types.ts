@@ -117,7 +117,7 @@ export interface FollowUpStep<P> {
 
 /** What handlers may use: the domain's read-backs and reads, the one I18n. */
 export interface FollowUpServices {
-  products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi'>;
+  products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi' | 'pendingPrices'>;
   history: Pick<ProductHistory, 'latestSnapshot'>;
   offers: Pick<OfferActions, 'verifyPriceChange' | 'verifyAvailability'>;
   preorders: Pick<PreorderService, 'verify' | 'settleFile'>;
