@@ -568,4 +568,4 @@ availability-off-applied = ✅ «{ $title }» сатылымнан алынды:
 availability-not-applied-one = ⚠️ «{ $title }»: Kaspi өзгерісті әлі қолданбады. Тауарды кабинетте тексеріңіз немесе қайта көріңіз.
 availability-already-on = Тауар онсыз да сатылымда. Карточка жаңартылды.
 availability-already-off = Тауар онсыз да сатылымнан алынған. Карточка жаңартылды.
-card-price-pending = ⏳ Kaspi-ге жіберілді: { $prices } — растауын күтудеміз.
+card-price-pending = ⏳ Kaspi-ге жіберілді: { $prices } — Kaspi растауын күтеміз.

@@ -22,7 +22,11 @@ export async function readBackBatch(
 ): Promise<void> {
   const base = { storeId, chatId: ctx.chat!.id, locale: ctx.seller.language };
   for (const group of sent.availability)
-    await deps.followUps.schedule('availability', { ...base, productIds: group.productIds, available: group.available });
+    await deps.followUps.schedule('availability', {
+      ...base,
+      productIds: group.productIds,
+      available: group.available,
+    });
   if (sent.prices.length === 0) return;
   const titles = new Map(
     (

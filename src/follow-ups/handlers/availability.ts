@@ -29,7 +29,9 @@ export const availabilityFollowUp: FollowUpHandler<AvailabilityPayload> = async 
         : { chatId: payload.chatId, text: t('availability-not-applied', { count: pending.length }) },
     );
   } else if (payload.messageId !== undefined && payload.title !== undefined)
-    tell.push(report(t(payload.available ? 'availability-on-applied' : 'availability-off-applied', { title: payload.title })));
+    tell.push(
+      report(t(payload.available ? 'availability-on-applied' : 'availability-off-applied', { title: payload.title })),
+    );
   const { card } = payload;
   if (card) {
     const view = { t, timezone: card.timezone, products: services.products, history: services.history };
