@@ -13,6 +13,7 @@ import { LOCALES } from '../src/i18n.js';
 import { isKaspiError, sellerMessageOf } from '../src/kaspi/errors.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
 import { readBackPreorders } from '../src/bot/flows/preorder-read-back.js';
+import { readBackBatch } from '../src/bot/flows/offer-read-back.js';
 import { remind } from './common.js';
 
 const CANCEL = callbackData(ACTIONS.cancel);
@@ -225,6 +226,8 @@ export function excelImportConversation(deps: BotDeps) {
           decision.t('import-failed', { reason: decision.t(applied.key, applied.variables) }),
         ));
       const summary = applied.summary;
+      // Kaspi took them but shows them later: our copy of each offer moves once it does (not before).
+      await conversation.external((outer) => readBackBatch(outer, outer.deps, storeId, summary.sent));
       if (summary.preorders.sent > 0) {
         // The same read-back as «⬆️ Загрузить в Kaspi»: the plans move to «в Kaspi» once Kaspi shows them.
         // The store's open read-back, if there is one, takes these plans too.

@@ -5,6 +5,7 @@ import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { cityPricesLabel } from '../src/bot/replies/city-price-label.js';
+import { pendingPricesLine } from '../src/bot/replies/product-card.js';
 import { clip, formatPrice, html, parsePrice } from '../src/bot/replies/format.js';
 import { KASPI_MIN_PRICE } from '../src/kaspi/offer-writes.js';
 import { sendManualPrice } from '../src/bot/flows/manual-price.js';
@@ -23,7 +24,7 @@ export function priceEditConversation(deps: BotDeps) {
     productId: number,
   ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
-    const product = await conversation.external(async () => {
+    const product = await conversation.external(async (outer) => {
       const found = await deps.products.productOf(sellerId, productId);
       // Each city's own price where they differ: the seller is asked where the new one goes after typing it.
       return found
@@ -32,6 +33,12 @@ export function priceEditConversation(deps: BotDeps) {
             title: found.title,
             sku: found.sku,
             price: cityPricesLabel(found, found.store.points),
+            // A price sent and not shown by Kaspi yet: said, so the seller does not send it again.
+            pending: pendingPricesLine(
+              (key, variables) => outer.t(key, variables),
+              found.store.points,
+              await deps.products.pendingPrices(found.id),
+            ),
             floor: found.minPrice ?? null,
           }
         : undefined;
@@ -41,11 +48,14 @@ export function priceEditConversation(deps: BotDeps) {
       return;
     }
     await ctx.reply(
-      ctx.t('price-ask', {
-        title: html(product.title),
-        price: product.price,
-        floor: product.floor === null ? '—' : formatPrice(product.floor),
-      }),
+      [
+        ctx.t('price-ask', {
+          title: html(product.title),
+          price: product.price,
+          floor: product.floor === null ? '—' : formatPrice(product.floor),
+        }),
+        ...(product.pending ? [product.pending] : []),
+      ].join('\n'),
       { reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL) },
     );
     for (let tries = 0; tries < 5; tries++) {

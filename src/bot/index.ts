@@ -202,7 +202,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     createAvailabilityFeature(pick(deps, 'products', 'offers', 'followUps')),
     createOffersFeature(pick(deps, 'limiter', 'stores', 'kaspi')),
     createProductDemperFeature(pick(deps, 'demper', 'followUps')),
-    createStoreDemperFeature(pick(deps, 'stores', 'demper', 'products', 'history', 'presses', 'config')),
+    createStoreDemperFeature(pick(deps, 'stores', 'demper', 'products', 'history', 'presses', 'config', 'followUps')),
     createHistoryFeature(pick(deps, 'history', 'i18n')),
     createPreordersFeature(pick(deps, 'preorders', 'products', 'background')),
     createExcelFeature(pick(deps, 'limiter', 'products')),

@@ -60,6 +60,8 @@ const WRITE_LOCK_WAIT_MS = 30_000;
 
 type PricesResult = {
   sent: number[];
+  /** The recorded changes of each sent product, for their read-back. */
+  sentChanges: { productId: number; changeIds: number[] }[];
   unchanged: number[];
   deferred: number[];
   failed: { productId: number; why: string }[];
@@ -189,7 +191,7 @@ export class OfferActions {
     options: { source: PriceChangeSource; reasonText: string },
   ): Promise<PricesResult> {
     const em = this.orm.em.fork();
-    const result: PricesResult = { sent: [], unchanged: [], deferred: [], failed: [] };
+    const result: PricesResult = { sent: [], sentChanges: [], unchanged: [], deferred: [], failed: [] };
     const products = await em.find(
       ProductSchema,
       { id: { $in: items.map((item) => item.productId) }, store: storeId, removedAt: null },
@@ -220,6 +222,9 @@ export class OfferActions {
           if (ready.length === 0) continue;
           const written = await this.writes.writeBatch({ jar, merchantUid }, ready, () => BUDGET_SPENT);
           result.sent.push(...written.sent.map((entry) => entry.key));
+          result.sentChanges.push(
+            ...written.sent.map((entry) => ({ productId: entry.key, changeIds: entry.changeIds })),
+          );
           result.deferred.push(...written.deferred.map((entry) => entry.key));
           if (written.budgetSpent) {
             // Kaspi's window is spent: the rest is neither recorded nor sent, and reported as deferred.

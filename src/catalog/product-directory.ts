@@ -1,6 +1,13 @@
 import type { FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 
-import { PreorderSchema, ProductSchema, type Preorder, type Product } from '../db/entities/index.js';
+import {
+  PreorderSchema,
+  PriceChangeSchema,
+  ProductSchema,
+  type CityPrice,
+  type Preorder,
+  type Product,
+} from '../db/entities/index.js';
 import { entityManagerFor } from '../db/unit-of-work.js';
 
 /** What a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate. */
@@ -40,6 +47,20 @@ export class ProductDirectory {
       { populate: ['store'] },
     );
     return product ?? undefined;
+  }
+
+  /**
+   * The prices sent to Kaspi for this product that Kaspi has not shown yet, the latest per city (none: our copy
+   * is all there is). A view shows them as on their way, never as the price: an unconfirmed write is not done.
+   */
+  async pendingPrices(productId: number): Promise<CityPrice[]> {
+    const open = await entityManagerFor(this.orm).find(
+      PriceChangeSchema,
+      { product: productId, status: { $in: ['planned', 'sent'] } },
+      { fields: ['cityId', 'newPrice'], orderBy: { id: 'ASC' } },
+    );
+    const byCity = new Map(open.map((change) => [change.cityId ?? '', change.newPrice]));
+    return [...byCity].map(([cityId, price]) => ({ cityId, price }));
   }
 
   /** How many of the store's preorder plans were uploaded and still wait for Kaspi to show them. */

@@ -73,7 +73,7 @@ export class DemperControls {
     storeId: number,
     reasonText: string,
     expectedLastChangeId?: number,
-  ): Promise<{ product: string; result: SetPriceResult }[] | 'moved-on'> {
+  ): Promise<{ product: string; productId: number; result: SetPriceResult }[] | 'moved-on'> {
     // The seller confirmed a preview of one cycle; a newer one is not theirs to undo. Checked before the stop
     // (an outdated button changes nothing) and after it (a cycle may have run in between).
     const previewed = (changes: PriceChange[]) =>
@@ -82,7 +82,7 @@ export class DemperControls {
     await this.stop(storeId);
     const changes = await this.lastCycle(storeId);
     if (!previewed(changes)) return 'moved-on';
-    const results: { product: string; result: SetPriceResult }[] = [];
+    const results: { product: string; productId: number; result: SetPriceResult }[] = [];
     for (const change of changes) {
       // Never below today's floor, even to undo: such a product is reported and left for the seller.
       const result = await this.offers.setPrice(change.product.id, change.oldPrice, {
@@ -91,7 +91,7 @@ export class DemperControls {
         source: 'rollback',
         reasonCode: 'rollback',
       });
-      results.push({ product: change.product.title, result });
+      results.push({ product: change.product.title, productId: change.product.id, result });
     }
     this.logger.warn({ storeId, changes: changes.length }, 'seller rolled back the last demper cycle');
     return results;

@@ -15,6 +15,11 @@ export interface ImportSummary {
   availability: { sent: number; unchanged: number; deferred: number; skipped: number };
   prices: { sent: number; unchanged: number; deferred: number; failed: number };
   preorders: { sent: number; other: number };
+  /** What Kaspi took and is yet to show: read back, so our copy of each offer moves once Kaspi shows it. */
+  sent: {
+    availability: { productIds: number[]; available: boolean }[];
+    prices: { productId: number; changeIds: number[]; newPrice: number }[];
+  };
   /** Products whose demper this import switched on, and over how long their first checks are spread (0: the next tick). */
   demper: { switchedOn: number; spreadSeconds: number };
 }
@@ -37,6 +42,7 @@ export async function applyImport(
     prices: { sent: 0, unchanged: 0, deferred: 0, failed: 0 },
     preorders: { sent: 0, other: 0 },
     demper: { switchedOn: 0, spreadSeconds: 0 },
+    sent: { availability: [], prices: [] },
   };
   const now = new Date();
   // A few products switched on are looked at on the next tick, as from the chat; hundreds at once must not hit
@@ -79,6 +85,8 @@ export async function applyImport(
     if (ids.length === 0) continue;
     const result = await services.offers.setAvailability(storeId, ids, available);
     summary.availability.sent += result.sent.length;
+    if (result.sent.length)
+      summary.sent.availability.push({ productIds: result.sent.map((product) => product.id), available });
     summary.availability.unchanged += result.unchanged.length;
     summary.availability.deferred += result.deferred.length;
     summary.availability.skipped += result.skipped.length;
@@ -96,6 +104,10 @@ export async function applyImport(
       deferred: result.deferred.length,
       failed: result.failed.length,
     };
+    for (const sent of result.sentChanges) {
+      const asked = prices.find((item) => item.productId === sent.productId)!;
+      summary.sent.prices.push({ ...sent, newPrice: asked.price });
+    }
   }
 
   const preorderIds: number[] = [];
@@ -113,6 +125,7 @@ export async function applyImport(
       (outcome) => outcome.result !== 'sent' && outcome.result !== 'unchanged',
     ).length;
   }
-  services.logger.info({ storeId, changes: changes.length, ...summary }, 'Excel import applied');
+  const { sent: _sent, ...counts } = summary;
+  services.logger.info({ storeId, changes: changes.length, ...counts }, 'Excel import applied');
   return summary;
 }

@@ -23,6 +23,11 @@ export interface PricePayload {
   title: string;
   old: string;
   new: string;
+  /**
+   * A change of a batch (an Excel import, a rollback) whose report was a summary: Kaspi showing it is not told
+   * again (our copy of the offer still moves), only a change Kaspi did not apply is, as a message of its own.
+   */
+  quiet?: boolean;
 }
 
 /** Products switched on or off sale: told when Kaspi does not show it in time; a card shown for it is redrawn. */
@@ -35,6 +40,13 @@ export interface AvailabilityPayload {
   locale: Locale;
   /** The product card the switch was pressed on: redrawn (status and its button) once Kaspi shows the change. */
   card?: { messageId: number; productId: number; page: number; timezone: string };
+  /**
+   * The «⏳ … отправлено в Kaspi» report to edit to its outcome (✅ or ⚠️), learnt after the report was sent
+   * (`setMessage`); `title` names the one product it speaks of, HTML-escaped. Without it the outcome is told
+   * only when Kaspi does not show the change in time.
+   */
+  messageId?: number;
+  title?: string;
 }
 
 /** Preorders uploaded for a store: each one Kaspi shows (or does not) is told, until none is left waiting. */
@@ -105,7 +117,7 @@ export interface FollowUpStep<P> {
 
 /** What handlers may use: the domain's read-backs and reads, the one I18n. */
 export interface FollowUpServices {
-  products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi'>;
+  products: Pick<ProductDirectory, 'storeProduct' | 'preordersAwaitingKaspi' | 'pendingPrices'>;
   history: Pick<ProductHistory, 'latestSnapshot'>;
   offers: Pick<OfferActions, 'verifyPriceChange' | 'verifyAvailability'>;
   preorders: Pick<PreorderService, 'verify' | 'settleFile'>;

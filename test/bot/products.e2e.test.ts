@@ -378,7 +378,7 @@ describe('the seller’s products in the chat', () => {
           (message) =>
             message.from === 'bot' &&
             message.message_id > card.message_id &&
-            /снимается с продажи/.test(message.text ?? ''),
+            /снимается с продажи|снят с продажи: Kaspi применил/.test(message.text ?? ''),
         ),
     ).toHaveLength(1);
     const redrawn = await telegram.waitForBotMessage(

@@ -96,5 +96,12 @@ async function showCompetitors(
     keyboard.text(`🏙 ${truncate(otherName, 20)}`, callbackData(ACTIONS.competitors, product.id, otherId));
   if (otherCities.length) keyboard.row();
   keyboard.text(ctx.t('button-back-to-card'), callbackData(ACTIONS.product, product.id));
-  await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+  // Pressed on the card (or on this view's city buttons): the view takes the card's place and «К товару» brings
+  // the card back in the same message, so the chat never holds two copies of one card.
+  const pressed = ctx.callbackQuery?.message;
+  if (pressed && 'text' in pressed && pressed.text !== undefined)
+    await ctx
+      .editMessageText(lines.join('\n'), { reply_markup: keyboard })
+      .catch(() => ctx.reply(lines.join('\n'), { reply_markup: keyboard }));
+  else await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
 }

@@ -53,6 +53,18 @@ export function createProductsFeature(deps: ProductsFeatureDeps): Composer<BotCo
       const product = await ownProduct(ctx, idArg(args[0]));
       if (!product || (args[1] !== '0' && args[1] !== '1')) return refuse(ctx);
       const available = args[1] === '1';
+      const card = ctx.callbackQuery.message;
+      // The redrawn card keeps its «К списку» page, read off the card's own back button.
+      const page = cardPage(card);
+      // An older card's button: the offer is already in the asked state. Nothing is sent; the card is redrawn.
+      if (product.onSale === available) {
+        await ctx.answerCallbackQuery({
+          text: ctx.t(available ? 'availability-already-on' : 'availability-already-off'),
+          show_alert: true,
+        });
+        if (card) await redrawCard(ctx, deps, card.chat.id, card.message_id, product.id, page);
+        return;
+      }
       await ctx.answerCallbackQuery({ text: ctx.t('availability-sending') });
       try {
         const result = await deps.offers.setAvailability(product.store.id, [product.id], available);
@@ -66,36 +78,26 @@ export function createProductsFeature(deps: ProductsFeatureDeps): Composer<BotCo
               ? 'availability-on-done'
               : 'availability-off-done'
             : 'availability-failed';
-        // The card redraws itself once Kaspi shows the new state: status and the button that undoes it.
-        const card = ctx.callbackQuery.message;
-        // The redrawn card keeps its «К списку» page, read off the card's own back button.
-        const back =
-          card && 'reply_markup' in card
-            ? card.reply_markup?.inline_keyboard
-                .flat()
-                .find(
-                  (button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list,
-                )
-            : undefined;
-        const page = listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
+        const title = html(product.title);
         // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
-        if (result.sent.length)
-          await scheduleAvailabilityReadBack(
-            ctx,
-            deps,
-            product.store.id,
-            [product.id],
-            available,
-            card && { messageId: card.message_id, productId: product.id, page, timezone: ctx.seller.timezone },
-          );
+        const followUp = result.sent.length
+          ? await scheduleAvailabilityReadBack(
+              ctx,
+              deps,
+              product.store.id,
+              [product.id],
+              available,
+              card && { messageId: card.message_id, productId: product.id, page, timezone: ctx.seller.timezone },
+              title,
+            )
+          : undefined;
         const refused = refusedLines(ctx, result.skipped);
-        await ctx.reply(
-          [
-            ctx.t(key, { count: result.sent.length + result.unchanged.length, title: html(product.title) }),
-            ...refused,
-          ].join('\n'),
+        const report = await ctx.reply(
+          [ctx.t(key, { count: result.sent.length + result.unchanged.length, title }), ...refused].join('\n'),
         );
-        if (result.unchanged.length && card)
+        // The «⏳ отправлено» report is the one the read-back edits to its outcome.
+        if (followUp !== undefined) await deps.followUps.setMessage(followUp, report.message_id);
+        if ((result.unchanged.length || !result.sent.length) && card)
           await redrawCard(ctx, deps, card.chat.id, card.message_id, product.id, page);
       } catch (error) {
         if (await replyKaspiError(ctx, error, product.store.id)) return;
@@ -104,6 +106,17 @@ export function createProductsFeature(deps: ProductsFeatureDeps): Composer<BotCo
     }),
   );
   return feature;
+}
+
+/** The list page a card's «К списку» goes back to, read off the card's own back button. */
+function cardPage(card: BotContext['msg']): number {
+  const back =
+    card && 'reply_markup' in card
+      ? card.reply_markup?.inline_keyboard
+          .flat()
+          .find((button) => 'callback_data' in button && parseCallback(button.callback_data)?.action === ACTIONS.list)
+      : undefined;
+  return listPage(back && 'callback_data' in back ? parseCallback(back.callback_data)?.args[0] : undefined);
 }
 
 /** The list page a card was opened from (its «К списку» goes back there); page 1 when unknown. */
@@ -123,14 +136,17 @@ export async function scheduleAvailabilityReadBack(
   productIds: number[],
   available: boolean,
   card?: AvailabilityPayload['card'],
-): Promise<void> {
-  await deps.followUps.schedule('availability', {
+  /** The one product a «⏳ отправлено» report names (HTML-escaped): that report is edited to the outcome. */
+  title?: string,
+): Promise<number> {
+  return deps.followUps.schedule('availability', {
     storeId,
     productIds,
     available,
     chatId: ctx.chat!.id,
     locale: ctx.seller.language,
     ...(card ? { card } : {}),
+    ...(title === undefined ? {} : { title }),
   });
 }
 

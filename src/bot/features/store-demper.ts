@@ -7,6 +7,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { onePress } from '../guards/repeated-press.js';
+import { readBackBatch } from '../flows/offer-read-back.js';
 import { FILTER_OF, FROM_PRODUCT, showStoreDemper, STORE_SWITCHES, tickMinutesOf } from '../replies/demper-store.js';
 import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
@@ -15,7 +16,10 @@ import { replyKaspiError } from '../replies/kaspi-errors.js';
  * The store's demper switches and filters, the demper itself (stop, last cycle, rollback), the panel's counts, and
  * the demper's schedule (when the first check comes).
  */
-type StoreDemperFeatureDeps = Pick<BotDeps, 'stores' | 'demper' | 'products' | 'history' | 'presses' | 'config'>;
+type StoreDemperFeatureDeps = Pick<
+  BotDeps,
+  'stores' | 'demper' | 'products' | 'history' | 'presses' | 'config' | 'followUps'
+>;
 
 /**
  * The store's demper: `/demper` (the panel of switches, rival filters and the last cycle), its buttons, the panic
@@ -103,6 +107,13 @@ export function createStoreDemperFeature(deps: StoreDemperFeatureDeps): Composer
             ? 'moved-on'
             : await deps.demper.rollback(store.id, ctx.t('price-reason-rollback'), previewed);
         if (results === 'moved-on') return void (await ctx.reply(ctx.t('demper-rollback-moved-on')));
+        // Each price put back moves our copy of the offer once Kaspi shows it (a follow-up reads it back).
+        await readBackBatch(ctx, deps, store.id, {
+          availability: [],
+          prices: results.flatMap(({ productId, result }) =>
+            result.status === 'sent' ? [{ productId, changeIds: result.changeIds, newPrice: result.newPrice }] : [],
+          ),
+        });
         const done = (status: string) => status === 'sent' || status === 'unchanged' || status === 'already-sent';
         const sent = results.filter((entry) => done(entry.result.status)).length;
         const failed = results

@@ -1,9 +1,9 @@
 import { InlineKeyboard } from 'grammy';
 
-import { mainCityOf, priceIn } from '../../catalog/city-prices.js';
+import { cityLabel, mainCityOf, priceIn } from '../../catalog/city-prices.js';
 import type { ProductDirectory } from '../../catalog/product-directory.js';
 import type { ProductHistory } from '../../catalog/product-history.js';
-import type { Product, Store, StorePoint } from '../../db/entities/index.js';
+import type { CityPrice, Product, Store, StorePoint } from '../../db/entities/index.js';
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { cityPricesLabel } from './city-price-label.js';
@@ -32,7 +32,7 @@ interface CardMarket {
 export interface CardView {
   t: (key: string, variables?: Record<string, string | number>) => string;
   timezone: string;
-  products: Pick<ProductDirectory, 'storeProduct'>;
+  products: Pick<ProductDirectory, 'storeProduct' | 'pendingPrices'>;
   history: Pick<ProductHistory, 'latestSnapshot'>;
 }
 
@@ -57,13 +57,39 @@ async function cardMarket(history: CardView['history'], product: Product): Promi
   };
 }
 
-function productCardText({ t, timezone }: CardView, product: Product, market: CardMarket | undefined): string {
+/**
+ * «⏳ Отправлено в Kaspi: …, ждём подтверждения» for prices Kaspi has not shown yet (undefined when none): a card
+ * and a price prompt show the confirmed price as the price and these as on their way.
+ */
+export function pendingPricesLine(
+  t: CardView['t'],
+  points: Pick<StorePoint, 'cityId' | 'cityName'>[],
+  pending: CityPrice[],
+): string | undefined {
+  if (pending.length === 0) return undefined;
+  const prices = pending
+    .map((entry) => {
+      const city = cityLabel(points, entry.cityId);
+      return city ? `${html(city)} ${formatPrice(entry.price)}` : formatPrice(entry.price);
+    })
+    .join(', ');
+  return t('card-price-pending', { prices });
+}
+
+function productCardText(
+  { t, timezone }: CardView,
+  product: Product,
+  market: CardMarket | undefined,
+  pending: CityPrice[],
+): string {
   const lines = [
     `<b>${html(product.title)}</b>`,
     t('card-sku', { sku: html(product.sku), masterSku: html(product.masterSku) }),
     t('card-price', { price: cityPricesLabel(product, pointsOf(product)) }),
-    t(product.onSale ? 'card-on-sale' : 'card-off-sale'),
   ];
+  const sending = pendingPricesLine(t, pointsOf(product), pending);
+  if (sending) lines.push(sending);
+  lines.push(t(product.onSale ? 'card-on-sale' : 'card-off-sale'));
   if (market) {
     lines.push(
       t('card-place', {
@@ -90,7 +116,12 @@ export async function productCard(
   page: number,
 ): Promise<{ text: string; keyboard: InlineKeyboard }> {
   return {
-    text: productCardText(view, product, await cardMarket(view.history, product)),
+    text: productCardText(
+      view,
+      product,
+      await cardMarket(view.history, product),
+      await view.products.pendingPrices(product.id),
+    ),
     keyboard: cardKeyboard(view, product, page),
   };
 }

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createChatNotifier } from '../../src/bot/demper-notifier.js';
+import { formatPrice } from '../../src/bot/replies/format.js';
+import { ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
+import type { DemperEngine } from '../../src/demper/engine.js';
+import { createDemper } from '../../src/demper/wiring.js';
+import type { ChatMessage } from '../../src/telegram-sandbox/bot-api-server.js';
+import {
+  type BotHarness,
+  changedSince,
+  loginAndSync,
+  newUser,
+  press,
+  say,
+  sellOnlyAtFirstPoint,
+  startBotHarness,
+} from '../helpers/bot-harness.js';
+import { captureLogger } from '../helpers/logs.js';
+
+// A demper cut and its rollback: a change Kaspi took but does not show yet is shown as on its way (never as the
+// price), and once Kaspi shows it the card, the list and the price prompt show it — without a /sync.
+
+const MERCHANT = '30067228';
+const ALMATY = '750000000';
+let harness: BotHarness;
+let engine: DemperEngine;
+let target: Product;
+const seller = newUser('Ерлан');
+
+beforeAll(async () => {
+  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
+  await loginAndSync(harness, seller);
+  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
+    verifyAfterMs: 100,
+  }));
+  const em = harness.infrastructure.database.orm.em.fork();
+  const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
+  const onSale = await em.find(ProductSchema, { store: { seller: owner }, onSale: true }, { orderBy: { id: 'ASC' } });
+  target = onSale.find((candidate) => harness.sandbox.storefront(candidate.masterSku, ALMATY).length > 1)!;
+  await sellOnlyAtFirstPoint(harness, [target]);
+  target = await em.fork().findOneOrFail(ProductSchema, target.id);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** The cheapest rival goes `below` tenge under our price; the others stay above it. */
+function undercutUs(below: number): number {
+  const rivals = harness.sandbox.storefront(target.masterSku, ALMATY) as {
+    merchantId?: string;
+    merchantUid?: string;
+    price: number;
+  }[];
+  const ids = rivals.map((offer) => String(offer.merchantId ?? offer.merchantUid)).filter((id) => id !== MERCHANT);
+  const price = target.price - below;
+  harness.sandbox.setRivalPrice(target.masterSku, ALMATY, ids[0]!, price);
+  for (const id of ids.slice(1)) harness.sandbox.setRivalPrice(target.masterSku, ALMATY, id, price + 500);
+  return price;
+}
+
+async function card(): Promise<ChatMessage> {
+  const found = await say(harness.telegram, seller, `/products ${target.sku}`, /Поиск|Найдено/);
+  return press(harness.telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+}
+
+async function listRow(): Promise<string> {
+  const found = await say(harness.telegram, seller, `/products ${target.sku}`, /Поиск|Найдено/);
+  return (found.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat()[0]!.text;
+}
+
+/** The price prompt of an old card, closed again with «Отмена». */
+async function pricePrompt(from: ChatMessage): Promise<string> {
+  const prompt = await press(harness.telegram, seller, from, 'Изменить цену', /Введите новую цену/);
+  await press(harness.telegram, seller, prompt, 'Отмена', /Отменено|отменено/);
+  return prompt.text ?? '';
+}
+
+const amount = (price: number) => formatPrice(price).replace(/\u00a0₸$/, '');
+
+describe('the demper’s changes in the chat’s views', () => {
+  it('a cut shows as sent until Kaspi shows it, then as the price; a rollback puts the old price back in every view', async () => {
+    const { telegram } = harness;
+    await say(
+      telegram,
+      seller,
+      `/demper ${target.sku} on min=${target.price - 5000} max=${target.price + 5000} step=10`,
+      /Демпер включён/,
+    );
+    await harness.infrastructure.database.orm.em
+      .fork()
+      .nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: true });
+    const cut = undercutUs(500) - 10;
+    const digestArrives = changedSince(telegram, seller.id, /изменено цен — 1/);
+    expect((await engine.runOnce()).sent).toBe(1);
+    const digest = await telegram.waitForBotMessage(seller.id, digestArrives);
+
+    // Announced, not yet shown by Kaspi: the card and the prompt say it is on its way, the price stays Kaspi's.
+    const early = await card();
+    const sending = `Отправлено в Kaspi: Алматы ${formatPrice(cut)}`;
+    expect(early.text).toContain(sending);
+    expect(early.text).toContain(`Цена: ${formatPrice(target.price)}`);
+    expect(await pricePrompt(early)).toContain(sending);
+
+    await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
+    await engine.runOnce(); // the read-back: Kaspi shows it
+    const confirmed = await card();
+    expect(confirmed.text).toContain(formatPrice(cut));
+    expect(confirmed.text).not.toContain('Отправлено в Kaspi');
+    expect(await listRow()).toContain(amount(cut));
+    // An older card's prompt asks from today's price.
+    expect(await pricePrompt(early)).toContain(`Сейчас: Алматы ${formatPrice(cut)}`);
+
+    const ask = await press(telegram, seller, digest, 'Вернуть прежние цены', /Вернуть цены/);
+    await press(telegram, seller, ask, 'Да, вернуть', /цены возвращены — 1/);
+    // No demper run and no /sync: the rollback's own read-back moves our copy once Kaspi shows it.
+    await harness.settled(20_000);
+    const rolledBack = await card();
+    expect(rolledBack.text).toContain(formatPrice(target.price));
+    expect(rolledBack.text).not.toContain('Отправлено в Kaspi');
+    expect(await listRow()).toContain(amount(target.price));
+  });
+});
