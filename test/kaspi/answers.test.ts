@@ -266,7 +266,8 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
 
     const other = await freshSession();
     await expire('shape=login-page');
-    const page = await fetch(`${sandbox.mcUrl}/s/m`, { headers: { cookie: other.header(`${sandbox.mcUrl}/s/m`)!, 'x-auth-version': '3' },
+    const page = await fetch(`${sandbox.mcUrl}/s/m`, {
+      headers: { cookie: other.header(`${sandbox.mcUrl}/s/m`)!, 'x-auth-version': '3' },
     });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('id="user_email_field"');

@@ -99,10 +99,18 @@ describe('CookieJar', () => {
     expect(new CookieJar({ a: '1' }).header('http://127.0.0.1:4000/s/m')).toBe('a=1');
   });
 
-  it('takes a login browser\'s cookies with their scope', () => {
+  it("takes a login browser's cookies with their scope", () => {
     const jar = new CookieJar();
     jar.absorbBrowserCookies([
-      { name: 'mc-session', value: 's1', domain: 'mc.shop.kaspi.kz', path: '/', expires: -1, httpOnly: true, secure: true },
+      {
+        name: 'mc-session',
+        value: 's1',
+        domain: 'mc.shop.kaspi.kz',
+        path: '/',
+        expires: -1,
+        httpOnly: true,
+        secure: true,
+      },
       { name: 'MS_AUTH_SSO', value: 'sso', domain: '.kaspi.kz', path: '/', expires: -1, httpOnly: true, secure: true },
     ]);
     expect(jar.header(mc)?.split('; ').sort()).toEqual(['MS_AUTH_SSO=sso', 'mc-session=s1']);
