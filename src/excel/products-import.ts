@@ -140,7 +140,7 @@ export async function planImport(
   if (data.length > MAX_IMPORT_BYTES)
     return { ok: false, key: 'import-too-big', variables: { mb: MAX_IMPORT_BYTES / 1024 / 1024 } };
   // Before ExcelJS inflates anything: a small file may unpack to gigabytes or millions of rows.
-  const zip = inspectXlsxZip(data, {
+  const zip = await inspectXlsxZip(data, {
     maxUnpackedBytes: MAX_IMPORT_UNPACKED_BYTES,
     maxEntries: 500,
     maxRows: MAX_IMPORT_ROWS + 1,

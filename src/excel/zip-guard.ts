@@ -1,9 +1,9 @@
-import { inflateRawSync } from 'node:zlib';
+import yauzl from 'yauzl';
 
 /**
  * An .xlsx is a zip, and 2 MB of zip can inflate to gigabytes (a zip bomb): ExcelJS would unpack and parse all
- * of it in memory, blocking the bot for minutes and exhausting the process. This walks the zip's central
- * directory and really inflates every entry with a hard cap — declared sizes can lie — before ExcelJS sees it.
+ * of it in memory, blocking the bot for minutes and exhausting the process. yauzl reads the zip's directory and
+ * really inflates every entry, counting bytes as they come — declared sizes can lie — before ExcelJS sees it.
  */
 
 export interface ZipLimits {
@@ -14,72 +14,100 @@ export interface ZipLimits {
   maxRows: number;
   /** `<c>` elements in any one worksheet. */
   maxCells: number;
+  /** Inflated ÷ stored bytes of one entry; an honest workbook's XML stays far below (default 1,000). */
+  maxRatio?: number;
+  /** The whole inspection (default 3 s): a file that takes longer is refused rather than waited for. */
+  maxMs?: number;
 }
 
 export type ZipVerdict = { ok: true } | { ok: false; reason: 'broken' | 'unpacked-too-big' | 'too-many-rows' };
 
-const EOCD = 0x06054b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
 const WORKSHEET = /^xl\/worksheets\/[^/]+\.xml$/i;
 const ROW = /<(?:[A-Za-z_][\w.-]*:)?row[\s/>]/g;
 const CELL = /<(?:[A-Za-z_][\w.-]*:)?c[\s/>]/g;
+/** Below this many inflated bytes the ratio says nothing (a tiny entry of repeated bytes is no bomb). */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
 
-export function inspectXlsxZip(data: Buffer, limits: ZipLimits): ZipVerdict {
-  const end = findEndOfCentralDirectory(data);
-  if (end < 0) return { ok: false, reason: 'broken' };
-  const entries = data.readUInt16LE(end + 10);
-  const directoryOffset = data.readUInt32LE(end + 16);
-  // ZIP64 markers: no workbook of ours needs them, and their sizes would escape the checks below.
-  if (entries === 0xffff || directoryOffset === 0xffffffff) return { ok: false, reason: 'broken' };
-  if (entries > limits.maxEntries) return { ok: false, reason: 'unpacked-too-big' };
-
-  let unpacked = 0;
-  let at = directoryOffset;
-  for (let index = 0; index < entries; index++) {
-    if (at + 46 > data.length || data.readUInt32LE(at) !== CENTRAL) return { ok: false, reason: 'broken' };
-    const method = data.readUInt16LE(at + 10);
-    const compressedSize = data.readUInt32LE(at + 20);
-    const nameLength = data.readUInt16LE(at + 28);
-    const extraLength = data.readUInt16LE(at + 30);
-    const commentLength = data.readUInt16LE(at + 32);
-    const localOffset = data.readUInt32LE(at + 42);
-    const name = data.toString('utf8', at + 46, at + 46 + nameLength);
-    at += 46 + nameLength + extraLength + commentLength;
-
-    if (localOffset + 30 > data.length || data.readUInt32LE(localOffset) !== LOCAL)
-      return { ok: false, reason: 'broken' };
-    const start = localOffset + 30 + data.readUInt16LE(localOffset + 26) + data.readUInt16LE(localOffset + 28);
-    if (start + compressedSize > data.length) return { ok: false, reason: 'broken' };
-    const stored = data.subarray(start, start + compressedSize);
-    const budget = limits.maxUnpackedBytes - unpacked;
-    let content: Buffer;
-    if (method === 0) content = stored;
-    else if (method === 8) {
-      try {
-        content = inflateRawSync(stored, { maxOutputLength: Math.max(1, budget + 1) });
-      } catch (error) {
-        if (error instanceof RangeError) return { ok: false, reason: 'unpacked-too-big' };
-        return { ok: false, reason: 'broken' };
-      }
-    } else return { ok: false, reason: 'broken' };
-    unpacked += content.length;
-    if (unpacked > limits.maxUnpackedBytes) return { ok: false, reason: 'unpacked-too-big' };
-    if (WORKSHEET.test(name)) {
-      const xml = content.toString('latin1');
-      if (count(xml, ROW, limits.maxRows) > limits.maxRows || count(xml, CELL, limits.maxCells) > limits.maxCells)
-        return { ok: false, reason: 'too-many-rows' };
-    }
+class Refusal extends Error {
+  constructor(readonly reason: 'broken' | 'unpacked-too-big' | 'too-many-rows') {
+    super(reason);
   }
-  return { ok: true };
 }
 
-function findEndOfCentralDirectory(data: Buffer): number {
-  // The record is 22 bytes plus a comment of up to 64 KiB, at the very end.
-  for (let at = data.length - 22; at >= Math.max(0, data.length - 22 - 0xffff); at--) {
-    if (data.readUInt32LE(at) === EOCD) return at;
+export async function inspectXlsxZip(data: Buffer, limits: ZipLimits): Promise<ZipVerdict> {
+  let zip: yauzl.ZipFile | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    zip = await openZip(data);
+    const opened = zip;
+    if (opened.entryCount > limits.maxEntries) return { ok: false, reason: 'unpacked-too-big' };
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Refusal('unpacked-too-big')), limits.maxMs ?? 3_000);
+    });
+    await Promise.race([readEntries(opened, limits), deadline]);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, reason: error.reason };
+    return { ok: false, reason: 'broken' };
+  } finally {
+    clearTimeout(timer);
+    zip?.close();
   }
-  return -1;
+}
+
+function openZip(data: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(
+      data, // Sizes are counted here as the bytes come: a lying header is then a bomb, not a broken file.
+      { lazyEntries: true, validateEntrySizes: false, strictFileNames: false },
+      (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip)),
+    ),
+  );
+}
+
+/** Inflates every entry in turn, within the limits; rejects with a Refusal or yauzl's error. */
+function readEntries(zip: yauzl.ZipFile, limits: ZipLimits): Promise<void> {
+  let unpacked = 0;
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => {
+      zip.close();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    zip.on('error', fail);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (error, stream) => {
+        if (error || !stream) return fail(error ?? new Error('no stream'));
+        const worksheet = WORKSHEET.test(entry.fileName);
+        const chunks: Buffer[] = [];
+        let entryBytes = 0;
+        stream.on('data', (chunk: Buffer) => {
+          entryBytes += chunk.length;
+          unpacked += chunk.length;
+          const ratio = entryBytes / Math.max(1, entry.compressedSize);
+          if (
+            unpacked > limits.maxUnpackedBytes ||
+            (entryBytes > RATIO_FLOOR_BYTES && ratio > (limits.maxRatio ?? 1_000))
+          ) {
+            stream.destroy();
+            return fail(new Refusal('unpacked-too-big'));
+          }
+          if (worksheet) chunks.push(chunk);
+        });
+        stream.on('error', fail);
+        stream.on('end', () => {
+          if (worksheet) {
+            const xml = Buffer.concat(chunks).toString('latin1');
+            if (count(xml, ROW, limits.maxRows) > limits.maxRows || count(xml, CELL, limits.maxCells) > limits.maxCells)
+              return fail(new Refusal('too-many-rows'));
+          }
+          zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
 }
 
 /** Occurrences of `pattern`, stopping once past `limit`. */

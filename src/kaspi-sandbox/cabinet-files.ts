@@ -1,5 +1,6 @@
 import type { CabinetSessions } from './cabinet-session.js';
-import { multipartFile, readBody, sendJson } from './http-util.js';
+import { parseMultipart } from '../http/multipart.js';
+import { readBody, sendJson } from './http-util.js';
 import type { Handler } from './router.js';
 import type { SandboxWorld } from './state.js';
 
@@ -19,13 +20,17 @@ export function cabinetFileRoutes(world: SandboxWorld, sessions: CabinetSessions
     'POST /pricefeed/upload/merchant/upload': async (request, response, url) => {
       const merchantUid = url.searchParams.get('merchantUid') ?? '';
       const body = await readBody(request);
+      // Read before the session check, which answers synchronously; a body that is not multipart has no file.
+      const file = await parseMultipart(body, request.headers['content-type'] ?? '').then(
+        (multipart) => multipart.files.get('file'),
+        () => undefined,
+      );
       sessions.guard(request, response, merchantUid, () => {
         if ([...files.values()].some((file) => file.merchantUid === merchantUid && file.status === 'PROCESSING')) {
           response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
           response.end('Unfinished file found. Please wait until the previous file is processed.');
           return;
         }
-        const file = multipartFile(request.headers['content-type'], body, 'file');
         if (!file) return sendJson(response, 400, { errorCode: 'FILE_REQUIRED' });
         const id = world.token(10);
         const record: UploadedFile = { merchantUid, status: 'PROCESSING', errors: [] };
@@ -34,7 +39,7 @@ export function cabinetFileRoutes(world: SandboxWorld, sessions: CabinetSessions
           at: Date.now(),
           endpoint: 'upload',
           merchantUid,
-          body: { filename: file.filename, bytes: file.data.length },
+          body: { filename: file.fileName, bytes: file.data.length },
         });
         world.later(world.applyDelayMs, () => {
           void world.pricefeed.applyPriceList(merchantUid, file.data).then(

@@ -75,33 +75,6 @@ export function cookie(name: string, value: string): string {
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax`;
 }
 
-/** The file part of a multipart/form-data body (lenient, as real servers are). */
-export function multipartFile(
-  contentType: string | undefined,
-  body: Buffer,
-  field: string,
-): { filename: string; data: Buffer } | undefined {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
-  if (!boundary) return undefined;
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  let start = body.indexOf(delimiter);
-  while (start >= 0) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(start + delimiter.length, next);
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd > 0) {
-      const headers = part.subarray(0, headerEnd).toString('utf8');
-      if (new RegExp(`name="?${field}"?`, 'i').test(headers)) {
-        const filename = /filename="?([^";\r\n]+)"?/i.exec(headers)?.[1] ?? 'upload';
-        return { filename, data: part.subarray(headerEnd + 4, part.length - 2) };
-      }
-    }
-    start = next;
-  }
-  return undefined;
-}
-
 /** Counts events per key over a sliding window; true when the key is above `limit`. */
 export class SlidingCounter {
   private readonly events = new Map<string, number[]>();

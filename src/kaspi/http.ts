@@ -132,7 +132,7 @@ export class KaspiHttp {
       'accept-language': BROWSER_ACCEPT_LANGUAGE,
       ...request.headers,
     };
-    const cookie = request.jar?.header();
+    const cookie = request.jar?.header(request.url);
     if (cookie) headers.cookie = cookie;
     let data = request.body;
     if (data !== undefined && !(data instanceof FormData) && typeof data !== 'string') {
@@ -158,7 +158,7 @@ export class KaspiHttp {
     kaspiRequestSeconds.observe({ endpoint: request.endpoint }, (performance.now() - started) / 1000);
 
     const setCookie = response.headers['set-cookie'];
-    request.jar?.absorb(setCookie);
+    request.jar?.absorb(setCookie, request.url);
     const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
     const contentType = String(response.headers['content-type'] ?? '');
     const location = typeof response.headers.location === 'string' ? response.headers.location : undefined;

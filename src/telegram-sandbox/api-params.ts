@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import { multipartBoundary, parseMultipart, MultipartError, type UploadedFile } from './multipart.js';
+import { parseMultipart, MultipartError, type UploadedFile } from '../http/multipart.js';
 
 /** An error the fake answers the way the Bot API does: `{ ok: false, error_code, description, parameters? }`. */
 export class BotApiError extends Error {
@@ -91,7 +91,7 @@ export class ApiParams {
     return new ApiParams(normalised, files);
   }
 
-  static fromRequest(request: IncomingMessage, body: Buffer, url: URL): ApiParams {
+  static async fromRequest(request: IncomingMessage, body: Buffer, url: URL): Promise<ApiParams> {
     const values: Record<string, unknown> = {};
     for (const [key, value] of url.searchParams) values[key] = value;
     let files = new Map<string, UploadedFile>();
@@ -108,10 +108,8 @@ export class ApiParams {
           throw badRequest('JSON object expected as request body');
         Object.assign(values, parsed);
       } else if (contentType.startsWith('multipart/form-data')) {
-        const boundary = multipartBoundary(request.headers['content-type']);
-        if (!boundary) throw badRequest("can't parse multipart/form-data request: no boundary");
         try {
-          const multipart = parseMultipart(body, boundary);
+          const multipart = await parseMultipart(body, request.headers['content-type'] ?? '');
           for (const [key, value] of multipart.fields) values[key] = value;
           files = multipart.files;
         } catch (error) {

@@ -117,7 +117,7 @@ export class BotApiHttp {
     let outcome: Outcome;
     let parseError: BotApiError | undefined;
     try {
-      params = ApiParams.fromRequest(request, body, url);
+      params = await ApiParams.fromRequest(request, body, url);
     } catch (error) {
       if (!(error instanceof BotApiError)) throw error;
       parseError = error;

@@ -258,7 +258,7 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
     expect((await expire('merchantUid=30067228&shape=redirect')).status).toBe(200);
     const raw = await fetch(`${sandbox.mcUrl}/s/m`, {
       redirect: 'manual',
-      headers: { cookie: jar.header()!, 'x-auth-version': '3' },
+      headers: { cookie: jar.header(`${sandbox.mcUrl}/s/m`)!, 'x-auth-version': '3' },
     });
     expect(raw.status).toBe(302);
     expect(new URL(raw.headers.get('location')!).origin).toBe(new URL(sandbox.idmcUrl).origin);
@@ -266,7 +266,9 @@ describe('the Kaspi sandbox expires cabinet sessions in each shape Kaspi does, a
 
     const other = await freshSession();
     await expire('shape=login-page');
-    const page = await fetch(`${sandbox.mcUrl}/s/m`, { headers: { cookie: other.header()!, 'x-auth-version': '3' } });
+    const page = await fetch(`${sandbox.mcUrl}/s/m`, {
+      headers: { cookie: other.header(`${sandbox.mcUrl}/s/m`)!, 'x-auth-version': '3' },
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('id="user_email_field"');
   });

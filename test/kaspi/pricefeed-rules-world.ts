@@ -89,11 +89,11 @@ export function pricefeedRulesWorld() {
           'content-type': 'application/json',
           accept: 'application/json',
           'x-auth-version': '3',
-          cookie: world.jar.header()!,
+          cookie: world.jar.header(`${world.sandbox.mcUrl}${path}`)!,
         },
         body: JSON.stringify(body),
       });
-      world.jar.absorb(response.headers.getSetCookie());
+      world.jar.absorb(response.headers.getSetCookie(), response.url);
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     });
   }

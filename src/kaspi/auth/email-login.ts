@@ -278,7 +278,7 @@ export class EmailLogin {
 
   private async finish(context: BrowserContext): Promise<LoggedIn> {
     const jar = new CookieJar();
-    for (const cookie of await context.cookies()) jar.absorb(`${cookie.name}=${cookie.value}`);
+    jar.absorbBrowserCookies(await context.cookies());
     if (!jar.has('mc-session', 'mc-sid'))
       throw new KaspiLoginError('login finished without cabinet cookies', 'login.email', 'MISSING_COOKIES');
     const merchants = await this.cabinet.listMerchants(jar);

@@ -7,7 +7,7 @@ import type { ChatState, StoredFile } from '../chat-state.js';
 import type { MethodTable } from '../dispatcher.js';
 import { imageSize, mimeTypeOf } from '../file-metadata.js';
 import { sendJson } from '../http-io.js';
-import type { UploadedFile } from '../multipart.js';
+import type { UploadedFile } from '../../http/multipart.js';
 import { captionOf, chatIdOf, markupOf, replyTargetOf, type MethodContext } from './params.js';
 
 /** Bots download files up to 20 MB. */
