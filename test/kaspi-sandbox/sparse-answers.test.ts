@@ -4,6 +4,7 @@ import type { Kaspi } from '../../src/kaspi/index.js';
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { kaspiFor } from '../helpers/kaspi.js';
 import { captureLogger } from '../helpers/logs.js';
+import { CookieJar } from '../../src/kaspi/cookie-jar.js';
 
 /**
  * The sandbox leaves optional fields out of its list items and storefront offers, seeded per item, so every test
@@ -59,9 +60,7 @@ beforeAll(async () => {
   kaspi = kaspiFor(sandbox, captureLogger('silent').logger);
   const pending = await kaspi.smsLogin.start('+7 701 000 00 01');
   const login = await kaspi.smsLogin.verify(pending, sandbox.lastCode('+7 (701) 000-00-01')!);
-  cookie = Object.entries(login.cookies)
-    .map(([name, value]) => `${name}=${value}`)
-    .join('; ');
+  cookie = new CookieJar(login.cookies).header(`${sandbox.mcUrl}/bff/offer-view/list`)!;
 });
 afterAll(async () => {
   await kaspi?.close();
@@ -127,9 +126,7 @@ describe('Kaspi sandbox answers with optional fields left out', () => {
       const page = await fetch(`${again.mcUrl}/bff/offer-view/list?m=${MERCHANT}&p=0&l=100&a=true`, {
         headers: {
           'x-auth-version': '3',
-          cookie: Object.entries(login.cookies)
-            .map(([name, value]) => `${name}=${value}`)
-            .join('; '),
+          cookie: new CookieJar(login.cookies).header(`${again.mcUrl}/bff/offer-view/list`)!,
         },
       });
       expect(await page.json()).toEqual(await listPage(true, 0)); // seeded: the same seed, the same gaps

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 
 import { startKaspiSandbox, type KaspiSandbox } from '../../src/kaspi-sandbox/index.js';
 import { captureLogger } from '../helpers/logs.js';
+import { CookieJar } from '../../src/kaspi/cookie-jar.js';
 
 /** The storefront answer recorded from Kaspi, which the sandbox replays for its sample product. */
 export const sample = JSON.parse(
@@ -52,9 +53,7 @@ export function raw(
           ...(body ? { 'content-type': 'application/json' } : {}),
           ...(options.cookies
             ? {
-                cookie: Object.entries(options.cookies)
-                  .map(([name, value]) => `${name}=${value}`)
-                  .join('; '),
+                cookie: new CookieJar(options.cookies).header(String(url)) ?? '',
               }
             : {}),
           ...options.headers,
