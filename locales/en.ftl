@@ -30,7 +30,7 @@ demper-reason-already-optimal = { $old } is already the best price here.
 demper-reason-raise-cooldown = The price could go up, but after a recent cut we wait for the market to settle.
 demper-reason-no-rivals-hold = No competitors — { $old } stays.
 demper-reason-no-rivals-ceiling = No competitors — raising to the maximum { $ceiling }.
-demper-reason-floor-reached = { $rival } sells at { $rivalPrice } — below your minimum { $floor }. Not following; holding { $old }.
+demper-reason-floor-reached = { $rival } sells at { $rivalPrice } — below your minimum { $floor }, and no seller above your minimum to sit under. Holding { $old }.
 demper-reason-below-floor-fix = { $old } was below your minimum — setting the minimum { $floor }.
 demper-reason-above-ceiling-fix = { $old } was above your maximum — setting the maximum { $ceiling }.
 demper-reason-max-drop-limited = { $rival } sells at { $rivalPrice } — lowering step by step: now to { $new }.
@@ -276,8 +276,8 @@ demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propo
     }. Tap ✅ to apply — I will check the market again first.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, and the repricer cannot go below your minimum.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the price { $newPrice } did not appear on Kaspi. Kaspi now shows: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the new price { $newPrice } did not appear on Kaspi (it was { $old }). Kaspi now shows: { $shown }.
 demper-alert-session-expired = 🔑 The Kaspi session of <b>{ $store }</b> expired — the repricer is paused. Log in again.
 demper-alert-rate-limited = ⏳ Kaspi temporarily limited changes for <b>{ $store }</b>. The repricer resumes in about { $minutes } min.
 demper-settings-usage = Write the settings in one line, for example: on min=10000 max=15000 step=10
@@ -577,9 +577,6 @@ demper-first-check = First check within { $minutes } min.
 demper-store-first-check = Products with the repricer on: { $count }. First check within { $minutes } min.
 demper-store-switched-on = ▶️ The repricer of <b>{ $store }</b> is on.
 demper-product-filters = Ignored sellers: from another city { $intercity }, rated below 4.0 with fewer than 10 reviews { $unproven }
-demper-alert-floor-need = First place only with a minimum below { $needFloor }.
-demper-alert-floor-hold-place = Holding place { $place } at { $price }.
-demper-alert-floor-hold = We do not go below your minimum.
 demper-reason-price-war-probe = { $rival } answers each of our cuts within one check — it is a bot. We go once to your minimum { $new } to see where it stops, then settle just under its floor.
 demper-reason-price-war-end = { $rival } does not go below { $rivalFloor } — setting { $new }, { $step } under it, and holding. The price war is over.
 demper-reason-price-war-retreat = { $rival } goes below your minimum { $floor } in answer to every cut — we stop fighting: place { $place } at { $new }, just under { $anchor } ({ $anchorPrice }). We will look again later.
@@ -590,3 +587,16 @@ demper-reason-reversal-limit = Our price already went up and down in the last ho
 demper-digest-waited = { $count } more changes wait: Kaspi allows 250 changes in 30 minutes; we will make them in the next checks.
 demper-reason-undercut-filtered = { $rival } sells at { $rivalPrice } but ships from another city or has almost no reviews: a buyer pays about 10 % more not to wait. We set { $new } — first for the buyer (adjusted — { $anchorPrice }).
 price-write-busy = ⏳ The demper or another action is changing this product’s price right now. Nothing was sent — try again in a minute.
+button-change-floor = ✏️ Change minimum
+demper-alert-keep = Holding { $price } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}
+demper-alert-move = Setting { $price } instead of { $old } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}
+demper-alert-propose = Proposing { $price } instead of { $old } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}

@@ -30,7 +30,7 @@ demper-reason-already-optimal = { $old } — қазіргі жағдайда е�
 demper-reason-raise-cooldown = Бағаны көтеруге болады, бірақ жақында түсіргеннен кейін нарықтың тынышталуын күтеміз.
 demper-reason-no-rivals-hold = Бәсекелестер жоқ — { $old } бағасы өзгеріссіз.
 demper-reason-no-rivals-ceiling = Бәсекелестер жоқ — { $ceiling } максимумына дейін көтереміз.
-demper-reason-floor-reached = { $rival } { $rivalPrice } бағасымен сатады — бұл сіздің { $floor } минимумыңыздан төмен. Түспейміз, { $old } ұстаймыз.
+demper-reason-floor-reached = { $rival } { $rivalPrice } бағасымен сатады — бұл сіздің { $floor } минимумыңыздан төмен, ал минимумнан жоғары астына тұратын сатушы жоқ. { $old } ұстаймыз.
 demper-reason-below-floor-fix = { $old } бағасы минимумыңыздан төмен еді — { $floor } минимумын қоямыз.
 demper-reason-above-ceiling-fix = { $old } бағасы максимумыңыздан жоғары еді — { $ceiling } максимумын қоямыз.
 demper-reason-max-drop-limited = { $rival } { $rivalPrice } бағасымен сатады — біртіндеп түсіреміз: қазір { $new }-ге дейін.
@@ -255,8 +255,8 @@ demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағ�
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағасымен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз, ал демпер минимумнан төмен түсе алмайды.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: жаңа { $newPrice } бағасы Kaspi-де шықпады (бұрын { $old } еді). Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } минуттан кейін өзі жалғасады.
 demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу min=10000 max=15000 step=10
@@ -550,9 +550,6 @@ demper-first-check = Алғашқы тексеріс — { $minutes } мин. і
 demper-store-first-check = Демпері қосулы тауарлар: { $count }. Алғашқы тексеріс — { $minutes } мин. ішінде.
 demper-store-switched-on = ▶️ <b>{ $store }</b> дүкенінің демпері қосылды.
 demper-product-filters = Есептемейміз: басқа қаладан сататындар { $intercity }, рейтингі 4.0-ден төмен және пікірі 10-нан аз сатушылар { $unproven }
-demper-alert-floor-need = Бірінші орын — тек минимум { $needFloor } бағасынан төмен болса.
-demper-alert-floor-hold-place = { $place }-орынды { $price } бағасымен ұстаймыз.
-demper-alert-floor-hold = Минимумнан төмен түспейміз.
 demper-reason-price-war-probe = { $rival } біздің әр төмендетуімізге бір тексеріс ішінде жауап береді — бұл бот. Оның қай жерде тоқтайтынын көру үшін бір рет сіздің минимумыңызды ({ $new }) қоямыз, содан кейін оның минимумынан сәл төмен тұрамыз.
 demper-reason-price-war-end = { $rival } { $rivalFloor } бағасынан төмен түспейді — { $new } қоямыз, { $step } арзан, және ұстаймыз. Баға соғысы аяқталды.
 demper-reason-price-war-retreat = { $rival } әр төмендетуге жауап ретінде сіздің { $floor } минимумыңыздан төмен түседі — соғыспаймыз: { $place }-орын, { $new }, { $anchor } ({ $anchorPrice }) бағасынан сәл арзан. Кейінірек қайта қараймыз.
@@ -563,3 +560,16 @@ demper-reason-reversal-limit = Соңғы сағатта баға жоғары-�
 demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30 минутта 250 өзгеріске рұқсат береді, оларды келесі тексерістерде жасаймыз.
 demper-reason-undercut-filtered = { $rival } { $rivalPrice } бағасымен сатады, бірақ басқа қаладан жеткізеді немесе пікірі аз: сатып алушы күтпеу үшін шамамен 10 % артық төлейді. { $new } қоямыз — сатып алушы үшін біріншіміз (түзетумен — { $anchorPrice }).
 price-write-busy = ⏳ Бұл тауардың бағасын қазір демпер немесе басқа әрекет өзгертіп жатыр. Ештеңе жіберілмеді — бір минуттан кейін қайталап көріңіз.
+button-change-floor = ✏️ Минимумды өзгерту
+demper-alert-keep = { $price } ұстаймыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}
+demper-alert-move = { $old } орнына { $price } қоямыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}
+demper-alert-propose = { $old } орнына { $price } ұсынамыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}

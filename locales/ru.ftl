@@ -30,7 +30,7 @@ demper-reason-already-optimal = Цена { $old } уже лучшая для э�
 demper-reason-raise-cooldown = Можно поднять цену, но после недавнего снижения ждём, пока рынок успокоится.
 demper-reason-no-rivals-hold = Конкурентов нет — цена { $old } без изменений.
 demper-reason-no-rivals-ceiling = Конкурентов нет — поднимаем до максимума { $ceiling }.
-demper-reason-floor-reached = { $rival } продаёт за { $rivalPrice } — это ниже вашего минимума { $floor }. Не опускаемся, держим { $old }.
+demper-reason-floor-reached = { $rival } продаёт за { $rivalPrice } — это ниже вашего минимума { $floor }, а выше минимума нет продавца, под которым можно встать. Держим { $old }.
 demper-reason-below-floor-fix = Цена { $old } была ниже вашего минимума — ставим минимум { $floor }.
 demper-reason-above-ceiling-fix = Цена { $old } была выше вашего максимума — ставим максимум { $ceiling }.
 demper-reason-max-drop-limited = { $rival } продаёт за { $rivalPrice } — снижаем постепенно: сейчас до { $new }.
@@ -283,8 +283,8 @@ demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен 
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые, и демпер не может опуститься ниже минимума.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: цена { $newPrice } не появилась на Kaspi. Сейчас на Kaspi: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: новая цена { $newPrice } не появилась на Kaspi (была { $old }). Сейчас на Kaspi: { $shown }.
 demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
 demper-alert-rate-limited = ⏳ Kaspi временно ограничил изменения магазина <b>{ $store }</b>. Демпер продолжит примерно через { $minutes } мин.
 demper-settings-usage = Напишите настройки одной строкой, например: вкл мин=10000 макс=15000 шаг=10
@@ -581,9 +581,6 @@ demper-first-check = Первая проверка — в течение { $minu
 demper-store-first-check = Товаров с демпером: { $count }. Первая проверка — в течение { $minutes } мин.
 demper-store-switched-on = ▶️ Демпер магазина <b>{ $store }</b> включён.
 demper-product-filters = Не учитываем продавцов: из другого города { $intercity }, с рейтингом ниже 4.0 и меньше чем 10 отзывами { $unproven }
-demper-alert-floor-need = Первое место — только при мин. ниже { $needFloor }.
-demper-alert-floor-hold-place = Держим { $place }-е место за { $price }.
-demper-alert-floor-hold = Ниже минимума не опускаемся.
 demper-reason-price-war-probe = { $rival } отвечает на каждое наше снижение в течение одной проверки — это бот. Один раз ставим ваш минимум { $new }, чтобы увидеть, где он остановится, а потом встанем чуть ниже его минимума.
 demper-reason-price-war-end = { $rival } не опускается ниже { $rivalFloor } — ставим { $new }, на { $step } дешевле, и держим. Ценовая война окончена.
 demper-reason-price-war-retreat = { $rival } в ответ на каждое снижение уходит ниже вашего минимума { $floor } — перестаём воевать: { $place }-е место за { $new }, чуть дешевле { $anchor } ({ $anchorPrice }). Позже посмотрим снова.
@@ -594,3 +591,16 @@ demper-reason-reversal-limit = Цена за последний час уже х
 demper-digest-waited = Ещё { $count } изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.
 demper-reason-undercut-filtered = { $rival } продаёт за { $rivalPrice }, но везёт из другого города или почти без отзывов: покупатель доплатит около 10 %, чтобы не ждать. Ставим { $new } — первые для покупателя (с поправкой — { $anchorPrice }).
 price-write-busy = ⏳ Цену этого товара сейчас меняет демпер или другое действие. Ничего не отправлено — попробуйте ещё раз через минуту.
+button-change-floor = ✏️ Изменить минимум
+demper-alert-keep = Держим { $price } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
+demper-alert-move = Ставим { $price } вместо { $old } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
+demper-alert-propose = Предлагаем { $price } вместо { $old } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
