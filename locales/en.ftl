@@ -150,7 +150,7 @@ store-removed = Store <b>{ $name }</b> removed together with its login data. You
 sync-ask = Load the products of <b>{ $store }</b> from Kaspi?
 sync-started = 🔄 Syncing <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: synced { $fetched } of { $total }
-sync-done = ✅ <b>{ $store }</b>: products synced — { $total }. New: { $added }, changed: { $changed }, removed: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: products synced — { $total }. { $details }
 sync-failed = Sync not finished: { $reason }
 sync-already-running = A sync is already running — I will tell you when it is done.
 
@@ -481,7 +481,7 @@ import-confirm-hint = Tap “Apply” or “Cancel”.
 import-applying = Applying changes: { $count }…
 import-reason = Import from Excel
 import-failed = Import stopped: { $reason } What was already sent is in the history.
-import-done = ✅ Done. Repricer settings — { $settings }, on sale — { $onSale }, prices — { $prices }, preorders — { $preorders }. Not sent due to Kaspi's limit — { $deferred } (send the same file again in 30 minutes), failed — { $failed }.
+import-done = ✅ Done. { $details }
 import-row-no-sku = empty SKU
 import-row-unknown-sku = no such SKU in the store
 import-row-duplicate = the SKU is on several rows — none of them is applied
@@ -600,3 +600,17 @@ demper-alert-propose = Proposing { $price } instead of { $old } — place { $pla
     [none] .
    *[other] ; first place only with a minimum below { $needFloor }.
 }
+sync-done-added = new: { $count }
+sync-done-changed = changed: { $count }
+sync-done-removed = removed: { $count }
+sync-done-nothing = Nothing changed.
+import-done-settings = repricer settings — { $count }
+import-done-on-sale = on sale — { $count }
+import-done-prices = prices — { $count }
+import-done-preorders = preorders — { $count }
+import-done-nothing = Nothing changed.
+import-done-deferred = Not sent due to Kaspi's limit — { $count }: send the same file again in 30 minutes.
+import-done-failed = Failed — { $count }.
+import-done-all-sent = Everything was sent to Kaspi.
+store-removed-last = Store <b>{ $name }</b> removed together with its login data. No other stores — connect one: /login
+demper-store-off-vs-stop = ⏸ Turn off is this panel’s switch (▶️ turns it back on); ⛔ Stop does the same in an emergency, from any repricer digest, and reports the changes it cancelled.

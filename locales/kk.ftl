@@ -147,7 +147,7 @@ store-removed = <b>{ $name }</b> дүкені кіру деректерімен 
 sync-ask = <b>{ $store }</b> дүкенінің тауарларын Kaspi-ден жүктейміз бе?
 sync-started = 🔄 <b>{ $store }</b> синхрондалуда…
 sync-progress = 🔄 <b>{ $store }</b>: { $total } ішінен { $fetched } синхрондалды
-sync-done = ✅ <b>{ $store }</b>: синхрондалған тауарлар — { $total }. Жаңа: { $added }, өзгерген: { $changed }, жойылған: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: синхрондалған тауарлар — { $total }. { $details }
 sync-failed = Синхрондау аяқталмады: { $reason }
 sync-already-running = Синхрондау жүріп жатыр — аяқталғанда хабарлаймын.
 
@@ -454,7 +454,7 @@ import-confirm-hint = «Қолдану» немесе «Болдырмау» б�
 import-applying = Өзгерістерді қолданып жатырмын: { $count }…
 import-reason = Excel-ден импорт
 import-failed = Импорт тоқтады: { $reason } Жіберілгені тарихта жазылған.
-import-done = ✅ Дайын. Демпер баптаулары — { $settings }, сатылымда — { $onSale }, бағалар — { $prices }, алдын ала тапсырыстар — { $preorders }. Kaspi лимитіне байланысты жіберілмеді — { $deferred } (30 минуттан кейін осы файлды қайта жіберіңіз), сәтсіз — { $failed }.
+import-done = ✅ Дайын. { $details }
 import-row-no-sku = SKU бос
 import-row-unknown-sku = дүкенде мұндай SKU жоқ
 import-row-duplicate = SKU файлда бірнеше жолда — олардың ешқайсысы қолданылмайды
@@ -573,3 +573,17 @@ demper-alert-propose = { $old } орнына { $price } ұсынамыз — { $
     [none] .
    *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
 }
+sync-done-added = жаңа: { $count }
+sync-done-changed = өзгерген: { $count }
+sync-done-removed = жойылған: { $count }
+sync-done-nothing = Өзгеріс жоқ.
+import-done-settings = демпер баптаулары — { $count }
+import-done-on-sale = сатылымда — { $count }
+import-done-prices = бағалар — { $count }
+import-done-preorders = алдын ала тапсырыстар — { $count }
+import-done-nothing = Өзгеріс жоқ.
+import-done-deferred = Kaspi лимитіне байланысты жіберілмеді — { $count }: 30 минуттан кейін осы файлды қайта жіберіңіз.
+import-done-failed = Сәтсіз — { $count }.
+import-done-all-sent = Барлығы Kaspi-ге жіберілді.
+store-removed-last = <b>{ $name }</b> дүкені кіру деректерімен бірге жойылды. Басқа дүкен жоқ — дүкенді қосыңыз: /login
+demper-store-off-vs-stop = ⏸ Өшіру — осы панельдің ауыстырғышы (▶️ қайта қосады); ⛔ Тоқтату — дәл солай, шұғыл түрде, кез келген демпер есебінен, тоқтатылған өзгерістер туралы хабармен.

@@ -151,7 +151,7 @@ store-removed = Магазин <b>{ $name }</b> удалён вместе с д�
 sync-ask = Загрузить товары магазина <b>{ $store }</b> из Kaspi?
 sync-started = 🔄 Синхронизация <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: синхронизировано { $fetched } из { $total }
-sync-done = ✅ <b>{ $store }</b>: товаров синхронизировано — { $total }. Новых: { $added }, изменилось: { $changed }, удалено: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: товаров синхронизировано — { $total }. { $details }
 sync-failed = Синхронизация не завершена: { $reason }
 sync-already-running = Синхронизация уже идёт — я сообщу, когда закончу.
 
@@ -485,7 +485,7 @@ import-confirm-hint = Нажмите «Применить» или «Отмен�
 import-applying = Применяю изменения: { $count }…
 import-reason = Импорт из Excel
 import-failed = Импорт прерван: { $reason } Уже отправленное записано в истории.
-import-done = ✅ Готово. Настройки демпера — { $settings }, в продаже — { $onSale }, цены — { $prices }, предзаказы — { $preorders }. Не отправлено из-за лимита Kaspi — { $deferred } (отправьте этот же файл ещё раз через 30 минут), не удалось — { $failed }.
+import-done = ✅ Готово. { $details }
 import-row-no-sku = пустой SKU
 import-row-unknown-sku = такого SKU нет в магазине
 import-row-duplicate = SKU встречается в нескольких строках — ни одна из них не применена
@@ -604,3 +604,17 @@ demper-alert-propose = Предлагаем { $price } вместо { $old } —
     [none] .
    *[other] ; первое место — только при минимуме ниже { $needFloor }.
 }
+sync-done-added = новых: { $count }
+sync-done-changed = изменилось: { $count }
+sync-done-removed = удалено: { $count }
+sync-done-nothing = Изменений нет.
+import-done-settings = настройки демпера — { $count }
+import-done-on-sale = в продаже — { $count }
+import-done-prices = цены — { $count }
+import-done-preorders = предзаказы — { $count }
+import-done-nothing = Изменений нет.
+import-done-deferred = Не отправлено из-за лимита Kaspi — { $count }: отправьте этот же файл ещё раз через 30 минут.
+import-done-failed = Не удалось — { $count }.
+import-done-all-sent = Всё отправлено в Kaspi.
+store-removed-last = Магазин <b>{ $name }</b> удалён вместе с данными входа. Других магазинов нет — подключите магазин: /login
+demper-store-off-vs-stop = ⏸ Выключить — выключатель этой панели (▶️ включает снова); ⛔ Остановить — то же срочно, из любой сводки демпера, с отчётом об отменённых изменениях.
