@@ -106,7 +106,13 @@ export async function recordCheck(
     await context.notifier.alert(store.id, {
       kind: 'lost-first-place',
       ...alert,
-      details: { ...outcome, city: alert.cityName },
+      details: {
+        ...outcome,
+        ...(decision.floorReached && decision.details.needFloor !== undefined
+          ? { needFloor: decision.details.needFloor }
+          : {}),
+        city: alert.cityName,
+      },
     });
   }
   state.lostFirstPlace = losesFirst;

@@ -250,6 +250,22 @@ describe('the demper’s chat notifier', () => {
       details: { old: 12_000, price: 12_000, place: 2, action: 'hold', city: 'Алматы' },
       decision: { ...line.decision!, action: 'hold', price: 12_000, place: 2, reason: 'price_war_hold' },
     });
+    // Later in a floor episode (its alert was told at the start): the floor is the reason, and the button changes it.
+    await notifier.alert(storeId, {
+      kind: 'lost-first-place',
+      productId: 7,
+      title: 'Миксер',
+      cityName: 'Алматы',
+      details: { old: 12_000, price: 12_000, place: 3, action: 'hold', needFloor: 10_491, city: 'Алматы' },
+      decision: {
+        ...line.decision!,
+        action: 'hold',
+        price: 12_000,
+        place: 3,
+        reason: 'unreachable_first',
+        floorReached: true,
+      },
+    });
     const em = database.orm.em.fork();
     await em.nativeUpdate(StoreSchema, { id: storeId }, { demperDryRun: true });
     await notifier.alert(storeId, {
@@ -268,7 +284,11 @@ describe('the demper’s chat notifier', () => {
         action: 'change',
       },
     });
-    const [lost, proposed] = botMessages(chatId);
+    const [lost, atFloor, proposed] = botMessages(chatId);
+    expect(atFloor!.text).toBe(
+      '📉 Миксер · Алматы: мы больше не первые. Держим 12\u202f000\u00a0₸ — 3-е место; первое место — только при минимуме ниже 10\u202f491\u00a0₸.',
+    );
+    expect(JSON.stringify(atFloor!.reply_markup)).toContain('"1:dp:7"');
     expect(lost!.text).toBe(
       '📉 Фен · Алматы: мы больше не первые. Держим 12\u202f000\u00a0₸ — 2-е место. Rival Shop отвечает на каждое снижение — держим 12\u202f000\u00a0₸, как вы выбрали.',
     );
