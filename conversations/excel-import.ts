@@ -7,6 +7,7 @@ import type { BotDeps } from '../src/bot/deps.js';
 import { formatPrice, html, truncate } from '../src/bot/replies/format.js';
 import { priceJump } from '../src/bot/flows/price-jump.js';
 import { importDemperNote } from '../src/bot/replies/demper-store.js';
+import { importDoneText } from '../src/bot/replies/import-done.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
@@ -233,17 +234,7 @@ export function excelImportConversation(deps: BotDeps) {
         // The store's open read-back, if there is one, takes these plans too.
         await conversation.external((outer) => readBackPreorders(outer, storeId, outer.chat!.id));
       }
-      await decision.reply(
-        decision.t('import-done', {
-          settings: summary.settings,
-          onSale: summary.availability.sent + summary.availability.unchanged,
-          prices: summary.prices.sent + summary.prices.unchanged,
-          preorders: summary.preorders.sent,
-          deferred: summary.availability.deferred + summary.prices.deferred,
-          failed:
-            summary.settingsRefused + summary.availability.skipped + summary.prices.failed + summary.preorders.other,
-        }),
-      );
+      await decision.reply(importDoneText(decision.t.bind(decision), summary));
       if (summary.demper.switchedOn > 0) {
         // Products switched on here: the store's switch off says so (with its button), else when they are checked.
         await conversation.external(async (outer) => {

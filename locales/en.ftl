@@ -30,7 +30,7 @@ demper-reason-already-optimal = { $old } is already the best price here.
 demper-reason-raise-cooldown = The price could go up, but after a recent cut we wait for the market to settle.
 demper-reason-no-rivals-hold = No competitors — { $old } stays.
 demper-reason-no-rivals-ceiling = No competitors — raising to the maximum { $ceiling }.
-demper-reason-floor-reached = { $rival } sells at { $rivalPrice } — below your minimum { $floor }. Not following; holding { $old }.
+demper-reason-floor-reached = { $rival } sells at { $rivalPrice } — below your minimum { $floor }, and no seller above your minimum to sit under. Holding { $old }.
 demper-reason-below-floor-fix = { $old } was below your minimum — setting the minimum { $floor }.
 demper-reason-above-ceiling-fix = { $old } was above your maximum — setting the maximum { $ceiling }.
 demper-reason-max-drop-limited = { $rival } sells at { $rivalPrice } — lowering step by step: now to { $new }.
@@ -150,7 +150,7 @@ store-removed = Store <b>{ $name }</b> removed together with its login data. You
 sync-ask = Load the products of <b>{ $store }</b> from Kaspi?
 sync-started = 🔄 Syncing <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: synced { $fetched } of { $total }
-sync-done = ✅ <b>{ $store }</b>: products synced — { $total }. New: { $added }, changed: { $changed }, removed: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: products synced — { $total }. { $details }
 sync-failed = Sync not finished: { $reason }
 sync-already-running = A sync is already running — I will tell you when it is done.
 
@@ -276,8 +276,8 @@ demper-digest-dry-run = 🧪 Repricer · <b>{ $store }</b> (trial mode): I propo
     }. Tap ✅ to apply — I will check the market again first.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } sells at { $rivalPrice } — below your minimum { $floor }.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first, and the repricer cannot go below your minimum.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the price { $newPrice } did not appear on Kaspi. Kaspi now shows: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: we are no longer first.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: the new price { $newPrice } did not appear on Kaspi (it was { $old }). Kaspi now shows: { $shown }.
 demper-alert-session-expired = 🔑 The Kaspi session of <b>{ $store }</b> expired — the repricer is paused. Log in again.
 demper-alert-rate-limited = ⏳ Kaspi temporarily limited changes for <b>{ $store }</b>. The repricer resumes in about { $minutes } min.
 demper-settings-usage = Write the settings in one line, for example: on min=10000 max=15000 step=10
@@ -481,7 +481,7 @@ import-confirm-hint = Tap “Apply” or “Cancel”.
 import-applying = Applying changes: { $count }…
 import-reason = Import from Excel
 import-failed = Import stopped: { $reason } What was already sent is in the history.
-import-done = ✅ Done. Repricer settings — { $settings }, on sale — { $onSale }, prices — { $prices }, preorders — { $preorders }. Not sent due to Kaspi's limit — { $deferred } (send the same file again in 30 minutes), failed — { $failed }.
+import-done = ✅ Done. { $details }
 import-row-no-sku = empty SKU
 import-row-unknown-sku = no such SKU in the store
 import-row-duplicate = the SKU is on several rows — none of them is applied
@@ -577,9 +577,6 @@ demper-first-check = First check within { $minutes } min.
 demper-store-first-check = Products with the repricer on: { $count }. First check within { $minutes } min.
 demper-store-switched-on = ▶️ The repricer of <b>{ $store }</b> is on.
 demper-product-filters = Ignored sellers: from another city { $intercity }, rated below 4.0 with fewer than 10 reviews { $unproven }
-demper-alert-floor-need = First place only with a minimum below { $needFloor }.
-demper-alert-floor-hold-place = Holding place { $place } at { $price }.
-demper-alert-floor-hold = We do not go below your minimum.
 demper-reason-price-war-probe = { $rival } answers each of our cuts within one check — it is a bot. We go once to your minimum { $new } to see where it stops, then settle just under its floor.
 demper-reason-price-war-end = { $rival } does not go below { $rivalFloor } — setting { $new }, { $step } under it, and holding. The price war is over.
 demper-reason-price-war-retreat = { $rival } goes below your minimum { $floor } in answer to every cut — we stop fighting: place { $place } at { $new }, just under { $anchor } ({ $anchorPrice }). We will look again later.
@@ -637,3 +634,30 @@ availability-not-applied-one = ⚠️ “{ $title }”: Kaspi has not applied th
 availability-already-on = The product is already on sale. The card is updated.
 availability-already-off = The product is already off sale. The card is updated.
 card-price-pending = ⏳ Sent to Kaspi: { $prices } — waiting for Kaspi to confirm.
+button-change-floor = ✏️ Change minimum
+demper-alert-keep = Holding { $price } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}
+demper-alert-move = Setting { $price } instead of { $old } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}
+demper-alert-propose = Proposing { $price } instead of { $old } — place { $place }{ $needFloor ->
+    [none] .
+   *[other] ; first place only with a minimum below { $needFloor }.
+}
+sync-done-added = new: { $count }
+sync-done-changed = changed: { $count }
+sync-done-removed = removed: { $count }
+sync-done-nothing = Nothing changed.
+import-done-settings = repricer settings — { $count }
+import-done-on-sale = on sale — { $count }
+import-done-prices = prices — { $count }
+import-done-preorders = preorders — { $count }
+import-done-nothing = Nothing changed.
+import-done-deferred = Not sent due to Kaspi's limit — { $count }: send the same file again in 30 minutes.
+import-done-failed = Failed — { $count }.
+import-done-all-sent = Everything was sent to Kaspi.
+store-removed-last = Store <b>{ $name }</b> removed together with its login data. No other stores — connect one: /login
+demper-store-off-vs-stop = ⏸ Turn off is this panel’s switch (▶️ turns it back on); ⛔ Stop does the same in an emergency, from any repricer digest, and reports the changes it cancelled.

@@ -30,7 +30,7 @@ demper-reason-already-optimal = { $old } — қазіргі жағдайда е�
 demper-reason-raise-cooldown = Бағаны көтеруге болады, бірақ жақында түсіргеннен кейін нарықтың тынышталуын күтеміз.
 demper-reason-no-rivals-hold = Бәсекелестер жоқ — { $old } бағасы өзгеріссіз.
 demper-reason-no-rivals-ceiling = Бәсекелестер жоқ — { $ceiling } максимумына дейін көтереміз.
-demper-reason-floor-reached = { $rival } { $rivalPrice } бағасымен сатады — бұл сіздің { $floor } минимумыңыздан төмен. Түспейміз, { $old } ұстаймыз.
+demper-reason-floor-reached = { $rival } { $rivalPrice } бағасымен сатады — бұл сіздің { $floor } минимумыңыздан төмен, ал минимумнан жоғары астына тұратын сатушы жоқ. { $old } ұстаймыз.
 demper-reason-below-floor-fix = { $old } бағасы минимумыңыздан төмен еді — { $floor } минимумын қоямыз.
 demper-reason-above-ceiling-fix = { $old } бағасы максимумыңыздан жоғары еді — { $ceiling } максимумын қоямыз.
 demper-reason-max-drop-limited = { $rival } { $rivalPrice } бағасымен сатады — біртіндеп түсіреміз: қазір { $new }-ге дейін.
@@ -147,7 +147,7 @@ store-removed = <b>{ $name }</b> дүкені кіру деректерімен 
 sync-ask = <b>{ $store }</b> дүкенінің тауарларын Kaspi-ден жүктейміз бе?
 sync-started = 🔄 <b>{ $store }</b> синхрондалуда…
 sync-progress = 🔄 <b>{ $store }</b>: { $total } ішінен { $fetched } синхрондалды
-sync-done = ✅ <b>{ $store }</b>: синхрондалған тауарлар — { $total }. Жаңа: { $added }, өзгерген: { $changed }, жойылған: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: синхрондалған тауарлар — { $total }. { $details }
 sync-failed = Синхрондау аяқталмады: { $reason }
 sync-already-running = Синхрондау жүріп жатыр — аяқталғанда хабарлаймын.
 
@@ -255,8 +255,8 @@ demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағ�
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } { $rivalPrice } бағасымен сатады — бұл сіздің минимумыңыздан ({ $floor }) төмен.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз, ал демпер минимумнан төмен түсе алмайды.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: { $newPrice } бағасы Kaspi-де шықпады. Қазір Kaspi-де: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: біз енді бірінші емеспіз.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: жаңа { $newPrice } бағасы Kaspi-де шықпады (бұрын { $old } еді). Қазір Kaspi-де: { $shown }.
 demper-alert-session-expired = 🔑 <b>{ $store }</b> дүкенінің Kaspi сессиясы аяқталды — демпер кідіртілді. Қайта кіріңіз.
 demper-alert-rate-limited = ⏳ Kaspi <b>{ $store }</b> дүкенінің өзгерістерін уақытша шектеді. Демпер шамамен { $minutes } минуттан кейін өзі жалғасады.
 demper-settings-usage = Баптауларды бір жолмен жазыңыз, мысалы: қосу мин=10000 макс=15000 қадам=10
@@ -454,7 +454,7 @@ import-confirm-hint = «Қолдану» немесе «Болдырмау» б�
 import-applying = Өзгерістерді қолданып жатырмын: { $count }…
 import-reason = Excel-ден импорт
 import-failed = Импорт тоқтады: { $reason } Жіберілгені тарихта жазылған.
-import-done = ✅ Дайын. Демпер баптаулары — { $settings }, сатылымда — { $onSale }, бағалар — { $prices }, алдын ала тапсырыстар — { $preorders }. Kaspi лимитіне байланысты жіберілмеді — { $deferred } (30 минуттан кейін осы файлды қайта жіберіңіз), сәтсіз — { $failed }.
+import-done = ✅ Дайын. { $details }
 import-row-no-sku = SKU бос
 import-row-unknown-sku = дүкенде мұндай SKU жоқ
 import-row-duplicate = SKU файлда бірнеше жолда — олардың ешқайсысы қолданылмайды
@@ -550,9 +550,6 @@ demper-first-check = Алғашқы тексеріс — { $minutes } мин. і
 demper-store-first-check = Демпері қосулы тауарлар: { $count }. Алғашқы тексеріс — { $minutes } мин. ішінде.
 demper-store-switched-on = ▶️ <b>{ $store }</b> дүкенінің демпері қосылды.
 demper-product-filters = Есептемейміз: басқа қаладан сататындар { $intercity }, рейтингі 4.0-ден төмен және пікірі 10-нан аз сатушылар { $unproven }
-demper-alert-floor-need = Бірінші орын — тек минимум { $needFloor } бағасынан төмен болса.
-demper-alert-floor-hold-place = { $place }-орынды { $price } бағасымен ұстаймыз.
-demper-alert-floor-hold = Минимумнан төмен түспейміз.
 demper-reason-price-war-probe = { $rival } біздің әр төмендетуімізге бір тексеріс ішінде жауап береді — бұл бот. Оның қай жерде тоқтайтынын көру үшін бір рет сіздің минимумыңызды ({ $new }) қоямыз, содан кейін оның минимумынан сәл төмен тұрамыз.
 demper-reason-price-war-end = { $rival } { $rivalFloor } бағасынан төмен түспейді — { $new } қоямыз, { $step } арзан, және ұстаймыз. Баға соғысы аяқталды.
 demper-reason-price-war-retreat = { $rival } әр төмендетуге жауап ретінде сіздің { $floor } минимумыңыздан төмен түседі — соғыспаймыз: { $place }-орын, { $new }, { $anchor } ({ $anchorPrice }) бағасынан сәл арзан. Кейінірек қайта қараймыз.
@@ -610,3 +607,30 @@ availability-not-applied-one = ⚠️ «{ $title }»: Kaspi өзгерісті �
 availability-already-on = Тауар онсыз да сатылымда. Карточка жаңартылды.
 availability-already-off = Тауар онсыз да сатылымнан алынған. Карточка жаңартылды.
 card-price-pending = ⏳ Kaspi-ге жіберілді: { $prices } — Kaspi растауын күтеміз.
+button-change-floor = ✏️ Минимумды өзгерту
+demper-alert-keep = { $price } ұстаймыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}
+demper-alert-move = { $old } орнына { $price } қоямыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}
+demper-alert-propose = { $old } орнына { $price } ұсынамыз — { $place }-орын{ $needFloor ->
+    [none] .
+   *[other] ; бірінші орын тек минимум { $needFloor } бағасынан төмен болса ғана мүмкін.
+}
+sync-done-added = жаңа: { $count }
+sync-done-changed = өзгерген: { $count }
+sync-done-removed = жойылған: { $count }
+sync-done-nothing = Өзгеріс жоқ.
+import-done-settings = демпер баптаулары — { $count }
+import-done-on-sale = сатылымда — { $count }
+import-done-prices = бағалар — { $count }
+import-done-preorders = алдын ала тапсырыстар — { $count }
+import-done-nothing = Өзгеріс жоқ.
+import-done-deferred = Kaspi лимитіне байланысты жіберілмеді — { $count }: 30 минуттан кейін осы файлды қайта жіберіңіз.
+import-done-failed = Сәтсіз — { $count }.
+import-done-all-sent = Барлығы Kaspi-ге жіберілді.
+store-removed-last = <b>{ $name }</b> дүкені кіру деректерімен бірге жойылды. Басқа дүкен жоқ — дүкенді қосыңыз: /login
+demper-store-off-vs-stop = ⏸ Өшіру — осы панельдің ауыстырғышы (▶️ қайта қосады); ⛔ Тоқтату — дәл солай, шұғыл түрде, кез келген демпер есебінен, тоқтатылған өзгерістер туралы хабармен.

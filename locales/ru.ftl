@@ -30,7 +30,7 @@ demper-reason-already-optimal = Цена { $old } уже лучшая для э�
 demper-reason-raise-cooldown = Можно поднять цену, но после недавнего снижения ждём, пока рынок успокоится.
 demper-reason-no-rivals-hold = Конкурентов нет — цена { $old } без изменений.
 demper-reason-no-rivals-ceiling = Конкурентов нет — поднимаем до максимума { $ceiling }.
-demper-reason-floor-reached = { $rival } продаёт за { $rivalPrice } — это ниже вашего минимума { $floor }. Не опускаемся, держим { $old }.
+demper-reason-floor-reached = { $rival } продаёт за { $rivalPrice } — это ниже вашего минимума { $floor }, а выше минимума нет продавца, под которым можно встать. Держим { $old }.
 demper-reason-below-floor-fix = Цена { $old } была ниже вашего минимума — ставим минимум { $floor }.
 demper-reason-above-ceiling-fix = Цена { $old } была выше вашего максимума — ставим максимум { $ceiling }.
 demper-reason-max-drop-limited = { $rival } продаёт за { $rivalPrice } — снижаем постепенно: сейчас до { $new }.
@@ -151,7 +151,7 @@ store-removed = Магазин <b>{ $name }</b> удалён вместе с д�
 sync-ask = Загрузить товары магазина <b>{ $store }</b> из Kaspi?
 sync-started = 🔄 Синхронизация <b>{ $store }</b>…
 sync-progress = 🔄 <b>{ $store }</b>: синхронизировано { $fetched } из { $total }
-sync-done = ✅ <b>{ $store }</b>: товаров синхронизировано — { $total }. Новых: { $added }, изменилось: { $changed }, удалено: { $removed }.
+sync-done = ✅ <b>{ $store }</b>: товаров синхронизировано — { $total }. { $details }
 sync-failed = Синхронизация не завершена: { $reason }
 sync-already-running = Синхронизация уже идёт — я сообщу, когда закончу.
 
@@ -283,8 +283,8 @@ demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен 
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
 demper-digest-line = { $index }. { $title }: { $old } → <b>{ $new }</b>. { $reason }
 demper-alert-floor-reached = ⚠️ <b>{ $title }</b>: { $rivalName } продаёт за { $rivalPrice } — ниже вашего минимума { $floor }.
-demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые, и демпер не может опуститься ниже минимума.
-demper-alert-not-applied = ⚠️ <b>{ $title }</b>: цена { $newPrice } не появилась на Kaspi. Сейчас на Kaspi: { $shown }.
+demper-alert-lost-first-place = 📉 <b>{ $title }</b>: мы больше не первые.
+demper-alert-not-applied = ⚠️ <b>{ $title }</b>: новая цена { $newPrice } не появилась на Kaspi (была { $old }). Сейчас на Kaspi: { $shown }.
 demper-alert-session-expired = 🔑 Сессия Kaspi магазина <b>{ $store }</b> истекла — демпер на паузе. Войдите снова.
 demper-alert-rate-limited = ⏳ Kaspi временно ограничил изменения магазина <b>{ $store }</b>. Демпер продолжит примерно через { $minutes } мин.
 demper-settings-usage = Напишите настройки одной строкой, например: вкл мин=10000 макс=15000 шаг=10
@@ -485,7 +485,7 @@ import-confirm-hint = Нажмите «Применить» или «Отмен�
 import-applying = Применяю изменения: { $count }…
 import-reason = Импорт из Excel
 import-failed = Импорт прерван: { $reason } Уже отправленное записано в истории.
-import-done = ✅ Готово. Настройки демпера — { $settings }, в продаже — { $onSale }, цены — { $prices }, предзаказы — { $preorders }. Не отправлено из-за лимита Kaspi — { $deferred } (отправьте этот же файл ещё раз через 30 минут), не удалось — { $failed }.
+import-done = ✅ Готово. { $details }
 import-row-no-sku = пустой SKU
 import-row-unknown-sku = такого SKU нет в магазине
 import-row-duplicate = SKU встречается в нескольких строках — ни одна из них не применена
@@ -581,9 +581,6 @@ demper-first-check = Первая проверка — в течение { $minu
 demper-store-first-check = Товаров с демпером: { $count }. Первая проверка — в течение { $minutes } мин.
 demper-store-switched-on = ▶️ Демпер магазина <b>{ $store }</b> включён.
 demper-product-filters = Не учитываем продавцов: из другого города { $intercity }, с рейтингом ниже 4.0 и меньше чем 10 отзывами { $unproven }
-demper-alert-floor-need = Первое место — только при мин. ниже { $needFloor }.
-demper-alert-floor-hold-place = Держим { $place }-е место за { $price }.
-demper-alert-floor-hold = Ниже минимума не опускаемся.
 demper-reason-price-war-probe = { $rival } отвечает на каждое наше снижение в течение одной проверки — это бот. Один раз ставим ваш минимум { $new }, чтобы увидеть, где он остановится, а потом встанем чуть ниже его минимума.
 demper-reason-price-war-end = { $rival } не опускается ниже { $rivalFloor } — ставим { $new }, на { $step } дешевле, и держим. Ценовая война окончена.
 demper-reason-price-war-retreat = { $rival } в ответ на каждое снижение уходит ниже вашего минимума { $floor } — перестаём воевать: { $place }-е место за { $new }, чуть дешевле { $anchor } ({ $anchorPrice }). Позже посмотрим снова.
@@ -641,3 +638,30 @@ availability-not-applied-one = ⚠️ «{ $title }»: Kaspi пока не при
 availability-already-on = Товар уже в продаже. Карточка обновлена.
 availability-already-off = Товар уже снят с продажи. Карточка обновлена.
 card-price-pending = ⏳ Отправлено в Kaspi: { $prices } — ждём подтверждения.
+button-change-floor = ✏️ Изменить минимум
+demper-alert-keep = Держим { $price } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
+demper-alert-move = Ставим { $price } вместо { $old } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
+demper-alert-propose = Предлагаем { $price } вместо { $old } — { $place }-е место{ $needFloor ->
+    [none] .
+   *[other] ; первое место — только при минимуме ниже { $needFloor }.
+}
+sync-done-added = новых: { $count }
+sync-done-changed = изменилось: { $count }
+sync-done-removed = удалено: { $count }
+sync-done-nothing = Изменений нет.
+import-done-settings = настройки демпера — { $count }
+import-done-on-sale = в продаже — { $count }
+import-done-prices = цены — { $count }
+import-done-preorders = предзаказы — { $count }
+import-done-nothing = Изменений нет.
+import-done-deferred = Не отправлено из-за лимита Kaspi — { $count }: отправьте этот же файл ещё раз через 30 минут.
+import-done-failed = Не удалось — { $count }.
+import-done-all-sent = Всё отправлено в Kaspi.
+store-removed-last = Магазин <b>{ $name }</b> удалён вместе с данными входа. Других магазинов нет — подключите магазин: /login
+demper-store-off-vs-stop = ⏸ Выключить — выключатель этой панели (▶️ включает снова); ⛔ Остановить — то же срочно, из любой сводки демпера, с отчётом об отменённых изменениях.

@@ -136,17 +136,29 @@ export class ChatNotifier implements DemperNotifier {
       rivalPrice: formatPrice(Number(details.rivalPrice ?? 0)),
       rivalName: html(String(details.rivalName ?? '')),
       newPrice: formatPrice(Number(details.newPrice ?? 0)),
+      old: typeof details.old === 'number' && details.old > 0 ? formatPrice(details.old) : '—',
       // No offer read back: «0 ₸» would read as a price Kaspi shows.
       shown: typeof details.shown === 'number' && details.shown > 0 ? formatPrice(details.shown) : '—',
     };
     const keyboard = new InlineKeyboard();
+    // The one button that helps: a dead session wants a login; a floor that costs first place wants a new floor.
+    const floorBound =
+      alert.kind === 'floor-reached' ||
+      (alert.kind === 'lost-first-place' &&
+        (alert.decision?.floorReached === true || alert.decision?.reason === 'price_war_retreat'));
     if (alert.kind === 'session-expired')
       keyboard.text(t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id));
+    else if (alert.productId && floorBound)
+      keyboard.text(t('button-change-floor'), callbackData(ACTIONS.demperProduct, alert.productId));
     else if (alert.productId) keyboard.text(t('button-open-product'), callbackData(ACTIONS.product, alert.productId));
-    let text =
-      alert.kind === 'floor-reached'
-        ? floorReachedText(t, variables, details)
-        : t(`demper-alert-${alert.kind}`, variables);
+    let text = t(`demper-alert-${alert.kind}`, variables);
+    if (alert.kind === 'floor-reached' || alert.kind === 'lost-first-place') {
+      const outcome = outcomeText(t, details, store.demperDryRun);
+      if (outcome) text += ` ${outcome}`;
+      // Why we are not first, when the floor is not the whole story (a bot we do not fight, a place to hold…).
+      if (alert.kind === 'lost-first-place' && alert.decision && !alert.decision.floorReached)
+        text += ` ${html(explainDecision(this.i18n, seller.language as Locale, alert.decision, Number(details.old ?? 0)))}`;
+    }
     const note = alert.kind === 'session-expired' ? renewalNote(store, new Date()) : undefined;
     if (note) text += `\n${t('demper-alert-session-renewal', { reason: note, tries: RENEWALS_PER_HOUR })}`;
     await this.send(seller, text, keyboard);
@@ -171,22 +183,23 @@ export class ChatNotifier implements DemperNotifier {
 }
 
 /**
- * «Rival sells below your floor»: then what first place would take (`needFloor`) and what we hold instead (`place`
- * at `price`); an alert without them (an older run, a hold) says only that we do not go below the floor.
+ * What a market alert's decision does with our price: moved (or, in trial mode, proposed) from `old` to `price`,
+ * or held at it, and the place that gives; at the floor also what first place would take (`needFloor`). An alert
+ * without these numbers says nothing of a move rather than claim one.
  */
-function floorReachedText(
+function outcomeText(
   t: (key: string, variables?: Record<string, string | number>) => string,
-  variables: Record<string, string | number>,
   details: Record<string, string | number>,
-): string {
+  dryRun: boolean,
+): string | undefined {
   const amount = (value: unknown) => (typeof value === 'number' && value > 0 ? formatPrice(value) : undefined);
-  const needFloor = amount(details.needFloor);
   const price = amount(details.price);
+  const old = amount(details.old);
   const place = typeof details.place === 'number' && details.place > 0 ? details.place : undefined;
-  const lines = [t('demper-alert-floor-reached', variables)];
-  if (needFloor) lines.push(t('demper-alert-floor-need', { needFloor }));
-  lines.push(price && place ? t('demper-alert-floor-hold-place', { place, price }) : t('demper-alert-floor-hold'));
-  return lines.join(' ');
+  if (!price || !place) return undefined;
+  const moves = details.action === 'change' && old !== undefined && old !== price;
+  const key = !moves ? 'demper-alert-keep' : dryRun ? 'demper-alert-propose' : 'demper-alert-move';
+  return t(key, { price, old: old ?? price, place, needFloor: amount(details.needFloor) ?? 'none' });
 }
 
 /** The notifier of a process that runs the demper (bot, worker): Bot API calls only, no polling. */

@@ -259,10 +259,24 @@ function readableCityPrices(
   }
 }
 
+/**
+ * Whether the seller would see a difference: the title, brand, price per city, on/off sale and preorder days per
+ * point. Stock counts and the other fields Kaspi echoes with each point (kept for the writes) move by themselves
+ * and are no change a seller made or should hear about.
+ */
 function differs(product: Product, fields: Omit<KaspiFields, 'price'> & { price: number }): boolean {
-  return (Object.keys(fields) as (keyof KaspiFields)[]).some(
-    (key) => canonical(product[key]) !== canonical(fields[key]),
-  );
+  const seen = (offer: Omit<KaspiFields, 'price' | 'shopLink'> & { price: number }) => ({
+    masterSku: offer.masterSku,
+    title: offer.title,
+    brand: offer.brand ?? null,
+    price: offer.price,
+    cityPrices: [...(offer.cityPrices ?? [])].sort((x, y) => x.cityId.localeCompare(y.cityId)),
+    onSale: offer.onSale,
+    points: (offer.availabilities ?? [])
+      .map((point) => ({ storeId: point.storeId, available: point.available, preOrder: point.preOrder ?? 0 }))
+      .sort((x, y) => x.storeId.localeCompare(y.storeId)),
+  });
+  return canonical(seen(product)) !== canonical(seen(fields));
 }
 
 /** JSON with sorted keys: PostgreSQL's jsonb hands objects back in its own key order, which is no change. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-import { cityLabel, priceIn } from '../catalog/city-prices.js';
+import { cityNameOf, priceIn } from '../catalog/city-prices.js';
 import { CompetitorSnapshotSchema, type CityDemperState, type Product, type Store } from '../db/entities/index.js';
 import type { MarketView } from '../kaspi/storefront-client.js';
 import type { DemperNotifier } from './notifier.js';
@@ -65,14 +65,19 @@ export async function recordCheck(
     product.lastCheapestRivalPrice = decision.leader?.price ?? null;
   }
 
-  // Alerts on transitions only: once when the floor stops us, once when first place is lost for good.
+  // Alerts on transitions only: once when the floor stops us, once when first place is lost for good. Each names
+  // the product, its city, our price before and what the decision makes of it (held or moved, and the place).
   const alert = {
     productId: product.id,
     sku: product.sku,
     title: product.title,
-    cityName: cityLabel(store.points, cityId),
+    cityName: cityNameOf(store.points, cityId),
+    decision,
   };
+  const outcome = { old: ourPrice, price: decision.price, place: decision.place, action: decision.action };
+  let floorTold = false;
   if (decision.floorReached && !state.floorReached && (await claimCityAlert(em, product.id, cityId, 'floorReached'))) {
+    floorTold = true;
     await context.notifier.alert(store.id, {
       kind: 'floor-reached',
       ...alert,
@@ -80,10 +85,9 @@ export async function recordCheck(
         floor: decision.details.floor ?? product.minPrice ?? 0,
         rivalPrice: decision.leader?.price ?? 0,
         rivalName: decision.leader?.merchantName ?? '',
-        place: decision.place,
-        price: decision.price,
+        ...outcome,
         ...(decision.details.needFloor !== undefined ? { needFloor: decision.details.needFloor } : {}),
-        ...(alert.cityName ? { city: alert.cityName } : {}),
+        city: alert.cityName,
       },
     });
   }
@@ -95,12 +99,20 @@ export async function recordCheck(
     losesFirst &&
     wasFirst &&
     !state.lostFirstPlace &&
-    (await claimCityAlert(em, product.id, cityId, 'lostFirstPlace'))
+    (await claimCityAlert(em, product.id, cityId, 'lostFirstPlace')) &&
+    // The floor alert of this same check already said which place we hold and why: one message, not two.
+    !floorTold
   ) {
     await context.notifier.alert(store.id, {
       kind: 'lost-first-place',
       ...alert,
-      ...(alert.cityName ? { details: { city: alert.cityName } } : {}),
+      details: {
+        ...outcome,
+        ...(decision.floorReached && decision.details.needFloor !== undefined
+          ? { needFloor: decision.details.needFloor }
+          : {}),
+        city: alert.cityName,
+      },
     });
   }
   state.lostFirstPlace = losesFirst;

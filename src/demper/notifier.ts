@@ -27,6 +27,8 @@ export interface DemperAlert {
   /** The city the alert is about, named where the store sells in several. */
   cityName?: string;
   details?: Record<string, string | number>;
+  /** The decision a market alert is about: the chat explains it in the seller's language. */
+  decision?: Decision;
 }
 
 export interface DigestExtra {

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
-import { cityLabel, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
+import { cityLabel, cityNameOf, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
 import { PriceChangeSchema, type PriceChange } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { KaspiSessionExpiredError } from '../kaspi/errors.js';
@@ -102,8 +102,12 @@ export class DemperReadBack {
                 productId: product.id,
                 sku: product.sku,
                 title: product.title,
-                cityName: cityId ? cityLabel(store.points, cityId) : undefined,
-                details: { newPrice: change.newPrice, ...(shown !== undefined ? { shown } : {}) },
+                cityName: cityId ? cityNameOf(store.points, cityId) : undefined,
+                details: {
+                  old: change.oldPrice,
+                  newPrice: change.newPrice,
+                  ...(shown !== undefined ? { shown } : {}),
+                },
               });
             }
           }

@@ -155,25 +155,27 @@ describe('the demper’s chat notifier', () => {
       kind: 'not-applied',
       productId: 2,
       title: 'Кофеварка',
-      details: { newPrice: 20_000, shown: 21_000 },
+      details: { old: 21_500, newPrice: 20_000, shown: 21_000 },
     });
     expect(botMessages(chatId).map((message) => message.text)).toEqual(
       [
-        'Чайник: цена 11\u202f490\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: —.',
-        'Кофеварка: цена 20\u202f000\u00a0₸ не появилась на Kaspi. Сейчас на Kaspi: 21\u202f000\u00a0₸.',
+        'Чайник: новая цена 11\u202f490\u00a0₸ не появилась на Kaspi (была —). Сейчас на Kaspi: —.',
+        'Кофеварка: новая цена 20\u202f000\u00a0₸ не появилась на Kaspi (была 21\u202f500\u00a0₸). Сейчас на Kaspi: 21\u202f000\u00a0₸.',
       ].map((text) => `⚠️ ${text}`),
     );
   });
 
-  it('a rival below the floor: what first place would take and the place we hold, in each language; without them, no claim of a move', async () => {
+  it('a rival below the floor: what we do instead, the place, what first place would take, and «Изменить минимум»', async () => {
     const { chatId, storeId } = await sellerWithStore({});
     const details = {
       rivalName: 'Sulpak Store',
       rivalPrice: 292_786,
       floor: 300_000,
       needFloor: 292_786,
-      place: 3,
+      old: 332_050,
       price: 323_832,
+      place: 2,
+      action: 'change',
       city: 'Алматы',
     };
     await notifier.alert(storeId, {
@@ -187,20 +189,112 @@ describe('the demper’s chat notifier', () => {
       kind: 'floor-reached',
       productId: 2,
       title: 'Чайник',
+      cityName: 'Астана',
+      details: {
+        ...details,
+        rivalName: 'R',
+        rivalPrice: 10_500,
+        floor: 11_000,
+        needFloor: 10_491,
+        old: 12_000,
+        price: 12_000,
+        place: 4,
+        action: 'hold',
+      },
+    });
+    // An alert without the decision's numbers (an older run) claims no move at all.
+    await notifier.alert(storeId, {
+      kind: 'floor-reached',
+      productId: 3,
+      title: 'Утюг',
       details: { rivalName: 'R', rivalPrice: 10_500, floor: 11_000 },
     });
-    expect(botMessages(chatId).map((message) => message.text)).toEqual([
-      '⚠️ Телевизор · Алматы: Sulpak Store продаёт за 292\u202f786\u00a0₸ — ниже вашего минимума 300\u202f000\u00a0₸. Первое место — только при мин. ниже 292\u202f786\u00a0₸. Держим 3-е место за 323\u202f832\u00a0₸.',
-      '⚠️ Чайник: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000\u00a0₸. Ниже минимума не опускаемся.',
+    const sent = botMessages(chatId);
+    expect(sent.map((message) => message.text)).toEqual([
+      '⚠️ Телевизор · Алматы: Sulpak Store продаёт за 292\u202f786\u00a0₸ — ниже вашего минимума 300\u202f000\u00a0₸. Ставим 323\u202f832\u00a0₸ вместо 332\u202f050\u00a0₸ — 2-е место; первое место — только при минимуме ниже 292\u202f786\u00a0₸.',
+      '⚠️ Чайник · Астана: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000\u00a0₸. Держим 12\u202f000\u00a0₸ — 4-е место; первое место — только при минимуме ниже 10\u202f491\u00a0₸.',
+      '⚠️ Утюг: R продаёт за 10\u202f500\u00a0₸ — ниже вашего минимума 11\u202f000\u00a0₸.',
+    ]);
+    for (const message of sent) expect(message.text).not.toMatch(/не опускаемся/i);
+    const buttons = sent.map((message) =>
+      (message.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat(),
+    );
+    expect(buttons.map((row) => row.map((button) => [button.text, button.callback_data]))).toEqual([
+      [['✏️ Изменить минимум', '1:dp:1']],
+      [['✏️ Изменить минимум', '1:dp:2']],
+      [['✏️ Изменить минимум', '1:dp:3']],
     ]);
     for (const language of ['kk', 'en']) {
       const other = await sellerWithStore({ language } as Partial<Seller>);
-      await notifier.alert(other.storeId, { kind: 'floor-reached', productId: 1, title: 'TV', details });
+      await notifier.alert(other.storeId, {
+        kind: 'floor-reached',
+        productId: 1,
+        title: 'TV',
+        cityName: 'Алматы',
+        details,
+      });
       const text = botMessages(other.chatId)[0]!.text ?? '';
-      expect(text, language).toContain('292\u202f786\u00a0₸');
-      expect(text, language).toContain('323\u202f832\u00a0₸');
-      expect(text, language).not.toMatch(/\{|\$/);
+      for (const amount of ['292\u202f786\u00a0₸', '323\u202f832\u00a0₸', '332\u202f050\u00a0₸', 'Алматы'])
+        expect(text, language).toContain(amount);
+      expect(text, language).not.toMatch(/\{|\$|none/);
     }
+  });
+
+  it('first place lost: the place we hold and why, in the seller’s words; a store in trial mode hears a proposal', async () => {
+    const { chatId, storeId } = await sellerWithStore({});
+    await notifier.alert(storeId, {
+      kind: 'lost-first-place',
+      productId: 5,
+      title: 'Фен',
+      cityName: 'Алматы',
+      details: { old: 12_000, price: 12_000, place: 2, action: 'hold', city: 'Алматы' },
+      decision: { ...line.decision!, action: 'hold', price: 12_000, place: 2, reason: 'price_war_hold' },
+    });
+    // Later in a floor episode (its alert was told at the start): the floor is the reason, and the button changes it.
+    await notifier.alert(storeId, {
+      kind: 'lost-first-place',
+      productId: 7,
+      title: 'Миксер',
+      cityName: 'Алматы',
+      details: { old: 12_000, price: 12_000, place: 3, action: 'hold', needFloor: 10_491, city: 'Алматы' },
+      decision: {
+        ...line.decision!,
+        action: 'hold',
+        price: 12_000,
+        place: 3,
+        reason: 'unreachable_first',
+        floorReached: true,
+      },
+    });
+    const em = database.orm.em.fork();
+    await em.nativeUpdate(StoreSchema, { id: storeId }, { demperDryRun: true });
+    await notifier.alert(storeId, {
+      kind: 'floor-reached',
+      productId: 6,
+      title: 'Пылесос',
+      cityName: 'Алматы',
+      details: {
+        rivalName: 'R',
+        rivalPrice: 10_500,
+        floor: 11_000,
+        needFloor: 10_491,
+        old: 13_000,
+        price: 12_490,
+        place: 2,
+        action: 'change',
+      },
+    });
+    const [lost, atFloor, proposed] = botMessages(chatId);
+    expect(atFloor!.text).toBe(
+      '📉 Миксер · Алматы: мы больше не первые. Держим 12\u202f000\u00a0₸ — 3-е место; первое место — только при минимуме ниже 10\u202f491\u00a0₸.',
+    );
+    expect(JSON.stringify(atFloor!.reply_markup)).toContain('"1:dp:7"');
+    expect(lost!.text).toBe(
+      '📉 Фен · Алматы: мы больше не первые. Держим 12\u202f000\u00a0₸ — 2-е место. Rival Shop отвечает на каждое снижение — держим 12\u202f000\u00a0₸, как вы выбрали.',
+    );
+    // Not a floor matter: the button opens the product rather than the floor.
+    expect(JSON.stringify(lost!.reply_markup)).toContain('"1:p:5"');
+    expect(proposed!.text).toMatch(/Предлагаем 12\u202f490\u00a0₸ вместо 13\u202f000\u00a0₸ — 2-е место;/);
   });
 
   it('in quiet hours delivers silently instead of dropping; a dry-run digest carries ✅/❌ per proposal', async () => {

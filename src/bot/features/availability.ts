@@ -10,6 +10,7 @@ import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { refusedLines } from '../replies/refusals.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 const MAX_SKUS = 200;
 /** Products named in a confirmation; the rest are counted. */
@@ -45,7 +46,7 @@ export function createAvailabilityFeature(deps: AvailabilityFeatureDeps): Compos
   for (const mode of ['enable', 'disable'] as const) {
     feature.command(mode, async (ctx) => {
       const store = await activeStore(ctx);
-      if (!store) return void (await ctx.reply(ctx.t('no-store')));
+      if (!store) return replyNoStore(ctx);
       const skus = [
         ...new Set(
           ctx.match

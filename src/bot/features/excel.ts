@@ -6,6 +6,7 @@ import type { BotDeps } from '../deps.js';
 import { localDate } from '../replies/format.js';
 import { activeStore } from '../guards/ownership.js';
 import { EXCEL_IMPORT } from '../../../conversations/names.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /** The export's rate limit and the store's products to write into the workbook. */
 type ExcelFeatureDeps = Pick<BotDeps, 'limiter' | 'products'>;
@@ -15,7 +16,7 @@ export function createExcelFeature(deps: ExcelFeatureDeps): Composer<BotContext>
   const feature = new Composer<BotContext>();
   feature.command('export', async (ctx) => {
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     const wait = await deps.limiter.take(ctx.seller.id, 'export');
     if (wait > 0) return void (await ctx.reply(ctx.t('slow-down', { seconds: Math.ceil(wait / 1000) })));
     await ctx.replyWithChatAction('upload_document').catch(() => undefined);

@@ -11,6 +11,7 @@ import { cityPricesLabel } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
 import { renderPriceChart } from '../charts/price-chart.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 const SHOWN = 12;
 const CHART_DAYS = 14;
@@ -25,7 +26,7 @@ export function createHistoryFeature(deps: HistoryFeatureDeps): Composer<BotCont
     const sku = ctx.match.trim().split(/\s+/)[0];
     if (!sku) return void (await ctx.reply(ctx.t('history-usage')));
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     const product = await ownProductBySku(ctx, store, sku);
     if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
     await showHistory(ctx, deps, product);

@@ -10,6 +10,7 @@ import { formatPrice, html, truncate } from '../replies/format.js';
 import { whileWorking } from '../replies/chat-action.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 const SHOWN = 15;
 
@@ -26,7 +27,7 @@ export function createOffersFeature(deps: OffersFeatureDeps): Composer<BotContex
     const [sku, ...cityWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!sku) return void (await ctx.reply(ctx.t('offers-usage')));
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     const product = await ownProductBySku(ctx, store, sku);
     if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
     let cityId: string | undefined;

@@ -12,6 +12,7 @@ import { html, localDate, truncate } from '../replies/format.js';
 import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
 import { followPreorderFile, readBackPreorders } from '../flows/preorder-read-back.js';
 import { PREORDER_EDIT } from '../../../conversations/names.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 export { fileStatusText };
 
@@ -26,7 +27,7 @@ export function createPreordersFeature(deps: PreordersFeatureDeps): Composer<Bot
   const feature = new Composer<BotContext>();
   feature.command('preorders', async (ctx) => {
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     await showPreorders(ctx, deps, store);
   });
 

@@ -8,6 +8,7 @@ import { clip, formatPrice, html, parsePrice } from '../replies/format.js';
 import { ALL_CITIES, NOTHING_CONFIRMED, sendManualPrice } from '../flows/manual-price.js';
 import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
 import { PRICE_EDIT } from '../../../conversations/names.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /**
  * `/price <sku> <price> [город]`, «Изменить цену» on a card, the question «во всех городах или только в …?» for an
@@ -19,7 +20,7 @@ export function createPriceFeature(): Composer<BotContext> {
     const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!sku || rest.length === 0) return void (await ctx.reply(ctx.t('price-usage')));
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     // «12 990 Астана»: the trailing words that name one of the store's cities are the city, the rest the price.
     let city: string | undefined;
     let priceWords = rest;

@@ -21,6 +21,7 @@ import { reportPriceResult } from '../flows/manual-price.js';
 import { saveProductSettings, type SavedSettings } from '../flows/product-demper-settings.js';
 import { citiesOf, demperSettingsView, TAP, type TapScreen } from '../flows/demper-settings-view.js';
 import { DEMPER_SETTINGS, DEMPER_SETUP } from '../../../conversations/names.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
@@ -42,7 +43,7 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
     const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!sku) return next(); // the store's panel: storeDemperFeature
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     const product = await ownProductBySku(ctx, store, sku);
     if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
     if (rest.length === 0) return showProductDemper(ctx, product);

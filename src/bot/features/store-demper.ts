@@ -11,6 +11,7 @@ import { readBackBatch } from '../flows/offer-read-back.js';
 import { FILTER_OF, FROM_PRODUCT, showStoreDemper, STORE_SWITCHES, tickMinutesOf } from '../replies/demper-store.js';
 import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /**
  * The store's demper switches and filters, the demper itself (stop, last cycle, rollback), the panel's counts, and
@@ -30,7 +31,7 @@ export function createStoreDemperFeature(deps: StoreDemperFeatureDeps): Composer
   feature.command('demper', async (ctx, next) => {
     if (ctx.match.trim()) return next(); // a product's settings: productDemperFeature
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     await showStoreDemper(ctx, deps, store, false);
   });
 

@@ -7,6 +7,7 @@ import type { BotDeps } from '../deps.js';
 import { html, localTimeOrDate } from '../replies/format.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { onePress } from '../guards/repeated-press.js';
+import { loginKeyboard, replyNoStore } from '../replies/no-store.js';
 import { EMAIL_LOGIN } from '../../../conversations/names.js';
 import { SMS_LOGIN } from '../../../conversations/names.js';
 import { renewsByItself } from '../../kaspi/session-keeper.js';
@@ -50,7 +51,7 @@ export function createStoresFeature(deps: StoresFeatureDeps): Composer<BotContex
 
   feature.command('logout', async (ctx) => {
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('stores-none')));
+    if (!store) return replyNoStore(ctx, 'stores-none');
     await askRemove(ctx, store);
   });
 
@@ -71,6 +72,12 @@ export function createStoresFeature(deps: StoresFeatureDeps): Composer<BotContex
       await deps.sessions.forgetStore(store.id);
       if (ctx.seller.activeStoreId === store.id) ctx.seller.activeStoreId = null;
       await ctx.answerCallbackQuery();
+      // The last store gone: the way on is a new login, not a list with nothing in it.
+      const left = await deps.stores.storesOf(ctx.seller.id);
+      if (left.length === 0)
+        return void (await ctx.editMessageText(ctx.t('store-removed-last', { name: html(store.name) }), {
+          reply_markup: loginKeyboard(ctx),
+        }));
       await ctx.editMessageText(ctx.t('store-removed', { name: html(store.name) }));
     }),
   );
@@ -94,8 +101,7 @@ async function storesText(
   const active = await activeStore(ctx);
   const keyboard = new InlineKeyboard();
   if (stores.length === 0) {
-    keyboard.text(ctx.t('button-login'), callbackData(ACTIONS.menu, 'login'));
-    return { text: ctx.t('stores-none'), keyboard };
+    return { text: ctx.t('stores-none'), keyboard: loginKeyboard(ctx) };
   }
   const lines = [ctx.t('stores-header')];
   for (const store of stores) {

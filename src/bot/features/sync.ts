@@ -9,6 +9,8 @@ import type { BotDeps } from '../deps.js';
 import { html } from '../replies/format.js';
 import { reloginKeyboard } from '../replies/kaspi-errors.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
+import { countsSentence } from '../replies/counts.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /** Telegram allows about one edit per second per chat; progress is shown no more often than this. */
 const PROGRESS_EVERY_MS = 1_500;
@@ -21,7 +23,7 @@ export function createSyncFeature(deps: SyncFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('sync', async (ctx) => {
     const store = await activeStore(ctx);
-    if (!store) return void (await ctx.reply(ctx.t('no-store')));
+    if (!store) return replyNoStore(ctx);
     await startSync(ctx, deps, store);
   });
 
@@ -61,9 +63,12 @@ async function startSync(ctx: BotContext, deps: SyncFeatureDeps, store: Store): 
       const done = t('sync-done', {
         store: html(store.name),
         total: summary.total,
-        added: summary.added,
-        changed: summary.changed,
-        removed: summary.removed,
+        details:
+          countsSentence(t, [
+            ['sync-done-added', summary.added],
+            ['sync-done-changed', summary.changed],
+            ['sync-done-removed', summary.removed],
+          ]) ?? t('sync-done-nothing'),
       });
       await edit(
         [done, ...syncWarnings(t, summary)].join('\n'),

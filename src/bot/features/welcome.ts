@@ -8,6 +8,7 @@ import { activeStore } from '../guards/ownership.js';
 import { newSelection, showSelectionFromMenu } from './availability.js';
 import { showProductList } from './products.js';
 import { askLoginMethod, showStores } from './stores.js';
+import { replyNoStore } from '../replies/no-store.js';
 
 /** The screens the main menu opens read the store's products (the list, the selection) and the seller's stores. */
 type WelcomeFeatureDeps = Pick<BotDeps, 'products' | 'stores'>;
@@ -39,7 +40,7 @@ export function createWelcomeFeature(deps: WelcomeFeatureDeps): Composer<BotCont
         return showProductList(ctx, deps, 0, false);
       case 'sync': {
         const store = await activeStore(ctx);
-        if (!store) return void (await ctx.reply(ctx.t('no-store')));
+        if (!store) return replyNoStore(ctx);
         return void (await ctx.reply(ctx.t('sync-ask', { store: html(store.name) }), {
           reply_markup: new InlineKeyboard().text(ctx.t('button-sync'), callbackData(ACTIONS.sync, store.id)),
         }));
@@ -47,7 +48,7 @@ export function createWelcomeFeature(deps: WelcomeFeatureDeps): Composer<BotCont
       case 'enable':
       case 'disable': {
         const store = await activeStore(ctx);
-        if (!store) return void (await ctx.reply(ctx.t('no-store')));
+        if (!store) return replyNoStore(ctx);
         ctx.session.selection = newSelection(screen, store.id);
         return showSelectionFromMenu(ctx, deps);
       }

@@ -100,6 +100,8 @@ export async function showStoreDemper(
     );
   } else lines.push(ctx.t('demper-store-no-cycles'));
   if (enabled === 0) lines.push(ctx.t('demper-store-how-to'));
+  // «⏸ Выключить» and «⛔ Остановить» sit on one panel while the demper runs: one line on which is which.
+  if (store.demperEnabled) lines.push(ctx.t('demper-store-off-vs-stop'));
   const filters = {
     ignoreIntercity: store.demperFilters?.ignoreIntercity ?? true,
     ignoreUnproven: store.demperFilters?.ignoreUnproven ?? true,
