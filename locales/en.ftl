@@ -41,7 +41,7 @@ demper-reason-invalid-settings = The repricer settings are incomplete or contrad
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Hello, { $name }! I help Kaspi sellers with products, prices, competitors and automatic repricing, right in Telegram.
-    To begin, connect your store: tap “Log in to Kaspi”.
+    To begin, connect your store: tap “Log in”.
 welcome-back = Welcome back, { $name }! Active store: <b>{ $store }</b>.
 help = <b>What I can do</b>
     /login — connect a Kaspi store (SMS or e-mail)
@@ -62,9 +62,9 @@ button-products = 📦 Products
 button-sync = 🔄 Sync
 button-sync-retry = 🔄 Try again
 button-enable = ✅ Put on sale
-button-disable = ⛔ Take off sale
+button-disable = ⛔ Off sale
 button-stores = 🏪 Stores
-button-login = 🔑 Log in to Kaspi
+button-login = 🔑 Log in
 button-settings = ⚙️ Settings
 button-help = ❓ Help
 button-cancel = Cancel
@@ -170,7 +170,7 @@ card-off-sale = ⚪️ Off sale
 card-place = Place among sellers: { $place } (cheapest competitor: { $rival }; as of { $checked })
 card-demper-on = Repricer: on, min { $min }, max { $max }, step { $step }
 card-demper-off = Repricer: off (min { $min }, max { $max })
-button-edit-price = ✏️ Change price
+button-edit-price = ✏️ New price
 button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
 button-competitors = 👥 Competitors
@@ -250,9 +250,9 @@ settings = Language: { $language }
     Quiet hours: { $quiet }
     During quiet hours the repricer's reports arrive without sound.
 quiet-none = none
-button-quiet-off = 🔔 No quiet hours
+button-quiet-off = 🔔 Always
 notify-all = All
-notify-important = Important only
+notify-important = Important
 notify-off = Off
 
 # Bot: demper.
@@ -590,3 +590,8 @@ demper-reason-reversal-limit = Our price already went up and down in the last ho
 demper-digest-waited = { $count } more changes wait: Kaspi allows 250 changes in 30 minutes; we will make them in the next checks.
 demper-reason-undercut-filtered = { $rival } sells at { $rivalPrice } but ships from another city or has almost no reviews: a buyer pays about 10 % more not to wait. We set { $new } — first for the buyer (adjusted — { $anchorPrice }).
 price-write-busy = ⏳ The demper or another action is changing this product’s price right now. Nothing was sent — try again in a minute.
+
+# A list button's price where the cities' prices differ: the lowest one (the card shows each).
+product-row-price-from = from { $price }
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Sync

@@ -41,7 +41,7 @@ demper-reason-invalid-settings = Демпер баптаулары толық е
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Сәлеметсіз бе, { $name }! Мен Kaspi сатушыларына көмектесемін: тауарлар, бағалар, бәсекелестер және автоматты демпинг — тікелей Telegram-да.
-    Бастау үшін дүкеніңізді қосыңыз: «Kaspi-ге кіру» түймесін басыңыз.
+    Бастау үшін дүкеніңізді қосыңыз: «Кіру» түймесін басыңыз.
 welcome-back = Қайта оралуыңызбен, { $name }! Белсенді дүкен: <b>{ $store }</b>.
 help = <b>Не істей аламын</b>
     /login — Kaspi дүкенін қосу (SMS немесе e-mail)
@@ -61,10 +61,10 @@ help = <b>Не істей аламын</b>
 button-products = 📦 Тауарлар
 button-sync = 🔄 Синхрондау
 button-sync-retry = 🔄 Қайталау
-button-enable = ✅ Сатылымға қосу
-button-disable = ⛔ Сатылымнан алу
+button-enable = ✅ Сатуға қосу
+button-disable = ⛔ Сатудан алу
 button-stores = 🏪 Дүкендер
-button-login = 🔑 Kaspi-ге кіру
+button-login = 🔑 Кіру
 button-settings = ⚙️ Баптаулар
 button-help = ❓ Көмек
 button-cancel = Болдырмау
@@ -164,10 +164,10 @@ card-off-sale = ⚪️ Сатылымнан алынған
 card-place = Сатушылар арасындағы орын: { $place } (ең арзан бәсекелес: { $rival }; { $checked } тексерілді)
 card-demper-on = Демпер: қосулы, мин. { $min }, макс. { $max }, қадам { $step }
 card-demper-off = Демпер: өшірулі (мин. { $min }, макс. { $max })
-button-edit-price = ✏️ Бағаны өзгерту
+button-edit-price = ✏️ Жаңа баға
 button-take-off-sale = ⛔ Сатылымнан алу
 button-put-on-sale = ✅ Сатылымға қайтару
-button-competitors = 👥 Бәсекелестер
+button-competitors = 👥 Бәсекелес
 button-back-to-list = « Тізімге
 button-back-to-card = « Тауарға
 
@@ -232,9 +232,9 @@ settings = Тіл: { $language }
     Тыныш сағаттар: { $quiet }
     Тыныш сағаттарда демпер хабарлары дыбыссыз келеді.
 quiet-none = жоқ
-button-quiet-off = 🔔 Тыныш сағатсыз
+button-quiet-off = 🔔 Әрқашан
 notify-all = Барлығы
-notify-important = Тек маңыздылары
+notify-important = Маңыздылары
 notify-off = Өшірулі
 
 # Bot: demper.
@@ -563,3 +563,8 @@ demper-reason-reversal-limit = Соңғы сағатта баға жоғары-�
 demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30 минутта 250 өзгеріске рұқсат береді, оларды келесі тексерістерде жасаймыз.
 demper-reason-undercut-filtered = { $rival } { $rivalPrice } бағасымен сатады, бірақ басқа қаладан жеткізеді немесе пікірі аз: сатып алушы күтпеу үшін шамамен 10 % артық төлейді. { $new } қоямыз — сатып алушы үшін біріншіміз (түзетумен — { $anchorPrice }).
 price-write-busy = ⏳ Бұл тауардың бағасын қазір демпер немесе басқа әрекет өзгертіп жатыр. Ештеңе жіберілмеді — бір минуттан кейін қайталап көріңіз.
+
+# A list button's price where the cities' prices differ: the lowest one (the card shows each).
+product-row-price-from = { $price } бастап
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Синхрондау

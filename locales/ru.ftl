@@ -61,8 +61,8 @@ help = <b>Что я умею</b>
 button-products = 📦 Товары
 button-sync = 🔄 Синхронизировать
 button-sync-retry = 🔄 Повторить
-button-enable = ✅ Включить товары
-button-disable = ⛔ Снять с продажи
+button-enable = ✅ В продажу
+button-disable = ⛔ С продажи
 button-stores = 🏪 Магазины
 button-login = 🔑 Войти в Kaspi
 button-settings = ⚙️ Настройки
@@ -172,7 +172,7 @@ card-off-sale = ⚪️ Снят с продажи
 card-place = Место среди продавцов: { $place } (самый дешёвый конкурент: { $rival }; проверено { $checked })
 card-demper-on = Демпер: включён, мин. { $min }, макс. { $max }, шаг { $step }
 card-demper-off = Демпер: выключен (мин. { $min }, макс. { $max })
-button-edit-price = ✏️ Изменить цену
+button-edit-price = ✏️ Новая цена
 button-take-off-sale = ⛔ Снять с продажи
 button-put-on-sale = ✅ Вернуть в продажу
 button-competitors = 👥 Конкуренты
@@ -260,9 +260,9 @@ settings = Язык: { $language }
     Тихие часы: { $quiet }
     В тихие часы сводки демпера приходят без звука.
 quiet-none = нет
-button-quiet-off = 🔔 Без тихих часов
+button-quiet-off = 🔔 Всегда
 notify-all = Все
-notify-important = Только важные
+notify-important = Важные
 notify-off = Выключены
 
 # Bot: demper.
@@ -594,3 +594,8 @@ demper-reason-reversal-limit = Цена за последний час уже х
 demper-digest-waited = Ещё { $count } изменений ждут: у Kaspi лимит 250 изменений за 30 минут, сделаем их в следующие проверки.
 demper-reason-undercut-filtered = { $rival } продаёт за { $rivalPrice }, но везёт из другого города или почти без отзывов: покупатель доплатит около 10 %, чтобы не ждать. Ставим { $new } — первые для покупателя (с поправкой — { $anchorPrice }).
 price-write-busy = ⏳ Цену этого товара сейчас меняет демпер или другое действие. Ничего не отправлено — попробуйте ещё раз через минуту.
+
+# A list button's price where the cities' prices differ: the lowest one (the card shows each).
+product-row-price-from = от { $price }
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Обновить

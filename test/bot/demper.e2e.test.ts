@@ -20,6 +20,7 @@ import {
   say,
   sellOnlyAtFirstPoint,
   startBotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
@@ -326,7 +327,7 @@ describe('the demper from the chat', () => {
     const { telegram } = harness;
     const target = await product();
     const list = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
-    const card = await press(telegram, seller, list, target.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, list, productButton(list, target.id), /Цена:/);
     await press(telegram, seller, card, 'Демпер', /Напишите настройки одной строкой/);
     await say(telegram, seller, 'сделай дешевле', /Не понял/);
     await say(telegram, seller, 'min=100 max=50', /Минимум .* больше максимума/);

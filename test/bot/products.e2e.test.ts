@@ -16,6 +16,7 @@ import {
   say,
   startBotHarness,
   type BotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { formatPrice } from '../../src/bot/replies/format.js';
@@ -109,7 +110,7 @@ describe('the seller’s products in the chat', () => {
     const word = target.title.split(/\s+/).find((part) => part.length > 3)!;
     const found = await say(telegram, seller, `/products ${word}`, new RegExp(`Поиск «${word}»`));
     expect(rows(found).every((row) => row.length > 0)).toBe(true); // one page: the last product's row is the last
-    const card = await press(telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, found, productButton(found, target.id), /Цена:/);
     expect(card.text).toContain(target.title);
     expect(card.text).toContain(target.sku);
     for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты'])
@@ -266,7 +267,7 @@ describe('the seller’s products in the chat', () => {
     const { telegram } = harness;
     const product = (await onePriced(seller.id))[2]!;
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-    const opened = await press(telegram, seller, card, product.title.slice(0, 20), /Цена:/);
+    const opened = await press(telegram, seller, card, productButton(card, product.id), /Цена:/);
     await press(telegram, seller, opened, 'Изменить цену', /Введите новую цену/);
     await say(telegram, seller, 'дёшево', /не цена/);
     await say(telegram, seller, '3', /Kaspi не принимает цену ниже/);
@@ -346,7 +347,7 @@ describe('the seller’s products in the chat', () => {
     const { telegram, sandbox } = harness;
     const product = (await productsOf(seller.id)).filter((candidate) => candidate.onSale).at(-1)!;
     const found = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-    const card = await press(telegram, seller, found, product.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, found, productButton(found, product.id), /Цена:/);
     expect(card.text).toContain('В продаже');
     const offSale = buttonData(card, 'Снять с продажи');
     await press(telegram, seller, card, 'Снять с продажи', /снимается с продажи: отправлено в Kaspi/);
@@ -438,7 +439,7 @@ describe('the seller’s products in the chat', () => {
       checkedAt,
     );
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) =>
-      press(telegram, seller, found, product.title.slice(0, 20), /Цена:/),
+      press(telegram, seller, found, productButton(found, product.id), /Цена:/),
     );
     expect(card.text).toContain(
       `Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`,
@@ -452,7 +453,7 @@ describe('the seller’s products in the chat', () => {
       { price: product.price - 300, cityPrices: inAlmaty(product.price - 300) },
     );
     const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) =>
-      press(telegram, seller, list, product.title.slice(0, 20), /Цена:/),
+      press(telegram, seller, list, productButton(list, product.id), /Цена:/),
     );
     expect(again.text).toContain('Место среди продавцов: 1 (');
     await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price, cityPrices: product.cityPrices });
