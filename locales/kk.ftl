@@ -112,10 +112,10 @@ login-sms-ask-phone-again = Телефон нөмірі керек: оны жа�
 button-share-phone = 📱 Нөмірмен бөлісу
 login-sms-phone-accepted = { $phone } нөмірі қабылданды.
 login-sms-ask-code = Kaspi { $phone } нөміріне SMS-код жіберді. Кодты енгізіңіз:
-login-sms-ask-code-again = SMS-тегі кодты сандармен енгізіңіз немесе «Кодты қайта жіберу» түймесін басыңыз.
+login-sms-ask-code-again = SMS-тегі кодты сандармен енгізіңіз немесе «Жаңа код» түймесін басыңыз.
 login-sms-code-resent = Жаңа код { $phone } нөміріне жіберілді. Енгізіңіз:
 login-sms-not-a-code = Код — SMS-тегі 4–6 цифрдан тұратын сан. Қайталап көріңіз.
-button-resend-code = 🔁 Кодты қайта жіберу
+button-resend-code = 🔁 Жаңа код
 login-email-ask-email = Kaspi кабинетінің e-mail-ін енгізіңіз:
 login-email-invalid = Бұл e-mail-ге ұқсамайды. Мысалы: shop@example.kz
 login-email-ask-password = Құпиясөзді енгізіңіз. Хабарламаны бірден чаттан өшіремін, ал құпиясөзді тек шифрланған түрде сақтаймын.
@@ -246,10 +246,10 @@ button-open-product = Тауарды ашу
 button-demper-stop = ⛔ Демперді тоқтату
 button-demper-rollback = ↩️ Бұрынғы бағаларды қайтару
 button-demper-rollback-yes = Иә, қайтару
-button-demper-on = ▶️ Демперді қосу
-button-demper-off = ⏸ Демперді өшіру
-button-demper-dry = 🧪 Сынақ режимі
-button-demper-live = ✅ Жұмыс режимі
+button-demper-on = ▶️ Қосу
+button-demper-off = ⏸ Өшіру
+button-demper-dry = 🧪 Сынақ
+button-demper-live = ✅ Жұмыс
 button-demper-configure = ⚙️ Баптау
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағалар — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
@@ -499,7 +499,7 @@ sync-warning-unpriced = ⚠️ Kaspi бағасын жібермеген тау�
 kaspi-login-code-expired = Растау коды енді жарамсыз — жаңа код керек.
 kaspi-login-email-unavailable = E-mail арқылы кіру қазір қолжетімсіз — SMS арқылы кіріңіз.
 kaspi-login-choose-merchant = Kaspi бұл кіру үшін дүкенді таңдауды сұрайды. Таңдау үшін чаттан қайта кіріңіз: /login
-login-sms-code-expired = SMS-тегі код енді жарамсыз. «Кодты қайта жіберу» түймесін басыңыз — Kaspi жаңасын жібереді.
+login-sms-code-expired = SMS-тегі код енді жарамсыз. «Жаңа код» түймесін басыңыз — Kaspi жаңасын жібереді.
 login-sms-email-code = Kaspi { $email } поштасына да код жіберді. Хаттағы кодты енгізіңіз:
 login-email-code-invalid = Kaspi хатындағы код қате. Сандарды тексеріп, кодты қайта жіберіңіз.
 login-email-not-a-code = Код — Kaspi хатындағы сандар. Қайталап көріңіз.
@@ -539,8 +539,8 @@ demper-settings-city-step-tenge = Жеке қаланың қадамы теңг�
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Дүкен демперін қосу
-button-demper-filter-intercity = Басқа қаладан сататындарды есептемеу: { $state }
-button-demper-filter-unproven = Рейтингі 4.0-ден төмен, пікірі < 10 сатушыларды есептемеу: { $state }
+button-demper-filter-intercity = Басқа қалаларды есептемеу: { $state }
+button-demper-filter-unproven = Жаңа сатушыларды есептемеу: { $state }
 demper-filter-switched-on = Сүзгі қосылды
 demper-filter-switched-off = Сүзгі өшірілді
 demper-floor-raised = { $typed } минимумы Kaspi-дің ең төменгі бағасынан төмен — { $floor } қойдық.
@@ -564,7 +564,5 @@ demper-digest-waited = Тағы { $count } өзгеріс күтуде: Kaspi 30
 demper-reason-undercut-filtered = { $rival } { $rivalPrice } бағасымен сатады, бірақ басқа қаладан жеткізеді немесе пікірі аз: сатып алушы күтпеу үшін шамамен 10 % артық төлейді. { $new } қоямыз — сатып алушы үшін біріншіміз (түзетумен — { $anchorPrice }).
 price-write-busy = ⏳ Бұл тауардың бағасын қазір демпер немесе басқа әрекет өзгертіп жатыр. Ештеңе жіберілмеді — бір минуттан кейін қайталап көріңіз.
 
-# A list button's price where the cities' prices differ: the lowest one (the card shows each).
-product-row-price-from = { $price } бастап
 # The main menu's sync button: two buttons share its row on a phone.
 button-menu-sync = 🔄 Синхрондау

@@ -41,7 +41,7 @@ demper-reason-invalid-settings = Настройки демпера неполн�
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Здравствуйте, { $name }! Я помогаю продавцам Kaspi: товары, цены, конкуренты и автоматический демпинг — прямо в Telegram.
-    Для начала подключите магазин: нажмите «Войти в Kaspi».
+    Для начала подключите магазин: нажмите «Войти».
 welcome-back = С возвращением, { $name }! Активный магазин: <b>{ $store }</b>.
 help = <b>Что я умею</b>
     /login — подключить магазин Kaspi (SMS или e-mail)
@@ -64,7 +64,7 @@ button-sync-retry = 🔄 Повторить
 button-enable = ✅ В продажу
 button-disable = ⛔ С продажи
 button-stores = 🏪 Магазины
-button-login = 🔑 Войти в Kaspi
+button-login = 🔑 Войти
 button-settings = ⚙️ Настройки
 button-help = ❓ Помощь
 button-cancel = Отмена
@@ -112,10 +112,10 @@ login-sms-ask-phone-again = Нужен номер телефона: напиши
 button-share-phone = 📱 Поделиться номером
 login-sms-phone-accepted = Номер { $phone } принят.
 login-sms-ask-code = Kaspi отправил SMS с кодом на { $phone }. Введите код:
-login-sms-ask-code-again = Введите код из SMS цифрами или нажмите «Отправить код снова».
+login-sms-ask-code-again = Введите код из SMS цифрами или нажмите «Новый код».
 login-sms-code-resent = Новый код отправлен на { $phone }. Введите его:
 login-sms-not-a-code = Код — это 4–6 цифр из SMS. Попробуйте ещё раз.
-button-resend-code = 🔁 Отправить код снова
+button-resend-code = 🔁 Новый код
 login-email-ask-email = Введите e-mail от кабинета Kaspi:
 login-email-invalid = Это не похоже на e-mail. Пример: shop@example.kz
 login-email-ask-password = Введите пароль. Сообщение с паролем я сразу удалю из чата, а сам пароль храню только в зашифрованном виде.
@@ -274,10 +274,10 @@ button-open-product = Открыть товар
 button-demper-stop = ⛔ Остановить демпер
 button-demper-rollback = ↩️ Вернуть прежние цены
 button-demper-rollback-yes = Да, вернуть
-button-demper-on = ▶️ Включить демпер
-button-demper-off = ⏸ Выключить демпер
-button-demper-dry = 🧪 Пробный режим
-button-demper-live = ✅ Рабочий режим
+button-demper-on = ▶️ Включить
+button-demper-off = ⏸ Выключить
+button-demper-dry = 🧪 Пробный
+button-demper-live = ✅ Рабочий
 button-demper-configure = ⚙️ Настроить
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
@@ -530,7 +530,7 @@ sync-warning-unpriced = ⚠️ Kaspi не прислал цену товаров
 kaspi-login-code-expired = Код подтверждения больше не действует — нужен новый.
 kaspi-login-email-unavailable = Вход по e-mail сейчас недоступен — войдите по SMS.
 kaspi-login-choose-merchant = Kaspi просит выбрать магазин для этого входа. Войдите снова из чата, чтобы выбрать его: /login
-login-sms-code-expired = Код из SMS больше не действует. Нажмите «Отправить код снова» — Kaspi пришлёт новый.
+login-sms-code-expired = Код из SMS больше не действует. Нажмите «Новый код» — Kaspi пришлёт новый.
 login-sms-email-code = Kaspi также отправил код на почту { $email }. Введите код из письма:
 login-email-code-invalid = Неверный код из письма Kaspi. Проверьте цифры и отправьте код ещё раз.
 login-email-not-a-code = Код — это цифры из письма Kaspi. Попробуйте ещё раз.
@@ -570,8 +570,8 @@ demper-settings-city-step-tenge = Шаг для отдельного город�
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Включить демпер магазина
-button-demper-filter-intercity = Не учитывать продавцов из другого города: { $state }
-button-demper-filter-unproven = Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: { $state }
+button-demper-filter-intercity = Не учитывать другие города: { $state }
+button-demper-filter-unproven = Не учитывать новичков: { $state }
 demper-filter-switched-on = Фильтр включён
 demper-filter-switched-off = Фильтр выключен
 demper-floor-raised = Минимум { $typed } ниже минимальной цены Kaspi — поставили { $floor }.
@@ -595,7 +595,5 @@ demper-digest-waited = Ещё { $count } изменений ждут: у Kaspi �
 demper-reason-undercut-filtered = { $rival } продаёт за { $rivalPrice }, но везёт из другого города или почти без отзывов: покупатель доплатит около 10 %, чтобы не ждать. Ставим { $new } — первые для покупателя (с поправкой — { $anchorPrice }).
 price-write-busy = ⏳ Цену этого товара сейчас меняет демпер или другое действие. Ничего не отправлено — попробуйте ещё раз через минуту.
 
-# A list button's price where the cities' prices differ: the lowest one (the card shows each).
-product-row-price-from = от { $price }
 # The main menu's sync button: two buttons share its row on a phone.
 button-menu-sync = 🔄 Обновить

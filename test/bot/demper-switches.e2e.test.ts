@@ -180,7 +180,7 @@ describe('floors and switches that say what they do', () => {
       { nextCheckAt: new Date(Date.now() + 3 * HOUR) },
     );
     const off = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен/);
-    const on = await press(telegram, seller, off, '▶️ Включить демпер', /Демпер магазина Sandbox Electronics включён/);
+    const on = await press(telegram, seller, off, '▶️ Включить', /Демпер магазина Sandbox Electronics включён/);
     expect(on.text).toContain('Товаров с включённым демпером: 4 из');
     expect(on.text).toContain('Первая проверка — в течение 5 мин.');
     const enabled = await em().find(ProductSchema, { store: (await storeOf()).id, demperEnabled: true });
@@ -273,17 +273,15 @@ describe('rival filters the seller sees', () => {
     });
 
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics/);
-    expect(buttonData(panel, 'Не учитывать продавцов из другого города: ✅')).toBe(`1:dm:${store.id}:fi`);
-    expect(buttonData(panel, 'Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(
-      `1:dm:${store.id}:fu`,
-    );
+    expect(buttonData(panel, 'Не учитывать другие города: ✅')).toBe(`1:dm:${store.id}:fi`);
+    expect(buttonData(panel, 'Не учитывать новичков: ✅')).toBe(`1:dm:${store.id}:fu`);
 
     const since = telegram.calls.length;
     const toggled = await press(telegram, seller, panel, 'из другого города', /Демпер магазина Sandbox Electronics/);
     expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({
       text: 'Фильтр выключен',
     });
-    expect(buttonData(toggled, 'Не учитывать продавцов из другого города: ❌')).toBe(`1:dm:${store.id}:fi`);
+    expect(buttonData(toggled, 'Не учитывать другие города: ❌')).toBe(`1:dm:${store.id}:fi`);
     expect(buttonData(toggled, 'с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(`1:dm:${store.id}:fu`);
     const switched = await storeOf();
     expect(switched.demperFilters).toEqual({ ignoreIntercity: false });
@@ -315,7 +313,7 @@ describe('rival filters the seller sees', () => {
     expect((await storeOf()).demperFilters).toEqual({ ignoreIntercity: false });
 
     const back = await press(telegram, seller, toggled, 'из другого города', /Демпер магазина Sandbox Electronics/);
-    expect(buttonData(back, 'Не учитывать продавцов из другого города: ✅')).toBe(`1:dm:${store.id}:fi`);
+    expect(buttonData(back, 'Не учитывать другие города: ✅')).toBe(`1:dm:${store.id}:fi`);
     const unproven = await press(telegram, seller, back, 'рейтингом ниже 4.0', /Демпер магазина Sandbox Electronics/);
     expect(buttonData(unproven, 'с рейтингом ниже 4.0 и < 10 отзывов: ❌')).toBe(`1:dm:${store.id}:fu`);
     expect((await storeOf()).demperFilters).toEqual({ ignoreIntercity: true, ignoreUnproven: false });

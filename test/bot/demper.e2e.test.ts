@@ -146,7 +146,7 @@ describe('the demper from the chat', () => {
     const { telegram, sandbox } = harness;
     const target = await product();
     const overview = await say(telegram, seller, '/demper', /выключен/);
-    await press(telegram, seller, overview, 'Включить демпер', /Демпер магазина Sandbox Electronics включён/);
+    await press(telegram, seller, overview, '▶️ Включить', /Демпер магазина Sandbox Electronics включён/);
     const rival = undercutUs(target, 500);
 
     const digestArrives = changedSince(telegram, seller.id, /Демпер · Sandbox Electronics: изменено цен — 1/);

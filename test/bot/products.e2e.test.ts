@@ -113,7 +113,7 @@ describe('the seller’s products in the chat', () => {
     const card = await press(telegram, seller, found, productButton(found, target.id), /Цена:/);
     expect(card.text).toContain(target.title);
     expect(card.text).toContain(target.sku);
-    for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты'])
+    for (const label of ['Новая цена', 'Снять с продажи', 'Конкуренты'])
       expect(() => buttonData(card, label)).not.toThrow();
     await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
     // In a store not synced yet a search says the store is empty and offers the sync, not «nothing found».
@@ -268,7 +268,7 @@ describe('the seller’s products in the chat', () => {
     const product = (await onePriced(seller.id))[2]!;
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
     const opened = await press(telegram, seller, card, productButton(card, product.id), /Цена:/);
-    await press(telegram, seller, opened, 'Изменить цену', /Введите новую цену/);
+    await press(telegram, seller, opened, 'Новая цена', /Введите новую цену/);
     await say(telegram, seller, 'дёшево', /не цена/);
     await say(telegram, seller, '3', /Kaspi не принимает цену ниже/);
     await say(telegram, seller, `${product.price + 1} ₸`, /Отправлено в Kaspi/);

@@ -1,4 +1,4 @@
-import { keyboardOverflows, repeatedLabels } from '../../src/bot/replies/keyboard-budget.js';
+import { keyboardOverflows, repeatedRows } from '../../src/bot/replies/keyboard-budget.js';
 import type { RecordedCall } from '../../src/telegram-sandbox/fake-telegram.js';
 
 /** The markup a Bot API call carries (multipart requests send it as JSON text). */
@@ -14,7 +14,7 @@ function markupOf(call: RecordedCall): unknown {
 
 /**
  * What is wrong with the keyboards the bot sent in `calls`: a label a 390 px phone cuts (the per-row budget of
- * src/bot/replies/keyboard-budget.ts), or two buttons of one keyboard that read the same. One line per problem.
+ * src/bot/replies/keyboard-budget.ts), or two rows of one keyboard that read the same. One line per problem.
  */
 export function keyboardProblems(calls: readonly RecordedCall[]): string[] {
   const problems: string[] = [];
@@ -26,7 +26,7 @@ export function keyboardProblems(calls: readonly RecordedCall[]): string[] {
         `${call.method}: «${overflow.label}» is ${overflow.width} wide, a phone shows ${overflow.budget} ` +
           `with ${overflow.rowSize} in a row`,
       );
-    for (const label of repeatedLabels(markup)) problems.push(`${call.method}: two buttons read «${label}»`);
+    for (const label of repeatedRows(markup)) problems.push(`${call.method}: two rows read «${label}»`);
   }
   return [...new Set(problems)];
 }

@@ -170,7 +170,7 @@ export async function showProductList(
   const labels = productRowLabels(
     products.map((product) => ({
       mark: product.onSale ? '🟢' : '⚪️',
-      price: shortPriceLabel(product, store.points, ctx.t.bind(ctx)),
+      price: shortPriceLabel(product, store.points),
       title: product.title,
       sku: product.sku,
     })),

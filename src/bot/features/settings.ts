@@ -69,7 +69,6 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
         await menuCtx.editMessageText(settingsText(menuCtx));
       });
     }
-    range.row();
     const noQuietHours = ctx.seller.quietFromMinute === null || ctx.seller.quietToMinute === null;
     range.text(`${noQuietHours ? '✅ ' : ''}${ctx.t('button-quiet-off')}`, async (menuCtx) => {
       await saveSeller(menuCtx, { quietFromMinute: null, quietToMinute: null });

@@ -14,17 +14,13 @@ export function cityPricesLabel(product: Priced, points: StorePoint[]): string {
 }
 
 /**
- * The price as a list button says it, short enough to leave room for the name: one price, or «от 15 000 ₸» (the
- * lowest city's) where the cities' prices differ; the card shows each.
+ * The price as a list button says it, short enough to leave room for the name: one price, or «15 000+ ₸» (the
+ * lowest city's, and more elsewhere) where the cities' prices differ; the card shows each.
  */
-export function shortPriceLabel(
-  product: Priced,
-  points: StorePoint[],
-  t: (key: string, variables?: Record<string, string | number>) => string,
-): string {
+export function shortPriceLabel(product: Priced, points: StorePoint[]): string {
   if (!pricesDiffer(product, points)) return formatPrice(product.price);
   const prices = pricesByCity(product, points).map((entry) => entry.price);
-  return t('product-row-price-from', { price: formatPrice(Math.min(...prices)) });
+  return formatPrice(Math.min(...prices)).replace(/\u00a0₸$/, '+\u00a0₸');
 }
 
 /** A product's title for a message (HTML-escaped), with the city where the store sells in several: «Чайник · Астана». */

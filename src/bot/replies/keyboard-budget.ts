@@ -19,7 +19,9 @@ export function buttonBudget(buttonsInRow: number): number {
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+/** A keycap («1️⃣») is a digit drawn as an emoji. */
+const KEYCAP = '\u20e3';
 /** East Asian wide letters (a product name may carry one) take two letters' room, like emoji. */
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 /** Drawn with no width of their own: joiners, variation selectors, combining marks outside a cluster. */
@@ -30,7 +32,7 @@ export function labelWidth(text: string): number {
   let width = 0;
   for (const { segment } of graphemes.segment(text)) {
     if (INVISIBLE.test(segment)) continue;
-    width += PICTOGRAPHIC.test(segment) || WIDE.test(segment) ? 2 : 1;
+    width += PICTOGRAPHIC.test(segment) || segment.includes(KEYCAP) || WIDE.test(segment) ? 2 : 1;
   }
   return width;
 }
@@ -82,15 +84,19 @@ export function keyboardOverflows(markup: unknown): KeyboardOverflow[] {
   return overflows;
 }
 
-/** Button labels of `markup` that read the same (a seller could not tell which is which). */
-export function repeatedLabels(markup: unknown): string[] {
+/**
+ * Labels of rows that read the same: one-button rows (a list's products, a store's name) must tell their items apart.
+ * Rows of several buttons may repeat (each store's «Войти снова · Удалить» sits under the store's own name).
+ */
+export function repeatedRows(markup: unknown): string[] {
   const seen = new Set<string>();
   const repeated = new Set<string>();
-  for (const row of rowsOf(markup))
-    for (const button of row) {
-      const label = typeof button === 'string' ? button : typeof button?.text === 'string' ? button.text : '';
-      if (seen.has(label)) repeated.add(label);
-      seen.add(label);
-    }
+  for (const row of rowsOf(markup)) {
+    if (row.length !== 1) continue;
+    const [button] = row;
+    const label = typeof button === 'string' ? button : typeof button?.text === 'string' ? button.text : '';
+    if (seen.has(label)) repeated.add(label);
+    seen.add(label);
+  }
   return [...repeated];
 }

@@ -15,24 +15,29 @@ const MIN_NAME = 6;
 const SKU_TAIL = 4;
 
 /**
- * Labels for a list of product buttons, one per row: «🟢 12 990 ₸ · Чайник Tefal… X98». The price comes first so a
+ * Labels for a list of product buttons, one per row: «🟢 12 990 ₸ Чайник Tefal… X98». The price comes first so a
  * phone never cuts it; the name is shortened to what is left, keeping its last word (the model, the size: what
- * tells products of one line apart); two products never read the same (the word where their names differ, else
- * the SKU's tail, decides).
+ * tells products of one line apart); two products never read alike (the word where their names part decides,
+ * else the SKU's tail).
  */
 export function productRowLabels(rows: readonly ProductRow[], budget = buttonBudget(1)): string[] {
-  const room = rows.map((row) => Math.max(MIN_NAME, budget - labelWidth(`${row.mark} ${row.price} · `)));
+  const room = rows.map((row) => Math.max(MIN_NAME, budget - labelWidth(`${row.mark} ${row.price} `)));
   const names = rows.map((row, index) => shortName(row.title, room[index]!));
-  for (const group of duplicates(names)) {
+  // Shortened names read alike when they start and end alike, whatever the cut left of their middle.
+  const looks = (index: number) => {
+    const own = words(rows[index]!.title);
+    return names[index] === own.join(' ') ? names[index]! : `${own[0]}…${own.at(-1)}`;
+  };
+  for (const group of duplicates(rows.map((_, index) => looks(index)))) {
     for (const index of group) {
       const others = group.filter((other) => other !== index).map((other) => rows[other]!.title);
       names[index] = distinctName(rows[index]!, others, room[index]!);
     }
   }
-  // Whatever still reads the same (the same name and the same SKU tail cannot happen: SKUs are unique in a store).
+  // Whatever still reads the same gets its SKU's tail (SKUs are unique in a store).
   for (const group of duplicates(names))
     for (const index of group) names[index] = withSkuTail(rows[index]!, room[index]!);
-  return rows.map((row, index) => `${row.mark} ${row.price} · ${names[index]}`);
+  return rows.map((row, index) => `${row.mark} ${row.price} ${names[index]}`);
 }
 
 const words = (title: string) => title.trim().split(/\s+/).filter(Boolean);
