@@ -25,13 +25,23 @@ const KEYCAP = '\u20e3';
 /** East Asian wide letters (a product name may carry one) take two letters' room, like emoji. */
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 /** Drawn with no width of their own: joiners, variation selectors, combining marks outside a cluster. */
-const INVISIBLE = /^[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe00-\ufe0f\u00ad]+$/u;
+const INVISIBLE: readonly (readonly [number, number])[] = [
+  [0x00ad, 0x00ad],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x2069],
+  [0xfe00, 0xfe0f],
+];
+const invisible = (segment: string) =>
+  [...segment].every((char) =>
+    INVISIBLE.some(([from, to]) => char.codePointAt(0)! >= from && char.codePointAt(0)! <= to),
+  );
 
 /** How wide a label is on a phone, in letters: a user-perceived character is 1, an emoji or a wide letter 2. */
 export function labelWidth(text: string): number {
   let width = 0;
   for (const { segment } of graphemes.segment(text)) {
-    if (INVISIBLE.test(segment)) continue;
+    if (invisible(segment)) continue;
     width += PICTOGRAPHIC.test(segment) || segment.includes(KEYCAP) || WIDE.test(segment) ? 2 : 1;
   }
   return width;
