@@ -166,7 +166,7 @@ describe('floors and switches that say what they do', () => {
 
     // The store off again from /demper; the conversation then says so, with the same button.
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics включён/);
-    await press(telegram, seller, panel, 'Выключить демпер', /Демпер магазина Sandbox Electronics выключен/);
+    await press(telegram, seller, panel, '⏸ Выключить', /Демпер магазина Sandbox Electronics выключен/);
     const view = await say(telegram, seller, `/demper ${viaConversation.sku}`, /Демпер выключен/);
     await press(telegram, seller, view, 'Настроить', /Демпер: выключен/);
     const saved = await say(telegram, seller, `вкл мин=${viaConversation.price - 1000}`, /✅ .*Демпер включён/s);
@@ -277,7 +277,7 @@ describe('rival filters the seller sees', () => {
     expect(buttonData(panel, 'Не учитывать новичков: ✅')).toBe(`1:dm:${store.id}:fu`);
 
     const since = telegram.calls.length;
-    const toggled = await press(telegram, seller, panel, 'из другого города', /Демпер магазина Sandbox Electronics/);
+    const toggled = await press(telegram, seller, panel, 'другие города', /Демпер магазина Sandbox Electronics/);
     expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({
       text: 'Фильтр выключен',
     });
@@ -312,7 +312,7 @@ describe('rival filters the seller sees', () => {
     await strangerPresses(`1:dm:${store.id}:fi`);
     expect((await storeOf()).demperFilters).toEqual({ ignoreIntercity: false });
 
-    const back = await press(telegram, seller, toggled, 'из другого города', /Демпер магазина Sandbox Electronics/);
+    const back = await press(telegram, seller, toggled, 'другие города', /Демпер магазина Sandbox Electronics/);
     expect(buttonData(back, 'Не учитывать другие города: ✅')).toBe(`1:dm:${store.id}:fi`);
     const unproven = await press(telegram, seller, back, 'рейтингом ниже 4.0', /Демпер магазина Sandbox Electronics/);
     expect(buttonData(unproven, 'с рейтингом ниже 4.0 и < 10 отзывов: ❌')).toBe(`1:dm:${store.id}:fu`);
