@@ -123,7 +123,7 @@ login-email-wait = Logging in to Kaspi… This can take up to a minute.
 login-email-ask-code = Kaspi sent a confirmation code. Enter it:
 login-choose-merchant = Several stores belong to this account. Which one do you connect?
 login-choose-merchant-hint = Choose a store with the buttons above or tap “Cancel”.
-login-merchant-connected = { $name } · ✅ already connected
+login-merchant-connected = { $name } · ✅ connected
 login-connected = Store <b>{ $name }</b> connected ({ $points } { $points ->
         [one] point
        *[other] points

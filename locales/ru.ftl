@@ -123,7 +123,7 @@ login-email-wait = Вхожу в кабинет Kaspi… Это может за�
 login-email-ask-code = Kaspi отправил код подтверждения. Введите его:
 login-choose-merchant = К аккаунту привязано несколько магазинов. Какой подключить?
 login-choose-merchant-hint = Выберите магазин кнопкой выше или нажмите «Отмена».
-login-merchant-connected = { $name } · ✅ уже подключён
+login-merchant-connected = { $name } · ✅ подключён
 login-connected = Магазин <b>{ $name }</b> подключён ({ $points } { $points ->
         [one] точка
         [few] точки

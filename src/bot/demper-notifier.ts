@@ -203,8 +203,9 @@ export function createChatNotifier(container: Container): ChatNotifier {
   );
 }
 
-/** «✅ 1. 141 540 ₸» beside its «❌ 1»; a price of millions drops what a phone would cut («✅1 1 234 567»). */
+/** «✅ 1. 141 540» beside its «❌ 1» (the digest's line says ₸); a price of millions drops a space («✅1 1 234 567»). */
 function proposalLabel(number: number, price: number): string {
-  const full = `✅ ${number}. ${formatPrice(price)}`;
-  return labelWidth(full) <= buttonBudget(2) ? full : `✅${number} ${formatPrice(price).replace(/\u00a0₸$/, '')}`;
+  const amount = formatPrice(price).replace(/\u00a0₸$/, '');
+  const full = `✅ ${number}. ${amount}`;
+  return labelWidth(full) <= buttonBudget(2) ? full : `✅${number} ${amount}`;
 }

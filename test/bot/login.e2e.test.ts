@@ -93,9 +93,9 @@ describe('logging in to Kaspi from the chat', () => {
     const labels = (again.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
       .flat()
       .map((button) => button.text);
-    expect(labels.filter((label) => label.endsWith('· ✅ уже подключён'))).toEqual([
-      `${stores[0]!.name} · ✅ уже подключён`,
-    ]);
+    const marked = labels.filter((label) => label.endsWith(' · ✅ подключён'));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.startsWith(stores[0]!.name.slice(0, 8))).toBe(true);
     await press(telegram, user, again, 'Отмена', /Отменено/);
   });
 
