@@ -153,8 +153,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       await telegram.close();
       await sandbox.close();
       await database.drop();
-      if (problems.length)
-        throw new Error(`keyboards that do not fit a 390 px phone:\n  ${problems.join('\n  ')}`);
+      if (problems.length) throw new Error(`keyboards that do not fit a 390 px phone:\n  ${problems.join('\n  ')}`);
     },
   };
   return harness;
@@ -234,7 +233,9 @@ export function productButton(message: ChatMessage | undefined, productId: numbe
   const markup = message?.reply_markup as
     { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
   const buttons = markup?.inline_keyboard?.flat() ?? [];
-  const button = buttons.find((candidate) => /^\d+:(p|bt):(\d+)(:|$)/.exec(candidate.callback_data ?? '')?.[2] === String(productId));
+  const button = buttons.find(
+    (candidate) => /^\d+:(p|bt):(\d+)(:|$)/.exec(candidate.callback_data ?? '')?.[2] === String(productId),
+  );
   if (!button) throw new Error(`no button of product ${productId} in: ${buttons.map((b) => b.text).join(' | ')}`);
   return button.text;
 }
