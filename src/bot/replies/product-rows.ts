@@ -62,7 +62,7 @@ function cutAtWord(text: string, width: number): string {
 }
 
 /** `title` within `width` letters: whole when it fits, else its head and last word, else cut. */
-export function shortName(title: string, width: number): string {
+function shortName(title: string, width: number): string {
   const own = words(title);
   const last = own.at(-1) ?? '';
   return headAndTail(own.slice(0, -1).join(' '), last, width) ?? fitLabel(own.join(' '), width);
