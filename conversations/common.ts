@@ -6,6 +6,7 @@ import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { attempt } from '../src/bot/flows/attempt.js';
 import { clip } from '../src/bot/replies/format.js';
+import { buttonBudget, fitLabel, labelWidth } from '../src/bot/replies/keyboard-budget.js';
 import { activateStore, connectedText, syncKeyboard } from '../src/bot/flows/login-finish.js';
 import type { LoginOutcome, SealedToken } from '../src/kaspi/login-service.js';
 
@@ -88,7 +89,7 @@ export async function finishLogin(
       const name = merchant.name ?? merchant.uid;
       keyboard
         .text(
-          connectedUids.includes(merchant.uid) ? ctx.t('login-merchant-connected', { name }) : name,
+          connectedUids.includes(merchant.uid) ? connectedLabel(ctx, name) : fitLabel(name, buttonBudget(1)),
           callbackData(ACTIONS.merchant, index),
         )
         .row();
@@ -130,4 +131,10 @@ export async function finishLogin(
   await ctx.reply(connectedText(ctx.t.bind(ctx), store.name, store.points), {
     reply_markup: syncKeyboard(ctx.t.bind(ctx), store.storeId),
   });
+}
+
+/** «Sandbox Electronics · ✅ подключён», the name cut as much as a phone's row needs. */
+function connectedLabel(ctx: { t: (key: string, variables?: Record<string, string>) => string }, name: string): string {
+  const room = buttonBudget(1) - labelWidth(ctx.t('login-merchant-connected', { name: '' }));
+  return ctx.t('login-merchant-connected', { name: fitLabel(name, room) });
 }

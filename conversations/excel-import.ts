@@ -185,7 +185,9 @@ export function excelImportConversation(deps: BotDeps) {
       }
       await ctx.reply(lines.join('\n'), {
         reply_markup: new InlineKeyboard()
+          // «Применить (240)» takes a phone's whole row.
           .text(ctx.t('button-import-apply', { count: planned.changes.length }), APPLY)
+          .row()
           .text(ctx.t('button-cancel'), CANCEL),
       });
       // A newer file replaces this preview; «Применить» applies exactly what was previewed.

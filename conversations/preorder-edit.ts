@@ -166,6 +166,7 @@ export function preorderEditConversation(deps: BotDeps) {
     await confirm.reply(confirm.t('preorder-planned', { title: html(planTarget.title) }), {
       reply_markup: new InlineKeyboard()
         .text(confirm.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload'))
+        .row()
         .text(confirm.t('button-preorders'), callbackData(ACTIONS.preorders, 'list')),
     });
   };

@@ -41,7 +41,7 @@ demper-reason-invalid-settings = The repricer settings are incomplete or contrad
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Hello, { $name }! I help Kaspi sellers with products, prices, competitors and automatic repricing, right in Telegram.
-    To begin, connect your store: tap “Log in to Kaspi”.
+    To begin, connect your store: tap “Log in”.
 welcome-back = Welcome back, { $name }! Active store: <b>{ $store }</b>.
 help = <b>What I can do</b>
     /login — connect a Kaspi store (SMS or e-mail)
@@ -62,9 +62,9 @@ button-products = 📦 Products
 button-sync = 🔄 Sync
 button-sync-retry = 🔄 Try again
 button-enable = ✅ Put on sale
-button-disable = ⛔ Take off sale
+button-disable = ⛔ Off sale
 button-stores = 🏪 Stores
-button-login = 🔑 Log in to Kaspi
+button-login = 🔑 Log in
 button-settings = ⚙️ Settings
 button-help = ❓ Help
 button-cancel = Cancel
@@ -112,10 +112,10 @@ login-sms-ask-phone-again = I need a phone number: type it or tap “Share my nu
 button-share-phone = 📱 Share my number
 login-sms-phone-accepted = Number { $phone } accepted.
 login-sms-ask-code = Kaspi sent an SMS code to { $phone }. Enter the code:
-login-sms-ask-code-again = Enter the SMS code in digits or tap “Send the code again”.
+login-sms-ask-code-again = Enter the SMS code in digits or tap “New code”.
 login-sms-code-resent = A new code was sent to { $phone }. Enter it:
 login-sms-not-a-code = The code is the 4–6 digits from the SMS. Try again.
-button-resend-code = 🔁 Send the code again
+button-resend-code = 🔁 New code
 login-email-ask-email = Enter the e-mail of your Kaspi seller account:
 login-email-invalid = That does not look like an e-mail. Example: shop@example.kz
 login-email-ask-password = Enter the password. I delete the message at once and keep the password only encrypted.
@@ -123,7 +123,7 @@ login-email-wait = Logging in to Kaspi… This can take up to a minute.
 login-email-ask-code = Kaspi sent a confirmation code. Enter it:
 login-choose-merchant = Several stores belong to this account. Which one do you connect?
 login-choose-merchant-hint = Choose a store with the buttons above or tap “Cancel”.
-login-merchant-connected = { $name } · ✅ already connected
+login-merchant-connected = { $name } · ✅ connected
 login-connected = Store <b>{ $name }</b> connected ({ $points } { $points ->
         [one] point
        *[other] points
@@ -138,7 +138,7 @@ stores-line-active = { $active }<b>{ $name }</b> (ID { $merchant }) — logged i
 stores-line-expired = { $active }<b>{ $name }</b> (ID { $merchant }) — ⚠️ log in again
 stores-line-none = { $active }<b>{ $name }</b> (ID { $merchant }) — not logged in
 button-make-active = Choose “{ $name }”
-button-relogin = 🔑 Log in again
+button-relogin = 🔑 Re-login
 button-remove = 🗑 Remove
 button-add-store = ➕ Add a store
 store-activated = Active store: { $name }
@@ -170,7 +170,7 @@ card-off-sale = ⚪️ Off sale
 card-place = Place among sellers: { $place } (cheapest competitor: { $rival }; as of { $checked })
 card-demper-on = Repricer: on, min { $min }, max { $max }, step { $step }
 card-demper-off = Repricer: off (min { $min }, max { $max })
-button-edit-price = ✏️ Change price
+button-edit-price = ✏️ New price
 button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
 button-competitors = 👥 Competitors
@@ -250,9 +250,9 @@ settings = Language: { $language }
     Quiet hours: { $quiet }
     During quiet hours the repricer's reports arrive without sound.
 quiet-none = none
-button-quiet-off = 🔔 No quiet hours
+button-quiet-off = 🔔 Always
 notify-all = All
-notify-important = Important only
+notify-important = Important
 notify-off = Off
 
 # Bot: demper.
@@ -264,8 +264,8 @@ button-open-product = Open the product
 button-demper-stop = ⛔ Stop the repricer
 button-demper-rollback = ↩️ Restore earlier prices
 button-demper-rollback-yes = Yes, restore
-button-demper-on = ▶️ Turn the repricer on
-button-demper-off = ⏸ Turn the repricer off
+button-demper-on = ▶️ Turn on
+button-demper-off = ⏸ Turn off
 button-demper-dry = 🧪 Trial mode
 button-demper-live = ✅ Live mode
 button-demper-configure = ⚙️ Configure
@@ -526,7 +526,7 @@ sync-warning-unpriced = ⚠️ Products Kaspi sent without a price: { $count } �
 kaspi-login-code-expired = The confirmation code is no longer valid — a new one is needed.
 kaspi-login-email-unavailable = Logging in by e-mail is not available right now — please log in by SMS.
 kaspi-login-choose-merchant = Kaspi asks which store this login is for. Log in again from the chat to choose it: /login
-login-sms-code-expired = The SMS code is no longer valid. Tap “Send the code again” and Kaspi will send a new one.
+login-sms-code-expired = The SMS code is no longer valid. Tap “New code” and Kaspi will send a new one.
 login-sms-email-code = Kaspi also sent a code to { $email }. Enter the code from the e-mail:
 login-email-code-invalid = Wrong code from Kaspi's e-mail. Check the digits and send the code again.
 login-email-not-a-code = The code is the digits from Kaspi's e-mail. Try again.
@@ -566,8 +566,8 @@ demper-settings-city-step-tenge = A city’s own step is in tenge, for example: 
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Turn on the store's repricer
-button-demper-filter-intercity = Ignore sellers from another city: { $state }
-button-demper-filter-unproven = Ignore sellers rated below 4.0 with < 10 reviews: { $state }
+button-demper-filter-intercity = Ignore other cities: { $state }
+button-demper-filter-unproven = Ignore newcomers: { $state }
 demper-filter-switched-on = Filter on
 demper-filter-switched-off = Filter off
 demper-floor-raised = Minimum { $typed } is below Kaspi's lowest price — set to { $floor }.
@@ -661,3 +661,6 @@ import-done-failed = Failed — { $count }.
 import-done-all-sent = Everything was sent to Kaspi.
 store-removed-last = Store <b>{ $name }</b> removed together with its login data. No other stores — connect one: /login
 demper-store-off-vs-stop = ⏸ Turn off is this panel’s switch (▶️ turns it back on); ⛔ Stop does the same in an emergency, from any repricer digest, and reports the changes it cancelled.
+
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Sync

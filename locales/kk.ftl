@@ -41,7 +41,7 @@ demper-reason-invalid-settings = Демпер баптаулары толық е
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Сәлеметсіз бе, { $name }! Мен Kaspi сатушыларына көмектесемін: тауарлар, бағалар, бәсекелестер және автоматты демпинг — тікелей Telegram-да.
-    Бастау үшін дүкеніңізді қосыңыз: «Kaspi-ге кіру» түймесін басыңыз.
+    Бастау үшін дүкеніңізді қосыңыз: «Кіру» түймесін басыңыз.
 welcome-back = Қайта оралуыңызбен, { $name }! Белсенді дүкен: <b>{ $store }</b>.
 help = <b>Не істей аламын</b>
     /login — Kaspi дүкенін қосу (SMS немесе e-mail)
@@ -61,10 +61,10 @@ help = <b>Не істей аламын</b>
 button-products = 📦 Тауарлар
 button-sync = 🔄 Синхрондау
 button-sync-retry = 🔄 Қайталау
-button-enable = ✅ Сатылымға қосу
-button-disable = ⛔ Сатылымнан алу
+button-enable = ✅ Сатуға қосу
+button-disable = ⛔ Сатудан алу
 button-stores = 🏪 Дүкендер
-button-login = 🔑 Kaspi-ге кіру
+button-login = 🔑 Кіру
 button-settings = ⚙️ Баптаулар
 button-help = ❓ Көмек
 button-cancel = Болдырмау
@@ -112,10 +112,10 @@ login-sms-ask-phone-again = Телефон нөмірі керек: оны жа�
 button-share-phone = 📱 Нөмірмен бөлісу
 login-sms-phone-accepted = { $phone } нөмірі қабылданды.
 login-sms-ask-code = Kaspi { $phone } нөміріне SMS-код жіберді. Кодты енгізіңіз:
-login-sms-ask-code-again = SMS-тегі кодты сандармен енгізіңіз немесе «Кодты қайта жіберу» түймесін басыңыз.
+login-sms-ask-code-again = SMS-тегі кодты сандармен енгізіңіз немесе «Жаңа код» түймесін басыңыз.
 login-sms-code-resent = Жаңа код { $phone } нөміріне жіберілді. Енгізіңіз:
 login-sms-not-a-code = Код — SMS-тегі 4–6 цифрдан тұратын сан. Қайталап көріңіз.
-button-resend-code = 🔁 Кодты қайта жіберу
+button-resend-code = 🔁 Жаңа код
 login-email-ask-email = Kaspi кабинетінің e-mail-ін енгізіңіз:
 login-email-invalid = Бұл e-mail-ге ұқсамайды. Мысалы: shop@example.kz
 login-email-ask-password = Құпиясөзді енгізіңіз. Хабарламаны бірден чаттан өшіремін, ал құпиясөзді тек шифрланған түрде сақтаймын.
@@ -123,7 +123,7 @@ login-email-wait = Kaspi кабинетіне кіріп жатырмын… Б�
 login-email-ask-code = Kaspi растау кодын жіберді. Оны енгізіңіз:
 login-choose-merchant = Бұл аккаунтқа бірнеше дүкен байланған. Қайсысын қосамыз?
 login-choose-merchant-hint = Жоғарыдағы түймемен дүкенді таңдаңыз немесе «Болдырмау» басыңыз.
-login-merchant-connected = { $name } · ✅ қосылып қойған
+login-merchant-connected = { $name } · ✅ қосулы
 login-connected = <b>{ $name }</b> дүкені қосылды ({ $points } сату нүктесі). Тауарларды жүктейміз бе?
 login-gave-up = Кіру сәтсіз аяқталды. Дайын болғанда қайта бастаңыз: /login
 gave-up = Болмады, ештеңе өзгертілмеді. Дайын болғанда қайта бастаңыз.
@@ -164,10 +164,10 @@ card-off-sale = ⚪️ Сатылымнан алынған
 card-place = Сатушылар арасындағы орын: { $place } (ең арзан бәсекелес: { $rival }; { $checked } тексерілді)
 card-demper-on = Демпер: қосулы, мин. { $min }, макс. { $max }, қадам { $step }
 card-demper-off = Демпер: өшірулі (мин. { $min }, макс. { $max })
-button-edit-price = ✏️ Бағаны өзгерту
+button-edit-price = ✏️ Жаңа баға
 button-take-off-sale = ⛔ Сатылымнан алу
 button-put-on-sale = ✅ Сатылымға қайтару
-button-competitors = 👥 Бәсекелестер
+button-competitors = 👥 Бәсекелес
 button-back-to-list = « Тізімге
 button-back-to-card = « Тауарға
 
@@ -232,9 +232,9 @@ settings = Тіл: { $language }
     Тыныш сағаттар: { $quiet }
     Тыныш сағаттарда демпер хабарлары дыбыссыз келеді.
 quiet-none = жоқ
-button-quiet-off = 🔔 Тыныш сағатсыз
+button-quiet-off = 🔔 Әрқашан
 notify-all = Барлығы
-notify-important = Тек маңыздылары
+notify-important = Маңыздылары
 notify-off = Өшірулі
 
 # Bot: demper.
@@ -246,10 +246,10 @@ button-open-product = Тауарды ашу
 button-demper-stop = ⛔ Демперді тоқтату
 button-demper-rollback = ↩️ Бұрынғы бағаларды қайтару
 button-demper-rollback-yes = Иә, қайтару
-button-demper-on = ▶️ Демперді қосу
-button-demper-off = ⏸ Демперді өшіру
-button-demper-dry = 🧪 Сынақ режимі
-button-demper-live = ✅ Жұмыс режимі
+button-demper-on = ▶️ Қосу
+button-demper-off = ⏸ Өшіру
+button-demper-dry = 🧪 Сынақ
+button-demper-live = ✅ Жұмыс
 button-demper-configure = ⚙️ Баптау
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: өзгерген бағалар — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (сынақ режимі): { $count } өзгеріс ұсынамын. Қолдану үшін ✅ басыңыз — нарықты қайта тексеремін.
@@ -499,7 +499,7 @@ sync-warning-unpriced = ⚠️ Kaspi бағасын жібермеген тау�
 kaspi-login-code-expired = Растау коды енді жарамсыз — жаңа код керек.
 kaspi-login-email-unavailable = E-mail арқылы кіру қазір қолжетімсіз — SMS арқылы кіріңіз.
 kaspi-login-choose-merchant = Kaspi бұл кіру үшін дүкенді таңдауды сұрайды. Таңдау үшін чаттан қайта кіріңіз: /login
-login-sms-code-expired = SMS-тегі код енді жарамсыз. «Кодты қайта жіберу» түймесін басыңыз — Kaspi жаңасын жібереді.
+login-sms-code-expired = SMS-тегі код енді жарамсыз. «Жаңа код» түймесін басыңыз — Kaspi жаңасын жібереді.
 login-sms-email-code = Kaspi { $email } поштасына да код жіберді. Хаттағы кодты енгізіңіз:
 login-email-code-invalid = Kaspi хатындағы код қате. Сандарды тексеріп, кодты қайта жіберіңіз.
 login-email-not-a-code = Код — Kaspi хатындағы сандар. Қайталап көріңіз.
@@ -539,8 +539,8 @@ demper-settings-city-step-tenge = Жеке қаланың қадамы теңг�
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Дүкен демперін қосу
-button-demper-filter-intercity = Басқа қаладан сататындарды есептемеу: { $state }
-button-demper-filter-unproven = Рейтингі 4.0-ден төмен, пікірі < 10 сатушыларды есептемеу: { $state }
+button-demper-filter-intercity = Басқа қалаларды есептемеу: { $state }
+button-demper-filter-unproven = Жаңа сатушыларды есептемеу: { $state }
 demper-filter-switched-on = Сүзгі қосылды
 demper-filter-switched-off = Сүзгі өшірілді
 demper-floor-raised = { $typed } минимумы Kaspi-дің ең төменгі бағасынан төмен — { $floor } қойдық.
@@ -634,3 +634,6 @@ import-done-failed = Сәтсіз — { $count }.
 import-done-all-sent = Барлығы Kaspi-ге жіберілді.
 store-removed-last = <b>{ $name }</b> дүкені кіру деректерімен бірге жойылды. Басқа дүкен жоқ — дүкенді қосыңыз: /login
 demper-store-off-vs-stop = ⏸ Өшіру — осы панельдің ауыстырғышы (▶️ қайта қосады); ⛔ Тоқтату — дәл солай, шұғыл түрде, кез келген демпер есебінен, тоқтатылған өзгерістер туралы хабармен.
+
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Синхрондау

@@ -41,7 +41,7 @@ demper-reason-invalid-settings = Настройки демпера неполн�
 
 # Bot: welcome and menu. HTML parse mode: only <b>, <i>, <code>.
 welcome = Здравствуйте, { $name }! Я помогаю продавцам Kaspi: товары, цены, конкуренты и автоматический демпинг — прямо в Telegram.
-    Для начала подключите магазин: нажмите «Войти в Kaspi».
+    Для начала подключите магазин: нажмите «Войти».
 welcome-back = С возвращением, { $name }! Активный магазин: <b>{ $store }</b>.
 help = <b>Что я умею</b>
     /login — подключить магазин Kaspi (SMS или e-mail)
@@ -61,10 +61,10 @@ help = <b>Что я умею</b>
 button-products = 📦 Товары
 button-sync = 🔄 Синхронизировать
 button-sync-retry = 🔄 Повторить
-button-enable = ✅ Включить товары
-button-disable = ⛔ Снять с продажи
+button-enable = ✅ В продажу
+button-disable = ⛔ С продажи
 button-stores = 🏪 Магазины
-button-login = 🔑 Войти в Kaspi
+button-login = 🔑 Войти
 button-settings = ⚙️ Настройки
 button-help = ❓ Помощь
 button-cancel = Отмена
@@ -112,10 +112,10 @@ login-sms-ask-phone-again = Нужен номер телефона: напиши
 button-share-phone = 📱 Поделиться номером
 login-sms-phone-accepted = Номер { $phone } принят.
 login-sms-ask-code = Kaspi отправил SMS с кодом на { $phone }. Введите код:
-login-sms-ask-code-again = Введите код из SMS цифрами или нажмите «Отправить код снова».
+login-sms-ask-code-again = Введите код из SMS цифрами или нажмите «Новый код».
 login-sms-code-resent = Новый код отправлен на { $phone }. Введите его:
 login-sms-not-a-code = Код — это 4–6 цифр из SMS. Попробуйте ещё раз.
-button-resend-code = 🔁 Отправить код снова
+button-resend-code = 🔁 Новый код
 login-email-ask-email = Введите e-mail от кабинета Kaspi:
 login-email-invalid = Это не похоже на e-mail. Пример: shop@example.kz
 login-email-ask-password = Введите пароль. Сообщение с паролем я сразу удалю из чата, а сам пароль храню только в зашифрованном виде.
@@ -123,7 +123,7 @@ login-email-wait = Вхожу в кабинет Kaspi… Это может за�
 login-email-ask-code = Kaspi отправил код подтверждения. Введите его:
 login-choose-merchant = К аккаунту привязано несколько магазинов. Какой подключить?
 login-choose-merchant-hint = Выберите магазин кнопкой выше или нажмите «Отмена».
-login-merchant-connected = { $name } · ✅ уже подключён
+login-merchant-connected = { $name } · ✅ подключён
 login-connected = Магазин <b>{ $name }</b> подключён ({ $points } { $points ->
         [one] точка
         [few] точки
@@ -172,7 +172,7 @@ card-off-sale = ⚪️ Снят с продажи
 card-place = Место среди продавцов: { $place } (самый дешёвый конкурент: { $rival }; проверено { $checked })
 card-demper-on = Демпер: включён, мин. { $min }, макс. { $max }, шаг { $step }
 card-demper-off = Демпер: выключен (мин. { $min }, макс. { $max })
-button-edit-price = ✏️ Изменить цену
+button-edit-price = ✏️ Новая цена
 button-take-off-sale = ⛔ Снять с продажи
 button-put-on-sale = ✅ Вернуть в продажу
 button-competitors = 👥 Конкуренты
@@ -260,9 +260,9 @@ settings = Язык: { $language }
     Тихие часы: { $quiet }
     В тихие часы сводки демпера приходят без звука.
 quiet-none = нет
-button-quiet-off = 🔔 Без тихих часов
+button-quiet-off = 🔔 Всегда
 notify-all = Все
-notify-important = Только важные
+notify-important = Важные
 notify-off = Выключены
 
 # Bot: demper.
@@ -274,10 +274,10 @@ button-open-product = Открыть товар
 button-demper-stop = ⛔ Остановить демпер
 button-demper-rollback = ↩️ Вернуть прежние цены
 button-demper-rollback-yes = Да, вернуть
-button-demper-on = ▶️ Включить демпер
-button-demper-off = ⏸ Выключить демпер
-button-demper-dry = 🧪 Пробный режим
-button-demper-live = ✅ Рабочий режим
+button-demper-on = ▶️ Включить
+button-demper-off = ⏸ Выключить
+button-demper-dry = 🧪 Пробный
+button-demper-live = ✅ Рабочий
 button-demper-configure = ⚙️ Настроить
 demper-digest = 🤖 Демпер · <b>{ $store }</b>: изменено цен — { $count }
 demper-digest-dry-run = 🧪 Демпер · <b>{ $store }</b> (пробный режим): предлагаю изменить { $count }. Нажмите ✅, чтобы применить — я ещё раз проверю рынок.
@@ -530,7 +530,7 @@ sync-warning-unpriced = ⚠️ Kaspi не прислал цену товаров
 kaspi-login-code-expired = Код подтверждения больше не действует — нужен новый.
 kaspi-login-email-unavailable = Вход по e-mail сейчас недоступен — войдите по SMS.
 kaspi-login-choose-merchant = Kaspi просит выбрать магазин для этого входа. Войдите снова из чата, чтобы выбрать его: /login
-login-sms-code-expired = Код из SMS больше не действует. Нажмите «Отправить код снова» — Kaspi пришлёт новый.
+login-sms-code-expired = Код из SMS больше не действует. Нажмите «Новый код» — Kaspi пришлёт новый.
 login-sms-email-code = Kaspi также отправил код на почту { $email }. Введите код из письма:
 login-email-code-invalid = Неверный код из письма Kaspi. Проверьте цифры и отправьте код ещё раз.
 login-email-not-a-code = Код — это цифры из письма Kaspi. Попробуйте ещё раз.
@@ -570,8 +570,8 @@ demper-settings-city-step-tenge = Шаг для отдельного город�
 
 # --- demper-v2-ui ---
 button-demper-store-on = ▶️ Включить демпер магазина
-button-demper-filter-intercity = Не учитывать продавцов из другого города: { $state }
-button-demper-filter-unproven = Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: { $state }
+button-demper-filter-intercity = Не учитывать другие города: { $state }
+button-demper-filter-unproven = Не учитывать новичков: { $state }
 demper-filter-switched-on = Фильтр включён
 demper-filter-switched-off = Фильтр выключен
 demper-floor-raised = Минимум { $typed } ниже минимальной цены Kaspi — поставили { $floor }.
@@ -665,3 +665,6 @@ import-done-failed = Не удалось — { $count }.
 import-done-all-sent = Всё отправлено в Kaspi.
 store-removed-last = Магазин <b>{ $name }</b> удалён вместе с данными входа. Других магазинов нет — подключите магазин: /login
 demper-store-off-vs-stop = ⏸ Выключить — выключатель этой панели (▶️ включает снова); ⛔ Остановить — то же срочно, из любой сводки демпера, с отчётом об отменённых изменениях.
+
+# The main menu's sync button: two buttons share its row on a phone.
+button-menu-sync = 🔄 Обновить

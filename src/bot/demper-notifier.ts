@@ -13,6 +13,7 @@ import type { SessionExpiryNotices } from '../sellers/session-expiry-notices.js'
 import { StoreDirectory } from '../sellers/store-directory.js';
 import { ACTIONS, callbackData } from './callback-data.js';
 import { formatPrice, html, truncate, zonedFormat } from './replies/format.js';
+import { buttonBudget, labelWidth } from './replies/keyboard-budget.js';
 
 const DIGEST_LINES = 20;
 const DRY_RUN_BUTTONS = 8;
@@ -97,7 +98,7 @@ export class ChatNotifier implements DemperNotifier {
       lines.slice(0, DRY_RUN_BUTTONS).forEach((line, index) => {
         keyboard
           .text(
-            `✅ ${index + 1}. ${formatPrice(line.newPrice)}`,
+            proposalLabel(index + 1, line.newPrice),
             callbackData(
               ACTIONS.proposalYes,
               line.productId,
@@ -112,7 +113,8 @@ export class ChatNotifier implements DemperNotifier {
     }
     keyboard.text(t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id));
     // Under proposals nothing was changed: «вернуть прежние цены» there would undo an earlier live check instead.
-    if (!dryRun) keyboard.text(t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
+    // Each on its own row: long labels a phone would cut beside each other.
+    if (!dryRun) keyboard.row().text(t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
     await this.send(seller, text, keyboard);
   }
 
@@ -212,4 +214,11 @@ export function createChatNotifier(container: Container): ChatNotifier {
     container.i18n,
     container.logger.child({ component: 'demper-notifier' }),
   );
+}
+
+/** «✅ 1. 141 540» beside its «❌ 1» (the digest's line says ₸); a price of millions drops a space («✅1 1 234 567»). */
+function proposalLabel(number: number, price: number): string {
+  const amount = formatPrice(price).replace(/\u00a0₸$/, '');
+  const full = `✅ ${number}. ${amount}`;
+  return labelWidth(full) <= buttonBudget(2) ? full : `✅${number} ${amount}`;
 }

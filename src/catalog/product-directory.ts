@@ -11,7 +11,7 @@ import {
 import { entityManagerFor } from '../db/unit-of-work.js';
 
 /** What a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate. */
-const LIST_FIELDS = ['id', 'title', 'onSale', 'price', 'cityPrices', 'availabilities'] as const;
+const LIST_FIELDS = ['id', 'title', 'sku', 'onSale', 'price', 'cityPrices', 'availabilities'] as const;
 
 /**
  * A seller's products as the chat reads them: one by id (only when it is in one of the seller's stores), by SKU,

@@ -11,6 +11,7 @@ import {
   say,
   startBotHarness,
   type BotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { ProductWriteLock } from '../../src/pricing/write-lock.js';
@@ -68,7 +69,7 @@ describe('prices per city in the chat', () => {
     const product = products[0]!;
     const before = kaspiPrices(product.sku);
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-    const opened = await press(telegram, seller, card, product.title.slice(0, 20), /Цена:/);
+    const opened = await press(telegram, seller, card, productButton(card, product.id), /Цена:/);
     expect(opened.text).toContain(`Алматы ${formatPrice(before.almaty)}`);
     expect(opened.text).toContain(`Астана ${formatPrice(before.astana)}`);
 

@@ -166,7 +166,7 @@ describe('floors and switches that say what they do', () => {
 
     // The store off again from /demper; the conversation then says so, with the same button.
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics включён/);
-    await press(telegram, seller, panel, 'Выключить демпер', /Демпер магазина Sandbox Electronics выключен/);
+    await press(telegram, seller, panel, '⏸ Выключить', /Демпер магазина Sandbox Electronics выключен/);
     const view = await say(telegram, seller, `/demper ${viaConversation.sku}`, /Демпер выключен/);
     await press(telegram, seller, view, '⌨️ Текстом', /Демпер: выключен/);
     const saved = await say(telegram, seller, `вкл мин=${viaConversation.price - 1000}`, /✅ .*Демпер включён/s);
@@ -180,7 +180,7 @@ describe('floors and switches that say what they do', () => {
       { nextCheckAt: new Date(Date.now() + 3 * HOUR) },
     );
     const off = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics выключен/);
-    const on = await press(telegram, seller, off, '▶️ Включить демпер', /Демпер магазина Sandbox Electronics включён/);
+    const on = await press(telegram, seller, off, '▶️ Включить', /Демпер магазина Sandbox Electronics включён/);
     expect(on.text).toContain('Товаров с включённым демпером: 4 из');
     expect(on.text).toContain('Первая проверка — в течение 5 мин.');
     const enabled = await em().find(ProductSchema, { store: (await storeOf()).id, demperEnabled: true });
@@ -273,18 +273,16 @@ describe('rival filters the seller sees', () => {
     });
 
     const panel = await say(telegram, seller, '/demper', /Демпер магазина Sandbox Electronics/);
-    expect(buttonData(panel, 'Не учитывать продавцов из другого города: ✅')).toBe(`1:dm:${store.id}:fi`);
-    expect(buttonData(panel, 'Не учитывать продавцов с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(
-      `1:dm:${store.id}:fu`,
-    );
+    expect(buttonData(panel, 'Не учитывать другие города: ✅')).toBe(`1:dm:${store.id}:fi`);
+    expect(buttonData(panel, 'Не учитывать новичков: ✅')).toBe(`1:dm:${store.id}:fu`);
 
     const since = telegram.calls.length;
-    const toggled = await press(telegram, seller, panel, 'из другого города', /Демпер магазина Sandbox Electronics/);
+    const toggled = await press(telegram, seller, panel, 'другие города', /Демпер магазина Sandbox Electronics/);
     expect(telegram.calls.slice(since).find((call) => call.method === 'answerCallbackQuery')!.payload).toMatchObject({
       text: 'Фильтр выключен',
     });
-    expect(buttonData(toggled, 'Не учитывать продавцов из другого города: ❌')).toBe(`1:dm:${store.id}:fi`);
-    expect(buttonData(toggled, 'с рейтингом ниже 4.0 и < 10 отзывов: ✅')).toBe(`1:dm:${store.id}:fu`);
+    expect(buttonData(toggled, 'Не учитывать другие города: ❌')).toBe(`1:dm:${store.id}:fi`);
+    expect(buttonData(toggled, 'новичков: ✅')).toBe(`1:dm:${store.id}:fu`);
     const switched = await storeOf();
     expect(switched.demperFilters).toEqual({ ignoreIntercity: false });
     // The strategy's settings follow: with the store passed, and from a product loaded with its store.
@@ -314,10 +312,10 @@ describe('rival filters the seller sees', () => {
     await strangerPresses(`1:dm:${store.id}:fi`);
     expect((await storeOf()).demperFilters).toEqual({ ignoreIntercity: false });
 
-    const back = await press(telegram, seller, toggled, 'из другого города', /Демпер магазина Sandbox Electronics/);
-    expect(buttonData(back, 'Не учитывать продавцов из другого города: ✅')).toBe(`1:dm:${store.id}:fi`);
-    const unproven = await press(telegram, seller, back, 'рейтингом ниже 4.0', /Демпер магазина Sandbox Electronics/);
-    expect(buttonData(unproven, 'с рейтингом ниже 4.0 и < 10 отзывов: ❌')).toBe(`1:dm:${store.id}:fu`);
+    const back = await press(telegram, seller, toggled, 'другие города', /Демпер магазина Sandbox Electronics/);
+    expect(buttonData(back, 'Не учитывать другие города: ✅')).toBe(`1:dm:${store.id}:fi`);
+    const unproven = await press(telegram, seller, back, 'новичков', /Демпер магазина Sandbox Electronics/);
+    expect(buttonData(unproven, 'новичков: ❌')).toBe(`1:dm:${store.id}:fu`);
     expect((await storeOf()).demperFilters).toEqual({ ignoreIntercity: true, ignoreUnproven: false });
   });
 });

@@ -20,6 +20,7 @@ import {
   say,
   sellOnlyAtFirstPoint,
   startBotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
@@ -145,7 +146,7 @@ describe('the demper from the chat', () => {
     const { telegram, sandbox } = harness;
     const target = await product();
     const overview = await say(telegram, seller, '/demper', /выключен/);
-    await press(telegram, seller, overview, 'Включить демпер', /Демпер магазина Sandbox Electronics включён/);
+    await press(telegram, seller, overview, '▶️ Включить', /Демпер магазина Sandbox Electronics включён/);
     const rival = undercutUs(target, 500);
 
     const digestArrives = changedSince(telegram, seller.id, /Демпер · Sandbox Electronics: изменено цен — 1/);
@@ -328,7 +329,7 @@ describe('the demper from the chat', () => {
     const { telegram } = harness;
     const target = await product();
     const list = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
-    const card = await press(telegram, seller, list, target.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, list, productButton(list, target.id), /Цена:/);
     await press(telegram, seller, card, 'Демпер', /Напишите настройки одной строкой/);
     await say(telegram, seller, 'сделай дешевле', /Не понял/);
     await say(telegram, seller, 'min=100 max=50', /Минимум .* больше максимума/);

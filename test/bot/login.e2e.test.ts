@@ -34,7 +34,7 @@ describe('logging in to Kaspi from the chat', () => {
     const { telegram, sandbox } = harness;
     const user = newUser();
     const menu = await say(telegram, user, '/start', /Здравствуйте, Айгерим/);
-    const method = await press(telegram, user, menu, 'Войти в Kaspi', /Как войти в кабинет Kaspi/);
+    const method = await press(telegram, user, menu, 'Войти', /Как войти в кабинет Kaspi/);
     const askPhone = await press(telegram, user, method, 'SMS', /номер телефона/);
     const keyboard = askPhone.reply_markup as { keyboard?: { request_contact?: boolean }[][] };
     expect(keyboard.keyboard?.[0]?.[0]?.request_contact).toBe(true);
@@ -50,7 +50,7 @@ describe('logging in to Kaspi from the chat', () => {
       telegram,
       user,
       askCode,
-      'Отправить код снова',
+      'Новый код',
       /Новый код можно запросить через \d+ сек\. А пока введите код из последнего SMS/,
     );
 
@@ -93,9 +93,9 @@ describe('logging in to Kaspi from the chat', () => {
     const labels = (again.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
       .flat()
       .map((button) => button.text);
-    expect(labels.filter((label) => label.endsWith('· ✅ уже подключён'))).toEqual([
-      `${stores[0]!.name} · ✅ уже подключён`,
-    ]);
+    const marked = labels.filter((label) => label.endsWith(' · ✅ подключён'));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.startsWith(stores[0]!.name.slice(0, 8))).toBe(true);
     await press(telegram, user, again, 'Отмена', /Отменено/);
   });
 
@@ -205,7 +205,7 @@ describe('the login service’s other answers in the chat', () => {
     expect(logs.text()).not.toContain(code);
   });
 
-  it('by SMS: a code Kaspi calls expired (TIMEOUT_EXCEEDED) is renewed by «Отправить код снова»', async () => {
+  it('by SMS: a code Kaspi calls expired (TIMEOUT_EXCEEDED) is renewed by «Новый код»', async () => {
     const { telegram, sandbox } = harness;
     const user = newUser();
     await askPhone(user);
@@ -219,7 +219,7 @@ describe('the login service’s other answers in the chat', () => {
       /Код из SMS больше не действует/,
     );
     await pause();
-    await press(telegram, user, expired, 'Отправить код снова', /Новый код отправлен/);
+    await press(telegram, user, expired, 'Новый код', /Новый код отправлен/);
     await say(telegram, user, sandbox.lastCode('+7 (701) 000-00-01')!, /подключён/);
   });
 

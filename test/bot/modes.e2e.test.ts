@@ -124,7 +124,7 @@ describe('a seller’s settings and stores', () => {
     const sellerRow = async () =>
       harness.infrastructure.database.orm.em.fork().findOneOrFail(SellerSchema, { telegramUserId: user.id });
     expect(await sellerRow()).toMatchObject({ quietFromMinute: 22 * 60, quietToMinute: 8 * 60 });
-    await press(telegram, user, withQuiet, 'No quiet hours', /Quiet hours: none/);
+    await press(telegram, user, withQuiet, 'Always', /Quiet hours: none/);
     expect(await sellerRow()).toMatchObject({ quietFromMinute: null, quietToMinute: null });
     expect(logs.text()).not.toContain('update failed');
 

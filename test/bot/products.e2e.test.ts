@@ -16,6 +16,7 @@ import {
   say,
   startBotHarness,
   type BotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { formatPrice } from '../../src/bot/replies/format.js';
@@ -109,21 +110,10 @@ describe('the seller’s products in the chat', () => {
     const word = target.title.split(/\s+/).find((part) => part.length > 3)!;
     const found = await say(telegram, seller, `/products ${word}`, new RegExp(`Поиск «${word}»`));
     expect(rows(found).every((row) => row.length > 0)).toBe(true); // one page: the last product's row is the last
-    // Several products of one model line share a long prefix: the row is found by the product it opens.
-    const targetRow = rows(found)
-      .flat()
-      .find((button) =>
-        String((button as { callback_data?: string }).callback_data ?? '')
-          .split(':')
-          .includes(String(target.id)),
-      ) as { text: string; callback_data: string } | undefined;
-    expect(targetRow?.text).toContain(target.title.slice(0, 12));
-    const opened = changedSince(telegram, seller.id, /Цена:/);
-    await telegram.pressButton(seller, found.message_id, targetRow!.callback_data);
-    const card = await telegram.waitForBotMessage(seller.id, opened);
+    const card = await press(telegram, seller, found, productButton(found, target.id), /Цена:/);
     expect(card.text).toContain(target.title);
     expect(card.text).toContain(target.sku);
-    for (const label of ['Изменить цену', 'Снять с продажи', 'Конкуренты'])
+    for (const label of ['Новая цена', 'Снять с продажи', 'Конкуренты'])
       expect(() => buttonData(card, label)).not.toThrow();
     await say(telegram, seller, '/products нетакоготовара', /ничего не нашлось/);
     // In a store not synced yet a search says the store is empty and offers the sync, not «nothing found».
@@ -277,8 +267,8 @@ describe('the seller’s products in the chat', () => {
     const { telegram } = harness;
     const product = (await onePriced(seller.id))[2]!;
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-    const opened = await press(telegram, seller, card, product.title.slice(0, 20), /Цена:/);
-    await press(telegram, seller, opened, 'Изменить цену', /Введите новую цену/);
+    const opened = await press(telegram, seller, card, productButton(card, product.id), /Цена:/);
+    await press(telegram, seller, opened, 'Новая цена', /Введите новую цену/);
     await say(telegram, seller, 'дёшево', /не цена/);
     await say(telegram, seller, '3', /Kaspi не принимает цену ниже/);
     await say(telegram, seller, `${product.price + 1} ₸`, /Отправлено в Kaspi/);
@@ -357,7 +347,7 @@ describe('the seller’s products in the chat', () => {
     const { telegram, sandbox } = harness;
     const product = (await productsOf(seller.id)).filter((candidate) => candidate.onSale).at(-1)!;
     const found = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-    const card = await press(telegram, seller, found, product.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, found, productButton(found, product.id), /Цена:/);
     expect(card.text).toContain('В продаже');
     const offSale = buttonData(card, 'Снять с продажи');
     await press(telegram, seller, card, 'Снять с продажи', /снимается с продажи: отправлено в Kaspi/);
@@ -449,7 +439,7 @@ describe('the seller’s products in the chat', () => {
       checkedAt,
     );
     const card = await say(telegram, seller, `/products ${product.sku}`, /Поиск/).then((found) =>
-      press(telegram, seller, found, product.title.slice(0, 20), /Цена:/),
+      press(telegram, seller, found, productButton(found, product.id), /Цена:/),
     );
     expect(card.text).toContain(
       `Место среди продавцов: 3 (самый дешёвый конкурент: ${formatPrice(product.price - 200)}; проверено ${day} 14:05)`,
@@ -463,7 +453,7 @@ describe('the seller’s products in the chat', () => {
       { price: product.price - 300, cityPrices: inAlmaty(product.price - 300) },
     );
     const again = await press(telegram, seller, card, 'К списку', /Поиск|товар/).then((list) =>
-      press(telegram, seller, list, product.title.slice(0, 20), /Цена:/),
+      press(telegram, seller, list, productButton(list, product.id), /Цена:/),
     );
     expect(again.text).toContain('Место среди продавцов: 1 (');
     await em.nativeUpdate(ProductSchema, { id: product.id }, { price: product.price, cityPrices: product.cityPrices });

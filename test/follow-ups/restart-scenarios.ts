@@ -11,6 +11,7 @@ import {
   say,
   startBotHarness,
   type BotHarness,
+  productButton,
 } from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 import { startBotProcess } from './bot-process.js';
@@ -161,7 +162,7 @@ export function restartScenarios(backend: 'database' | 'bullmq'): void {
       const { telegram } = harness;
       const product = (await productsOf(harness, seller.id)).filter((candidate) => candidate.onSale).at(-1)!;
       const found = await say(telegram, seller, `/products ${product.sku}`, /Поиск/);
-      const card = await press(telegram, seller, found, product.title.slice(0, 20), /Цена:/);
+      const card = await press(telegram, seller, found, productButton(found, product.id), /Цена:/);
       const since = telegram.calls.length;
       await writeThenKill(() =>
         press(telegram, seller, card, 'Снять с продажи', /снимается с продажи: отправлено в Kaspi/),

@@ -18,6 +18,7 @@ import {
   type FakeUser,
 } from '../../src/telegram-sandbox/bot-api-server.js';
 import { TEST_REDIS_URL } from './env.js';
+import { assertKeyboardsFit, keyboardProblems } from './keyboard-check.js';
 import { createTestDatabase } from './postgres.js';
 
 export const BOT_TOKEN = '7000000001:AAH_sandbox-token-for-tests_0123456789';
@@ -139,6 +140,8 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     },
     settled: (timeoutMs) => current.deps.followUps.settled(timeoutMs),
     async close() {
+      // Every keyboard this bot sent in the whole file, whichever test sent it, must fit a phone.
+      const problems = keyboardProblems(telegram.calls);
       await shut(current);
       if (current.infrastructure.redis) {
         const cleaner = new Redis(TEST_REDIS_URL);
@@ -150,6 +153,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
       await telegram.close();
       await sandbox.close();
       await database.drop();
+      if (problems.length) throw new Error(`keyboards that do not fit a 390 px phone:\n  ${problems.join('\n  ')}`);
     },
   };
   return harness;
@@ -202,7 +206,9 @@ export async function say(
 ): Promise<ChatMessage> {
   const fresh = changedSince(telegram, user.id, expect);
   await telegram.sendText(user, text);
-  return telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+  const message = await telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+  assertKeyboardsFit(telegram.calls);
+  return message;
 }
 
 /** Presses a button of a bot message and waits for a bot message (new or edited) that matches. */
@@ -217,7 +223,21 @@ export async function press(
   const data = buttonData(message, label);
   const fresh = changedSince(telegram, user.id, expect);
   await telegram.pressButton(user, message.message_id, data);
-  return telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+  const answer = await telegram.waitForBotMessage(user.id, fresh, { timeoutMs });
+  assertKeyboardsFit(telegram.calls);
+  return answer;
+}
+
+/** The label of the list button that opens `productId` (a list row shows a short name, not the whole title). */
+export function productButton(message: ChatMessage | undefined, productId: number): string {
+  const markup = message?.reply_markup as
+    { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
+  const buttons = markup?.inline_keyboard?.flat() ?? [];
+  const button = buttons.find(
+    (candidate) => /^\d+:(p|bt):(\d+)(:|$)/.exec(candidate.callback_data ?? '')?.[2] === String(productId),
+  );
+  if (!button) throw new Error(`no button of product ${productId} in: ${buttons.map((b) => b.text).join(' | ')}`);
+  return button.text;
 }
 
 /** Logs a user in by SMS through the chat; picks the merchant whose button matches when there are several. */

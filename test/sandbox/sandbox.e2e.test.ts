@@ -100,7 +100,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     await eventually(() => textOf(page.locator('#seller-name'))).toBe('Айгерим');
     await page.locator('#start-button').click();
     const welcome = await awaitBot('Здравствуйте, Айгерим');
-    await tap(welcome, 'Войти в Kaspi');
+    await tap(welcome, 'Войти');
     await tap(await awaitBot('Как войти в кабинет Kaspi?'), 'SMS');
     await page.locator('.rk-button', { hasText: 'Поделиться номером' }).click();
     await page.locator('#dialog-ok').click();
@@ -150,7 +150,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     const card = await awaitBot('Цена:');
     expect(await textOf(card)).toContain(target.sku);
 
-    await tap(card, 'Изменить цену');
+    await tap(card, 'Новая цена');
     await awaitBot('Введите новую цену');
     manualPrice = target.price - 990;
     await type(String(manualPrice));
@@ -190,7 +190,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     }
 
     await type('/demper');
-    await tap(await awaitBot(/Демпер магазина Sandbox Electronics выключен/), 'Включить демпер');
+    await tap(await awaitBot(/Демпер магазина Sandbox Electronics выключен/), '▶️ Включить');
     await awaitBot(/Демпер магазина Sandbox Electronics включён/);
     // Each city is its own market: both move, each named.
     const digest = await awaitBot(/Демпер · Sandbox Electronics: изменено цен — 2/, 30_000);

@@ -7,6 +7,7 @@ import type { BotContext, SessionData } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { formatPrice, html, truncate } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
+import { productRowLabels } from '../replies/product-rows.js';
 import { refusedLines } from '../replies/refusals.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
@@ -173,15 +174,17 @@ async function showSelection(ctx: BotContext, deps: Pick<BotDeps, 'products'>, e
   );
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const keyboard = new InlineKeyboard();
-  for (const product of products) {
-    const ticked = selection.ids.includes(product.id);
-    keyboard
-      .text(
-        `${ticked ? '☑️' : '⬜️'} ${truncate(product.title, 36)} · ${formatPrice(product.price)}`,
-        callbackData(ACTIONS.batchToggle, product.id, selection.token),
-      )
-      .row();
-  }
+  const labels = productRowLabels(
+    products.map((product) => ({
+      mark: selection.ids.includes(product.id) ? '☑️' : '⬜️',
+      price: formatPrice(product.price),
+      title: product.title,
+      sku: product.sku,
+    })),
+  );
+  products.forEach((product, index) =>
+    keyboard.text(labels[index]!, callbackData(ACTIONS.batchToggle, product.id, selection.token)).row(),
+  );
   if (products.length)
     keyboard.text(ctx.t('button-select-page'), callbackData(ACTIONS.batchAll, selection.token)).row();
   if (pages > 1) {

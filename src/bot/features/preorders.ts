@@ -152,6 +152,8 @@ async function showPreorders(
     keyboard
       .row()
       .text(ctx.t('button-preorder-upload'), callbackData(ACTIONS.preorders, 'upload'))
+      // Each on its own row: a phone would cut both labels side by side.
+      .row()
       .text(ctx.t('button-preorder-file'), callbackData(ACTIONS.preorders, 'file'));
   }
   keyboard.row().text(ctx.t('button-preorder-xlsx'), callbackData(ACTIONS.preorders, 'xlsx')).row();

@@ -6,7 +6,8 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import type { AvailabilityPayload } from '../../follow-ups/types.js';
-import { clip, html, truncate } from '../replies/format.js';
+import { clip, html } from '../replies/format.js';
+import { productRowLabels } from '../replies/product-rows.js';
 import { cardViewOf, productCard } from '../replies/product-card.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { refusedLines } from '../replies/refusals.js';
@@ -182,14 +183,17 @@ export async function showProductList(
       search: html(search ?? ''),
     });
   const keyboard = new InlineKeyboard();
-  for (const product of products) {
-    keyboard
-      .text(
-        `${product.onSale ? '🟢' : '⚪️'} ${truncate(product.title, 34)} · ${shortPriceLabel(product, store.points)}`,
-        callbackData(ACTIONS.product, product.id, current),
-      )
-      .row();
-  }
+  const labels = productRowLabels(
+    products.map((product) => ({
+      mark: product.onSale ? '🟢' : '⚪️',
+      price: shortPriceLabel(product, store.points),
+      title: product.title,
+      sku: product.sku,
+    })),
+  );
+  products.forEach((product, index) =>
+    keyboard.text(labels[index]!, callbackData(ACTIONS.product, product.id, current)).row(),
+  );
   if (pages > 1) {
     const scope = search ? LIST_SEARCH : LIST_ALL;
     if (current > 0) keyboard.text('◀️', callbackData(ACTIONS.list, current - 1, scope));

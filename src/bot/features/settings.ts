@@ -38,7 +38,9 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
   const saveSeller = (ctx: BotContext, changes: SellerSettings) => deps.sellers.saveSettings(ctx.seller.id, changes);
 
   settingsMenu.dynamic((ctx, range) => {
-    for (const language of SELLER_LANGUAGES) {
+    // Two buttons a row throughout: a phone shows about 14 letters of each («✅ 22:00–08:00» just fits).
+    for (const [index, language] of SELLER_LANGUAGES.entries()) {
+      if (index === 2) range.row();
       range.text(`${ctx.seller.language === language ? '✅ ' : ''}${LANGUAGE_NAMES[language]}`, async (menuCtx) => {
         await saveSeller(menuCtx, { language });
         // The negotiator reads the update's seller: the rest of this reply is in the new language.
@@ -48,7 +50,8 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
       });
     }
     range.row();
-    for (const level of NOTIFY_LEVELS) {
+    for (const [index, level] of NOTIFY_LEVELS.entries()) {
+      if (index === 2) range.row();
       range.text(`${ctx.seller.notifyLevel === level ? '✅ ' : ''}${ctx.t(`notify-${level}`)}`, async (menuCtx) => {
         await saveSeller(menuCtx, { notifyLevel: level });
         menuCtx.seller.notifyLevel = level;
@@ -56,7 +59,8 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
       });
     }
     range.row();
-    for (const preset of QUIET_PRESETS) {
+    for (const [index, preset] of QUIET_PRESETS.entries()) {
+      if (index === 2) range.row();
       const chosen = ctx.seller.quietFromMinute === preset.from && ctx.seller.quietToMinute === preset.to;
       range.text(`${chosen ? '✅ ' : '🌙 '}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
         await saveSeller(menuCtx, { quietFromMinute: preset.from, quietToMinute: preset.to });
@@ -65,7 +69,6 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
         await menuCtx.editMessageText(settingsText(menuCtx));
       });
     }
-    range.row();
     const noQuietHours = ctx.seller.quietFromMinute === null || ctx.seller.quietToMinute === null;
     range.text(`${noQuietHours ? '✅ ' : ''}${ctx.t('button-quiet-off')}`, async (menuCtx) => {
       await saveSeller(menuCtx, { quietFromMinute: null, quietToMinute: null });

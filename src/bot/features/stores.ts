@@ -5,12 +5,16 @@ import { ACTIONS, actionPattern, callbackData, idArg, parseCallback } from '../c
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html, localTimeOrDate } from '../replies/format.js';
+import { buttonBudget, fitLabel } from '../replies/keyboard-budget.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { onePress } from '../guards/repeated-press.js';
 import { loginKeyboard, replyNoStore } from '../replies/no-store.js';
 import { EMAIL_LOGIN } from '../../../conversations/names.js';
 import { SMS_LOGIN } from '../../../conversations/names.js';
 import { renewsByItself } from '../../kaspi/session-keeper.js';
+
+/** A store's name in its button: a full row less «Выбрать «…»». */
+const STORE_NAME_WIDTH = buttonBudget(1) - 10;
 
 /** Logging in (its rate limit, the expiry notice it clears), the stores list, choosing and removing a store. */
 type StoresFeatureDeps = Pick<BotDeps, 'limiter' | 'expiryNotices' | 'stores' | 'sellers' | 'sessions' | 'presses'>;
@@ -112,11 +116,11 @@ async function storesText(
       active: isActive ? '✅ ' : '',
     });
     lines.push([line, sessionNote(ctx, store)].filter(Boolean).join(' · '));
-    // Every row starts with its store's name, so «Войти снова» and «Удалить» never leave a doubt which store.
-    keyboard.text(
-      isActive ? `✅ ${store.name.slice(0, 24)}` : ctx.t('button-make-active', { name: store.name.slice(0, 24) }),
-      callbackData(ACTIONS.store, store.id),
-    );
+    // The store's name on its own row (a phone shows it whole), «Войти снова» and «Удалить» right under it.
+    const name = fitLabel(store.name, STORE_NAME_WIDTH);
+    keyboard
+      .text(isActive ? `✅ ${name}` : ctx.t('button-make-active', { name }), callbackData(ACTIONS.store, store.id))
+      .row();
     keyboard
       .text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id))
       .text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id))

@@ -66,7 +66,7 @@ export function createWelcomeFeature(deps: WelcomeFeatureDeps): Composer<BotCont
 export function mainMenu(ctx: BotContext): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-products'), callbackData(ACTIONS.menu, 'products'))
-    .text(ctx.t('button-sync'), callbackData(ACTIONS.menu, 'sync'))
+    .text(ctx.t('button-menu-sync'), callbackData(ACTIONS.menu, 'sync'))
     .row()
     .text(ctx.t('button-enable'), callbackData(ACTIONS.menu, 'enable'))
     .text(ctx.t('button-disable'), callbackData(ACTIONS.menu, 'disable'))

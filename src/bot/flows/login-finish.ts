@@ -24,5 +24,6 @@ export function connectedText(
 export function syncKeyboard(t: (key: string) => string, storeId: number): InlineKeyboard {
   return new InlineKeyboard()
     .text(t('button-sync'), callbackData(ACTIONS.sync, storeId))
+    .row()
     .text(t('button-products'), callbackData(ACTIONS.list, 0));
 }

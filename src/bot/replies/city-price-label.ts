@@ -13,11 +13,14 @@ export function cityPricesLabel(product: Priced, points: StorePoint[]): string {
     .join(' · ');
 }
 
-/** The price as a list button says it, short: one price, or the range of the cities' prices. */
+/**
+ * The price as a list button says it, short enough to leave room for the name: one price, or «15 000+ ₸» (the
+ * lowest city's, and more elsewhere) where the cities' prices differ; the card shows each.
+ */
 export function shortPriceLabel(product: Priced, points: StorePoint[]): string {
   if (!pricesDiffer(product, points)) return formatPrice(product.price);
   const prices = pricesByCity(product, points).map((entry) => entry.price);
-  return `${formatPrice(Math.min(...prices)).replace(/\s*₸$/, '')}–${formatPrice(Math.max(...prices))}`;
+  return formatPrice(Math.min(...prices)).replace(/\u00a0₸$/, '+\u00a0₸');
 }
 
 /** A product's title for a message (HTML-escaped), with the city where the store sells in several: «Чайник · Астана». */

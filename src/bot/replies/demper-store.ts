@@ -126,7 +126,9 @@ export async function showStoreDemper(
       callbackData(ACTIONS.demper, store.id, 'fu'),
     )
     .row()
+    // Alone on their rows: long labels, and the two a seller must not press by mistake.
     .text(ctx.t('button-demper-stop'), callbackData(ACTIONS.demperStop, store.id))
+    .row()
     .text(ctx.t('button-demper-rollback'), callbackData(ACTIONS.demperRollback, store.id));
   const options = { reply_markup: keyboard };
   if (edit && ctx.callbackQuery?.message) await ctx.editMessageText(lines.join('\n'), options).catch(() => undefined);

@@ -140,17 +140,22 @@ export async function currentProductCard(
   return product ? productCard(view, product, page) : undefined;
 }
 
+/**
+ * Two buttons a row (a phone shows about 14 letters of each), the on/off switch alone on its row (its label is
+ * long and it must never be pressed by mistake for its neighbour), «Настроить» beside «К списку» last.
+ */
 function cardKeyboard({ t }: CardView, product: Product, page: number): InlineKeyboard {
   return new InlineKeyboard()
     .text(t('button-edit-price'), callbackData(ACTIONS.priceEdit, product.id))
+    .text(t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
+    .row()
+    .text(t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
+    .text(t('button-history'), callbackData(ACTIONS.history, product.id))
+    .row()
     .text(
       t(product.onSale ? 'button-take-off-sale' : 'button-put-on-sale'),
       callbackData(ACTIONS.onSale, product.id, product.onSale ? 0 : 1),
     )
-    .row()
-    .text(t('button-competitors'), callbackData(ACTIONS.competitors, product.id))
-    .text(t('button-demper'), callbackData(ACTIONS.demperProduct, product.id))
-    .text(t('button-history'), callbackData(ACTIONS.history, product.id))
     .row()
     .text(t('button-demper-configure'), callbackData(ACTIONS.demperTap, product.id, 'v'))
     .text(t('button-back-to-list'), callbackData(ACTIONS.list, page));
