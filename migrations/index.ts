@@ -9,6 +9,7 @@ import { Migration20261208120000 } from './Migration20261208120000.js';
 import { Migration20261209000100 } from './Migration20261209000100.js';
 import { Migration20261210000100 } from './Migration20261210000100.js';
 import { Migration20261211000100 } from './Migration20261211000100.js';
+import { Migration20261212000500 } from './Migration20261212000500.js';
 
 /**
  * Every migration, oldest first. `npm run migration:create` writes a new file here; add it to this list.
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209000100', class: Migration20261209000100 },
   { name: 'Migration20261210000100', class: Migration20261210000100 },
   { name: 'Migration20261211000100', class: Migration20261211000100 },
+  { name: 'Migration20261212000500', class: Migration20261212000500 },
 ];

@@ -92,6 +92,7 @@ describe.each(targets)('database on $name', (target) => {
       'Migration20261209000100',
       'Migration20261210000100',
       'Migration20261211000100',
+      'Migration20261212000500',
     ]);
     expect(await migrate(database)).toEqual([]);
 

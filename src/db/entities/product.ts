@@ -71,7 +71,15 @@ export const ProductSchema = defineEntity({
   name: 'Product',
   tableName: 'product',
   uniques: [{ properties: ['store', 'sku'] }],
-  indexes: [{ properties: ['demperEnabled', 'nextCheckAt'] }, { properties: ['masterSku'] }],
+  indexes: [
+    // The demper's due scan walks this in order and stops at its limit: only products it may look at, never
+    // checked first (the coalesce puts them before any date, so one range bound covers both).
+    {
+      name: 'product_due_index',
+      expression: `create index "product_due_index" on "product" (coalesce("next_check_at", '-infinity'::timestamptz), "id") where "demper_enabled" and "min_price" is not null and "removed_at" is null`,
+    },
+    { properties: ['masterSku'] },
+  ],
   // Money rules the database enforces whatever code path writes (Kaspi's minimum price is 10 ₸).
   checks: [
     { name: 'product_min_price_check', expression: 'min_price is null or min_price >= 10' },
