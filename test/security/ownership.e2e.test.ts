@@ -246,6 +246,16 @@ const CASES: Record<Action, ActionCase> = {
   [ACTIONS.save]: { expect: 'answered', args: (ids) => [[], [ids.product]] },
   [ACTIONS.language]: { expect: 'answered', args: () => [['en'], ['__proto__']] },
   [ACTIONS.notify]: { expect: 'answered', args: () => [['off'], ['constructor']] },
+  [ACTIONS.lookupPick]: {
+    expect: 'denied',
+    idAt: 2,
+    args: (ids) => [
+      ['price', 'tok', ids.product],
+      ['history', 'tok', ids.product],
+      ['offers', 'tok', ids.product],
+      ['demper', 'tok', ids.product],
+    ],
+  },
 };
 
 function ids(): Ids {

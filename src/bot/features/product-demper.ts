@@ -8,7 +8,8 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { lookUpProduct, pickedProduct, pickPattern } from '../flows/product-lookup.js';
 import { reportPriceResult } from '../flows/manual-price.js';
 import { productDemperReply, saveProductSettings, type SavedSettings } from '../flows/product-demper-settings.js';
 import { DEMPER_SETTINGS } from '../../../conversations/names.js';
@@ -20,24 +21,24 @@ const PROPOSAL_TTL_MINUTES = 30;
 type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
 
 /**
- * A product's demper: `/demper <sku> …` (its settings in one message), «Настроить» (the settings conversation) and
+ * A product's demper: `/demper <name or SKU> …` (its settings in one message), «Настроить» (the settings conversation) and
  * the ✅/❌ under a dry-run proposal for its price.
  */
 export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('demper', async (ctx, next) => {
-    const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
-    if (!sku) return next(); // the store's panel: storeDemperFeature
+    const words = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return next(); // the store's panel: storeDemperFeature
     const store = await activeStore(ctx);
     if (!store) return void (await ctx.reply(ctx.t('no-store')));
-    const product = await ownProductBySku(ctx, store, sku);
-    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-    if (rest.length === 0) return showProductDemper(ctx, product);
-    const parsed = parseDemperSettings(rest.join(' '));
-    if (!parsed.ok)
-      return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
-    const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
-    if (saved) await showProductDemper(ctx, saved.product, saved);
+    const { name, settings } = splitDemperArgs(words);
+    const product = await lookUpProduct(ctx, store, name, 'demper', [settings]);
+    if (product) await applyDemperArgs(ctx, product, settings);
+  });
+
+  feature.callbackQuery(pickPattern('demper'), async (ctx) => {
+    const picked = await pickedProduct(ctx, 'demper');
+    if (picked) await applyDemperArgs(ctx, picked.product, picked.args[0] ?? '');
   });
 
   feature.callbackQuery(actionPattern(ACTIONS.demperProduct), async (ctx) => {
@@ -84,6 +85,27 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
     await dropDecidedButtons(ctx, product.id);
   });
   return feature;
+}
+
+/**
+ * `/demper <name or SKU> [settings]`: the settings are the longest tail that reads as settings (`вкл мин=…`);
+ * without one, a tail from the first `key=value` (its mistake is then told), else every word names the product.
+ */
+function splitDemperArgs(words: string[]): { name: string; settings: string } {
+  let at = words.findIndex((_word, index) => index > 0 && parseDemperSettings(words.slice(index).join(' ')).ok);
+  if (at < 0) at = words.findIndex((word, index) => index > 0 && word.includes('='));
+  if (at < 0) at = words.length;
+  return { name: words.slice(0, at).join(' '), settings: words.slice(at).join(' ') };
+}
+
+/** The product's demper as the command asked: shown, or its settings saved and shown. */
+async function applyDemperArgs(ctx: BotContext, product: Product & { store: Store }, settings: string): Promise<void> {
+  if (!settings) return showProductDemper(ctx, product);
+  const parsed = parseDemperSettings(settings);
+  if (!parsed.ok)
+    return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
+  const saved = await saveProductSettings(ctx, product.id, settings);
+  if (saved) await showProductDemper(ctx, saved.product, saved);
 }
 
 async function showProductDemper(
