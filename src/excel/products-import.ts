@@ -175,12 +175,11 @@ export async function planImport(
     const key = known.get(headerKey(cellText(cell.value)));
     if (key && !columnOf.has(key)) columnOf.set(key, column);
   });
-  // SKU and at least one column we can change (`SKU | Цена` is a fine file); anything less is someone else's —
-  // or our own preorder list, which is for reading: told as such rather than «not our file».
-  if (!columnOf.has('sku') || columnOf.size < 2) {
-    const preorderSheet = translators.some((t) => normalize(t('xlsx-preorders-sheet')) === normalize(sheet.name));
-    return { ok: false, key: preorderSheet ? 'import-preorders-file' : 'import-foreign' };
-  }
+  // Our own preorder list is for reading (its «Цена, ₸» is not a price to set): told as such. Otherwise SKU and at
+  // least one column we can change (`SKU | Цена` is a fine file); anything less is someone else's.
+  if (translators.some((t) => normalize(t('xlsx-preorders-sheet')) === normalize(sheet.name)))
+    return { ok: false, key: 'import-preorders-file' };
+  if (!columnOf.has('sku') || columnOf.size < 2) return { ok: false, key: 'import-foreign' };
 
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.

@@ -68,21 +68,22 @@ describe('products in Excel and back', () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
       'SKU',
       'Название',
-      'Цена',
+      'Цена, ₸',
       'В продаже',
-      'Минимум',
-      'Максимум',
-      'Шаг',
+      'Минимум, ₸',
+      'Максимум, ₸',
+      'Шаг, ₸ или %',
       'Демпер',
       'Стратегия',
-      'Предзаказ PP1 Алматы, дн.',
-      'Предзаказ PP2 Астана, дн.',
+      // Points by city and the name the seller gave them in the cabinet (the second one has none).
+      'Предзаказ, Алматы, ТЦ Mega, дней',
+      'Предзаказ, Астана, дней',
       'Место',
       'Конкурент, ₸',
-      'Цена, Алматы',
-      'Цена, Астана',
-      'Минимум, Алматы',
-      'Минимум, Астана',
+      'Цена, Алматы, ₸',
+      'Цена, Астана, ₸',
+      'Минимум, Алматы, ₸',
+      'Минимум, Астана, ₸',
     ]);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const all = await products();
@@ -233,9 +234,9 @@ describe('products in Excel and back', () => {
     const header = (sheet.getRow(1).values as unknown[]).map(String);
     const column = (name: string) => header.indexOf(name);
     const row = rowOf(sheet, product.sku);
-    expect(row.getCell(column('Цена, Астана')).value).toBe(before.astana);
-    row.getCell(column('Цена, Астана')).value = before.astana - 30;
-    row.getCell(column('Минимум, Астана')).value = before.astana - 500;
+    expect(row.getCell(column('Цена, Астана, ₸')).value).toBe(before.astana);
+    row.getCell(column('Цена, Астана, ₸')).value = before.astana - 30;
+    row.getCell(column('Минимум, Астана, ₸')).value = before.astana - 500;
     const preview = await sendBack(workbook, 'cities.xlsx', /Изменится товаров: 1/);
     expect(preview.text).toContain(`Астана: ${formatPrice(before.astana)} → ${formatPrice(before.astana - 30)}`);
     expect(preview.text).toContain(`Астана: мин. ${formatPrice(before.astana - 500)}`);

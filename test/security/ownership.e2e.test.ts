@@ -402,7 +402,7 @@ describe('commands whose arguments name another seller’s SKUs and ids', () => 
     const { telegram } = harness;
     const before = await state();
     const list = await say(telegram, attacker, '/preorders', /Предзаказы · Sandbox Home/);
-    await press(telegram, attacker, list, 'Добавить предзаказ', /Отправьте SKU товара/);
+    await press(telegram, attacker, list, 'Добавить предзаказ', /название, часть названия или SKU/);
     await say(telegram, attacker, foreign.product.sku, /не найден в активном магазине/);
     await leaveEverything();
     expect(await state()).toEqual(before);
