@@ -255,6 +255,33 @@ describe('products in Excel and back', () => {
     expect(changes.map((change) => change.cityId)).toEqual([ASTANA]);
   });
 
+  it('a file exported before points had names and headers had units still imports: its columns are the same', async () => {
+    const { sandbox } = harness;
+    const [, ASTANA] = ['750000000', '710000000'];
+    const product = (await products())
+      .filter(
+        (candidate) =>
+          candidate.onSale &&
+          candidate.minPrice === null &&
+          candidate.availabilities.length === 2 &&
+          candidate.availabilities.every((point) => point.available === 'yes'),
+      )
+      .at(-1)!;
+    const astana = sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.allCityPrices[ASTANA]!.price;
+    const almatyDays = product.availabilities.find((point) => point.storeId.endsWith('PP1'))!.preOrder ?? 0;
+    const days = almatyDays === 4 ? 5 : 4;
+    const floor = Math.round(product.price * 0.8);
+    const old = new ExcelJS.Workbook();
+    old.addWorksheet('Товары').addRows([
+      ['SKU', 'Название', 'Минимум', 'Предзаказ PP1 Алматы, дн.', 'Цена, Астана'],
+      [product.sku, product.title, floor, days, astana - 30],
+    ]);
+    const preview = await sendBack(old, 'products-old.xlsx', /Изменится товаров: 1/);
+    expect(preview.text).toMatch(/цены — 1.*демпер — 1, предзаказ — 1/s);
+    expect(preview.text).toContain(`Астана: ${formatPrice(astana)} → ${formatPrice(astana - 30)}`);
+    await press(harness.telegram, seller, preview, 'Отмена', /Отменено|отменен/i);
+  });
+
   it('refuses a broken file, a foreign workbook and a non-Excel file without changing anything', async () => {
     const { sandbox } = harness;
     const writesBefore = sandbox.writes(MERCHANT).length;

@@ -27,20 +27,21 @@ export const lookupToken = () => randomBytes(3).toString('base64url');
  * cut show their ends instead (where product lines differ: «…Max16» / «…Max18»), then their SKU's end.
  */
 export function pickLabels(products: Pick<Product, 'title' | 'price' | 'sku'>[]): string[] {
-  const fit = (text: string, price: string, fromEnd = false) => {
-    const room = PICK_ROW_BUDGET - price.length - 3;
-    const body = text.length <= room ? text : fromEnd ? `…${text.slice(-(room - 1))}` : truncate(text, room);
-    return `${body} · ${price}`;
-  };
   const prices = products.map((product) => formatPrice(product.price));
-  const labels = products.map((product, index) => fit(product.title, prices[index]!));
-  const repeated = (list: string[], index: number) => list.filter((label) => label === list[index]).length > 1;
-  const ends = labels.map((label, index) =>
-    repeated(labels, index) ? fit(products[index]!.title, prices[index]!, true) : label,
+  // The title's part of a row: what is left of the budget after « · » and the price.
+  const cut = (text: string, index: number, fromEnd: boolean) => {
+    const room = PICK_ROW_BUDGET - prices[index]!.length - 3;
+    if (text.length <= room) return text;
+    return fromEnd ? `…${text.slice(-(room - 1))}` : truncate(text, room);
+  };
+  const repeated = (list: string[], index: number) => list.filter((body) => body === list[index]).length > 1;
+  // Prices alone do not tell two products apart for a seller: titles that read the same once cut show their ends.
+  const heads = products.map((product, index) => cut(product.title, index, false));
+  const ends = heads.map((head, index) => (repeated(heads, index) ? cut(products[index]!.title, index, true) : head));
+  const bodies = ends.map((body, index) =>
+    repeated(ends, index) ? cut(`${products[index]!.title} ${products[index]!.sku}`, index, true) : body,
   );
-  return ends.map((label, index) =>
-    repeated(ends, index) ? fit(`${products[index]!.title} ${products[index]!.sku}`, prices[index]!, true) : label,
-  );
+  return bodies.map((body, index) => `${body} · ${prices[index]}`);
 }
 
 /** The pick buttons: `1:lp:<intent>:<token>:<productId>`, one product per row, then «Отмена». */
