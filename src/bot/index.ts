@@ -19,7 +19,9 @@ import {
   PRICE_EDIT,
   SMS_LOGIN,
 } from '../../conversations/names.js';
+import { ACTIONS, actionPattern } from './callback-data.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
+import { refuse } from './guards/ownership.js';
 import type { BotDeps } from './deps.js';
 import { createAvailabilityFeature } from './features/availability.js';
 import { createProductDemperFeature } from './features/product-demper.js';
@@ -204,6 +206,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     createPreordersFeature(pick(deps, 'preorders', 'products', 'background')),
     createExcelFeature(pick(deps, 'limiter', 'products')),
   );
+  // A pick button no feature took (an intent that does not exist, an overlong id): forged, refused as such.
+  guarded.callbackQuery(actionPattern(ACTIONS.lookupPick), refuse);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -92,9 +92,13 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
  * without one, a tail from the first `key=value` (its mistake is then told), else every word names the product.
  */
 function splitDemperArgs(words: string[]): { name: string; settings: string } {
-  let at = words.findIndex((_word, index) => index > 0 && parseDemperSettings(words.slice(index).join(' ')).ok);
-  if (at < 0) at = words.findIndex((word, index) => index > 0 && word.includes('='));
-  if (at < 0) at = words.length;
+  // A `key=value` word is never part of a name: the settings start there at the latest.
+  const firstKey = words.findIndex((word, index) => index > 0 && word.includes('='));
+  const latest = firstKey < 0 ? words.length : firstKey;
+  let at = words.findIndex(
+    (_word, index) => index > 0 && index <= latest && parseDemperSettings(words.slice(index).join(' ')).ok,
+  );
+  if (at < 0) at = latest;
   return { name: words.slice(0, at).join(' '), settings: words.slice(at).join(' ') };
 }
 
