@@ -200,7 +200,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     createPriceFeature(pick(deps, 'products')),
     createAvailabilityFeature(pick(deps, 'products', 'offers', 'followUps')),
     createOffersFeature(pick(deps, 'limiter', 'stores', 'kaspi', 'products')),
-    createProductDemperFeature(pick(deps, 'demper', 'followUps')),
+    createProductDemperFeature(pick(deps, 'demper', 'followUps', 'products')),
     createStoreDemperFeature(pick(deps, 'stores', 'demper', 'products', 'history', 'presses', 'config')),
     createHistoryFeature(pick(deps, 'history', 'i18n')),
     createPreordersFeature(pick(deps, 'preorders', 'products', 'background')),

@@ -17,8 +17,11 @@ import { DEMPER_SETTINGS } from '../../../conversations/names.js';
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
 
-/** A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up. */
-type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
+/**
+ * A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up; products
+ * are looked up by what the seller typed.
+ */
+type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps' | 'products'>;
 
 /**
  * A product's demper: `/demper <name or SKU> …` (its settings in one message), «Настроить» (the settings conversation) and
@@ -31,7 +34,12 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
     if (words.length === 0) return next(); // the store's panel: storeDemperFeature
     const store = await activeStore(ctx);
     if (!store) return void (await ctx.reply(ctx.t('no-store')));
-    const { name, settings } = splitDemperArgs(words);
+    let { name, settings } = splitDemperArgs(words);
+    // «<SKU> frobnicate»: a SKU first and words that name nothing after it are settings, and their mistake is told.
+    if (!settings && words.length > 1 && (await deps.products.findProducts(store.id, words[0]!, 1)).exact) {
+      if ((await deps.products.findProducts(store.id, name, 1)).total === 0)
+        [name, settings] = [words[0]!, words.slice(1).join(' ')];
+    }
     const product = await lookUpProduct(ctx, store, name, 'demper', [settings]);
     if (product) await applyDemperArgs(ctx, product, settings);
   });
@@ -98,6 +106,11 @@ function splitDemperArgs(words: string[]): { name: string; settings: string } {
   let at = words.findIndex(
     (_word, index) => index > 0 && index <= latest && parseDemperSettings(words.slice(index).join(' ')).ok,
   );
+  // Nothing reads as settings: they start at the first settings word (`вкл`, `key=value`), and its mistake is told.
+  if (at < 0)
+    at = words.findIndex(
+      (word, index) => index > 0 && (index === latest || (index < latest && parseDemperSettings(word).ok)),
+    );
   if (at < 0) at = latest;
   return { name: words.slice(0, at).join(' '), settings: words.slice(at).join(' ') };
 }
