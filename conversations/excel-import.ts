@@ -8,6 +8,7 @@ import { formatPrice, html, truncate } from '../src/bot/replies/format.js';
 import { priceJump } from '../src/bot/flows/price-jump.js';
 import { importDemperNote } from '../src/bot/replies/demper-store.js';
 import { importDoneText } from '../src/bot/replies/import-done.js';
+import { pointLabel } from '../src/catalog/point-label.js';
 import { applyImport } from '../src/excel/import-apply.js';
 import { MAX_IMPORT_BYTES, planImport, type ImportChange } from '../src/excel/products-import.js';
 import { LOCALES } from '../src/i18n.js';
@@ -80,8 +81,10 @@ export function excelImportConversation(deps: BotDeps) {
         const plan = await planImport(data, translators, store.merchantUid, store.points, products, (since) =>
           deps.history.pricesBeforeChangesSince(store.id, since),
         );
-        // Point codes for the preview («PP1: 3 дн.»): the plan names points by their Kaspi ids.
-        const pointCodes = Object.fromEntries(store.points.map((point) => [point.storeId, point.code]));
+        // Points for the preview as the seller knows them («Алматы, ТЦ Mega: 3 дн.»): the plan names Kaspi ids.
+        const pointCodes = Object.fromEntries(
+          store.points.map((point) => [point.storeId, pointLabel(point, store.points)]),
+        );
         const cityNames = Object.fromEntries(store.points.map((point) => [point.cityId, point.cityName]));
         return plan.ok
           ? { ...plan, storeId: store.id, storeName: store.name, pointCodes, cityNames }

@@ -1,10 +1,19 @@
 import type { Conversation } from '@grammyjs/conversations';
 import { InlineKeyboard } from 'grammy';
 
-import { ACTIONS, callbackData } from '../src/bot/callback-data.js';
+import { ACTIONS, callbackData, idArg, parseCallback } from '../src/bot/callback-data.js';
 import type { BotContext, ConversationContext } from '../src/bot/context.js';
 import type { BotDeps } from '../src/bot/deps.js';
 import { clip, html } from '../src/bot/replies/format.js';
+import {
+  clipQuery,
+  lookupToken,
+  matchesText,
+  pickKeyboard,
+  pickPattern,
+  PICK_LIMIT,
+} from '../src/bot/flows/product-lookup.js';
+import { pointLabel } from '../src/catalog/point-label.js';
 import { MAX_PREORDER_DAYS, prefixStoreId } from '../src/kaspi/offer-writes.js';
 import { cancelledBy, remind } from './common.js';
 
@@ -12,6 +21,7 @@ const CANCEL = callbackData(ACTIONS.cancel);
 const DONE = callbackData(ACTIONS.pointDone);
 const ALL = callbackData(ACTIONS.pointAll);
 const SAVE = callbackData(ACTIONS.save);
+const PICK = pickPattern('preorder');
 
 interface Target {
   productId: number;
@@ -20,7 +30,7 @@ interface Target {
   points: { storeId: string; label: string; days: number }[];
 }
 
-/** Add or edit a preorder: product (by SKU) → points → days 1–30 → confirm. Uploading is a separate step. */
+/** Add or edit a preorder: product (by name or SKU) → points → days 1–30 → confirm. Uploading is a separate step. */
 export function preorderEditConversation(deps: BotDeps) {
   return async function preorderEdit(
     conversation: Conversation<BotContext, ConversationContext>,
@@ -28,15 +38,9 @@ export function preorderEditConversation(deps: BotDeps) {
     productId: number | null,
   ): Promise<void> {
     const sellerId = await conversation.external((outer) => outer.seller.id);
-    const load = (filter: { id: number } | { sku: string }) =>
-      conversation.external(async (outer): Promise<Target | undefined> => {
-        // A product by id is any of the seller's; a typed SKU is looked up in the store commands act on.
-        let product;
-        if ('id' in filter) product = await deps.products.productOf(sellerId, filter.id);
-        else {
-          const store = await deps.stores.activeStoreOf(outer.seller);
-          product = store && (await deps.products.productBySku(store.id, filter.sku));
-        }
+    const load = (id: number) =>
+      conversation.external(async (): Promise<Target | undefined> => {
+        const product = await deps.products.productOf(sellerId, id);
         if (!product) return undefined;
         const plan = await deps.products.preorderPlanFor(product.id);
         const merchantUid = product.store.merchantUid;
@@ -50,7 +54,7 @@ export function preorderEditConversation(deps: BotDeps) {
             const planned = plan?.points.find((candidate) => candidate.storeId === storeId);
             return {
               storeId,
-              label: point ? `${point.code} ${point.cityName}`.trim() : storeId,
+              label: point ? pointLabel(point, product.store.points) : storeId,
               days: planned?.days ?? availability.preOrder ?? 0,
             };
           }),
@@ -58,21 +62,55 @@ export function preorderEditConversation(deps: BotDeps) {
       });
     const cancelKeyboard = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
 
-    let target = productId === null ? undefined : await load({ id: productId });
+    let target = productId === null ? undefined : await load(productId);
     if (productId !== null && !target) return void (await ctx.reply(ctx.t('access-denied')));
     if (!target) await ctx.reply(ctx.t('preorder-ask-sku'), { reply_markup: cancelKeyboard });
+    // A name may match several products: they are offered as buttons, and only those are taken.
+    let offered: { token: string; ids: number[] } | undefined;
     for (let tries = 0; !target; tries++) {
       if (tries >= 5) return void (await ctx.reply(ctx.t('gave-up')));
       const answer = await conversation.waitUntil(
-        (update) => Boolean(update.message?.text) || update.callbackQuery?.data === CANCEL,
-        {
-          otherwise: remind('preorder-ask-sku'),
-        },
+        (update) =>
+          Boolean(update.message?.text) ||
+          update.callbackQuery?.data === CANCEL ||
+          PICK.test(update.callbackQuery?.data ?? ''),
+        { otherwise: remind('preorder-ask-sku') },
       );
       if (await cancelledBy(answer)) return;
-      const sku = clip(answer.message!.text!.trim(), 128);
-      target = await load({ sku });
-      if (!target) await answer.reply(answer.t('product-not-found', { sku: html(sku) }));
+      if (answer.callbackQuery) {
+        const [, token, id] = parseCallback(answer.callbackQuery.data)?.args ?? [];
+        const picked = idArg(id);
+        if (!offered || token !== offered.token || picked === undefined || !offered.ids.includes(picked)) {
+          await answer.answerCallbackQuery({ text: answer.t('access-denied'), show_alert: true });
+          continue;
+        }
+        await answer.answerCallbackQuery();
+        await answer.editMessageReplyMarkup().catch(() => undefined);
+        target = await load(picked);
+        if (!target) await answer.reply(answer.t('access-denied'));
+        continue;
+      }
+      const query = clipQuery(answer.message!.text!);
+      const found = await conversation.external(async (outer) => {
+        const store = await deps.stores.activeStoreOf(outer.seller);
+        const matches = store ? await deps.products.findProducts(store.id, query, PICK_LIMIT) : undefined;
+        return {
+          total: matches?.total ?? 0,
+          exact: matches?.exact ?? false,
+          products: (matches?.products ?? []).map(({ id, title, price, sku }) => ({ id, title, price, sku })),
+          token: lookupToken(),
+        };
+      });
+      const first = found.products[0];
+      if (first && (found.exact || found.total === 1)) target = await load(first.id);
+      else if (found.total === 0) await answer.reply(matchesText(answer.t.bind(answer), query, found));
+      else {
+        offered = { token: found.token, ids: found.products.map(({ id }) => id) };
+        await answer.reply(matchesText(answer.t.bind(answer), query, found), {
+          reply_markup: pickKeyboard(answer.t.bind(answer), found.products, 'preorder', found.token),
+        });
+        tries--; // a list to pick from is not a failed try
+      }
     }
 
     // Points: all ticked by default when the product has one; a seller can narrow it down.

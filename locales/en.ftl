@@ -48,11 +48,12 @@ help = <b>What I can do</b>
     /stores — stores: choose the active one, log in again, remove
     /sync — load products from Kaspi
     /products [text] — products and search
-    /price &lt;SKU&gt; &lt;price&gt; [city] — change a price (everywhere or in one city)
-    /enable, /disable [SKU…] — put on sale or take off sale
-    /offers &lt;SKU&gt; [city] — competitors for a product in a city
-    /demper [SKU …] — repricer: status, on/off, settings
-    /history &lt;SKU&gt; — price history with a chart
+    /price &lt;product&gt; &lt;price&gt; [city] — change a price (everywhere or in one city)
+    /enable, /disable [products…] — put on sale or take off sale
+    /offers &lt;product&gt; [city] — competitors for a product in a city
+    /demper [product …] — repricer: status, on/off, settings
+    /history &lt;product&gt; — price history with a chart
+    A product is its name, part of its name or its SKU: “/price kettle 12990”.
     /preorders — preorders: add, upload to Kaspi, Excel
     /export, /import — products to Excel and back
     /settings — language and notifications
@@ -95,7 +96,7 @@ command-login = Connect a Kaspi store
 command-stores = My stores
 command-sync = Load products from Kaspi
 command-products = Products and search
-command-price = Change a price: /price SKU price
+command-price = Change a price: /price product price
 command-enable = Put products on sale
 command-disable = Take products off sale
 command-offers = Competitors for a product
@@ -178,7 +179,7 @@ button-back-to-list = « Back to list
 button-back-to-card = « Back to product
 
 # Bot: prices.
-price-usage = Format: /price SKU price [city]. Example: /price 123456 12990, or in one city only: /price 123456 12990 Astana
+price-usage = Format: /price product price [city], the product by name, part of its name or SKU. Example: /price tefal kettle 12990, or in one city only: /price 123456 12990 Astana
 price-ask = <b>{ $title }</b>
     Now: { $price }, your minimum: { $floor }.
     Enter the new price in tenge:
@@ -218,7 +219,7 @@ button-batch-done = Done ({ $count })
 batch-empty = Nothing selected.
 batch-expired = This list is outdated, open it again.
 batch-too-many = At most { $max } SKUs at once.
-batch-unknown-skus = Not in the active store: { $skus }
+batch-unknown-skus = Found in the active store neither by name nor by SKU: { $skus }
 batch-confirm-disable = Take { $count } { $count ->
         [one] product
        *[other] products
@@ -237,7 +238,7 @@ batch-deferred = Not sent: { $count }. Kaspi allows a limited number of changes 
 batch-skipped = Skipped (not in your Kaspi seller account): { $count }.
 
 # Bot: competitors.
-offers-usage = Format: /offers SKU [city], for example /offers 123456 Astana
+offers-usage = Format: /offers product [city] (name, part of the name or SKU), for example /offers tefal kettle Astana
 offers-header = <b>{ $title }</b> — { $city }, sellers: { $total }
 offers-none = No other sellers.
 offers-yours = you
@@ -324,7 +325,7 @@ demper-store-last-cycle = Last check { $at }: { $changes } { $changes ->
        *[other] changes
     }, { $applied } applied, { $failed } failed.
 demper-store-no-cycles = The repricer has not changed anything yet.
-demper-store-how-to = To turn the repricer on for a product: /demper SKU on min=…
+demper-store-how-to = To turn the repricer on for a product: /demper name or SKU on min=…
 demper-switched-on = Repricer on
 demper-switched-off = Repricer off
 demper-switched-dry = Trial mode on
@@ -347,7 +348,7 @@ demper-proposal-sent = ⏳ <b>{ $title }</b>: sent { $price } to Kaspi. { $reaso
 demper-proposal-declined = OK, no change.
 
 # Bot: history.
-history-usage = Format: /history SKU
+history-usage = Format: /history product (name, part of the name or SKU), for example /history tefal kettle
 history-header = 📈 <b>{ $title }</b> — now { $price }
 history-empty = The price has not changed yet.
 history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
@@ -377,7 +378,7 @@ button-preorder-xlsx = 📥 Download Excel
 button-all-points = All points
 button-next = Next ▶️
 button-save = 💾 Save
-preorder-ask-sku = Send the SKU of the product to put on preorder:
+preorder-ask-sku = Which product goes on preorder? Send its name, part of the name or its SKU:
 preorder-ask-points = <b>{ $title }</b>
     At which points of sale? ☑️ — preorder at that point, ⬜️ — none. Tap a point to tick or untick it, then “Next”.
 preorder-ask-points-hint = Tick the points above (☑️ — preorder at that point) and tap “Next”.
@@ -441,16 +442,16 @@ export-caption = Products: { $count }. Change the price, on sale, minimum, maxim
 xlsx-products-sheet = Products
 xlsx-col-sku = SKU
 xlsx-col-title = Title
-xlsx-col-price = Price
+xlsx-col-price = Price, ₸
 xlsx-col-onSale = On sale
-xlsx-col-min = Minimum
-xlsx-col-max = Maximum
-xlsx-col-step = Step
+xlsx-col-min = Minimum, ₸
+xlsx-col-max = Maximum, ₸
+xlsx-col-step = Step, ₸ or %
 xlsx-col-demper = Repricer
 xlsx-col-strategy = Strategy
 xlsx-col-place = Place
 xlsx-col-rival = Competitor, ₸
-xlsx-col-preorder = Preorder { $point }, days
+xlsx-col-preorder = Preorder, { $point }, days
 xlsx-yes = yes
 xlsx-no = no
 xlsx-strategy-first_place = first place
@@ -540,8 +541,8 @@ preorder-outcome-stock-unknown = Kaspi did not show the stock at a pickup point,
 import-row-city-not-sold = the product is not sold in { $city }, so no price can be set there
 import-row-price-and-city-price = both “Price” (every city) and the price for { $city } are filled in — keep one of them
 demper-settings-twice = “{ $name }” is given twice — which value is right? Write it once. For a city’s own minimum send a separate message: city=Astana min=…
-xlsx-col-city-price = Price, { $city }
-xlsx-col-city-min = Minimum, { $city }
+xlsx-col-city-price = Price, { $city }, ₸
+xlsx-col-city-min = Minimum, { $city }, ₸
 city-unknown = The store has no point in “{ $city }”. The store’s cities: { $cities }.
 offers-our-price = Your price here: { $price }
 preorder-outcome-city-prices = a file carries one price for all cities, but this product’s city prices differ; use “Upload to Kaspi”
@@ -664,3 +665,10 @@ demper-store-off-vs-stop = ⏸ Turn off is this panel’s switch (▶️ turns i
 
 # The main menu's sync button: two buttons share its row on a phone.
 button-menu-sync = 🔄 Sync
+
+# Products by name: every command and step that asks for a product
+product-lookup-none = No product “{ $query }” in the active store — neither by name nor by SKU. Check the spelling or open the list: /products
+product-lookup-several = Products matching “{ $query }”: { $count }. Which one?
+product-lookup-more = Showing the first { $shown } of { $count } — type more of the name to see the others.
+batch-ambiguous = Several products match these words — type more of the name or give the SKU: { $names }
+xlsx-preorder-days = { $point }, days

@@ -48,11 +48,12 @@ help = <b>Не істей аламын</b>
     /stores — дүкендер: белсендісін таңдау, қайта кіру, жою
     /sync — тауарларды Kaspi-ден жүктеу
     /products [мәтін] — тауарлар және іздеу
-    /price &lt;SKU&gt; &lt;баға&gt; [қала] — бағаны өзгерту (барлық жерде немесе бір қалада)
-    /enable, /disable [SKU…] — сатылымға қосу немесе алу
-    /offers &lt;SKU&gt; [қала] — қаладағы тауар бойынша бәсекелестер
-    /demper [SKU …] — демпер: күйі, қосу/өшіру, баптаулар
-    /history &lt;SKU&gt; — баға тарихы мен графигі
+    /price &lt;тауар&gt; &lt;баға&gt; [қала] — бағаны өзгерту (барлық жерде немесе бір қалада)
+    /enable, /disable [тауарлар…] — сатылымға қосу немесе алу
+    /offers &lt;тауар&gt; [қала] — қаладағы тауар бойынша бәсекелестер
+    /demper [тауар …] — демпер: күйі, қосу/өшіру, баптаулар
+    /history &lt;тауар&gt; — баға тарихы мен графигі
+    Тауар — атауы, атауының бір бөлігі немесе SKU: «/price шәйнек 12 990».
     /preorders — алдын ала тапсырыстар: қосу, Kaspi-ге жүктеу, Excel
     /export, /import — тауарлар Excel-ге және кері
     /settings — тіл және хабарламалар
@@ -95,7 +96,7 @@ command-login = Kaspi дүкенін қосу
 command-stores = Менің дүкендерім
 command-sync = Тауарларды Kaspi-ден жүктеу
 command-products = Тауарлар және іздеу
-command-price = Бағаны өзгерту: /price SKU баға
+command-price = Бағаны өзгерту: /price тауар баға
 command-enable = Тауарларды сатылымға қосу
 command-disable = Тауарларды сатылымнан алу
 command-offers = Тауар бойынша бәсекелестер
@@ -172,7 +173,7 @@ button-back-to-list = « Тізімге
 button-back-to-card = « Тауарға
 
 # Bot: prices.
-price-usage = Пішімі: /price SKU баға [қала]. Мысалы: /price 123456 12990 немесе бір қалада ғана: /price 123456 12990 Астана
+price-usage = Пішімі: /price тауар баға [қала], тауар — атауы, атауының бір бөлігі немесе SKU. Мысалы: /price шәйнек tefal 12990 немесе бір қалада ғана: /price 123456 12990 Астана
 price-ask = <b>{ $title }</b>
     Қазір: { $price }, сіздің минимумыңыз: { $floor }.
     Жаңа бағаны теңгемен енгізіңіз:
@@ -209,7 +210,7 @@ button-batch-done = Дайын ({ $count })
 batch-empty = Ештеңе таңдалмады.
 batch-expired = Тізім ескірді, оны қайта ашыңыз.
 batch-too-many = Бір жолы ең көбі { $max } тауар таңдауға болады.
-batch-unknown-skus = Белсенді дүкенде жоқ: { $skus }
+batch-unknown-skus = Белсенді дүкенде атауы бойынша да, SKU бойынша да табылмады: { $skus }
 batch-confirm-disable = { $count } тауарды сатылымнан аламыз ба? Қалдықтар мен басқа баптаулар өзгермейді.
 batch-confirm-enable = { $count } тауарды сатылымға қайтарамыз ба?
 batch-sending = Kaspi-ге { $count } тауар жіберіп жатырмын…
@@ -219,7 +220,7 @@ batch-deferred = Жіберілмеді: { $count }. Kaspi 30 минутта ш�
 batch-skipped = Өткізіп жіберілді (кабинетте жоқ): { $count }.
 
 # Bot: competitors.
-offers-usage = Пішімі: /offers SKU [қала], мысалы /offers 123456 Астана
+offers-usage = Пішімі: /offers тауар [қала] (атауы, атауының бір бөлігі немесе SKU), мысалы /offers шәйнек tefal Астана
 offers-header = <b>{ $title }</b> — { $city }, сатушылар: { $total }
 offers-none = Басқа сатушылар жоқ.
 offers-yours = сіз
@@ -300,7 +301,7 @@ demper-store-dry-run = 🧪 Сынақ режимі: демпер тек бағ�
 demper-store-dry-run-silent = 🧪 Сынақ режимі: демпер тек баға ұсынады — бірақ хабарламалар өшірулі, ұсыныстар келмейді. Оларды /settings арқылы қосыңыз.
 demper-store-last-cycle = Соңғы тексеріс { $at }: өзгерістер — { $changes }, Kaspi-де шықты — { $applied }, қате — { $failed }.
 demper-store-no-cycles = Демпер әлі ештеңе өзгертпеді.
-demper-store-how-to = Тауарға демперді қосу үшін: /demper SKU қосу мин=…
+demper-store-how-to = Тауарға демперді қосу үшін: /demper атауы немесе SKU қосу мин=…
 demper-switched-on = Демпер қосылды
 demper-switched-off = Демпер өшірілді
 demper-switched-dry = Сынақ режимі қосылды
@@ -323,7 +324,7 @@ demper-proposal-sent = ⏳ <b>{ $title }</b>: Kaspi-ге { $price } жіберд
 demper-proposal-declined = Жарайды, өзгертпейміз.
 
 # Bot: history.
-history-usage = Пішімі: /history SKU
+history-usage = Пішімі: /history тауар (атауы, атауының бір бөлігі немесе SKU), мысалы /history шәйнек tefal
 history-header = 📈 <b>{ $title }</b> — қазір { $price }
 history-empty = Баға әлі өзгерген жоқ.
 history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
@@ -353,7 +354,7 @@ button-preorder-xlsx = 📥 Excel жүктеп алу
 button-all-points = Барлық нүктелер
 button-next = Әрі қарай ▶️
 button-save = 💾 Сақтау
-preorder-ask-sku = Алдын ала тапсырысқа қойылатын тауардың SKU кодын жіберіңіз:
+preorder-ask-sku = Қай тауарды алдын ала тапсырысқа қоямыз? Атауын, атауының бір бөлігін немесе SKU жазыңыз:
 preorder-ask-points = <b>{ $title }</b>
     Қай сату нүктелерінде? ☑️ — осы нүктеде алдын ала тапсырыс бар, ⬜️ — жоқ. Белгіні қою не алу үшін нүктені басыңыз, содан кейін «Әрі қарай».
 preorder-ask-points-hint = Жоғарыдағы нүктелерді белгілеп (☑️ — осы нүктеде алдын ала тапсырыс), «Әрі қарай» түймесін басыңыз.
@@ -414,16 +415,16 @@ export-caption = Тауарлар: { $count }. Бағаны, «сатылымд�
 xlsx-products-sheet = Тауарлар
 xlsx-col-sku = SKU
 xlsx-col-title = Атауы
-xlsx-col-price = Баға
+xlsx-col-price = Баға, ₸
 xlsx-col-onSale = Сатылымда
-xlsx-col-min = Минимум
-xlsx-col-max = Максимум
-xlsx-col-step = Қадам
+xlsx-col-min = Минимум, ₸
+xlsx-col-max = Максимум, ₸
+xlsx-col-step = Қадам, ₸ немесе %
 xlsx-col-demper = Демпер
 xlsx-col-strategy = Стратегия
 xlsx-col-place = Орын
 xlsx-col-rival = Бәсекелес, ₸
-xlsx-col-preorder = Алдын ала тапсырыс { $point }, күн
+xlsx-col-preorder = Алдын ала тапсырыс, { $point }, күн
 xlsx-yes = иә
 xlsx-no = жоқ
 xlsx-strategy-first_place = бірінші орын
@@ -513,8 +514,8 @@ preorder-outcome-stock-unknown = Kaspi нүктедегі тауар қалды�
 import-row-city-not-sold = тауар { $city } қаласында сатылмайды — онда баға қою мүмкін емес
 import-row-price-and-city-price = «Баға» (барлық қалада) да, { $city } қаласының бағасы да толтырылған — біреуін қалдырыңыз
 demper-settings-twice = «{ $name }» екі рет көрсетілген — қайсысы дұрыс? Бір рет жазыңыз. Қаланың өз минимумы үшін бөлек хабар жіберіңіз: қала=Астана мин=…
-xlsx-col-city-price = Баға, { $city }
-xlsx-col-city-min = Минимум, { $city }
+xlsx-col-city-price = Баға, { $city }, ₸
+xlsx-col-city-min = Минимум, { $city }, ₸
 city-unknown = Дүкен нүктелерінің арасында «{ $city }» қаласы жоқ. Дүкен қалалары: { $cities }.
 offers-our-price = Мұндағы сіздің бағаңыз: { $price }
 preorder-outcome-city-prices = файлда барлық қалаға бір баға, ал тауардың қалалардағы бағасы әртүрлі; «Kaspi-ге жүктеу» түймесін қолданыңыз
@@ -637,3 +638,10 @@ demper-store-off-vs-stop = ⏸ Өшіру — осы панельдің ауыс
 
 # The main menu's sync button: two buttons share its row on a phone.
 button-menu-sync = 🔄 Синхрондау
+
+# Products by name: every command and step that asks for a product
+product-lookup-none = Белсенді дүкенде «{ $query }» тауары табылмады — атауы бойынша да, SKU бойынша да. Жазылуын тексеріңіз немесе тізімді ашыңыз: /products
+product-lookup-several = «{ $query }» бойынша табылған тауарлар: { $count }. Қайсысы?
+product-lookup-more = { $count } тауардың алғашқы { $shown } көрсетілді — қалғанын көру үшін атауын нақтырақ жазыңыз.
+batch-ambiguous = Бұл сөздерге бірнеше тауар сәйкес келеді — атауын нақтырақ жазыңыз немесе SKU көрсетіңіз: { $names }
+xlsx-preorder-days = { $point }, күн

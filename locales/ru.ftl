@@ -48,11 +48,12 @@ help = <b>Что я умею</b>
     /stores — магазины: выбрать активный, войти снова, удалить
     /sync — загрузить товары из Kaspi
     /products [текст] — товары и поиск
-    /price &lt;SKU&gt; &lt;цена&gt; [город] — изменить цену (везде или в одном городе)
-    /enable, /disable [SKU…] — включить или снять с продажи
-    /offers &lt;SKU&gt; [город] — конкуренты по товару в городе
-    /demper [SKU …] — демпер: статус, вкл/выкл, настройки
-    /history &lt;SKU&gt; — история цен с графиком
+    /price &lt;товар&gt; &lt;цена&gt; [город] — изменить цену (везде или в одном городе)
+    /enable, /disable [товары…] — включить или снять с продажи
+    /offers &lt;товар&gt; [город] — конкуренты по товару в городе
+    /demper [товар …] — демпер: статус, вкл/выкл, настройки
+    /history &lt;товар&gt; — история цен с графиком
+    Товар — название, часть названия или SKU: «/price чайник 12 990».
     /preorders — предзаказы: добавить, загрузить в Kaspi, Excel
     /export, /import — товары в Excel и обратно
     /settings — язык и уведомления
@@ -95,7 +96,7 @@ command-login = Подключить магазин Kaspi
 command-stores = Мои магазины
 command-sync = Загрузить товары из Kaspi
 command-products = Товары и поиск
-command-price = Изменить цену: /price SKU цена
+command-price = Изменить цену: /price товар цена
 command-enable = Включить товары в продажу
 command-disable = Снять товары с продажи
 command-offers = Конкуренты по товару
@@ -180,7 +181,7 @@ button-back-to-list = « К списку
 button-back-to-card = « К товару
 
 # Bot: prices.
-price-usage = Формат: /price SKU цена [город]. Например: /price 123456 12 990 или только в одном городе: /price 123456 12 990 Астана
+price-usage = Формат: /price товар цена [город], товар — название, часть названия или SKU. Например: /price чайник tefal 12 990 или только в одном городе: /price 123456 12 990 Астана
 price-ask = <b>{ $title }</b>
     Сейчас: { $price }, ваш минимум: { $floor }.
     Введите новую цену в тенге:
@@ -225,7 +226,7 @@ button-batch-done = Готово ({ $count })
 batch-empty = Ничего не выбрано.
 batch-expired = Список устарел, откройте его заново.
 batch-too-many = За раз можно не больше { $max } SKU.
-batch-unknown-skus = Не найдены в активном магазине: { $skus }
+batch-unknown-skus = Не найдены в активном магазине ни по названию, ни по SKU: { $skus }
 batch-confirm-disable = Снять с продажи { $count } { $count ->
         [one] товар
         [few] товара
@@ -247,7 +248,7 @@ batch-deferred = Не отправлено: { $count }. Kaspi разрешает
 batch-skipped = Пропущено (нет в кабинете): { $count }.
 
 # Bot: competitors.
-offers-usage = Формат: /offers SKU [город], например /offers 123456 Астана
+offers-usage = Формат: /offers товар [город] (название, часть названия или SKU), например /offers чайник tefal Астана
 offers-header = <b>{ $title }</b> — { $city }, продавцов: { $total }
 offers-none = Других продавцов нет.
 offers-yours = вы
@@ -328,7 +329,7 @@ demper-store-dry-run = 🧪 Пробный режим: демпер только
 demper-store-dry-run-silent = 🧪 Пробный режим: демпер только предлагает цены — но уведомления выключены, и предложения не приходят. Включите их в /settings.
 demper-store-last-cycle = Последняя проверка { $at }: изменений — { $changes }, появилось на Kaspi — { $applied }, ошибок — { $failed }.
 demper-store-no-cycles = Демпер ещё ничего не менял.
-demper-store-how-to = Чтобы включить демпер для товара: /demper SKU вкл мин=…
+demper-store-how-to = Чтобы включить демпер для товара: /demper название или SKU вкл мин=…
 demper-switched-on = Демпер включён
 demper-switched-off = Демпер выключен
 demper-switched-dry = Пробный режим включён
@@ -351,7 +352,7 @@ demper-proposal-sent = ⏳ <b>{ $title }</b>: отправил { $price } в Kas
 demper-proposal-declined = Хорошо, не меняем.
 
 # Bot: history.
-history-usage = Формат: /history SKU
+history-usage = Формат: /history товар (название, часть названия или SKU), например /history чайник tefal
 history-header = 📈 <b>{ $title }</b> — сейчас { $price }
 history-empty = Цена ещё не менялась.
 history-line = { $at } · { $old } → { $new } · { $source }, { $status }. { $reason }
@@ -381,7 +382,7 @@ button-preorder-xlsx = 📥 Скачать Excel
 button-all-points = Все точки
 button-next = Далее ▶️
 button-save = 💾 Сохранить
-preorder-ask-sku = Отправьте SKU товара, который будет на предзаказе:
+preorder-ask-sku = Какой товар поставить на предзаказ? Напишите название, часть названия или SKU:
 preorder-ask-points = <b>{ $title }</b>
     На каких точках продаж предзаказ? ☑️ — предзаказ на этой точке, ⬜️ — нет. Нажмите на точку, чтобы снять или поставить отметку, затем «Далее».
 preorder-ask-points-hint = Отметьте точки кнопками выше (☑️ — предзаказ на этой точке) и нажмите «Далее».
@@ -445,16 +446,16 @@ export-caption = Товаров: { $count }. Измените цену, «в п�
 xlsx-products-sheet = Товары
 xlsx-col-sku = SKU
 xlsx-col-title = Название
-xlsx-col-price = Цена
+xlsx-col-price = Цена, ₸
 xlsx-col-onSale = В продаже
-xlsx-col-min = Минимум
-xlsx-col-max = Максимум
-xlsx-col-step = Шаг
+xlsx-col-min = Минимум, ₸
+xlsx-col-max = Максимум, ₸
+xlsx-col-step = Шаг, ₸ или %
 xlsx-col-demper = Демпер
 xlsx-col-strategy = Стратегия
 xlsx-col-place = Место
 xlsx-col-rival = Конкурент, ₸
-xlsx-col-preorder = Предзаказ { $point }, дн.
+xlsx-col-preorder = Предзаказ, { $point }, дней
 xlsx-yes = да
 xlsx-no = нет
 xlsx-strategy-first_place = первое место
@@ -544,8 +545,8 @@ preorder-outcome-stock-unknown = Kaspi не показал остаток тов
 import-row-city-not-sold = товар не продаётся в городе { $city } — цену там не поставить
 import-row-price-and-city-price = заполнены и «Цена» (во всех городах), и цена для города { $city } — оставьте одну из них
 demper-settings-twice = «{ $name }» указан дважды — какое значение верное? Напишите его один раз. Для своего минимума города отправьте отдельное сообщение: город=Астана мин=…
-xlsx-col-city-price = Цена, { $city }
-xlsx-col-city-min = Минимум, { $city }
+xlsx-col-city-price = Цена, { $city }, ₸
+xlsx-col-city-min = Минимум, { $city }, ₸
 city-unknown = Города «{ $city }» нет среди точек магазина. Города магазина: { $cities }.
 offers-our-price = Ваша цена здесь: { $price }
 preorder-outcome-city-prices = в файле одна цена на все города, а у товара цены по городам разные; загрузите кнопкой «Загрузить в Kaspi»
@@ -668,3 +669,10 @@ demper-store-off-vs-stop = ⏸ Выключить — выключатель э�
 
 # The main menu's sync button: two buttons share its row on a phone.
 button-menu-sync = 🔄 Обновить
+
+# Products by name: every command and step that asks for a product
+product-lookup-none = Товар «{ $query }» не найден в активном магазине — ни по названию, ни по SKU. Проверьте написание или откройте список: /products
+product-lookup-several = По «{ $query }» нашлось товаров: { $count }. Какой из них?
+product-lookup-more = Показаны первые { $shown } из { $count } — напишите название точнее, чтобы увидеть остальные.
+batch-ambiguous = Под эти слова подходит несколько товаров — напишите название точнее или укажите SKU: { $names }
+xlsx-preorder-days = { $point }, дней

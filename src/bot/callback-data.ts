@@ -45,6 +45,7 @@ export const ACTIONS = {
   save: 'sv',
   language: 'lang', // lang:ru|kk|en
   notify: 'nt', // nt:all|important|off
+  lookupPick: 'lp', // lp:<intent>:<token>:<productId>   a product picked among those a typed name matched
 } as const;
 
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];

@@ -15,6 +15,11 @@ export interface SessionData {
   selection?: { mode: 'enable' | 'disable'; ids: number[]; page: number; storeId: number; token: string };
   /** The last product search, so list pages keep it without putting text into buttons. */
   search?: string;
+  /**
+   * The last list of products to pick from (a name matched several): what its command was given waits here for
+   * the pick, `token` is in its buttons, `ids` are the products it offered (a pick of any other is refused).
+   */
+  lookup?: { token: string; intent: string; storeId: number; ids: number[]; args: string[] };
   /** A login step waits for a password or a code: the next text is sealed before anything stores it. */
   sensitive?: 'password' | 'code';
 }

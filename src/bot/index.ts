@@ -21,7 +21,9 @@ import {
   PRICE_EDIT,
   SMS_LOGIN,
 } from '../../conversations/names.js';
+import { ACTIONS, actionPattern } from './callback-data.js';
 import type { BotContext, ConversationContext, SessionData } from './context.js';
+import { refuse } from './guards/ownership.js';
 import type { BotDeps } from './deps.js';
 import { createAvailabilityFeature } from './features/availability.js';
 import { createProductDemperFeature } from './features/product-demper.js';
@@ -198,15 +200,17 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     createStoresFeature(pick(deps, 'limiter', 'expiryNotices', 'stores', 'sellers', 'sessions', 'presses')),
     createSyncFeature(pick(deps, 'background', 'limiter', 'catalog', 'expiryNotices')),
     createProductsFeature(pick(deps, 'products', 'history', 'offers', 'followUps', 'presses')),
-    createPriceFeature(),
+    createPriceFeature(pick(deps, 'products')),
     createAvailabilityFeature(pick(deps, 'products', 'offers', 'followUps')),
-    createOffersFeature(pick(deps, 'limiter', 'stores', 'kaspi')),
-    createProductDemperFeature(pick(deps, 'demper', 'followUps')),
+    createOffersFeature(pick(deps, 'limiter', 'stores', 'kaspi', 'products')),
+    createProductDemperFeature(pick(deps, 'demper', 'followUps', 'products')),
     createStoreDemperFeature(pick(deps, 'stores', 'demper', 'products', 'history', 'presses', 'config', 'followUps')),
     createHistoryFeature(pick(deps, 'history', 'i18n')),
     createPreordersFeature(pick(deps, 'preorders', 'products', 'background')),
     createExcelFeature(pick(deps, 'limiter', 'products')),
   );
+  // A pick button no feature took (an intent that does not exist, an overlong id): forged, refused as such.
+  guarded.callbackQuery(actionPattern(ACTIONS.lookupPick), refuse);
   guarded.callbackQuery('1:x', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);

@@ -9,6 +9,7 @@ import {
   type Product,
 } from '../db/entities/index.js';
 import { entityManagerFor } from '../db/unit-of-work.js';
+import { searchProducts, type ProductMatches } from './product-search.js';
 
 /** What a list line shows: full rows (availabilities, settings) cost most of a list's CPU to hydrate. */
 const LIST_FIELDS = ['id', 'title', 'sku', 'onSale', 'price', 'cityPrices', 'availabilities'] as const;
@@ -92,6 +93,14 @@ export class ProductDirectory {
       { populate: ['store'], limit: 2 },
     );
     return byKaspiCode.length === 1 ? byKaspiCode[0] : undefined;
+  }
+
+  /**
+   * The store's products a seller means by what they typed — a name, a part of one, a SKU or the Kaspi code —
+   * best first (`product-search.ts`): what every command and step that asks for a product looks up.
+   */
+  findProducts(storeId: number, query: string, limit: number): Promise<ProductMatches> {
+    return searchProducts(this.orm, storeId, query, limit);
   }
 
   /** One page of the store's list (or of a search in title, SKU, brand, or the exact Kaspi code), by title. */

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 
 import type { Preorder, Product, StorePoint } from '../db/entities/index.js';
+import { pointLabel } from '../catalog/point-label.js';
 import { prefixStoreId } from '../kaspi/offer-writes.js';
 import type { PreorderOnKaspi } from '../preorders/service.js';
 import { styleSheet, type Translate } from './style.js';
@@ -19,7 +20,7 @@ export async function buildPreorderWorkbook(
   workbook.creator = 'Kaspi seller bot';
   const sheet = workbook.addWorksheet(t('xlsx-preorders-sheet'));
   const pointColumns = points.map((point) => ({
-    header: `${point.code} ${point.cityName}`.trim(),
+    header: t('xlsx-preorder-days', { point: pointLabel(point, points) }),
     key: point.storeId,
     width: 14,
     style: { numFmt: '0' },

@@ -6,9 +6,12 @@ import { floorOf } from '../demper/settings-input.js';
 import { formatTenge } from '../demper/reasons.js';
 import { KASPI_MIN_PRICE, MAX_PREORDER_DAYS, prefixStoreId } from '../kaspi/offer-writes.js';
 import { cityIdsOf, priceIn } from '../catalog/city-prices.js';
+import { pointLabel } from '../catalog/point-label.js';
 import {
   cityMinHeader,
   cityPriceHeader,
+  headerKey,
+  legacyPointHeader,
   pointHeader,
   storeCities,
   STRATEGY_WORDS,
@@ -70,11 +73,15 @@ function headerIndex(translators: Translate[], points: StorePoint[]): Map<string
     'rival',
   ];
   for (const t of translators) {
-    for (const column of columns) index.set(normalize(t(`xlsx-col-${column}`)), column);
-    for (const point of points) index.set(normalize(pointHeader(t, point)), `point:${point.storeId}`);
+    for (const column of columns) index.set(headerKey(t(`xlsx-col-${column}`)), column);
+    for (const point of points) {
+      // Files exported before points were shown by name still import: the old header names the same point.
+      index.set(headerKey(legacyPointHeader(t, point)), `point:${point.storeId}`);
+      index.set(headerKey(pointHeader(t, point, points)), `point:${point.storeId}`);
+    }
     for (const city of storeCities(points)) {
-      index.set(normalize(cityPriceHeader(t, city)), `cityPrice:${city.cityId}`);
-      index.set(normalize(cityMinHeader(t, city)), `cityMin:${city.cityId}`);
+      index.set(headerKey(cityPriceHeader(t, city)), `cityPrice:${city.cityId}`);
+      index.set(headerKey(cityMinHeader(t, city)), `cityMin:${city.cityId}`);
     }
   }
   index.set('sku', 'sku');
@@ -165,15 +172,14 @@ export async function planImport(
   const known = headerIndex(translators, points);
   const columnOf = new Map<string, number>();
   sheet.getRow(1).eachCell((cell, column) => {
-    const key = known.get(normalize(cellText(cell.value)));
+    const key = known.get(headerKey(cellText(cell.value)));
     if (key && !columnOf.has(key)) columnOf.set(key, column);
   });
-  // SKU and at least one column we can change (`SKU | Цена` is a fine file); anything less is someone else's —
-  // or our own preorder list, which is for reading: told as such rather than «not our file».
-  if (!columnOf.has('sku') || columnOf.size < 2) {
-    const preorderSheet = translators.some((t) => normalize(t('xlsx-preorders-sheet')) === normalize(sheet.name));
-    return { ok: false, key: preorderSheet ? 'import-preorders-file' : 'import-foreign' };
-  }
+  // Our own preorder list is for reading (its «Цена, ₸» is not a price to set): told as such. Otherwise SKU and at
+  // least one column we can change (`SKU | Цена` is a fine file); anything less is someone else's.
+  if (translators.some((t) => normalize(t('xlsx-preorders-sheet')) === normalize(sheet.name)))
+    return { ok: false, key: 'import-preorders-file' };
+  if (!columnOf.has('sku') || columnOf.size < 2) return { ok: false, key: 'import-foreign' };
 
   const bySku = new Map(products.map((product) => [product.sku, product]));
   // Excel and LibreOffice keep a file's creation time through edits; a file without one is taken as current.
@@ -318,14 +324,14 @@ export async function planImport(
       if (text === undefined || text === '') continue;
       const days = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
       if (!Number.isInteger(days) || days < 0 || days > MAX_PREORDER_DAYS) {
-        fail('import-row-bad-days', { value: text.slice(0, 20), point: point.code });
+        fail('import-row-bad-days', { value: text.slice(0, 20), point: pointLabel(point, points) });
         continue;
       }
       const availability = product.availabilities.find(
         (candidate) => prefixStoreId(merchantUid, candidate.storeId) === point.storeId,
       );
       if (!availability) {
-        if (days > 0) fail('import-row-no-point', { point: point.code });
+        if (days > 0) fail('import-row-no-point', { point: pointLabel(point, points) });
         continue;
       }
       preorder.push({ storeId: point.storeId, days });

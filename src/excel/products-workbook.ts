@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 
 import { type DemperStrategy, type Product, type StorePoint } from '../db/entities/index.js';
 import { cityIdsOf, priceIn, pricesDiffer } from '../catalog/city-prices.js';
+import { pointLabel } from '../catalog/point-label.js';
 import { prefixStoreId } from '../kaspi/offer-writes.js';
 import { styleSheet, type Translate } from './style.js';
 
@@ -17,8 +18,31 @@ export const STRATEGY_WORDS: Record<DemperStrategy, string[]> = {
   hold: ['hold', 'держать', 'ұстау', 'hold the price'],
 };
 
-export function pointHeader(t: Translate, point: StorePoint): string {
+/** A point's preorder column: «Предзаказ, Алматы, ТЦ Mega, дней» (the point as the seller knows it). */
+export function pointHeader(t: Translate, point: StorePoint, points: StorePoint[]): string {
+  return t('xlsx-col-preorder', { point: pointLabel(point, points) });
+}
+
+/** The same column as files exported before points had names carry it: «Предзаказ PP1 Алматы, дн.». */
+export function legacyPointHeader(t: Translate, point: StorePoint): string {
   return t('xlsx-col-preorder', { point: `${point.code} ${point.cityName}`.trim() });
+}
+
+const UNIT_WORDS = new Set(['₸', 'тг', 'тенге', 'tenge', 'kzt', '%', 'дн', 'дней', 'дня', 'күн', 'days', 'day']);
+const JOINING_WORDS = new Set(['или', 'немесе', 'or']);
+
+/**
+ * A header as an import compares it: case, punctuation and units aside, so «Цена, ₸» of this export and «Цена» of
+ * an older one are the same column, and «Предзаказ PP1 Алматы, дн.» is «Предзаказ, PP1 Алматы, дней».
+ */
+export function headerKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[,.;:()]/g, ' ')
+    .split(/\s+/)
+    .filter((word) => word && !UNIT_WORDS.has(word) && !JOINING_WORDS.has(word))
+    .join(' ');
 }
 
 /** The store's cities, once each, in point order; a store in one city has no per-city columns. */
@@ -61,7 +85,7 @@ export async function buildProductsWorkbook(
     { header: t('xlsx-col-demper'), key: 'demper', width: 10 },
     { header: t('xlsx-col-strategy'), key: 'strategy', width: 12 },
     ...points.map((point) => ({
-      header: pointHeader(t, point),
+      header: pointHeader(t, point, points),
       key: point.storeId,
       width: 14,
       style: { numFmt: '0' },

@@ -42,7 +42,7 @@ export function cabinetReadRoutes(world: SandboxWorld, sessions: CabinetSessions
                 points: merchant.points.map((point) =>
                   sparseMerchantPoint(world.seed, {
                     id: `${merchant.uid}_${point.code}`,
-                    name: point.code,
+                    name: point.name ?? point.code,
                     enabled: true,
                     virtual: false,
                     type: 'PICKUP_POINT',

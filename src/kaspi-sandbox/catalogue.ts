@@ -6,6 +6,8 @@ import type { SandboxAccount, SandboxAvailability, SandboxOffer } from './types.
 
 interface SandboxPoint {
   code: string;
+  /** What the seller named the point in the cabinet; Kaspi sends the code as the name of a point never named. */
+  name?: string;
   cityId: string;
   cityName: string;
 }
@@ -40,7 +42,7 @@ export const MERCHANTS: SandboxMerchant[] = [
     uid: '30067228',
     name: 'Sandbox Electronics',
     points: [
-      { code: 'PP1', cityId: '750000000', cityName: 'Алматы' },
+      { code: 'PP1', name: 'ТЦ Mega', cityId: '750000000', cityName: 'Алматы' },
       { code: 'PP2', cityId: '710000000', cityName: 'Астана' },
     ],
   },
@@ -48,8 +50,8 @@ export const MERCHANTS: SandboxMerchant[] = [
     uid: '30463421',
     name: 'Sandbox Home',
     points: [
-      { code: 'PP1', cityId: '511010000', cityName: 'Шымкент' },
-      { code: 'PP2', cityId: '750000000', cityName: 'Алматы' },
+      { code: 'PP1', name: 'Склад на Тауке хана', cityId: '511010000', cityName: 'Шымкент' },
+      { code: 'PP2', name: 'Dostyk Plaza', cityId: '750000000', cityName: 'Алматы' },
     ],
   },
 ];

@@ -68,21 +68,22 @@ describe('products in Excel and back', () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
       'SKU',
       'Название',
-      'Цена',
+      'Цена, ₸',
       'В продаже',
-      'Минимум',
-      'Максимум',
-      'Шаг',
+      'Минимум, ₸',
+      'Максимум, ₸',
+      'Шаг, ₸ или %',
       'Демпер',
       'Стратегия',
-      'Предзаказ PP1 Алматы, дн.',
-      'Предзаказ PP2 Астана, дн.',
+      // Points by city and the name the seller gave them in the cabinet (the second one has none).
+      'Предзаказ, Алматы, ТЦ Mega, дней',
+      'Предзаказ, Астана, дней',
       'Место',
       'Конкурент, ₸',
-      'Цена, Алматы',
-      'Цена, Астана',
-      'Минимум, Алматы',
-      'Минимум, Астана',
+      'Цена, Алматы, ₸',
+      'Цена, Астана, ₸',
+      'Минимум, Алматы, ₸',
+      'Минимум, Астана, ₸',
     ]);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const all = await products();
@@ -134,7 +135,7 @@ describe('products in Excel and back', () => {
     expect(preview.text).toContain(
       `демпер вкл, мин. ${formatPrice(demper!.price - 1000)}, макс. ${formatPrice(demper!.price + 1000)}, шаг 2%`,
     );
-    expect(preview.text).toMatch(/предзаказ PP1: 3 дн\./);
+    expect(preview.text).toMatch(/предзаказ Алматы, ТЦ Mega: 3 дн\./);
     expect(preview.text).toContain(`(${badPrice!.sku}): цена «abc» — нужно целое число тенге, не меньше 10`);
     expect(preview.text).toContain(`(${badBounds!.sku}): минимум 9\u202f000\u00a0₸ больше максимума 8\u202f000\u00a0₸`);
     expect(preview.text).toContain('(NO-SUCH-SKU): такого SKU нет в магазине');
@@ -234,9 +235,9 @@ describe('products in Excel and back', () => {
     const header = (sheet.getRow(1).values as unknown[]).map(String);
     const column = (name: string) => header.indexOf(name);
     const row = rowOf(sheet, product.sku);
-    expect(row.getCell(column('Цена, Астана')).value).toBe(before.astana);
-    row.getCell(column('Цена, Астана')).value = before.astana - 30;
-    row.getCell(column('Минимум, Астана')).value = before.astana - 500;
+    expect(row.getCell(column('Цена, Астана, ₸')).value).toBe(before.astana);
+    row.getCell(column('Цена, Астана, ₸')).value = before.astana - 30;
+    row.getCell(column('Минимум, Астана, ₸')).value = before.astana - 500;
     const preview = await sendBack(workbook, 'cities.xlsx', /Изменится товаров: 1/);
     expect(preview.text).toContain(`Астана: ${formatPrice(before.astana)} → ${formatPrice(before.astana - 30)}`);
     expect(preview.text).toContain(`Астана: мин. ${formatPrice(before.astana - 500)}`);
@@ -253,6 +254,33 @@ describe('products in Excel and back', () => {
       .fork()
       .find(PriceChangeSchema, { product: product.id, source: 'import' });
     expect(changes.map((change) => change.cityId)).toEqual([ASTANA]);
+  });
+
+  it('a file exported before points had names and headers had units still imports: its columns are the same', async () => {
+    const product = (await products())
+      .filter(
+        (candidate) =>
+          candidate.onSale &&
+          candidate.minPrice === null &&
+          candidate.availabilities.length === 2 &&
+          candidate.availabilities.every((point) => point.available === 'yes'),
+      )
+      .at(-1)!;
+    const almatyDays = product.availabilities.find((point) => point.storeId.endsWith('PP1'))!.preOrder ?? 0;
+    const days = almatyDays === 4 ? 5 : 4;
+    const floor = Math.round(product.price * 0.8);
+    const old = new ExcelJS.Workbook();
+    old.addWorksheet('Товары').addRows([
+      ['SKU', 'Название', 'Минимум', 'Предзаказ PP1 Алматы, дн.', 'Минимум, Астана'],
+      [product.sku, product.title, floor, days, floor + 100],
+    ]);
+    const preview = await sendBack(old, 'products-old.xlsx', /Изменится товаров: 1/);
+    expect(preview.text).toMatch(/цены — 0.*демпер — 1, предзаказ — 1/s);
+    expect(preview.text).toContain(`мин. ${formatPrice(floor)}`);
+    expect(preview.text).toContain(`Астана: мин. ${formatPrice(floor + 100)}`);
+    // Its points are named as the seller knows them, not by Kaspi's codes.
+    expect(preview.text).toContain(`предзаказ Алматы, ТЦ Mega: ${days} дн.`);
+    await press(harness.telegram, seller, preview, 'Отмена', /Отменено|отменен/i);
   });
 
   it('refuses a broken file, a foreign workbook and a non-Excel file without changing anything', async () => {

@@ -50,16 +50,17 @@ describe('preorders in the chat', () => {
     const [target] = await candidates();
     const before = harness.sandbox.catalogue(MERCHANT);
     const list = await say(telegram, seller, '/preorders', /Предзаказы · Sandbox Electronics/);
-    await press(telegram, seller, list, 'Добавить предзаказ', /Отправьте SKU товара/);
-    await say(telegram, seller, 'no-such-sku', /не найден/);
+    await press(telegram, seller, list, 'Добавить предзаказ', /название, часть названия или SKU/);
+    await say(telegram, seller, 'no-such-sku', /«no-such-sku» не найден/);
     const points = await say(telegram, seller, target!.sku, /На каких точках продаж предзаказ/);
-    // Both points are ticked; untick the second (Astana) — only PP1 goes on preorder.
-    const second = await press(telegram, seller, points, /PP2/, /На каких точках/);
-    expect(JSON.stringify(second.reply_markup)).toMatch(/⬜️ PP2/);
+    // Both points are ticked, shown by city and name; untick the second (Astana) — only PP1 goes on preorder.
+    expect(JSON.stringify(points.reply_markup)).toMatch(/☑️ Алматы, ТЦ Mega/);
+    const second = await press(telegram, seller, points, /Астана/, /На каких точках/);
+    expect(JSON.stringify(second.reply_markup)).toMatch(/⬜️ Астана/);
     await press(telegram, seller, second, 'Далее', /Через сколько дней/);
     await say(telegram, seller, '45', /«45» — не подходит/);
     await say(telegram, seller, 'завтра', /не подходит/);
-    const confirm = await say(telegram, seller, '7 дней', /Предзаказ .*PP1.* — 7 дн\. Сохранить\?/s);
+    const confirm = await say(telegram, seller, '7 дней', /Предзаказ .*Алматы, ТЦ Mega.* — 7 дн\. Сохранить\?/s);
     const planned = await press(telegram, seller, confirm, 'Сохранить', /запланирован/);
 
     const done = await press(telegram, seller, planned, 'Загрузить в Kaspi', /Отправлено в Kaspi: 1 из 1/, 20_000);
@@ -143,7 +144,7 @@ describe('preorders in the chat', () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('Предзаказы');
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(['SKU', 'Товар', 'Бренд', 'Цена, ₸', 'PP1 Алматы', 'PP2 Астана', 'Статус']);
+    expect(header).toEqual(['SKU', 'Товар', 'Бренд', 'Цена, ₸', 'Алматы, ТЦ Mega, дней', 'Астана, дней', 'Статус']);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.getRow(1).font?.bold).toBe(true);
     expect(sheet.getColumn(2).width).toBeGreaterThan(30);

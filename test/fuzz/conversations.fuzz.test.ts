@@ -124,7 +124,7 @@ describe('conversation steps with random and hostile input', () => {
   });
 
   it('preorder: the SKU', async () => {
-    await fuzzStep('preorder sku', () => forgeTo('1:pr:add', /Отправьте SKU товара/), 15);
+    await fuzzStep('preorder sku', () => forgeTo('1:pr:add', /название, часть названия или SKU/), 15);
   });
 
   it('preorder: the points (text where buttons are expected)', async () => {

@@ -238,7 +238,7 @@ describe('kaspi-bot sandbox in a browser', () => {
     const sheet = workbook.getWorksheet('Предзаказы')!;
     expect(sheet).toBeDefined();
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(
-      expect.arrayContaining(['SKU', 'PP1 Алматы', 'PP2 Астана']),
+      expect.arrayContaining(['SKU', 'Алматы, ТЦ Mega, дней', 'Астана, дней']),
     );
     const skus: string[] = [];
     sheet.eachRow((row, index) => {

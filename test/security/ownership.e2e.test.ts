@@ -261,6 +261,16 @@ const CASES: Record<Action, ActionCase> = {
   [ACTIONS.save]: { expect: 'answered', args: (ids) => [[], [ids.product]] },
   [ACTIONS.language]: { expect: 'answered', args: () => [['en'], ['__proto__']] },
   [ACTIONS.notify]: { expect: 'answered', args: () => [['off'], ['constructor']] },
+  [ACTIONS.lookupPick]: {
+    expect: 'denied',
+    idAt: 2,
+    args: (ids) => [
+      ['price', 'tok', ids.product],
+      ['history', 'tok', ids.product],
+      ['offers', 'tok', ids.product],
+      ['demper', 'tok', ids.product],
+    ],
+  },
 };
 
 function ids(): Ids {
@@ -407,7 +417,7 @@ describe('commands whose arguments name another seller’s SKUs and ids', () => 
     const { telegram } = harness;
     const before = await state();
     const list = await say(telegram, attacker, '/preorders', /Предзаказы · Sandbox Home/);
-    await press(telegram, attacker, list, 'Добавить предзаказ', /Отправьте SKU товара/);
+    await press(telegram, attacker, list, 'Добавить предзаказ', /название, часть названия или SKU/);
     await say(telegram, attacker, foreign.product.sku, /не найден в активном магазине/);
     await leaveEverything();
     expect(await state()).toEqual(before);

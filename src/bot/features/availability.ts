@@ -10,6 +10,7 @@ import { replyKaspiError } from '../replies/kaspi-errors.js';
 import { productRowLabels } from '../replies/product-rows.js';
 import { refusedLines } from '../replies/refusals.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
+import { lookUpProducts, pickedProduct, pickPattern } from '../flows/product-lookup.js';
 import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
 import { replyNoStore } from '../replies/no-store.js';
 
@@ -39,7 +40,7 @@ async function selectionOf(ctx: BotContext, token: string | undefined): Promise<
 }
 
 /**
- * `/enable`, `/disable`: with SKUs, a confirmation and one batch; without, a multi-select list of the products
+ * `/enable`, `/disable`: with SKUs or names, a confirmation and one batch; without, a multi-select list of the products
  * that can change (with «выбрать всё на странице»), then a confirmation showing the count.
  */
 export function createAvailabilityFeature(deps: AvailabilityFeatureDeps): Composer<BotContext> {
@@ -48,28 +49,26 @@ export function createAvailabilityFeature(deps: AvailabilityFeatureDeps): Compos
     feature.command(mode, async (ctx) => {
       const store = await activeStore(ctx);
       if (!store) return replyNoStore(ctx);
-      const skus = [
-        ...new Set(
-          ctx.match
-            .trim()
-            .split(/[\s,;]+/)
-            .filter(Boolean),
-        ),
-      ];
-      if (skus.length > MAX_SKUS) return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
-      if (skus.length === 0) {
+      if (!ctx.match.trim()) {
         ctx.session.selection = newSelection(mode, store.id);
         return showSelection(ctx, deps, false);
       }
-      const products = await deps.products.bySkus(store.id, skus);
-      const missing = skus.filter((sku) => !products.some((product) => product.sku === sku));
+      const found = await lookUpProducts(ctx, store, ctx.match, mode, MAX_SKUS);
+      if (found === 'too-many') return void (await ctx.reply(ctx.t('batch-too-many', { max: MAX_SKUS })));
+      if (!found) return; // the seller picks among several, or nothing matched: answered
+      const { ids, missing, ambiguous } = found;
       if (missing.length) await ctx.reply(ctx.t('batch-unknown-skus', { skus: html(missing.slice(0, 20).join(', ')) }));
-      if (products.length === 0) return;
-      ctx.session.selection = newSelection(
-        mode,
-        store.id,
-        products.map((product) => product.id),
-      );
+      if (ambiguous.length)
+        await ctx.reply(ctx.t('batch-ambiguous', { names: html(ambiguous.slice(0, 20).join(', ')) }));
+      if (ids.length === 0) return;
+      ctx.session.selection = newSelection(mode, store.id, ids);
+      await askConfirmation(ctx, deps, false);
+    });
+
+    feature.callbackQuery(pickPattern(mode), async (ctx) => {
+      const picked = await pickedProduct(ctx, mode);
+      if (!picked) return;
+      ctx.session.selection = newSelection(mode, picked.product.store.id, [picked.product.id]);
       await askConfirmation(ctx, deps, false);
     });
   }

@@ -9,7 +9,8 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { cityPricesLabel } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { lookUpProduct, pickedProduct, pickPattern } from '../flows/product-lookup.js';
 import { renderPriceChart } from '../charts/price-chart.js';
 import { replyNoStore } from '../replies/no-store.js';
 
@@ -19,17 +20,21 @@ const CHART_DAYS = 14;
 /** The product's recorded price changes and market checks, and i18n to explain a change's reason. */
 type HistoryFeatureDeps = Pick<BotDeps, 'history' | 'i18n'>;
 
-/** `/history <sku>` and «История» on a card: each change with its reason, and a chart of us vs the cheapest rival. */
+/** `/history <name or SKU>` and «История» on a card: each change with its reason, and a chart of us vs the cheapest rival. */
 export function createHistoryFeature(deps: HistoryFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('history', async (ctx) => {
-    const sku = ctx.match.trim().split(/\s+/)[0];
-    if (!sku) return void (await ctx.reply(ctx.t('history-usage')));
+    const query = ctx.match.trim();
+    if (!query) return void (await ctx.reply(ctx.t('history-usage')));
     const store = await activeStore(ctx);
     if (!store) return replyNoStore(ctx);
-    const product = await ownProductBySku(ctx, store, sku);
-    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-    await showHistory(ctx, deps, product);
+    const product = await lookUpProduct(ctx, store, query, 'history');
+    if (product) await showHistory(ctx, deps, product);
+  });
+
+  feature.callbackQuery(pickPattern('history'), async (ctx) => {
+    const picked = await pickedProduct(ctx, 'history');
+    if (picked) await showHistory(ctx, deps, picked.product);
   });
 
   feature.callbackQuery(actionPattern(ACTIONS.history), async (ctx) => {

@@ -9,35 +9,53 @@ import { unknownCityText } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate } from '../replies/format.js';
 import { whileWorking } from '../replies/chat-action.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { lookUpProduct, pickedProduct, pickPattern } from '../flows/product-lookup.js';
 import { replyNoStore } from '../replies/no-store.js';
 
 const SHOWN = 15;
 
-/** The rate limit, the seller's stores (to mark own offers) and the storefront the market is read from. */
-type OffersFeatureDeps = Pick<BotDeps, 'limiter' | 'stores' | 'kaspi'>;
+/** The rate limit, the seller's stores (to mark own offers), their products and the storefront the market is read from. */
+type OffersFeatureDeps = Pick<BotDeps, 'limiter' | 'stores' | 'kaspi' | 'products'>;
 
 /**
- * `/offers <sku> [город]` and «Конкуренты» on a card: the market in one of the store's cities (its main city
+ * `/offers <name or SKU> [город]` and «Конкуренты» on a card: the market in one of the store's cities (its main city
  * unless named), cheapest first, own offers marked, with a button for each other city.
  */
 export function createOffersFeature(deps: OffersFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('offers', async (ctx) => {
-    const [sku, ...cityWords] = ctx.match.trim().split(/\s+/).filter(Boolean);
-    if (!sku) return void (await ctx.reply(ctx.t('offers-usage')));
+    const words = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return void (await ctx.reply(ctx.t('offers-usage')));
     const store = await activeStore(ctx);
     if (!store) return replyNoStore(ctx);
-    const product = await ownProductBySku(ctx, store, sku);
-    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
+    // «чайник tefal Астана»: trailing words that name one of the store's cities are the city, the rest the product.
     let cityId: string | undefined;
-    if (cityWords.length) {
-      cityId = findCity(store.points, cityWords.join(' '));
-      if (!cityId) {
-        return void (await ctx.reply(unknownCityText(ctx, store.points, cityWords.join(' '))));
+    let nameWords = words;
+    for (let count = Math.min(3, words.length - 1); count >= 1 && cityId === undefined; count--) {
+      const named = findCity(store.points, words.slice(-count).join(' '));
+      if (named) [cityId, nameWords] = [named, words.slice(0, -count)];
+    }
+    // A last word that names no product and no city is most likely a city mistyped: said so, as before names.
+    if (cityId === undefined && words.length > 1) {
+      const whole = await deps.products.findProducts(store.id, words.join(' '), 1);
+      const trailing = words.at(-1)!;
+      if (whole.total === 0 && /^\p{L}/u.test(trailing)) {
+        const without = await deps.products.findProducts(store.id, words.slice(0, -1).join(' '), 1);
+        if (without.total > 0) return void (await ctx.reply(unknownCityText(ctx, store.points, trailing)));
       }
     }
-    await showCompetitors(deps, ctx, product, cityId);
+    const product = await lookUpProduct(ctx, store, nameWords.join(' '), 'offers', cityId ? [cityId] : []);
+    if (product) await showCompetitors(deps, ctx, product, cityId);
+  });
+
+  feature.callbackQuery(pickPattern('offers'), async (ctx) => {
+    const picked = await pickedProduct(ctx, 'offers');
+    if (!picked) return;
+    const cityId = picked.product.store.points.some((point) => point.cityId === picked.args[0])
+      ? picked.args[0]
+      : undefined;
+    await showCompetitors(deps, ctx, picked.product, cityId);
   });
 
   feature.callbackQuery(actionPattern(ACTIONS.competitors), async (ctx) => {

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 
 import type { Store } from '../../db/entities/index.js';
+import { pointLabel as labelOf } from '../../catalog/point-label.js';
 import { buildPreorderWorkbook } from '../../excel/preorder-workbook.js';
 import { isKaspiError, sellerMessageOf } from '../../kaspi/errors.js';
 import { preorderFailureOf, type UploadOutcome } from '../../preorders/service.js';
@@ -96,7 +97,7 @@ function pointLabel(store: Store, storeId: string): string {
   const point = store.points.find(
     (candidate) => candidate.storeId === storeId || candidate.storeId.endsWith(`_${storeId}`),
   );
-  return point ? `${point.code} ${point.cityName}`.trim() : storeId.split('_').pop()!;
+  return point ? labelOf(point, store.points) : storeId.split('_').pop()!;
 }
 
 async function showPreorders(

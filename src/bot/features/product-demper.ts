@@ -16,7 +16,8 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { clip, formatPrice, html } from '../replies/format.js';
 import { replyKaspiError } from '../replies/kaspi-errors.js';
-import { activeStore, ownProduct, ownProductBySku, refuse } from '../guards/ownership.js';
+import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
+import { lookUpProduct, pickedProduct, pickPattern } from '../flows/product-lookup.js';
 import { reportPriceResult } from '../flows/manual-price.js';
 import { saveProductSettings, type SavedSettings } from '../flows/product-demper-settings.js';
 import { citiesOf, demperSettingsView, TAP, type TapScreen } from '../flows/demper-settings-view.js';
@@ -26,32 +27,40 @@ import { replyNoStore } from '../replies/no-store.js';
 /** A dry-run proposal older than this is not applied: the market it was made for is gone. */
 const PROPOSAL_TTL_MINUTES = 30;
 
-/** A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up. */
-type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps'>;
+/**
+ * A dry-run proposal is confirmed through the demper, and the price it sent is read back by a follow-up; products
+ * are looked up by what the seller typed.
+ */
+type ProductDemperFeatureDeps = Pick<BotDeps, 'demper' | 'followUps' | 'products'>;
 
 /** Telegram shows at most 200 characters in a callback answer. */
 const TOAST_LIMIT = 200;
 
 /**
- * A product's demper: `/demper <sku>` (its settings as buttons, edited in place after each tap), `/demper <sku> …`
- * (its settings in one message), «Текстом» (the one-line settings conversation) and the ✅/❌ under a dry-run
- * proposal for its price.
+ * A product's demper: `/demper <name or SKU>` (its settings as buttons, edited in place after each tap),
+ * `/demper <name or SKU> …` (its settings in one message), «Текстом» (the one-line settings conversation) and the
+ * ✅/❌ under a dry-run proposal for its price.
  */
 export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('demper', async (ctx, next) => {
-    const [sku, ...rest] = ctx.match.trim().split(/\s+/).filter(Boolean);
-    if (!sku) return next(); // the store's panel: storeDemperFeature
+    const words = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return next(); // the store's panel: storeDemperFeature
     const store = await activeStore(ctx);
     if (!store) return replyNoStore(ctx);
-    const product = await ownProductBySku(ctx, store, sku);
-    if (!product) return void (await ctx.reply(ctx.t('product-not-found', { sku: html(sku) })));
-    if (rest.length === 0) return showProductDemper(ctx, product);
-    const parsed = parseDemperSettings(rest.join(' '));
-    if (!parsed.ok)
-      return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
-    const saved = await saveProductSettings(ctx, product.id, rest.join(' '));
-    if (saved) await showProductDemper(ctx, saved.product, saved);
+    let { name, settings } = splitDemperArgs(words);
+    // «<SKU> frobnicate»: a SKU first and words that name nothing after it are settings, and their mistake is told.
+    if (!settings && words.length > 1 && (await deps.products.findProducts(store.id, words[0]!, 1)).exact) {
+      if ((await deps.products.findProducts(store.id, name, 1)).total === 0)
+        [name, settings] = [words[0]!, words.slice(1).join(' ')];
+    }
+    const product = await lookUpProduct(ctx, store, name, 'demper', [settings]);
+    if (product) await applyDemperArgs(ctx, product, settings);
+  });
+
+  feature.callbackQuery(pickPattern('demper'), async (ctx) => {
+    const picked = await pickedProduct(ctx, 'demper');
+    if (picked) await applyDemperArgs(ctx, picked.product, picked.args[0] ?? '');
   });
 
   feature.callbackQuery(actionPattern(ACTIONS.demperTap), onTap);
@@ -100,6 +109,36 @@ export function createProductDemperFeature(deps: ProductDemperFeatureDeps): Comp
     await dropDecidedButtons(ctx, product.id);
   });
   return feature;
+}
+
+/**
+ * `/demper <name or SKU> [settings]`: the settings are the longest tail that reads as settings (`вкл мин=…`);
+ * without one, a tail from the first `key=value` (its mistake is then told), else every word names the product.
+ */
+function splitDemperArgs(words: string[]): { name: string; settings: string } {
+  // A `key=value` word is never part of a name: the settings start there at the latest.
+  const firstKey = words.findIndex((word, index) => index > 0 && word.includes('='));
+  const latest = firstKey < 0 ? words.length : firstKey;
+  let at = words.findIndex(
+    (_word, index) => index > 0 && index <= latest && parseDemperSettings(words.slice(index).join(' ')).ok,
+  );
+  // Nothing reads as settings: they start at the first settings word (`вкл`, `key=value`), and its mistake is told.
+  if (at < 0)
+    at = words.findIndex(
+      (word, index) => index > 0 && (index === latest || (index < latest && parseDemperSettings(word).ok)),
+    );
+  if (at < 0) at = latest;
+  return { name: words.slice(0, at).join(' '), settings: words.slice(at).join(' ') };
+}
+
+/** The product's demper as the command asked: shown, or its settings saved and shown. */
+async function applyDemperArgs(ctx: BotContext, product: Product & { store: Store }, settings: string): Promise<void> {
+  if (!settings) return showProductDemper(ctx, product);
+  const parsed = parseDemperSettings(settings);
+  if (!parsed.ok)
+    return void (await ctx.reply(ctx.t(parsed.key, parsed.variables) + '\n' + ctx.t('demper-settings-usage')));
+  const saved = await saveProductSettings(ctx, product.id, settings);
+  if (saved) await showProductDemper(ctx, saved.product, saved);
 }
 
 async function showProductDemper(

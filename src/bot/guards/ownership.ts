@@ -18,14 +18,6 @@ export function activeStore(ctx: BotContext): Promise<Store | undefined> {
   return ctx.deps.stores.activeStoreOf(ctx.seller);
 }
 
-/**
- * Products of the active store by SKU, for commands like `/price <sku>`; the Kaspi code the card shows
- * (masterSku) is taken too when exactly one product of the store has it.
- */
-export function ownProductBySku(ctx: BotContext, store: Store, sku: string): Promise<Product | undefined> {
-  return ctx.deps.products.productBySkuOrKaspiCode(store.id, sku);
-}
-
 /** The refusal for a button or id that is not the sender's: no detail about what exists. */
 export async function refuse(ctx: BotContext): Promise<void> {
   ctx.logger.warn({ data: ctx.callbackQuery?.data, text: ctx.message?.text }, 'refused an id that is not the sender’s');
