@@ -637,3 +637,7 @@ availability-not-applied-one = ⚠️ “{ $title }”: Kaspi has not applied th
 availability-already-on = The product is already on sale. The card is updated.
 availability-already-off = The product is already off sale. The card is updated.
 card-price-pending = ⏳ Sent to Kaspi: { $prices } — waiting for Kaspi to confirm.
+batch-sent-disable = ⏳ Taking off sale: { $count }. Sent to Kaspi; this message updates once Kaspi applies it.
+batch-sent-enable = ⏳ Putting back on sale: { $count }. Sent to Kaspi; this message updates once Kaspi applies it.
+batch-applied-disable = ✅ Taken off sale: { $count }. Kaspi applied it.
+batch-applied-enable = ✅ Back on sale: { $count }. Kaspi applied it.

@@ -610,3 +610,7 @@ availability-not-applied-one = ⚠️ «{ $title }»: Kaspi өзгерісті �
 availability-already-on = Тауар онсыз да сатылымда. Карточка жаңартылды.
 availability-already-off = Тауар онсыз да сатылымнан алынған. Карточка жаңартылды.
 card-price-pending = ⏳ Kaspi-ге жіберілді: { $prices } — Kaspi растауын күтеміз.
+batch-sent-disable = ⏳ Сатылымнан алынуда: { $count }. Kaspi-ге жіберілді, Kaspi қолданғанда хабарлама жаңарады.
+batch-sent-enable = ⏳ Сатылымға қайтарылуда: { $count }. Kaspi-ге жіберілді, Kaspi қолданғанда хабарлама жаңарады.
+batch-applied-disable = ✅ Сатылымнан алынды: { $count }. Kaspi қолданды.
+batch-applied-enable = ✅ Сатылымға қайтарылды: { $count }. Kaspi қолданды.

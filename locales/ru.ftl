@@ -641,3 +641,7 @@ availability-not-applied-one = ⚠️ «{ $title }»: Kaspi пока не при
 availability-already-on = Товар уже в продаже. Карточка обновлена.
 availability-already-off = Товар уже снят с продажи. Карточка обновлена.
 card-price-pending = ⏳ Отправлено в Kaspi: { $prices } — ждём подтверждения.
+batch-sent-disable = ⏳ Снимаются с продажи: { $count }. Отправлено в Kaspi, сообщение обновится, когда Kaspi это применит.
+batch-sent-enable = ⏳ Возвращаются в продажу: { $count }. Отправлено в Kaspi, сообщение обновится, когда Kaspi это применит.
+batch-applied-disable = ✅ Снято с продажи: { $count }. Kaspi применил.
+batch-applied-enable = ✅ Возвращено в продажу: { $count }. Kaspi применил.
