@@ -90,7 +90,7 @@ export async function startProductionBot(config: ChildConfig): Promise<{ stop():
   });
   const bot = createBot(config.token, deps);
   instrumentUpdates(bot);
-  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure), {
+  const { engine } = createDemper(infrastructure, createChatNotifier(infrastructure), deps.followUps, {
     verifyAfterMs: settings.demperVerifyAfterMs,
   });
   const running = await runBot(bot, deps, infrastructure);

@@ -672,3 +672,7 @@ product-lookup-several = Products matching “{ $query }”: { $count }. Which o
 product-lookup-more = Showing the first { $shown } of { $count } — type more of the name to see the others.
 batch-ambiguous = Several products match these words — type more of the name or give the SKU: { $names }
 xlsx-preorder-days = { $point }, days
+batch-sent-disable = ⏳ Taking off sale: { $count }. Sent to Kaspi; this message updates once Kaspi applies it.
+batch-sent-enable = ⏳ Putting back on sale: { $count }. Sent to Kaspi; this message updates once Kaspi applies it.
+batch-applied-disable = ✅ Taken off sale: { $count }. Kaspi applied it.
+batch-applied-enable = ✅ Back on sale: { $count }. Kaspi applied it.

@@ -645,3 +645,7 @@ product-lookup-several = «{ $query }» бойынша табылған тауа
 product-lookup-more = { $count } тауардың алғашқы { $shown } көрсетілді — қалғанын көру үшін атауын нақтырақ жазыңыз.
 batch-ambiguous = Бұл сөздерге бірнеше тауар сәйкес келеді — атауын нақтырақ жазыңыз немесе SKU көрсетіңіз: { $names }
 xlsx-preorder-days = { $point }, күн
+batch-sent-disable = ⏳ Сатылымнан алынуда: { $count }. Kaspi-ге жіберілді, Kaspi қолданғанда хабарлама жаңарады.
+batch-sent-enable = ⏳ Сатылымға қайтарылуда: { $count }. Kaspi-ге жіберілді, Kaspi қолданғанда хабарлама жаңарады.
+batch-applied-disable = ✅ Сатылымнан алынды: { $count }. Kaspi қолданды.
+batch-applied-enable = ✅ Сатылымға қайтарылды: { $count }. Kaspi қолданды.

@@ -676,3 +676,7 @@ product-lookup-several = По «{ $query }» нашлось товаров: { $c
 product-lookup-more = Показаны первые { $shown } из { $count } — напишите название точнее, чтобы увидеть остальные.
 batch-ambiguous = Под эти слова подходит несколько товаров — напишите название точнее или укажите SKU: { $names }
 xlsx-preorder-days = { $point }, дней
+batch-sent-disable = ⏳ Снимаются с продажи: { $count }. Отправлено в Kaspi, сообщение обновится, когда Kaspi это применит.
+batch-sent-enable = ⏳ Возвращаются в продажу: { $count }. Отправлено в Kaspi, сообщение обновится, когда Kaspi это применит.
+batch-applied-disable = ✅ Снято с продажи: { $count }. Kaspi применил.
+batch-applied-enable = ✅ Возвращено в продажу: { $count }. Kaspi применил.

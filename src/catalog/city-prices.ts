@@ -1,4 +1,4 @@
-import type { CityPrice, Product } from '../db/entities/index.js';
+import type { CityPrice, PriceChange, Product } from '../db/entities/index.js';
 import type { StorePoint } from '../db/entities/store.js';
 
 /**
@@ -69,6 +69,26 @@ export function setCityPrice(
   product.cityPrices = [...others, { cityId, price }].sort((a, b) => a.cityId.localeCompare(b.cityId));
   const main = mainCityOf(product, points);
   if (main === undefined || main === cityId) product.price = price;
+}
+
+/**
+ * A change Kaspi now shows: the city's price moves, and a cut is remembered as the city's last cut (whichever
+ * read-back settled it, the demper's own or a follow-up's, the product ends up the same).
+ */
+export function applySettledPrice(
+  product: Product,
+  points: Pick<StorePoint, 'storeId' | 'cityId'>[],
+  cityId: string,
+  change: Pick<PriceChange, 'oldPrice' | 'newPrice' | 'sentAt'>,
+): void {
+  setCityPrice(product, points, cityId, change.newPrice);
+  if (change.newPrice >= change.oldPrice) return;
+  const cutAt = change.sentAt ?? new Date();
+  product.lastCutAt = cutAt;
+  product.cityStates = {
+    ...product.cityStates,
+    [cityId]: { ...product.cityStates?.[cityId], lastCutAt: cutAt.toISOString() },
+  };
 }
 
 /** The floor in one city: the seller's city override, else the product's own. */

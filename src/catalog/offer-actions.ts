@@ -18,7 +18,7 @@ import { highestFloorAbove, isKaspiPrice, priceRefusal } from '../pricing/price-
 import { BUDGET_SPENT, PriceWrites, type BatchEntry, type CabinetSession } from '../pricing/price-writes.js';
 import { ProductWriteLock } from '../pricing/write-lock.js';
 import { AvailabilityActions, type AvailabilityResult } from './availability-actions.js';
-import { cityIdsOf, mainCityOf, setCityPrice } from './city-prices.js';
+import { applySettledPrice, cityIdsOf, mainCityOf, setCityPrice } from './city-prices.js';
 
 export type { AvailabilityResult };
 
@@ -305,14 +305,15 @@ export class OfferActions {
   async verifyPriceChange(
     changeIds: number | number[],
     timeoutMs: number,
-  ): Promise<{ outcome: VerifyOutcome; change: PriceChange; changes: PriceChange[] }> {
+  ): Promise<{ outcome: VerifyOutcome; change: PriceChange; changes: PriceChange[]; failedHere: boolean }> {
     const ids = Array.isArray(changeIds) ? changeIds : [changeIds];
     const em = this.orm.em.fork();
     const load = (from: typeof em) =>
       from.find(PriceChangeSchema, { id: { $in: ids } }, { populate: ['product', 'store'], orderBy: { id: 'ASC' } });
     const open = (await load(em)).filter((change) => change.status === 'planned' || change.status === 'sent');
+    let failedHere = false;
     if (open.length) {
-      await this.readBack(open, timeoutMs);
+      failedHere = await this.readBack(open, timeoutMs);
       await em.flush();
     }
     const changes = await load(this.orm.em.fork());
@@ -322,11 +323,14 @@ export class OfferActions {
       : statuses.includes('failed')
         ? 'failed'
         : 'applied';
-    return { outcome, change: changes[0]!, changes };
+    return { outcome, change: changes[0]!, changes, failedHere };
   }
 
-  /** Settles what Kaspi shows; the product's cached prices move only with a settlement this call won. */
-  private async readBack(open: PriceChange[], timeoutMs: number): Promise<void> {
+  /**
+   * Settles what Kaspi shows; the product's cached prices move only with a settlement this call won. True when
+   * this call failed a change (another owner that settled it first tells the seller instead).
+   */
+  private async readBack(open: PriceChange[], timeoutMs: number): Promise<boolean> {
     const { product, store } = open[0]!;
     const fresh = await this.sessions.withSession(store.id, ({ jar, merchantUid }) =>
       this.cabinet.findOffer(jar, merchantUid, product.sku),
@@ -342,6 +346,7 @@ export class OfferActions {
     const orphans = open.some((change) => change.status === 'planned')
       ? await this.lock.acquire([product.id], 0)
       : undefined;
+    let failedHere = false;
     try {
       for (const change of open) {
         if (change.status === 'planned' && !orphans?.held.has(product.id)) continue;
@@ -350,16 +355,18 @@ export class OfferActions {
         const shown = cityId ? live?.get(cityId) : undefined;
         if (shown === change.newPrice) {
           if (await this.outbox.settle(change.id, 'applied', undefined, [...from]))
-            setCityPrice(product, store.points, cityId!, change.newPrice);
+            applySettledPrice(product, store.points, cityId!, change);
         } else if (Date.now() - (change.sentAt ?? change.createdAt).getTime() > timeoutMs) {
           const why = `Kaspi did not apply the price (shows ${shown ?? 'no offer'})`;
-          if ((await this.outbox.settle(change.id, 'failed', why, [...from])) && shown !== undefined && cityId)
-            setCityPrice(product, store.points, cityId, shown);
+          if (!(await this.outbox.settle(change.id, 'failed', why, [...from]))) continue;
+          failedHere = true;
+          if (shown !== undefined && cityId) setCityPrice(product, store.points, cityId, shown);
         }
       }
     } finally {
       await orphans?.release();
     }
+    return failedHere;
   }
 
   setAvailability(storeId: number, productIds: number[], available: boolean): Promise<AvailabilityResult> {

@@ -4,6 +4,7 @@ import type { RunSummary } from '../demper/engine.js';
 import { RecordingNotifier } from '../demper/notifier.js';
 import { formatTenge } from '../demper/reasons.js';
 import { createDemper } from '../demper/wiring.js';
+import { createFollowUpRecorder } from '../follow-ups/wiring.js';
 import { createLogger } from '../logger.js';
 import { CliError, type CliCommand, type CliIo } from './command.js';
 
@@ -40,7 +41,8 @@ export const demperCommand: CliCommand = {
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
     const container = await openContainer(config, logger, { migrate: true });
     const notifier = new RecordingNotifier();
-    const { engine } = createDemper(container, notifier);
+    // This process runs no follow-ups: it records them, and `kaspi-bot start` (or a worker) reads them back.
+    const { engine } = createDemper(container, notifier, createFollowUpRecorder(container));
     let stopping = false;
     const stop = () => {
       stopping = true;

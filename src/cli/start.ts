@@ -41,7 +41,7 @@ export const startCommand: CliCommand = {
       const bot = createBot(config.botToken, deps);
       // The demper's clock lives with the bot: alone it runs the engine here; with Redis it only enqueues
       // stores for `kaspi-bot worker` processes.
-      const { engine, keepAlive } = createDemper(container, createChatNotifier(container));
+      const { engine, keepAlive } = createDemper(container, createChatNotifier(container), deps.followUps);
       const queue = config.redisUrl ? new DemperQueue(config.redisUrl, { logger }) : undefined;
       // Read-backs left by an earlier run (or, with Redis, by any process) are taken up again from the start.
       await deps.followUps.start();

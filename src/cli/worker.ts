@@ -85,12 +85,13 @@ export const workerCommand: CliCommand = {
           `worker: HTTP_PORT ${config.httpPort} is taken (by \`kaspi-bot start\` or another worker?) — give each process on one host its own HTTP_PORT`,
         );
       });
-      const { engine } = createDemper(container, createChatNotifier(container));
+      // Follow-ups (read-backs sellers wait for) are BullMQ jobs too: a worker takes them while the bot is down,
+      // and the demper's sent changes are read back by them as soon as Kaspi applies them.
+      const followUps = createFollowUps(container);
+      const { engine } = createDemper(container, createChatNotifier(container), followUps);
       const worker = startDemperWorker(config.redisUrl, engine, logger.child({ component: 'demper-worker' }), {
         concurrency,
       });
-      // Follow-ups (read-backs sellers wait for) are BullMQ jobs too: a worker takes them while the bot is down.
-      const followUps = createFollowUps(container);
       const signals = untilSignal(() => {
         // The operator insists: leave now. The running jobs' locks lapse and another worker re-runs them as
         // stalled jobs; the engine's outbox makes that safe.

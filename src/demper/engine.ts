@@ -19,6 +19,7 @@ import { DemperReadBack } from './read-back.js';
 import { explainDecision } from './reasons.js';
 import { emptySummary, type RunSummary } from './run-summary.js';
 import { DemperSender } from './sending.js';
+import type { SentPriceReadBack } from './sent-prices.js';
 import { demperSettingsOf } from './settings.js';
 
 export { emptySummary, type RunSummary };
@@ -38,6 +39,8 @@ export interface DemperEngineOptions {
   maxProductsPerRun?: number;
   /** The longest gap between the clock's runs, in minutes: how many runs share Kaspi's change window. */
   tickMinutes?: number;
+  /** Reads sent changes back as soon as Kaspi applies them (durable follow-ups); else the next run does. */
+  sentReadBack?: SentPriceReadBack;
 }
 
 export interface RunOptions {

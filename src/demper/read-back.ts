@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
-import { cityLabel, cityNameOf, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
+import { applySettledPrice, cityLabel, cityNameOf, mainCityOf, setCityPrice } from '../catalog/city-prices.js';
 import { PriceChangeSchema, type PriceChange } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { KaspiSessionExpiredError } from '../kaspi/errors.js';
@@ -79,15 +79,7 @@ export class DemperReadBack {
             const shown = fresh && cityId ? cityPriceOf(merchantUid, fresh, store.points, cityId) : undefined;
             if (shown === change.newPrice) {
               if (!(await this.outbox.settle(change.id, 'applied'))) continue;
-              setCityPrice(product, store.points, cityId!, change.newPrice);
-              if (change.newPrice < change.oldPrice) {
-                const cutAt = change.sentAt ?? new Date();
-                product.lastCutAt = cutAt;
-                product.cityStates = {
-                  ...product.cityStates,
-                  [cityId!]: { ...product.cityStates?.[cityId!], lastCutAt: cutAt.toISOString() },
-                };
-              }
+              applySettledPrice(product, store.points, cityId!, change);
               summary.applied++;
               if (change.error === INTERRUPTED_NOTE && change.source !== 'manual') recoveredApplied.push(change);
             } else if (Date.now() - (change.sentAt?.getTime() ?? 0) > this.options.verifyTimeoutMs) {

@@ -1,7 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
-import { setCityPrice } from '../catalog/city-prices.js';
+import { cityLabel, setCityPrice } from '../catalog/city-prices.js';
 import { StoreSchema, type Store } from '../db/entities/index.js';
 import type { Logger } from '../logger.js';
 import { MAX_BATCH_ITEMS } from '../kaspi/cabinet-client.js';
@@ -16,6 +16,7 @@ import type { DemperNotifier } from './notifier.js';
 import { byProduct, rememberDecision, type PlannedChange } from './planning.js';
 import { explainDecision, reasonDetailsOf } from './reasons.js';
 import type { RunSummary } from './run-summary.js';
+import type { SentPriceReadBack } from './sent-prices.js';
 
 export interface SendingOptions {
   orm: MikroORM;
@@ -27,6 +28,8 @@ export interface SendingOptions {
   outbox: PriceOutbox;
   lock: ProductWriteLock;
   verifyAfterMs: number;
+  /** Reads the sent changes back as soon as Kaspi applies them; without it only the next run does. */
+  sentReadBack?: SentPriceReadBack;
 }
 
 type Entry = BatchEntry<PlannedChange[]>;
@@ -167,6 +170,7 @@ export class DemperSender {
             summary.sent++;
             sent.push(plan);
           }
+          await this.readBackSent(store, result.sent);
           const retryAt = new Date(Date.now() + result.retryInMs);
           for (const plan of result.deferred.flatMap((entry) => entry.key)) {
             settled.add(plan);
@@ -199,6 +203,28 @@ export class DemperSender {
     }
     await em.flush();
     return sent;
+  }
+
+  /** Hands the batch's sent products to the follow-ups; a failure to record them leaves the next run to settle them. */
+  private async readBackSent(store: Store, entries: Entry[]): Promise<void> {
+    if (!this.options.sentReadBack || entries.length === 0) return;
+    const prices = entries.map(({ key: group, changeIds }) => {
+      const [first] = group as [PlannedChange];
+      const cityName = group.length === 1 ? cityLabel(store.points, first.cityId) : undefined;
+      return {
+        productId: first.product.id,
+        title: first.product.title,
+        ...(cityName ? { cityName } : {}),
+        changeIds,
+        oldPrice: first.oldPrice,
+        newPrice: first.decision.price,
+      };
+    });
+    try {
+      await this.options.sentReadBack.sent(store.id, prices);
+    } catch (error) {
+      this.options.logger.warn({ err: error, storeId: store.id }, 'demper: read-back of sent prices not recorded');
+    }
   }
 
   /** Re-reads each offer right before the write: every other city and point is sent as Kaspi has it now. */

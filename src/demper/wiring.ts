@@ -1,4 +1,6 @@
 import type { Container } from '../app/container.js';
+import { demperPriceFollowUps } from '../follow-ups/demper-prices.js';
+import type { FollowUps } from '../follow-ups/types.js';
 import { SessionKeeper } from '../kaspi/session-keeper.js';
 import { DemperEngine, type DemperEngineOptions } from './engine.js';
 import { SessionKeepAlive } from './keep-alive.js';
@@ -12,6 +14,11 @@ import type { DemperNotifier } from './notifier.js';
 export function createDemper(
   container: Container,
   notifier: DemperNotifier,
+  /**
+   * The follow-ups that read the demper's sent changes back as soon as Kaspi applies them (the bot's, a
+   * worker's, or a recorder's in a process that runs none); null leaves them to the demper's next run.
+   */
+  followUps: Pick<FollowUps, 'schedule'> | null,
   /** Read-back timings; Kaspi's defaults outside tests. */
   timings: Pick<DemperEngineOptions, 'verifyAfterMs' | 'verifyTimeoutMs'> = {},
 ): { engine: DemperEngine; keepAlive: SessionKeepAlive } {
@@ -26,6 +33,7 @@ export function createDemper(
     // One run may only take what the storefront budget allows in about a minute over all exits.
     maxProductsPerRun: Math.max(10, Math.floor(config.kaspi.offersRps * Math.max(1, config.kaspi.proxies.length) * 50)),
     tickMinutes: demperTickMinutes(config.demperCron),
+    ...(followUps ? { sentReadBack: demperPriceFollowUps(database.orm, followUps) } : {}),
     ...timings,
   });
   const keeper = new SessionKeeper(

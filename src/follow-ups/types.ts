@@ -47,6 +47,11 @@ export interface AvailabilityPayload {
    */
   messageId?: number;
   title?: string;
+  /**
+   * A batch's «⏳ …: N» report (`/enable`, `/disable`), edited once to its outcome: `count` products the report
+   * counts (those Kaspi already showed so included), `rest` its other lines as told (deferred, skipped, refused).
+   */
+  batch?: { count: number; rest: string[] };
 }
 
 /** Preorders uploaded for a store: each one Kaspi shows (or does not) is told, until none is left waiting. */

@@ -3,15 +3,19 @@ import { inUnitOfWork } from '../db/unit-of-work.js';
 import { OfferActions } from '../catalog/offer-actions.js';
 import { PreorderService } from '../preorders/service.js';
 import { BullmqScheduler } from './bullmq.js';
-import { FOLLOW_UP_HANDLERS } from './handlers/index.js';
+import { FOLLOW_UP_HANDLERS, openKeyOf } from './handlers/index.js';
 import { PollingScheduler } from './polling.js';
 import { FollowUpRunner } from './runner.js';
 import type { FollowUpScheduling } from './scheduler.js';
 import { FollowUpService, type FollowUpTimings } from './service.js';
 import { FollowUpStore } from './store.js';
-import type { FollowUps, FollowUpServices } from './types.js';
+import type { FollowUpPayloads, FollowUps, FollowUpServices } from './types.js';
+import type { FollowUpKind } from '../db/entities/index.js';
 import { ProductDirectory } from '../catalog/product-directory.js';
 import { ProductHistory } from '../catalog/product-history.js';
+
+/** Kaspi applies writes in seconds to minutes: first read back after 10 s, given 15 minutes. */
+const DEFAULT_TIMINGS: FollowUpTimings = { firstWaitMs: 10_000, timeoutMs: 15 * 60_000 };
 
 export interface FollowUpOptions extends Partial<FollowUpTimings> {
   /** How long a claim lasts without renewal (default 2 min); a dead process's follow-ups wait this long. */
@@ -69,8 +73,29 @@ export function createFollowUps(container: Container, options: FollowUpOptions =
     store,
     runner,
     scheduling,
-    { firstWaitMs: options.firstWaitMs ?? 10_000, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
+    {
+      firstWaitMs: options.firstWaitMs ?? DEFAULT_TIMINGS.firstWaitMs,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMINGS.timeoutMs,
+    },
     logger,
   );
   return followUps;
+}
+
+/**
+ * Follow-ups recorded by a process that runs none (`kaspi-bot demper`, which may have no BOT_TOKEN): only the
+ * row. Whichever process runs follow-ups finds it when due — the database poller at its next look, BullMQ's
+ * sweep of rows left due with no job — and reads it back as if it had scheduled it itself.
+ */
+export function createFollowUpRecorder(
+  container: Pick<Container, 'database'>,
+  timings: FollowUpTimings = DEFAULT_TIMINGS,
+): Pick<FollowUps, 'schedule'> {
+  const store = new FollowUpStore(container.database.orm);
+  return {
+    async schedule<K extends FollowUpKind>(kind: K, payload: FollowUpPayloads[K]): Promise<number> {
+      const wake = await store.insert(kind, payload, openKeyOf(kind, payload), timings.firstWaitMs, timings.timeoutMs);
+      return wake.id;
+    },
+  };
 }

@@ -157,7 +157,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     // Read-backs sooner than against Kaspi, which applies writes in seconds to minutes; the sandbox takes one.
     const deps = createBotDeps(container, { verifyFirstAfterMs: 1_500, verifyTimeoutMs: 60_000 });
     const bot = createBot(SANDBOX_BOT_TOKEN, deps);
-    const { engine, keepAlive } = createDemper(container, createChatNotifier(container), {
+    const { engine, keepAlive } = createDemper(container, createChatNotifier(container), deps.followUps, {
       verifyAfterMs: 2_000,
       verifyTimeoutMs: 60_000,
     });

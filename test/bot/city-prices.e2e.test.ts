@@ -174,7 +174,7 @@ describe('prices per city in the chat', () => {
     const before = kaspiPrices(product.sku);
     const writesBefore = harness.sandbox.writes(MERCHANT).length;
     const confirm = await say(telegram, seller, `/disable ${product.sku}`, /Снять с продажи 1 товар\?/);
-    await press(telegram, seller, confirm, 'Да', /Снято с продажи: 1/);
+    await press(telegram, seller, confirm, 'Да', /⏳ Снимаются с продажи: 1/);
     await waitFor(
       () => harness.sandbox.catalogue(MERCHANT).find((offer) => offer.sku === product.sku)!.available === false,
       'Kaspi takes it off sale',

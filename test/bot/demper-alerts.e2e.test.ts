@@ -30,7 +30,7 @@ const seller = newUser('Жанар');
 beforeAll(async () => {
   harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
   await loginAndSync(harness, seller);
-  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
+  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), null, {
     verifyAfterMs: 100,
   }));
   await sellOnlyAtFirstPoint(harness, [await product()]);

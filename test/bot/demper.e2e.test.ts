@@ -11,6 +11,7 @@ import {
 import type { DemperEngine } from '../../src/demper/engine.js';
 import { createDemper } from '../../src/demper/wiring.js';
 import {
+  harnessFollowUps,
   type BotHarness,
   buttonData,
   changedSince,
@@ -34,9 +35,14 @@ beforeAll(async () => {
   harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
   await loginAndSync(harness, seller);
   // The demper of this process, telling the chat through the same fake Telegram.
-  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
-    verifyAfterMs: 100,
-  }));
+  ({ engine } = createDemper(
+    harness.infrastructure,
+    createChatNotifier(harness.infrastructure),
+    harnessFollowUps(harness),
+    {
+      verifyAfterMs: 100,
+    },
+  ));
   // These tests follow one market (Almaty); the per-city decisions have tests of their own.
   await sellOnlyAtFirstPoint(harness, [await product()]);
 }, 120_000);

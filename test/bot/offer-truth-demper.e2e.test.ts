@@ -1,12 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { openContainer } from '../../src/app/container.js';
 import { createChatNotifier } from '../../src/bot/demper-notifier.js';
+import { loadConfig } from '../../src/config.js';
 import { formatPrice } from '../../src/bot/replies/format.js';
-import { ProductSchema, SellerSchema, StoreSchema, type Product } from '../../src/db/entities/index.js';
+import {
+  PriceChangeSchema,
+  ProductSchema,
+  SellerSchema,
+  StoreSchema,
+  type Product,
+} from '../../src/db/entities/index.js';
 import type { DemperEngine } from '../../src/demper/engine.js';
+import { RecordingNotifier } from '../../src/demper/notifier.js';
 import { createDemper } from '../../src/demper/wiring.js';
+import { createFollowUpRecorder } from '../../src/follow-ups/wiring.js';
 import type { ChatMessage } from '../../src/telegram-sandbox/bot-api-server.js';
 import {
+  harnessFollowUps,
   type BotHarness,
   changedSince,
   loginAndSync,
@@ -19,7 +30,14 @@ import {
 import { captureLogger } from '../helpers/logs.js';
 
 // A demper cut and its rollback: a change Kaspi took but does not show yet is shown as on its way (never as the
-// price), and once Kaspi shows it the card, the list and the price prompt show it — without a /sync.
+// price), and once Kaspi shows it the card, the list and the price prompt show it — without a /sync and without
+// another demper run: the demper's sent changes are read back by the durable price follow-ups.
+
+/**
+ * The follow-ups' first read-back: long enough for the test to look at the views before it (Kaspi applies the
+ * write in 200 ms here, so after the first read-back the views show the new price).
+ */
+const FIRST_READ_BACK_MS = 4_000;
 
 const MERCHANT = '30067228';
 const ALMATY = '750000000';
@@ -29,11 +47,20 @@ let target: Product;
 const seller = newUser('Ерлан');
 
 beforeAll(async () => {
-  harness = await startBotHarness({ logger: captureLogger('warn').logger, productsPerMerchant: 12 });
+  harness = await startBotHarness({
+    logger: captureLogger('warn').logger,
+    productsPerMerchant: 12,
+    verifyFirstAfterMs: FIRST_READ_BACK_MS,
+  });
   await loginAndSync(harness, seller);
-  ({ engine } = createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
-    verifyAfterMs: 100,
-  }));
+  ({ engine } = createDemper(
+    harness.infrastructure,
+    createChatNotifier(harness.infrastructure),
+    harnessFollowUps(harness),
+    {
+      verifyAfterMs: 100,
+    },
+  ));
   const em = harness.infrastructure.database.orm.em.fork();
   const owner = await em.findOneOrFail(SellerSchema, { telegramUserId: seller.id });
   const onSale = await em.find(ProductSchema, { store: { seller: owner }, onSale: true }, { orderBy: { id: 'ASC' } });
@@ -103,8 +130,14 @@ describe('the demper’s changes in the chat’s views', () => {
     expect(early.text).toContain(`Цена: ${formatPrice(target.price)}`);
     expect(await pricePrompt(early)).toContain(sending);
 
-    await new Promise((resolve) => setTimeout(resolve, 400)); // Kaspi applies the write
-    await engine.runOnce(); // the read-back: Kaspi shows it
+    // No further demper run: the cut's follow-up reads it back once Kaspi applies it.
+    await harness.settled(20_000);
+    const change = await harness.infrastructure.database.orm.em
+      .fork()
+      .findOneOrFail(PriceChangeSchema, { product: target.id, source: 'demper' }, { orderBy: { id: 'DESC' } });
+    expect(change.status).toBe('applied');
+    // The digest told the cut; Kaspi applying it is not told again.
+    expect(telegram.messages(seller.id).filter((message) => /применил цену/.test(message.text ?? ''))).toHaveLength(0);
     const confirmed = await card();
     expect(confirmed.text).toContain(formatPrice(cut));
     expect(confirmed.text).not.toContain('Отправлено в Kaspi');
@@ -120,5 +153,53 @@ describe('the demper’s changes in the chat’s views', () => {
     expect(rolledBack.text).toContain(formatPrice(target.price));
     expect(rolledBack.text).not.toContain('Отправлено в Kaspi');
     expect(await listRow()).toContain(amount(target.price));
+  });
+
+  it('a cut sent by a demper process that runs no follow-ups is read back by the bot started after it', async () => {
+    const { telegram } = harness;
+    const orm = () => harness.infrastructure.database.orm;
+    await orm()
+      .em.fork()
+      .nativeUpdate(ProductSchema, { id: target.id }, { demperEnabled: true, nextCheckAt: new Date() });
+    await orm().em.fork().nativeUpdate(StoreSchema, { id: target.store.id }, { demperEnabled: true });
+    const cut = undercutUs(700) - 10;
+    const before = telegram.messages(seller.id).length;
+    // While the bot is down, `kaspi-bot demper` as its own process: its own container, a recording notifier
+    // (no chat), follow-ups only recorded in the database.
+    await harness.restart(async () => {
+      const container = await openContainer(loadConfig(harness.env), captureLogger('warn').logger, {
+        migrate: false,
+        redisKeyPrefix: harness.redisKeyPrefix,
+      });
+      try {
+        const { engine: cli } = createDemper(
+          container,
+          new RecordingNotifier(),
+          createFollowUpRecorder(container, { firstWaitMs: 300, timeoutMs: 15_000 }),
+          { verifyAfterMs: 100 },
+        );
+        expect((await cli.runOnce({ storeId: target.store.id })).sent).toBe(1);
+      } finally {
+        await container.close();
+      }
+    });
+    // The restarted bot's follow-ups find the recorded read-back and settle it once Kaspi shows the cut.
+    await harness.settled(20_000);
+    const change = await orm()
+      .em.fork()
+      .findOneOrFail(PriceChangeSchema, { product: target.id, source: 'demper' }, { orderBy: { id: 'DESC' } });
+    expect(change).toMatchObject({ status: 'applied', newPrice: cut });
+    const confirmed = await card();
+    expect(confirmed.text).toContain(formatPrice(cut));
+    expect(confirmed.text).not.toContain('Отправлено в Kaspi');
+    expect(await listRow()).toContain(amount(cut));
+    expect(await pricePrompt(confirmed)).toContain(`Сейчас: Алматы ${formatPrice(cut)}`);
+    // Nothing was told for it but the views: Kaspi applied it, and the demper process had no chat.
+    expect(
+      telegram
+        .messages(seller.id)
+        .slice(before)
+        .filter((message) => /применил|изменено цен/.test(message.text ?? '')),
+    ).toHaveLength(0);
   });
 });

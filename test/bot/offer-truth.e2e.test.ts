@@ -142,6 +142,44 @@ describe('one truth for an offer', () => {
     expect(JSON.stringify(current.reply_markup)).toContain('Вернуть в продажу');
   });
 
+  it('a batch’s «⏳» report is edited once to ✅, also after a restart, and the list rows show the new state', async () => {
+    const { telegram } = harness;
+    const chosen = (await products()).filter((candidate) => candidate.onSale).slice(0, 2);
+    const skus = chosen.map((product) => product.sku).join(' ');
+    const ownOutcomes = (messageId: number) =>
+      telegram.messages(seller.id).filter((message) => message.message_id === messageId);
+
+    const confirm = await say(telegram, seller, `/disable ${skus}`, /Снять с продажи 2 товара\?/);
+    const sent = await press(telegram, seller, confirm, 'Да', /⏳ Снимаются с продажи: 2/, 20_000);
+    const since = telegram.calls.length;
+    // The process stops right after telling «⏳»; the next one reads the batch back and edits the report.
+    await harness.restart();
+    const resolved = await telegram.waitForBotMessage(
+      seller.id,
+      (message) => message.message_id === sent.message_id && /^✅/.test(message.text ?? ''),
+      { timeoutMs: 20_000 },
+    );
+    expect(resolved.text).toBe('✅ Снято с продажи: 2. Kaspi применил.');
+    await harness.settled(20_000);
+    const edits = telegram.calls
+      .slice(since)
+      .filter((call) => call.method === 'editMessageText' && call.payload.message_id === sent.message_id);
+    expect(edits).toHaveLength(1);
+    expect(ownOutcomes(sent.message_id)).toHaveLength(1);
+    for (const product of chosen) expect(await listRow(product.sku)).toMatch(/^⚪️/);
+    const disable = await say(telegram, seller, '/disable', /Отметьте товары|Все товары/);
+    // Its rows toggle products by id (`bt:<id>:`): the two taken off sale are not offered.
+    for (const product of chosen) expect(JSON.stringify(disable.reply_markup)).not.toContain(`:bt:${product.id}:`);
+    await press(telegram, seller, disable, 'Отмена', /Отменено|отменено/);
+
+    // Back on sale, without a restart: the same report, edited to its outcome; the rows are on sale again.
+    const back = await say(telegram, seller, `/enable ${skus}`, /Вернуть в продажу 2 товара\?/);
+    const enabling = await press(telegram, seller, back, 'Да', /⏳ Возвращаются в продажу: 2/, 20_000);
+    await harness.settled(20_000);
+    expect(ownOutcomes(enabling.message_id).at(-1)!.text).toBe('✅ Возвращено в продажу: 2. Kaspi применил.');
+    for (const product of chosen) expect(await listRow(product.sku)).toMatch(/^🟢/);
+  });
+
   it('«« К товару» brings the card back in the same message, not as a second copy', async () => {
     const { telegram } = harness;
     const product = (await products()).find((candidate) => candidate.onSale)!;

@@ -290,7 +290,7 @@ describe('the seller’s products in the chat', () => {
     expect(current.text).toMatch(/Выбрано: 3/);
     const confirm = await press(telegram, seller, current, 'Готово (3)', /Снять с продажи 3 товара\?/);
     for (const product of chosen) expect(confirm.text).toContain(product.title); // «Да» is never a guess
-    await press(telegram, seller, confirm, 'Да', /Снято с продажи: 3/, 20_000);
+    await press(telegram, seller, confirm, 'Да', /⏳ Снимаются с продажи: 3/, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 600)); // Kaspi applies writes asynchronously
     const after = sandbox.catalogue(MERCHANT);
     for (const offer of after) {
@@ -339,7 +339,7 @@ describe('the seller’s products in the chat', () => {
       telegram.messages(seller.id).find((message) => message.message_id === disable.message_id)?.reply_markup,
     ).toBeUndefined();
     // The newer confirmation still does exactly what it says.
-    await press(telegram, seller, enable, 'Да', /Возвращено в продажу: 1/, 20_000);
+    await press(telegram, seller, enable, 'Да', /⏳ Возвращаются в продажу: 1/, 20_000);
     await waitUntilTrue(async () => (await productsOf(seller.id)).find((product) => product.id === offSale.id)!.onSale);
   });
 

@@ -12,7 +12,15 @@ import { KaspiRateLimitedError } from '../../src/kaspi/errors.js';
 import { KaspiSessionManager } from '../../src/kaspi/session-manager.js';
 import { SessionKeeper } from '../../src/kaspi/session-keeper.js';
 import type { ChatMessage, FakeUser } from '../../src/telegram-sandbox/bot-api-server.js';
-import { loginAndSync, newUser, press, say, startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import {
+  harnessFollowUps,
+  loginAndSync,
+  newUser,
+  press,
+  say,
+  startBotHarness,
+  type BotHarness,
+} from '../helpers/bot-harness.js';
 import { captureLogger } from '../helpers/logs.js';
 
 const logs = captureLogger('debug');
@@ -71,7 +79,7 @@ function keepAliveFor(options: { retryAfterMs?: number; stepTimeoutMs?: number }
 }
 
 function engine() {
-  return createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), {
+  return createDemper(harness.infrastructure, createChatNotifier(harness.infrastructure), harnessFollowUps(harness), {
     verifyAfterMs: 200,
     verifyTimeoutMs: 10_000,
   }).engine;
@@ -340,6 +348,7 @@ describe('sessions that last', () => {
     const { engine: demper, keepAlive } = createDemper(
       harness.infrastructure,
       createChatNotifier(harness.infrastructure),
+      harnessFollowUps(harness),
     );
     const ticks: string[] = [];
     const readsBefore = requests(KEEP_ALIVE_READ);

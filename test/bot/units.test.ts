@@ -86,10 +86,14 @@ describe('locales', () => {
   ]
     .map((file) => readFileSync(file, 'utf8'))
     .join('\n');
-  const dynamic = ['batch-confirm-', 'batch-done-', 'batch-nothing-', 'batch-select-'].flatMap((prefix) => [
-    `${prefix}enable`,
-    `${prefix}disable`,
-  ]);
+  const dynamic = [
+    'batch-confirm-',
+    'batch-done-',
+    'batch-nothing-',
+    'batch-select-',
+    'batch-sent-',
+    'batch-applied-',
+  ].flatMap((prefix) => [`${prefix}enable`, `${prefix}disable`]);
   const used = new Set([
     ...[...source.matchAll(/\bt\(\s*'([a-z0-9-]+)'/g)].map((match) => match[1]!),
     ...[...source.matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)]

@@ -323,3 +323,8 @@ export async function sellOnlyAtFirstPoint(harness: BotHarness, products: Produc
   }
   await deps.catalog.sync(storeId);
 }
+
+/** The follow-ups of the harness's bot process as it is now (a restart starts new ones), for a demper of the test. */
+export function harnessFollowUps(harness: BotHarness): Pick<BotDeps['followUps'], 'schedule'> {
+  return { schedule: (kind, payload) => harness.deps.followUps.schedule(kind, payload) };
+}

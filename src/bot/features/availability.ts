@@ -11,7 +11,7 @@ import { productRowLabels } from '../replies/product-rows.js';
 import { refusedLines } from '../replies/refusals.js';
 import { activeStore, ownStore, refuse } from '../guards/ownership.js';
 import { lookUpProducts, pickedProduct, pickPattern } from '../flows/product-lookup.js';
-import { PAGE_SIZE, scheduleAvailabilityReadBack } from './products.js';
+import { PAGE_SIZE } from './products.js';
 import { replyNoStore } from '../replies/no-store.js';
 
 const MAX_SKUS = 200;
@@ -139,14 +139,30 @@ export function createAvailabilityFeature(deps: AvailabilityFeatureDeps): Compos
     const available = selection.mode === 'enable';
     try {
       const result = await deps.offers.setAvailability(store.id, selection.ids, available);
-      const lines = [ctx.t(`batch-done-${selection.mode}`, { count: result.sent.length + result.unchanged.length })];
-      if (result.deferred.length) lines.push(ctx.t('batch-deferred', { count: result.deferred.length }));
-      if (result.skipped.length) lines.push(ctx.t('batch-skipped', { count: result.skipped.length }));
-      lines.push(...refusedLines(ctx, result.skipped));
+      const count = result.sent.length + result.unchanged.length;
+      const rest: string[] = [];
+      if (result.deferred.length) rest.push(ctx.t('batch-deferred', { count: result.deferred.length }));
+      if (result.skipped.length) rest.push(ctx.t('batch-skipped', { count: result.skipped.length }));
+      rest.push(...refusedLines(ctx, result.skipped));
       const sentIds = result.sent.map((product) => product.id);
-      // Recorded before the report: a process that dies after telling «отправлено» still reads it back.
-      if (sentIds.length) await scheduleAvailabilityReadBack(ctx, deps, store.id, sentIds, available);
-      await ctx.reply(lines.join('\n'));
+      // Recorded before the report: a process that dies after telling «⏳ отправлено» still reads it back, and the
+      // report is edited to its outcome once (by whichever process runs the follow-up).
+      const followUp = sentIds.length
+        ? await deps.followUps.schedule('availability', {
+            storeId: store.id,
+            productIds: sentIds,
+            available,
+            chatId: ctx.chat!.id,
+            locale: ctx.seller.language,
+            batch: { count, rest },
+          })
+        : undefined;
+      const head =
+        followUp === undefined
+          ? ctx.t(`batch-done-${selection.mode}`, { count })
+          : ctx.t(`batch-sent-${selection.mode}`, { count });
+      const report = await ctx.reply([head, ...rest].join('\n'));
+      if (followUp !== undefined) await deps.followUps.setMessage(followUp, report.message_id);
     } catch (error) {
       if (await replyKaspiError(ctx, error, store.id)) return;
       throw error;

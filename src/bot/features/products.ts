@@ -130,7 +130,7 @@ function listPage(arg: string | undefined): number {
  * Kaspi applies an on/off later: a follow-up reads the offers back (surviving a restart) and says so when it
  * does not show in time; a card it was pressed on is redrawn once it does.
  */
-export async function scheduleAvailabilityReadBack(
+async function scheduleAvailabilityReadBack(
   ctx: BotContext,
   deps: Pick<BotDeps, 'followUps'>,
   storeId: number,

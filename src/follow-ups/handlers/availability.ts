@@ -6,8 +6,8 @@ import { translator } from '../types.js';
 /**
  * Products switched on or off sale: read back (`OfferActions.verifyAvailability`, which saves what Kaspi shows)
  * until every one shows the new state or the window is over. The «⏳ отправлено» report of a switch pressed in
- * the chat becomes its outcome (✅ applied, ⚠️ not shown in time); a batch without one hears only of those Kaspi
- * did not apply. A product card the switch was pressed on is redrawn from the database by the products feature's
+ * the chat becomes its outcome (✅ applied, ⚠️ not shown in time), and so does a batch's «⏳ …: N» report (how many
+ * Kaspi shows, how many it did not apply); a batch without a report hears only of those Kaspi did not apply. A product card the switch was pressed on is redrawn from the database by the products feature's
  * own card, so a process started after the press can do it.
  */
 export const availabilityFollowUp: FollowUpHandler<AvailabilityPayload> = async (run, services) => {
@@ -20,9 +20,19 @@ export const availabilityFollowUp: FollowUpHandler<AvailabilityPayload> = async 
     text,
   });
   const tell: OutboxMessage[] = [];
-  if (pending.length > 0) {
-    if (Date.now() < run.deadline.getTime())
-      return { tell: [], done: false, payload: { ...payload, productIds: pending } };
+  if (pending.length > 0 && Date.now() < run.deadline.getTime())
+    return { tell: [], done: false, payload: { ...payload, productIds: pending } };
+  const { batch } = payload;
+  if (batch) {
+    // The batch's report, whole: what Kaspi shows now, what it did not apply in time, and the report's other lines.
+    const shown = batch.count - pending.length;
+    const lines = [
+      ...(shown > 0 ? [t(payload.available ? 'batch-applied-enable' : 'batch-applied-disable', { count: shown })] : []),
+      ...(pending.length > 0 ? [t('availability-not-applied', { count: pending.length })] : []),
+      ...batch.rest,
+    ];
+    tell.push(report(lines.join('\n')));
+  } else if (pending.length > 0) {
     tell.push(
       payload.messageId !== undefined && payload.title !== undefined
         ? report(t('availability-not-applied-one', { title: payload.title }))
