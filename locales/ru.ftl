@@ -363,7 +363,7 @@ history-status-planned = готовится
 history-status-sent = отправлено
 history-status-applied = применено
 history-status-failed = не применено
-history-chart-caption = Синяя линия — ваша цена, оранжевая — самый дешёвый конкурент, красная — ваш минимум. { $days } дней.
+history-chart-caption = Цена за { $period }: ваша — синяя линия, самый дешёвый конкурент — оранжевая, ваш минимум — красный пунктир; ▲▼ — изменения цены (тёмно-синие — демпер, зелёные — вручную, файлом или возвратом).
 
 # Bot: preorders.
 command-preorders = Предзаказы: список, загрузка, Excel
@@ -641,3 +641,16 @@ availability-not-applied-one = ⚠️ «{ $title }»: Kaspi пока не при
 availability-already-on = Товар уже в продаже. Карточка обновлена.
 availability-already-off = Товар уже снят с продажи. Карточка обновлена.
 card-price-pending = ⏳ Отправлено в Kaspi: { $prices } — ждём подтверждения.
+history-chart-ours = Ваша цена
+history-chart-ours-city = Ваша цена, { $city }
+history-chart-rival = Самый дешёвый конкурент
+history-chart-floor = Ваш минимум
+history-chart-changes-demper = Изменения демпера
+history-chart-changes-other = Изменения вручную
+history-chart-hours = { $hours } ч
+history-chart-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+history-chart-caption-cities = Цена за { $period }: ваши цены по городам — линии своих цветов (см. легенду), самый дешёвый конкурент — оранжевая, ваш минимум — красный пунктир; ▲▼ — изменения цены (тёмно-синие — демпер, зелёные — вручную, файлом или возвратом).
