@@ -6,7 +6,7 @@ import { zonedFormat } from '../replies/format.js';
  * on the seller's whole hours and midnights and the labels read their wall clock whatever the server's zone.
  */
 
-export const HOUR_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 const MIN_WINDOW_MS = HOUR_MS;
 /** The latest changes whose spacing the window protects (about as many as a glance takes in). */
 const RECENT_CHANGES = 5;

@@ -23,7 +23,7 @@ export interface PriceMark extends PricePoint {
 }
 
 export interface PriceChartInput {
-  /** Our price per city: each point is the price from then on (the first is the price before the window). */
+  /** Our price per city: each point is the price from then on (the first also held before it). */
   ours: { label: string; points: PricePoint[] }[];
   /** The cheapest rival's price at each check. */
   rival: PricePoint[];
@@ -91,8 +91,9 @@ export function renderPriceChart(input: PriceChartInput): PriceChart {
     color: CITY_COLORS[i % CITY_COLORS.length],
     lineStyle: { width: i === 0 ? 5 : 4 },
     z: 3,
-    // The price holds until the next change, and the latest one until now.
-    data: extendTo(within(city.samples, window), now).map(shift),
+    // The price holds until the next change, the latest one until now, and the first one back to the edge:
+    // it is the price the city had before anything was recorded.
+    data: extendTo(fromStart(within(city.samples, window), window.start), now).map(shift),
   }));
   const rivalIn = collapseRuns(within(rival, window));
   if (rivalIn.length)
@@ -221,6 +222,11 @@ function within(samples: readonly Sample[], window: ChartWindow): Sample[] {
   const inside = samples.filter(([t]) => t >= window.start && t <= window.end);
   const before = samples.filter(([t]) => t < window.start).at(-1);
   return before ? [[window.start, before[1]], ...inside] : inside;
+}
+
+function fromStart(samples: Sample[], start: number): Sample[] {
+  const first = samples[0];
+  return first && first[0] > start ? [[start, first[1]], ...samples] : samples;
 }
 
 function extendTo(samples: Sample[], now: number): Sample[] {
