@@ -360,7 +360,7 @@ history-status-planned = preparing
 history-status-sent = sent
 history-status-applied = applied
 history-status-failed = not applied
-history-chart-caption = Blue — your price, orange — the cheapest competitor, red — your minimum. { $days } days.
+history-chart-caption = Price over the last { $period }: yours — the blue line, the cheapest competitor — orange, your minimum — red dashes; ▲▼ — price changes (dark blue — the repricer, green — by hand, by file or restored).
 
 # Bot: preorders.
 command-preorders = Preorders: list, upload, Excel
@@ -676,3 +676,18 @@ batch-sent-disable = ⏳ Taking off sale: { $count }. Sent to Kaspi; this messag
 batch-sent-enable = ⏳ Putting back on sale: { $count }. Sent to Kaspi; this message updates once Kaspi applies it.
 batch-applied-disable = ✅ Taken off sale: { $count }. Kaspi applied it.
 batch-applied-enable = ✅ Back on sale: { $count }. Kaspi applied it.
+history-chart-ours = Your price
+history-chart-ours-city = Your price, { $city }
+history-chart-rival = Cheapest competitor
+history-chart-floor = Your minimum
+history-chart-changes-demper = Repricer changes
+history-chart-changes-other = Changes by hand
+history-chart-hours = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+history-chart-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+history-chart-caption-cities = Price over the last { $period }: your prices by city — lines of their own colours (see the legend), the cheapest competitor — orange, your minimum — red dashes; ▲▼ — price changes (dark blue — the repricer, green — by hand, by file or restored).

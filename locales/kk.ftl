@@ -336,7 +336,7 @@ history-status-planned = дайындалуда
 history-status-sent = жіберілді
 history-status-applied = Kaspi-де шықты
 history-status-failed = қолданылмады
-history-chart-caption = Көк — сіздің бағаңыз, қызғылт сары — ең арзан бәсекелес, қызыл — сіздің минимумыңыз. { $days } күн.
+history-chart-caption = Соңғы { $period } ішіндегі баға: сіздің бағаңыз — көк сызық, ең арзан бәсекелес — қызғылт сары, сіздің минимумыңыз — қызыл үзік сызық; ▲▼ — баға өзгерістері (қою көк — демпер, жасыл — қолмен, файлмен немесе қайтарумен).
 
 # Bot: preorders.
 command-preorders = Алдын ала тапсырыстар: тізім, жүктеу, Excel
@@ -649,3 +649,12 @@ batch-sent-disable = ⏳ Сатылымнан алынуда: { $count }. Kaspi-
 batch-sent-enable = ⏳ Сатылымға қайтарылуда: { $count }. Kaspi-ге жіберілді, Kaspi қолданғанда хабарлама жаңарады.
 batch-applied-disable = ✅ Сатылымнан алынды: { $count }. Kaspi қолданды.
 batch-applied-enable = ✅ Сатылымға қайтарылды: { $count }. Kaspi қолданды.
+history-chart-ours = Сіздің бағаңыз
+history-chart-ours-city = Сіздің бағаңыз, { $city }
+history-chart-rival = Ең арзан бәсекелес
+history-chart-floor = Сіздің минимумыңыз
+history-chart-changes-demper = Демпер өзгерістері
+history-chart-changes-other = Қолмен өзгерістер
+history-chart-hours = { $hours } сағат
+history-chart-days = { $days } күн
+history-chart-caption-cities = Соңғы { $period } ішіндегі баға: қалалар бойынша бағаларыңыз — әр түсті сызықтар (шартты белгілерді қараңыз), ең арзан бәсекелес — қызғылт сары, сіздің минимумыңыз — қызыл үзік сызық; ▲▼ — баға өзгерістері (қою көк — демпер, жасыл — қолмен, файлмен немесе қайтарумен).

@@ -364,7 +364,7 @@ history-status-planned = готовится
 history-status-sent = отправлено
 history-status-applied = применено
 history-status-failed = не применено
-history-chart-caption = Синяя линия — ваша цена, оранжевая — самый дешёвый конкурент, красная — ваш минимум. { $days } дней.
+history-chart-caption = Цена за { $period }: ваша — синяя линия, самый дешёвый конкурент — оранжевая, ваш минимум — красный пунктир; ▲▼ — изменения цены (тёмно-синие — демпер, зелёные — вручную, файлом или возвратом).
 
 # Bot: preorders.
 command-preorders = Предзаказы: список, загрузка, Excel
@@ -680,3 +680,16 @@ batch-sent-disable = ⏳ Снимаются с продажи: { $count }. От�
 batch-sent-enable = ⏳ Возвращаются в продажу: { $count }. Отправлено в Kaspi, сообщение обновится, когда Kaspi это применит.
 batch-applied-disable = ✅ Снято с продажи: { $count }. Kaspi применил.
 batch-applied-enable = ✅ Возвращено в продажу: { $count }. Kaspi применил.
+history-chart-ours = Ваша цена
+history-chart-ours-city = Ваша цена, { $city }
+history-chart-rival = Самый дешёвый конкурент
+history-chart-floor = Ваш минимум
+history-chart-changes-demper = Изменения демпера
+history-chart-changes-other = Изменения вручную
+history-chart-hours = { $hours } ч
+history-chart-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+history-chart-caption-cities = Цена за { $period }: ваши цены по городам — линии своих цветов (см. легенду), самый дешёвый конкурент — оранжевая, ваш минимум — красный пунктир; ▲▼ — изменения цены (тёмно-синие — демпер, зелёные — вручную, файлом или возвратом).

@@ -31,13 +31,17 @@ export class ProductHistory {
     return snapshot ?? undefined;
   }
 
-  /** The product's market checks since `since` (in one city when named), oldest first, for the chart. */
-  snapshotsSince(productId: number, since: Date, cityId: string | undefined, limit: number) {
-    return entityManagerFor(this.orm).find(
+  /**
+   * The product's latest `limit` market checks since `since` (in one city when named), oldest first, for the
+   * chart: only when and the cheapest rival's price, not the offers.
+   */
+  async snapshotsSince(productId: number, since: Date, cityId: string | undefined, limit: number) {
+    const latest = await entityManagerFor(this.orm).find(
       CompetitorSnapshotSchema,
       { product: productId, takenAt: { $gte: since }, ...(cityId ? { cityId } : {}) },
-      { orderBy: { takenAt: 'ASC' }, limit },
+      { orderBy: { takenAt: 'DESC', id: 'DESC' }, limit, fields: ['takenAt', 'cheapestRivalPrice'] },
     );
+    return latest.reverse();
   }
 
   /** The changes of the store's last demper cycle (they share its moment) and when it ran; none before the first. */

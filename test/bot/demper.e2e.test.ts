@@ -285,6 +285,26 @@ describe('the demper from the chat', () => {
       .filter((message) => message.photo)
       .at(-1)!;
     expect(chart.photo!.data.subarray(1, 4).toString()).toBe('PNG');
+    // The PNG's own header (IHDR) says how wide it is: a phone-sized 1080 px.
+    expect(chart.photo!.data.toString('latin1', 12, 16)).toBe('IHDR');
+    expect(chart.photo!.data.readUInt32BE(16)).toBe(1080);
+    expect(chart.photo!.data.readUInt32BE(20)).toBe(810);
+    expect(chart.caption).toMatch(/^Цена за \d+ (ч|день|дня|дней): .*самый дешёвый конкурент — оранжевая/);
+
+    // «📈 История» on the product's card sends the same chart.
+    const found = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
+    const card = await press(telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+    const photos = telegram.messages(seller.id).filter((message) => message.photo).length;
+    await press(telegram, seller, card, /История/, /📈/);
+    await expect
+      .poll(() => telegram.messages(seller.id).filter((message) => message.photo).length, { timeout: 15_000 })
+      .toBe(photos + 1);
+    const fromCard = telegram
+      .messages(seller.id)
+      .filter((message) => message.photo)
+      .at(-1)!;
+    expect(fromCard.photo!.data.readUInt32BE(16)).toBe(1080);
+    expect(fromCard.caption).toMatch(/^Цена за /);
 
     // The same history read in English tells the demper's reasons in English, not as they were recorded.
     const em = harness.infrastructure.database.orm.em.fork();

@@ -1,472 +1,219 @@
-import { crc32, inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
 
-import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { textWidth } from '../../src/bot/charts/chart-font.js';
+import { chartWindow, wallClock } from '../../src/bot/charts/chart-time.js';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  renderPriceChart,
+  type PriceChartInput,
+  type PriceMark,
+  type PricePoint,
+} from '../../src/bot/charts/price-chart.js';
+import { createI18n, type Locale } from '../../src/i18n.js';
 
-import { type PricePoint, renderPriceChart, timeTicks } from '../../src/bot/charts/price-chart.js';
-
-type Rgb = readonly [number, number, number];
-const WHITE: Rgb = [0xff, 0xff, 0xff];
-const GRID: Rgb = [0xe1, 0xe4, 0xe8];
-const LABEL: Rgb = [0x57, 0x60, 0x6a];
-const BLUE: Rgb = [0x1f, 0x6f, 0xeb];
-const ORANGE: Rgb = [0xe8, 0x59, 0x0c];
-const RED: Rgb = [0xd1, 0x24, 0x2f];
-
-interface Image {
-  width: number;
-  height: number;
-  /** 3 bytes per pixel whatever the file used, so the checks below need not care. */
-  rgb: Uint8Array;
-}
-
-/**
- * A PNG reader written against the spec rather than the encoder: it checks the CRC of every chunk with
- * Node's own crc32 and undoes all five row filters, so the chart's encoder may change its choices freely.
- */
-function decodePng(png: Buffer): Image {
-  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const chunks: { type: string; data: Buffer }[] = [];
-  let at = 8;
-  while (at < png.length) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString('latin1', at + 4, at + 8);
-    const data = png.subarray(at + 8, at + 8 + length);
-    const stored = png.readUInt32BE(at + 8 + length);
-    if (crc32(png.subarray(at + 4, at + 8 + length)) !== stored) throw new Error(`bad CRC in ${type}`);
-    chunks.push({ type, data });
-    at += 12 + length;
-  }
-  expect(at).toBe(png.length);
-  expect(chunks[0]?.type).toBe('IHDR');
-  expect(chunks.at(-1)?.type).toBe('IEND');
-  expect(chunks.at(-1)?.data.length).toBe(0);
-
-  const ihdr = chunks[0]!.data;
-  expect(ihdr.length).toBe(13);
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const bitDepth = ihdr[8];
-  const colourType = ihdr[9];
-  expect(bitDepth).toBe(8);
-  expect([2, 6]).toContain(colourType); // RGB or RGBA, as the brief allows
-  expect([ihdr[10], ihdr[11], ihdr[12]]).toEqual([0, 0, 0]);
-  const channels = colourType === 6 ? 4 : 3;
-
-  const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-  const stride = width * channels;
-  expect(raw.length).toBe(height * (stride + 1));
-  const pixels = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = y * stride;
-    for (let i = 0; i < stride; i++) {
-      const a = i >= channels ? pixels[row + i - channels]! : 0;
-      const b = y > 0 ? pixels[row - stride + i]! : 0;
-      const c = i >= channels && y > 0 ? pixels[row - stride + i - channels]! : 0;
-      let predictor: number;
-      switch (filter) {
-        case 0:
-          predictor = 0;
-          break;
-        case 1:
-          predictor = a;
-          break;
-        case 2:
-          predictor = b;
-          break;
-        case 3:
-          predictor = (a + b) >> 1;
-          break;
-        case 4: {
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default:
-          throw new Error(`unknown filter ${filter} on row ${y}`);
-      }
-      pixels[row + i] = (line[i]! + predictor) & 0xff;
-    }
-  }
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0; p < width * height; p++) {
-    rgb[p * 3] = pixels[p * channels]!;
-    rgb[p * 3 + 1] = pixels[p * channels + 1]!;
-    rgb[p * 3 + 2] = pixels[p * channels + 2]!;
-  }
-  return { width, height, rgb };
-}
-
-function is(img: Image, x: number, y: number, [r, g, b]: Rgb): boolean {
-  const i = (y * img.width + x) * 3;
-  return img.rgb[i] === r && img.rgb[i + 1] === g && img.rgb[i + 2] === b;
-}
-
-/** Every pixel of a colour, as coordinates. */
-function find(img: Image, colour: Rgb): { x: number; y: number }[] {
-  const out: { x: number; y: number }[] = [];
-  for (let y = 0; y < img.height; y++)
-    for (let x = 0; x < img.width; x++) if (is(img, x, y, colour)) out.push({ x, y });
-  return out;
-}
-
-function rowsIn(img: Image, colour: Rgb, x: number): number[] {
-  const rows: number[] = [];
-  for (let y = 0; y < img.height; y++) if (is(img, x, y, colour)) rows.push(y);
-  return rows;
-}
-
-const mid = (values: number[]): number => (Math.min(...values) + Math.max(...values)) / 2;
-
-/** Grid lines are long runs of the grid colour; rows where it covers a third of the width. */
-function gridRows(img: Image): number[] {
-  const rows: number[] = [];
-  for (let y = 0; y < img.height; y++) {
-    let n = 0;
-    for (let x = 0; x < img.width; x++) if (is(img, x, y, GRID)) n++;
-    if (n >= img.width / 3) rows.push(y);
-  }
-  return rows;
-}
-
-function expectEvenGrid(img: Image): number[] {
-  const rows = gridRows(img);
-  expect(rows.length).toBeGreaterThanOrEqual(4);
-  expect(rows.length).toBeLessThanOrEqual(6);
-  const gaps = rows.slice(1).map((y, i) => y - rows[i]!);
-  expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
-  return rows;
-}
-
-const T0 = Date.UTC(2025, 2, 1, 9);
+const i18n = createI18n();
 const HOUR = 3_600_000;
-const at = (hours: number): Date => new Date(T0 + hours * HOUR);
-const pt = (hours: number, price: number): PricePoint => ({ at: at(hours), price });
+// 2026-03-10 15:00 UTC is 20:00 in Almaty (UTC+5 all year).
+const NOW = Date.UTC(2026, 2, 10, 15, 0);
+const at = (hoursAgo: number): Date => new Date(NOW - hoursAgo * HOUR);
+const pt = (hoursAgo: number, price: number): PricePoint => ({ at: at(hoursAgo), price });
+const mark = (hoursAgo: number, price: number, raised = false, byDemper = true): PriceMark => ({
+  ...pt(hoursAgo, price),
+  raised,
+  byDemper,
+});
 
-describe('renderPriceChart', () => {
-  it('writes a PNG of the requested size whose chunks all carry a correct CRC', () => {
-    const img = decodePng(renderPriceChart({ ours: [pt(0, 1000)], rival: [pt(0, 900)] }));
-    expect([img.width, img.height]).toEqual([800, 400]);
-    const small = decodePng(renderPriceChart({ ours: [], rival: [], width: 321, height: 123 }));
-    expect([small.width, small.height]).toEqual([321, 123]);
+function labels(locale: Locale): PriceChartInput['labels'] {
+  return {
+    rival: i18n.t(locale, 'history-chart-rival'),
+    floor: i18n.t(locale, 'history-chart-floor'),
+    demperChanges: i18n.t(locale, 'history-chart-changes-demper'),
+    otherChanges: i18n.t(locale, 'history-chart-changes-other'),
+  };
+}
+
+function chart(input: Partial<PriceChartInput> & { locale?: Locale } = {}) {
+  const locale = input.locale ?? 'ru';
+  return renderPriceChart({
+    ours: [{ label: i18n.t(locale, 'history-chart-ours'), points: [pt(48, 366_000), pt(20, 364_000)] }],
+    rival: Array.from({ length: 49 }, (_, i) => pt(48 - i, 363_000 + (i % 5) * 500)),
+    floor: 360_000,
+    marks: [mark(20, 364_000)],
+    labels: labels(locale),
+    now: new Date(NOW),
+    timeZone: 'Asia/Almaty',
+    ...input,
+  });
+}
+
+interface SvgText {
+  text: string;
+  x: number;
+  anchor: string;
+  size: number;
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Every label ECharts wrote, where it anchors it and at what size. */
+function texts(svg: string): SvgText[] {
+  return [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].map(([, attrs, body]) => {
+    const translate = /translate\(([-\d.]+)/.exec(attrs!)?.[1] ?? '0';
+    const own = /\sx="([-\d.]+)"/.exec(attrs!)?.[1] ?? '0';
+    return {
+      text: body!.replace(/&(\w+);/g, (_, name: string) => entities[name] ?? `&${name};`),
+      x: Number(translate) + Number(own),
+      anchor: /text-anchor="(\w+)"/.exec(attrs!)?.[1] ?? 'start',
+      size: Number(/font-size:\s*([\d.]+)px|font:[^"]*?([\d.]+)px/.exec(attrs!)?.slice(1).find(Boolean) ?? 12),
+    };
+  });
+}
+
+const spaced = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+/** No label reaches past the image's left or right edge, and none is smaller than a phone can read. */
+function expectInside(svg: string, width = CHART_WIDTH): void {
+  const all = texts(svg);
+  expect(all.length).toBeGreaterThan(5);
+  for (const label of all) {
+    const w = textWidth(label.text, label.size);
+    const left = label.anchor === 'end' ? label.x - w : label.anchor === 'middle' ? label.x - w / 2 : label.x;
+    expect(left, `«${label.text}» starts inside`).toBeGreaterThanOrEqual(0);
+    expect(left + w, `«${label.text}» ends inside`).toBeLessThanOrEqual(width);
+    expect(label.size, `«${label.text}» is legible`).toBeGreaterThanOrEqual(22);
+  }
+}
+
+/** The PNG's own header: signature, then IHDR with width and height. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.toString('latin1', 12, 16)).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+const timeLabels = (svg: string) =>
+  texts(svg)
+    .map((label) => label.text)
+    .filter((text) => /^\d\d:\d\d$/.test(text));
+
+describe('the price history chart', () => {
+  it('is a 1080 px wide PNG with the legend in Russian and prices in ₸ with thousands separators', () => {
+    const { png, svg } = chart();
+    expect(pngSize(png)).toEqual({ width: 1080, height: CHART_HEIGHT });
+    const words = texts(svg).map((label) => spaced(label.text));
+    for (const legend of ['Ваша цена', 'Самый дешёвый конкурент', 'Ваш минимум', 'Изменения демпера'])
+      expect(words).toContain(legend);
+    const prices = words.filter((text) => text.endsWith('₸'));
+    expect(prices.length).toBeGreaterThanOrEqual(3);
+    for (const price of prices) expect(price).toMatch(/^\d{1,3}( \d{3})* ₸$/);
+    expect(prices).toContain('364 000 ₸');
+    expect(words.some((text) => /\dk\b/.test(text))).toBe(false);
+    expect(svg).toMatch(/stroke-dasharray/); // the floor is dashed
+    expectInside(svg);
   });
 
-  it('is caught by the reader when a byte of the image data is damaged (the CRC check is real)', () => {
-    const png = renderPriceChart({ ours: [pt(0, 1000)], rival: [] });
-    const damaged = Buffer.from(png);
-    const inIdat = 8 + 25 + 8 + 3; // past the signature, the IHDR chunk, IDAT's length and type
-    damaged[inIdat] = damaged[inIdat]! ^ 0xff;
-    expect(() => decodePng(damaged)).toThrow(/bad CRC in IDAT/);
+  it('speaks Kazakh and English in those locales', () => {
+    const kk = texts(chart({ locale: 'kk' }).svg).map((label) => label.text);
+    expect(kk).toEqual(expect.arrayContaining(['Сіздің бағаңыз', 'Ең арзан бәсекелес', 'Сіздің минимумыңыз']));
+    const en = texts(chart({ locale: 'en' }).svg).map((label) => label.text);
+    expect(en).toEqual(expect.arrayContaining(['Your price', 'Cheapest competitor', 'Your minimum']));
+    expect(en).not.toContain('Ваша цена');
   });
 
-  describe('ours flat at 1000, rival from 500 to 1500, floor at 750', () => {
-    // Rendered in beforeAll, not while collecting, so a broken encoder fails these tests instead of the file.
-    let img!: Image;
-    let blue: { x: number; y: number }[] = [];
-    let orange: { x: number; y: number }[] = [];
-    let y1500 = 0;
-    let y500 = 0;
-    const yOf = (price: number): number => y1500 + ((1500 - price) / 1000) * (y500 - y1500);
-    beforeAll(() => {
-      img = decodePng(
-        renderPriceChart({ ours: [pt(0, 1000), pt(10, 1000)], rival: [pt(0, 500), pt(10, 1500)], floor: 750 }),
-      );
-      blue = find(img, BLUE);
-      orange = find(img, ORANGE);
-      // The rival's two ends mark 1500 and 500 on screen; its dots reach 2 px above and 1 px below a point.
-      y1500 = Math.min(...orange.map((p) => p.y)) + 2;
-      y500 = Math.max(...orange.map((p) => p.y)) - 1;
+  it("writes times on the seller's clock, whatever the process's zone", () => {
+    const input = { ours: [{ label: 'Ваша цена', points: [pt(6, 1000)] }], rival: [pt(6, 900), pt(0, 950)], marks: [] };
+    const utc = timeLabels(chart({ ...input, timeZone: 'UTC' }).svg);
+    const almaty = timeLabels(chart({ ...input, timeZone: 'Asia/Almaty' }).svg);
+    expect(utc.length).toBeGreaterThanOrEqual(3);
+    const plus5 = (text: string) => `${String((Number(text.slice(0, 2)) + 5) % 24).padStart(2, '0')}${text.slice(2)}`;
+    expect(almaty).toEqual(utc.map(plus5));
+    expect(utc).toContain('14:00');
+    expect(almaty).toContain('19:00');
+  });
+
+  it('marks a midnight of the seller’s zone by its date', () => {
+    // 19:00 UTC is midnight in Almaty; the window runs from 10.03 14:00 to 11.03 02:00 there.
+    const now = new Date(Date.UTC(2026, 2, 10, 21, 0));
+    const { svg } = chart({ ours: [{ label: 'Ваша цена', points: [{ at: at(0), price: 1000 }] }], rival: [], now });
+    expect(texts(svg).map((label) => label.text)).toContain('11.03');
+  });
+
+  it('renders a single point, without rival data, unclipped', () => {
+    const { png, svg } = chart({
+      ours: [{ label: 'Ваша цена', points: [pt(0, 364_000)] }],
+      rival: [],
+      marks: [],
+      floor: null,
     });
+    expect(pngSize(png)).toEqual({ width: 1080, height: CHART_HEIGHT });
+    const words = texts(svg).map((label) => label.text);
+    expect(words).toContain('Ваша цена');
+    expect(words).not.toContain('Самый дешёвый конкурент');
+    expect(words).not.toContain('Ваш минимум');
+    expectInside(svg);
+  });
 
-    it('leaves the background white far from the lines', () => {
-      expect(is(img, img.width - 1, 0, WHITE)).toBe(true);
-      expect(is(img, img.width - 1, img.height - 1, WHITE)).toBe(true);
-      expect(is(img, img.width - 3, img.height / 2, WHITE)).toBe(true);
+  it('draws one line per city, each named in the legend, unclipped', () => {
+    const { png, svg } = chart({
+      ours: [
+        { label: 'Ваша цена, Алматы', points: [pt(48, 366_000), pt(20, 364_000)] },
+        { label: 'Ваша цена, Астана', points: [pt(48, 368_000), pt(10, 367_500)] },
+        { label: 'Ваша цена, Усть-Каменогорск', points: [pt(48, 1_250_000)] },
+      ],
+      marks: [mark(20, 364_000), mark(10, 367_500, false, false)],
     });
+    expect(pngSize(png).width).toBe(1080);
+    const words = texts(svg).map((label) => label.text);
+    for (const city of ['Ваша цена, Алматы', 'Ваша цена, Астана', 'Ваша цена, Усть-Каменогорск', 'Изменения вручную'])
+      expect(words).toContain(city);
+    expect(words.map(spaced)).toContain('1 200 000 ₸');
+    expectInside(svg);
+  });
 
-    it('draws our price as a 3 px blue band in the vertical middle, across the whole time range', () => {
-      expect(blue.length).toBeGreaterThan(500);
-      const rows = [...new Set(blue.map((p) => p.y))];
-      expect(rows.length).toBe(3);
-      expect(Math.abs(mid(rows) - yOf(1000))).toBeLessThanOrEqual(1.5);
-      expect(Math.abs(mid(rows) - img.height / 2)).toBeLessThanOrEqual(img.height * 0.05);
-      const orangeXs = orange.map((p) => p.x);
-      expect(Math.abs(Math.min(...blue.map((p) => p.x)) - Math.min(...orangeXs))).toBeLessThanOrEqual(2);
-      expect(Math.abs(Math.max(...blue.map((p) => p.x)) - Math.max(...orangeXs))).toBeLessThanOrEqual(2);
+  it('gives a burst of changes in the last hour room instead of the last pixels of a fortnight', () => {
+    const points = [
+      pt(14 * 24, 370_000),
+      pt(5 * 24, 368_000),
+      pt(0.9, 367_000),
+      pt(0.6, 366_500),
+      pt(0.3, 366_000),
+      pt(0.1, 365_500),
+    ];
+    const marks = points.slice(1).map((p) => mark((NOW - p.at.getTime()) / HOUR, p.price));
+    const rival = Array.from({ length: 14 * 24 * 12 }, (_, i) => pt(14 * 24 - i / 12, 365_000 + (i % 7) * 100));
+    const { png, svg, window } = chart({ ours: [{ label: 'Ваша цена', points }], rival, marks });
+    expect(pngSize(png).width).toBe(1080);
+    const span = window.end - window.start;
+    expect(window.end).toBe(NOW);
+    expect(span).toBeLessThanOrEqual(12 * HOUR);
+    // The four changes of the last hour spread over at least a sixth of the width.
+    expect((0.9 * HOUR) / span).toBeGreaterThan(1 / 6);
+    expectInside(svg);
+  });
+});
+
+describe('the chart window', () => {
+  it('shows the whole history when changes are spread out, and at least an hour', () => {
+    expect(chartWindow(NOW, NOW - 100 * HOUR, [NOW - 90 * HOUR, NOW - 50 * HOUR])).toEqual({
+      start: NOW - 100 * HOUR,
+      end: NOW,
     });
-
-    it('draws the rival in orange along its own prices', () => {
-      expect(y500 - y1500).toBeGreaterThan(img.height / 2);
-      const xs = orange.map((p) => p.x);
-      const quarter = Math.round(Math.min(...xs) + (Math.max(...xs) - Math.min(...xs)) / 4);
-      // A quarter of the way from 500 to 1500 in time is 750 in price on a straight line.
-      expect(Math.abs(mid(rowsIn(img, ORANGE, quarter)) - yOf(750))).toBeLessThanOrEqual(2);
-    });
-
-    it('draws the floor as a red dashed line at 750', () => {
-      const red = find(img, RED);
-      const rows = [...new Set(red.map((p) => p.y))];
-      expect(rows.length).toBe(2);
-      expect(Math.abs(mid(rows) - yOf(750))).toBeLessThanOrEqual(1.5);
-      const y = rows[0]!;
-      const xs = red.filter((p) => p.y === y).map((p) => p.x);
-      const [from, to] = [Math.min(...xs), Math.max(...xs)];
-      expect(to - from).toBeGreaterThan(img.width * 0.8);
-      let dashes = 0;
-      let whiteGaps = 0;
-      for (let x = from; x <= to; x++) {
-        if (is(img, x, y, RED) && !is(img, x - 1, y, RED)) dashes++;
-        if (is(img, x, y, WHITE) && is(img, x - 1, y, RED)) whiteGaps++;
-      }
-      expect(dashes).toBeGreaterThan(20);
-      expect(whiteGaps).toBeGreaterThan(20);
-    });
-
-    it('labels each grid line on the left', () => {
-      // Our line at 1000 hides that level's grid line, so only the visible ones are counted here.
-      const rows = gridRows(img);
-      expect(rows.length).toBeGreaterThanOrEqual(4);
-      const gridLeft = Math.min(...[...Array(img.width).keys()].filter((x) => is(img, x, rows[0]!, GRID)));
-      for (const y of rows) {
-        let ink = 0;
-        for (let dy = -7; dy <= 7; dy++) for (let x = 0; x < gridLeft; x++) if (is(img, x, y + dy, LABEL)) ink++;
-        expect(ink, `label at row ${y}`).toBeGreaterThan(10);
-      }
-    });
+    expect(chartWindow(NOW, NOW, [])).toEqual({ start: NOW - HOUR, end: NOW });
+    expect(chartWindow(NOW, undefined, [NOW])).toEqual({ start: NOW - HOUR, end: NOW });
   });
 
-  it('draws our price as a step line: each price holds until the next change, the last one until now', () => {
-    const img = decodePng(
-      renderPriceChart({ ours: [pt(0, 800), pt(10, 1200)], rival: [pt(0, 600), pt(20, 1400)], now: at(20) }),
-    );
-    const orange = find(img, ORANGE);
-    const y1400 = Math.min(...orange.map((p) => p.y)) + 2;
-    const y600 = Math.max(...orange.map((p) => p.y)) - 1;
-    const yOf = (price: number): number => y1400 + ((1400 - price) / 800) * (y600 - y1400);
-    const blueXs = find(img, BLUE).map((p) => p.x);
-    const [left, right] = [Math.min(...blueXs), Math.max(...blueXs)];
-    const firstQuarter = rowsIn(img, BLUE, Math.round(left + (right - left) * 0.25));
-    const lastQuarter = rowsIn(img, BLUE, Math.round(left + (right - left) * 0.75));
-    expect(firstQuarter.length).toBe(3);
-    expect(Math.abs(mid(firstQuarter) - yOf(800))).toBeLessThanOrEqual(1.5);
-    expect(lastQuarter.length).toBe(3);
-    expect(Math.abs(mid(lastQuarter) - yOf(1200))).toBeLessThanOrEqual(1.5);
-    // The jump is vertical, halfway in time, and the line reaches `now` where the rival's last check is.
-    const jump = rowsIn(img, BLUE, Math.round((left + right) / 2));
-    expect(Math.max(...jump) - Math.min(...jump)).toBeGreaterThan((yOf(800) - yOf(1200)) * 0.9);
-    expect(Math.abs(right - Math.max(...orange.map((p) => p.x)))).toBeLessThanOrEqual(2);
+  it('shortens until the latest changes each have 4 % of the width', () => {
+    const { start } = chartWindow(NOW, NOW - 300 * HOUR, [NOW - 2 * HOUR, NOW - 4 * HOUR, NOW - 200 * HOUR]);
+    // Two changes within 4 h need the window to be at most 4 h / 8 % = 50 h.
+    expect(NOW - start).toBe(50 * HOUR);
   });
+});
 
-  it('draws no floor when there is none', () => {
-    const img = decodePng(renderPriceChart({ ours: [pt(0, 1000), pt(5, 1100)], rival: [pt(0, 900)], floor: null }));
-    expect(find(img, RED)).toEqual([]);
-    expect(find(img, BLUE).length).toBeGreaterThan(0);
-  });
-
-  it('ignores changes after `now`: they neither stretch the price axis nor get drawn', () => {
-    const img = decodePng(
-      renderPriceChart({
-        ours: [pt(0, 1000), pt(30, 100_000)],
-        rival: [pt(0, 500), pt(10, 1500)],
-        now: at(10),
-      }),
-    );
-    const orange = find(img, ORANGE);
-    const rows = [...new Set(find(img, BLUE).map((p) => p.y))];
-    expect(rows.length).toBe(3);
-    const yTop = Math.min(...orange.map((p) => p.y)) + 2;
-    const yBottom = Math.max(...orange.map((p) => p.y)) - 1;
-    expect(Math.abs(mid(rows) - (yTop + yBottom) / 2)).toBeLessThanOrEqual(1.5);
-  });
-
-  it('cuts the rival line at `now`, at the price it had reached by then', () => {
-    // From 500 at 0h to 1500 at 20h, so 1000 at `now` = 10h; ours holds 500 throughout.
-    const img = decodePng(renderPriceChart({ ours: [pt(0, 500)], rival: [pt(0, 500), pt(20, 1500)], now: at(10) }));
-    const blue = find(img, BLUE);
-    const orange = find(img, ORANGE);
-    const right = Math.max(...orange.map((p) => p.x));
-    expect(Math.abs(right - Math.max(...blue.map((p) => p.x)))).toBeLessThanOrEqual(1);
-    const top = Math.min(...orange.map((p) => p.y));
-    // The cut is the highest price on the chart: the line climbs to it, stays inside the plot and the padding above it.
-    expect(Math.min(...rowsIn(img, ORANGE, right))).toBeLessThanOrEqual(top + 1);
-    const blueY = mid([...new Set(blue.map((p) => p.y))]);
-    const span = blueY - top;
-    expect(span).toBeGreaterThan(img.height * 0.7);
-    expect(top).toBeGreaterThan(10 + span * 0.03);
-  });
-
-  it('draws an empty grid of 4–6 evenly spaced lines when there is no history', () => {
-    const img = decodePng(renderPriceChart({ ours: [], rival: [] }));
-    expectEvenGrid(img);
-    expect(find(img, BLUE)).toEqual([]);
-    expect(find(img, ORANGE)).toEqual([]);
-    expect(find(img, RED)).toEqual([]);
-  });
-
-  it('keeps 4–6 evenly spaced grid lines for any price range up to 999,999,999', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 0, max: 999_999_999 }), (a, b) => {
-        // A flat line could sit exactly on a grid line and hide it; equal prices have their own test.
-        fc.pre(a !== b);
-        const img = decodePng(renderPriceChart({ ours: [], rival: [pt(0, a), pt(5, b)], width: 240, height: 160 }));
-        expectEvenGrid(img);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  it('pads a range of equal prices instead of dividing by zero', () => {
-    const chart = (price: number): Image =>
-      decodePng(renderPriceChart({ ours: [pt(0, price), pt(5, price)], rival: [pt(0, price), pt(5, price)] }));
-    const bandOf = (img: Image): number[] => [...new Set(find(img, BLUE).map((p) => p.y))];
-
-    // Off the grid levels, so our line hides none of them: the padded range keeps its 4–6 even lines around it.
-    for (const price of [1003, 12_345]) {
-      const img = chart(price);
-      const grid = expectEvenGrid(img);
-      const band = bandOf(img);
-      expect(band.length).toBe(3);
-      expect(Math.min(...band)).toBeGreaterThan(grid[0]!);
-      expect(Math.max(...band)).toBeLessThan(grid.at(-1)!);
-    }
-    // Zero cannot be padded below (no negative prices): the line lies at the bottom, under the grid.
-    const zero = chart(0);
-    expect(bandOf(zero).length).toBe(3);
-    expect(gridRows(zero).length).toBeGreaterThanOrEqual(4);
-    expect(Math.min(...bandOf(zero))).toBeGreaterThanOrEqual(Math.max(...gridRows(zero)) - 1);
-    const top = chart(999_999_999);
-    expect(bandOf(top).length).toBe(3);
-    expect(Math.min(...bandOf(top))).toBeGreaterThan(Math.min(...gridRows(top)));
-    expect(Math.max(...bandOf(top))).toBeLessThan(Math.max(...gridRows(top)));
-  });
-
-  it('draws a single point of either series', () => {
-    const ours = decodePng(renderPriceChart({ ours: [pt(0, 1000)], rival: [] }));
-    expect(find(ours, BLUE).length).toBeGreaterThan(0);
-    const rival = decodePng(renderPriceChart({ ours: [], rival: [pt(0, 1000)] }));
-    expect(find(rival, ORANGE).length).toBeGreaterThan(0);
-  });
-
-  it('places huge prices proportionally', () => {
-    const img = decodePng(
-      renderPriceChart({ ours: [pt(0, 1), pt(10, 999_999_999)], rival: [pt(5, 500_000_000)], floor: 999_999_999 }),
-    );
-    const blueRows = find(img, BLUE).map((p) => p.y);
-    const orangeRows = find(img, ORANGE).map((p) => p.y);
-    expect(Math.abs(mid(orangeRows) - mid(blueRows))).toBeLessThanOrEqual(2);
-    expect(Math.max(...blueRows) - Math.min(...blueRows)).toBeGreaterThan(img.height * 0.7);
-  });
-
-  it('rejects a width or height outside 100..2000 with a RangeError', () => {
-    for (const bad of [99, 2001, 800.5, Number.NaN, 0, -800]) {
-      expect(() => renderPriceChart({ ours: [], rival: [], width: bad })).toThrow(RangeError);
-      expect(() => renderPriceChart({ ours: [], rival: [], height: bad })).toThrow(RangeError);
-    }
-    const edge = decodePng(renderPriceChart({ ours: [pt(0, 1)], rival: [], width: 2000, height: 100 }));
-    expect([edge.width, edge.height]).toEqual([2000, 100]);
-    const tall = decodePng(renderPriceChart({ ours: [pt(0, 1)], rival: [], width: 100, height: 2000 }));
-    expect([tall.width, tall.height]).toEqual([100, 2000]);
-  });
-
-  it('renders 1,000 points per series, in any order, without touching the caller’s arrays', () => {
-    const ours = Array.from({ length: 1000 }, (_, i) => pt(i, 10_000 + ((i * 7919) % 3000)));
-    const rival = Array.from({ length: 1000 }, (_, i) => pt(i, 9_000 + ((i * 104_729) % 3000)));
-    const sorted = renderPriceChart({ ours, rival, floor: 9500 });
-    const img = decodePng(sorted);
-    expect([img.width, img.height]).toEqual([800, 400]);
-    expect(find(img, BLUE).length).toBeGreaterThan(1000);
-    expect(find(img, ORANGE).length).toBeGreaterThan(1000);
-
-    const shuffled = [...ours].reverse();
-    const before = shuffled.map((p) => p.at.getTime());
-    expect(renderPriceChart({ ours: shuffled, rival, floor: 9500 }).equals(sorted)).toBe(true);
-    expect(shuffled.map((p) => p.at.getTime())).toEqual(before);
-  });
-
-  it('skips points it cannot place rather than throwing', () => {
-    const clean = renderPriceChart({ ours: [pt(0, 1000), pt(5, 1200)], rival: [pt(0, 900)] });
-    const dirty = renderPriceChart({
-      ours: [pt(0, 1000), { at: new Date(Number.NaN), price: 5 }, pt(2, Number.NaN), pt(5, 1200)],
-      rival: [pt(0, 900), pt(1, Number.POSITIVE_INFINITY)],
-    });
-    expect(dirty.equals(clean)).toBe(true);
-  });
-
-  describe("time axis, in the seller's zone", () => {
-    const DAY = 24 * HOUR;
-    // 2026-11-25 14:20 UTC is 19:20 in Almaty (UTC+5 all year).
-    const NOW = Date.UTC(2026, 10, 25, 14, 20);
-
-    it('marks each Almaty midnight of a week with its date', () => {
-      const ticks = timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty');
-      expect(ticks.map((tick) => tick.label)).toEqual(['19.11', '20.11', '21.11', '22.11', '23.11', '24.11', '25.11']);
-      for (const tick of ticks) expect(new Date(tick.t).getUTCHours(), 'local midnight is 19:00 UTC').toBe(19);
-    });
-
-    it('marks whole local hours in a short window, and a midnight inside it by its date', () => {
-      const ticks = timeTicks(Date.UTC(2026, 10, 25, 15, 10), Date.UTC(2026, 10, 26, 1, 0), 700, 80, 'Asia/Almaty');
-      expect(ticks.map((tick) => tick.label)).toEqual(['22:00', '26.11', '02:00', '04:00', '06:00']);
-      expect(ticks.map((tick) => new Date(tick.t).getUTCHours())).toEqual([17, 19, 21, 23, 1]);
-    });
-
-    it('reads an unknown stored zone as Almaty, like the rest of the bot', () => {
-      expect(timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Mars/Olympus')).toEqual(
-        timeTicks(NOW - 7 * DAY, NOW, 700, 80, 'Asia/Almaty'),
-      );
-    });
-
-    it('never puts more labels than fit, for any window and width', () => {
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 60 * DAY }),
-          fc.integer({ min: 50, max: 2000 }),
-          fc.constantFrom('Asia/Almaty', 'Asia/Aqtobe', 'UTC', 'Europe/Moscow'),
-          (span, width, zone) => {
-            const ticks = timeTicks(NOW - span, NOW, width, 60, zone);
-            expect(ticks.length).toBeLessThanOrEqual(Math.max(1, Math.floor(width / 60)) + 1);
-            for (const tick of ticks) expect(tick.t >= NOW - span && tick.t <= NOW).toBe(true);
-            for (const tick of ticks) expect(tick.label).toMatch(/^\d\d[.:]\d\d$/);
-          },
-        ),
-      );
-    });
-
-    it('writes the labels under the plot, one under each vertical grid line', () => {
-      const img = decodePng(
-        renderPriceChart({
-          ours: [{ at: new Date(NOW - 7 * DAY), price: 1000 }],
-          rival: [
-            { at: new Date(NOW - 7 * DAY), price: 900 },
-            { at: new Date(NOW), price: 950 },
-          ],
-          now: new Date(NOW),
-        }),
-      );
-      const orange = find(img, ORANGE);
-      const plotBottom = Math.max(...gridRows(img), ...orange.map((p) => p.y));
-      // Vertical grid lines: columns where the grid colour runs down most of the plot.
-      const columns: number[] = [];
-      for (let x = 0; x < img.width; x++) if (rowsIn(img, GRID, x).length > img.height / 2) columns.push(x);
-      expect(columns.length).toBe(7);
-      for (const x of columns) {
-        let ink = 0;
-        for (let y = plotBottom + 1; y < img.height; y++)
-          for (let dx = -30; dx <= 30; dx++) if (is(img, x + dx, y, LABEL)) ink++;
-        expect(ink, `label under x=${x}`).toBeGreaterThan(20);
-      }
-    });
-
-    it('leaves the time labels out of a chart too small to hold them', () => {
-      const img = decodePng(
-        renderPriceChart({ ours: [pt(0, 1000)], rival: [pt(0, 900), pt(30, 950)], width: 150, height: 100 }),
-      );
-      // Price labels stay on the left of the plot; time labels would run across under it.
-      expect(find(img, LABEL).filter((p) => p.x > img.width / 2)).toEqual([]);
-    });
+describe("the seller's wall clock", () => {
+  it('is UTC+5 in Almaty and UTC+3 in Moscow, and Almaty for an unknown zone', () => {
+    expect(wallClock('Asia/Almaty')(NOW)).toBe(NOW + 5 * HOUR);
+    expect(wallClock('Europe/Moscow')(NOW)).toBe(NOW + 3 * HOUR);
+    expect(wallClock('Mars/Olympus')(NOW)).toBe(NOW + 5 * HOUR);
   });
 });

@@ -242,14 +242,22 @@ describe('the web chat page of the Bot API emulator', () => {
     await downloaded.xlsx.load((await readFile((await download.path())!)) as never);
     expect(downloaded.getWorksheet('Предзаказы')!.getRow(2).getCell(2).value).toBe('Чайник Tefal');
 
-    const chart = renderPriceChart({
+    const { png: chart } = renderPriceChart({
       ours: [
-        { at: new Date(Date.now() - 86_400_000), price: 10_000 },
-        { at: new Date(), price: 9_900 },
+        {
+          label: 'Ваша цена',
+          points: [
+            { at: new Date(Date.now() - 86_400_000), price: 10_000 },
+            { at: new Date(), price: 9_900 },
+          ],
+        },
       ],
       rival: [],
       floor: 9_000,
+      marks: [],
+      labels: { rival: 'Конкурент', floor: 'Минимум', demperChanges: 'Демпер', otherChanges: 'Вручную' },
       now: new Date(),
+      timeZone: 'Asia/Almaty',
     });
     const photo = await api.sendPhoto(AIGERIM.id, new InputFile(chart, 'chart.png'), { caption: 'История цены' });
     const image = row(photo.message_id).locator('.photo img');

@@ -1,373 +1,243 @@
-import { deflateSync } from 'node:zlib';
+import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 
-import { DAY_MS, formatLevel, priceAxis, timeTicks } from './chart-axes.js';
-import { DEFAULT_TIME_ZONE } from '../replies/format.js';
+import { formatPrice } from '../replies/format.js';
+import { chartWindow, wallClock, type ChartWindow } from './chart-time.js';
+import { textWidth } from './chart-font.js';
+import { renderChart, type ChartOption, type RenderedChart } from './render-png.js';
 
 /**
- * The chart behind `/history <sku>`: our price against the cheapest rival's over time, as a PNG.
- *
- * Drawn by hand into an RGB buffer and encoded with `node:zlib` alone, so the bot needs neither a native
- * canvas (painful in Alpine images) nor a headless browser per chart. Everything is linear in pixels plus
- * points, so a busy product with thousands of checks still renders in a few milliseconds.
+ * The chart behind `/history`: our price per city as step lines, the cheapest rival at every market check,
+ * the floor dashed, and each price change marked (▲ raised, ▼ lowered; its colour tells the demper from a
+ * change by hand). 1080 px wide with 22–24 px text, so a phone shows it legibly without zooming.
  */
-
-export { timeTicks } from './chart-axes.js';
 
 export interface PricePoint {
   at: Date;
   price: number;
 }
 
+export interface PriceMark extends PricePoint {
+  /** True for the demper's changes; by hand, from a file or a rollback otherwise. */
+  byDemper: boolean;
+  raised: boolean;
+}
+
 export interface PriceChartInput {
-  /** Our price after each change (step line: the price holds until the next point). */
-  ours: PricePoint[];
-  /** Cheapest rival price at each check (plain line with small dots). */
+  /** Our price per city: each point is the price from then on (the first also held before it). */
+  ours: { label: string; points: PricePoint[] }[];
+  /** The cheapest rival's price at each check. */
   rival: PricePoint[];
-  /** Seller's minimum, dashed horizontal line. */
   floor?: number | null;
-  /** Default 800. */
+  marks: PriceMark[];
+  /** The legend's words, in the seller's language. */
+  labels: { rival: string; floor: string; demperChanges: string; otherChanges: string };
+  now: Date;
+  timeZone: string;
   width?: number;
-  /** Default 400. */
   height?: number;
-  /** Right edge of the time axis (default: last point or Date.now()). */
-  now?: Date;
-  /** IANA zone the time labels are in (default Asia/Almaty, the seller's default). */
-  timeZone?: string;
 }
 
-type Rgb = readonly [number, number, number];
-
-const WHITE: Rgb = [0xff, 0xff, 0xff];
-const GRID: Rgb = [0xe1, 0xe4, 0xe8];
-const LABEL: Rgb = [0x57, 0x60, 0x6a];
-const OURS: Rgb = [0x1f, 0x6f, 0xeb];
-const RIVAL: Rgb = [0xe8, 0x59, 0x0c];
-const FLOOR: Rgb = [0xd1, 0x24, 0x2f];
-
-const MIN_SIZE = 100;
-const MAX_SIZE = 2000;
-/** «HH:MM» and «DD.MM» are both five glyphs wide. */
-const TIME_LABEL_GLYPHS = 5;
-/** Below this spacing the rival's dots merge into a blob that hides the line, so they are left out. */
-const MIN_DOT_SPACING = 6;
-const DASH_ON = 8;
-const DASH_PERIOD = 13;
-
-export function renderPriceChart(input: PriceChartInput): Buffer {
-  const width = checkSize('width', input.width ?? 800);
-  const height = checkSize('height', input.height ?? 400);
-
-  const ours = cleanSeries(input.ours);
-  const rival = cleanSeries(input.rival);
-  const floor = typeof input.floor === 'number' && Number.isFinite(input.floor) ? input.floor : null;
-
-  const lastAt = Math.max(ours.at(-1)?.t ?? -Infinity, rival.at(-1)?.t ?? -Infinity);
-  const nowMs = input.now && Number.isFinite(input.now.getTime()) ? input.now.getTime() : null;
-  const tEnd = nowMs ?? (Number.isFinite(lastAt) ? lastAt : Date.now());
-
-  // Changes after `now` are outside the window: they must neither be drawn nor stretch the price axis.
-  const oursIn = ours.filter((p) => p.t <= tEnd);
-  const rivalIn = rival.filter((p) => p.t <= tEnd);
-  const firstAt = Math.min(oursIn[0]?.t ?? Infinity, rivalIn[0]?.t ?? Infinity);
-  // A lone point (or none) gives no span to divide by; a day of history keeps it at the right edge.
-  const tStart = Number.isFinite(firstAt) && firstAt < tEnd ? firstAt : tEnd - DAY_MS;
-
-  const prices = [...oursIn.map((p) => p.price), ...rivalIn.map((p) => p.price)];
-  // The rival line runs on to its first check after `now` and is cut there; where it is cut must fit on the axis.
-  const rivalCut = cutAt(rival, tEnd);
-  if (rivalCut) prices.push(rivalCut.price);
-  if (floor !== null) prices.push(floor);
-  const axis = priceAxis(prices);
-
-  const scale = Math.min(width, height) >= 300 ? 2 : 1;
-  const labels = axis.levels.map((v) => formatLevel(v, axis.step));
-  const longest = Math.max(0, ...labels.map((l) => l.length));
-  const labelWidth = longest * 6 * scale - scale;
-  const margin = 10;
-  // Labels that would eat more than a third of a tiny chart are worth less than the plot they squeeze.
-  const showLabels = labelWidth + 4 * scale + margin <= width / 3;
-  const timeLabelHeight = 7 * scale + 4 * scale;
-  const showTimeLabels = showLabels && timeLabelHeight + 2 * margin <= height / 4;
-  const plot = {
-    left: showLabels ? labelWidth + 4 * scale + margin : margin,
-    right: width - 1 - 12,
-    top: margin,
-    bottom: height - 1 - margin - (showTimeLabels ? timeLabelHeight : 0),
-  };
-
-  const canvas = new Canvas(width, height);
-  const x = (t: number): number => Math.round(plot.left + ((t - tStart) / (tEnd - tStart)) * (plot.right - plot.left));
-  const y = (price: number): number =>
-    Math.round(plot.top + ((axis.hi - price) / (axis.hi - axis.lo)) * (plot.bottom - plot.top));
-
-  axis.levels.forEach((level, i) => {
-    const ly = y(level);
-    canvas.fillRect(plot.left, ly, plot.right, ly, GRID);
-    const label = labels[i];
-    if (showLabels && label) {
-      // Right-aligned against the plot, centred on its grid line.
-      const textLeft = plot.left - 4 * scale - (label.length * 6 * scale - scale);
-      drawText(canvas, label, textLeft, ly - Math.floor((7 * scale) / 2), scale, LABEL);
-    }
-  });
-
-  if (showTimeLabels) {
-    const timeLabelWidth = TIME_LABEL_GLYPHS * 6 * scale - scale;
-    for (const tick of timeTicks(
-      tStart,
-      tEnd,
-      plot.right - plot.left,
-      timeLabelWidth + 12 * scale,
-      input.timeZone ?? DEFAULT_TIME_ZONE,
-    )) {
-      const tx = x(tick.t);
-      canvas.fillRect(tx, plot.top, tx, plot.bottom, GRID);
-      const textLeft = Math.max(0, Math.min(width - 1 - timeLabelWidth, tx - Math.floor(timeLabelWidth / 2)));
-      drawText(canvas, tick.label, textLeft, plot.bottom + 4 * scale, scale, LABEL);
-    }
-  }
-
-  // Lines may overhang the plot by their own thickness (a point at `now` keeps its full dot), no more.
-  canvas.clip = { x0: plot.left - 4, y0: plot.top - 4, x1: plot.right + 4, y1: plot.bottom + 4 };
-
-  if (floor !== null) {
-    const fy = y(floor);
-    for (let dx = plot.left; dx <= plot.right; dx += DASH_PERIOD) {
-      canvas.fillRect(dx, fy - 1, Math.min(dx + DASH_ON - 1, plot.right), fy, FLOOR);
-    }
-  }
-
-  drawRival(canvas, rivalIn, rivalCut, x, y, plot.right - plot.left);
-  drawOurs(canvas, oursIn, tEnd, x, y);
-
-  return encodePng(width, height, canvas.pixels);
+export interface PriceChart extends RenderedChart {
+  /** What the chart shows, for a caption that names it. */
+  window: ChartWindow;
 }
 
-function checkSize(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < MIN_SIZE || value > MAX_SIZE) {
-    throw new RangeError(`${name} must be an integer from ${MIN_SIZE} to ${MAX_SIZE}, got ${value}`);
-  }
-  return value;
-}
+export const CHART_WIDTH = 1080;
+export const CHART_HEIGHT = 810;
+const FONT_SIZE = 24;
+const AXIS_FONT_SIZE = 22;
+const EDGE = 16;
+const LEGEND_TOP = 14;
+const LEGEND_ICON = 40;
+const LEGEND_ICON_GAP = 8;
+const LEGEND_GAP = 28;
+const LEGEND_ROW = 30;
+/** Room after now, so the latest mark is not cut in half by the plot's edge. */
+const RIGHT_PAD = 0.03;
+/** Above this many checks the rival's dots merge into a band that hides the line. */
+const MAX_RIVAL_DOTS = 60;
 
-interface Sample {
-  t: number;
-  price: number;
-}
+const CITY_COLORS = ['#1f6feb', '#8250df', '#0a7b83', '#bf3989', '#6e7781'];
+const RIVAL_COLOR = '#e8590c';
+const FLOOR_COLOR = '#d1242f';
+const DEMPER_MARK = '#0b2f6b';
+const OTHER_MARK = '#1a7f37';
+const AXIS_TEXT = '#3d444d';
+const GRID_LINE = '#e1e4e8';
 
-/** Drops points a chart cannot place (invalid dates, NaN prices) and sorts a copy, leaving the caller's array alone. */
-function cleanSeries(points: readonly PricePoint[] | undefined): Sample[] {
-  const out: Sample[] = [];
-  for (const p of points ?? []) {
-    const t = p?.at instanceof Date ? p.at.getTime() : NaN;
-    if (Number.isFinite(t) && Number.isFinite(p.price)) out.push({ t, price: p.price });
-  }
-  return out.sort((a, b) => a.t - b.t);
-}
+type Sample = [number, number];
 
-/** Where the rival line crosses `tEnd`, when it runs past it; `undefined` when it ends before or exactly there. */
-function cutAt(series: readonly Sample[], tEnd: number): Sample | undefined {
-  const after = series.findIndex((p) => p.t > tEnd);
-  const before = series[after - 1];
-  const next = series[after];
-  if (after <= 0 || !before || !next || before.t === tEnd) return undefined;
-  return { t: tEnd, price: before.price + ((next.price - before.price) * (tEnd - before.t)) / (next.t - before.t) };
-}
+export function renderPriceChart(input: PriceChartInput): PriceChart {
+  const width = input.width ?? CHART_WIDTH;
+  const height = input.height ?? CHART_HEIGHT;
+  const now = input.now.getTime();
+  const ours = input.ours.map((city) => ({ label: city.label, samples: clean(city.points) }));
+  const rival = clean(input.rival);
+  const marks = input.marks.filter((mark) => valid(mark) && mark.at.getTime() <= now);
+  const firstAt = Math.min(...ours.map((city) => city.samples[0]?.[0] ?? Infinity), rival[0]?.[0] ?? Infinity);
+  const window = chartWindow(
+    now,
+    Number.isFinite(firstAt) ? firstAt : undefined,
+    marks.map((mark) => mark.at.getTime()),
+  );
+  const wall = wallClock(input.timeZone);
+  const shift = ([t, price]: Sample): Sample => [wall(t), price];
 
-type ToX = (t: number) => number;
-type ToY = (price: number) => number;
-
-/** The price holds until the next change, so the line is flat then jumps; the last price runs on to `now`. */
-function drawOurs(canvas: Canvas, points: readonly Sample[], tEnd: number, x: ToX, y: ToY): void {
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    const next = points[i + 1];
-    const x0 = x(p.t);
-    const x1 = x(next ? next.t : tEnd);
-    const py = y(p.price);
-    canvas.fillRect(x0 - 1, py - 1, x1 + 1, py + 1, OURS);
-    if (next) canvas.fillRect(x1 - 1, Math.min(py, y(next.price)) - 1, x1 + 1, Math.max(py, y(next.price)) + 1, OURS);
-  }
-}
-
-function drawRival(
-  canvas: Canvas,
-  points: readonly Sample[],
-  cut: Sample | undefined,
-  x: ToX,
-  y: ToY,
-  plotWidth: number,
-): void {
-  const line = cut ? [...points, cut] : points;
-  for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1]!;
-    const b = line[i]!;
-    canvas.line(x(a.t), y(a.price), x(b.t), y(b.price), 2, RIVAL);
-  }
-  if (points.length * MIN_DOT_SPACING > plotWidth && points.length > 1) return;
-  for (const p of points) canvas.dot(x(p.t), y(p.price), RIVAL);
-}
-
-interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-class Canvas {
-  readonly pixels: Buffer;
-  clip: Rect;
-
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.pixels = Buffer.alloc(width * height * 3, WHITE[0]);
-    this.clip = { x0: 0, y0: 0, x1: width - 1, y1: height - 1 };
-  }
-
-  /** Inclusive corners in any order, clipped to both the clip rectangle and the image. */
-  fillRect(ax: number, ay: number, bx: number, by: number, [r, g, b]: Rgb): void {
-    const x0 = Math.max(Math.min(ax, bx), this.clip.x0, 0);
-    const x1 = Math.min(Math.max(ax, bx), this.clip.x1, this.width - 1);
-    const y0 = Math.max(Math.min(ay, by), this.clip.y0, 0);
-    const y1 = Math.min(Math.max(ay, by), this.clip.y1, this.height - 1);
-    for (let py = y0; py <= y1; py++) {
-      let i = (py * this.width + x0) * 3;
-      for (let px = x0; px <= x1; px++, i += 3) {
-        this.pixels[i] = r;
-        this.pixels[i + 1] = g;
-        this.pixels[i + 2] = b;
-      }
-    }
-  }
-
-  /**
-   * A thick line stepped along its major axis with a perpendicular-ish span per step: no anti-aliasing,
-   * but gap-free and proportional to the line's length, which keeps thousands of segments cheap.
-   */
-  line(ax: number, ay: number, bx: number, by: number, thickness: number, color: Rgb): void {
-    const lo = -Math.floor((thickness - 1) / 2);
-    const hi = lo + thickness - 1;
-    const dx = bx - ax;
-    const dy = by - ay;
-    if (Math.abs(dx) >= Math.abs(dy)) {
-      const n = Math.abs(dx);
-      const sx = Math.sign(dx);
-      for (let k = 0; k <= n; k++) {
-        const py = n === 0 ? ay : Math.round(ay + (dy * k) / n);
-        const px = ax + sx * k;
-        this.fillRect(px, py + lo, px, py + hi, color);
-      }
-    } else {
-      const n = Math.abs(dy);
-      const sy = Math.sign(dy);
-      for (let k = 0; k <= n; k++) {
-        const px = Math.round(ax + (dx * k) / n);
-        const py = ay + sy * k;
-        this.fillRect(px + lo, py, px + hi, py, color);
-      }
-    }
-  }
-
-  /** A 4 px dot: a 4×4 square without its corners reads as round at this size. */
-  dot(cx: number, cy: number, color: Rgb): void {
-    this.fillRect(cx - 1, cy - 2, cx, cy + 1, color);
-    this.fillRect(cx - 2, cy - 1, cx + 1, cy, color);
-  }
-}
-
-/** 5×7 glyphs, rows top to bottom: only what price and time labels can contain. */
-const FONT: Record<string, readonly string[]> = {
-  '0': ['.###.', '#...#', '#..##', '#.#.#', '##..#', '#...#', '.###.'],
-  '1': ['..#..', '.##..', '..#..', '..#..', '..#..', '..#..', '.###.'],
-  '2': ['.###.', '#...#', '....#', '...#.', '..#..', '.#...', '#####'],
-  '3': ['#####', '...#.', '..#..', '...#.', '....#', '#...#', '.###.'],
-  '4': ['...#.', '..##.', '.#.#.', '#..#.', '#####', '...#.', '...#.'],
-  '5': ['#####', '#....', '####.', '....#', '....#', '#...#', '.###.'],
-  '6': ['..##.', '.#...', '#....', '####.', '#...#', '#...#', '.###.'],
-  '7': ['#####', '....#', '...#.', '..#..', '.#...', '.#...', '.#...'],
-  '8': ['.###.', '#...#', '#...#', '.###.', '#...#', '#...#', '.###.'],
-  '9': ['.###.', '#...#', '#...#', '.####', '....#', '...#.', '.##..'],
-  '-': ['.....', '.....', '.....', '#####', '.....', '.....', '.....'],
-  '.': ['.....', '.....', '.....', '.....', '.....', '.##..', '.##..'],
-  ':': ['.....', '.##..', '.##..', '.....', '.##..', '.##..', '.....'],
-  k: ['#....', '#....', '#..#.', '#.#..', '##...', '#.#..', '#..#.'],
-  M: ['#...#', '##.##', '#.#.#', '#.#.#', '#...#', '#...#', '#...#'],
-};
-
-function drawText(canvas: Canvas, text: string, left: number, top: number, scale: number, color: Rgb): void {
-  let cx = left;
-  for (const ch of text) {
-    const glyph = FONT[ch];
-    glyph?.forEach((row, gy) => {
-      for (let gx = 0; gx < row.length; gx++) {
-        if (row[gx] !== '#') continue;
-        const px = cx + gx * scale;
-        const py = top + gy * scale;
-        canvas.fillRect(px, py, px + scale - 1, py + scale - 1, color);
-      }
+  const series: (LineSeriesOption | ScatterSeriesOption)[] = ours.map((city, i) => ({
+    type: 'line',
+    name: city.label,
+    step: 'end',
+    symbol: 'none',
+    color: CITY_COLORS[i % CITY_COLORS.length],
+    lineStyle: { width: i === 0 ? 5 : 4 },
+    z: 3,
+    // The price holds until the next change, the latest one until now, and the first one back to the edge:
+    // it is the price the city had before anything was recorded.
+    data: extendTo(fromStart(within(city.samples, window), window.start), now).map(shift),
+  }));
+  const rivalIn = collapseRuns(within(rival, window));
+  if (rivalIn.length)
+    series.push({
+      type: 'line',
+      name: input.labels.rival,
+      color: RIVAL_COLOR,
+      lineStyle: { width: 3 },
+      showSymbol: rivalIn.length <= MAX_RIVAL_DOTS,
+      symbol: 'circle',
+      symbolSize: 8,
+      sampling: 'lttb',
+      z: 2,
+      data: rivalIn.map(shift),
     });
-    cx += 6 * scale;
+  const floor = typeof input.floor === 'number' && Number.isFinite(input.floor) ? input.floor : null;
+  if (floor !== null)
+    series.push({
+      type: 'line',
+      name: input.labels.floor,
+      color: FLOOR_COLOR,
+      lineStyle: { width: 3, type: [14, 10] },
+      symbol: 'none',
+      z: 1,
+      data: [shift([window.start, floor]), shift([now, floor])],
+    });
+  for (const byDemper of [true, false]) {
+    const kind = marks.filter((mark) => mark.byDemper === byDemper && mark.at.getTime() >= window.start);
+    if (!kind.length) continue;
+    series.push({
+      type: 'scatter',
+      name: byDemper ? input.labels.demperChanges : input.labels.otherChanges,
+      color: byDemper ? DEMPER_MARK : OTHER_MARK,
+      symbol: 'triangle',
+      symbolSize: 22,
+      itemStyle: { borderColor: '#ffffff', borderWidth: 2 },
+      z: 4,
+      data: kind.map((mark) => ({
+        value: shift([mark.at.getTime(), mark.price]),
+        symbolRotate: mark.raised ? 0 : 180,
+      })),
+    });
   }
+
+  const span = window.end - window.start;
+  const legendNames = series.map((entry) => String(entry.name));
+  const option: ChartOption = {
+    useUTC: true,
+    textStyle: { fontSize: FONT_SIZE, color: AXIS_TEXT },
+    legend: {
+      top: LEGEND_TOP,
+      left: EDGE,
+      right: EDGE,
+      itemWidth: LEGEND_ICON,
+      itemHeight: 18,
+      itemGap: LEGEND_GAP,
+      textStyle: { fontSize: FONT_SIZE, color: AXIS_TEXT },
+      data: legendNames,
+    },
+    grid: {
+      left: EDGE,
+      right: EDGE + 8,
+      bottom: EDGE,
+      top: LEGEND_TOP + legendHeight(legendNames, width - 2 * EDGE) + 28,
+      // The axis labels stay inside these margins: ECharts shrinks the plot rather than let them overrun.
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
+    xAxis: {
+      type: 'time',
+      min: wall(window.start),
+      max: wall(window.end + span * RIGHT_PAD),
+      splitNumber: 6,
+      axisLabel: { fontSize: AXIS_FONT_SIZE, color: AXIS_TEXT, hideOverlap: true, formatter: timeLabel },
+      splitLine: { show: true, lineStyle: { color: GRID_LINE } },
+      axisLine: { lineStyle: { color: AXIS_TEXT } },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      minInterval: 1,
+      splitNumber: 5,
+      axisLabel: { fontSize: AXIS_FONT_SIZE, color: AXIS_TEXT, formatter: (value: number) => formatPrice(value) },
+      splitLine: { lineStyle: { color: GRID_LINE } },
+    },
+    series,
+  };
+  return { ...renderChart(option, width, height), window };
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+/** «14:00» on the hour, «25.11» at midnight: the axis reads the seller's wall clock (the values are shifted). */
+function timeLabel(value: number): string {
+  const at = new Date(value);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (at.getUTCHours() === 0 && at.getUTCMinutes() === 0) return `${pad(at.getUTCDate())}.${pad(at.getUTCMonth() + 1)}`;
+  return `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
+/** How tall the legend is once ECharts wraps its entries into rows of `width`. */
+function legendHeight(names: readonly string[], width: number): number {
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const item = LEGEND_ICON + LEGEND_ICON_GAP + textWidth(name, FONT_SIZE);
+    if (used > 0 && used + LEGEND_GAP + item > width) {
+      rows++;
+      used = item;
+    } else used += (used > 0 ? LEGEND_GAP : 0) + item;
+  }
+  return rows * LEGEND_ROW + (rows - 1) * LEGEND_GAP;
+}
+
+const valid = (point: PricePoint): boolean =>
+  point?.at instanceof Date && Number.isFinite(point.at.getTime()) && Number.isFinite(point.price);
+
+/** Placeable points only, oldest first, leaving the caller's array alone. */
+function clean(points: readonly PricePoint[]): Sample[] {
+  return points
+    .filter(valid)
+    .map((point): Sample => [point.at.getTime(), point.price])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** The samples inside the window, led by the value in force at its start so the line enters from the edge. */
+function within(samples: readonly Sample[], window: ChartWindow): Sample[] {
+  const inside = samples.filter(([t]) => t >= window.start && t <= window.end);
+  const before = samples.filter(([t]) => t < window.start).at(-1);
+  return before ? [[window.start, before[1]], ...inside] : inside;
+}
+
+function fromStart(samples: Sample[], start: number): Sample[] {
+  const first = samples[0];
+  return first && first[0] > start ? [[start, first[1]], ...samples] : samples;
+}
+
+function extendTo(samples: Sample[], now: number): Sample[] {
+  const last = samples.at(-1);
+  return last && last[0] < now ? [...samples, [now, last[1]]] : samples;
 }
 
 /**
- * 8-bit RGB, every row with the Up filter: a chart is mostly rows identical to the one above, which Up
- * turns into zeros, so the file stays small enough for Telegram to show it inline at once.
+ * Runs of equal prices keep only their first and last check: the line they draw is the same, and a rival
+ * checked every minute for a fortnight stays a few hundred points instead of twenty thousand.
  */
-function encodePng(width: number, height: number, rgb: Buffer): Buffer {
-  const stride = width * 3;
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let row = 0; row < height; row++) {
-    const out = row * (stride + 1);
-    const src = row * stride;
-    raw[out] = 2;
-    for (let i = 0; i < stride; i++) {
-      const above = row > 0 ? rgb[src - stride + i]! : 0;
-      raw[out + 1 + i] = (rgb[src + i]! - above) & 0xff;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: truecolour
-  ihdr[10] = 0; // deflate
-  ihdr[11] = 0; // adaptive filtering
-  ihdr[12] = 0; // no interlace
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+function collapseRuns(samples: readonly Sample[]): Sample[] {
+  return samples.filter((sample, i) => sample[1] !== samples[i - 1]?.[1] || sample[1] !== samples[i + 1]?.[1]);
 }

@@ -1,6 +1,6 @@
 import { Composer, InputFile } from 'grammy';
 
-import { cityLabel, floorIn, mainCityOf, priceIn } from '../../catalog/city-prices.js';
+import { cityLabel } from '../../catalog/city-prices.js';
 import type { PriceChange, Product } from '../../db/entities/index.js';
 import { explainRecorded } from '../../demper/reasons.js';
 import type { Locale } from '../../i18n.js';
@@ -11,11 +11,10 @@ import { cityPricesLabel } from '../replies/city-price-label.js';
 import { formatPrice, html, truncate, zonedFormat } from '../replies/format.js';
 import { activeStore, ownProduct, refuse } from '../guards/ownership.js';
 import { lookUpProduct, pickedProduct, pickPattern } from '../flows/product-lookup.js';
-import { renderPriceChart } from '../charts/price-chart.js';
+import { historyChart } from './history-chart.js';
 import { replyNoStore } from '../replies/no-store.js';
 
 const SHOWN = 12;
-const CHART_DAYS = 14;
 
 /** The product's recorded price changes and market checks, and i18n to explain a change's reason. */
 type HistoryFeatureDeps = Pick<BotDeps, 'history' | 'i18n'>;
@@ -93,33 +92,7 @@ async function showHistory(ctx: BotContext, deps: HistoryFeatureDeps, product: P
   }
   await ctx.reply(lines.join('\n'));
 
-  // The chart follows the product's main city (the city the card speaks of).
-  const mainCity = mainCityOf(product, points);
-  const inMain = (cityId: string | null | undefined) => !mainCity || !cityId || cityId === mainCity;
-  const since = new Date(Date.now() - CHART_DAYS * 86_400_000);
-  const snapshots = await deps.history.snapshotsSince(product.id, since, mainCity, 2_000);
-  const applied = changes
-    .filter((change) => change.status === 'applied' && change.createdAt >= since && inMain(change.cityId))
-    .reverse();
-  if (applied.length === 0 && snapshots.length === 0) return;
-  // Our line starts from the price before the first change in range, so the chart shows where we came from.
-  const ours = [
-    ...(applied[0]
-      ? [{ at: since, price: applied[0].oldPrice }]
-      : [{ at: snapshots[0]?.takenAt ?? since, price: priceIn(product, mainCity) }]),
-    ...applied.map((change) => ({ at: change.settledAt ?? change.createdAt, price: change.newPrice })),
-  ];
-  const rival = snapshots
-    .filter((snapshot) => snapshot.cheapestRivalPrice !== null && snapshot.cheapestRivalPrice !== undefined)
-    .map((snapshot) => ({ at: snapshot.takenAt, price: snapshot.cheapestRivalPrice! }));
-  const chart = renderPriceChart({
-    ours,
-    rival,
-    floor: floorIn(product, mainCity),
-    now: new Date(),
-    timeZone: ctx.seller.timezone,
-  });
-  const mainCityName = mainCity ? cityLabel(points, mainCity) : undefined;
-  const caption = ctx.t('history-chart-caption', { days: CHART_DAYS }) + (mainCityName ? ` · ${mainCityName}` : '');
-  await ctx.replyWithPhoto(new InputFile(chart, `history-${product.sku}.png`), { caption });
+  const chart = await historyChart(ctx, deps, product, changes);
+  if (chart)
+    await ctx.replyWithPhoto(new InputFile(chart.png, `history-${product.sku}.png`), { caption: chart.caption });
 }

@@ -34,7 +34,7 @@ export function wellFormed(text: string): string {
 }
 
 /** The seller's zone when it is known, else Almaty's (the default every seller starts with). */
-export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+const DEFAULT_TIME_ZONE = 'Asia/Almaty';
 
 /** A formatter on the seller's clock; a zone the runtime does not know (a bad stored value) reads as Almaty. */
 export function zonedFormat(
