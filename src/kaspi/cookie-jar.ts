@@ -49,6 +49,11 @@ export class CookieJar {
     for (const header of headers) {
       const cookie = Cookie.parse(header);
       if (!cookie) continue;
+      // Max-Age counts from when the cookie arrived (tough-cookie would count it from the last access).
+      if (typeof cookie.maxAge === 'number') {
+        cookie.expires = new Date(cookie.maxAge > 0 ? Date.now() + cookie.maxAge * 1000 : 0);
+        cookie.maxAge = null;
+      }
       // An emptied value is how Kaspi (and the sandbox) clears a cookie without an expiry date.
       if (cookie.value === '') cookie.expires = new Date(0);
       this.jar.setCookieSync(cookie, url, { ignoreError: true });

@@ -95,7 +95,7 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
     const first = await kaspiBot(['migrate'], { DATA_DIR: dataDir });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Applied 9 migration\(s\) to the embedded database/);
+    expect(first.stdout).toMatch(/Applied 10 migration\(s\) to the embedded database/);
     expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     const second = await kaspiBot(['migrate'], { DATA_DIR: dataDir });
     expect(second.code).toBe(0);
@@ -108,7 +108,7 @@ describe('kaspi-bot CLI', { timeout: 120_000 }, () => {
       const first = await kaspiBot(['migrate'], { DATABASE_URL: testDb.url });
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/Applied 9 migration\(s\) to PostgreSQL/);
+      expect(first.stdout).toMatch(/Applied 10 migration\(s\) to PostgreSQL/);
       expect((await kaspiBot(['migrate'], { DATABASE_URL: testDb.url })).stdout).toMatch(/up to date/);
     } finally {
       await testDb.drop();
