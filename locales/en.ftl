@@ -176,7 +176,7 @@ button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
 button-competitors = 👥 Competitors
 button-back-to-list = « Back to list
-button-back-to-card = « Back to product
+button-back-to-card = « To product
 
 # Bot: prices.
 price-usage = Format: /price product price [city], the product by name, part of its name or SKU. Example: /price tefal kettle 12990, or in one city only: /price 123456 12990 Astana
@@ -603,13 +603,13 @@ button-tap-floor-enter = ✏️ Own min
 button-tap-step = 👣 Step
 button-tap-step-enter = ✏️ Own step
 button-tap-city = 🏙 City
-button-tap-walk = 📝 Step by step
+button-tap-walk = 📝 One by one
 button-tap-text = ⌨️ As text
 button-tap-back = « Back
 button-tap-all-cities = « All cities
 button-tap-city-reset = As product
 button-tap-strategy-f = 🥇 First place
-button-tap-strategy-m = 👑 Match leader
+button-tap-strategy-m = 👑 As leader
 button-tap-strategy-p2 = 🥈 2nd place
 button-tap-strategy-h = ✋ Hold price
 demper-setup-ask-min = ({ $n }/{ $total }) <b>Minimum</b> for { $title }: the repricer never goes below it. Now: { $current }, price: { $price }. Write an amount, e.g. { $example }.

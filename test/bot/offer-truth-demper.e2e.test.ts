@@ -23,6 +23,7 @@ import {
   loginAndSync,
   newUser,
   press,
+  productButton,
   say,
   sellOnlyAtFirstPoint,
   startBotHarness,
@@ -89,7 +90,7 @@ function undercutUs(below: number): number {
 
 async function card(): Promise<ChatMessage> {
   const found = await say(harness.telegram, seller, `/products ${target.sku}`, /Поиск|Найдено/);
-  return press(harness.telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+  return press(harness.telegram, seller, found, productButton(found, target.id), /Цена:/);
 }
 
 async function listRow(): Promise<string> {
@@ -99,7 +100,7 @@ async function listRow(): Promise<string> {
 
 /** The price prompt of an old card, closed again with «Отмена». */
 async function pricePrompt(from: ChatMessage): Promise<string> {
-  const prompt = await press(harness.telegram, seller, from, 'Изменить цену', /Введите новую цену/);
+  const prompt = await press(harness.telegram, seller, from, 'Новая цена', /Введите новую цену/);
   await press(harness.telegram, seller, prompt, 'Отмена', /Отменено|отменено/);
   return prompt.text ?? '';
 }

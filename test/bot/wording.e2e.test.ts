@@ -61,8 +61,8 @@ describe('the wording of counts and dead ends', () => {
     const owner = await em().findOneOrFail(SellerSchema, { telegramUserId: seller.id });
     await em().nativeUpdate(StoreSchema, { seller: owner }, { demperEnabled: true });
     const panel = await say(telegram, seller, '/demper', /Демпер магазина/);
-    buttonData(panel, 'Выключить демпер');
-    buttonData(panel, 'Остановить демпер');
+    buttonData(panel, '⏸ Выключить');
+    buttonData(panel, '⛔ Остановить');
     const explained = (panel.text ?? '')
       .split('\n')
       .filter((line) => /Выключить/.test(line) && /Остановить/.test(line));
@@ -81,7 +81,7 @@ describe('the wording of counts and dead ends', () => {
     const removed = await press(telegram, alone, ask, 'Да, удалить', /удалён/);
     expect(removed.text).toMatch(/Других магазинов нет — подключите магазин: \/login$/);
     expect(removed.text).not.toContain('/stores');
-    expect(buttonData(removed, 'Войти в Kaspi')).toBe('1:m:login');
+    expect(buttonData(removed, '🔑 Войти')).toBe('1:m:login');
     for (const command of [
       '/sync',
       '/demper',
@@ -95,7 +95,7 @@ describe('the wording of counts and dead ends', () => {
       '/logout',
     ]) {
       const reply = await say(telegram, alone, command, /\/login/);
-      expect(buttonData(reply, 'Войти в Kaspi'), command).toBe('1:m:login');
+      expect(buttonData(reply, '🔑 Войти'), command).toBe('1:m:login');
       expect(reply.text, command).not.toContain('/stores');
     }
   });

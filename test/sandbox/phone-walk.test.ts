@@ -139,7 +139,7 @@ describe('a seller’s first day on a phone in the sandbox web chat', () => {
     expect(almaty).not.toBe(newYork);
     expect(await page.locator(`.msg-row[data-message-id="${sent.message_id}"] .meta .time`).textContent()).toBe(almaty);
 
-    await tap(welcome, 'Войти в Kaspi');
+    await tap(welcome, '🔑 Войти');
     await tap(await awaitBot('Как войти в кабинет Kaspi?'), 'SMS');
     // The reply keyboard appears under the chat and takes its height: the newest message stays above it.
     await page.locator('.rk-button', { hasText: 'Поделиться номером' }).waitFor();
@@ -175,7 +175,7 @@ describe('a seller’s first day on a phone in the sandbox web chat', () => {
     expect(await textOf(card)).toContain(target.sku);
     await step('card');
 
-    await tap(card, 'Изменить цену');
+    await tap(card, 'Новая цена');
     await awaitBot('Введите новую цену');
     await step('price-prompt');
     await type(String(target.price - 990));
@@ -189,7 +189,7 @@ describe('a seller’s first day on a phone in the sandbox web chat', () => {
     await eventually(scrollTop).toBe(0);
     // The welcome's button, read at the top: the bot's answer arrives below, and the page stays where it is.
     const rows = await page.locator('.msg-row').count();
-    await page.locator('.msg-row.from-bot .ik-button', { hasText: 'Войти в Kaspi' }).first().click();
+    await page.locator('.msg-row.from-bot .ik-button', { hasText: '🔑 Войти' }).first().click();
     await eventually(() => page.locator('.msg-row').count()).toBeGreaterThan(rows);
     await page.waitForTimeout(300); // a frame or two for a wrong jump to happen
     expect(await scrollTop()).toBe(0);

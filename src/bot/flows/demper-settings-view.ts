@@ -6,7 +6,8 @@ import { FLOOR_PERCENTS, STEP_PRESETS, STRATEGY_PRESETS, strategyCode } from '..
 import { ACTIONS, callbackData } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { productDemperReply, type SavedSettings } from './product-demper-settings.js';
-import { clip, formatPrice, html } from '../replies/format.js';
+import { formatPrice, html } from '../replies/format.js';
+import { buttonBudget, fitLabel } from '../replies/keyboard-budget.js';
 
 // A product's demper settings as buttons: one message, edited in place after each tap, that always shows the
 // values as they are now. Every button is `dt:<productId>:<op>[:<value>[:<cityId>]]`; the feature checks each
@@ -35,9 +36,6 @@ export const TAP = {
 } as const;
 
 export type TapScreen = 'main' | 'strategy' | 'step' | 'city';
-
-/** A label that fits half a phone's width. */
-const LABEL = 14;
 
 export function tapData(productId: number, op: string, value: string | number = '', cityId = ''): string {
   return cityId
@@ -154,6 +152,7 @@ function cityLine(ctx: BotContext, product: Product & { store: Store }, cityId: 
   });
 }
 
+/** A label that fits half a phone's width (two buttons share each row of these menus), measured as a phone draws it. */
 function fit(label: string): string {
-  return [...label].length > LABEL ? clip(label, LABEL) : label;
+  return fitLabel(label, buttonBudget(2));
 }
