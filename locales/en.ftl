@@ -62,7 +62,7 @@ help = <b>What I can do</b>
 button-products = 📦 Products
 button-sync = 🔄 Sync
 button-sync-retry = 🔄 Try again
-button-enable = ✅ Put on sale
+button-enable = ✅ On sale
 button-disable = ⛔ Off sale
 button-stores = 🏪 Stores
 button-login = 🔑 Log in
@@ -174,8 +174,8 @@ card-demper-off = Repricer: off (min { $min }, max { $max })
 button-edit-price = ✏️ New price
 button-take-off-sale = ⛔ Take off sale
 button-put-on-sale = ✅ Put on sale
-button-competitors = 👥 Competitors
-button-back-to-list = « Back to list
+button-competitors = 👥 Rivals
+button-back-to-list = « To list
 button-back-to-card = « To product
 
 # Bot: prices.
@@ -691,3 +691,4 @@ history-chart-days = { $days ->
    *[other] { $days } days
 }
 history-chart-caption-cities = Price over the last { $period }: your prices by city — lines of their own colours (see the legend), the cheapest competitor — orange, your minimum — red dashes; ▲▼ — price changes (dark blue — the repricer, green — by hand, by file or restored).
+button-store-relogin = 🔑 Log in

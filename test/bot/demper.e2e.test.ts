@@ -293,7 +293,7 @@ describe('the demper from the chat', () => {
 
     // «📈 История» on the product's card sends the same chart.
     const found = await say(telegram, seller, `/products ${target.sku}`, /Поиск/);
-    const card = await press(telegram, seller, found, target.title.slice(0, 20), /Цена:/);
+    const card = await press(telegram, seller, found, productButton(found, target.id), /Цена:/);
     const photos = telegram.messages(seller.id).filter((message) => message.photo).length;
     await press(telegram, seller, card, /История/, /📈/);
     await expect

@@ -86,15 +86,16 @@ async function switchTo(user: FakeUser, language: string): Promise<void> {
 
 describe('keyboards at phone width (390 px)', () => {
   it('the budget: a row of more buttons gives each fewer letters; emoji count as two', () => {
+    // Below what Telegram was seen to show on a 390 px phone: 36 letters alone, 12–13 two in a row.
     expect(buttonBudget(1)).toBeGreaterThanOrEqual(28);
-    expect(buttonBudget(1)).toBeLessThanOrEqual(32);
-    expect(buttonBudget(2)).toBe(14);
+    expect(buttonBudget(1)).toBeLessThan(36);
+    expect(buttonBudget(2)).toBe(13);
     expect(buttonBudget(3)).toBe(9);
     expect(buttonBudget(8)).toBeLessThan(buttonBudget(4));
     expect(labelWidth('🔄 Обновить')).toBe(11);
     expect(labelWidth('⚙️')).toBe(2);
     expect(keyboardOverflows({ inline_keyboard: [[{ text: '🔄 Синхронизировать' }, { text: '📦 Товары' }]] })).toEqual([
-      { label: '🔄 Синхронизировать', width: 19, budget: 14, rowSize: 2 },
+      { label: '🔄 Синхронизировать', width: 19, budget: 13, rowSize: 2 },
     ]);
     expect(keyboardOverflows({ keyboard: [['📱 Поделиться номером']] })).toEqual([]);
   });

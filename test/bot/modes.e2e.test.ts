@@ -120,7 +120,7 @@ describe('a seller’s settings and stores', () => {
 
     // Quiet hours (SPEC §2 /settings): one tap sets them, another clears them; the notifier reads the row.
     const withQuiet = await press(telegram, user, chosen, '22:00–08:00', /Quiet hours: 22:00–08:00/);
-    expect(buttonData(withQuiet, '✅ 22:00–08:00')).toBeTruthy();
+    expect(buttonData(withQuiet, '✅22:00–08:00')).toBeTruthy();
     const sellerRow = async () =>
       harness.infrastructure.database.orm.em.fork().findOneOrFail(SellerSchema, { telegramUserId: user.id });
     expect(await sellerRow()).toMatchObject({ quietFromMinute: 22 * 60, quietToMinute: 8 * 60 });

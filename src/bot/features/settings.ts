@@ -62,7 +62,7 @@ function settingsMenuOf(deps: SettingsFeatureDeps): Menu<BotContext> {
     for (const [index, preset] of QUIET_PRESETS.entries()) {
       if (index === 2) range.row();
       const chosen = ctx.seller.quietFromMinute === preset.from && ctx.seller.quietToMinute === preset.to;
-      range.text(`${chosen ? '✅ ' : '🌙 '}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
+      range.text(`${chosen ? '✅' : ''}${hhmm(preset.from)}–${hhmm(preset.to)}`, async (menuCtx) => {
         await saveSeller(menuCtx, { quietFromMinute: preset.from, quietToMinute: preset.to });
         menuCtx.seller.quietFromMinute = preset.from;
         menuCtx.seller.quietToMinute = preset.to;

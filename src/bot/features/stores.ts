@@ -122,7 +122,7 @@ async function storesText(
       .text(isActive ? `✅ ${name}` : ctx.t('button-make-active', { name }), callbackData(ACTIONS.store, store.id))
       .row();
     keyboard
-      .text(ctx.t('button-relogin'), callbackData(ACTIONS.storeRelogin, store.id))
+      .text(ctx.t('button-store-relogin'), callbackData(ACTIONS.storeRelogin, store.id))
       .text(ctx.t('button-remove'), callbackData(ACTIONS.storeRemove, store.id))
       .row();
   }

@@ -4,13 +4,15 @@
  * Measured for the narrowest phone sellers commonly use, 390 px wide (iPhone 12–15; most Android phones are
  * 360–412 px). A message's inline keyboard there is about 360 px wide; buttons in one row share it with 4 px
  * between them, and each button keeps about 10 px of padding on either side. The chat font is 15–16 px; its
- * average Cyrillic or Latin letter (mixed case, digits, spaces) is about 10.5 px wide, and an emoji is drawn
- * about twice as wide as a letter. So a row of n buttons gives each one (360 − 4·(n−1)) / n − 20 px:
- *   1 per row: 340 px ≈ 32 letters; 2: 158 px ≈ 15; 3: 97 px ≈ 9; 4: 66 px ≈ 6; 5: 48 px ≈ 4.
+ * average Cyrillic or Latin letter (mixed case, digits, spaces) is about 9.5–10.5 px wide, and an emoji is
+ * drawn about twice as wide as a letter. So a row of n buttons gives each one (360 − 4·(n−1)) / n − 20 px:
+ *   1 per row: 340 px ≈ 32–36 letters; 2: 158 px ≈ 15; 3: 97 px ≈ 9; 4: 66 px ≈ 6; 5: 48 px ≈ 4.
+ * Checked against what Telegram really showed on such a phone: a full-width row was cut after 36 letters
+ * («🟢 Влажные полотенца Sunlight Lite30 …»), two in a row after 12–13 («Синхронизиро…», «Включить тов…»).
  * The figures below keep a letter or two in hand for wide letters (Ж, Ш, Щ, М, W) and Kazakh's longer words:
  * a label within its budget is shown whole on such a phone, never «Синхронизиро…».
  */
-const BUDGET_BY_ROW_SIZE: readonly number[] = [30, 30, 14, 9, 6, 4];
+const BUDGET_BY_ROW_SIZE: readonly number[] = [34, 34, 13, 9, 6, 4];
 
 /** The widest label a button shows whole when `buttonsInRow` buttons share its row (in letters, emoji = 2). */
 export function buttonBudget(buttonsInRow: number): number {
